@@ -1,0 +1,134 @@
+"""Application assembly: engine, catalog, agent, Bot and Dispatcher. Nothing runs at import."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, ErrorEvent
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.middlewares import DeduplicateUpdatesMiddleware
+from bot.retry import RetryAfterMiddleware
+from bot.settings import Settings
+from bot.storage import SQLAlchemyStorage
+from db.engine import create_engine, create_session_factory
+from db.migrate import upgrade_async
+from db.uow import SqlUnitOfWork
+from domain import texts
+from domain.catalog import Catalog
+from domain.exceptions import DomainError
+from domain.sales import SalesAgent
+from domain.shop import ShopProfile, load_shop_profile
+from handlers import build_router
+from rag.search import ProductIndex
+from rag.synonyms import load_synonyms
+
+log = logging.getLogger(__name__)
+
+BOT_COMMANDS = (
+    BotCommand(command="start", description="Empezar"),
+    BotCommand(command="ayuda", description="Qué puedo hacer"),
+    BotCommand(command="cancelar", description="Cancelar el pedido en curso"),
+)
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    catalog: Catalog
+    shop: ShopProfile
+    agent: SalesAgent
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory)
+
+    async def healthy(self) -> bool:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - health reports any database failure as unhealthy
+            log.exception("health check failed")
+            return False
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def build_app(settings: Settings, *, migrate: bool = True) -> App:
+    """Migrate the database, load the shop profile and build the search index."""
+    if migrate:
+        await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    shop = load_shop_profile(settings.shop_profile)
+    synonyms = load_synonyms(settings.synonyms_file) if settings.synonyms_file.exists() else {}
+    catalog = Catalog(ProductIndex(synonyms=synonyms))
+    await catalog.load(SqlUnitOfWork(session_factory))
+    agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop)
+    return App(settings, engine, session_factory, catalog, shop, agent)
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(RetryAfterMiddleware())
+    return Bot(settings.require_token(), session=session, default=DefaultBotProperties())
+
+
+def create_dispatcher(app: App, *, events_isolation: BaseEventIsolation | None = None) -> Dispatcher:
+    dp = Dispatcher(
+        storage=SQLAlchemyStorage(app.session_factory),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        agent=app.agent,
+        catalog=app.catalog,
+        settings=app.settings,
+        app=app,
+    )
+    dp.update.outer_middleware(DeduplicateUpdatesMiddleware(app.session_factory))
+    dp.include_router(build_router())
+    dp.errors.register(_on_domain_error, ExceptionTypeFilter(DomainError))
+    dp.errors.register(_on_unexpected_error)
+    return dp
+
+
+async def _on_domain_error(event: ErrorEvent, bot: Bot) -> None:
+    log.warning("domain error: %s", event.exception)
+    await _tell_chat(event, bot, str(event.exception) or texts.ERROR_GENERIC)
+
+
+async def _on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
+    log.exception("unhandled error on update %s", event.update.update_id, exc_info=event.exception)
+    await _tell_chat(event, bot, texts.ERROR_GENERIC)
+
+
+async def _tell_chat(event: ErrorEvent, bot: Bot, message: str) -> None:
+    update = event.update
+    chat = None
+    if update.message:
+        chat = update.message.chat.id
+    elif update.callback_query and update.callback_query.message:
+        chat = update.callback_query.message.chat.id
+    if chat is None:
+        return
+    try:
+        await bot.send_message(chat, message)
+    except Exception:  # noqa: BLE001 - the error path must never raise again
+        log.exception("could not report the error to chat %s", chat)
+
+
+async def announce_commands(bot: Bot) -> None:
+    try:
+        await bot.set_my_commands(list(BOT_COMMANDS))
+    except Exception:  # noqa: BLE001 - optional nicety; the bot works without it
+        log.warning("setMyCommands failed; continuing")

@@ -1,0 +1,195 @@
+"""`run_bot.py demo` and `chat`: the real bot, over HTTP, against the local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from pydantic import SecretStr
+
+from bot.app import App, build_app, create_bot, create_dispatcher
+from bot.local_api import LocalBotAPI
+from bot.settings import Settings
+from db.dto import Order, Product
+from domain.catalog import import_inventory
+from domain.money import format_cop
+
+DEMO_TOKEN = "123456:DEMO-TOKEN"
+OWNER_ID = 1000
+CUSTOMER_ID = 5550001
+WATCHED_SKU = "EXT-ABC-20"
+
+# (what the customer does, text or button label). Buttons are pressed on the last bot message.
+SCRIPT: tuple[tuple[str, str], ...] = (
+    ("text", "hola"),
+    ("text", "¿tienen extintores?"),
+    ("text", "quiero 10 del de 20 libras"),
+    ("text", "sí"),
+    ("button", "Finalizar pedido"),
+    ("text", "1.020.345.678"),
+    ("text", "laura gómez"),
+    ("text", "300 123 4567"),
+    ("text", "¿hacen envíos a Bello?"),
+    ("text", "Calle 45 # 12-30 apto 301"),
+    ("text", "Niquía"),
+    ("button", "Omitir"),
+    ("button", "Confirmar pedido"),
+    ("text", "¿cómo va mi pedido?"),
+)
+
+
+@dataclass
+class Session:
+    api: LocalBotAPI
+    app: App
+    bot: Bot
+    dp: Dispatcher
+
+
+@contextlib.asynccontextmanager
+async def local_session(settings: Settings, database: str | None) -> AsyncIterator[Session]:
+    """Local Bot API server + fresh database with the sample inventory + the bot polling."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(database) if database else Path(tmp) / "demo.db"
+        async with LocalBotAPI(token=DEMO_TOKEN) as api:
+            base = await api.start()
+            local = settings.model_copy(
+                update={
+                    "telegram_api_base": base,
+                    "telegram_bot_token": SecretStr(DEMO_TOKEN),
+                    "database_url": f"sqlite+aiosqlite:///{db_path}",
+                    "owner_ids": (OWNER_ID,),
+                }
+            )
+            app = await build_app(local)
+            sample = local.sample_inventory
+            await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
+            bot = create_bot(local)
+            dp = create_dispatcher(app)
+            polling = asyncio.create_task(
+                dp.start_polling(bot, handle_signals=False, close_bot_session=True)
+            )
+            try:
+                yield Session(api, app, bot, dp)
+            finally:
+                with contextlib.suppress(RuntimeError):
+                    await dp.stop_polling()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(polling, timeout=10)
+                await app.close()
+
+
+def _buttons(message: dict) -> list[dict]:
+    markup = message.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def _print_bot(messages: list[dict]) -> None:
+    for message in messages:
+        text = message.get("text") or message.get("caption") or "[archivo]"
+        print("🤖 Bot: " + text.replace("\n", "\n        "))
+        labels = [b["text"] for b in _buttons(message)]
+        if labels:
+            print("        " + "  ".join(f"[{label}]" for label in labels))
+    print()
+
+
+async def _press(customer, messages: list[dict], label: str) -> None:  # noqa: ANN001
+    for message in reversed(messages):
+        for button in _buttons(message):
+            if label.lower() in button["text"].lower():
+                print(f"👤 Cliente toca: [{button['text']}]")
+                await customer.press(message, button["callback_data"])
+                return
+    raise RuntimeError(f"no hay un botón «{label}» en la última respuesta")
+
+
+async def _stock(app: App, sku: str) -> Product | None:
+    async with app.uow() as uow:
+        return await uow.products.get_by_sku(sku)
+
+
+async def _last_order(app: App) -> Order | None:
+    async with app.uow() as uow:
+        orders = await uow.orders.list_for_user(CUSTOMER_ID, limit=1)
+    return orders[0] if orders else None
+
+
+async def run_demo(settings: Settings, database: str | None = None) -> int:
+    async with local_session(settings, database) as session:
+        owner = session.api.user(OWNER_ID, first_name="Dueño")
+        await owner.send_text("/start")
+        await owner.replies()
+        before = await _stock(session.app, WATCHED_SKU)
+        customer = session.api.user(CUSTOMER_ID, first_name="Laura")
+        print(f"=== Demo: {session.app.shop.name} ===\n")
+        last: list[dict] = []
+        for kind, value in SCRIPT:
+            if kind == "text":
+                print(f"👤 Laura: {value}")
+                await customer.send_text(value)
+            else:
+                await _press(customer, last, value)
+            last = await customer.replies()
+            _print_bot(last)
+        alerts = await owner.replies()
+        print("=== Aviso al dueño ===")
+        _print_bot(alerts)
+        order = await _last_order(session.app)
+        after = await _stock(session.app, WATCHED_SKU)
+    return _report(order, before, after)
+
+
+def _report(order: Order | None, before: Product | None, after: Product | None) -> int:
+    print("=== Resultado ===")
+    if order is None or order.status != "confirmed":
+        print("No quedó ningún pedido confirmado.")
+        return 1
+    print(f"Pedido #{order.id} ({order.status}) para {order.customer_name}, {order.neighbourhood}:")
+    for line in order.lines:
+        print(f"  {line.quantity} × {line.name} ({line.sku}) a {format_cop(line.unit_price_minor)}")
+    print(f"  Total: {format_cop(order.total_minor)}")
+    if before and after:
+        print(f"Stock de {WATCHED_SKU}: {before.stock} → {after.stock}")
+    expected = sum(line.subtotal_minor for line in order.lines)
+    ok = order.total_minor == expected and bool(before and after and after.stock < before.stock)
+    return 0 if ok else 1
+
+
+async def run_chat(settings: Settings, database: str | None = None) -> int:
+    """You are the customer. '#N' presses button N of the last message; 'salir' ends."""
+    async with local_session(settings, database) as session:
+        customer = session.api.user(CUSTOMER_ID, first_name="Cliente")
+        print(f"Chateando con el bot de {session.app.shop.name}. Escribe 'salir' para terminar.")
+        print("Para tocar un botón escribe #1, #2…\n")
+        last: list[dict] = []
+        while True:
+            try:
+                line = (await asyncio.to_thread(input, "👤 Tú: ")).strip()
+            except EOFError:
+                break
+            if line.lower() in {"salir", "exit", "quit"}:
+                break
+            if not line:
+                continue
+            buttons = [(m, b) for m in last for b in _buttons(m)]
+            if line.startswith("#") and line[1:].isdigit() and 0 < int(line[1:]) <= len(buttons):
+                message, button = buttons[int(line[1:]) - 1]
+                await customer.press(message, button["callback_data"])
+            else:
+                await customer.send_text(line)
+            try:
+                last = await customer.replies(timeout=15)
+            except TimeoutError:
+                print("(el bot no respondió)", file=sys.stderr)
+                continue
+            _print_bot(last)
+            for n, (_, button) in enumerate(((m, b) for m in last for b in _buttons(m)), 1):
+                print(f"   #{n} {button['text']}")
+    return 0

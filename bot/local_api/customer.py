@@ -1,0 +1,187 @@
+"""A customer talking to the bot in a private chat (the test/demo side)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import secrets
+from typing import Any
+
+from bot.local_api import media
+from bot.local_api.formatting import command_entities
+from bot.local_api.state import ChatRecord, ServerState
+
+
+class Customer:
+    """Plays one Telegram user: sends updates and reads what the bot answered."""
+
+    def __init__(self, state: ServerState, user: dict[str, Any]) -> None:
+        self._state = state
+        self.user = user
+        self.chat = {
+            key: value
+            for key, value in {
+                "id": user["id"],
+                "first_name": user["first_name"],
+                "username": user.get("username"),
+                "type": "private",
+            }.items()
+            if value is not None
+        }
+        self._cursor = 0
+
+    @property
+    def id(self) -> int:
+        """The user id, which is also the private chat id."""
+        return int(self.user["id"])
+
+    async def send_text(self, text: str) -> dict[str, Any]:
+        """Send a text message; /commands get ``bot_command`` entities."""
+        return await self._send(text=text, entities=command_entities(text) or None)
+
+    async def send_document(
+        self,
+        filename: str,
+        data: bytes,
+        mime_type: str | None = None,
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """Send a file as a document."""
+        document = media.make_document(self._state.files, data, filename, mime_type)
+        return await self._send(document=document, caption=caption)
+
+    async def send_photo(self, data: bytes, caption: str | None = None) -> dict[str, Any]:
+        """Send a photo; it arrives as several PhotoSize entries, smallest first."""
+        return await self._send(photo=media.make_photo(self._state.files, data), caption=caption)
+
+    async def send_voice(
+        self, data: bytes, duration: int = 3, mime_type: str = "audio/ogg"
+    ) -> dict[str, Any]:
+        """Send a voice note."""
+        voice = media.make_voice(self._state.files, data, duration, mime_type)
+        return await self._send(voice=voice)
+
+    async def press(self, message: dict[str, Any] | int, callback_data: str) -> dict[str, Any]:
+        """Press the inline button with ``callback_data`` on a bot message."""
+        message_id = message if isinstance(message, int) else int(message["message_id"])
+        record = self._state.chats.get(self.id)
+        current = record.messages.get(message_id) if record else None
+        if current is None:
+            raise ValueError(f"message {message_id} does not exist in chat {self.id}")
+        buttons = [
+            button
+            for row in current.get("reply_markup", {}).get("inline_keyboard", [])
+            for button in row
+        ]
+        if not any(button.get("callback_data") == callback_data for button in buttons):
+            available = [button.get("callback_data") for button in buttons]
+            raise ValueError(
+                f"message {message_id} has no button with callback_data {callback_data!r}; "
+                f"available: {available}"
+            )
+        query_id = str(secrets.randbits(62))
+        self._state.callback_answers[query_id] = None
+        query = {
+            "id": query_id,
+            "from": copy.deepcopy(self.user),
+            "message": copy.deepcopy(current),
+            "chat_instance": str(-(10**18) - self.id),
+            "data": callback_data,
+        }
+        return await self._push({"callback_query": query})
+
+    def callback_answer(self, update: dict[str, Any]) -> dict[str, Any] | None:
+        """How the bot answered the callback query of ``update`` (None if not yet)."""
+        return self._state.callback_answers.get(update["callback_query"]["id"])
+
+    def messages(self) -> list[dict[str, Any]]:
+        """All bot messages in this chat, current state, oldest first."""
+        record = self._state.chats.get(self.id)
+        if record is None:
+            return []
+        bot_id = self._state.bot_user["id"]
+        return [
+            copy.deepcopy(message)
+            for _, message in sorted(record.messages.items())
+            if message.get("from", {}).get("id") == bot_id
+        ]
+
+    def last_text(self) -> str | None:
+        """Text (or caption) of the latest bot message."""
+        messages = self.messages()
+        if not messages:
+            return None
+        return messages[-1].get("text", messages[-1].get("caption"))
+
+    def keyboard(self) -> list[list[str]] | None:
+        """Button labels of the reply keyboard currently shown, if any."""
+        record = self._state.chats.get(self.id)
+        if record is None or record.reply_keyboard is None:
+            return None
+        return [
+            [button["text"] if isinstance(button, dict) else str(button) for button in row]
+            for row in record.reply_keyboard["keyboard"]
+        ]
+
+    def chat_actions(self) -> list[str]:
+        """Chat actions (``typing`` ...) the bot sent here."""
+        record = self._state.chats.get(self.id)
+        return list(record.actions) if record else []
+
+    async def replies(
+        self, min_count: int = 1, timeout: float = 10.0, quiet: float = 0.4
+    ) -> list[dict[str, Any]]:
+        """Wait for ``min_count`` new bot messages and ``quiet`` seconds of silence.
+
+        Returns the messages sent or edited since the previous call, current state.
+        """
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + timeout
+        while True:
+            record = self._state.chats.get(self.id) or ChatRecord(chat=self.chat)
+            events = record.activity[self._cursor :]
+            sent = sum(1 for event in events if event.kind == "sent")
+            now = loop.time()
+            silent_for = now - (events[-1].at if events else started)
+            if sent >= min_count and silent_for >= quiet:
+                self._cursor = len(record.activity)
+                return self._touched(record, events)
+            if now >= deadline:
+                raise TimeoutError(self._timeout_message(record, events, min_count, timeout))
+            wait = deadline - now if sent < min_count else min(deadline - now, quiet - silent_for)
+            await self._state.chats.pulse.wait(wait)
+
+    async def _send(self, **content: Any) -> dict[str, Any]:
+        record = self._state.chats.register(self.chat)
+        fields = {key: value for key, value in content.items() if value is not None}
+        message = self._state.chats.new_message(
+            record, **{"from": copy.deepcopy(self.user)}, **fields
+        )
+        return await self._push({"message": copy.deepcopy(message)})
+
+    async def _push(self, payload: dict[str, Any]) -> dict[str, Any]:
+        update = self._state.updates.push(payload)
+        await asyncio.sleep(0)
+        return update
+
+    @staticmethod
+    def _touched(record: ChatRecord, events: list[Any]) -> list[dict[str, Any]]:
+        ids = list(dict.fromkeys(event.message_id for event in events))
+        return [copy.deepcopy(record.messages[i]) for i in ids if i in record.messages]
+
+    def _timeout_message(
+        self, record: ChatRecord, events: list[Any], min_count: int, timeout: float
+    ) -> str:
+        seen = [_summary(message) for message in self._touched(record, events)]
+        return (
+            f"user {self.id}: expected {min_count} new bot message(s) within {timeout}s, "
+            f"saw {len(seen)}: {seen}; last bot message: {self.last_text()!r}"
+        )
+
+
+def _summary(message: dict[str, Any]) -> str:
+    if "text" in message:
+        return message["text"]
+    kind = next((key for key in ("document", "photo", "voice") if key in message), "message")
+    return f"<{kind}> {message.get('caption', '')}".strip()

@@ -1,0 +1,97 @@
+"""Long polling for a laptop, webhook (aiohttp) for a server; both keep pending updates."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.app import App, announce_commands, create_bot, create_dispatcher
+from bot.settings import SettingsError
+
+log = logging.getLogger(__name__)
+
+
+async def run_polling(app: App, *, handle_signals: bool = True) -> None:
+    bot = create_bot(app.settings)
+    dp = create_dispatcher(app)
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await announce_commands(bot)
+        log.info("polling %s", app.settings.telegram_api_base)
+        await dp.start_polling(
+            bot,
+            allowed_updates=dp.resolve_used_update_types(),
+            handle_signals=handle_signals,
+            close_bot_session=True,
+        )
+    finally:
+        await app.close()
+
+
+def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
+    """The aiohttp application: webhook route (secret checked), GET /health."""
+    settings = app.settings
+    secret = settings.webhook_secret.get_secret_value() or None
+    web_app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+        web_app, path=settings.webhook_path
+    )
+
+    async def health(_: web.Request) -> web.Response:
+        ok = await app.healthy()
+        return web.json_response(
+            {"status": "ok" if ok else "error", "database": ok}, status=200 if ok else 503
+        )
+
+    web_app.router.add_get("/health", health)
+
+    async def on_startup(bot: Bot) -> None:
+        url = settings.webhook_url.rstrip("/")
+        if url:
+            if not url.endswith(settings.webhook_path):
+                url += settings.webhook_path
+            await bot.set_webhook(
+                url,
+                secret_token=secret,
+                drop_pending_updates=False,
+                allowed_updates=dp.resolve_used_update_types(),
+            )
+            log.info("webhook set to %s", url)
+        await announce_commands(bot)
+
+    async def on_shutdown() -> None:
+        await app.close()
+
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    setup_application(web_app, dp, bot=bot)
+    return web_app
+
+
+async def run_webhook(app: App) -> None:
+    """Serve until cancelled (SIGINT/SIGTERM via aiohttp's runner); graceful shutdown."""
+    settings = app.settings
+    bot = create_bot(settings)
+    dp = create_dispatcher(app)
+    web_app = build_webhook_app(app, bot, dp)
+    if not settings.webhook_url:
+        raise SettingsError("WEBHOOK_URL is required for webhook mode (e.g. https://shop.example.com).")
+    runner = web.AppRunner(web_app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    log.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+        log.info("stopping: finishing in-flight updates")
+    finally:
+        await runner.cleanup()

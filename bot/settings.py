@@ -1,0 +1,85 @@
+"""Settings from the environment and `.env` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+OFFICIAL_API_BASE = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr = Field(default=SecretStr(""))
+    telegram_api_base: str = OFFICIAL_API_BASE
+    owner_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    database_url: str = f"sqlite+aiosqlite:///{DATA_DIR / 'agente.db'}"
+    webhook_url: str = ""
+    webhook_secret: SecretStr = Field(default=SecretStr(""))
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/webhook"
+    shop_profile: Path = DATA_DIR / "shop.toml"
+    synonyms_file: Path = DATA_DIR / "synonyms.txt"
+    sample_inventory: Path = DATA_DIR / "inventory.csv"
+    log_level: str = "INFO"
+    log_json: bool = False
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _parse_owner_ids(cls, value: object) -> tuple[int, ...]:
+        if value in (None, ""):
+            return ()
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            try:
+                return tuple(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("must be Telegram user ids separated by commas") from None
+        return tuple(value)  # type: ignore[arg-type]
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _strip_base(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    def require_token(self) -> str:
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not token:
+            raise SettingsError("TELEGRAM_BOT_TOKEN is not set (put it in .env or the environment).")
+        if ":" not in token:
+            raise SettingsError("TELEGRAM_BOT_TOKEN looks malformed (expected '123456:ABC...').")
+        return token
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one clear line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]).upper() or "settings"
+        raise SettingsError(f"Invalid setting {name}: {first['msg']}") from None

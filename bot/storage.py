@@ -1,0 +1,94 @@
+"""aiogram FSM storage in our database: state and JSON data per full StorageKey.
+
+Survives restarts and works for several bot replicas sharing one database. Pair it with
+`SimpleEventIsolation` (one process) or Redis isolation (several) so that two updates of
+the same chat never interleave.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import FsmStateRow
+
+
+def key_string(key: StorageKey) -> str:
+    parts = [
+        key.bot_id,
+        key.chat_id,
+        key.user_id,
+        key.thread_id or "",
+        key.business_connection_id or "",
+        key.destiny,
+    ]
+    return ":".join(str(part) for part in parts)
+
+
+def _state_name(state: StateType) -> str | None:
+    return state.state if isinstance(state, State) else state
+
+
+class SQLAlchemyStorage(BaseStorage):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = session_factory
+
+    async def _row(self, session: AsyncSession, key: StorageKey) -> FsmStateRow:
+        row = await session.get(FsmStateRow, key_string(key))
+        if row is None:
+            row = FsmStateRow(
+                key=key_string(key),
+                bot_id=key.bot_id,
+                chat_id=key.chat_id,
+                user_id=key.user_id,
+                thread_id=key.thread_id,
+                business_connection_id=key.business_connection_id,
+                destiny=key.destiny,
+                state=None,
+                data="{}",
+            )
+            session.add(row)
+        return row
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        async with self._factory() as session, session.begin():
+            row = await self._row(session, key)
+            row.state = _state_name(state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self._factory() as session:
+            state = await session.scalar(
+                select(FsmStateRow.state).where(FsmStateRow.key == key_string(key))
+            )
+            return state
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        payload = json.dumps(dict(data), ensure_ascii=False)
+        async with self._factory() as session, session.begin():
+            row = await self._row(session, key)
+            row.data = payload
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self._factory() as session:
+            raw = await session.scalar(
+                select(FsmStateRow.data).where(FsmStateRow.key == key_string(key))
+            )
+            return json.loads(raw) if raw else {}
+
+    async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Read-modify-write inside one transaction."""
+        async with self._factory() as session, session.begin():
+            row = await self._row(session, key)
+            current = json.loads(row.data or "{}")
+            current.update(data)
+            row.data = json.dumps(current, ensure_ascii=False)
+            return dict(current)
+
+    async def close(self) -> None:
+        """The engine belongs to the application; nothing to close here."""

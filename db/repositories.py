@@ -1,0 +1,373 @@
+"""Repositories: queries and writes over one AsyncSession. They never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from db.dto import ChatMessage, Customer, NewProduct, Order, OrderLine, Product, UpsertResult
+from db.models import (
+    CustomerRow,
+    MessageRow,
+    OrderLineRow,
+    OrderRow,
+    ProcessedUpdateRow,
+    ProductRow,
+    utcnow,
+)
+
+PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
+
+
+def _product(row: ProductRow) -> Product:
+    return Product(
+        id=row.id,
+        sku=row.sku,
+        name=row.name,
+        description=row.description,
+        category=row.category,
+        price_minor=row.price_minor,
+        stock=row.stock,
+        active=row.active,
+    )
+
+
+def _customer(row: CustomerRow) -> Customer:
+    return Customer(
+        id=row.id,
+        telegram_user_id=row.telegram_user_id,
+        national_id=row.national_id,
+        name=row.name,
+        phone=row.phone,
+        address=row.address,
+        neighbourhood=row.neighbourhood,
+        notes=row.notes,
+    )
+
+
+def _order(row: OrderRow) -> Order:
+    lines = tuple(
+        OrderLine(
+            product_id=line.product_id,
+            sku=line.sku,
+            name=line.name,
+            unit_price_minor=line.unit_price_minor,
+            quantity=line.quantity,
+        )
+        for line in row.lines
+    )
+    return Order(
+        id=row.id,
+        chat_id=row.chat_id,
+        telegram_user_id=row.telegram_user_id,
+        status=row.status,
+        lines=lines,
+        total_minor=row.total_minor,
+        customer_id=row.customer_id,
+        national_id=row.national_id,
+        customer_name=row.customer_name,
+        phone=row.phone,
+        address=row.address,
+        neighbourhood=row.neighbourhood,
+        notes=row.notes,
+        created_at=row.created_at,
+        confirmed_at=row.confirmed_at,
+    )
+
+
+class ProductRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, product_id: int) -> Product | None:
+        row = await self._session.get(ProductRow, product_id)
+        return _product(row) if row else None
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        row = await self._session.scalar(select(ProductRow).where(ProductRow.sku == sku))
+        return _product(row) if row else None
+
+    async def list_by_ids(self, ids: Sequence[int]) -> list[Product]:
+        if not ids:
+            return []
+        rows = await self._session.scalars(select(ProductRow).where(ProductRow.id.in_(ids)))
+        by_id = {row.id: _product(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def list_all(self) -> list[Product]:
+        rows = await self._session.scalars(select(ProductRow).order_by(ProductRow.id))
+        return [_product(row) for row in rows]
+
+    async def count(self) -> int:
+        return await self._session.scalar(select(func.count()).select_from(ProductRow)) or 0
+
+    async def upsert_many(self, products: Iterable[NewProduct]) -> UpsertResult:
+        """Insert new skus, update changed ones; report which."""
+        incoming = {p.sku: p for p in products}
+        existing: dict[str, ProductRow] = {}
+        skus = list(incoming)
+        for start in range(0, len(skus), 500):
+            chunk = skus[start : start + 500]
+            rows = await self._session.scalars(select(ProductRow).where(ProductRow.sku.in_(chunk)))
+            existing.update({row.sku: row for row in rows})
+        result = UpsertResult()
+        new_rows: list[ProductRow] = []
+        for sku, product in incoming.items():
+            row = existing.get(sku)
+            if row is None:
+                new_rows.append(ProductRow(sku=sku, **{f: getattr(product, f) for f in PRODUCT_FIELDS}))
+                result.created.append(sku)
+                continue
+            changed = False
+            for name in PRODUCT_FIELDS:
+                if getattr(row, name) != getattr(product, name):
+                    setattr(row, name, getattr(product, name))
+                    changed = True
+            if changed:
+                result.updated.append(sku)
+                result.changed_ids.append(row.id)
+            else:
+                result.unchanged.append(sku)
+        self._session.add_all(new_rows)
+        await self._session.flush()
+        result.changed_ids.extend(row.id for row in new_rows)
+        return result
+
+    async def take_stock(self, product_id: int, quantity: int) -> bool:
+        """Decrement stock only if enough remains; one conditional UPDATE."""
+        outcome = await self._session.execute(
+            update(ProductRow)
+            .where(
+                ProductRow.id == product_id,
+                ProductRow.active.is_(True),
+                ProductRow.stock >= quantity,
+            )
+            .values(stock=ProductRow.stock - quantity, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        return outcome.rowcount == 1
+
+    async def return_stock(self, product_id: int, quantity: int) -> None:
+        await self._session.execute(
+            update(ProductRow)
+            .where(ProductRow.id == product_id)
+            .values(stock=ProductRow.stock + quantity, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+class CustomerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_telegram_user(self, telegram_user_id: int) -> Customer | None:
+        row = await self._session.scalar(
+            select(CustomerRow).where(CustomerRow.telegram_user_id == telegram_user_id)
+        )
+        return _customer(row) if row else None
+
+    async def by_national_id(self, national_id: str) -> Customer | None:
+        row = await self._session.scalar(
+            select(CustomerRow).where(CustomerRow.national_id == national_id)
+        )
+        return _customer(row) if row else None
+
+    async def save(self, customer: Customer) -> Customer:
+        """Create or update by national id (then telegram user); returns the stored customer."""
+        row = None
+        if customer.national_id:
+            row = await self._session.scalar(
+                select(CustomerRow).where(CustomerRow.national_id == customer.national_id)
+            )
+        if row is None and customer.telegram_user_id is not None:
+            row = await self._session.scalar(
+                select(CustomerRow).where(CustomerRow.telegram_user_id == customer.telegram_user_id)
+            )
+        if row is None:
+            row = CustomerRow()
+            self._session.add(row)
+        if customer.telegram_user_id is not None and row.telegram_user_id != customer.telegram_user_id:
+            # The Telegram account moves to this customer record.
+            await self._session.execute(
+                update(CustomerRow)
+                .where(CustomerRow.telegram_user_id == customer.telegram_user_id)
+                .values(telegram_user_id=None)
+                .execution_options(synchronize_session=False)
+            )
+            row.telegram_user_id = customer.telegram_user_id
+        row.national_id = customer.national_id
+        row.name = customer.name
+        row.phone = customer.phone
+        row.address = customer.address
+        row.neighbourhood = customer.neighbourhood
+        row.notes = customer.notes
+        await self._session.flush()
+        return _customer(row)
+
+
+class OrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _query(self):  # noqa: ANN202
+        return select(OrderRow).options(selectinload(OrderRow.lines))
+
+    async def _cart_row(self, chat_id: int) -> OrderRow | None:
+        return await self._session.scalar(
+            self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == "cart")
+        )
+
+    async def get(self, order_id: int) -> Order | None:
+        row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
+        return _order(row) if row else None
+
+    async def get_cart(self, chat_id: int) -> Order | None:
+        row = await self._cart_row(chat_id)
+        return _order(row) if row else None
+
+    async def set_line(
+        self, chat_id: int, telegram_user_id: int, product: Product, quantity: int
+    ) -> Order:
+        """Put `quantity` of `product` in the chat's cart (replacing an earlier quantity)."""
+        row = await self._cart_row(chat_id)
+        if row is None:
+            row = OrderRow(chat_id=chat_id, telegram_user_id=telegram_user_id, status="cart")
+            row.lines = []
+            self._session.add(row)
+        line = next((ln for ln in row.lines if ln.product_id == product.id), None)
+        if line is None:
+            line = OrderLineRow(product_id=product.id, quantity=quantity)
+            row.lines.append(line)
+        line.quantity = quantity
+        line.sku = product.sku
+        line.name = product.name
+        line.unit_price_minor = product.price_minor
+        row.total_minor = sum(ln.unit_price_minor * ln.quantity for ln in row.lines)
+        row.updated_at = utcnow()
+        await self._session.flush()
+        return _order(row)
+
+    async def remove_line(self, chat_id: int, product_id: int) -> Order | None:
+        row = await self._cart_row(chat_id)
+        if row is None:
+            return None
+        row.lines = [ln for ln in row.lines if ln.product_id != product_id]
+        row.total_minor = sum(ln.unit_price_minor * ln.quantity for ln in row.lines)
+        await self._session.flush()
+        return _order(row)
+
+    async def discard_cart(self, chat_id: int) -> bool:
+        outcome = await self._session.execute(
+            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == "cart")
+        )
+        return outcome.rowcount > 0
+
+    async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
+        row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
+        assert row is not None and row.status == "cart"
+        row.status = "confirmed"
+        row.customer_id = customer.id
+        row.national_id = customer.national_id or ""
+        row.customer_name = customer.name
+        row.phone = customer.phone
+        row.address = customer.address
+        row.neighbourhood = customer.neighbourhood
+        row.notes = customer.notes
+        row.total_minor = total_minor
+        row.confirmed_at = utcnow()
+        await self._session.flush()
+        return _order(row)
+
+    async def set_status(self, order_id: int, status: str) -> None:
+        await self._session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id)
+            .values(status=status, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+    async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]:
+        rows = await self._session.scalars(
+            self._query()
+            .where(OrderRow.telegram_user_id == telegram_user_id, OrderRow.status != "cart")
+            .order_by(OrderRow.id.desc())
+            .limit(limit)
+        )
+        return [_order(row) for row in rows]
+
+    async def list_by_status(self, status: str) -> list[Order]:
+        rows = await self._session.scalars(
+            self._query().where(OrderRow.status == status).order_by(OrderRow.id)
+        )
+        return [_order(row) for row in rows]
+
+
+class MessageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        chat_id: int,
+        direction: str,
+        text: str,
+        *,
+        telegram_user_id: int | None = None,
+        intent: str | None = None,
+    ) -> None:
+        self._session.add(
+            MessageRow(
+                chat_id=chat_id,
+                telegram_user_id=telegram_user_id,
+                direction=direction,
+                text=text,
+                intent=intent,
+            )
+        )
+
+    async def recent(self, chat_id: int, limit: int = 10) -> list[ChatMessage]:
+        rows = await self._session.scalars(
+            select(MessageRow)
+            .where(MessageRow.chat_id == chat_id)
+            .order_by(MessageRow.id.desc())
+            .limit(limit)
+        )
+        found = [
+            ChatMessage(
+                chat_id=row.chat_id,
+                direction=row.direction,
+                text=row.text,
+                created_at=row.created_at,
+                intent=row.intent,
+            )
+            for row in rows
+        ]
+        return list(reversed(found))
+
+
+class UpdateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, update_id: int) -> bool:
+        """Record an update id; False if it was seen before."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        outcome = await self._session.execute(
+            insert(ProcessedUpdateRow)
+            .values(update_id=update_id, processed_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        return outcome.rowcount == 1
+
+    async def forget_before(self, moment: datetime) -> int:
+        outcome = await self._session.execute(
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < moment)
+        )
+        return outcome.rowcount

@@ -1,0 +1,57 @@
+"""Unit of work: one session, the repositories over it, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.repositories import (
+    CustomerRepository,
+    MessageRepository,
+    OrderRepository,
+    ProductRepository,
+    UpdateRepository,
+)
+
+
+class SqlUnitOfWork:
+    products: ProductRepository
+    customers: CustomerRepository
+    orders: OrderRepository
+    messages: MessageRepository
+    updates: UpdateRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self._session = self._factory()
+        self.products = ProductRepository(self._session)
+        self.customers = CustomerRepository(self._session)
+        self.orders = OrderRepository(self._session)
+        self.messages = MessageRepository(self._session)
+        self.updates = UpdateRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        assert self._session is not None
+        await self._session.rollback()

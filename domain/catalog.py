@@ -1,0 +1,100 @@
+"""The product catalog as customers see it: database facts + the search index kept in sync."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from db.dto import NewProduct, Product
+from domain.inventory import InventoryRow, parse_inventory
+from domain.ports import UnitOfWork
+from rag.search import ProductIndex, SearchDoc
+
+log = logging.getLogger(__name__)
+
+
+def search_doc(product: Product) -> SearchDoc:
+    return SearchDoc(
+        id=product.id,
+        name=product.name,
+        description=product.description,
+        category=product.category,
+        visible=product.visible,
+    )
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+class Catalog:
+    """Owns the in-process index; every product change goes through `refresh`."""
+
+    def __init__(self, index: ProductIndex) -> None:
+        self.index = index
+
+    async def load(self, uow: UnitOfWork) -> int:
+        """Build the index from the database (start-up)."""
+        async with uow:
+            products = await uow.products.list_all()
+        self.index.upsert_many(search_doc(p) for p in products)
+        log.info("search index built with %d products", len(products))
+        return len(products)
+
+    def refresh(self, products: Iterable[Product]) -> None:
+        """Follow changed products at once (incremental, no rebuild)."""
+        for product in products:
+            self.index.upsert(search_doc(product))
+
+    async def refresh_ids(self, uow: UnitOfWork, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        async with uow:
+            products = await uow.products.list_by_ids(list(ids))
+        self.refresh(products)
+
+    async def search(self, uow: UnitOfWork, query: str, k: int = 5) -> list[Product]:
+        """Visible products for a customer query, best first; facts from the database."""
+        hits = self.index.search(query, k=k, visible_only=True)
+        if not hits:
+            return []
+        products = await uow.products.list_by_ids([hit.id for hit in hits])
+        return [p for p in products if p.visible]
+
+    def scored_ids(self, query: str, k: int = 10) -> list[tuple[int, float]]:
+        return [(hit.id, hit.score) for hit in self.index.search(query, k=k, visible_only=True)]
+
+
+def _new_product(row: InventoryRow) -> NewProduct:
+    return NewProduct(
+        sku=row.sku,
+        name=row.name,
+        description=row.description,
+        category=row.category,
+        price_minor=row.price_minor,
+        stock=row.stock,
+        active=row.active,
+    )
+
+
+async def import_inventory(
+    uow: UnitOfWork, catalog: Catalog, data: bytes, filename: str
+) -> ImportSummary:
+    """Validate the whole file, then upsert every row in one transaction.
+
+    Raises `InvalidInventory` (nothing changes) when any row is wrong.
+    """
+    rows = parse_inventory(data, filename)
+    async with uow:
+        result = await uow.products.upsert_many(_new_product(row) for row in rows)
+        await uow.commit()
+    await catalog.refresh_ids(uow, result.changed_ids)
+    return ImportSummary(tuple(result.created), tuple(result.updated), tuple(result.unchanged))

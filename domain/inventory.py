@@ -1,0 +1,522 @@
+"""The one inventory import parser (CSV or XLSX) shared by the CLI and the owner's upload.
+
+All-or-nothing: every bad cell is collected and any error refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from openpyxl import load_workbook
+
+from domain.exceptions import DomainError
+from domain.money import InvalidPrice, parse_price
+
+FILE_LEVEL = 0  # RowError.line for problems with the whole file
+MAX_SKU_LEN = 64
+MAX_NAME_LEN = 200
+MAX_DESCRIPTION_LEN = 2000
+MAX_CATEGORY_LEN = 100
+MAX_STOCK = 1_000_000_000
+MAX_KEPT_ERRORS = 1000
+
+REQUIRED = ("sku", "nombre", "precio", "stock")
+COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "sku": ("sku", "codigo", "ref", "referencia", "code"),
+        "nombre": (
+            "nombre",
+            "nombre del producto",
+            "name",
+            "producto",
+            "product",
+            "titulo",
+            "title",
+        ),
+        "descripcion": ("descripcion", "description", "detalle"),
+        "categoria": ("categoria", "category", "tipo"),
+        "precio": ("precio", "price", "valor", "precio unitario", "unit price"),
+        "stock": ("stock", "cantidad", "existencias", "inventario", "qty", "quantity"),
+        "activo": ("activo", "active", "estado", "habilitado", "visible"),
+    }
+)
+TRUE_WORDS = frozenset({"si", "s", "true", "1", "x", "activo", "yes", "y", "verdadero"})
+FALSE_WORDS = frozenset({"no", "n", "false", "0", "inactivo", "falso"})
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    """One valid product row; `line` is the row number the owner sees (header = 1)."""
+
+    sku: str
+    name: str
+    description: str
+    category: str
+    price_minor: int
+    stock: int
+    active: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A refused cell: `column` is the Spanish column name, `reason` is Spanish."""
+
+    line: int
+    column: str
+    reason: str
+
+
+class InvalidInventory(DomainError):
+    """The file was refused; `errors` keeps the first problems, `total` counts all."""
+
+    def __init__(self, errors: Sequence[RowError], total: int | None = None) -> None:
+        self.errors: list[RowError] = list(errors)
+        self.total = total if total is not None else len(self.errors)
+        super().__init__(self.report())
+
+    @classmethod
+    def file_error(cls, reason: str) -> InvalidInventory:
+        """A single problem with the whole file (not tied to a cell)."""
+        return cls([RowError(FILE_LEVEL, "", reason)])
+
+    def report(self, limit: int = 20) -> str:
+        """Spanish summary for the owner, listing at most `limit` problems."""
+        if self.total == 1 and self.errors and self.errors[0].line == FILE_LEVEL:
+            return f"{self.errors[0].reason} No cambié nada."
+        noun = "error" if self.total == 1 else "errores"
+        lines = [f"El archivo tiene {_thousands(self.total)} {noun}; no cambié nada."]
+        shown = self.errors[: max(limit, 0)]
+        lines.extend(f"• {_describe(error)}" for error in shown)
+        if self.total > len(shown):
+            lines.append(f"…y {_thousands(self.total - len(shown))} más.")
+        return "\n".join(lines)
+
+
+def parse_inventory(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = 20 * 1024 * 1024,
+    max_rows: int = 200_000,
+) -> list[InventoryRow]:
+    """Parse an inventory CSV/XLSX into rows, or raise InvalidInventory with every problem."""
+    if len(data) > max_bytes:
+        limit_mb = max_bytes / (1024 * 1024)
+        raise InvalidInventory.file_error(
+            f"El archivo pesa más de {limit_mb:g} MB; divídelo en partes más pequeñas."
+        )
+    if not data.strip():
+        raise InvalidInventory.file_error("El archivo no tiene productos.")
+    with closing(_read_table(data, filename)) as rows:
+        return _parse_rows(rows, max_rows=max_rows)
+
+
+# ---------------------------------------------------------------- file reading
+
+
+def _read_table(data: bytes, filename: str) -> Generator[Sequence[Any], None, None]:
+    """Pick the reader from the extension and the magic bytes."""
+    name = filename.lower()
+    if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        raise InvalidInventory.file_error(
+            "Es un Excel antiguo (.xls); guárdalo como .xlsx o .csv y envíalo de nuevo."
+        )
+    if data.startswith(ZIP_MAGIC) or name.endswith(XLSX_EXTENSIONS):
+        return _xlsx_rows(data)
+    return _csv_rows(_decode(data))
+
+
+def _decode(data: bytes) -> str:
+    """Decode CSV bytes: UTF-16 with BOM, strict UTF-8 (BOM optional), else cp1252/latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _binary_error() from exc
+    if b"\x00" in data:
+        raise _binary_error()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _binary_error() -> InvalidInventory:
+    return InvalidInventory.file_error(
+        "El archivo no parece un CSV ni un Excel (.xlsx); envíalo en uno de esos formatos."
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Choose `;`, tab or `,` by counting them in the first non-empty line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: first.count(delimiter) for delimiter in (";", "\t", ",")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str) -> Generator[Sequence[Any], None, None]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInventory.file_error(
+                f"No pude leer el CSV cerca de la fila {reader.line_num}: "
+                "revisa comillas o celdas muy largas."
+            ) from exc
+        yield row
+
+
+def _xlsx_rows(data: bytes) -> Generator[Sequence[Any], None, None]:
+    """Yield the first sheet's rows as value tuples; any openpyxl failure is a file error."""
+    bad_excel = "No pude abrir el archivo como Excel (.xlsx); guárdalo de nuevo como .xlsx o .csv."
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on corrupt zips/XML
+        raise InvalidInventory.file_error(bad_excel) from exc
+    try:
+        if not workbook.worksheets:
+            raise InvalidInventory.file_error("El archivo no tiene productos.")
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # lazy XML parsing fails mid-sheet
+                raise InvalidInventory.file_error(bad_excel) from exc
+            yield row
+    finally:
+        workbook.close()
+
+
+# ---------------------------------------------------------------- header
+
+
+def _normalize_header(value: Any) -> str:
+    """Lowercase, strip accents and `(notes)`, keep letters/digits: "Precio ($)" → "precio"."""
+    text = unicodedata.normalize("NFKD", str(value or "")).casefold()
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _PARENTHESES.sub(" ", text)
+    text = "".join(char if char.isalnum() else " " for char in text)
+    return " ".join(text.split())
+
+
+def _alias_lookup() -> dict[str, str]:
+    return {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
+
+
+def _map_header(header: Sequence[Any], line: int) -> tuple[dict[str, int], list[RowError]]:
+    """Map Spanish column names to cell indexes; report missing or repeated columns."""
+    lookup = _alias_lookup()
+    positions: dict[str, int] = {}
+    errors: list[RowError] = []
+    for index, cell in enumerate(header):
+        column = lookup.get(_normalize_header(cell))
+        if column is None:
+            continue
+        if column in positions:
+            first, second = _cell_text(header[positions[column]]), _cell_text(cell)
+            reason = f"hay dos columnas para «{column}» («{first}» y «{second}»)."
+            errors.append(RowError(line, column, reason))
+            continue
+        positions[column] = index
+    for column in REQUIRED:
+        if column not in positions:
+            errors.append(RowError(line, column, f"falta la columna «{column}»."))
+    return positions, errors
+
+
+# ---------------------------------------------------------------- rows
+
+
+class _ErrorLog:
+    """Collects row errors, keeping the first MAX_KEPT_ERRORS but counting all."""
+
+    def __init__(self) -> None:
+        self.kept: list[RowError] = []
+        self.total = 0
+
+    def add(self, line: int, column: str, reason: str) -> None:
+        self.total += 1
+        if len(self.kept) < MAX_KEPT_ERRORS:
+            self.kept.append(RowError(line, column, reason))
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise InvalidInventory(self.kept, self.total)
+
+
+def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[InventoryRow]:
+    """Map the header, then validate every data row, collecting all errors."""
+    numbered = enumerate(rows, start=1)
+    header_line, header = next(((n, row) for n, row in numbered if not _is_empty(row)), (0, ()))
+    if not header_line:
+        raise InvalidInventory.file_error("El archivo no tiene productos.")
+    positions, header_errors = _map_header(header, header_line)
+    if header_errors:
+        raise InvalidInventory(header_errors)
+    log = _ErrorLog()
+    first_line_by_sku: dict[str, int] = {}
+    parsed: list[InventoryRow] = []
+    count = 0
+    for line, row in numbered:
+        cells = {column: _cell(row, index) for column, index in positions.items()}
+        if _is_empty(cells.values()):
+            continue
+        count += 1
+        if count > max_rows:
+            raise InvalidInventory.file_error(
+                f"El archivo tiene más de {_thousands(max_rows)} productos; divídelo en partes."
+            )
+        product = _parse_row(cells, line, log)
+        unique = _check_duplicate(product, line, first_line_by_sku, log)
+        if isinstance(product, InventoryRow) and unique:
+            parsed.append(product)
+    log.raise_if_any()
+    if not parsed:
+        raise InvalidInventory.file_error("El archivo no tiene productos.")
+    return parsed
+
+
+def _cell(row: Sequence[Any], index: int) -> Any:
+    return row[index] if index < len(row) else None
+
+
+def _is_empty(cells: Iterable[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _check_duplicate(
+    product: InventoryRow | str | None, line: int, first_line_by_sku: dict[str, int], log: _ErrorLog
+) -> bool:
+    """Log a repeated sku (case-insensitive) naming the first line; True if unique."""
+    sku = product.sku if isinstance(product, InventoryRow) else product
+    if not sku:
+        return True
+    first = first_line_by_sku.setdefault(sku.casefold(), line)
+    if first == line:
+        return True
+    log.add(line, "sku", f"«{_preview(sku)}» está repetido (también en la fila {first}).")
+    return False
+
+
+def _parse_row(cells: dict[str, Any], line: int, log: _ErrorLog) -> InventoryRow | str | None:
+    """Validate every cell of one row, logging each problem.
+
+    Returns the product, or when the row is invalid just its valid sku (for duplicate checks).
+    """
+    before = log.total
+    values: dict[str, Any] = {}
+    for column, parser in _parsers().items():
+        if column not in cells:
+            continue
+        value = cells[column]
+        if isinstance(value, str) and _looks_like_formula(value):
+            reason = f"«{_preview(value)}» parece una fórmula; escríbelo como texto simple."
+            log.add(line, column, reason)
+            continue
+        values[column] = _run(parser, value, line, column, log)
+    if log.total > before:
+        return values.get("sku")
+    return InventoryRow(
+        sku=values["sku"],
+        name=values["nombre"],
+        description=values.get("descripcion", ""),
+        category=values.get("categoria", ""),
+        price_minor=values["precio"],
+        stock=values["stock"],
+        active=values.get("activo", True),
+        line=line,
+    )
+
+
+class _CellError(Exception):
+    """Internal: one cell's Spanish reason."""
+
+
+def _run(parser: Callable[[Any], Any], value: Any, line: int, column: str, log: _ErrorLog) -> Any:
+    try:
+        return parser(value)
+    except _CellError as exc:
+        log.add(line, column, str(exc))
+        return None
+
+
+def _looks_like_formula(value: str) -> bool:
+    """`=`, `+`, `@` or `-` followed by a non-digit could run as a spreadsheet formula."""
+    text = value.strip()
+    if not text:
+        return False
+    if text[0] in "=+@":
+        return True
+    return text[0] == "-" and len(text) > 1 and not text[1].isdigit()
+
+
+# ---------------------------------------------------------------- cell parsers
+
+
+def _cell_text(value: Any) -> str:
+    """Cell as trimmed text; integral Excel floats lose their `.0`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, float):
+        number = Decimal(str(value))
+        return str(int(number)) if number == number.to_integral_value() else str(number)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _required(value: Any) -> str:
+    text = _cell_text(value)
+    if not text:
+        raise _CellError("está vacío.")
+    return text
+
+
+def _parse_sku(value: Any) -> str:
+    sku = _required(value)
+    if any(char.isspace() for char in sku):
+        raise _CellError(f"«{_preview(sku)}» tiene espacios; el código debe ir sin espacios.")
+    if len(sku) > MAX_SKU_LEN:
+        raise _CellError(f"es muy largo ({len(sku)} caracteres; máximo {MAX_SKU_LEN}).")
+    return sku
+
+
+def _parse_name(value: Any) -> str:
+    name = " ".join(_required(value).split())
+    if len(name) > MAX_NAME_LEN:
+        raise _CellError(f"es muy largo ({len(name)} caracteres; máximo {MAX_NAME_LEN}).")
+    return name
+
+
+def _parse_description(value: Any) -> str:
+    text = _cell_text(value)
+    if len(text) > MAX_DESCRIPTION_LEN:
+        raise _CellError(f"es muy larga ({len(text)} caracteres; máximo {MAX_DESCRIPTION_LEN}).")
+    return text
+
+
+def _parse_category(value: Any) -> str:
+    text = " ".join(_cell_text(value).split())
+    if len(text) > MAX_CATEGORY_LEN:
+        raise _CellError(f"es muy larga ({len(text)} caracteres; máximo {MAX_CATEGORY_LEN}).")
+    return text
+
+
+def _parse_price_cell(value: Any) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _CellError("está vacío.")
+    raw = value if isinstance(value, str | int | float | Decimal) else _cell_text(value)
+    try:
+        return parse_price(raw)
+    except InvalidPrice as exc:
+        raise _CellError(_lower_first(exc.reason)) from exc
+
+
+def _parse_stock(value: Any) -> int:
+    text = _required(value)
+    if isinstance(value, bool):
+        raise _CellError(f"«{text}» no es una cantidad válida.")
+    number = _stock_number(text)
+    if number < 0:
+        raise _CellError(f"«{text}» es negativo; el stock no puede ser negativo.")
+    if number != number.to_integral_value():
+        raise _CellError(f"«{text}» no es un número entero de unidades.")
+    if number > MAX_STOCK:
+        raise _CellError(f"«{text}» es demasiado grande para ser un stock.")
+    return int(number)
+
+
+def _stock_number(text: str) -> Decimal:
+    """`1.000`/`1,000` are thousands; `12.0`/`12,0` are whole numbers from Excel."""
+    compact = text.replace(" ", "")
+    digits = compact.lstrip("-")
+    groups = digits.replace(",", ".").split(".")
+    if len(groups) > 1 and all(len(group) == 3 for group in groups[1:]) and groups[0]:
+        compact = compact.replace(".", "").replace(",", "")
+    else:
+        compact = compact.replace(",", ".")
+    if not _PLAIN_NUMBER.match(compact):
+        raise _CellError(f"«{_preview(text)}» no es una cantidad válida.")
+    return Decimal(compact)
+
+
+def _parse_active(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _cell_text(value)
+    if not text:
+        return True
+    word = _normalize_header(text)
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise _CellError(f"«{_preview(text)}» no se entiende; escribe «sí» o «no».")
+
+
+def _parsers() -> dict[str, Callable[[Any], Any]]:
+    """Cell parser per Spanish column, in report order."""
+    return {
+        "sku": _parse_sku,
+        "nombre": _parse_name,
+        "descripcion": _parse_description,
+        "categoria": _parse_category,
+        "precio": _parse_price_cell,
+        "stock": _parse_stock,
+        "activo": _parse_active,
+    }
+
+
+# ---------------------------------------------------------------- wording
+
+
+def _describe(error: RowError) -> str:
+    """One report bullet: "Fila 4, precio: …"."""
+    if error.line == FILE_LEVEL:
+        return error.reason
+    if not error.column:
+        return f"Fila {error.line}: {error.reason}"
+    label = {"descripcion": "descripción", "categoria": "categoría"}.get(error.column, error.column)
+    return f"Fila {error.line}, {label}: {error.reason}"
+
+
+def _preview(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:1].isupper() else text
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")

@@ -1,0 +1,763 @@
+"""The customer conversation: browsing, cart, delivery data, confirmation.
+
+Every method takes plain values (the chat, the text, the current step and the
+conversation context kept in FSM data) and returns a `Reply`. Facts — names, prices,
+stock, totals — always come from the database; texts come from `domain.texts`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from db.dto import Customer, Order, Product
+from domain import texts
+from domain.catalog import Catalog
+from domain.language import InfoTopic, Intent, Understanding, looks_like_question, understand
+from domain.money import format_cop
+from domain.ports import UnitOfWork
+from domain.shop import ShopProfile
+from domain.validators import (
+    clean_address,
+    clean_national_id,
+    clean_neighbourhood,
+    clean_notes,
+    clean_person_name,
+    clean_phone,
+    is_skip,
+)
+
+log = logging.getLogger(__name__)
+
+LIST_SIZE = 5
+FEW_LEFT = 10
+CLEAR_WINNER_RATIO = 1.25
+
+
+class Step(StrEnum):
+    BROWSING = "browsing"
+    CART = "cart"
+    NATIONAL_ID = "national_id"
+    NAME = "name"
+    PHONE = "phone"
+    ADDRESS = "address"
+    NEIGHBOURHOOD = "neighbourhood"
+    NOTES = "notes"
+    CONFIRM_DATA = "confirm_data"
+    CONFIRMING = "confirming"
+
+
+FIELD_STEPS = (Step.NATIONAL_ID, Step.NAME, Step.PHONE, Step.ADDRESS, Step.NEIGHBOURHOOD, Step.NOTES)
+COLLECTING_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING)
+
+
+class Action(StrEnum):
+    """Callback data of the inline buttons."""
+
+    CHECKOUT = "checkout"
+    KEEP_SHOPPING = "keep"
+    CLEAR_CART = "clear"
+    TAKE_OFFER = "offer:yes"
+    DECLINE_OFFER = "offer:no"
+    USE_DATA = "data:use"
+    CHANGE_DATA = "data:change"
+    SKIP = "skip"
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+    PICK = "pick"  # pick:<product id>
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    chat_id: int
+    user_id: int
+    first_name: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    step: Step
+    context: dict[str, Any]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    owner_alert: str | None = None
+
+
+@dataclass
+class Turn:
+    """What one incoming message produced, before it becomes a Reply."""
+
+    chat: ChatRef
+    context: dict[str, Any]
+    step: Step
+    parts: list[str] = field(default_factory=list)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    owner_alert: str | None = None
+
+    def say(self, text: str) -> None:
+        self.parts.append(text)
+
+    def reply(self) -> Reply:
+        return Reply("\n\n".join(self.parts), self.step, self.context, self.buttons, self.owner_alert)
+
+
+FIELD_PROMPTS = {
+    Step.NATIONAL_ID: texts.ASK_NATIONAL_ID,
+    Step.NAME: texts.ASK_NAME,
+    Step.PHONE: texts.ASK_PHONE,
+    Step.ADDRESS: texts.ASK_ADDRESS,
+    Step.NEIGHBOURHOOD: texts.ASK_NEIGHBOURHOOD,
+    Step.NOTES: texts.ASK_NOTES,
+}
+FIELD_RULES: dict[Step, tuple[str, Callable[[str], str | None], str]] = {
+    Step.NATIONAL_ID: ("national_id", clean_national_id, texts.INVALID_NATIONAL_ID),
+    Step.NAME: ("name", clean_person_name, texts.INVALID_NAME),
+    Step.PHONE: ("phone", clean_phone, texts.INVALID_PHONE),
+    Step.ADDRESS: ("address", clean_address, texts.INVALID_ADDRESS),
+    Step.NEIGHBOURHOOD: ("neighbourhood", clean_neighbourhood, texts.INVALID_NEIGHBOURHOOD),
+    Step.NOTES: ("notes", clean_notes, texts.INVALID_NOTES),
+}
+
+CART_BUTTONS = (
+    (Button(texts.BUTTON_CHECKOUT, Action.CHECKOUT), Button(texts.BUTTON_KEEP_SHOPPING, Action.KEEP_SHOPPING)),
+    (Button(texts.BUTTON_CLEAR_CART, Action.CLEAR_CART),),
+)
+OFFER_BUTTONS = ((Button(texts.BUTTON_YES_TAKE, Action.TAKE_OFFER), Button(texts.BUTTON_NO, Action.DECLINE_OFFER)),)
+DATA_BUTTONS = ((Button(texts.BUTTON_USE_DATA, Action.USE_DATA), Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA)),)
+SKIP_BUTTONS = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
+CONFIRM_BUTTONS = (
+    (Button(texts.BUTTON_CONFIRM, Action.CONFIRM),),
+    (Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA), Button(texts.BUTTON_CANCEL, Action.CANCEL)),
+)
+
+
+def availability(product: Product) -> str:
+    if product.stock >= FEW_LEFT:
+        return texts.AVAILABLE_MANY
+    if product.stock == 1:
+        return texts.AVAILABLE_ONE
+    return texts.AVAILABLE_FEW.format(stock=product.stock)
+
+
+def render_cart(order: Order) -> str:
+    lines = [texts.CART_HEADER]
+    lines += [
+        texts.CART_LINE.format(
+            quantity=line.quantity, name=line.name, subtotal=format_cop(line.subtotal_minor)
+        )
+        for line in order.lines
+    ]
+    lines.append(texts.CART_TOTAL.format(total=format_cop(order.lines_total_minor)))
+    return "\n".join(lines)
+
+
+def render_customer(data: dict[str, str]) -> str:
+    notes = data.get("notes") or ""
+    return texts.DATA_BLOCK.format(
+        national_id=data.get("national_id", ""),
+        name=data.get("name", ""),
+        phone=data.get("phone", ""),
+        address=data.get("address", ""),
+        neighbourhood=data.get("neighbourhood", ""),
+        notes=texts.DATA_NOTES.format(notes=notes) if notes else "",
+    )
+
+
+def customer_fields(customer: Customer) -> dict[str, str]:
+    return {
+        "national_id": customer.national_id or "",
+        "name": customer.name,
+        "phone": customer.phone,
+        "address": customer.address,
+        "neighbourhood": customer.neighbourhood,
+        "notes": customer.notes,
+    }
+
+
+def mask_name(name: str) -> str:
+    return " ".join(part[0] + "." for part in name.split() if part) or "—"
+
+
+class SalesAgent:
+    """The offline sales conversation over a unit of work, the catalog and the shop profile."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        catalog: Catalog,
+        shop: ShopProfile,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._catalog = catalog
+        self._shop = shop
+
+    # ----------------------------------------------------------------- entry points
+    async def start(self, chat: ChatRef, step: Step, context: dict[str, Any]) -> Reply:
+        turn = Turn(chat, dict(context), step)
+        turn.say(texts.START.format(name=self._name_part(chat), shop=self._shop.name))
+        return await self._finish(turn, "/start")
+
+    async def cancel(self, chat: ChatRef, step: Step, context: dict[str, Any]) -> Reply:
+        turn = Turn(chat, {}, Step.BROWSING)
+        async with self._uow_factory() as uow:
+            discarded = await uow.orders.discard_cart(chat.chat_id)
+            await uow.commit()
+        turn.say(texts.CANCELLED if discarded or step != Step.BROWSING else texts.NOTHING_TO_CANCEL)
+        return await self._finish(turn, "/cancelar")
+
+    async def handle_text(
+        self, chat: ChatRef, text: str, step: Step, context: dict[str, Any]
+    ) -> Reply:
+        """One customer text message in any step."""
+        turn = Turn(chat, dict(context), step)
+        meaning = understand(text)
+        if meaning.intent == Intent.CANCEL and step != Step.BROWSING or _is_cancel_word(text):
+            return await self.cancel(chat, step, context)
+        async with self._uow_factory() as uow:
+            if step in FIELD_STEPS:
+                await self._on_field(uow, turn, text, meaning)
+            elif step == Step.CONFIRM_DATA:
+                await self._on_confirm_data(uow, turn, text, meaning)
+            elif step == Step.CONFIRMING:
+                await self._on_confirming(uow, turn, text, meaning)
+            else:
+                await self._on_browsing(uow, turn, meaning, text)
+            await self._record(uow, turn, text, meaning.intent)
+            await uow.commit()
+        return turn.reply()
+
+    async def handle_button(
+        self, chat: ChatRef, data: str, step: Step, context: dict[str, Any]
+    ) -> Reply:
+        """An inline button press; stale buttons answer sensibly."""
+        if data == Action.CANCEL:
+            return await self.cancel(chat, step, context)
+        turn = Turn(chat, dict(context), step)
+        async with self._uow_factory() as uow:
+            await self._on_button(uow, turn, data)
+            await self._record(uow, turn, f"[botón] {data}", "button")
+            await uow.commit()
+        return turn.reply()
+
+    # ----------------------------------------------------------------- browsing & cart
+    async def _on_browsing(
+        self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+    ) -> None:
+        ctx = turn.context
+        intent = meaning.intent
+        if "offer" in ctx and intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
+            await self._answer_offer(uow, turn, accept=intent == Intent.AFFIRM)
+            return
+        if ctx.get("awaiting_qty") and meaning.quantity and intent not in (
+            Intent.SHOP_INFO,
+            Intent.MY_ORDERS,
+        ):
+            product = await uow.products.get(int(ctx["awaiting_qty"]))
+            if product is not None and not meaning.product_query:
+                await self._add_to_cart(uow, turn, product, meaning.quantity)
+                return
+        match intent:
+            case Intent.GREETING:
+                turn.say(texts.GREETING.format(name=self._name_part(turn.chat), shop=self._shop.name))
+            case Intent.HELP:
+                turn.say(texts.START.format(name="", shop=self._shop.name))
+            case Intent.THANKS:
+                turn.say(texts.THANKS)
+            case Intent.SHOP_INFO:
+                turn.say(self._shop_info(meaning.topics))
+            case Intent.MY_ORDERS:
+                turn.say(await self._my_orders(uow, turn.chat))
+            case Intent.CART:
+                await self._show_cart(uow, turn)
+            case Intent.CHECKOUT:
+                await self._begin_checkout(uow, turn)
+            case Intent.CANCEL:
+                turn.say(texts.NOTHING_TO_CANCEL)
+            case Intent.DENY:
+                cart = await uow.orders.get_cart(turn.chat.chat_id)
+                if turn.step == Step.CART and cart and cart.lines:
+                    await self._begin_checkout(uow, turn)
+                else:
+                    ctx.pop("offer", None)
+                    turn.say(texts.OKAY)
+            case Intent.AFFIRM:
+                cart = await uow.orders.get_cart(turn.chat.chat_id)
+                turn.say(texts.WHAT_ELSE if cart and cart.lines else texts.GREETING.format(
+                    name=self._name_part(turn.chat), shop=self._shop.name))
+            case Intent.BUY:
+                await self._buy(uow, turn, meaning)
+            case _:
+                await self._product_question(uow, turn, meaning, text)
+
+    async def _product_question(
+        self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+    ) -> None:
+        products = await self._find(uow, turn.context, meaning)
+        if not products and meaning.intent == Intent.OTHER:
+            turn.say(texts.FALLBACK)
+            return
+        if not products:
+            turn.say(texts.NOTHING_FOUND.format(query=(meaning.product_query or text).strip()[:60]))
+            return
+        self._remember(turn, products, meaning)
+        if len(products) == 1:
+            product = products[0]
+            turn.context["awaiting_qty"] = product.id
+            description = f"\n{product.description}" if product.description else ""
+            turn.say(
+                texts.PRODUCT_DETAIL.format(
+                    name=product.name,
+                    price=format_cop(product.price_minor),
+                    availability=availability(product),
+                    description=description,
+                )
+            )
+            return
+        turn.say(self._product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+
+    async def _buy(self, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
+        products = await self._find(uow, turn.context, meaning, picking=True)
+        if not products:
+            if meaning.product_query:
+                turn.say(texts.NOTHING_FOUND.format(query=meaning.product_query[:60]))
+            else:
+                turn.say(texts.ASK_PRODUCT)
+            return
+        if len(products) > 1:
+            self._remember(turn, products, meaning)
+            turn.context["pending_qty"] = meaning.quantity
+            turn.say(texts.WHICH_ONE + "\n\n" + self._product_list(products))
+            turn.buttons = tuple(
+                (Button(f"{n}. {p.name}"[:60], f"{Action.PICK}:{p.id}"),)
+                for n, p in enumerate(products, 1)
+            )
+            return
+        product = products[0]
+        self._remember(turn, products, meaning)
+        if meaning.quantity is None:
+            turn.context["awaiting_qty"] = product.id
+            turn.say(texts.ASK_QUANTITY.format(name=product.name))
+            return
+        await self._add_to_cart(uow, turn, product, meaning.quantity)
+
+    async def _add_to_cart(
+        self, uow: UnitOfWork, turn: Turn, product: Product, quantity: int
+    ) -> None:
+        ctx = turn.context
+        ctx.pop("awaiting_qty", None)
+        ctx.pop("pending_qty", None)
+        ctx.pop("offer", None)
+        if not product.visible:
+            turn.say(texts.OUT_OF_STOCK.format(name=product.name))
+            return
+        if quantity > product.stock:
+            ctx["offer"] = {"product_id": product.id, "quantity": product.stock}
+            template = texts.OFFER_PARTIAL_ONE if product.stock == 1 else texts.OFFER_PARTIAL
+            turn.say(template.format(stock=product.stock, name=product.name))
+            turn.buttons = OFFER_BUTTONS
+            return
+        order = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, quantity)
+        turn.say(
+            texts.ADDED.format(quantity=quantity, name=product.name, price=format_cop(product.price_minor))
+        )
+        turn.say(render_cart(order) + "\n\n" + texts.ANYTHING_ELSE)
+        turn.buttons = CART_BUTTONS
+        turn.step = Step.CART
+
+    async def _answer_offer(self, uow: UnitOfWork, turn: Turn, *, accept: bool) -> None:
+        offer = turn.context.pop("offer", None)
+        if not offer:
+            turn.say(texts.OKAY)
+            return
+        if not accept:
+            turn.say(texts.OFFER_DECLINED)
+            return
+        product = await uow.products.get(int(offer["product_id"]))
+        if product is None:
+            turn.say(texts.OKAY)
+            return
+        await self._add_to_cart(uow, turn, product, min(int(offer["quantity"]), product.stock) or 1)
+
+    async def _show_cart(self, uow: UnitOfWork, turn: Turn) -> None:
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if not cart or not cart.lines:
+            turn.say(texts.CART_EMPTY)
+            turn.step = Step.BROWSING
+            return
+        turn.say(render_cart(cart) + "\n\n" + texts.ANYTHING_ELSE)
+        turn.buttons = CART_BUTTONS
+
+    async def _find(
+        self,
+        uow: UnitOfWork,
+        ctx: dict[str, Any],
+        meaning: Understanding,
+        *,
+        picking: bool = False,
+    ) -> list[Product]:
+        """Products the customer means, using what was just discussed."""
+        last_ids = [int(i) for i in ctx.get("last_ids", [])]
+        if last_ids and meaning.ordinal and 0 < meaning.ordinal <= len(last_ids):
+            return await uow.products.list_by_ids([last_ids[meaning.ordinal - 1]])
+        if last_ids and meaning.superlative:
+            shown = [p for p in await uow.products.list_by_ids(last_ids) if p.visible]
+            if shown:
+                pick = min if meaning.superlative == "cheapest" else max
+                return [pick(shown, key=lambda p: p.price_minor)]
+        query = meaning.product_query.strip()
+        if not query:
+            if picking and last_ids:
+                shown = await uow.products.list_by_ids(last_ids)
+                return shown[:1] if len(shown) == 1 else shown[:LIST_SIZE]
+            return []
+        scored = self._catalog.scored_ids(query, k=10)
+        if last_ids and (meaning.is_follow_up or picking):
+            in_context = [(i, s) for i, s in scored if i in last_ids]
+            if in_context:
+                scored = in_context
+            elif meaning.is_follow_up and ctx.get("last_query"):
+                scored = self._catalog.scored_ids(f"{ctx['last_query']} {query}", k=10)
+        if not scored:
+            return []
+        if picking and (len(scored) == 1 or scored[0][1] >= scored[1][1] * CLEAR_WINNER_RATIO):
+            scored = scored[:1]
+        ids = [i for i, _ in scored[:LIST_SIZE]]
+        return [p for p in await uow.products.list_by_ids(ids) if p.visible]
+
+    def _remember(self, turn: Turn, products: Sequence[Product], meaning: Understanding) -> None:
+        turn.context["last_ids"] = [p.id for p in products]
+        if meaning.product_query and not meaning.is_follow_up:
+            turn.context["last_query"] = meaning.product_query
+
+    def _product_list(self, products: Sequence[Product]) -> str:
+        lines = [texts.PRODUCT_LIST_HEADER]
+        lines += [
+            texts.PRODUCT_LINE.format(
+                n=n, name=p.name, price=format_cop(p.price_minor), availability=availability(p)
+            )
+            for n, p in enumerate(products, 1)
+        ]
+        return "\n".join(lines)
+
+    # ----------------------------------------------------------------- checkout
+    async def _begin_checkout(self, uow: UnitOfWork, turn: Turn) -> None:
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if not cart or not cart.lines:
+            turn.say(texts.CART_EMPTY)
+            turn.step = Step.BROWSING
+            return
+        for key in ("offer", "awaiting_qty", "pending_qty"):
+            turn.context.pop(key, None)
+        known = await uow.customers.by_telegram_user(turn.chat.user_id)
+        if known and known.complete:
+            turn.context["draft"] = customer_fields(known)
+            first = known.name.split()[0] if known.name else ""
+            turn.say(texts.KNOWN_CUSTOMER.format(first=first, data=render_customer(turn.context["draft"])))
+            turn.buttons = DATA_BUTTONS
+            turn.step = Step.CONFIRM_DATA
+            return
+        turn.context["draft"] = {}
+        turn.say(texts.CHECKOUT_START + " " + texts.ASK_NATIONAL_ID)
+        turn.step = Step.NATIONAL_ID
+
+    async def _on_field(
+        self, uow: UnitOfWork, turn: Turn, text: str, meaning: Understanding
+    ) -> None:
+        name, clean, invalid = FIELD_RULES[turn.step]
+        if turn.step == Step.NOTES and is_skip(text):
+            value: str | None = ""
+        else:
+            value = clean(text)
+        if value is None or (looks_like_question(text) and turn.step != Step.NOTES):
+            if looks_like_question(text) or meaning.intent in (Intent.SHOP_INFO, Intent.MY_ORDERS):
+                await self._answer_aside(uow, turn, meaning, text)
+                turn.say(texts.RESUME.format(prompt=FIELD_PROMPTS[turn.step]))
+            else:
+                turn.say(invalid)
+            if turn.step == Step.NOTES:
+                turn.buttons = SKIP_BUTTONS
+            return
+        draft = dict(turn.context.get("draft", {}))
+        draft[name] = value
+        turn.context["draft"] = draft
+        if turn.step == Step.NATIONAL_ID:
+            known = await uow.customers.by_national_id(value)
+            if known and known.complete:
+                turn.context["known_national_id"] = value
+                turn.say(
+                    texts.KNOWN_NATIONAL_ID.format(
+                        masked_name=mask_name(known.name), phone_tail=known.phone[-4:]
+                    )
+                )
+                turn.buttons = DATA_BUTTONS
+                turn.step = Step.CONFIRM_DATA
+                return
+        await self._next_field(uow, turn)
+
+    async def _next_field(self, uow: UnitOfWork, turn: Turn) -> None:
+        draft = turn.context.get("draft", {})
+        for step in FIELD_STEPS:
+            field_name = FIELD_RULES[step][0]
+            if field_name not in draft:
+                turn.step = step
+                turn.say(FIELD_PROMPTS[step])
+                if step == Step.NOTES:
+                    turn.buttons = SKIP_BUTTONS
+                return
+        await self._summary(uow, turn)
+
+    async def _summary(self, uow: UnitOfWork, turn: Turn) -> None:
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if not cart or not cart.lines:
+            turn.say(texts.CART_EMPTY)
+            turn.step = Step.BROWSING
+            return
+        turn.say(
+            texts.SUMMARY.format(cart=render_cart(cart), data=render_customer(turn.context["draft"]))
+        )
+        turn.buttons = CONFIRM_BUTTONS
+        turn.step = Step.CONFIRMING
+
+    async def _on_confirm_data(
+        self, uow: UnitOfWork, turn: Turn, text: str, meaning: Understanding
+    ) -> None:
+        if meaning.intent == Intent.AFFIRM and not meaning.is_question:
+            await self._use_known_data(uow, turn)
+        elif meaning.intent == Intent.DENY and not meaning.is_question:
+            self._restart_data(turn)
+        else:
+            await self._answer_aside(uow, turn, meaning, text)
+            turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE))
+            turn.buttons = DATA_BUTTONS
+
+    async def _use_known_data(self, uow: UnitOfWork, turn: Turn) -> None:
+        national_id = turn.context.pop("known_national_id", None)
+        if national_id:
+            known = await uow.customers.by_national_id(national_id)
+            if known:
+                turn.context["draft"] = customer_fields(known)
+        await self._summary(uow, turn)
+
+    def _restart_data(self, turn: Turn) -> None:
+        turn.context.pop("known_national_id", None)
+        turn.context["draft"] = {}
+        turn.say(texts.ASK_NATIONAL_ID)
+        turn.step = Step.NATIONAL_ID
+
+    async def _on_confirming(
+        self, uow: UnitOfWork, turn: Turn, text: str, meaning: Understanding
+    ) -> None:
+        if meaning.intent in (Intent.AFFIRM, Intent.CHECKOUT) and not meaning.is_question:
+            await self._confirm(uow, turn)
+        elif meaning.intent == Intent.DENY and not meaning.is_question:
+            turn.say(texts.CONFIRM_OR_CHANGE)
+            turn.buttons = CONFIRM_BUTTONS
+        else:
+            await self._answer_aside(uow, turn, meaning, text)
+            turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE))
+            turn.buttons = CONFIRM_BUTTONS
+
+    async def _confirm(self, uow: UnitOfWork, turn: Turn) -> None:
+        """Take stock for every line in one transaction, or nothing at all."""
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if not cart or not cart.lines:
+            turn.say(texts.ALREADY_CONFIRMED)
+            turn.step = Step.BROWSING
+            turn.context = {}
+            return
+        for line in cart.lines:
+            if not await uow.products.take_stock(line.product_id, line.quantity):
+                await uow.rollback()
+                await self._stock_changed(uow, turn, line.product_id)
+                return
+        draft = turn.context.get("draft", {})
+        customer = await uow.customers.save(
+            Customer(
+                id=None,
+                telegram_user_id=turn.chat.user_id,
+                national_id=draft.get("national_id"),
+                name=draft.get("name", ""),
+                phone=draft.get("phone", ""),
+                address=draft.get("address", ""),
+                neighbourhood=draft.get("neighbourhood", ""),
+                notes=draft.get("notes", ""),
+            )
+        )
+        order = await uow.orders.confirm(cart.id, customer, cart.lines_total_minor)
+        await uow.commit()
+        self._catalog.refresh(await uow.products.list_by_ids([ln.product_id for ln in order.lines]))
+        cart_text = render_cart(order).replace(texts.CART_HEADER + "\n", "")
+        turn.say(
+            texts.CONFIRMED.format(
+                order_id=order.id, cart=cart_text, phone=customer.phone, neighbourhood=customer.neighbourhood
+            )
+        )
+        turn.owner_alert = texts.OWNER_NEW_ORDER.format(
+            order_id=order.id,
+            total=format_cop(order.total_minor),
+            cart=cart_text,
+            name=customer.name,
+            national_id=customer.national_id,
+            phone=customer.phone,
+            address=customer.address,
+            neighbourhood=customer.neighbourhood,
+            notes=texts.DATA_NOTES.format(notes=customer.notes) if customer.notes else "",
+        )
+        turn.context = {}
+        turn.step = Step.BROWSING
+
+    async def _stock_changed(self, uow: UnitOfWork, turn: Turn, product_id: int) -> None:
+        product = await uow.products.get(product_id)
+        if product is None or not product.visible:
+            name = product.name if product else ""
+            await uow.orders.remove_line(turn.chat.chat_id, product_id)
+            turn.say(texts.STOCK_GONE.format(name=name))
+        else:
+            await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, product.stock)
+            turn.say(texts.STOCK_CHANGED.format(name=product.name, stock=product.stock))
+        if product is not None:
+            self._catalog.refresh([product])
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if not cart or not cart.lines:
+            if cart:
+                await uow.orders.discard_cart(turn.chat.chat_id)
+            turn.say(texts.CART_NOW_EMPTY)
+            turn.step = Step.BROWSING
+            return
+        await self._summary(uow, turn)
+
+    # ----------------------------------------------------------------- buttons
+    async def _on_button(self, uow: UnitOfWork, turn: Turn, data: str) -> None:
+        if data.startswith(f"{Action.PICK}:"):
+            product = await uow.products.get(int(data.split(":", 1)[1]))
+            if product is None:
+                turn.say(texts.ASK_PRODUCT)
+                return
+            quantity = turn.context.pop("pending_qty", None)
+            turn.context["last_ids"] = [product.id]
+            if quantity:
+                await self._add_to_cart(uow, turn, product, int(quantity))
+            else:
+                turn.context["awaiting_qty"] = product.id
+                turn.say(texts.ASK_QUANTITY.format(name=product.name))
+            return
+        match data:
+            case Action.CHECKOUT:
+                if turn.step in COLLECTING_STEPS:
+                    await self._next_field(uow, turn)
+                else:
+                    await self._begin_checkout(uow, turn)
+            case Action.KEEP_SHOPPING:
+                turn.say(texts.WHAT_ELSE)
+            case Action.CLEAR_CART:
+                await uow.orders.discard_cart(turn.chat.chat_id)
+                turn.context = {}
+                turn.step = Step.BROWSING
+                turn.say(texts.CART_CLEARED)
+            case Action.TAKE_OFFER | Action.DECLINE_OFFER:
+                await self._answer_offer(uow, turn, accept=data == Action.TAKE_OFFER)
+            case Action.USE_DATA if turn.step == Step.CONFIRM_DATA:
+                await self._use_known_data(uow, turn)
+            case Action.CHANGE_DATA if turn.step in COLLECTING_STEPS:
+                self._restart_data(turn)
+            case Action.SKIP if turn.step == Step.NOTES:
+                draft = dict(turn.context.get("draft", {}))
+                draft["notes"] = ""
+                turn.context["draft"] = draft
+                await self._next_field(uow, turn)
+            case Action.CONFIRM if turn.step == Step.CONFIRMING:
+                await self._confirm(uow, turn)
+            case _:
+                if turn.step == Step.CONFIRMING or turn.step not in COLLECTING_STEPS:
+                    cart = await uow.orders.get_cart(turn.chat.chat_id)
+                    turn.say(texts.ALREADY_CONFIRMED if not cart else texts.WHAT_ELSE)
+                else:
+                    turn.say(FIELD_PROMPTS.get(turn.step, texts.WHAT_ELSE))
+
+    # ----------------------------------------------------------------- asides
+    async def _answer_aside(
+        self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+    ) -> None:
+        """Answer a question asked in the middle of the flow without changing the step."""
+        if meaning.intent == Intent.SHOP_INFO or meaning.topics:
+            turn.say(self._shop_info(meaning.topics))
+        elif meaning.intent == Intent.MY_ORDERS:
+            turn.say(await self._my_orders(uow, turn.chat))
+        elif meaning.intent in (Intent.PRODUCT_QUESTION, Intent.BUY, Intent.OTHER):
+            products = await self._find(uow, turn.context, meaning)
+            if products:
+                turn.say(self._product_list(products))
+            elif meaning.intent != Intent.OTHER:
+                turn.say(texts.NOTHING_FOUND.format(query=meaning.product_query[:60] or text[:60]))
+        elif meaning.intent == Intent.CART:
+            cart = await uow.orders.get_cart(turn.chat.chat_id)
+            if cart:
+                turn.say(render_cart(cart))
+
+    def _shop_info(self, topics: Sequence[InfoTopic]) -> str:
+        shop = self._shop
+        by_topic = {
+            InfoTopic.HOURS: texts.INFO_HOURS.format(hours=shop.hours),
+            InfoTopic.LOCATION: texts.INFO_LOCATION.format(address=shop.address, city=shop.city),
+            InfoTopic.PAYMENT: texts.INFO_PAYMENT.format(methods=", ".join(shop.payment_methods)),
+            InfoTopic.DELIVERY: texts.INFO_DELIVERY.format(delivery=shop.delivery),
+            InfoTopic.WARRANTY: texts.INFO_WARRANTY.format(warranty=shop.warranty),
+            InfoTopic.CONTACT: texts.INFO_CONTACT.format(phone=shop.phone),
+        }
+        chosen = [by_topic[t] for t in topics if t in by_topic]
+        if chosen:
+            return "\n".join(chosen)
+        return texts.INFO_GENERAL.format(shop=shop.name, lines="\n".join(by_topic.values()))
+
+    async def _my_orders(self, uow: UnitOfWork, chat: ChatRef) -> str:
+        orders = await uow.orders.list_for_user(chat.user_id)
+        cart = await uow.orders.get_cart(chat.chat_id)
+        lines = []
+        if orders:
+            lines.append(texts.MY_ORDERS_HEADER)
+            for order in orders:
+                items = sum(line.quantity for line in order.lines)
+                moment = order.confirmed_at or order.created_at
+                lines.append(
+                    texts.MY_ORDER_LINE.format(
+                        order_id=order.id,
+                        date=moment.strftime("%d/%m") if moment else "",
+                        items=f"{items} producto{'s' if items != 1 else ''}",
+                        total=format_cop(order.total_minor),
+                        status=texts.ORDER_STATUS.get(order.status, order.status),
+                    )
+                )
+        else:
+            lines.append(texts.MY_ORDERS_NONE)
+        if cart and cart.lines:
+            lines.append(texts.MY_CART_PENDING.format(total=format_cop(cart.lines_total_minor)))
+        return "\n".join(lines)
+
+    # ----------------------------------------------------------------- helpers
+    @staticmethod
+    def _name_part(chat: ChatRef) -> str:
+        return f", {chat.first_name}" if chat.first_name else ""
+
+    async def _record(self, uow: UnitOfWork, turn: Turn, text: str, intent: str) -> None:
+        await uow.messages.add(turn.chat.chat_id, "in", text, telegram_user_id=turn.chat.user_id, intent=intent)
+        await uow.messages.add(turn.chat.chat_id, "out", "\n\n".join(turn.parts))
+
+    async def _finish(self, turn: Turn, text: str) -> Reply:
+        async with self._uow_factory() as uow:
+            await self._record(uow, turn, text, "command")
+            await uow.commit()
+        return turn.reply()
+
+
+def _is_cancel_word(text: str) -> bool:
+    return text.strip().lower().lstrip("/") in {"cancelar", "cancela", "cancelar pedido"}
+

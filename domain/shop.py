@@ -1,0 +1,170 @@
+"""The shop's public profile (what a customer asks about), loaded from a TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from domain.exceptions import DomainError
+from domain.money import InvalidPrice, format_cop, parse_price
+
+REQUIRED_TEXT = ("name", "city", "address", "phone", "hours", "delivery")
+OPTIONAL_TEXT = (
+    "greeting",
+    "whatsapp",
+    "email",
+    "website",
+    "instagram",
+    "nit",
+    "pickup",
+    "delivery_notes",
+    "invoicing",
+    "returns",
+    "warranty",
+)
+PRICE_KEYS = (
+    ("delivery_cost", "delivery_cost_minor"),
+    ("free_delivery_from", "free_delivery_from_minor"),
+)
+
+
+class InvalidShopProfile(DomainError):
+    """The shop profile file is missing or malformed; the message names path and problem."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"No pude cargar el perfil de la tienda ({self.path}): {problem}")
+
+
+@dataclass(frozen=True)
+class ShopProfile:
+    """Everything a customer may ask about the shop. Prices are integer minor units."""
+
+    name: str
+    city: str
+    address: str
+    phone: str
+    hours: str
+    payment_methods: list[str]
+    delivery: str
+    delivery_cost_minor: int | None = None
+    free_delivery_from_minor: int | None = None
+    delivery_notes: str = ""
+    pickup: str = ""
+    returns: str = ""
+    warranty: str = ""
+    invoicing: str = ""
+    greeting: str = ""
+    whatsapp: str = ""
+    email: str = ""
+    website: str = ""
+    instagram: str = ""
+    nit: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def delivery_summary(self) -> str:
+        """One Spanish line about delivery, cost and free-shipping threshold."""
+        parts = [self.delivery]
+        if self.delivery_cost_minor is not None:
+            parts.append(f"Costo del domicilio: {format_cop(self.delivery_cost_minor)}.")
+        if self.free_delivery_from_minor is not None:
+            parts.append(f"Gratis en compras desde {format_cop(self.free_delivery_from_minor)}.")
+        if self.delivery_notes:
+            parts.append(self.delivery_notes)
+        return " ".join(part.strip() for part in parts if part.strip())
+
+    def describe(self) -> str:
+        """Short Spanish fact sheet, useful as context for answering customers."""
+        lines = [
+            f"Tienda: {self.name}",
+            f"Dirección: {self.address}, {self.city}",
+            f"Teléfono: {self.phone}",
+            f"Horario: {self.hours}",
+            f"Medios de pago: {', '.join(self.payment_methods)}",
+            f"Envíos: {self.delivery_summary()}",
+        ]
+        optional = (
+            ("WhatsApp", self.whatsapp),
+            ("Correo", self.email),
+            ("Recoger en tienda", self.pickup),
+            ("Cambios y devoluciones", self.returns),
+            ("Garantía", self.warranty),
+            ("Facturación", self.invoicing),
+        )
+        lines.extend(f"{label}: {value}" for label, value in optional if value)
+        lines.extend(f"{key}: {value}" for key, value in self.extra.items())
+        return "\n".join(lines)
+
+
+def load_shop_profile(path: Path | str) -> ShopProfile:
+    """Read and validate the shop profile TOML; raise InvalidShopProfile on any problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InvalidShopProfile(path, "el archivo no existe.") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidShopProfile(path, f"no se pudo leer ({exc}).") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidShopProfile(path, f"el TOML no es válido ({exc}).") from exc
+    return _build_profile(raw, path)
+
+
+def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
+    price_keys = {key for key, _ in PRICE_KEYS}
+    known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | {"payment_methods", "extra"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise InvalidShopProfile(path, f"clave desconocida «{unknown[0]}».")
+    values: dict[str, Any] = {}
+    for key in REQUIRED_TEXT:
+        values[key] = _text(raw, key, path, required=True)
+    for key in OPTIONAL_TEXT:
+        values[key] = _text(raw, key, path, required=False)
+    for key, target in PRICE_KEYS:
+        values[target] = _price(raw, key, path)
+    values["payment_methods"] = _text_list(raw, "payment_methods", path)
+    values["extra"] = _extra(raw, path)
+    return ShopProfile(**values)
+
+
+def _text(raw: dict[str, Any], key: str, path: Path, *, required: bool) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        raise InvalidShopProfile(path, f"«{key}» debe ser texto.")
+    value = value.strip()
+    if required and not value:
+        raise InvalidShopProfile(path, f"falta «{key}».")
+    return value
+
+
+def _price(raw: dict[str, Any], key: str, path: Path) -> int | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidShopProfile(path, f'«{key}» debe ser un precio, p. ej. "12.000".')
+    try:
+        return parse_price(value)
+    except InvalidPrice as exc:
+        raise InvalidShopProfile(path, f"«{key}»: {exc.reason}") from exc
+
+
+def _text_list(raw: dict[str, Any], key: str, path: Path) -> list[str]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidShopProfile(path, f"«{key}» debe ser una lista de textos.")
+    items = [item.strip() for item in value if item.strip()]
+    if not items:
+        raise InvalidShopProfile(path, f"«{key}» no puede estar vacía.")
+    return items
+
+
+def _extra(raw: dict[str, Any], path: Path) -> dict[str, str]:
+    value = raw.get("extra", {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InvalidShopProfile(path, "«extra» debe ser una tabla de textos.")
+    return {str(key): text.strip() for key, text in value.items()}

@@ -1,0 +1,135 @@
+"""Every text a customer or owner reads, in Spanish, in one place."""
+
+from __future__ import annotations
+
+START = (
+    "¡Hola{name}! 👋 Soy el asistente de {shop}.\n"
+    "Puedo ayudarte a:\n"
+    "• buscar productos y ver precios y disponibilidad («¿tienen extintores?»)\n"
+    "• hacer tu pedido y tomar tus datos de envío\n"
+    "• contarte horarios, formas de pago y envíos\n"
+    "• revisar cómo va tu pedido («¿cómo va mi pedido?»)\n"
+    "Escribe /cancelar cuando quieras para empezar de nuevo."
+)
+GREETING = "¡Hola{name}! 👋 Bienvenido a {shop}. ¿Qué estás buscando hoy?"
+THANKS = "¡Con mucho gusto! Aquí estoy si necesitas algo más."
+FALLBACK = (
+    "No estoy seguro de haberte entendido 🤔. Puedes preguntarme por un producto "
+    "(por ejemplo «¿tienen cascos?»), por horarios, pagos o envíos, o por tu pedido."
+)
+NOTHING_FOUND = (
+    "No encontré productos para «{query}» 😕. ¿Me lo describes de otra forma? "
+    "Por ejemplo: extintores, cascos, guantes, botas, arneses o respiradores."
+)
+NON_TEXT = "Por ahora solo puedo leer mensajes de texto. ¿Me escribes lo que necesitas?"
+
+PRODUCT_LIST_HEADER = "Esto es lo que tengo:"
+PRODUCT_LINE = "{n}. {name} — {price} · {availability}"
+PRODUCT_LIST_FOOTER = "¿Cuál te interesa y cuántas unidades necesitas?"
+PRODUCT_DETAIL = "{name}\n{price} · {availability}{description}\n\n¿Cuántas unidades necesitas?"
+AVAILABLE_MANY = "disponible"
+AVAILABLE_FEW = "quedan {stock}"
+AVAILABLE_ONE = "queda 1"
+WHICH_ONE = "Tengo varias opciones. ¿Cuál de estas quieres?"
+ASK_QUANTITY = "¿Cuántas unidades de {name} necesitas?"
+ASK_PRODUCT = "¿Qué producto quieres? Cuéntame su nombre, por ejemplo «extintor de 20 libras»."
+
+OUT_OF_STOCK = "Uy, {name} se nos agotó por ahora 😕. ¿Te muestro otras opciones?"
+OFFER_PARTIAL = (
+    "Solo tengo {stock} unidades de {name}. Puedo ofrecerte {stock}. ¿Los llevas?"
+)
+OFFER_PARTIAL_ONE = "Solo me queda 1 unidad de {name}. ¿La llevas?"
+OFFER_DECLINED = "Entendido, no agregué nada. ¿Te ayudo con otra cosa?"
+ADDED = "Listo ✅ Agregué {quantity} × {name} ({price} c/u)."
+CART_HEADER = "🛒 Tu carrito:"
+CART_LINE = "• {quantity} × {name} — {subtotal}"
+CART_TOTAL = "Total: {total}"
+CART_EMPTY = "Tu carrito está vacío. ¿Qué te gustaría pedir?"
+ANYTHING_ELSE = "¿Algo más o finalizamos el pedido?"
+WHAT_ELSE = "Dale, ¿qué más necesitas?"
+CART_CLEARED = "Listo, vacié tu carrito. Si necesitas algo más, aquí estoy."
+NOTHING_TO_CANCEL = "No tienes ningún pedido en curso. ¿Te ayudo con algo?"
+CANCELLED = "Listo, cancelé tu pedido y vacié el carrito. Si quieres empezar de nuevo, aquí estoy."
+OKAY = "Listo. Si necesitas algo más, aquí estoy."
+
+CHECKOUT_START = "¡Perfecto! Para el envío necesito unos datos."
+ASK_NATIONAL_ID = "¿Cuál es tu número de cédula? (solo números)"
+ASK_NAME = "¿A nombre de quién va el pedido? (nombre y apellido)"
+ASK_PHONE = "¿A qué número de celular te llamamos para la entrega?"
+ASK_ADDRESS = "¿Cuál es la dirección de entrega? (por ejemplo: Calle 45 # 12-30, apto 301)"
+ASK_NEIGHBOURHOOD = "¿En qué barrio queda?"
+ASK_NOTES = "¿Alguna indicación para la entrega? (portería, horario, punto de referencia). Si no, toca «Omitir»."
+INVALID_NATIONAL_ID = "Esa cédula no parece válida. Escríbela solo con números, por ejemplo 1020345678."
+INVALID_NAME = "Necesito un nombre y apellido, por ejemplo «Ana María Pérez»."
+INVALID_PHONE = "Ese número no parece un celular colombiano. Escríbelo con sus 10 dígitos, por ejemplo 3001234567."
+INVALID_ADDRESS = "No me quedó clara la dirección. Escríbela con calle o carrera y número, por ejemplo «Cra 7 # 32-16»."
+INVALID_NEIGHBOURHOOD = "¿Me repites el nombre del barrio?"
+INVALID_NOTES = "La indicación es muy larga; resúmela en menos de 300 caracteres o toca «Omitir»."
+RESUME = "Sigamos con tu pedido: {prompt}"
+KNOWN_CUSTOMER = (
+    "¡Qué bueno verte de nuevo, {first}! Tengo estos datos de tu último pedido:\n{data}\n\n"
+    "¿Los usamos para este envío?"
+)
+KNOWN_NATIONAL_ID = (
+    "Ya tengo datos registrados con esa cédula (a nombre de {masked_name}, celular terminado en "
+    "{phone_tail}). ¿Usamos esos datos para el envío?"
+)
+DATA_BLOCK = (
+    "• Cédula: {national_id}\n• Nombre: {name}\n• Celular: {phone}\n"
+    "• Dirección: {address}\n• Barrio: {neighbourhood}{notes}"
+)
+DATA_NOTES = "\n• Indicaciones: {notes}"
+SUMMARY = "Revisa tu pedido:\n\n{cart}\n\nEnvío a:\n{data}\n\n¿Confirmo el pedido?"
+CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."
+CONFIRMED = (
+    "🎉 ¡Pedido #{order_id} confirmado!\n{cart}\n\n"
+    "Te contactaremos al {phone} para coordinar la entrega en {neighbourhood}. ¡Gracias por tu compra!"
+)
+STOCK_CHANGED = (
+    "Mientras confirmábamos, cambió la disponibilidad de {name}: ahora quedan {stock}. "
+    "No se confirmó nada. Ajusté tu carrito; revísalo de nuevo:"
+)
+STOCK_GONE = (
+    "Mientras confirmábamos, {name} se agotó. No se confirmó nada. Lo quité de tu carrito; "
+    "revísalo de nuevo:"
+)
+CART_NOW_EMPTY = "Tu carrito quedó vacío. ¿Te ayudo a buscar otra cosa?"
+ALREADY_CONFIRMED = "Ese pedido ya no está pendiente. Escribe «¿cómo va mi pedido?» para ver su estado."
+
+MY_ORDERS_HEADER = "Tus pedidos:"
+MY_ORDER_LINE = "• Pedido #{order_id} ({date}) — {items} — {total} — {status}"
+MY_ORDERS_NONE = "Aún no tienes pedidos confirmados. ¿Te ayudo a hacer uno?"
+MY_CART_PENDING = "Además tienes un carrito sin confirmar por {total}."
+ORDER_STATUS = {
+    "confirmed": "confirmado, en preparación",
+    "delivered": "entregado",
+    "cancelled": "cancelado",
+    "cart": "sin confirmar",
+}
+
+OWNER_NEW_ORDER = (
+    "🛎️ Nuevo pedido #{order_id} — {total}\n{cart}\n\nCliente: {name} (CC {national_id})\n"
+    "Celular: {phone}\nDirección: {address}, {neighbourhood}{notes}"
+)
+
+INFO_HOURS = "🕘 Horario: {hours}"
+INFO_LOCATION = "📍 Estamos en {address}, {city}."
+INFO_PAYMENT = "💳 Formas de pago: {methods}."
+INFO_DELIVERY = "🚚 {delivery}"
+INFO_WARRANTY = "🛡️ {warranty}"
+INFO_CONTACT = "📞 Contacto: {phone}"
+INFO_GENERAL = "{shop}\n{lines}"
+
+BUTTON_CHECKOUT = "✅ Finalizar pedido"
+BUTTON_KEEP_SHOPPING = "🛍️ Seguir comprando"
+BUTTON_CLEAR_CART = "🗑️ Vaciar carrito"
+BUTTON_YES_TAKE = "Sí, los llevo"
+BUTTON_NO = "No, gracias"
+BUTTON_USE_DATA = "Sí, usar estos datos"
+BUTTON_CHANGE_DATA = "✏️ Cambiar datos"
+BUTTON_SKIP = "Omitir"
+BUTTON_CONFIRM = "✅ Confirmar pedido"
+BUTTON_CANCEL = "❌ Cancelar"
+
+ERROR_GENERIC = "Uy, algo falló de mi lado 😓. Intenta de nuevo en un momento, por favor."
+UPDATED_BUTTON = "Listo"

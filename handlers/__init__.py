@@ -1,0 +1,13 @@
+"""The ordered router tree: commands first, the catch-all last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import commands, fallback, sale
+
+
+def build_router() -> Router:
+    root = Router(name="root")
+    root.include_routers(commands.router, sale.router, fallback.router)
+    return root

@@ -1,0 +1,38 @@
+"""/start, /ayuda, /cancelar — they work in every state."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.settings import Settings
+from domain.sales import ChatRef, SalesAgent
+from handlers.replies import current, deliver
+
+router = Router(name="commands")
+
+
+def chat_ref(message: Message) -> ChatRef:
+    user = message.from_user
+    return ChatRef(
+        chat_id=message.chat.id,
+        user_id=user.id if user else message.chat.id,
+        first_name=(user.first_name if user else "") or "",
+    )
+
+
+@router.message(CommandStart())
+@router.message(Command("ayuda", "help"))
+async def start(message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
+    step, context = await current(state)
+    reply = await agent.start(chat_ref(message), step, context)
+    await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
+
+
+@router.message(Command("cancelar", "cancel"))
+async def cancel(message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
+    step, context = await current(state)
+    reply = await agent.cancel(chat_ref(message), step, context)
+    await deliver(bot, message.chat.id, reply, state, settings.owner_ids)

@@ -1,0 +1,160 @@
+"""Spanish text normalisation for product search: folding, units, tokens, stems."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import snowballstemmer
+
+logger = logging.getLogger(__name__)
+
+# Unit aliases (already accent-folded) -> canonical suffix glued to the number.
+_UNIT_ALIASES: dict[str, tuple[str, ...]] = {
+    "lb": ("libras", "libra", "lbs", "lb", "lib"),
+    "kg": ("kilogramos", "kilogramo", "kilos", "kilo", "kgs", "kg", "kls"),
+    "mg": ("miligramos", "miligramo", "mg"),
+    "g": ("gramos", "gramo", "grs", "gr", "g"),
+    "ml": ("mililitros", "mililitro", "ml", "cc"),
+    "l": ("litros", "litro", "lts", "lt", "l"),
+    "gal": ("galones", "galon", "gal"),
+    "oz": ("onzas", "onza", "oz"),
+    "mm": ("milimetros", "milimetro", "mm"),
+    "cm": ("centimetros", "centimetro", "cms", "cm"),
+    "m": ("metros", "metro", "mts", "mt", "m"),
+    "in": ("pulgadas", "pulgada", "pulg", "in", '"', "''"),
+    "w": ("vatios", "vatio", "watts", "watt", "w"),
+    "v": ("voltios", "voltio", "volts", "v"),
+    "mah": ("mah",),
+    "gb": ("gb",),
+    "tb": ("tb",),
+}
+_PACK_WORDS = ("unidades", "unidad", "unids", "unid", "unds", "und", "uds", "u", "piezas",
+               "pieza", "pzas", "pzs", "pcs", "pc")
+_LETTER_SIZES = ("xxxl", "xxl", "xl", "xxs", "xs", "s", "m", "l")
+
+_NUM = r"\d+(?:\.\d+)?"
+_ALIAS_TO_UNIT = {alias: unit for unit, aliases in _UNIT_ALIASES.items() for alias in aliases}
+_UNIT_RE = re.compile(
+    rf"(?<![a-z0-9.])({_NUM})\s*("
+    + "|".join(re.escape(a) for a in sorted(_ALIAS_TO_UNIT, key=len, reverse=True))
+    + r")(?![a-z0-9])\.?"
+)
+_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*)(?![\d]|[.,]\d)")
+_DECIMAL_RE = re.compile(r"(?<=\d)[.,](?=\d)")
+_TRAILING_ZEROS_RE = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
+_DIMENSION_RE = re.compile(rf"({_NUM})\s*[x*]\s*(?=\d)")
+_PACK_X_RE = re.compile(r"(?<![a-z0-9])x\s*(\d+)(?![a-z0-9.])")
+_PACK_N_RE = re.compile(
+    rf"(?<![a-z0-9.])(\d+)\s*(?:{'|'.join(_PACK_WORDS)})(?![a-z0-9])\.?"
+)
+_PACK_OF_RE = re.compile(
+    r"(?<![a-z0-9])(pack|paquete|caja|kit)\s+(?:de\s+)?(\d+)(?![a-z0-9.])"
+)
+_SIZE_RE = re.compile(
+    rf"(?<![a-z0-9])(?:talla|t)\s*\.?\s*(\d+(?:\.\d+)?|(?<=talla )(?:{'|'.join(_LETTER_SIZES)}))"
+    r"(?![a-z0-9])"
+)
+_NUMBER_IN_TOKEN_RE = re.compile(r"(?:talla|x)?(\d+(?:\.\d+)?)[a-z]*")
+_NON_TOKEN_RE = re.compile(r"[^a-z0-9./]+")
+_LOOSE_SEPARATOR_RE = re.compile(r"(?<!\d)[./]|[./](?!\d)")
+
+SPANISH_STOPWORDS: frozenset[str] = frozenset(
+    """a al algo algun alguna algunas alguno algunos ante antes aqui asi aun bajo cada como
+    con contra cual cuales cuando de del desde donde dos e el ella ellas ellos en entre era es
+    esa esas ese eso esos esta estas este esto estos fue ha hace hasta la las le les lo los mas
+    me mi mis mucho muy ni no nos o otra otro para pero poco por que quien se sea ser si sin
+    sobre solo son su sus tal tambien tan te tu tus u un una unas uno unos ya y yo
+    the of and for with in to by on or an""".split()
+)
+"""Function words ignored for matching (accent-folded)."""
+
+QUERY_FILLERS: frozenset[str] = frozenset(
+    """hola holi buenas buenos buen dia dias tardes noches gracias muchas mil favor porfa
+    porfavor tienen tiene tienes tendran tendra tendras hay venden vende vendes manejan maneja
+    quiero quisiera queria necesito necesitaba busco buscaba buscando me podrian puede pueden
+    podria info informacion precio precios cuanto cuesta cuestan vale valen valor disponible
+    disponibles ok okay vale listo bueno chao adios saludos senor senora amigo amiga usted
+    ustedes ver mostrar muestrame muestreme""".split()
+)
+"""Conversational words a customer wraps a query in; dropped from queries only."""
+
+_STEMMER_LANGUAGE = "spanish"
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents/diacritics (á->a, ü->u, ñ->n)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower()).replace("\u2044", "/")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _normalize_numbers(text: str) -> str:
+    """Drop thousands separators, use '.' for decimals, trim trailing decimal zeros."""
+    text = _THOUSANDS_RE.sub(lambda m: re.sub(r"[.,]", "", m.group(1)), text)
+    text = _DECIMAL_RE.sub(".", text)
+    return _TRAILING_ZEROS_RE.sub(
+        lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text
+    )
+
+
+def _normalize_units(text: str) -> str:
+    """Glue numbers to canonical units, sizes and pack counts: '20 libras' -> '20lb'."""
+    text = _DIMENSION_RE.sub(lambda m: m.group(1) + "x", text)
+    text = _SIZE_RE.sub(lambda m: " talla" + m.group(1), text)
+    text = _PACK_OF_RE.sub(lambda m: f"{m.group(1)} x{m.group(2)}", text)
+    text = _PACK_N_RE.sub(lambda m: " x" + m.group(1), text)
+    text = _PACK_X_RE.sub(lambda m: " x" + m.group(1), text)
+    return _UNIT_RE.sub(lambda m: m.group(1) + _ALIAS_TO_UNIT[m.group(2)], text)
+
+
+def normalize(text: str) -> str:
+    """Fold, normalise numbers/units and turn punctuation into single spaces."""
+    text = _normalize_units(_normalize_numbers(fold(text)))
+    text = _NON_TOKEN_RE.sub(" ", text)
+    text = _LOOSE_SEPARATOR_RE.sub(" ", text)
+    return " ".join(text.split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised tokens of ``text`` (stopwords kept)."""
+    return normalize(text).split()
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(_STEMMER_LANGUAGE)
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    """Spanish Snowball stem of a folded token; tokens with digits are kept as they are."""
+    if any(ch.isdigit() for ch in token) or len(token) < 3:
+        return token
+    return _stemmer().stemWord(token)
+
+
+def number_of(token: str) -> str | None:
+    """The bare number inside a unit/size/pack token ('20lb' -> '20', 'talla9' -> '9')."""
+    match = _NUMBER_IN_TOKEN_RE.fullmatch(token)
+    return match.group(1) if match else None
+
+
+def content_tokens(tokens: Iterable[str], *, drop: frozenset[str] = SPANISH_STOPWORDS) -> list[str]:
+    """Tokens minus stopwords (and any extra words in ``drop``)."""
+    return [t for t in tokens if t not in drop]
+
+
+_UNIT_TOKEN_RE = re.compile(
+    r"(?:(talla|x)\d+(?:\.\d+)?|\d+(?:\.\d+)?(" + "|".join(_UNIT_ALIASES) + r"))"
+)
+
+
+def unit_of(token: str) -> str | None:
+    """The canonical unit of a normalised quantity token ('20lb' -> 'lb', 'talla9' -> 'talla')."""
+    match = _UNIT_TOKEN_RE.fullmatch(token)
+    if not match:
+        return None
+    return match.group(1) or match.group(2)

@@ -1,0 +1,420 @@
+"""Hybrid offline product search: BM25F words + char n-grams + fuzzy/synonym expansion + dense.
+
+A query is split into *concepts* (one per content word). Each concept has weighted
+alternatives: its stem, synonym phrases and, for words absent from the catalog, similar
+catalog words (typos, compounds). A product is a candidate only if it matches at least
+one concept; candidates are ranked by a weighted sum of normalised signals (FusionWeights).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag.dense import DenseIndex
+from rag.embedder import Embedder, HashingEmbedder, char_ngrams
+from rag.lexical import SparseIndex
+from rag.normalize import (
+    QUERY_FILLERS,
+    SPANISH_STOPWORDS,
+    number_of,
+    stem,
+    tokenize,
+    unit_of,
+)
+from rag.synonyms import SynonymTable
+
+logger = logging.getLogger(__name__)
+
+_QUERY_DROP = SPANISH_STOPWORDS | QUERY_FILLERS
+_UNIT_MARK = "#unit:"
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """A product as the search index sees it."""
+
+    id: int
+    name: str
+    description: str = ""
+    category: str = ""
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked result; scores are comparable within one query only."""
+
+    id: int
+    score: float
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Tunable settings of indexing and score fusion."""
+
+    name_field: float = 3.0  # BM25F weight of the name field
+    category_field: float = 1.5
+    description_field: float = 1.0
+    k1: float = 1.2
+    b: float = 0.75
+    gram_k1: float = 1.2
+    gram_b: float = 0.5
+    gram_range: tuple[int, int] = (3, 5)
+    words: float = 1.0  # BM25F over stems (normalised by the query's best)
+    grams: float = 0.5  # BM25 over char n-grams of name + category (normalised)
+    coverage: float = 0.5  # share of query concepts a product matches
+    dense: float = 0.2  # cosine from the embedder
+    synonym: float = 0.7  # weight of a synonym relative to the word itself
+    bare_number: float = 0.5  # "20" matching "20lb"
+    fuzzy: float = 0.8  # weight of a similar catalog word (times its similarity)
+    fuzzy_min_similarity: float = 0.6  # Dice over char 3-grams
+    fuzzy_max_words: int = 5
+    number_mismatch: float = 0.3  # penalty: same unit, other quantity ("10lb" for "20lb")
+    dense_candidates: int = 100
+    dense_min_similarity: float = 0.75  # a dense-only hit needs at least this cosine
+    description_chars: int = 400  # description prefix given to the embedder
+
+
+@dataclass(frozen=True)
+class _Alternative:
+    stems: tuple[str, ...]
+    weight: float
+
+
+@dataclass
+class _Concept:
+    token: str
+    alternatives: list[_Alternative] = field(default_factory=list)
+
+    def add(self, stems: tuple[str, ...], weight: float) -> None:
+        for i, alt in enumerate(self.alternatives):
+            if alt.stems == stems:
+                if weight > alt.weight:
+                    self.alternatives[i] = _Alternative(stems, weight)
+                return
+        self.alternatives.append(_Alternative(stems, weight))
+
+
+class _GrowableArray:
+    """A 1-d numpy array indexed by slot that grows on demand."""
+
+    def __init__(self, dtype: type, fill: object) -> None:
+        self._fill = fill
+        self.data = np.full(64, fill, dtype=dtype)
+
+    def set(self, slot: int, value: object) -> None:
+        if slot >= len(self.data):
+            grown = np.full(max(slot + 1, 2 * len(self.data)), self._fill, dtype=self.data.dtype)
+            grown[: len(self.data)] = self.data
+            self.data = grown
+        self.data[slot] = value
+
+
+class _Vocabulary:
+    """Distinct catalog words with a char 3-gram index for fuzzy lookup (grow-only)."""
+
+    def __init__(self) -> None:
+        self._slot_of: dict[str, int] = {}
+        self._words: list[str] = []
+        self._grams = SparseIndex()
+
+    def add(self, words: Iterable[str]) -> None:
+        new = []
+        for word in words:
+            if word not in self._slot_of and len(word) >= 3 and word.isalpha():
+                self._slot_of[word] = len(self._words)
+                self._words.append(word)
+                grams = set(char_ngrams(word, 3, 3))
+                new.append((self._slot_of[word], dict.fromkeys(grams, 1.0), float(len(grams))))
+        if new:
+            self._grams.add_many(new)
+
+    def similar(self, word: str, min_similarity: float, limit: int) -> list[tuple[str, float]]:
+        """Catalog words whose char 3-gram Dice similarity with ``word`` is high enough."""
+        grams = set(char_ngrams(word, 3, 3))
+        parts = [self._grams.postings(g)[0] for g in grams]
+        if not self._words or not any(len(p) for p in parts):
+            return []
+        shared = np.bincount(np.concatenate(parts), minlength=len(self._words))
+        lengths = self._grams.lengths[: len(self._words)]
+        dice = 2.0 * shared / (len(grams) + lengths)
+        best = np.flatnonzero(dice >= min_similarity)
+        best = best[np.argsort(-dice[best])][:limit]
+        return [(self._words[i], float(dice[i])) for i in best if self._words[i] != word]
+
+
+class ProductIndex:
+    """Incremental hybrid index over products; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+        embedder: Embedder | None = None,
+        weights: FusionWeights | None = None,
+    ) -> None:
+        self.weights = weights or FusionWeights()
+        self._synonyms = SynonymTable.build(synonyms)
+        self._embedder: Embedder | None = None
+        self._dense: DenseIndex | None = None
+        if self.weights.dense > 0:
+            self._embedder = embedder or HashingEmbedder()
+            self._dense = DenseIndex(self._embedder.dim)
+        self._words = SparseIndex(k1=self.weights.k1, b=self.weights.b)
+        self._grams = SparseIndex(k1=self.weights.gram_k1, b=self.weights.gram_b)
+        self._vocabulary = _Vocabulary()
+        self._docs: dict[int, SearchDoc] = {}
+        self._slot_of: dict[int, int] = {}
+        self._free_slots: list[int] = []
+        self._ids = _GrowableArray(np.int64, -1)
+        self._visible = _GrowableArray(np.bool_, False)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    # ---- indexing -------------------------------------------------------------------
+
+    def upsert(self, doc: SearchDoc) -> None:
+        """Insert or replace one product; searchable on return."""
+        self.upsert_many([doc])
+
+    def upsert_many(self, docs: Iterable[SearchDoc]) -> None:
+        """Insert or replace many products with grouped index updates."""
+        changed: list[tuple[int, SearchDoc]] = []
+        for doc in {d.id: d for d in docs}.values():
+            old = self._docs.get(doc.id)
+            self._docs[doc.id] = doc
+            slot = self._slot_for(doc.id)
+            self._visible.set(slot, doc.visible)
+            if old is not None and _same_text(old, doc):
+                continue
+            changed.append((slot, doc))
+        if not changed:
+            return
+        analysed = [(slot, self._analyse(doc)) for slot, doc in changed]
+        self._words.add_many((slot, a.words, a.words_length) for slot, a in analysed)
+        self._grams.add_many((slot, a.grams, a.grams_length) for slot, a in analysed)
+        self._vocabulary.add(w for _, a in analysed for w in a.surface_words)
+        if self._dense is not None and self._embedder is not None:
+            texts = [self._dense_text(doc) for _, doc in changed]
+            self._dense.upsert([doc.id for _, doc in changed], self._embedder.embed(texts))
+
+    def remove(self, doc_id: int) -> None:
+        """Forget a product (no-op if unknown)."""
+        if self._docs.pop(doc_id, None) is None:
+            return
+        slot = self._slot_of.pop(doc_id)
+        self._words.remove(slot)
+        self._grams.remove(slot)
+        self._ids.set(slot, -1)
+        self._visible.set(slot, False)
+        self._free_slots.append(slot)
+        if self._dense is not None:
+            self._dense.remove([doc_id])
+
+    def _slot_for(self, doc_id: int) -> int:
+        slot = self._slot_of.get(doc_id)
+        if slot is None:
+            slot = self._free_slots.pop() if self._free_slots else len(self._slot_of)
+            self._slot_of[doc_id] = slot
+            self._ids.set(slot, doc_id)
+        return slot
+
+    def _dense_text(self, doc: SearchDoc) -> str:
+        return f"{doc.name} {doc.category} {doc.description[: self.weights.description_chars]}"
+
+    def _analyse(self, doc: SearchDoc) -> _Analysis:
+        w = self.weights
+        analysis = _Analysis()
+        for text, weight, with_grams in (
+            (doc.name, w.name_field, True),
+            (doc.category, w.category_field, True),
+            (doc.description, w.description_field, False),
+        ):
+            tokens = [t for t in tokenize(text) if t not in SPANISH_STOPWORDS]
+            analysis.add_words(tokens, weight)
+            if with_grams:
+                analysis.add_grams(tokens, weight / w.name_field, w.gram_range)
+        return analysis
+
+    # ---- search ---------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10, *, visible_only: bool = True) -> list[SearchHit]:
+        """Best-first products matching ``query``; [] when nothing genuinely matches."""
+        tokens = list(dict.fromkeys(t for t in tokenize(query) if t not in _QUERY_DROP))
+        if not tokens or not self._docs or k <= 0:
+            return []
+        concepts = self._concepts(tokens)
+        size = len(self._ids.data)
+        words, matched, mismatch = self._score_concepts(concepts, size)
+        candidates = matched > 0
+        dense = np.zeros(size, dtype=np.float32)
+        if self._dense is not None and self._embedder is not None:
+            self._score_dense(" ".join(tokens), dense, candidates)
+        if visible_only:
+            candidates &= self._visible.data[:size]
+        slots = np.flatnonzero(candidates)
+        if not len(slots):
+            return []
+        fused = self._fuse(tokens, slots, words, matched, mismatch, dense, len(concepts))
+        order = np.argsort(-fused, kind="stable")[:k]
+        ids = self._ids.data[slots[order]]
+        return [SearchHit(int(i), float(s)) for i, s in zip(ids, fused[order], strict=True)]
+
+    def _concepts(self, tokens: list[str]) -> list[_Concept]:
+        """One concept per query token, with stem, number, fuzzy and synonym alternatives."""
+        w = self.weights
+        concepts = []
+        for token in tokens:
+            concept = _Concept(token)
+            own = stem(token)
+            concept.add((own,), 1.0)
+            number = number_of(token)
+            if number and number != token:
+                concept.add((number,), w.bare_number)
+            if self._words.df(own) == 0 and token.isalpha():
+                for word, similarity in self._vocabulary.similar(
+                    token, w.fuzzy_min_similarity, w.fuzzy_max_words
+                ):
+                    concept.add((stem(word),), w.fuzzy * similarity)
+            concepts.append(concept)
+        self._add_synonyms(concepts)
+        return concepts
+
+    def _add_synonyms(self, concepts: list[_Concept]) -> None:
+        stems = [stem(c.token) for c in concepts]
+        for start, end, alternatives in self._synonyms.matches(stems):
+            key = set(stems[start:end])
+            for alt in alternatives:
+                if key <= set(alt):
+                    continue  # a longer phrase around the same word adds nothing
+                for concept in concepts[start:end]:
+                    concept.add(alt, self.weights.synonym / (end - start))
+
+    def _score_concepts(
+        self, concepts: list[_Concept], size: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per slot: summed best BM25F per concept, matched concept count, unit mismatches."""
+        words = np.zeros(size, dtype=np.float32)
+        matched = np.zeros(size, dtype=np.float32)
+        mismatch = np.zeros(size, dtype=np.float32)
+        for concept in concepts:
+            best = np.zeros(size, dtype=np.float32)
+            for alt in concept.alternatives:
+                self._score_alternative(alt, best)
+            words += best
+            matched += best > 0
+            unit = unit_of(concept.token)
+            if unit is not None:
+                has_unit = np.zeros(size, dtype=bool)
+                has_unit[self._words.postings(_UNIT_MARK + unit)[0]] = True
+                mismatch += has_unit & (best == 0)
+        return words, matched, mismatch
+
+    def _score_alternative(self, alt: _Alternative, best: np.ndarray) -> None:
+        """best = max(best, weight * BM25F) where every stem of ``alt`` is present."""
+        if len(alt.stems) == 1:
+            slots, scores = self._words.bm25(alt.stems[0])
+            np.maximum.at(best, slots, alt.weight * scores)
+            return
+        total = np.zeros_like(best)
+        present = np.ones(len(best), dtype=bool)
+        for term in alt.stems:
+            slots, scores = self._words.bm25(term)
+            hit = np.zeros(len(best), dtype=bool)
+            hit[slots] = True
+            present &= hit
+            np.add.at(total, slots, scores)
+        np.maximum(best, np.where(present, alt.weight * total, 0.0), out=best)
+
+    def _score_dense(self, text: str, dense: np.ndarray, candidates: np.ndarray) -> None:
+        """Fill ``dense`` for candidates and add confident dense-only candidates."""
+        assert self._dense is not None and self._embedder is not None
+        query = self._embedder.embed([text])[0]
+        if not np.any(query):
+            return
+        ids, scores = self._dense.search(query, self.weights.dense_candidates)
+        for doc_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
+            slot = self._slot_of.get(doc_id)
+            if slot is not None and score >= self.weights.dense_min_similarity:
+                candidates[slot] = True
+        slots = np.flatnonzero(candidates)
+        dense[slots] = self._dense.scores_for(self._ids.data[slots], query)
+
+    def _fuse(
+        self,
+        tokens: list[str],
+        slots: np.ndarray,
+        words: np.ndarray,
+        matched: np.ndarray,
+        mismatch: np.ndarray,
+        dense: np.ndarray,
+        n_concepts: int,
+    ) -> np.ndarray:
+        w = self.weights
+        grams = self._gram_scores(tokens, slots)
+        fused = w.words * _unit_max(words[slots]) + w.grams * _unit_max(grams)
+        fused += w.coverage * matched[slots] / max(n_concepts, 1)
+        fused += w.dense * np.clip(dense[slots], 0.0, None)
+        fused -= w.number_mismatch * mismatch[slots]
+        return fused
+
+    def _gram_scores(self, tokens: list[str], slots: np.ndarray) -> np.ndarray:
+        """BM25 over char n-grams of the query words, for ``slots``."""
+        low, high = self.weights.gram_range
+        grams = {g for t in tokens for g in char_ngrams(t, low, high)}
+        parts = [self._grams.bm25(g) for g in grams]
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return np.zeros(len(slots), dtype=np.float32)
+        all_slots = np.concatenate([p[0] for p in parts])
+        all_scores = np.concatenate([p[1] for p in parts])
+        totals = np.bincount(all_slots, all_scores, minlength=int(slots.max()) + 1)
+        return totals[slots].astype(np.float32)
+
+
+@dataclass
+class _Analysis:
+    """Index terms of one product."""
+
+    words: dict[str, float] = field(default_factory=dict)
+    words_length: float = 0.0
+    grams: dict[str, float] = field(default_factory=dict)
+    grams_length: float = 0.0
+    surface_words: set[str] = field(default_factory=set)
+
+    def add_words(self, tokens: list[str], weight: float) -> None:
+        for token in tokens:
+            self._bump(self.words, stem(token), weight)
+            self.words_length += weight
+            number = number_of(token)
+            if number and number != token:
+                self._bump(self.words, number, weight)
+            unit = unit_of(token)
+            if unit is not None:
+                self.words[_UNIT_MARK + unit] = 1.0
+            self.surface_words.add(token)
+
+    def add_grams(self, tokens: list[str], weight: float, gram_range: tuple[int, int]) -> None:
+        for token in tokens:
+            for gram in char_ngrams(token, *gram_range):
+                self._bump(self.grams, gram, weight)
+                self.grams_length += weight
+
+    @staticmethod
+    def _bump(terms: dict[str, float], term: str, weight: float) -> None:
+        terms[term] = terms.get(term, 0.0) + weight
+
+
+def _same_text(a: SearchDoc, b: SearchDoc) -> bool:
+    return (a.name, a.description, a.category) == (b.name, b.description, b.category)
+
+
+def _unit_max(values: np.ndarray) -> np.ndarray:
+    """Scale so the largest value is 1 (all-zero stays zero)."""
+    top = float(values.max()) if len(values) else 0.0
+    return values / top if top > 0 else values

@@ -1,0 +1,73 @@
+"""Shop profile loading from TOML."""
+
+from pathlib import Path
+
+import pytest
+
+from domain.shop import InvalidShopProfile, ShopProfile, load_shop_profile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MINIMAL = """
+name = "Tienda Prueba"
+city = "Bogotá"
+address = "Calle 13 # 20-30"
+phone = "601 555 0000"
+hours = "Lunes a sábado, 8 a. m. a 6 p. m."
+payment_methods = ["Nequi"]
+delivery = "Domicilios en Bogotá."
+"""
+
+
+def test_sample_shop_profile_loads() -> None:
+    profile = load_shop_profile(ROOT / "data" / "shop.toml")
+    assert isinstance(profile, ShopProfile)
+    assert profile.city in {"Medellín", "Bogotá"}
+    for method in ("Nequi", "Daviplata", "Bancolombia", "contra entrega"):
+        assert any(method in item for item in profile.payment_methods)
+    assert profile.delivery_cost_minor is not None and profile.delivery_cost_minor > 0
+    assert "24 a 48" in profile.delivery
+    assert profile.warranty and profile.returns and profile.greeting
+    assert profile.name in profile.describe()
+
+
+def test_minimal_profile_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "shop.toml"
+    path.write_text(MINIMAL + 'delivery_cost = "8.500"\n', encoding="utf-8")
+    profile = load_shop_profile(path)
+    assert profile.payment_methods == ["Nequi"]
+    assert profile.delivery_cost_minor == 850_000
+    assert profile.free_delivery_from_minor is None
+    assert profile.warranty == ""
+    assert "$8.500" in profile.delivery_summary()
+
+
+def test_missing_file_names_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "nope.toml"
+    with pytest.raises(InvalidShopProfile) as caught:
+        load_shop_profile(path)
+    assert str(path) in str(caught.value)
+    assert "no existe" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("name = ", "TOML no es válido"),
+        (MINIMAL.replace('name = "Tienda Prueba"', ""), "falta «name»"),
+        (MINIMAL.replace('["Nequi"]', "[]"), "«payment_methods» no puede estar vacía"),
+        (MINIMAL.replace('["Nequi"]', '"Nequi"'), "lista de textos"),
+        (MINIMAL + "phnoe = 'x'\n", "clave desconocida «phnoe»"),
+        (MINIMAL + 'delivery_cost = "gratis"\n', "«delivery_cost»"),
+        (MINIMAL.replace('city = "Bogotá"', "city = 5"), "«city» debe ser texto"),
+    ],
+)
+def test_invalid_profile_is_one_clear_line(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "shop.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidShopProfile) as caught:
+        load_shop_profile(path)
+    message = str(caught.value)
+    assert fragment in message
+    assert str(path) in message
+    assert "\n" not in message.strip()

@@ -90,8 +90,13 @@ def _buttons(message: dict) -> list[dict]:
     return [button for row in markup.get("inline_keyboard", []) for button in row]
 
 
-def _print_bot(messages: list[dict]) -> None:
+def _print_bot(messages: list[dict], seen: set[int] | None = None) -> None:
+    """Print new bot messages (an edit that only removed buttons is not news)."""
     for message in messages:
+        if seen is not None:
+            if message["message_id"] in seen:
+                continue
+            seen.add(message["message_id"])
         text = message.get("text") or message.get("caption") or "[archivo]"
         print("🤖 Bot: " + text.replace("\n", "\n        "))
         labels = [b["text"] for b in _buttons(message)]
@@ -130,6 +135,7 @@ async def run_demo(settings: Settings, database: str | None = None) -> int:
         customer = session.api.user(CUSTOMER_ID, first_name="Laura")
         print(f"=== Demo: {session.app.shop.name} ===\n")
         last: list[dict] = []
+        seen: set[int] = set()
         for kind, value in SCRIPT:
             if kind == "text":
                 print(f"👤 Laura: {value}")
@@ -137,7 +143,7 @@ async def run_demo(settings: Settings, database: str | None = None) -> int:
             else:
                 await _press(customer, last, value)
             last = await customer.replies()
-            _print_bot(last)
+            _print_bot(last, seen)
         alerts = await owner.replies()
         print("=== Aviso al dueño ===")
         _print_bot(alerts)
@@ -169,6 +175,7 @@ async def run_chat(settings: Settings, database: str | None = None) -> int:
         print(f"Chateando con el bot de {session.app.shop.name}. Escribe 'salir' para terminar.")
         print("Para tocar un botón escribe #1, #2…\n")
         last: list[dict] = []
+        seen: set[int] = set()
         while True:
             try:
                 line = (await asyncio.to_thread(input, "👤 Tú: ")).strip()
@@ -189,7 +196,7 @@ async def run_chat(settings: Settings, database: str | None = None) -> int:
             except TimeoutError:
                 print("(el bot no respondió)", file=sys.stderr)
                 continue
-            _print_bot(last)
+            _print_bot(last, seen)
             for n, (_, button) in enumerate(((m, b) for m in last for b in _buttons(m)), 1):
                 print(f"   #{n} {button['text']}")
     return 0

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 LIST_SIZE = 5
 FEW_LEFT = 10
 CLEAR_WINNER_RATIO = 1.25
+# A product just shown wins over a better match elsewhere only when nearly as good.
+CONTEXT_MARGIN = 0.85
 
 
 class Step(StrEnum):
@@ -185,6 +187,18 @@ def customer_fields(customer: Customer) -> dict[str, str]:
 
 def mask_name(name: str) -> str:
     return " ".join(part[0] + "." for part in name.split() if part) or "—"
+
+
+def masked_fields(data: dict[str, str]) -> dict[str, str]:
+    """What a chat may see of data registered by another Telegram account."""
+    return {
+        "national_id": data.get("national_id", ""),
+        "name": mask_name(data.get("name", "")),
+        "phone": texts.MASKED_PHONE.format(tail=data.get("phone", "")[-4:]),
+        "address": texts.MASKED_ADDRESS,
+        "neighbourhood": texts.MASKED_ADDRESS,
+        "notes": "",
+    }
 
 
 class SalesAgent:
@@ -422,7 +436,7 @@ class SalesAgent:
         scored = self._catalog.scored_ids(query, k=10)
         if last_ids and (meaning.is_follow_up or picking):
             in_context = [(i, s) for i, s in scored if i in last_ids]
-            if in_context:
+            if in_context and in_context[0][1] >= scored[0][1] * CONTEXT_MARGIN:
                 scored = in_context
             elif meaning.is_follow_up and ctx.get("last_query"):
                 scored = self._catalog.scored_ids(f"{ctx['last_query']} {query}", k=10)
@@ -521,9 +535,9 @@ class SalesAgent:
             turn.say(texts.CART_EMPTY)
             turn.step = Step.BROWSING
             return
-        turn.say(
-            texts.SUMMARY.format(cart=render_cart(cart), data=render_customer(turn.context["draft"]))
-        )
+        draft = turn.context["draft"]
+        shown = masked_fields(draft) if turn.context.get("known_national_id") else draft
+        turn.say(texts.SUMMARY.format(cart=render_cart(cart), data=render_customer(shown)))
         turn.buttons = CONFIRM_BUTTONS
         turn.step = Step.CONFIRMING
 
@@ -540,7 +554,8 @@ class SalesAgent:
             turn.buttons = DATA_BUTTONS
 
     async def _use_known_data(self, uow: UnitOfWork, turn: Turn) -> None:
-        national_id = turn.context.pop("known_national_id", None)
+        """Use stored data; data found by cédula stays masked and keeps its owner."""
+        national_id = turn.context.get("known_national_id")
         if national_id:
             known = await uow.customers.by_national_id(national_id)
             if known:
@@ -580,10 +595,11 @@ class SalesAgent:
                 await self._stock_changed(uow, turn, line.product_id)
                 return
         draft = turn.context.get("draft", {})
+        found_by_national_id = bool(turn.context.get("known_national_id"))
         customer = await uow.customers.save(
             Customer(
                 id=None,
-                telegram_user_id=turn.chat.user_id,
+                telegram_user_id=None if found_by_national_id else turn.chat.user_id,
                 national_id=draft.get("national_id"),
                 name=draft.get("name", ""),
                 phone=draft.get("phone", ""),
@@ -596,9 +612,10 @@ class SalesAgent:
         await uow.commit()
         self._catalog.refresh(await uow.products.list_by_ids([ln.product_id for ln in order.lines]))
         cart_text = render_cart(order).replace(texts.CART_HEADER + "\n", "")
+        shown = masked_fields(draft) if found_by_national_id else customer_fields(customer)
         turn.say(
             texts.CONFIRMED.format(
-                order_id=order.id, cart=cart_text, phone=customer.phone, neighbourhood=customer.neighbourhood
+                order_id=order.id, cart=cart_text, phone=shown["phone"], neighbourhood=shown["neighbourhood"]
             )
         )
         turn.owner_alert = texts.OWNER_NEW_ORDER.format(
@@ -709,7 +726,7 @@ class SalesAgent:
             InfoTopic.HOURS: texts.INFO_HOURS.format(hours=shop.hours),
             InfoTopic.LOCATION: texts.INFO_LOCATION.format(address=shop.address, city=shop.city),
             InfoTopic.PAYMENT: texts.INFO_PAYMENT.format(methods=", ".join(shop.payment_methods)),
-            InfoTopic.DELIVERY: texts.INFO_DELIVERY.format(delivery=shop.delivery),
+            InfoTopic.DELIVERY: texts.INFO_DELIVERY.format(delivery=shop.delivery_summary()),
             InfoTopic.WARRANTY: texts.INFO_WARRANTY.format(warranty=shop.warranty),
             InfoTopic.CONTACT: texts.INFO_CONTACT.format(phone=shop.phone),
         }

@@ -78,6 +78,8 @@ DATA_BLOCK = (
     "• Cédula: {national_id}\n• Nombre: {name}\n• Celular: {phone}\n"
     "• Dirección: {address}\n• Barrio: {neighbourhood}{notes}"
 )
+MASKED_PHONE = "terminado en {tail}"
+MASKED_ADDRESS = "la registrada"
 DATA_NOTES = "\n• Indicaciones: {notes}"
 SUMMARY = "Revisa tu pedido:\n\n{cart}\n\nEnvío a:\n{data}\n\n¿Confirmo el pedido?"
 CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."

@@ -11,8 +11,6 @@ from bot.settings import Settings
 from domain.sales import ChatRef, SalesAgent
 from handlers.replies import current, deliver
 
-router = Router(name="commands")
-
 
 def chat_ref(message: Message) -> ChatRef:
     user = message.from_user
@@ -23,16 +21,25 @@ def chat_ref(message: Message) -> ChatRef:
     )
 
 
-@router.message(CommandStart())
-@router.message(Command("ayuda", "help"))
-async def start(message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
+async def start(
+    message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+) -> None:
     step, context = await current(state)
     reply = await agent.start(chat_ref(message), step, context)
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
 
 
-@router.message(Command("cancelar", "cancel"))
-async def cancel(message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
+async def cancel(
+    message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+) -> None:
     step, context = await current(state)
     reply = await agent.cancel(chat_ref(message), step, context)
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
+
+
+def create_router() -> Router:
+    router = Router(name="commands")
+    router.message.register(start, CommandStart())
+    router.message.register(start, Command("ayuda", "help"))
+    router.message.register(cancel, Command("cancelar", "cancel"))
+    return router

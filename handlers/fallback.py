@@ -7,14 +7,16 @@ from aiogram.types import CallbackQuery, Message
 
 from domain import texts
 
-router = Router(name="fallback")
-
-
-@router.message()
 async def on_other_message(message: Message) -> None:
     await message.answer(texts.NON_TEXT)
 
 
-@router.callback_query()
 async def on_other_button(query: CallbackQuery) -> None:
     await query.answer()
+
+
+def create_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(on_other_message)
+    router.callback_query.register(on_other_button)
+    return router

@@ -12,17 +12,12 @@ from domain.sales import ChatRef, SalesAgent
 from handlers.commands import chat_ref
 from handlers.replies import current, deliver
 
-router = Router(name="sale")
-
-
-@router.message(F.text)
 async def on_text(message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
     step, context = await current(state)
     reply = await agent.handle_text(chat_ref(message), message.text or "", step, context)
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
 
 
-@router.callback_query(F.data, F.message)
 async def on_button(query: CallbackQuery, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
     await query.answer()
     chat_id = query.message.chat.id  # type: ignore[union-attr]
@@ -39,3 +34,10 @@ async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
     except TelegramBadRequest:
         pass
+
+
+def create_router() -> Router:
+    router = Router(name="sale")
+    router.message.register(on_text, F.text)
+    router.callback_query.register(on_button, F.data, F.message)
+    return router

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
@@ -29,13 +28,6 @@ class Embedder(Protocol):
         ...
 
 
-@lru_cache(maxsize=500_000)
-def _bucket(feature: str, dim: int) -> tuple[int, float]:
-    """Stable (index, sign) of a feature; crc32 so it survives restarts."""
-    h = zlib.crc32(feature.encode("utf-8"))
-    return h % dim, (1.0 if (h >> 31) & 1 else -1.0)
-
-
 def char_ngrams(word: str, low: int, high: int) -> list[str]:
     """Character n-grams of ' word ' (word-boundary padded), lengths low..high."""
     padded = f" {word} "
@@ -53,34 +45,47 @@ class HashingEmbedder:
     version = "1"
 
     def __init__(
-        self, dim: int = 256, *, ngram_range: tuple[int, int] = (3, 5), gram_weight: float = 0.5
+        self,
+        dim: int = 256,
+        *,
+        ngram_range: tuple[int, int] = (3, 5),
+        gram_weight: float = 0.5,
+        cache_size: int = 200_000,
     ) -> None:
         self.dim = dim
         self.ngram_range = ngram_range
         self.gram_weight = gram_weight
         self.version = f"1-d{dim}-g{ngram_range[0]}{ngram_range[1]}-w{gram_weight}"
+        self._token_vector = lru_cache(maxsize=cache_size)(self._compute_token_vector)
 
-    def _features(self, text: str) -> dict[str, float]:
-        counts: dict[str, float] = {}
-        low, high = self.ngram_range
-        for token in tokenize(text):
-            if token in SPANISH_STOPWORDS:
-                continue
-            key = "w:" + stem(token)
-            counts[key] = counts.get(key, 0.0) + 1.0
-            for gram in char_ngrams(token, low, high):
-                key = "c:" + gram
-                counts[key] = counts.get(key, 0.0) + self.gram_weight
-        return counts
+    def _compute_token_vector(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse (indices, values) of one token: its stem plus its char n-grams."""
+        features = ["w:" + stem(token)] + ["c:" + g for g in char_ngrams(token, *self.ngram_range)]
+        weights = [1.0] + [self.gram_weight] * (len(features) - 1)
+        hashes = np.array([zlib.crc32(f.encode("utf-8")) for f in features], dtype=np.uint64)
+        signs = np.where((hashes >> np.uint64(31)) & np.uint64(1), 1.0, -1.0)
+        return (hashes % np.uint64(self.dim)).astype(np.intp), np.asarray(weights) * signs
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` into unit-norm float32 rows (all-zero text -> zero row)."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        """Embed ``texts`` into unit-norm float32 rows (a text with no words -> zero row).
+
+        A text is the sum of its distinct words' hashed vectors (binary word presence).
+        """
+        per_row = np.zeros(len(texts), dtype=np.intp)
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
         for row, text in enumerate(texts):
-            vector = out[row]
-            for feature, count in self._features(text).items():
-                index, sign = _bucket(feature, self.dim)
-                vector[index] += sign * (1.0 + math.log(count) if count >= 1 else count)
+            for token in dict.fromkeys(tokenize(text)):
+                if token in SPANISH_STOPWORDS:
+                    continue
+                indices, values = self._token_vector(token)
+                per_row[row] += len(indices)
+                cols.append(indices)
+                vals.append(values)
+        out = np.zeros((len(texts), self.dim), dtype=np.float64)
+        if cols:
+            rows = np.repeat(np.arange(len(texts)), per_row)
+            np.add.at(out, (rows, np.concatenate(cols)), np.concatenate(vals))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
-        return out
+        return out.astype(np.float32)

@@ -32,8 +32,22 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "gb": ("gb",),
     "tb": ("tb",),
 }
-_PACK_WORDS = ("unidades", "unidad", "unids", "unid", "unds", "und", "uds", "u", "piezas",
-               "pieza", "pzas", "pzs", "pcs", "pc")
+_PACK_WORDS = (
+    "unidades",
+    "unidad",
+    "unids",
+    "unid",
+    "unds",
+    "und",
+    "uds",
+    "u",
+    "piezas",
+    "pieza",
+    "pzas",
+    "pzs",
+    "pcs",
+    "pc",
+)
 _LETTER_SIZES = ("xxxl", "xxl", "xl", "xxs", "xs", "s", "m", "l")
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -48,17 +62,15 @@ _DECIMAL_RE = re.compile(r"(?<=\d)[.,](?=\d)")
 _TRAILING_ZEROS_RE = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
 _DIMENSION_RE = re.compile(rf"({_NUM})\s*[x*]\s*(?=\d)")
 _PACK_X_RE = re.compile(r"(?<![a-z0-9])x\s*(\d+)(?![a-z0-9.])")
-_PACK_N_RE = re.compile(
-    rf"(?<![a-z0-9.])(\d+)\s*(?:{'|'.join(_PACK_WORDS)})(?![a-z0-9])\.?"
-)
-_PACK_OF_RE = re.compile(
-    r"(?<![a-z0-9])(pack|paquete|caja|kit)\s+(?:de\s+)?(\d+)(?![a-z0-9.])"
-)
+_PACK_N_RE = re.compile(rf"(?<![a-z0-9.])(\d+)\s*(?:{'|'.join(_PACK_WORDS)})(?![a-z0-9])\.?")
+_PACK_OF_RE = re.compile(r"(?<![a-z0-9])(pack|paquete|caja|kit)\s+(?:de\s+)?(\d+)(?![a-z0-9.])")
 _SIZE_RE = re.compile(
     rf"(?<![a-z0-9])(?:talla|t)\s*\.?\s*(\d+(?:\.\d+)?|(?<=talla )(?:{'|'.join(_LETTER_SIZES)}))"
     r"(?![a-z0-9])"
 )
 _NUMBER_IN_TOKEN_RE = re.compile(r"(?:talla|x)?(\d+(?:\.\d+)?)[a-z]*")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_DIGIT_RE = re.compile(r"\d")
 _NON_TOKEN_RE = re.compile(r"[^a-z0-9./]+")
 _LOOSE_SEPARATOR_RE = re.compile(r"(?<!\d)[./]|[./](?!\d)")
 
@@ -87,8 +99,11 @@ _STEMMER_LANGUAGE = "spanish"
 
 def fold(text: str) -> str:
     """Lowercase and strip accents/diacritics (á->a, ü->u, ñ->n)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower()).replace("\u2044", "/")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text).replace("\u2044", "/")
+    return _COMBINING_RE.sub("", decomposed)
 
 
 def _normalize_numbers(text: str) -> str:
@@ -112,7 +127,11 @@ def _normalize_units(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Fold, normalise numbers/units and turn punctuation into single spaces."""
-    text = _normalize_units(_normalize_numbers(fold(text)))
+    text = fold(text)
+    if _DIGIT_RE.search(text):
+        text = _normalize_units(_normalize_numbers(text))
+    elif "talla" in text:
+        text = _SIZE_RE.sub(lambda m: " talla" + m.group(1), text)
     text = _NON_TOKEN_RE.sub(" ", text)
     text = _LOOSE_SEPARATOR_RE.sub(" ", text)
     return " ".join(text.split())
@@ -158,3 +177,17 @@ def unit_of(token: str) -> str | None:
     if not match:
         return None
     return match.group(1) or match.group(2)
+
+
+_PLURAL_ES_AFTER = frozenset("rlndjs")
+
+
+def singular(token: str) -> str:
+    """Light Spanish plural stripping, for exact-word matching ('botas' -> 'bota')."""
+    if len(token) <= 3 or not token.endswith("s") or not token.isalpha():
+        return token
+    if token.endswith("ces") and len(token) > 4:
+        return token[:-3] + "z"
+    if token.endswith("es") and len(token) > 4 and token[-3] in _PLURAL_ES_AFTER:
+        return token[:-2]
+    return token[:-1]

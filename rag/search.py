@@ -9,6 +9,7 @@ one concept; candidates are ranked by a weighted sum of normalised signals (Fusi
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from rag.normalize import (
     QUERY_FILLERS,
     SPANISH_STOPWORDS,
     number_of,
+    singular,
     stem,
     tokenize,
     unit_of,
@@ -31,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 _QUERY_DROP = SPANISH_STOPWORDS | QUERY_FILLERS
 _UNIT_MARK = "#unit:"
+_WORD_MARK = "="
+_PAIR_MARK = "~"
 
 
 @dataclass(frozen=True)
@@ -67,16 +71,21 @@ class FusionWeights:
     words: float = 1.0  # BM25F over stems (normalised by the query's best)
     grams: float = 0.5  # BM25 over char n-grams of name + category (normalised)
     coverage: float = 0.5  # share of query concepts a product matches
+    phrase: float = 0.2  # BM25 of adjacent query word pairs found adjacent in the product
     dense: float = 0.2  # cosine from the embedder
+    exact_word: float = 1.0  # same word (modulo plural) as opposed to same stem
     synonym: float = 0.7  # weight of a synonym relative to the word itself
     bare_number: float = 0.5  # "20" matching "20lb"
     fuzzy: float = 0.8  # weight of a similar catalog word (times its similarity)
     fuzzy_min_similarity: float = 0.6  # Dice over char 3-grams
     fuzzy_max_words: int = 5
     number_mismatch: float = 0.3  # penalty: same unit, other quantity ("10lb" for "20lb")
-    dense_candidates: int = 100
-    dense_min_similarity: float = 0.75  # a dense-only hit needs at least this cosine
+    rerank_depth: int = 200  # the dense score is added to this many best lexical candidates
+    dense_candidates: int = 0  # > 0: also recall this many dense neighbours (semantic embedders)
+    dense_min_similarity: float = 0.75  # ... each needing at least this cosine
     description_chars: int = 400  # description prefix given to the embedder
+    head: float = 0.5  # query words naming what the product is ("soporte" in "soporte para extintor")
+    head_words: int = 3  # at most this many words before the first complement
 
 
 @dataclass(frozen=True)
@@ -166,6 +175,7 @@ class ProductIndex:
             self._dense = DenseIndex(self._embedder.dim)
         self._words = SparseIndex(k1=self.weights.k1, b=self.weights.b)
         self._grams = SparseIndex(k1=self.weights.gram_k1, b=self.weights.gram_b)
+        self._heads = SparseIndex()
         self._vocabulary = _Vocabulary()
         self._docs: dict[int, SearchDoc] = {}
         self._slot_of: dict[int, int] = {}
@@ -198,6 +208,7 @@ class ProductIndex:
         analysed = [(slot, self._analyse(doc)) for slot, doc in changed]
         self._words.add_many((slot, a.words, a.words_length) for slot, a in analysed)
         self._grams.add_many((slot, a.grams, a.grams_length) for slot, a in analysed)
+        self._heads.add_many((slot, a.head, float(len(a.head))) for slot, a in analysed)
         self._vocabulary.add(w for _, a in analysed for w in a.surface_words)
         if self._dense is not None and self._embedder is not None:
             texts = [self._dense_text(doc) for _, doc in changed]
@@ -210,6 +221,7 @@ class ProductIndex:
         slot = self._slot_of.pop(doc_id)
         self._words.remove(slot)
         self._grams.remove(slot)
+        self._heads.remove(slot)
         self._ids.set(slot, -1)
         self._visible.set(slot, False)
         self._free_slots.append(slot)
@@ -237,8 +249,10 @@ class ProductIndex:
         ):
             tokens = [t for t in tokenize(text) if t not in SPANISH_STOPWORDS]
             analysis.add_words(tokens, weight)
+            analysis.add_pairs(tokens, weight)
             if with_grams:
                 analysis.add_grams(tokens, weight / w.name_field, w.gram_range)
+        analysis.head = {stem(t): 1.0 for t in name_head(doc.name, w.head_words)}
         return analysis
 
     # ---- search ---------------------------------------------------------------------
@@ -252,18 +266,36 @@ class ProductIndex:
         size = len(self._ids.data)
         words, matched, mismatch = self._score_concepts(concepts, size)
         candidates = matched > 0
-        dense = np.zeros(size, dtype=np.float32)
-        if self._dense is not None and self._embedder is not None:
-            self._score_dense(" ".join(tokens), dense, candidates)
+        query_vector = self._query_vector(tokens)
+        if query_vector is not None and self.weights.dense_candidates > 0:
+            self._add_dense_candidates(query_vector, candidates)
         if visible_only:
             candidates &= self._visible.data[:size]
         slots = np.flatnonzero(candidates)
         if not len(slots):
             return []
-        fused = self._fuse(tokens, slots, words, matched, mismatch, dense, len(concepts))
+        fused = self._fuse(tokens, slots, words, matched, mismatch, len(concepts))
+        if self.weights.head > 0:
+            fused += self.weights.head * self._head_scores(concepts, slots, size)
+        if query_vector is not None:
+            self._add_dense_scores(query_vector, slots, fused, k)
         order = np.argsort(-fused, kind="stable")[:k]
         ids = self._ids.data[slots[order]]
         return [SearchHit(int(i), float(s)) for i, s in zip(ids, fused[order], strict=True)]
+
+    def _head_scores(self, concepts: list[_Concept], slots: np.ndarray, size: int) -> np.ndarray:
+        """Share of query concepts found in each product's head (what the product is)."""
+        total = np.zeros(size, dtype=np.float32)
+        for concept in concepts:
+            best = np.zeros(size, dtype=np.float32)
+            for alt in concept.alternatives:
+                if len(alt.stems) != 1:
+                    continue
+                hit, _ = self._heads.postings(alt.stems[0])
+                if len(hit):
+                    best[hit] = np.maximum(best[hit], min(alt.weight, 1.0))
+            total += best
+        return total[slots] / max(len(concepts), 1)
 
     def _concepts(self, tokens: list[str]) -> list[_Concept]:
         """One concept per query token, with stem, number, fuzzy and synonym alternatives."""
@@ -273,6 +305,8 @@ class ProductIndex:
             concept = _Concept(token)
             own = stem(token)
             concept.add((own,), 1.0)
+            if w.exact_word > 0 and token.isalpha():
+                concept.add((_WORD_MARK + singular(token),), w.exact_word)
             number = number_of(token)
             if number and number != token:
                 concept.add((number,), w.bare_number)
@@ -331,19 +365,33 @@ class ProductIndex:
             np.add.at(total, slots, scores)
         np.maximum(best, np.where(present, alt.weight * total, 0.0), out=best)
 
-    def _score_dense(self, text: str, dense: np.ndarray, candidates: np.ndarray) -> None:
-        """Fill ``dense`` for candidates and add confident dense-only candidates."""
-        assert self._dense is not None and self._embedder is not None
-        query = self._embedder.embed([text])[0]
-        if not np.any(query):
-            return
+    def _query_vector(self, tokens: list[str]) -> np.ndarray | None:
+        """The query's embedding, or None without a dense index or with an empty vector."""
+        if self._embedder is None:
+            return None
+        vector = self._embedder.embed([" ".join(tokens)])[0]
+        return vector if np.any(vector) else None
+
+    def _add_dense_candidates(self, query: np.ndarray, candidates: np.ndarray) -> None:
+        """Mark products the dense index finds confidently similar as candidates."""
+        assert self._dense is not None
         ids, scores = self._dense.search(query, self.weights.dense_candidates)
         for doc_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
             slot = self._slot_of.get(doc_id)
             if slot is not None and score >= self.weights.dense_min_similarity:
                 candidates[slot] = True
-        slots = np.flatnonzero(candidates)
-        dense[slots] = self._dense.scores_for(self._ids.data[slots], query)
+
+    def _add_dense_scores(
+        self, query: np.ndarray, slots: np.ndarray, fused: np.ndarray, k: int
+    ) -> None:
+        """Add the weighted cosine to the best ``rerank_depth`` (>= k) candidates in place."""
+        assert self._dense is not None
+        depth = max(self.weights.rerank_depth, k)
+        top = np.arange(len(slots))
+        if len(slots) > depth:
+            top = np.argpartition(-fused, depth - 1)[:depth]
+        cosine = self._dense.scores_for(self._ids.data[slots[top]], query)
+        fused[top] += self.weights.dense * np.clip(cosine, 0.0, None)
 
     def _fuse(
         self,
@@ -352,16 +400,26 @@ class ProductIndex:
         words: np.ndarray,
         matched: np.ndarray,
         mismatch: np.ndarray,
-        dense: np.ndarray,
         n_concepts: int,
     ) -> np.ndarray:
+        """Lexical part of the fused score for ``slots``."""
         w = self.weights
         grams = self._gram_scores(tokens, slots)
         fused = w.words * _unit_max(words[slots]) + w.grams * _unit_max(grams)
         fused += w.coverage * matched[slots] / max(n_concepts, 1)
-        fused += w.dense * np.clip(dense[slots], 0.0, None)
         fused -= w.number_mismatch * mismatch[slots]
+        if w.phrase > 0 and len(tokens) > 1:
+            fused += w.phrase * _unit_max(self._pair_scores(tokens, slots))
         return fused
+
+    def _pair_scores(self, tokens: list[str], slots: np.ndarray) -> np.ndarray:
+        """Summed BM25 of the query's adjacent word pairs, for ``slots``."""
+        totals = np.zeros(int(slots.max()) + 1, dtype=np.float32)
+        for pair in _pairs(tokens):
+            pair_slots, scores = self._words.bm25(pair)
+            keep = pair_slots < len(totals)
+            np.add.at(totals, pair_slots[keep], scores[keep])
+        return totals[slots]
 
     def _gram_scores(self, tokens: list[str], slots: np.ndarray) -> np.ndarray:
         """BM25 over char n-grams of the query words, for ``slots``."""
@@ -377,11 +435,28 @@ class ProductIndex:
         return totals[slots].astype(np.float32)
 
 
+# Words that open a complement in a Spanish product name: what comes after them says what
+# the product is for or made of, not what it is ("gabinete para extintor de 20 lb").
+HEAD_BREAKERS = frozenset({"para", "de", "del", "con", "en", "sin", "por", "tipo", "x", "a"})
+
+
+def name_head(name: str, limit: int) -> list[str]:
+    """The words that say what a product is: the name up to its first complement."""
+    head: list[str] = []
+    for token in tokenize(name):
+        if token in HEAD_BREAKERS or len(head) >= limit:
+            break
+        if token not in SPANISH_STOPWORDS:
+            head.append(token)
+    return head
+
+
 @dataclass
 class _Analysis:
     """Index terms of one product."""
 
     words: dict[str, float] = field(default_factory=dict)
+    head: dict[str, float] = field(default_factory=dict)
     words_length: float = 0.0
     grams: dict[str, float] = field(default_factory=dict)
     grams_length: float = 0.0
@@ -391,6 +466,8 @@ class _Analysis:
         for token in tokens:
             self._bump(self.words, stem(token), weight)
             self.words_length += weight
+            if token.isalpha():
+                self._bump(self.words, _WORD_MARK + singular(token), weight)
             number = number_of(token)
             if number and number != token:
                 self._bump(self.words, number, weight)
@@ -399,15 +476,25 @@ class _Analysis:
                 self.words[_UNIT_MARK + unit] = 1.0
             self.surface_words.add(token)
 
+    def add_pairs(self, tokens: list[str], weight: float) -> None:
+        for pair in _pairs(tokens):
+            self._bump(self.words, pair, weight)
+
     def add_grams(self, tokens: list[str], weight: float, gram_range: tuple[int, int]) -> None:
-        for token in tokens:
-            for gram in char_ngrams(token, *gram_range):
-                self._bump(self.grams, gram, weight)
-                self.grams_length += weight
+        counts = Counter(g for token in tokens for g in char_ngrams(token, *gram_range))
+        for gram, count in counts.items():
+            self._bump(self.grams, gram, weight * count)
+        self.grams_length += weight * counts.total()
 
     @staticmethod
     def _bump(terms: dict[str, float], term: str, weight: float) -> None:
         terms[term] = terms.get(term, 0.0) + weight
+
+
+def _pairs(tokens: Sequence[str]) -> list[str]:
+    """Index terms for adjacent stem pairs ('botas punta acero' -> '~bot_punt', '~punt_acer')."""
+    stems = [stem(t) for t in tokens]
+    return [f"{_PAIR_MARK}{a}_{b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
 
 
 def _same_text(a: SearchDoc, b: SearchDoc) -> bool:

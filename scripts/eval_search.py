@@ -106,8 +106,9 @@ def score_run(run: Run, qrels: Qrels, k: int = 10, relevant_grade: int = 3) -> M
         rrs.append(1.0 / (first + 1) if first is not None else 0.0)
     n = len(ndcgs)
     mean = statistics.fmean
-    return Metrics(mean(ndcgs) if n else 0.0, mean(recalls) if n else 0.0,
-                   mean(rrs) if n else 0.0, n)
+    return Metrics(
+        mean(ndcgs) if n else 0.0, mean(recalls) if n else 0.0, mean(rrs) if n else 0.0, n
+    )
 
 
 def build_index(
@@ -186,17 +187,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         metrics = score_run(run, load_qrels(args.qrels), args.k)
     elif args.catalog and args.queries:
         metrics, timings, run = evaluate(
-            args.catalog, args.queries, args.qrels, k=args.k,
+            args.catalog,
+            args.queries,
+            args.qrels,
+            k=args.k,
             synonyms_path=Path(args.synonyms) if args.synonyms else None,
         )
-        print(f"build_ms={timings.build_ms:.1f} query_p50_ms={timings.p50_ms:.2f} "
-              f"query_p99_ms={timings.p99_ms:.2f}", file=sys.stderr)
+        print(
+            f"build_ms={timings.build_ms:.1f} query_p50_ms={timings.p50_ms:.2f} "
+            f"query_p99_ms={timings.p99_ms:.2f}",
+            file=sys.stderr,
+        )
         if args.out:
             _write_run(run, args.out)
     else:
         parser.error("give --run, or --catalog and --queries")
-    print(f"queries={metrics.queries} ndcg@{args.k}={metrics.ndcg:.4f} "
-          f"recall@{args.k}={metrics.recall:.4f} mrr@{args.k}={metrics.mrr:.4f}")
+    print(
+        f"queries={metrics.queries} ndcg@{args.k}={metrics.ndcg:.4f} "
+        f"recall@{args.k}={metrics.recall:.4f} mrr@{args.k}={metrics.mrr:.4f}"
+    )
     return 0
 
 

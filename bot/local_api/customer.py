@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import secrets
+import time
 from typing import Any
 
 from bot.local_api import media
@@ -89,6 +90,23 @@ class Customer:
             "data": callback_data,
         }
         return await self._push({"callback_query": query})
+
+    async def block(self, blocked: bool = True) -> dict[str, Any]:
+        """Block (or unblock) the bot: sends now fail with 403, like Telegram."""
+        record = self._state.chats.register(self.chat)
+        record.blocked = blocked
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        bot = self._state.bot_user
+        change = {
+            "chat": copy.deepcopy(self.chat),
+            "from": copy.deepcopy(self.user),
+            "date": int(time.time()),
+            "old_chat_member": {"user": copy.deepcopy(bot), "status": old},
+            "new_chat_member": {"user": copy.deepcopy(bot), "status": new},
+        }
+        if blocked:
+            change["new_chat_member"]["until_date"] = 0
+        return await self._push({"my_chat_member": change})
 
     def callback_answer(self, update: dict[str, Any]) -> dict[str, Any] | None:
         """How the bot answered the callback query of ``update`` (None if not yet)."""

@@ -103,9 +103,7 @@ class _HTMLEntityParser(HTMLParser):
         kind = HTML_TAGS.get(tag)
         attributes = dict(attrs)
         if kind is None or (tag == "span" and attributes.get("class") != "tg-spoiler"):
-            raise _cant_parse(
-                f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}'
-            )
+            raise _cant_parse(f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}')
         entity: dict[str, Any] = {"type": kind, "offset": self._offset()}
         if tag == "a":
             entity["url"] = attributes.get("href") or ""

@@ -300,6 +300,8 @@ class BotMethods:
         record = self._state.chats.get(get_chat_id(params))
         if record is None:
             raise BotAPIError.bad_request("chat not found")
+        if record.blocked:
+            raise BotAPIError(403, "Forbidden: bot was blocked by the user")
         return record
 
     def _render_text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,32 @@ from aiohttp import MultipartReader, web
 from bot.local_api.errors import BotAPIError
 
 ATTACH_PREFIX = "attach://"
+JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "reply_parameters",
+        "entities",
+        "caption_entities",
+        "allowed_updates",
+        "commands",
+        "scope",
+        "link_preview_options",
+        "menu_button",
+    }
+)
+INT_FIELDS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "reply_to_message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "cache_time",
+        "max_connections",
+        "duration",
+    }
+)
 TRUE_VALUES = {"true", "1", "yes", "on"}
 
 
@@ -71,6 +98,20 @@ def resolve_attachments(fields: dict[str, Any], uploads: dict[str, Upload]) -> d
                 raise BotAPIError.bad_request(f"file {value!r} not found in the request")
             resolved[key] = upload
     return resolved
+
+
+def normalize(params: dict[str, Any]) -> dict[str, Any]:
+    """Decode JSON-serialized fields and numeric ids so calls are easy to assert on."""
+    normalized = dict(params)
+    for key, value in params.items():
+        if not isinstance(value, str):
+            continue
+        if key in JSON_FIELDS:
+            with contextlib.suppress(ValueError):
+                normalized[key] = json.loads(value)
+        elif key in INT_FIELDS and value.lstrip("-").isdigit():
+            normalized[key] = int(value)
+    return normalized
 
 
 def get_str(params: dict[str, Any], name: str, required: bool = False) -> str | None:

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.local_api.customer import Customer
 from bot.local_api.errors import BotAPIError
 from bot.local_api.methods import BotMethods
-from bot.local_api.params import read_request
+from bot.local_api.params import normalize, read_request
 from bot.local_api.state import ServerState
 from bot.local_api.webhook import DeliveryAttempt, WebhookDelivery
 
@@ -50,6 +50,7 @@ class LocalBotAPI:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, dict[str, Any], BotAPIError]] = []
         self._faults: dict[str, list[BotAPIError]] = {}
+        self._customers: dict[int, Customer] = {}
         self._http: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self._base_url = ""
@@ -118,13 +119,16 @@ class LocalBotAPI:
         username: str | None = None,
         language_code: str | None = "es",
     ) -> Customer:
-        """A handle to play a customer in a private chat with the bot."""
+        """A handle to play a customer in a private chat (one handle per user_id)."""
+        if user_id in self._customers:
+            return self._customers[user_id]
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
         if language_code:
             user["language_code"] = language_code
-        return Customer(self.state, user)
+        customer = self._customers[user_id] = Customer(self.state, user)
+        return customer
 
     def inject_update(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update as-is (keeping ``update_id`` if present)."""
@@ -187,6 +191,7 @@ class LocalBotAPI:
 
     async def call(self, method: str, params: dict[str, Any]) -> Any:
         """Run a Bot API method in-process, exactly as if it came over HTTP."""
+        params = normalize(params)
         name = method.lower()
         entry = self._handlers.get(name)
         self.calls.append((entry[0] if entry else method, params))

@@ -185,6 +185,7 @@ class ChatRecord:
     reply_keyboard: dict[str, Any] | None = None
     actions: list[str] = field(default_factory=list)
     next_message_id: int = 1
+    blocked: bool = False
 
 
 class ChatStore:

@@ -1,0 +1,28 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    LOG_JSON=true \
+    WEBHOOK_HOST=0.0.0.0 \
+    WEBHOOK_PORT=8080
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY domain ./domain
+COPY rag ./rag
+COPY db ./db
+COPY migrations ./migrations
+COPY alembic.ini run_bot.py ./
+RUN pip install --no-cache-dir . && useradd --create-home shop
+COPY data ./data
+RUN mkdir -p /app/data && chown -R shop /app/data
+USER shop
+
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/health').status == 200 else 1)"
+# Webhook by default; `docker run ... polling` for long polling.
+ENTRYPOINT ["python", "run_bot.py"]
+CMD ["webhook"]

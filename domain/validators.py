@@ -1,0 +1,144 @@
+"""Delivery data typed by the customer during checkout.
+
+Each ``clean_*`` returns the cleaned value, or None when the text is not valid.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from domain.language import strip_accents
+
+_SPACES_RE = re.compile(r"\s+")
+_ID_PREFIX_RE = re.compile(
+    r"^(?:c\.?\s?c\.?|c\.?\s?e\.?|cedula(?:\s+de\s+(?:ciudadania|extranjeria))?|"
+    r"documento|doc|numero|no\.?|nro\.?|n[°º])\s*[:.#-]?\s*",
+    re.IGNORECASE,
+)
+_ID_BODY_RE = re.compile(r"\d[\d.,\s-]*\d|\d")
+_PHONE_STRIP_RE = re.compile(r"[\s().\-]")
+_LANDLINE_RE = re.compile(r"60[1-8]\d{7}")
+_MOBILE_RE = re.compile(r"3\d{9}")
+_URL_RE = re.compile(r"(?i)(https?:|www\.|\.(com|co|net|org|io)\b|@)")
+_NAME_CHARS_RE = re.compile(r"[^\W\d_]+(?:[ '’.\-]+[^\W\d_]+)*\.?")
+_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "van", "von"})
+_NOT_NAMES = frozenset(
+    """hola buenas buenos dias si no ok listo dale gracias cancelar cancela ayuda nada
+    ninguno ninguna omitir saltar quiero que como cual""".split()
+)
+_NEIGHBOURHOOD_CHARS_RE = re.compile(r"[\w\s.,'’#°º\-/]+")
+_SKIP_RE = re.compile(
+    r"^(no|nop|nope|nada|ninguna?|ninguno|ningun[ao]? (indicacion|nota|observacion|"
+    r"comentario)(es)?|sin (indicaciones|indicacion|notas|nota|observaciones|observacion|"
+    r"comentarios|comentario|nada|novedad)|omitir|omite|saltar|salta|saltalo|skip|"
+    r"no gracias|no hay|no tengo|n ?a|paso|siguiente|no aplica|nada mas|asi esta bien|"
+    r"ninguna gracias|nada gracias)$"
+)
+
+
+def _collapse(text: str) -> str:
+    """Trim and collapse whitespace; drop control and invisible format characters."""
+    visible = "".join(
+        ch for ch in text if ch in "\n\t " or unicodedata.category(ch)[0] not in ("C",)
+    )
+    return _SPACES_RE.sub(" ", visible).strip()
+
+
+def _clean_input(text: object) -> str:
+    return _collapse(unicodedata.normalize("NFC", text)) if isinstance(text, str) else ""
+
+
+def clean_national_id(text: str) -> str | None:
+    """Colombian cédula (or CE): 6–10 digits; dots, commas, spaces and "CC" prefix allowed."""
+    value = _ID_PREFIX_RE.sub("", _clean_input(text))
+    if not _ID_BODY_RE.fullmatch(value):
+        return None
+    digits = re.sub(r"\D", "", value)
+    if not 6 <= len(digits) <= 10 or digits.startswith("0") or len(set(digits)) == 1:
+        return None
+    return digits
+
+
+def clean_phone(text: str) -> str | None:
+    """Colombian mobile (3XX…) or landline (60X…), 10 digits; +57/57 prefix allowed."""
+    value = _PHONE_STRIP_RE.sub("", _clean_input(text))
+    if value.startswith("+"):
+        value = value[1:]
+        if not value.startswith("57"):
+            return None
+    if value.startswith("0057"):
+        value = value[4:]
+    elif len(value) == 12 and value.startswith("57"):
+        value = value[2:]
+    if not value.isascii() or not value.isdigit():
+        return None
+    if _MOBILE_RE.fullmatch(value) or _LANDLINE_RE.fullmatch(value):
+        return value
+    return None
+
+
+def _title_word(word: str, first: bool) -> str:
+    """Recase one word; words the customer wrote in mixed case are kept."""
+    if not (word.islower() or word.isupper()):
+        return word
+    lower = word.lower()
+    if not first and lower in _NAME_PARTICLES:
+        return lower
+    return re.sub(r"(^|['’\-.])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), lower)
+
+
+def _title(text: str) -> str:
+    return " ".join(_title_word(w, i == 0) for i, w in enumerate(text.split(" ")))
+
+
+def clean_person_name(text: str) -> str | None:
+    """2–80 chars of letters, spaces, apostrophes, hyphens and dots, nicely title-cased."""
+    value = _clean_input(text)
+    if not 2 <= len(value) <= 80 or _URL_RE.search(value):
+        return None
+    if not _NAME_CHARS_RE.fullmatch(value):
+        return None
+    if sum(ch.isalpha() for ch in value) < 2:
+        return None
+    if strip_accents(value.lower()).strip(".") in _NOT_NAMES:
+        return None
+    return _title(value)
+
+
+def clean_address(text: str) -> str | None:
+    """Free-text address, 5–200 chars, with at least one digit and one letter."""
+    value = _clean_input(text)
+    if not 5 <= len(value) <= 200 or _URL_RE.search(value):
+        return None
+    has_digit = any(ch.isdigit() for ch in value)
+    has_letter = any(ch.isalpha() for ch in value)
+    return value if has_digit and has_letter else None
+
+
+def clean_neighbourhood(text: str) -> str | None:
+    """Neighbourhood name, 2–80 chars, at least two letters ("Barrio 20 de Julio")."""
+    value = _clean_input(text)
+    if not 2 <= len(value) <= 80 or _URL_RE.search(value):
+        return None
+    if not _NEIGHBOURHOOD_CHARS_RE.fullmatch(value) or "_" in value:
+        return None
+    if sum(ch.isalpha() for ch in value) < 2:
+        return None
+    return _title(value)
+
+
+def clean_notes(text: str) -> str | None:
+    """Optional delivery notes, 1–300 chars after trimming."""
+    value = _clean_input(text)
+    return value if 1 <= len(value) <= 300 else None
+
+
+def is_skip(text: str) -> bool:
+    """The customer declines an optional field ("no", "ninguna", "sin indicaciones", "-")."""
+    raw = _clean_input(text)
+    words = re.sub(r"[^\w\s/]", " ", strip_accents(raw.lower())).replace("/", " ")
+    words = _SPACES_RE.sub(" ", words).strip()
+    if not words:
+        return True
+    return bool(_SKIP_RE.match(words))

@@ -1,0 +1,97 @@
+"""Shared fixtures: a real bot over HTTP against the local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from pydantic import SecretStr
+
+from bot.app import App, build_app, create_bot, create_dispatcher
+from bot.local_api import LocalBotAPI
+from bot.settings import DATA_DIR, Settings
+from domain.catalog import import_inventory
+
+TOKEN = "123456:TEST-TOKEN"
+OWNER_ID = 900
+
+
+def make_settings(tmp_path: Path, base: str = "http://127.0.0.1:1", **extra: object) -> Settings:
+    values: dict[str, object] = {
+        "telegram_bot_token": SecretStr(TOKEN),
+        "telegram_api_base": base,
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
+        "owner_ids": (OWNER_ID,),
+        "shop_profile": DATA_DIR / "shop.toml",
+    }
+    values.update(extra)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def load_sample(app: App) -> None:
+    sample = DATA_DIR / "inventory.csv"
+    await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
+
+
+@dataclass
+class Harness:
+    api: LocalBotAPI
+    app: App
+    bot: Bot
+    dp: Dispatcher
+    settings: Settings
+
+
+@contextlib.asynccontextmanager
+async def polling_bot(api: LocalBotAPI, settings: Settings) -> AsyncIterator[Harness]:
+    app = await build_app(settings)
+    bot = create_bot(settings)
+    dp = create_dispatcher(app)
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=True))
+    try:
+        yield Harness(api, app, bot, dp, settings)
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await dp.stop_polling()
+        await asyncio.wait_for(task, timeout=10)
+        await app.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotAPI]:
+    async with LocalBotAPI(token=TOKEN) as server:
+        await server.start()
+        yield server
+
+
+@pytest.fixture
+async def shop(api: LocalBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The bot polling the local server, with the sample inventory loaded."""
+    settings = make_settings(tmp_path, api.base_url)
+    app = await build_app(settings)
+    await load_sample(app)
+    await app.close()
+    async with polling_bot(api, settings) as harness:
+        yield harness
+
+
+def buttons(message: dict) -> dict[str, str]:
+    markup = message.get("reply_markup") or {}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+
+
+def button_data(messages: list[dict], label: str) -> tuple[dict, str]:
+    for message in reversed(messages):
+        for text, data in buttons(message).items():
+            if label.lower() in text.lower():
+                return message, data
+    raise AssertionError(f"no button {label!r} in {[m.get('text') for m in messages]}")
+
+
+def texts_of(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)

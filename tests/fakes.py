@@ -1,0 +1,245 @@
+"""In-memory fakes of domain.ports: dicts behind the same methods, rolled back unless committed."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Self
+
+from db.dto import ChatMessage, Customer, NewProduct, Order, OrderLine, Product, UpsertResult
+
+PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
+
+
+class FakeProductRepo:
+    def __init__(self) -> None:
+        self.rows: dict[int, Product] = {}
+        self._ids = itertools.count(1)
+
+    async def get(self, product_id: int) -> Product | None:
+        return self.rows.get(product_id)
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        return next((p for p in self.rows.values() if p.sku == sku), None)
+
+    async def list_by_ids(self, ids: Sequence[int]) -> list[Product]:
+        return [self.rows[i] for i in ids if i in self.rows]
+
+    async def list_all(self) -> list[Product]:
+        return [self.rows[i] for i in sorted(self.rows)]
+
+    async def upsert_many(self, products: Iterable[NewProduct]) -> UpsertResult:
+        result = UpsertResult()
+        for new in {p.sku: p for p in products}.values():
+            values = {f: getattr(new, f) for f in PRODUCT_FIELDS}
+            old = await self.get_by_sku(new.sku)
+            if old is None:
+                product = Product(id=next(self._ids), sku=new.sku, **values)
+                self.rows[product.id] = product
+                result.created.append(new.sku)
+                result.changed_ids.append(product.id)
+            elif any(getattr(old, f) != v for f, v in values.items()):
+                self.rows[old.id] = replace(old, **values)
+                result.updated.append(new.sku)
+                result.changed_ids.append(old.id)
+            else:
+                result.unchanged.append(new.sku)
+        return result
+
+    async def take_stock(self, product_id: int, quantity: int) -> bool:
+        product = self.rows.get(product_id)
+        if product is None or not product.active or product.stock < quantity:
+            return False
+        self.rows[product_id] = replace(product, stock=product.stock - quantity)
+        return True
+
+    async def return_stock(self, product_id: int, quantity: int) -> None:
+        product = self.rows[product_id]
+        self.rows[product_id] = replace(product, stock=product.stock + quantity)
+
+    def set_stock(self, sku: str, stock: int) -> None:
+        """Test helper: what another customer's purchase would do."""
+        product = next(p for p in self.rows.values() if p.sku == sku)
+        self.rows[product.id] = replace(product, stock=stock)
+
+    def by_sku(self, sku: str) -> Product:
+        return next(p for p in self.rows.values() if p.sku == sku)
+
+
+class FakeCustomerRepo:
+    def __init__(self) -> None:
+        self.rows: dict[int, Customer] = {}
+        self._ids = itertools.count(1)
+
+    async def by_telegram_user(self, telegram_user_id: int) -> Customer | None:
+        return next((c for c in self.rows.values() if c.telegram_user_id == telegram_user_id), None)
+
+    async def by_national_id(self, national_id: str) -> Customer | None:
+        return next((c for c in self.rows.values() if c.national_id == national_id), None)
+
+    async def save(self, customer: Customer) -> Customer:
+        old = None
+        if customer.national_id:
+            old = await self.by_national_id(customer.national_id)
+        if old is None and customer.telegram_user_id is not None:
+            old = await self.by_telegram_user(customer.telegram_user_id)
+        if customer.telegram_user_id is not None:  # the Telegram account moves to this record
+            for other in list(self.rows.values()):
+                if other.telegram_user_id == customer.telegram_user_id and other is not old:
+                    self.rows[other.id] = replace(other, telegram_user_id=None)
+        stored = replace(customer, id=old.id if old else next(self._ids))
+        if stored.telegram_user_id is None and old is not None:
+            stored = replace(stored, telegram_user_id=old.telegram_user_id)
+        self.rows[stored.id] = stored
+        return stored
+
+
+class FakeOrderRepo:
+    def __init__(self) -> None:
+        self.rows: dict[int, Order] = {}
+        self._ids = itertools.count(1)
+
+    async def get(self, order_id: int) -> Order | None:
+        return self.rows.get(order_id)
+
+    async def get_cart(self, chat_id: int) -> Order | None:
+        return next(
+            (o for o in self.rows.values() if o.chat_id == chat_id and o.status == "cart"), None
+        )
+
+    async def set_line(
+        self, chat_id: int, telegram_user_id: int, product: Product, quantity: int
+    ) -> Order:
+        cart = await self.get_cart(chat_id) or Order(
+            id=next(self._ids),
+            chat_id=chat_id,
+            telegram_user_id=telegram_user_id,
+            status="cart",
+            created_at=datetime.now(UTC),
+        )
+        line = OrderLine(product.id, product.sku, product.name, product.price_minor, quantity)
+        lines = [ln for ln in cart.lines if ln.product_id != product.id]
+        position = next((n for n, ln in enumerate(cart.lines) if ln.product_id == product.id), None)
+        lines.insert(len(lines) if position is None else position, line)
+        return self._store(replace(cart, lines=tuple(lines)))
+
+    async def remove_line(self, chat_id: int, product_id: int) -> Order | None:
+        cart = await self.get_cart(chat_id)
+        if cart is None:
+            return None
+        return self._store(
+            replace(cart, lines=tuple(ln for ln in cart.lines if ln.product_id != product_id))
+        )
+
+    async def discard_cart(self, chat_id: int) -> bool:
+        cart = await self.get_cart(chat_id)
+        if cart is None:
+            return False
+        del self.rows[cart.id]
+        return True
+
+    async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
+        order = self.rows[order_id]
+        assert order.status == "cart"
+        return self._store(
+            replace(
+                order,
+                status="confirmed",
+                total_minor=total_minor,
+                customer_id=customer.id,
+                national_id=customer.national_id or "",
+                customer_name=customer.name,
+                phone=customer.phone,
+                address=customer.address,
+                neighbourhood=customer.neighbourhood,
+                notes=customer.notes,
+                confirmed_at=datetime.now(UTC),
+            )
+        )
+
+    async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]:
+        mine = [
+            o
+            for o in self.rows.values()
+            if o.telegram_user_id == telegram_user_id and o.status != "cart"
+        ]
+        return sorted(mine, key=lambda o: o.id, reverse=True)[:limit]
+
+    def _store(self, order: Order) -> Order:
+        order = replace(
+            order,
+            total_minor=order.lines_total_minor if order.status == "cart" else order.total_minor,
+        )
+        self.rows[order.id] = order
+        return order
+
+
+class FakeMessageRepo:
+    def __init__(self) -> None:
+        self.rows: list[ChatMessage] = []
+        self.users: list[int | None] = []
+
+    async def add(
+        self,
+        chat_id: int,
+        direction: str,
+        text: str,
+        *,
+        telegram_user_id: int | None = None,
+        intent: str | None = None,
+    ) -> None:
+        self.rows.append(ChatMessage(chat_id, direction, text, datetime.now(UTC), intent))
+        self.users.append(telegram_user_id)
+
+    async def recent(self, chat_id: int, limit: int = 10) -> list[ChatMessage]:
+        return [m for m in self.rows if m.chat_id == chat_id][-limit:]
+
+
+class FakeUnitOfWork:
+    """One shared in-memory store. State is snapshotted on enter and restored on exit
+    unless `commit()` was called; `rollback()` restores the snapshot at once."""
+
+    def __init__(self) -> None:
+        self.products = FakeProductRepo()
+        self.customers = FakeCustomerRepo()
+        self.orders = FakeOrderRepo()
+        self.messages = FakeMessageRepo()
+        self.committed = False
+        self.commits = 0
+        self._snapshot: dict | None = None
+
+    def _state(self) -> dict:
+        return {
+            "products": copy.copy(self.products.rows),
+            "customers": copy.copy(self.customers.rows),
+            "orders": copy.copy(self.orders.rows),
+            "messages": (list(self.messages.rows), list(self.messages.users)),
+        }
+
+    def _restore(self, state: dict) -> None:
+        self.products.rows = copy.copy(state["products"])
+        self.customers.rows = copy.copy(state["customers"])
+        self.orders.rows = copy.copy(state["orders"])
+        self.messages.rows, self.messages.users = (list(x) for x in state["messages"])
+
+    async def __aenter__(self) -> Self:
+        self.committed = False
+        self._snapshot = self._state()
+        return self
+
+    async def __aexit__(self, *args: object) -> None:
+        if self._snapshot is not None:
+            self._restore(self._snapshot)
+        self._snapshot = None
+
+    async def commit(self) -> None:
+        self.committed = True
+        self.commits += 1
+        self._snapshot = self._state()  # what is committed survives exit
+
+    async def rollback(self) -> None:
+        if self._snapshot is not None:
+            self._restore(self._snapshot)

@@ -1,0 +1,301 @@
+"""Repositories and unit of work against a real SQLite database built by the migrations."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.dto import Customer, NewProduct
+from db.engine import create_engine, create_session_factory
+from db.migrate import upgrade
+from db.uow import SqlUnitOfWork
+
+
+def product(sku: str, price: int = 100_000_00, stock: int = 7, **changes: object) -> NewProduct:
+    values: dict = {
+        "sku": sku,
+        "name": f"Producto {sku}",
+        "description": "",
+        "category": "Extintores",
+        "price_minor": price,
+        "stock": stock,
+    }
+    values.update(changes)
+    return NewProduct(**values)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 't.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def new_uow(engine: AsyncEngine):  # noqa: ANN201
+    factory = create_session_factory(engine)
+    return lambda: SqlUnitOfWork(factory)
+
+
+async def seed(new_uow, *products: NewProduct) -> dict[str, int]:  # noqa: ANN001
+    async with new_uow() as uow:
+        result = await uow.products.upsert_many(products)
+        await uow.commit()
+        found = [await uow.products.get_by_sku(p.sku) for p in products]
+    assert result.created == [p.sku for p in products]
+    return {p.sku: p.id for p in found if p}
+
+
+async def stock_of(new_uow, product_id: int) -> int:  # noqa: ANN001
+    async with new_uow() as uow:
+        found = await uow.products.get(product_id)
+    assert found is not None
+    return found.stock
+
+
+# ------------------------------------------------------------------ products
+
+
+async def test_upsert_many_reports_created_updated_unchanged(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("A"), product("B"), product("C"))
+    async with new_uow() as uow:
+        result = await uow.products.upsert_many(
+            [product("A"), product("B", price=120_000_00), product("D")]
+        )
+        await uow.commit()
+    assert result.unchanged == ["A"]
+    assert result.updated == ["B"]
+    assert result.created == ["D"]
+    async with new_uow() as uow:
+        d = await uow.products.get_by_sku("D")
+        b = await uow.products.get_by_sku("B")
+        c = await uow.products.get_by_sku("C")
+    assert d is not None and b is not None and c is not None
+    assert sorted(result.changed_ids) == sorted([ids["B"], d.id])
+    assert b.price_minor == 120_000_00
+    assert c.name == "Producto C"  # a product missing from the file is left alone
+
+
+async def test_take_stock_refuses_more_than_available_and_keeps_stock(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("EXT", stock=7))
+    async with new_uow() as uow:
+        assert await uow.products.take_stock(ids["EXT"], 8) is False
+        await uow.commit()
+    assert await stock_of(new_uow, ids["EXT"]) == 7
+    async with new_uow() as uow:
+        assert await uow.products.take_stock(ids["EXT"], 7) is True
+        assert await uow.products.take_stock(ids["EXT"], 1) is False
+        await uow.commit()
+    assert await stock_of(new_uow, ids["EXT"]) == 0
+
+
+async def test_take_stock_refuses_inactive_products(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("OFF", stock=5, active=False))
+    async with new_uow() as uow:
+        assert await uow.products.take_stock(ids["OFF"], 1) is False
+        await uow.commit()
+    assert await stock_of(new_uow, ids["OFF"]) == 5
+
+
+async def test_return_stock_gives_units_back(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("EXT", stock=3))
+    async with new_uow() as uow:
+        assert await uow.products.take_stock(ids["EXT"], 3)
+        await uow.products.return_stock(ids["EXT"], 2)
+        await uow.commit()
+    assert await stock_of(new_uow, ids["EXT"]) == 2
+
+
+async def test_concurrent_takes_only_one_wins(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("EXT", stock=7))
+
+    async def take() -> bool:
+        async with new_uow() as uow:
+            taken = await uow.products.take_stock(ids["EXT"], 5)
+            await asyncio.sleep(0.01)  # let the other task run inside its own transaction
+            await uow.commit()
+            return taken
+
+    outcomes = await asyncio.gather(take(), take())
+    assert sorted(outcomes) == [False, True]
+    assert await stock_of(new_uow, ids["EXT"]) == 2
+
+
+async def test_uncommitted_unit_of_work_changes_nothing(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("EXT", stock=7))
+    async with new_uow() as uow:
+        assert await uow.products.take_stock(ids["EXT"], 5)
+        await uow.products.upsert_many([product("NEW")])
+        await uow.customers.save(Customer(id=None, telegram_user_id=1, national_id="1020345678"))
+    async with new_uow() as uow:
+        assert (await uow.products.get(ids["EXT"])).stock == 7
+        assert await uow.products.get_by_sku("NEW") is None
+        assert await uow.customers.by_telegram_user(1) is None
+
+
+async def test_exception_inside_unit_of_work_rolls_back(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("EXT", stock=7))
+    with pytest.raises(RuntimeError):
+        async with new_uow() as uow:
+            await uow.products.take_stock(ids["EXT"], 5)
+            raise RuntimeError("boom")
+    assert await stock_of(new_uow, ids["EXT"]) == 7
+
+
+# ------------------------------------------------------------------ customers
+
+
+def ana(**changes: object) -> Customer:
+    values: dict = {
+        "id": None,
+        "telegram_user_id": 111,
+        "national_id": "1020345678",
+        "name": "Ana María Pérez",
+        "phone": "3001234567",
+        "address": "Calle 45 # 12-30",
+        "neighbourhood": "Laureles",
+    }
+    values.update(changes)
+    return Customer(**values)
+
+
+async def test_customer_found_by_national_id_and_by_telegram_user(new_uow) -> None:  # noqa: ANN001
+    async with new_uow() as uow:
+        saved = await uow.customers.save(ana())
+        await uow.commit()
+    async with new_uow() as uow:
+        by_user = await uow.customers.by_telegram_user(111)
+        by_id = await uow.customers.by_national_id("1020345678")
+        stranger = await uow.customers.by_telegram_user(222)
+    assert by_user == by_id == saved
+    assert by_user is not None and by_user.name == "Ana María Pérez" and by_user.complete
+    assert stranger is None
+
+
+async def test_second_save_with_same_national_id_updates(new_uow) -> None:  # noqa: ANN001
+    async with new_uow() as uow:
+        first = await uow.customers.save(ana())
+        await uow.commit()
+    async with new_uow() as uow:
+        second = await uow.customers.save(ana(address="Carrera 70 # 1-2", telegram_user_id=222))
+        await uow.commit()
+    assert second.id == first.id
+    async with new_uow() as uow:
+        found = await uow.customers.by_national_id("1020345678")
+        moved = await uow.customers.by_telegram_user(222)
+        old = await uow.customers.by_telegram_user(111)
+    assert found is not None and found.address == "Carrera 70 # 1-2"
+    assert moved == found
+    assert old is None  # one record per cédula, not two
+
+
+# ------------------------------------------------------------------ orders
+
+
+async def cart_with(new_uow, chat_id: int, user_id: int, product_id: int, qty: int) -> int:  # noqa: ANN001
+    async with new_uow() as uow:
+        found = await uow.products.get(product_id)
+        order = await uow.orders.set_line(chat_id, user_id, found, qty)
+        await uow.commit()
+    return order.id
+
+
+async def confirm(new_uow, order_id: int, customer: Customer) -> None:  # noqa: ANN001
+    async with new_uow() as uow:
+        saved = await uow.customers.save(customer)
+        cart = await uow.orders.get(order_id)
+        await uow.orders.confirm(order_id, saved, cart.lines_total_minor)
+        await uow.commit()
+
+
+async def test_cart_lines_replace_quantity_and_total(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("A", price=175_000_00), product("B", price=15_000_00))
+    await cart_with(new_uow, 10, 111, ids["A"], 2)
+    await cart_with(new_uow, 10, 111, ids["B"], 1)
+    order_id = await cart_with(new_uow, 10, 111, ids["A"], 3)
+    async with new_uow() as uow:
+        cart = await uow.orders.get_cart(10)
+    assert cart is not None and cart.id == order_id
+    assert [(ln.sku, ln.quantity) for ln in cart.lines] == [("A", 3), ("B", 1)]
+    assert cart.total_minor == cart.lines_total_minor == 3 * 175_000_00 + 15_000_00
+
+
+async def test_order_lines_snapshot_name_and_price(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("EXT", price=175_000_00, stock=7))
+    order_id = await cart_with(new_uow, 10, 111, ids["EXT"], 2)
+    await confirm(new_uow, order_id, ana())
+    async with new_uow() as uow:
+        await uow.products.upsert_many(
+            [product("EXT", price=999_000_00, stock=7, name="Nombre nuevo")]
+        )
+        await uow.commit()
+    async with new_uow() as uow:
+        order = await uow.orders.get(order_id)
+    assert order is not None and order.status == "confirmed"
+    assert order.lines[0].name == "Producto EXT"
+    assert order.lines[0].unit_price_minor == 175_000_00
+    assert order.total_minor == 350_000_00
+    assert order.customer_name == "Ana María Pérez" and order.national_id == "1020345678"
+    assert order.confirmed_at is not None
+
+
+async def test_list_for_user_returns_only_that_users_confirmed_orders(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("A", stock=50))
+    mine = await cart_with(new_uow, 10, 111, ids["A"], 1)
+    await confirm(new_uow, mine, ana())
+    theirs = await cart_with(new_uow, 20, 222, ids["A"], 2)
+    await confirm(new_uow, theirs, ana(telegram_user_id=222, national_id="79111222"))
+    await cart_with(new_uow, 10, 111, ids["A"], 4)  # an open cart is not an order
+    async with new_uow() as uow:
+        listed = await uow.orders.list_for_user(111)
+    assert [o.id for o in listed] == [mine]
+    assert listed[0].lines[0].quantity == 1
+
+
+async def test_discard_cart_leaves_confirmed_orders(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("A", stock=50))
+    done = await cart_with(new_uow, 10, 111, ids["A"], 1)
+    await confirm(new_uow, done, ana())
+    await cart_with(new_uow, 10, 111, ids["A"], 2)
+    async with new_uow() as uow:
+        assert await uow.orders.discard_cart(10) is True
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.orders.get_cart(10) is None
+        assert (await uow.orders.get(done)).status == "confirmed"
+        assert await uow.orders.discard_cart(10) is False
+
+
+# ------------------------------------------------------------------ updates and messages
+
+
+async def test_update_claim_is_true_once(new_uow) -> None:  # noqa: ANN001
+    async with new_uow() as uow:
+        assert await uow.updates.claim(1001) is True
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.updates.claim(1001) is False
+        assert await uow.updates.claim(1002) is True
+        await uow.commit()
+
+
+async def test_messages_recent_per_chat_in_order(new_uow) -> None:  # noqa: ANN001
+    async with new_uow() as uow:
+        for n in range(4):
+            await uow.messages.add(10, "in", f"hola {n}", telegram_user_id=111)
+        await uow.messages.add(20, "in", "otro chat")
+        await uow.commit()
+    async with new_uow() as uow:
+        recent = await uow.messages.recent(10, limit=3)
+    assert [m.text for m in recent] == ["hola 1", "hola 2", "hola 3"]

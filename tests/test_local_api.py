@@ -1,0 +1,506 @@
+"""The local Bot API server driven by the real aiogram Bot and Dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import pytest
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.local_api import LocalBotAPI
+
+CUSTOMER_ID = 5001
+PNG_640x480 = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 640, 480)
+
+
+class QuickCloseSession(AiohttpSession):
+    """aiogram's session minus the 250 ms SSL grace sleep on close (plain HTTP here)."""
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
+def make_bot(base_url: str, token: str = "123456:TEST-TOKEN") -> Bot:
+    """A real aiogram Bot pointed at the local server."""
+    session = QuickCloseSession(api=TelegramAPIServer.from_base(base_url))
+    return Bot(token, session=session)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotAPI]:
+    async with LocalBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api: LocalBotAPI) -> AsyncIterator[Bot]:
+    bot = make_bot(api.base_url)
+    yield bot
+    await bot.session.close()
+
+
+def shop_router() -> Router:
+    """Echo text, offer a button, and edit the message when it is pressed."""
+    router = Router()
+
+    @router.message(F.text == "/start")
+    async def start(message: Message) -> None:
+        keyboard = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="Ver catálogo", callback_data="catalog")]]
+        )
+        await message.answer("¡Hola! ¿Qué buscas?", reply_markup=keyboard)
+
+    @router.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(f"Dijiste: {message.text}")
+
+    @router.callback_query(F.data == "catalog")
+    async def catalog(query: CallbackQuery) -> None:
+        await query.answer("Cargando…")
+        assert isinstance(query.message, Message)
+        await query.message.edit_text("Catálogo: arroz, café")
+
+    return router
+
+
+@asynccontextmanager
+async def polling(bot: Bot, router: Router) -> AsyncIterator[Dispatcher]:
+    """Run a real Dispatcher in polling mode for the duration of the block."""
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    task = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        yield dispatcher
+    finally:
+        await dispatcher.stop_polling()
+        await task
+
+
+@asynccontextmanager
+async def http_app(setup: Callable[[web.Application], None]) -> AsyncIterator[str]:
+    """Serve an aiohttp app on a free local port; yields its base URL."""
+    app = web.Application()
+    setup(app)
+    runner = web.AppRunner(app, shutdown_timeout=1.0)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def raw_call(api: LocalBotAPI, method: str, **request: Any) -> tuple[int, dict[str, Any]]:
+    """Call the server over HTTP without aiogram; returns (status, JSON body)."""
+    url = f"{api.base_url}/bot{request.pop('token', api.token)}/{method}"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, **request) as response:
+            return response.status, await response.json()
+
+
+async def test_get_me_and_auth_errors(api: LocalBotAPI, bot: Bot) -> None:
+    me = await bot.get_me()
+    assert (me.id, me.is_bot, me.username) == (123456, True, "agente_vendedor_bot")
+
+    intruder = make_bot(api.base_url, token="999:WRONG")
+    with pytest.raises(TelegramUnauthorizedError):
+        await intruder.get_me()
+    await intruder.session.close()
+
+    status, body = await raw_call(api, "sendTelepathy")
+    assert status == 404
+    assert body == {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+    status, body = await raw_call(api, "GETME")
+    assert status == 200 and body["result"]["username"] == "agente_vendedor_bot"
+
+
+async def test_parameters_arrive_in_every_encoding(api: LocalBotAPI) -> None:
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("hola")
+    markup = '{"inline_keyboard": [[{"text": "Sí", "callback_data": "yes"}]]}'
+
+    _, as_json = await raw_call(api, "sendMessage", json={"chat_id": CUSTOMER_ID, "text": "json"})
+    _, as_form = await raw_call(
+        api,
+        "sendmessage",
+        data={"chat_id": str(CUSTOMER_ID), "text": "form", "reply_markup": markup},
+    )
+    _, as_query = await raw_call(
+        api, "sendMessage", params={"chat_id": str(CUSTOMER_ID), "text": "query"}
+    )
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(CUSTOMER_ID))
+    form.add_field("document", b"%PDF-1.4", filename="lista.pdf")
+    _, as_multipart = await raw_call(api, "sendDocument", data=form)
+
+    assert [m.get("text") for m in customer.messages()] == ["json", "form", "query", None]
+    assert as_form["result"]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "yes"
+    assert as_json["result"]["from"]["is_bot"] is True
+    assert as_query["result"]["chat"] == {"id": CUSTOMER_ID, "first_name": "Ana", "type": "private"}
+    document = as_multipart["result"]["document"]
+    assert (document["file_name"], document["mime_type"]) == ("lista.pdf", "application/pdf")
+    assert api.files[document["file_id"]] == b"%PDF-1.4"
+    ids = [m["message_id"] for m in customer.messages()]
+    assert ids == sorted(ids) and len(set(ids)) == 4
+
+
+async def test_polling_echo_and_inline_button(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID, first_name="Ana")
+    async with polling(bot, shop_router()):
+        await customer.send_text("/start")
+        [greeting] = await customer.replies()
+        await customer.send_text("quiero café")
+        [echo] = await customer.replies()
+
+        update = await customer.press(greeting, "catalog")
+        [edited] = await customer.replies(min_count=0, quiet=0.3)
+        answer = await api.wait_for(lambda: customer.callback_answer(update))
+
+    assert greeting["text"] == "¡Hola! ¿Qué buscas?"
+    assert echo["text"] == "Dijiste: quiero café"
+    assert edited["message_id"] == greeting["message_id"]
+    assert edited["text"] == "Catálogo: arroz, café"
+    assert "reply_markup" not in edited  # editMessageText without markup drops the keyboard
+    assert answer["text"] == "Cargando…"
+    [before] = api.edit_history(CUSTOMER_ID, greeting["message_id"])
+    assert before["text"] == "¡Hola! ¿Qué buscas?"
+    assert [m["text"] for m in customer.messages()] == [edited["text"], echo["text"]]
+    assert customer.last_text() == "Dijiste: quiero café"
+    assert "getUpdates" in [method for method, _ in api.calls]
+    first_send = next(params for method, params in api.calls if method == "sendMessage")
+    assert first_send["chat_id"] == CUSTOMER_ID
+    assert first_send["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "catalog"
+
+
+async def test_commands_get_bot_command_entities(api: LocalBotAPI) -> None:
+    update = await api.user(CUSTOMER_ID).send_text("/pedido 3")
+    assert update["message"]["entities"] == [{"offset": 0, "length": 7, "type": "bot_command"}]
+
+
+async def test_long_poll_returns_as_soon_as_an_update_arrives(api: LocalBotAPI, bot: Bot) -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    poll = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.2)
+    assert not poll.done()
+    await api.user(CUSTOMER_ID).send_text("hola")
+    updates = await asyncio.wait_for(poll, 2)
+
+    assert loop.time() - started < 1.5
+    assert [u.message.text for u in updates if u.message] == ["hola"]
+    assert len(await bot.get_updates(timeout=0)) == 1  # not confirmed yet
+    assert await bot.get_updates(offset=updates[0].update_id + 1, timeout=0) == []
+
+
+async def test_retry_after_and_blocked_injection(api: LocalBotAPI, bot: Bot) -> None:
+    await api.user(CUSTOMER_ID).send_text("hola")
+    api.fail_next("sendMessage", 429, retry_after=7)
+    with pytest.raises(TelegramRetryAfter) as retry:
+        await bot.send_message(CUSTOMER_ID, "oferta")
+    assert retry.value.retry_after == 7
+    assert "Too Many Requests: retry after 7" in str(retry.value)
+
+    api.fail_next("sendmessage", 403)
+    with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
+        await bot.send_message(CUSTOMER_ID, "oferta")
+
+    sent = await bot.send_message(CUSTOMER_ID, "oferta")
+    assert sent.text == "oferta"
+    assert len(api.sent_messages(CUSTOMER_ID)) == 1
+
+
+async def test_blocked_customer_makes_sends_fail_with_403(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("hola")
+    update = await customer.block()
+    assert update["my_chat_member"]["new_chat_member"]["status"] == "kicked"
+    with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
+        await bot.send_message(CUSTOMER_ID, "¿sigues ahí?")
+    await customer.block(False)
+    assert (await bot.send_message(CUSTOMER_ID, "¡volviste!")).text == "¡volviste!"
+
+
+async def test_allowed_updates_filters_update_types(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("hola")
+    sent = await bot.send_message(
+        CUSTOMER_ID,
+        "elige",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]
+        ),
+    )
+    await customer.press(sent.message_id, "a")
+    updates = await bot.get_updates(allowed_updates=["callback_query"], timeout=0)
+    assert [u.callback_query.data for u in updates if u.callback_query] == ["a"]
+    assert len(updates) == 1
+
+
+async def test_raw_429_body_matches_telegram(api: LocalBotAPI) -> None:
+    api.fail_next("getMe", 429, retry_after=3)
+    status, body = await raw_call(api, "getMe")
+    assert status == 429
+    assert body == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 3",
+        "parameters": {"retry_after": 3},
+    }
+
+
+async def test_limits_match_the_real_api(api: LocalBotAPI, bot: Bot) -> None:
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.send_message(CUSTOMER_ID, "¿hola?")
+    await api.user(CUSTOMER_ID).send_text("hola")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(CUSTOMER_ID, "a" * 4097)
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.send_message(CUSTOMER_ID, "  ")
+    sent = await bot.send_message(CUSTOMER_ID, "a" * 4096)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("a" * 4096, chat_id=CUSTOMER_ID, message_id=sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+        too_long = InlineKeyboardButton(text="x", callback_data="x" * 65)
+        markup = InlineKeyboardMarkup(inline_keyboard=[[too_long]])
+        await bot.send_message(CUSTOMER_ID, "botón", reply_markup=markup)
+
+
+async def test_parse_modes_render_entities_or_fail_like_telegram(
+    api: LocalBotAPI, bot: Bot
+) -> None:
+    await api.user(CUSTOMER_ID).send_text("hola")
+    sent = await bot.send_message(CUSTOMER_ID, "<b>Total</b>: $10 &amp; envío", parse_mode="HTML")
+    assert sent.text == "Total: $10 & envío"
+    assert [(e.type, e.offset, e.length) for e in sent.entities or []] == [("bold", 0, 5)]
+
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(CUSTOMER_ID, "<b>sin cerrar", parse_mode="HTML")
+    with pytest.raises(TelegramBadRequest, match="reserved"):
+        await bot.send_message(CUSTOMER_ID, "Precio: 10.000", parse_mode="MarkdownV2")
+    escaped = await bot.send_message(CUSTOMER_ID, "*Precio:* 10\\.000", parse_mode="MarkdownV2")
+    assert escaped.text == "Precio: 10.000"
+
+
+async def test_reply_keyboard_is_tracked_but_not_echoed(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    first = await customer.send_text("hola")
+    buttons = [KeyboardButton(text="Sí"), KeyboardButton(text="No")]
+    keyboard = ReplyKeyboardMarkup(keyboard=[buttons])
+    sent = await bot.send_message(
+        CUSTOMER_ID,
+        "¿Confirmas?",
+        reply_markup=keyboard,
+        reply_to_message_id=first["message"]["message_id"],
+    )
+    assert sent.reply_markup is None
+    assert sent.reply_to_message is not None and sent.reply_to_message.text == "hola"
+    assert customer.keyboard() == [["Sí", "No"]]
+    await bot.send_message(CUSTOMER_ID, "Listo", reply_markup=ReplyKeyboardRemove())
+    assert customer.keyboard() is None
+
+
+async def test_document_upload_downloads_identical_bytes(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("hola")
+    data = bytes(range(256)) * 40
+    sent = await bot.send_document(
+        CUSTOMER_ID, BufferedInputFile(data, "catalogo.xlsx"), caption="Catálogo"
+    )
+    assert sent.document is not None and sent.document.file_name == "catalogo.xlsx"
+    assert sent.caption == "Catálogo"
+
+    file = await bot.get_file(sent.document.file_id)
+    assert file.file_path and file.file_size == len(data)
+    downloaded = await bot.download_file(file.file_path)
+    assert downloaded is not None and downloaded.read() == data
+
+    again = await bot.send_document(CUSTOMER_ID, sent.document.file_id)
+    assert again.document is not None and again.document.file_id == sent.document.file_id
+    with pytest.raises(TelegramBadRequest, match="wrong file identifier"):
+        await bot.send_document(CUSTOMER_ID, "no-such-file-id")
+
+
+async def test_customer_files_are_downloadable_by_the_bot(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    doc_update = await customer.send_document("pedido.csv", b"sku,qty\nA1,2\n", caption="mi pedido")
+    photo_update = await customer.send_photo(PNG_640x480, caption="así")
+    voice_update = await customer.send_voice(b"OggS-fake", duration=4)
+
+    document = doc_update["message"]["document"]
+    assert (document["mime_type"], doc_update["message"]["caption"]) == ("text/csv", "mi pedido")
+    assert (await bot.download(document["file_id"])).read() == b"sku,qty\nA1,2\n"
+
+    sizes = photo_update["message"]["photo"]
+    assert len(sizes) > 1
+    assert [s["width"] for s in sizes] == sorted(s["width"] for s in sizes)
+    assert (sizes[-1]["width"], sizes[-1]["height"]) == (640, 480)
+    for size in sizes:
+        assert (await bot.download(size["file_id"])).read() == PNG_640x480
+
+    voice = voice_update["message"]["voice"]
+    assert (voice["duration"], voice["mime_type"]) == (4, "audio/ogg")
+    assert (await bot.download(voice["file_id"])).read() == b"OggS-fake"
+
+
+async def test_bot_sends_photo_and_edits_reply_markup(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("foto")
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Comprar", callback_data="buy:1")]]
+    )
+    sent = await bot.send_photo(CUSTOMER_ID, BufferedInputFile(PNG_640x480, "p.png"))
+    assert sent.photo and sent.photo[-1].width == 640
+    edited = await bot.edit_message_reply_markup(
+        chat_id=CUSTOMER_ID, message_id=sent.message_id, reply_markup=markup
+    )
+    assert isinstance(edited, Message) and edited.reply_markup is not None
+    assert edited.reply_markup.inline_keyboard[0][0].callback_data == "buy:1"
+    assert customer.messages()[-1]["reply_markup"]["inline_keyboard"][0][0]["text"] == "Comprar"
+    assert await bot.delete_message(CUSTOMER_ID, sent.message_id)
+    assert customer.messages() == []
+
+
+async def test_replies_times_out_with_what_was_seen(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("hola")
+    await bot.send_message(CUSTOMER_ID, "uno")
+    with pytest.raises(TimeoutError, match="expected 2 new bot message.*uno"):
+        await customer.replies(min_count=2, timeout=0.3, quiet=0.05)
+    await bot.send_message(CUSTOMER_ID, "dos")
+    assert [m["text"] for m in await customer.replies(min_count=2, quiet=0.05)] == ["uno", "dos"]
+    with pytest.raises(TimeoutError):
+        await customer.replies(timeout=0.2, quiet=0.05)
+
+
+async def test_pressing_a_missing_button_is_an_error(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("hola")
+    sent = await bot.send_message(CUSTOMER_ID, "sin botones")
+    with pytest.raises(ValueError, match="no button"):
+        await customer.press(sent.message_id, "buy")
+
+
+async def test_injected_duplicate_update_is_delivered_again(api: LocalBotAPI, bot: Bot) -> None:
+    seen: list[int] = []
+    router = Router()
+
+    @router.message()
+    async def record(message: Message, event_update: Any) -> None:
+        seen.append(event_update.update_id)
+
+    async with polling(bot, router):
+        update = await api.user(CUSTOMER_ID).send_text("pago 1")
+        await api.wait_for(lambda: len(seen) == 1)
+        api.inject_update(update)
+        await api.wait_for(lambda: len(seen) == 2)
+
+    assert seen == [update["update_id"], update["update_id"]]
+
+
+async def test_webhook_secret_retries_and_reply_in_response(api: LocalBotAPI, bot: Bot) -> None:
+    dispatcher = Dispatcher()
+    router = Router()
+
+    @router.message(F.text)
+    async def answer_in_response(message: Message) -> Any:
+        return message.answer(f"Recibido: {message.text}")
+
+    dispatcher.include_router(router)
+    handler = SimpleRequestHandler(
+        dispatcher, bot, handle_in_background=False, secret_token="s3cret"
+    )
+    customer = api.user(CUSTOMER_ID)
+
+    async with http_app(lambda app: handler.register(app, path="/hook")) as base:
+        await bot.set_webhook(f"{base}/hook", secret_token="wrong")
+        await customer.send_text("primero")
+        await api.wait_for(lambda: len(api.webhook_attempts) >= 2)
+        assert {attempt.status for attempt in api.webhook_attempts} == {401}
+        assert customer.messages() == []
+        with pytest.raises(TelegramConflictError):
+            await bot.get_updates()
+
+        await bot.set_webhook(f"{base}/hook", secret_token="s3cret")
+        await customer.send_text("segundo")
+        replies = await customer.replies(min_count=2)
+        info = await bot.get_webhook_info()
+        await bot.delete_webhook()
+
+    assert [m["text"] for m in replies] == ["Recibido: primero", "Recibido: segundo"]
+    assert info.url == f"{base}/hook" and info.pending_update_count == 0
+    assert await bot.get_updates(timeout=0) == []
+
+
+async def test_webhook_keeps_order_through_failures(api: LocalBotAPI) -> None:
+    received: list[str] = []
+    failures = iter([True, False, False])
+
+    async def hook(request: web.Request) -> web.Response:
+        update = await request.json()
+        received.append(update["message"]["text"])
+        if next(failures, False):
+            return web.Response(status=500)
+        chat_id = update["message"]["chat"]["id"]
+        text = f"ok {update['message']['text']}"
+        return web.json_response({"method": "sendMessage", "chat_id": chat_id, "text": text})
+
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("a")
+    await customer.send_text("b")
+    async with http_app(lambda app: app.router.add_post("/hook", hook)) as base:
+        await api.call("setWebhook", {"url": f"{base}/hook"})
+        replies = await customer.replies(min_count=2)
+        await api.call("deleteWebhook", {})
+
+    assert received == ["a", "a", "b"]
+    assert [m["text"] for m in replies] == ["ok a", "ok b"]
+
+
+async def test_webhook_gives_up_after_max_attempts(api: LocalBotAPI) -> None:
+    hits: list[int] = []
+
+    async def broken(request: web.Request) -> web.Response:
+        hits.append((await request.json())["update_id"])
+        return web.Response(status=502)
+
+    async with LocalBotAPI(webhook_max_attempts=3, webhook_retry_delay=0.01) as local:
+        customer = local.user(CUSTOMER_ID)
+        async with http_app(lambda app: app.router.add_post("/hook", broken)) as base:
+            await local.call("setWebhook", {"url": f"{base}/hook"})
+            first = await customer.send_text("uno")
+            second = await customer.send_text("dos")
+            await local.wait_for(lambda: local.pending_update_count == 0, timeout=3)
+            info = await local.call("getWebhookInfo", {})
+
+    assert hits == [first["update_id"]] * 3 + [second["update_id"]] * 3
+    assert "502" in info["last_error_message"]

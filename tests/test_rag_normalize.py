@@ -1,0 +1,82 @@
+"""Text normalisation for search: folding, units, tokens, stems."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.normalize import fold, normalize, number_of, singular, stem, tokenize, unit_of
+
+
+def test_fold_strips_accents_and_enye() -> None:
+    assert fold("Señalización ÁRNES pingüino") == "senalizacion arnes pinguino"
+
+
+def test_normalize_lowercases_and_drops_punctuation() -> None:
+    assert normalize("¿Tienen EXTINTORES?!") == "tienen extintores"
+    assert tokenize("Casco (blanco) - tipo II") == ["casco", "blanco", "tipo", "ii"]
+
+
+@pytest.mark.parametrize(
+    "text", ["20 libras", "20lb", "20 lbs", "20 lb.", "20 Libras", "20 LB", "20,0 lb"]
+)
+def test_pounds_become_one_token(text: str) -> None:
+    assert normalize(text) == "20lb"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 kilos", "5kg"),
+        ("500 gramos", "500g"),
+        ("250 ml", "250ml"),
+        ("1,5 litros", "1.5l"),
+        ("70 cm", "70cm"),
+        ("3 mm", "3mm"),
+        ("10 metros", "10m"),
+        ('monitor 24"', "monitor 24in"),
+        ("talla 42", "talla42"),
+        ("T 9", "talla9"),
+        ("talla M", "tallam"),
+        ("caja x 12", "caja x12"),
+        ("12 unidades", "x12"),
+        ("pack de 6", "pack x6"),
+        ("1.000 ml", "1000ml"),
+        ("$45.000", "45000"),
+        ("2.50 m", "2.5m"),
+        ("140 x 180 cm", "140x180 cm"),
+    ],
+)
+def test_units_sizes_packs_and_numbers(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_plain_words_that_look_like_units_stay() -> None:
+    assert normalize("3m respirador") == "3m respirador"
+    assert normalize("guantes de nitrilo") == "guantes de nitrilo"
+
+
+def test_stem_merges_plurals_and_accents() -> None:
+    assert stem("extintores") == stem("extintor")
+    assert stem("guantes") == stem("guante")
+    assert stem(fold("señalización")) == stem("senalizacion")
+    assert stem("20lb") == "20lb"
+
+
+def test_singular_strips_plural_endings() -> None:
+    words = ["botas", "guantes", "extintores", "luces", "canales", "gas", "20lb"]
+    assert [singular(w) for w in words] == [
+        "bota",
+        "guante",
+        "extintor",
+        "luz",
+        "canal",
+        "gas",
+        "20lb",
+    ]
+
+
+def test_quantity_token_helpers() -> None:
+    assert (number_of("20lb"), unit_of("20lb")) == ("20", "lb")
+    assert (number_of("talla9"), unit_of("talla9")) == ("9", "talla")
+    assert (number_of("x12"), unit_of("x12")) == ("12", "x")
+    assert unit_of("h7") is None and number_of("h7") is None

@@ -1,0 +1,155 @@
+"""The aiogram FSM storage in our database: restarts, keys, merges, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage import SQLAlchemyStorage
+from db.engine import create_engine, create_session_factory
+from db.migrate import upgrade
+
+
+class Sale(StatesGroup):
+    cart = State()
+    address = State()
+
+
+KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fsm.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def storage(engine: AsyncEngine) -> SQLAlchemyStorage:
+    return SQLAlchemyStorage(create_session_factory(engine))
+
+
+async def test_state_and_data_survive_a_restart(db_url: str, storage: SQLAlchemyStorage) -> None:
+    await storage.set_state(KEY, Sale.address)
+    await storage.set_data(KEY, {"draft": {"name": "Ana"}, "last_ids": [3, 7]})
+    await storage.close()
+
+    fresh_engine = create_engine(db_url)  # a new process: new engine, new storage
+    try:
+        restarted = SQLAlchemyStorage(create_session_factory(fresh_engine))
+        assert await restarted.get_state(KEY) == "Sale:address"
+        assert await restarted.get_data(KEY) == {"draft": {"name": "Ana"}, "last_ids": [3, 7]}
+    finally:
+        await fresh_engine.dispose()
+
+
+async def test_unknown_key_has_no_state_and_empty_data(storage: SQLAlchemyStorage) -> None:
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        StorageKey(bot_id=42, chat_id=2002, user_id=1001),
+        StorageKey(bot_id=42, chat_id=1001, user_id=3003),
+        StorageKey(bot_id=42, chat_id=1001, user_id=1001, thread_id=5),
+        StorageKey(bot_id=43, chat_id=1001, user_id=1001),
+        StorageKey(bot_id=42, chat_id=1001, user_id=1001, destiny="owner"),
+        StorageKey(bot_id=42, chat_id=1001, user_id=1001, business_connection_id="bc1"),
+    ],
+    ids=["chat", "user", "thread", "bot", "destiny", "business"],
+)
+async def test_keys_are_separate(storage: SQLAlchemyStorage, other: StorageKey) -> None:
+    await storage.set_state(KEY, Sale.cart)
+    await storage.set_data(KEY, {"who": "first"})
+    await storage.set_state(other, Sale.address)
+    await storage.set_data(other, {"who": "second"})
+    assert await storage.get_state(KEY) == "Sale:cart"
+    assert await storage.get_data(KEY) == {"who": "first"}
+    assert await storage.get_state(other) == "Sale:address"
+    assert await storage.get_data(other) == {"who": "second"}
+
+
+async def test_update_data_merges_and_returns_the_new_dict(storage: SQLAlchemyStorage) -> None:
+    await storage.set_data(KEY, {"a": 1, "b": 2})
+    merged = await storage.update_data(KEY, {"b": 20, "c": 30})
+    assert merged == {"a": 1, "b": 20, "c": 30}
+    assert await storage.get_data(KEY) == merged
+
+
+async def test_update_data_on_a_new_key_creates_it(storage: SQLAlchemyStorage) -> None:
+    assert await storage.update_data(KEY, {"x": 1}) == {"x": 1}
+    assert await storage.get_data(KEY) == {"x": 1}
+    assert await storage.get_state(KEY) is None
+
+
+async def test_set_state_none_clears_state_but_keeps_data(storage: SQLAlchemyStorage) -> None:
+    await storage.set_state(KEY, "Sale:cart")
+    await storage.set_data(KEY, {"kept": True})
+    await storage.set_state(KEY, None)
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {"kept": True}
+
+
+async def test_set_data_replaces_everything(storage: SQLAlchemyStorage) -> None:
+    await storage.set_data(KEY, {"a": 1})
+    await storage.set_data(KEY, {})
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_accents_and_enye_round_trip(storage: SQLAlchemyStorage) -> None:
+    data = {
+        "draft": {
+            "name": "José Peña Muñoz",
+            "neighbourhood": "Belén Rincón",
+            "notes": "¿portería? «sí»",
+        },
+        "emoji": "🛒",
+    }
+    await storage.set_data(KEY, data)
+    await storage.update_data(KEY, {"address": "Cra 7 # 32-16, señal «Ñ»"})
+    assert await storage.get_data(KEY) == {**data, "address": "Cra 7 # 32-16, señal «Ñ»"}
+
+
+async def test_concurrent_updates_under_isolation_lose_nothing(storage: SQLAlchemyStorage) -> None:
+    isolation = SimpleEventIsolation()
+
+    async def write(n: int) -> None:
+        async with isolation.lock(KEY):
+            await storage.update_data(KEY, {f"k{n}": n})
+
+    await asyncio.gather(*(write(n) for n in range(20)))
+    assert await storage.get_data(KEY) == {f"k{n}": n for n in range(20)}
+
+
+async def test_different_chats_write_at_the_same_time(storage: SQLAlchemyStorage) -> None:
+    """Isolation locks per key, so two chats really do write concurrently."""
+    isolation = SimpleEventIsolation()
+    keys = [StorageKey(bot_id=42, chat_id=c, user_id=c) for c in range(1, 9)]
+
+    async def chat(key: StorageKey) -> None:
+        for n in range(3):
+            async with isolation.lock(key):
+                await storage.update_data(key, {f"m{n}": key.chat_id})
+                await storage.set_state(key, Sale.cart)
+
+    await asyncio.gather(*(chat(key) for key in keys))
+    for key in keys:
+        assert await storage.get_data(key) == {f"m{n}": key.chat_id for n in range(3)}
+        assert await storage.get_state(key) == "Sale:cart"

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Agente Vendedor — the one wiring point.
 
-    python run_bot.py polling | webhook | demo | chat | migrate
-    python run_bot.py import-csv FILE
-    python run_bot.py search --catalog FILE.csv --queries FILE.jsonl --top-k 10 --out OUT.jsonl
+python run_bot.py polling | webhook | demo | chat | migrate
+python run_bot.py import-csv FILE
+python run_bot.py search --catalog FILE.csv --queries FILE.jsonl --top-k 10 --out OUT.jsonl
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ async def _webhook(settings: Settings) -> None:
 
     settings.require_token()
     if not settings.webhook_url:
-        raise SettingsError("WEBHOOK_URL is required for webhook mode (e.g. https://tienda.example.com).")
+        raise SettingsError(
+            "WEBHOOK_URL is required for webhook mode (e.g. https://tienda.example.com)."
+        )
     await run_webhook(await build_app(settings))
 
 
@@ -86,8 +88,8 @@ async def _import_csv(settings: Settings, path: Path) -> int:
     finally:
         await app.close()
     print(
-        f"Inventario importado: {len(summary.created)} nuevos, {len(summary.updated)} actualizados, "
-        f"{len(summary.unchanged)} sin cambios."
+        f"Inventario importado: {len(summary.created)} nuevos, "
+        f"{len(summary.updated)} actualizados, {len(summary.unchanged)} sin cambios."
     )
     return 0
 
@@ -102,10 +104,15 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
         app = await build_app(local)
         try:
             started = time.perf_counter()
-            await import_inventory(app.uow(), app.catalog, args.catalog.read_bytes(), args.catalog.name)
+            await import_inventory(
+                app.uow(), app.catalog, args.catalog.read_bytes(), args.catalog.name
+            )
             build_s = time.perf_counter() - started
             latencies: list[float] = []
-            with args.queries.open(encoding="utf-8") as queries, args.out.open("w", encoding="utf-8") as out:
+            with (
+                args.queries.open(encoding="utf-8") as queries,
+                args.out.open("w", encoding="utf-8") as out,
+            ):
                 for line in queries:
                     if not line.strip():
                         continue

@@ -86,7 +86,9 @@ def create_bot(settings: Settings) -> Bot:
     return Bot(settings.require_token(), session=session, default=DefaultBotProperties())
 
 
-def create_dispatcher(app: App, *, events_isolation: BaseEventIsolation | None = None) -> Dispatcher:
+def create_dispatcher(
+    app: App, *, events_isolation: BaseEventIsolation | None = None
+) -> Dispatcher:
     dp = Dispatcher(
         storage=SQLAlchemyStorage(app.session_factory),
         events_isolation=events_isolation or SimpleEventIsolation(),

@@ -14,7 +14,10 @@ def inline_keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | 
         return None
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=button.text, callback_data=str(button.data)) for button in row]
+            [
+                InlineKeyboardButton(text=button.text, callback_data=str(button.data))
+                for button in row
+            ]
             for row in rows
         ]
     )

@@ -7,6 +7,7 @@ import logging
 import signal
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -20,7 +21,10 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
+        try:
+            await bot.delete_webhook(drop_pending_updates=False)
+        except TelegramAPIError as error:
+            log.warning("deleteWebhook failed (%s); polling anyway", error)
         await announce_commands(bot)
         log.info("polling %s", app.settings.telegram_api_base)
         await dp.start_polling(
@@ -80,7 +84,9 @@ async def run_webhook(app: App) -> None:
     dp = create_dispatcher(app)
     web_app = build_webhook_app(app, bot, dp)
     if not settings.webhook_url:
-        raise SettingsError("WEBHOOK_URL is required for webhook mode (e.g. https://shop.example.com).")
+        raise SettingsError(
+            "WEBHOOK_URL is required for webhook mode (e.g. https://shop.example.com)."
+        )
     runner = web.AppRunner(web_app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

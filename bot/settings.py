@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     def require_token(self) -> str:
         token = self.telegram_bot_token.get_secret_value().strip()
         if not token:
-            raise SettingsError("TELEGRAM_BOT_TOKEN is not set (put it in .env or the environment).")
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set (put it in .env or the environment)."
+            )
         if ":" not in token:
             raise SettingsError("TELEGRAM_BOT_TOKEN looks malformed (expected '123456:ABC...').")
         return token

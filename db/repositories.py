@@ -121,7 +121,9 @@ class ProductRepository:
         for sku, product in incoming.items():
             row = existing.get(sku)
             if row is None:
-                new_rows.append(ProductRow(sku=sku, **{f: getattr(product, f) for f in PRODUCT_FIELDS}))
+                new_rows.append(
+                    ProductRow(sku=sku, **{f: getattr(product, f) for f in PRODUCT_FIELDS})
+                )
                 result.created.append(sku)
                 continue
             changed = False
@@ -192,7 +194,10 @@ class CustomerRepository:
         if row is None:
             row = CustomerRow()
             self._session.add(row)
-        if customer.telegram_user_id is not None and row.telegram_user_id != customer.telegram_user_id:
+        if (
+            customer.telegram_user_id is not None
+            and row.telegram_user_id != customer.telegram_user_id
+        ):
             # The Telegram account moves to this customer record.
             await self._session.execute(
                 update(CustomerRow)

@@ -25,7 +25,7 @@ from domain.money import InvalidPrice, parse_price
 
 FILE_LEVEL = 0  # RowError.line for problems with the whole file
 MAX_SKU_LEN = 64
-MAX_NAME_LEN = 200
+MAX_NAME_LEN = 500
 MAX_DESCRIPTION_LEN = 2000
 MAX_CATEGORY_LEN = 100
 MAX_STOCK = 1_000_000_000

@@ -52,7 +52,14 @@ class Step(StrEnum):
     CONFIRMING = "confirming"
 
 
-FIELD_STEPS = (Step.NATIONAL_ID, Step.NAME, Step.PHONE, Step.ADDRESS, Step.NEIGHBOURHOOD, Step.NOTES)
+FIELD_STEPS = (
+    Step.NATIONAL_ID,
+    Step.NAME,
+    Step.PHONE,
+    Step.ADDRESS,
+    Step.NEIGHBOURHOOD,
+    Step.NOTES,
+)
 COLLECTING_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING)
 
 
@@ -109,7 +116,9 @@ class Turn:
         self.parts.append(text)
 
     def reply(self) -> Reply:
-        return Reply("\n\n".join(self.parts), self.step, self.context, self.buttons, self.owner_alert)
+        return Reply(
+            "\n\n".join(self.parts), self.step, self.context, self.buttons, self.owner_alert
+        )
 
 
 FIELD_PROMPTS = {
@@ -130,15 +139,31 @@ FIELD_RULES: dict[Step, tuple[str, Callable[[str], str | None], str]] = {
 }
 
 CART_BUTTONS = (
-    (Button(texts.BUTTON_CHECKOUT, Action.CHECKOUT), Button(texts.BUTTON_KEEP_SHOPPING, Action.KEEP_SHOPPING)),
+    (
+        Button(texts.BUTTON_CHECKOUT, Action.CHECKOUT),
+        Button(texts.BUTTON_KEEP_SHOPPING, Action.KEEP_SHOPPING),
+    ),
     (Button(texts.BUTTON_CLEAR_CART, Action.CLEAR_CART),),
 )
-OFFER_BUTTONS = ((Button(texts.BUTTON_YES_TAKE, Action.TAKE_OFFER), Button(texts.BUTTON_NO, Action.DECLINE_OFFER)),)
-DATA_BUTTONS = ((Button(texts.BUTTON_USE_DATA, Action.USE_DATA), Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA)),)
+OFFER_BUTTONS = (
+    (
+        Button(texts.BUTTON_YES_TAKE, Action.TAKE_OFFER),
+        Button(texts.BUTTON_NO, Action.DECLINE_OFFER),
+    ),
+)
+DATA_BUTTONS = (
+    (
+        Button(texts.BUTTON_USE_DATA, Action.USE_DATA),
+        Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
+    ),
+)
 SKIP_BUTTONS = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
 CONFIRM_BUTTONS = (
     (Button(texts.BUTTON_CONFIRM, Action.CONFIRM),),
-    (Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA), Button(texts.BUTTON_CANCEL, Action.CANCEL)),
+    (
+        Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
+        Button(texts.BUTTON_CANCEL, Action.CANCEL),
+    ),
 )
 
 
@@ -271,9 +296,14 @@ class SalesAgent:
         if "offer" in ctx and intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
             await self._answer_offer(uow, turn, accept=intent == Intent.AFFIRM)
             return
-        if ctx.get("awaiting_qty") and meaning.quantity and intent not in (
-            Intent.SHOP_INFO,
-            Intent.MY_ORDERS,
+        if (
+            ctx.get("awaiting_qty")
+            and meaning.quantity
+            and intent
+            not in (
+                Intent.SHOP_INFO,
+                Intent.MY_ORDERS,
+            )
         ):
             product = await uow.products.get(int(ctx["awaiting_qty"]))
             if product is not None and not meaning.product_query:
@@ -281,7 +311,9 @@ class SalesAgent:
                 return
         match intent:
             case Intent.GREETING:
-                turn.say(texts.GREETING.format(name=self._name_part(turn.chat), shop=self._shop.name))
+                turn.say(
+                    texts.GREETING.format(name=self._name_part(turn.chat), shop=self._shop.name)
+                )
             case Intent.HELP:
                 turn.say(texts.START.format(name="", shop=self._shop.name))
             case Intent.THANKS:
@@ -305,8 +337,13 @@ class SalesAgent:
                     turn.say(texts.OKAY)
             case Intent.AFFIRM:
                 cart = await uow.orders.get_cart(turn.chat.chat_id)
-                turn.say(texts.WHAT_ELSE if cart and cart.lines else texts.GREETING.format(
-                    name=self._name_part(turn.chat), shop=self._shop.name))
+                turn.say(
+                    texts.WHAT_ELSE
+                    if cart and cart.lines
+                    else texts.GREETING.format(
+                        name=self._name_part(turn.chat), shop=self._shop.name
+                    )
+                )
             case Intent.BUY:
                 await self._buy(uow, turn, meaning)
             case _:
@@ -381,7 +418,9 @@ class SalesAgent:
             return
         order = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, quantity)
         turn.say(
-            texts.ADDED.format(quantity=quantity, name=product.name, price=format_cop(product.price_minor))
+            texts.ADDED.format(
+                quantity=quantity, name=product.name, price=format_cop(product.price_minor)
+            )
         )
         turn.say(render_cart(order) + "\n\n" + texts.ANYTHING_ELSE)
         turn.buttons = CART_BUTTONS
@@ -475,7 +514,11 @@ class SalesAgent:
         if known and known.complete:
             turn.context["draft"] = customer_fields(known)
             first = known.name.split()[0] if known.name else ""
-            turn.say(texts.KNOWN_CUSTOMER.format(first=first, data=render_customer(turn.context["draft"])))
+            turn.say(
+                texts.KNOWN_CUSTOMER.format(
+                    first=first, data=render_customer(turn.context["draft"])
+                )
+            )
             turn.buttons = DATA_BUTTONS
             turn.step = Step.CONFIRM_DATA
             return
@@ -615,7 +658,10 @@ class SalesAgent:
         shown = masked_fields(draft) if found_by_national_id else customer_fields(customer)
         turn.say(
             texts.CONFIRMED.format(
-                order_id=order.id, cart=cart_text, phone=shown["phone"], neighbourhood=shown["neighbourhood"]
+                order_id=order.id,
+                cart=cart_text,
+                phone=shown["phone"],
+                neighbourhood=shown["neighbourhood"],
             )
         )
         turn.owner_alert = texts.OWNER_NEW_ORDER.format(
@@ -765,7 +811,9 @@ class SalesAgent:
         return f", {chat.first_name}" if chat.first_name else ""
 
     async def _record(self, uow: UnitOfWork, turn: Turn, text: str, intent: str) -> None:
-        await uow.messages.add(turn.chat.chat_id, "in", text, telegram_user_id=turn.chat.user_id, intent=intent)
+        await uow.messages.add(
+            turn.chat.chat_id, "in", text, telegram_user_id=turn.chat.user_id, intent=intent
+        )
         await uow.messages.add(turn.chat.chat_id, "out", "\n\n".join(turn.parts))
 
     async def _finish(self, turn: Turn, text: str) -> Reply:
@@ -777,4 +825,3 @@ class SalesAgent:
 
 def _is_cancel_word(text: str) -> bool:
     return text.strip().lower().lstrip("/") in {"cancelar", "cancela", "cancelar pedido"}
-

@@ -35,9 +35,7 @@ ASK_QUANTITY = "¿Cuántas unidades de {name} necesitas?"
 ASK_PRODUCT = "¿Qué producto quieres? Cuéntame su nombre, por ejemplo «extintor de 20 libras»."
 
 OUT_OF_STOCK = "Uy, {name} se nos agotó por ahora 😕. ¿Te muestro otras opciones?"
-OFFER_PARTIAL = (
-    "Solo tengo {stock} unidades de {name}. Puedo ofrecerte {stock}. ¿Los llevas?"
-)
+OFFER_PARTIAL = "Solo tengo {stock} unidades de {name}. Puedo ofrecerte {stock}. ¿Los llevas?"
 OFFER_PARTIAL_ONE = "Solo me queda 1 unidad de {name}. ¿La llevas?"
 OFFER_DECLINED = "Entendido, no agregué nada. ¿Te ayudo con otra cosa?"
 ADDED = "Listo ✅ Agregué {quantity} × {name} ({price} c/u)."
@@ -59,7 +57,9 @@ ASK_PHONE = "¿A qué número de celular te llamamos para la entrega?"
 ASK_ADDRESS = "¿Cuál es la dirección de entrega? (por ejemplo: Calle 45 # 12-30, apto 301)"
 ASK_NEIGHBOURHOOD = "¿En qué barrio queda?"
 ASK_NOTES = "¿Alguna indicación para la entrega? (portería, horario, punto de referencia). Si no, toca «Omitir»."
-INVALID_NATIONAL_ID = "Esa cédula no parece válida. Escríbela solo con números, por ejemplo 1020345678."
+INVALID_NATIONAL_ID = (
+    "Esa cédula no parece válida. Escríbela solo con números, por ejemplo 1020345678."
+)
 INVALID_NAME = "Necesito un nombre y apellido, por ejemplo «Ana María Pérez»."
 INVALID_PHONE = "Ese número no parece un celular colombiano. Escríbelo con sus 10 dígitos, por ejemplo 3001234567."
 INVALID_ADDRESS = "No me quedó clara la dirección. Escríbela con calle o carrera y número, por ejemplo «Cra 7 # 32-16»."
@@ -96,7 +96,9 @@ STOCK_GONE = (
     "revísalo de nuevo:"
 )
 CART_NOW_EMPTY = "Tu carrito quedó vacío. ¿Te ayudo a buscar otra cosa?"
-ALREADY_CONFIRMED = "Ese pedido ya no está pendiente. Escribe «¿cómo va mi pedido?» para ver su estado."
+ALREADY_CONFIRMED = (
+    "Ese pedido ya no está pendiente. Escribe «¿cómo va mi pedido?» para ver su estado."
+)
 
 MY_ORDERS_HEADER = "Tus pedidos:"
 MY_ORDER_LINE = "• Pedido #{order_id} ({date}) — {items} — {total} — {status}"

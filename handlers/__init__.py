@@ -9,7 +9,5 @@ from handlers import commands, fallback, sale
 
 def build_router() -> Router:
     root = Router(name="root")
-    root.include_routers(
-        commands.create_router(), sale.create_router(), fallback.create_router()
-    )
+    root.include_routers(commands.create_router(), sale.create_router(), fallback.create_router())
     return root

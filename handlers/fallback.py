@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message
 
 from domain import texts
 
+
 async def on_other_message(message: Message) -> None:
     await message.answer(texts.NON_TEXT)
 

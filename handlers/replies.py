@@ -43,7 +43,9 @@ async def current(state: FSMContext) -> tuple[Step, dict]:
     return STEP_OF_STATE.get(raw or "", Step.BROWSING), await state.get_data()
 
 
-async def deliver(bot: Bot, chat_id: int, reply: Reply, state: FSMContext, owner_ids: tuple[int, ...]) -> None:
+async def deliver(
+    bot: Bot, chat_id: int, reply: Reply, state: FSMContext, owner_ids: tuple[int, ...]
+) -> None:
     """Persist the new step and context first, then send; a restart never loses the flow."""
     await state.set_state(STATE_OF_STEP[reply.step])
     await state.set_data(reply.context)

@@ -12,16 +12,23 @@ from domain.sales import ChatRef, SalesAgent
 from handlers.commands import chat_ref
 from handlers.replies import current, deliver
 
-async def on_text(message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
+
+async def on_text(
+    message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+) -> None:
     step, context = await current(state)
     reply = await agent.handle_text(chat_ref(message), message.text or "", step, context)
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
 
 
-async def on_button(query: CallbackQuery, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings) -> None:
+async def on_button(
+    query: CallbackQuery, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+) -> None:
     await query.answer()
     chat_id = query.message.chat.id  # type: ignore[union-attr]
-    chat = ChatRef(chat_id=chat_id, user_id=query.from_user.id, first_name=query.from_user.first_name or "")
+    chat = ChatRef(
+        chat_id=chat_id, user_id=query.from_user.id, first_name=query.from_user.first_name or ""
+    )
     step, context = await current(state)
     reply = await agent.handle_button(chat, query.data or "", step, context)
     await drop_keyboard(bot, chat_id, query.message.message_id)  # type: ignore[union-attr]
@@ -31,7 +38,9 @@ async def on_button(query: CallbackQuery, state: FSMContext, agent: SalesAgent, 
 async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
     """Buttons are used once; an already-cleaned message is fine."""
     try:
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=None
+        )
     except TelegramBadRequest:
         pass
 

@@ -84,7 +84,7 @@ class FusionWeights:
     dense_candidates: int = 0  # > 0: also recall this many dense neighbours (semantic embedders)
     dense_min_similarity: float = 0.75  # ... each needing at least this cosine
     description_chars: int = 400  # description prefix given to the embedder
-    head: float = 0.5  # query words naming what the product is ("soporte" in "soporte para extintor")
+    head: float = 0.5  # query words naming what a product is ("soporte" in "soporte de pared")
     head_words: int = 3  # at most this many words before the first complement
 
 

@@ -116,9 +116,9 @@ async def test_same_update_twice_is_processed_once(shop: Harness) -> None:
     assert len(greetings) == 1
     async with shop.app.session_factory() as session:
         stored = await session.scalar(
-            select(func.count()).select_from(MessageRow).where(
-                MessageRow.chat_id == ana.id, MessageRow.direction == "in"
-            )
+            select(func.count())
+            .select_from(MessageRow)
+            .where(MessageRow.chat_id == ana.id, MessageRow.direction == "in")
         )
     assert stored == 1
 
@@ -173,7 +173,11 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
 
 
 def _bot_env(base: str, db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "OWNER_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DATABASE_", "OWNER_"))
+    }
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=base,
@@ -186,8 +190,11 @@ def _bot_env(base: str, db: Path) -> dict[str, str]:
 
 def _start_polling(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "run_bot.py", "polling"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "run_bot.py", "polling"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -205,7 +212,11 @@ async def test_a_restart_mid_flow_keeps_cart_and_step(api: LocalBotAPI, tmp_path
     env = _bot_env(api.base_url, db)
     imported = subprocess.run(
         [sys.executable, "run_bot.py", "import-csv", "data/inventory.csv"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert imported.returncode == 0, imported.stderr
 

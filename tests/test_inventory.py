@@ -218,7 +218,7 @@ def test_repeated_column_is_refused() -> None:
         ("A 1;Casco;;;38.000;5;", "sku", "espacios"),
         (f"{'A' * 65};Casco;;;38.000;5;", "sku", "máximo 64"),
         ("A-1;   ;;;38.000;5;", "nombre", "está vacío"),
-        (f"A-1;{'n' * 201};;;38.000;5;", "nombre", "máximo 200"),
+        (f"A-1;{'n' * 501};;;38.000;5;", "nombre", "máximo 500"),
         (f"A-1;Casco;{'d' * 2001};;38.000;5;", "descripcion", "máximo 2000"),
     ],
 )

@@ -1,0 +1,138 @@
+"""run_bot.py as an operator uses it: demo, search, import-csv, bad settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT.parent / "shared" / "bench" / "esci_es_dev"
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 180
+) -> subprocess.CompletedProcess:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DATABASE_", "OWNER_"))
+    }
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "run_bot.py", *args],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_demo_sells_and_prints_the_order_and_the_stock() -> None:
+    result = run("demo")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    out = result.stdout
+    assert "Puedo ofrecerte 7" in out
+    assert "Sigamos con tu pedido" in out
+    assert "confirmado" in out
+    assert "Total: $1.225.000" in out
+    assert "Stock de EXT-ABC-20: 7 → 0" in out
+
+
+def test_search_writes_ranked_skus_for_every_query(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text(
+        "sku,nombre,descripcion,categoria,precio,stock,activo\n"
+        "E20,Extintor multipropósito ABC 20 lb,,Extintores,175.000,7,si\n"
+        "E10,Extintor multipropósito ABC 10 lb,,Extintores,98.000,3,si\n"
+        "G1,Guantes de nitrilo,,Guantes,12.000,40,si\n"
+        "OFF,Extintor apagado 20 lb,,Extintores,1,9,no\n"
+        "ZERO,Extintor agotado 20 lb,,Extintores,1,0,si\n",
+        encoding="utf-8",
+    )
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        '{"id": "q1", "text": "extintor de 20 libras"}\n{"id": 2, "text": "guantes"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = run(
+        "search",
+        "--catalog",
+        str(catalog),
+        "--queries",
+        str(queries),
+        "--top-k",
+        "10",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {"id": "q1", "results": ["E20", "E10"]}
+    assert lines[1] == {"id": 2, "results": ["G1"]}
+    assert "p50" in result.stderr and "p99" in result.stderr
+
+
+def test_search_on_the_dev_set_finds_relevant_products(tmp_path: Path) -> None:
+    if not BENCH.exists():
+        return
+    out = tmp_path / "run.jsonl"
+    result = run(
+        "search",
+        "--catalog",
+        str(BENCH / "catalog.csv"),
+        "--queries",
+        str(BENCH / "queries.jsonl"),
+        "--top-k",
+        "10",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    relevant = {}
+    for line in (BENCH / "qrels.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["grade"] > 0:
+            relevant.setdefault(row["id"], set()).add(row["sku"])
+    runs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    found = sum(1 for r in runs if relevant.get(r["id"], set()) & set(r["results"][:10]))
+    assert len(runs) == 95 and found / len(runs) > 0.85
+
+
+def test_import_csv_applies_a_good_file_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    good = run("import-csv", "data/inventory.csv", env=env)
+    assert good.returncode == 0, good.stderr
+    assert "nuevos" in good.stdout
+    count = sqlite3.connect(db).execute("select count(*) from products").fetchone()[0]
+    assert count >= 45
+
+    bad = tmp_path / "malo.csv"
+    bad.write_text(
+        "sku;nombre;precio;stock\nEXT-ABC-20;Extintor;abc;5\nX;Otro;1.000;-3\n", encoding="utf-8"
+    )
+    refused = run("import-csv", str(bad), env=env)
+    assert refused.returncode == 1
+    assert "Fila 2" in refused.stderr and "precio" in refused.stderr and "stock" in refused.stderr
+    stock = (
+        sqlite3.connect(db)
+        .execute("select stock from products where sku='EXT-ABC-20'")
+        .fetchone()[0]
+    )
+    assert stock == 7
+
+
+def test_a_bad_setting_stops_start_up_with_one_clear_line() -> None:
+    result = run("polling", env={"OWNER_IDS": "uno,dos", "TELEGRAM_BOT_TOKEN": "1:x"})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "OWNER_IDS" in result.stderr
+
+    missing = run("polling", env={"TELEGRAM_BOT_TOKEN": ""})
+    assert missing.returncode == 2 and "TELEGRAM_BOT_TOKEN" in missing.stderr

@@ -9,9 +9,19 @@ from dataclasses import dataclass
 from db.dto import NewProduct, Product
 from domain.inventory import InventoryRow, parse_inventory
 from domain.ports import UnitOfWork
+from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc
 
 log = logging.getLogger(__name__)
+
+
+def covers(query: str, product: Product) -> bool:
+    """Every content word of the query appears (stemmed) in the product's text."""
+    wanted = {
+        stem(t) for t in tokenize(query) if t not in SPANISH_STOPWORDS and t not in QUERY_FILLERS
+    }
+    text = f"{product.name} {product.description} {product.category}"
+    return bool(wanted) and wanted <= {stem(t) for t in tokenize(text)}
 
 
 def search_doc(product: Product) -> SearchDoc:

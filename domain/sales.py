@@ -15,7 +15,7 @@ from typing import Any
 
 from db.dto import Customer, Order, Product
 from domain import texts
-from domain.catalog import Catalog
+from domain.catalog import Catalog, covers
 from domain.language import InfoTopic, Intent, Understanding, looks_like_question, understand
 from domain.money import format_cop
 from domain.ports import UnitOfWork
@@ -475,7 +475,7 @@ class SalesAgent:
         scored = self._catalog.scored_ids(query, k=10)
         if last_ids and (meaning.is_follow_up or picking):
             in_context = [(i, s) for i, s in scored if i in last_ids]
-            if in_context and in_context[0][1] >= scored[0][1] * CONTEXT_MARGIN:
+            if in_context and await self._refers_to_shown(uow, query, meaning, in_context, scored):
                 scored = in_context
             elif meaning.is_follow_up and ctx.get("last_query"):
                 scored = self._catalog.scored_ids(f"{ctx['last_query']} {query}", k=10)
@@ -485,6 +485,20 @@ class SalesAgent:
             scored = scored[:1]
         ids = [i for i, _ in scored[:LIST_SIZE]]
         return [p for p in await uow.products.list_by_ids(ids) if p.visible]
+
+    async def _refers_to_shown(
+        self,
+        uow: UnitOfWork,
+        query: str,
+        meaning: Understanding,
+        in_context: list[tuple[int, float]],
+        scored: list[tuple[int, float]],
+    ) -> bool:
+        """Does the customer mean a product just shown rather than a better match elsewhere?"""
+        if meaning.is_follow_up or in_context[0][1] >= scored[0][1] * CONTEXT_MARGIN:
+            return True
+        shown = await uow.products.get(in_context[0][0])
+        return shown is not None and covers(query, shown)
 
     def _remember(self, turn: Turn, products: Sequence[Product], meaning: Understanding) -> None:
         turn.context["last_ids"] = [p.id for p in products]

@@ -137,3 +137,4 @@ BUTTON_CANCEL = "❌ Cancelar"
 
 ERROR_GENERIC = "Uy, algo falló de mi lado 😓. Intenta de nuevo en un momento, por favor."
 UPDATED_BUTTON = "Listo"
+UNKNOWN_COMMAND = "No conozco ese comando 🤔. Escribe /ayuda para ver lo que puedo hacer."

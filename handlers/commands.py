@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.settings import Settings
+from domain import texts
 from domain.sales import ChatRef, SalesAgent
 from handlers.replies import current, deliver
 
@@ -37,9 +38,14 @@ async def cancel(
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
 
 
+async def unknown_command(message: Message) -> None:
+    await message.answer(texts.UNKNOWN_COMMAND)
+
+
 def create_router() -> Router:
     router = Router(name="commands")
     router.message.register(start, CommandStart())
     router.message.register(start, Command("ayuda", "help"))
     router.message.register(cancel, Command("cancelar", "cancel"))
+    router.message.register(unknown_command, F.text.regexp(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)"))
     return router

@@ -157,6 +157,17 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
         ana = api.user(7006, first_name="Ana")
         listing = texts_of(await say(ana, "¿tienen cascos?"))
         assert "Casco" in listing and "$" in listing
+        cart = await say(ana, "quiero 2 extintores multipropósito de 10 libras")
+        assert "Total: $196.000" in texts_of(cart)
+        await press(ana, cart, "Finalizar")
+        for answer in ("52345678", "Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Laureles"):
+            last = await say(ana, answer)
+        summary = await press(ana, last, "Omitir")
+        assert "Total: $196.000" in texts_of(summary)
+        assert "confirmado" in texts_of(await press(ana, summary, "Confirmar"))
+        async with app.uow() as uow:
+            product = await uow.products.get_by_sku("EXT-ABC-10")
+        assert product is not None and product.stock == 22
 
         async with aiohttp.ClientSession() as client:
             url = f"http://127.0.0.1:{port}/webhook"

@@ -461,8 +461,9 @@ class SalesAgent:
         last_ids = [int(i) for i in ctx.get("last_ids", [])]
         if last_ids and meaning.ordinal and 0 < meaning.ordinal <= len(last_ids):
             return await uow.products.list_by_ids([last_ids[meaning.ordinal - 1]])
-        if last_ids and meaning.superlative:
-            shown = [p for p in await uow.products.list_by_ids(last_ids) if p.visible]
+        if meaning.superlative and (ctx.get("list_ids") or last_ids):
+            listed = [int(i) for i in ctx.get("list_ids") or last_ids]
+            shown = [p for p in await uow.products.list_by_ids(listed) if p.visible]
             if shown:
                 pick = min if meaning.superlative == "cheapest" else max
                 return [pick(shown, key=lambda p: p.price_minor)]
@@ -502,6 +503,8 @@ class SalesAgent:
 
     def _remember(self, turn: Turn, products: Sequence[Product], meaning: Understanding) -> None:
         turn.context["last_ids"] = [p.id for p in products]
+        if len(products) > 1:
+            turn.context["list_ids"] = [p.id for p in products]
         if meaning.product_query and not meaning.is_follow_up:
             turn.context["last_query"] = meaning.product_query
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -11,6 +13,8 @@ from bot.settings import Settings
 from domain.sales import ChatRef, SalesAgent
 from handlers.commands import chat_ref
 from handlers.replies import current, deliver
+
+log = logging.getLogger(__name__)
 
 
 async def on_text(
@@ -24,7 +28,7 @@ async def on_text(
 async def on_button(
     query: CallbackQuery, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
 ) -> None:
-    await query.answer()
+    await acknowledge(query)
     chat_id = query.message.chat.id  # type: ignore[union-attr]
     chat = ChatRef(
         chat_id=chat_id, user_id=query.from_user.id, first_name=query.from_user.first_name or ""
@@ -41,8 +45,16 @@ async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
         await bot.edit_message_reply_markup(
             chat_id=chat_id, message_id=message_id, reply_markup=None
         )
-    except TelegramBadRequest:
-        pass
+    except TelegramAPIError as error:
+        log.debug("could not remove the keyboard: %s", error)
+
+
+async def acknowledge(query: CallbackQuery) -> None:
+    """Stop the button's spinner; a server that refuses must not stop the reply."""
+    try:
+        await query.answer()
+    except TelegramAPIError as error:
+        log.debug("answerCallbackQuery failed: %s", error)
 
 
 def create_router() -> Router:

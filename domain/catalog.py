@@ -10,18 +10,38 @@ from db.dto import NewProduct, Product
 from domain.inventory import InventoryRow, parse_inventory
 from domain.ports import UnitOfWork
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
-from rag.search import ProductIndex, SearchDoc
+from rag.search import ProductIndex, SearchDoc, name_head
+
+HEAD_WORDS = 3
 
 log = logging.getLogger(__name__)
 
 
+def _content_stems(text: str) -> list[str]:
+    return [
+        stem(t) for t in tokenize(text) if t not in SPANISH_STOPWORDS and t not in QUERY_FILLERS
+    ]
+
+
+def coverage(query: str, product: Product) -> float:
+    """Share of the query's content words found (stemmed) in the product's text."""
+    wanted = set(_content_stems(query))
+    if not wanted:
+        return 0.0
+    text = f"{product.name} {product.description} {product.category}"
+    return len(wanted & {stem(t) for t in tokenize(text)}) / len(wanted)
+
+
 def covers(query: str, product: Product) -> bool:
     """Every content word of the query appears (stemmed) in the product's text."""
-    wanted = {
-        stem(t) for t in tokenize(query) if t not in SPANISH_STOPWORDS and t not in QUERY_FILLERS
-    }
-    text = f"{product.name} {product.description} {product.category}"
-    return bool(wanted) and wanted <= {stem(t) for t in tokenize(text)}
+    return coverage(query, product) == 1.0
+
+
+def names_it(query: str, product: Product) -> bool:
+    """The query's first content word says what the product is ("extintor de 20 lb")."""
+    words = _content_stems(query)
+    head = {stem(t) for t in name_head(product.name, HEAD_WORDS)}
+    return bool(words) and words[0] in head
 
 
 def search_doc(product: Product) -> SearchDoc:
@@ -81,6 +101,19 @@ class Catalog:
 
     def scored_ids(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         return [(hit.id, hit.score) for hit in self.index.search(query, k=k, visible_only=True)]
+
+    async def unavailable_match(self, uow: UnitOfWork, query: str) -> Product | None:
+        """A hidden product (inactive or sold out) that matches better than anything on sale."""
+        hits = self.index.search(query, k=1, visible_only=False)
+        if not hits:
+            return None
+        visible = self.index.search(query, k=1, visible_only=True)
+        if visible and visible[0].id == hits[0].id:
+            return None
+        product = await uow.products.get(hits[0].id)
+        if product is None or product.visible or not covers(query, product):
+            return None
+        return product
 
 
 def _new_product(row: InventoryRow) -> NewProduct:

@@ -31,6 +31,7 @@ class Intent(StrEnum):
     SHOP_INFO = "shop_info"
     MY_ORDERS = "my_orders"
     CANCEL = "cancel"
+    REMOVE = "remove"  # quita los cascos, ya no quiero los guantes, saca el arnés
     HELP = "help"
     AFFIRM = "affirm"
     DENY = "deny"
@@ -81,95 +82,391 @@ _EMOJI_WORDS = (
 
 _SLANG = MappingProxyType(
     {
-        "q": "que", "k": "que", "ke": "que", "qe": "que", "xq": "porque", "pq": "porque",
-        "porq": "porque", "tb": "tambien", "tmb": "tambien", "tbn": "tambien", "d": "de",
-        "dl": "del", "pa": "para", "pal": "para", "dnd": "donde", "dnde": "donde",
-        "xfa": "porfavor", "xfavor": "porfavor", "porfa": "porfavor", "porfis": "porfavor",
-        "plis": "porfavor", "pls": "porfavor", "please": "porfavor",
-        "ola": "hola", "holi": "hola", "holis": "hola", "hla": "hola", "oli": "hola",
-        "hello": "hola", "hi": "hola", "bns": "buenas", "wenas": "buenas",
-        "grax": "gracias", "grasias": "gracias", "gracia": "gracias", "grcias": "gracias",
-        "graciaz": "gracias", "thx": "gracias", "thanks": "gracias", "gras": "gracias",
-        "kiero": "quiero", "qiero": "quiero", "kero": "quiero", "qero": "quiero",
-        "quero": "quiero", "quiro": "quiero", "nesesito": "necesito", "nesecito": "necesito",
-        "nececito": "necesito", "nesito": "necesito", "necesto": "necesito",
-        "kuanto": "cuanto", "qnto": "cuanto", "cnto": "cuanto", "cuato": "cuanto",
-        "presio": "precio", "sii": "si", "sip": "si", "sipi": "si", "sep": "si", "sisas": "si",
-        "sisa": "si", "simon": "si", "yes": "si", "noo": "no", "nop": "no", "nope": "no",
-        "nel": "no", "nones": "no", "nopi": "no", "nou": "no", "okey": "ok", "okay": "ok",
-        "oki": "ok", "okis": "ok", "oka": "ok", "okk": "ok", "okas": "ok",
-        "cel": "celular", "tel": "telefono", "wsp": "whatsapp", "wpp": "whatsapp",
-        "wasap": "whatsapp", "guasap": "whatsapp", "whatsap": "whatsapp", "dir": "direccion",
-        "domi": "domicilio", "domis": "domicilios", "orario": "horario", "horarios": "horario",
-        "hagale": "dale", "hagamosle": "dale", "listop": "listo", "perfe": "perfecto",
-        "ud": "usted", "uds": "ustedes",
+        "q": "que",
+        "k": "que",
+        "ke": "que",
+        "qe": "que",
+        "xq": "porque",
+        "pq": "porque",
+        "porq": "porque",
+        "tb": "tambien",
+        "tmb": "tambien",
+        "tbn": "tambien",
+        "d": "de",
+        "dl": "del",
+        "pa": "para",
+        "pal": "para",
+        "dnd": "donde",
+        "dnde": "donde",
+        "xfa": "porfavor",
+        "xfavor": "porfavor",
+        "porfa": "porfavor",
+        "porfis": "porfavor",
+        "plis": "porfavor",
+        "pls": "porfavor",
+        "please": "porfavor",
+        "ola": "hola",
+        "holi": "hola",
+        "holis": "hola",
+        "hla": "hola",
+        "oli": "hola",
+        "hello": "hola",
+        "hi": "hola",
+        "bns": "buenas",
+        "wenas": "buenas",
+        "grax": "gracias",
+        "grasias": "gracias",
+        "gracia": "gracias",
+        "grcias": "gracias",
+        "graciaz": "gracias",
+        "thx": "gracias",
+        "thanks": "gracias",
+        "gras": "gracias",
+        "kiero": "quiero",
+        "qiero": "quiero",
+        "kero": "quiero",
+        "qero": "quiero",
+        "quero": "quiero",
+        "quiro": "quiero",
+        "nesesito": "necesito",
+        "nesecito": "necesito",
+        "nececito": "necesito",
+        "nesito": "necesito",
+        "necesto": "necesito",
+        "kuanto": "cuanto",
+        "qnto": "cuanto",
+        "cnto": "cuanto",
+        "cuato": "cuanto",
+        "presio": "precio",
+        "sii": "si",
+        "sip": "si",
+        "sipi": "si",
+        "sep": "si",
+        "sisas": "si",
+        "sisa": "si",
+        "simon": "si",
+        "yes": "si",
+        "noo": "no",
+        "nop": "no",
+        "nope": "no",
+        "nel": "no",
+        "nones": "no",
+        "nopi": "no",
+        "nou": "no",
+        "okey": "ok",
+        "okay": "ok",
+        "oki": "ok",
+        "okis": "ok",
+        "oka": "ok",
+        "okk": "ok",
+        "okas": "ok",
+        "cel": "celular",
+        "tel": "telefono",
+        "wsp": "whatsapp",
+        "wpp": "whatsapp",
+        "wasap": "whatsapp",
+        "guasap": "whatsapp",
+        "whatsap": "whatsapp",
+        "dir": "direccion",
+        "domi": "domicilio",
+        "domis": "domicilios",
+        "orario": "horario",
+        "horarios": "horario",
+        "hagale": "dale",
+        "hagamosle": "dale",
+        "listop": "listo",
+        "perfe": "perfecto",
+        "ud": "usted",
+        "uds": "ustedes",
     }
 )
 
 _UNITS = MappingProxyType(
-    {"un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
-     "seis": 6, "siete": 7, "ocho": 8, "nueve": 9}
+    {
+        "un": 1,
+        "uno": 1,
+        "una": 1,
+        "dos": 2,
+        "tres": 3,
+        "cuatro": 4,
+        "cinco": 5,
+        "seis": 6,
+        "siete": 7,
+        "ocho": 8,
+        "nueve": 9,
+    }
 )
 _TEENS = MappingProxyType(
-    {"diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
-     "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20,
-     "veintiun": 21, "veintiuno": 21, "veintiuna": 21, "veintidos": 22, "veintitres": 23,
-     "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26, "veintisiete": 27,
-     "veintiocho": 28, "veintinueve": 29}
+    {
+        "diez": 10,
+        "once": 11,
+        "doce": 12,
+        "trece": 13,
+        "catorce": 14,
+        "quince": 15,
+        "dieciseis": 16,
+        "diecisiete": 17,
+        "dieciocho": 18,
+        "diecinueve": 19,
+        "veinte": 20,
+        "veintiun": 21,
+        "veintiuno": 21,
+        "veintiuna": 21,
+        "veintidos": 22,
+        "veintitres": 23,
+        "veinticuatro": 24,
+        "veinticinco": 25,
+        "veintiseis": 26,
+        "veintisiete": 27,
+        "veintiocho": 28,
+        "veintinueve": 29,
+    }
 )
 _TENS = MappingProxyType(
-    {"treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
-     "ochenta": 80, "noventa": 90}
+    {
+        "treinta": 30,
+        "cuarenta": 40,
+        "cincuenta": 50,
+        "sesenta": 60,
+        "setenta": 70,
+        "ochenta": 80,
+        "noventa": 90,
+    }
 )
 _HUNDREDS = MappingProxyType(
-    {"cien": 100, "ciento": 100, "doscientos": 200, "doscientas": 200, "trescientos": 300,
-     "trescientas": 300, "cuatrocientos": 400, "cuatrocientas": 400, "quinientos": 500,
-     "quinientas": 500, "seiscientos": 600, "seiscientas": 600, "setecientos": 700,
-     "setecientas": 700, "ochocientos": 800, "ochocientas": 800, "novecientos": 900,
-     "novecientas": 900}
+    {
+        "cien": 100,
+        "ciento": 100,
+        "doscientos": 200,
+        "doscientas": 200,
+        "trescientos": 300,
+        "trescientas": 300,
+        "cuatrocientos": 400,
+        "cuatrocientas": 400,
+        "quinientos": 500,
+        "quinientas": 500,
+        "seiscientos": 600,
+        "seiscientas": 600,
+        "setecientos": 700,
+        "setecientas": 700,
+        "ochocientos": 800,
+        "ochocientas": 800,
+        "novecientos": 900,
+        "novecientas": 900,
+    }
 )
 _ORDINAL_WORDS = MappingProxyType(
-    {"primer": 1, "primero": 1, "primera": 1, "segundo": 2, "segunda": 2, "tercer": 3,
-     "tercero": 3, "tercera": 3, "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5,
-     "sexto": 6, "sexta": 6, "septimo": 7, "septima": 7, "setimo": 7, "octavo": 8,
-     "octava": 8, "noveno": 9, "novena": 9, "decimo": 10, "decima": 10, "ultimo": -1,
-     "ultima": -1}
+    {
+        "primer": 1,
+        "primero": 1,
+        "primera": 1,
+        "segundo": 2,
+        "segunda": 2,
+        "tercer": 3,
+        "tercero": 3,
+        "tercera": 3,
+        "cuarto": 4,
+        "cuarta": 4,
+        "quinto": 5,
+        "quinta": 5,
+        "sexto": 6,
+        "sexta": 6,
+        "septimo": 7,
+        "septima": 7,
+        "setimo": 7,
+        "octavo": 8,
+        "octava": 8,
+        "noveno": 9,
+        "novena": 9,
+        "decimo": 10,
+        "decima": 10,
+        "ultimo": -1,
+        "ultima": -1,
+    }
 )
 _ARTICLE_ONE = frozenset({"un", "uno", "una"})
 _NUMBER_WORDS = frozenset({*_UNITS, *_TEENS, *_TENS, *_HUNDREDS, "mil", "y"})
 
 _QUANTITY_UNITS = frozenset(
-    {"unidad", "unidades", "und", "unds", "uds", "pieza", "piezas", "pzas",
-     "caja", "cajas", "paquete", "paquetes", "rollo", "rollos", "kit", "kits", "juego",
-     "juegos", "bulto", "bultos", "pares", "par"}
+    {
+        "unidad",
+        "unidades",
+        "und",
+        "unds",
+        "uds",
+        "pieza",
+        "piezas",
+        "pzas",
+        "caja",
+        "cajas",
+        "paquete",
+        "paquetes",
+        "rollo",
+        "rollos",
+        "kit",
+        "kits",
+        "juego",
+        "juegos",
+        "bulto",
+        "bultos",
+        "pares",
+        "par",
+    }
 )
 _MEASURE_UNITS = frozenset(
-    {"lb", "lbs", "libra", "libras", "kg", "kgs", "kilo", "kilos", "kilogramo",
-     "kilogramos", "g", "gr", "grs", "gramo", "gramos", "m", "mt", "mts", "metro", "metros",
-     "cm", "cms", "centimetro", "centimetros", "mm", "milimetro", "milimetros", "pulgada",
-     "pulgadas", "pulg", "in", "l", "lt", "lts", "litro", "litros", "ml", "galon", "galones",
-     "gal", "v", "voltios", "volt", "w", "watts", "vatios", "amp", "amperios", "psi",
-     "oz", "onza", "onzas", "pie", "pies", "ft", "cc", "mah", "kv", "db", "nrr", "micras",
-     "mils", "ah"}
+    {
+        "lb",
+        "lbs",
+        "libra",
+        "libras",
+        "kg",
+        "kgs",
+        "kilo",
+        "kilos",
+        "kilogramo",
+        "kilogramos",
+        "g",
+        "gr",
+        "grs",
+        "gramo",
+        "gramos",
+        "m",
+        "mt",
+        "mts",
+        "metro",
+        "metros",
+        "cm",
+        "cms",
+        "centimetro",
+        "centimetros",
+        "mm",
+        "milimetro",
+        "milimetros",
+        "pulgada",
+        "pulgadas",
+        "pulg",
+        "in",
+        "l",
+        "lt",
+        "lts",
+        "litro",
+        "litros",
+        "ml",
+        "galon",
+        "galones",
+        "gal",
+        "v",
+        "voltios",
+        "volt",
+        "w",
+        "watts",
+        "vatios",
+        "amp",
+        "amperios",
+        "psi",
+        "oz",
+        "onza",
+        "onzas",
+        "pie",
+        "pies",
+        "ft",
+        "cc",
+        "mah",
+        "kv",
+        "db",
+        "nrr",
+        "micras",
+        "mils",
+        "ah",
+    }
 )
 _SPEC_KEYWORDS = frozenset(
-    {"talla", "tallas", "calibre", "referencia", "ref", "modelo", "version", "serie",
-     "codigo", "cod", "tamano", "medida", "size", "voltaje", "tipo", "clase", "nivel",
-     "categoria", "grado", "norma", "numero", "nro", "num", "sku", "item",
-     "capacidad", "ano", "lote", "horma"}
+    {
+        "talla",
+        "tallas",
+        "calibre",
+        "referencia",
+        "ref",
+        "modelo",
+        "version",
+        "serie",
+        "codigo",
+        "cod",
+        "tamano",
+        "medida",
+        "size",
+        "voltaje",
+        "tipo",
+        "clase",
+        "nivel",
+        "categoria",
+        "grado",
+        "norma",
+        "numero",
+        "nro",
+        "num",
+        "sku",
+        "item",
+        "capacidad",
+        "ano",
+        "lote",
+        "horma",
+    }
 )
 _PRICE_WORDS = frozenset({"pesos", "peso", "cop", "lucas", "luca", "barras", "mil", "k"})
 _TIME_WORDS = frozenset({"am", "pm", "m", "horas", "hora", "hrs", "hr", "h", "hs"})
 _TIME_LEAD = frozenset({"a", "hasta", "desde", "de", "antes", "despues", "tipo", "como"})
 _IDIOM_AFTER_ONE = frozenset(
-    {"vez", "momento", "favor", "pregunta", "consulta", "segundo", "minuto", "rato",
-     "poquito", "poco", "duda", "inquietud", "cosa", "gracias"}
+    {
+        "vez",
+        "momento",
+        "favor",
+        "pregunta",
+        "consulta",
+        "segundo",
+        "minuto",
+        "rato",
+        "poquito",
+        "poco",
+        "duda",
+        "inquietud",
+        "cosa",
+        "gracias",
+    }
 )
 _INFO_WORDS = frozenset(
-    {"saber", "preguntar", "consultar", "averiguar", "info", "informacion", "precio",
-     "precios", "cotizacion", "cotizar", "ver", "conocer", "catalogo", "horario",
-     "direccion", "ubicacion", "numero", "telefono", "ayuda", "hablar", "cancelar", "pagar",
-     "lista", "fotos", "foto", "detalles", "ficha", "asesoria", "valor", "hacer"}
+    {
+        "saber",
+        "preguntar",
+        "consultar",
+        "averiguar",
+        "info",
+        "informacion",
+        "precio",
+        "precios",
+        "cotizacion",
+        "cotizar",
+        "ver",
+        "conocer",
+        "catalogo",
+        "horario",
+        "direccion",
+        "ubicacion",
+        "numero",
+        "telefono",
+        "ayuda",
+        "hablar",
+        "cancelar",
+        "pagar",
+        "lista",
+        "fotos",
+        "foto",
+        "detalles",
+        "ficha",
+        "asesoria",
+        "valor",
+        "hacer",
+    }
 )
 
 _STOPWORDS = frozenset(
@@ -225,9 +522,14 @@ _INJECTION_RE = _rx(
 )
 _CANCEL_RE = _rx(
     r"\b(cancel\w*|cansel\w*|anul\w*|olvidalo|olvidelo|olvida eso|olvidate|"
-    r"ya no (lo |la |los |las )?(quiero|necesito|voy a|me interesa)|no quiero nada|"
+    r"ya no (lo |la |los |las )?(quiero|necesito|voy a|me interesa)|no quiero nada(?! mas)|"
     r"borr\w* (todo|el carrito|mi carrito|el pedido|mi pedido|la orden)|"
     r"vaci\w* (el |mi )?carrito|desisto|me arrepenti)\b"
+)
+# Taking one product out of the cart; what follows the verb says which.
+_REMOVE_RE = _rx(
+    r"\b(quit\w*|saca|sacame|saquen|saque|elimin\w*|borr(a|ame|ar|en|e)|"
+    r"ya no (quiero|necesito|voy a llevar)|mejor sin)\b"
 )
 _CHECKOUT_RE = _rx(
     r"\b((quiero|quisiera|queremos|voy a|vamos a|ir a|pasar a|proceder a|listo para|deseo) "
@@ -290,36 +592,60 @@ _NEGATED_BUY_RE = _rx(
 )
 
 _TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
-    (InfoTopic.HOURS, _rx(
-        r"\b(horario|a que horas?|hasta que horas?|desde que horas?|abren|abre|abierto|"
-        r"abiertos|cierran|cierra|cerrado|cerrados|atienden|atiende|dias de atencion|"
-        r"hora de atencion|horas de atencion)\b")),
-    (InfoTopic.LOCATION, _rx(
-        r"\b(donde (quedan|queda|estan|esta|se encuentran|los encuentro|puedo ir|ubicados|"
-        r"es la tienda)|ubicacion|ubicados|ubicada|ubicado|direccion|local|locales|"
-        r"tienda fisica|punto fisico|puntos fisicos|sede|sedes|como llego|que barrio|"
-        r"almacen|en que ciudad)\b")),
-    (InfoTopic.PAYMENT, _rx(
-        r"\b((formas?|medios?|metodos?|opciones) de pago|forma de pagar|"
-        r"como (puedo |se )?(pago|pagar|paga|pagamos)|nequi|daviplata|bancolombia|"
-        r"transferencia|tarjeta|tarjetas|efectivo|contra ?entrega|contraentrega|pse|"
-        r"credito|a cuotas|cuotas|consignacion|consignar|"
-        r"reciben (pagos?|tarjeta|nequi|efectivo|daviplata))\b")),
-    (InfoTopic.DELIVERY, _rx(
-        r"\b(envio|envios|envian|enviar|envias|envia|domicilio|domicilios|despachan|"
-        r"despacho|despachos|entregan|entrega|entregas|llegan a|llega a|mandan a|"
-        r"hacen llegar|flete|transportadora|cuanto (demora|tarda|se demora|se tarda)|"
-        r"a domicilio)\b")),
-    (InfoTopic.WARRANTY, _rx(
-        r"\b(garantia|garantias|devolucion|devoluciones|devolver|cambio|cambios|cambiar|"
-        r"reembolso|defectuoso|defectuosa|salio malo|salio mala|vino malo|vino mala|"
-        r"danado|danada)\b")),
-    (InfoTopic.CONTACT, _rx(
-        r"\b(telefono|celular|whatsapp|contacto|correo|email|mail|llamar|llamarlos|"
-        r"hablar con (alguien|una persona|un asesor|un humano|el dueno|un vendedor|"
-        r"la duena)|asesor|asesora|humano|su numero|el numero de ustedes|"
-        r"numero de (telefono|celular|whatsapp|contacto)|regal\w* (el|su) numero|"
-        r"redes sociales|instagram|facebook)\b")),
+    (
+        InfoTopic.HOURS,
+        _rx(
+            r"\b(horario|a que horas?|hasta que horas?|desde que horas?|abren|abre|abierto|"
+            r"abiertos|cierran|cierra|cerrado|cerrados|atienden|atiende|dias de atencion|"
+            r"hora de atencion|horas de atencion)\b"
+        ),
+    ),
+    (
+        InfoTopic.LOCATION,
+        _rx(
+            r"\b(donde (quedan|queda|estan|esta|se encuentran|los encuentro|puedo ir|ubicados|"
+            r"es la tienda)|ubicacion|ubicados|ubicada|ubicado|direccion|local|locales|"
+            r"tienda fisica|punto fisico|puntos fisicos|sede|sedes|como llego|que barrio|"
+            r"almacen|en que ciudad)\b"
+        ),
+    ),
+    (
+        InfoTopic.PAYMENT,
+        _rx(
+            r"\b((formas?|medios?|metodos?|opciones) de pago|forma de pagar|"
+            r"como (puedo |se )?(pago|pagar|paga|pagamos)|nequi|daviplata|bancolombia|"
+            r"transferencia|tarjeta|tarjetas|efectivo|contra ?entrega|contraentrega|pse|"
+            r"credito|a cuotas|cuotas|consignacion|consignar|"
+            r"reciben (pagos?|tarjeta|nequi|efectivo|daviplata))\b"
+        ),
+    ),
+    (
+        InfoTopic.DELIVERY,
+        _rx(
+            r"\b(envio|envios|envian|enviar|envias|envia|domicilio|domicilios|despachan|"
+            r"despacho|despachos|entregan|entrega|entregas|llegan a|llega a|mandan a|"
+            r"hacen llegar|flete|transportadora|cuanto (demora|tarda|se demora|se tarda)|"
+            r"a domicilio)\b"
+        ),
+    ),
+    (
+        InfoTopic.WARRANTY,
+        _rx(
+            r"\b(garantia|garantias|devolucion|devoluciones|devolver|cambio|cambios|cambiar|"
+            r"reembolso|defectuoso|defectuosa|salio malo|salio mala|vino malo|vino mala|"
+            r"danado|danada)\b"
+        ),
+    ),
+    (
+        InfoTopic.CONTACT,
+        _rx(
+            r"\b(telefono|celular|whatsapp|contacto|correo|email|mail|llamar|llamarlos|"
+            r"hablar con (alguien|una persona|un asesor|un humano|el dueno|un vendedor|"
+            r"la duena)|asesor|asesora|humano|su numero|el numero de ustedes|"
+            r"numero de (telefono|celular|whatsapp|contacto)|regal\w* (el|su) numero|"
+            r"redes sociales|instagram|facebook)\b"
+        ),
+    ),
 )
 
 _GREETING_RE = _rx(
@@ -365,9 +691,7 @@ _CHEAPEST_RE = _rx(
     r"\b(mas (barat\w*|economic\w*|bajo de precio|asequible\w*)|menos (car[oa]s?|"
     r"costos[oa]s?)|(menor|mas bajo) precio|precio mas bajo|mas en cuenta)\b"
 )
-_EXPENSIVE_RE = _rx(
-    r"\b(mas (car[oa]s?|costos[oa]s?)|(mayor|mas alto) precio|precio mas alto)\b"
-)
+_EXPENSIVE_RE = _rx(r"\b(mas (car[oa]s?|costos[oa]s?)|(mayor|mas alto) precio|precio mas alto)\b")
 _PRONOUNS = frozenset({"me", "te", "se", "lo", "la", "los", "las", "le", "les", "nos"})
 _ORDINAL_CONTEXT = frozenset({"el", "la", "lo", "del", "al", "opcion"})
 _ORDINAL_SEQ_RE = _rx(r"\b(de la lista|opcion)\b")
@@ -593,9 +917,7 @@ def _classify(norms: tuple[str, ...], start: int, end: int, value: int, one: boo
 
 
 def _is_ordinal_context(prev: str, prev2: str) -> bool:
-    return prev in ("el", "la", "opcion") or (
-        prev == "numero" and prev2 in ("el", "la", "opcion")
-    )
+    return prev in ("el", "la", "opcion") or (prev == "numero" and prev2 in ("el", "la", "opcion"))
 
 
 def _is_spec_context(norms: tuple[str, ...], start: int, prev: str, prev2: str, nxt: str) -> bool:
@@ -720,6 +1042,7 @@ def is_no(text: str) -> bool:
 @dataclass(frozen=True)
 class _Features:
     cancel: bool
+    remove: bool
     checkout: bool
     cart: bool
     my_orders: bool
@@ -764,9 +1087,7 @@ def _buy_state(text: _Text, reserved: set[int]) -> tuple[bool, set[int], bool]:
 
 
 def _indices_of_span(text: _Text, start: int, end: int) -> set[int]:
-    return {
-        i for i, t in enumerate(text.toks) if t.start < end and t.start + len(t.norm) > start
-    }
+    return {i for i, t in enumerate(text.toks) if t.start < end and t.start + len(t.norm) > start}
 
 
 def _ordinal(text: _Text, numbers: list[_Number]) -> tuple[int | None, set[int]]:
@@ -870,7 +1191,7 @@ def _features(text: _Text, numbers: list[_Number]) -> tuple[_Features, set[int]]
     """Every phrase rule evaluated once, plus token indices to drop from the query."""
     nt = text.norm_text
     reserved: set[int] = set()
-    for pattern in (_CANCEL_RE, _CHECKOUT_RE, _CART_RE, _MY_ORDERS_RE, _HELP_STRONG_RE):
+    for pattern in (_CANCEL_RE, _REMOVE_RE, _CHECKOUT_RE, _CART_RE, _MY_ORDERS_RE, _HELP_STRONG_RE):
         reserved |= _matched_indices(pattern, text)
     buy, buy_idx, negated = _buy_state(text, reserved)
     ordinal, ordinal_idx = _ordinal(text, numbers)
@@ -886,6 +1207,7 @@ def _features(text: _Text, numbers: list[_Number]) -> tuple[_Features, set[int]]
     first = _pick_quantity(numbers, buying=False)
     features = _Features(
         cancel=bool(_CANCEL_RE.search(nt)),
+        remove=bool(_REMOVE_RE.search(nt)),
         checkout=bool(_CHECKOUT_RE.search(nt)),
         cart=bool(_CART_RE.search(nt)),
         my_orders=bool(_MY_ORDERS_RE.search(nt)),
@@ -929,6 +1251,8 @@ def _follow_up_marker(text: _Text) -> bool:
 
 def _decide(f: _Features) -> Intent:
     """Fixed precedence: specific requests beat generic chat words."""
+    if f.remove and f.has_query:
+        return Intent.REMOVE
     if f.cancel:
         return Intent.CANCEL
     if f.checkout:
@@ -978,6 +1302,8 @@ def _follow_up(f: _Features, intent: Intent, query: str, text: _Text) -> bool:
         return True
     if intent == Intent.BUY and not query:
         return True
-    return intent == Intent.PRODUCT_QUESTION and not query and bool(
-        _PRICE_OR_STOCK_RE.search(text.norm_text)
+    return (
+        intent == Intent.PRODUCT_QUESTION
+        and not query
+        and bool(_PRICE_OR_STOCK_RE.search(text.norm_text))
     )

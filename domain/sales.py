@@ -15,7 +15,7 @@ from typing import Any
 
 from db.dto import Customer, Order, Product
 from domain import texts
-from domain.catalog import Catalog, covers
+from domain.catalog import Catalog, coverage, covers, names_it
 from domain.language import InfoTopic, Intent, Understanding, looks_like_question, understand
 from domain.money import format_cop
 from domain.ports import UnitOfWork
@@ -35,8 +35,12 @@ log = logging.getLogger(__name__)
 LIST_SIZE = 5
 FEW_LEFT = 10
 CLEAR_WINNER_RATIO = 1.25
-# A product just shown wins over a better match elsewhere only when nearly as good.
+# A product just shown wins over a better match elsewhere only when nearly as good
+# (or, after "y el de…"-style follow-ups, reasonably good).
 CONTEXT_MARGIN = 0.85
+FOLLOW_UP_MARGIN = 0.6
+# Share of the customer's words a product must contain to be picked (or offered unasked).
+MIN_COVERAGE = 0.5
 
 
 class Step(StrEnum):
@@ -52,6 +56,8 @@ class Step(StrEnum):
     CONFIRMING = "confirming"
 
 
+# What a customer may ask in the middle of the checkout; answered, never stored as data.
+ASIDE_INTENTS = frozenset({Intent.MY_ORDERS, Intent.CART, Intent.HELP})
 FIELD_STEPS = (
     Step.NATIONAL_ID,
     Step.NAME,
@@ -296,14 +302,17 @@ class SalesAgent:
         if "offer" in ctx and intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
             await self._answer_offer(uow, turn, accept=intent == Intent.AFFIRM)
             return
+        listed = ctx.get("list_ids") or []
+        choice = text.strip()
+        if not ctx.get("awaiting_qty") and choice.isdigit() and 0 < int(choice) <= len(listed):
+            product = await uow.products.get(int(listed[int(choice) - 1]))
+            if product is not None:
+                await self._chosen(uow, turn, product)
+                return
         if (
             ctx.get("awaiting_qty")
             and meaning.quantity
-            and intent
-            not in (
-                Intent.SHOP_INFO,
-                Intent.MY_ORDERS,
-            )
+            and intent not in (Intent.SHOP_INFO, Intent.MY_ORDERS)
         ):
             product = await uow.products.get(int(ctx["awaiting_qty"]))
             if product is not None and not meaning.product_query:
@@ -336,22 +345,69 @@ class SalesAgent:
                     ctx.pop("offer", None)
                     turn.say(texts.OKAY)
             case Intent.AFFIRM:
-                cart = await uow.orders.get_cart(turn.chat.chat_id)
-                turn.say(
-                    texts.WHAT_ELSE
-                    if cart and cart.lines
-                    else texts.GREETING.format(
-                        name=self._name_part(turn.chat), shop=self._shop.name
-                    )
-                )
+                await self._on_affirm(uow, turn)
+            case Intent.REMOVE:
+                await self._remove_from_cart(uow, turn, meaning)
             case Intent.BUY:
                 await self._buy(uow, turn, meaning)
             case _:
                 await self._product_question(uow, turn, meaning, text)
 
+    async def _on_affirm(self, uow: UnitOfWork, turn: Turn) -> None:
+        """A bare "sí" answers the last question the bot asked."""
+        ctx = turn.context
+        if ctx.get("awaiting_qty"):
+            product = await uow.products.get(int(ctx["awaiting_qty"]))
+            if product is not None:
+                turn.say(texts.ASK_QUANTITY.format(name=product.name))
+                return
+        if ctx.get("list_ids"):
+            turn.say(texts.PRODUCT_LIST_FOOTER)
+            return
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        turn.say(texts.WHAT_ELSE if cart and cart.lines else texts.HOW_CAN_I_HELP)
+
+    async def _remove_from_cart(self, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if not cart or not cart.lines:
+            turn.say(texts.CART_EMPTY)
+            turn.step = Step.BROWSING
+            return
+        query = meaning.product_query
+        in_cart = await uow.products.list_by_ids([line.product_id for line in cart.lines])
+        ranked = sorted(in_cart, key=lambda p: coverage(query, p), reverse=True)
+        if not ranked or coverage(query, ranked[0]) == 0:
+            turn.say(texts.NOT_IN_CART.format(query=query[:60]))
+            turn.say(render_cart(cart) + "\n\n" + texts.ANYTHING_ELSE)
+            turn.buttons = CART_BUTTONS
+            return
+        order = await uow.orders.remove_line(turn.chat.chat_id, ranked[0].id)
+        turn.say(texts.REMOVED.format(name=ranked[0].name))
+        if order is None or not order.lines:
+            await uow.orders.discard_cart(turn.chat.chat_id)
+            turn.say(texts.CART_NOW_EMPTY)
+            turn.step = Step.BROWSING
+            return
+        turn.say(render_cart(order) + "\n\n" + texts.ANYTHING_ELSE)
+        turn.buttons = CART_BUTTONS
+        turn.step = Step.CART
+
+    async def _say_unavailable(self, uow: UnitOfWork, turn: Turn, query: str) -> bool:
+        """Name a product the customer asked for that is sold out or withdrawn."""
+        if not query:
+            return False
+        hidden = await self._catalog.unavailable_match(uow, query)
+        if hidden is None:
+            return False
+        template = texts.OUT_OF_STOCK if hidden.active else texts.NOT_AVAILABLE
+        turn.say(template.format(name=hidden.name))
+        return True
+
     async def _product_question(
         self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
     ) -> None:
+        if await self._say_unavailable(uow, turn, meaning.product_query):
+            return
         products = await self._find(uow, turn.context, meaning)
         if not products and meaning.intent == Intent.OTHER:
             turn.say(texts.FALLBACK)
@@ -376,6 +432,10 @@ class SalesAgent:
         turn.say(self._product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
 
     async def _buy(self, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
+        if not meaning.is_follow_up and await self._say_unavailable(
+            uow, turn, meaning.product_query
+        ):
+            return
         products = await self._find(uow, turn.context, meaning, picking=True)
         if not products:
             if meaning.product_query:
@@ -399,6 +459,16 @@ class SalesAgent:
             turn.say(texts.ASK_QUANTITY.format(name=product.name))
             return
         await self._add_to_cart(uow, turn, product, meaning.quantity)
+
+    async def _chosen(self, uow: UnitOfWork, turn: Turn, product: Product) -> None:
+        """The customer picked one product from a list."""
+        quantity = turn.context.pop("pending_qty", None)
+        turn.context["last_ids"] = [product.id]
+        if quantity:
+            await self._add_to_cart(uow, turn, product, int(quantity))
+        else:
+            turn.context["awaiting_qty"] = product.id
+            turn.say(texts.ASK_QUANTITY.format(name=product.name))
 
     async def _add_to_cart(
         self, uow: UnitOfWork, turn: Turn, product: Product, quantity: int
@@ -459,10 +529,10 @@ class SalesAgent:
     ) -> list[Product]:
         """Products the customer means, using what was just discussed."""
         last_ids = [int(i) for i in ctx.get("last_ids", [])]
-        if last_ids and meaning.ordinal and 0 < meaning.ordinal <= len(last_ids):
-            return await uow.products.list_by_ids([last_ids[meaning.ordinal - 1]])
-        if meaning.superlative and (ctx.get("list_ids") or last_ids):
-            listed = [int(i) for i in ctx.get("list_ids") or last_ids]
+        listed = [int(i) for i in ctx.get("list_ids") or last_ids]
+        if listed and meaning.ordinal and 0 < meaning.ordinal <= len(listed):
+            return await uow.products.list_by_ids([listed[meaning.ordinal - 1]])
+        if meaning.superlative and listed:
             shown = [p for p in await uow.products.list_by_ids(listed) if p.visible]
             if shown:
                 pick = min if meaning.superlative == "cheapest" else max
@@ -474,7 +544,7 @@ class SalesAgent:
                 return shown[:1] if len(shown) == 1 else shown[:LIST_SIZE]
             return []
         scored = self._catalog.scored_ids(query, k=10)
-        if last_ids and (meaning.is_follow_up or picking):
+        if last_ids and scored and (meaning.is_follow_up or picking):
             in_context = [(i, s) for i, s in scored if i in last_ids]
             if in_context and await self._refers_to_shown(uow, query, meaning, in_context, scored):
                 scored = in_context
@@ -482,10 +552,34 @@ class SalesAgent:
                 scored = self._catalog.scored_ids(f"{ctx['last_query']} {query}", k=10)
         if not scored:
             return []
-        if picking and (len(scored) == 1 or scored[0][1] >= scored[1][1] * CLEAR_WINNER_RATIO):
-            scored = scored[:1]
-        ids = [i for i, _ in scored[:LIST_SIZE]]
-        return [p for p in await uow.products.list_by_ids(ids) if p.visible]
+        products = {p.id: p for p in await uow.products.list_by_ids([i for i, _ in scored])}
+        scored = [(i, s) for i, s in scored if i in products and products[i].visible]
+        if meaning.intent == Intent.OTHER:
+            scored = [(i, s) for i, s in scored if coverage(query, products[i]) >= MIN_COVERAGE]
+        if picking:
+            scored = self._narrow_to_named(query, scored, products)
+            if (
+                self._clear_winner(scored)
+                and coverage(query, products[scored[0][0]]) >= MIN_COVERAGE
+            ):
+                scored = scored[:1]
+        return [products[i] for i, _ in scored[:LIST_SIZE]]
+
+    @staticmethod
+    def _narrow_to_named(
+        query: str, scored: list[tuple[int, float]], products: dict[int, Product]
+    ) -> list[tuple[int, float]]:
+        """Among close candidates, keep those whose name says what the customer asked for."""
+        if len(scored) < 2:
+            return scored
+        named = [(i, s) for i, s in scored if names_it(query, products[i])]
+        return named or scored
+
+    @staticmethod
+    def _clear_winner(scored: list[tuple[int, float]]) -> bool:
+        return len(scored) == 1 or (
+            len(scored) > 1 and scored[0][1] >= scored[1][1] * CLEAR_WINNER_RATIO
+        )
 
     async def _refers_to_shown(
         self,
@@ -496,7 +590,8 @@ class SalesAgent:
         scored: list[tuple[int, float]],
     ) -> bool:
         """Does the customer mean a product just shown rather than a better match elsewhere?"""
-        if meaning.is_follow_up or in_context[0][1] >= scored[0][1] * CONTEXT_MARGIN:
+        margin = FOLLOW_UP_MARGIN if meaning.is_follow_up else CONTEXT_MARGIN
+        if in_context[0][1] >= scored[0][1] * margin:
             return True
         shown = await uow.products.get(in_context[0][0])
         return shown is not None and covers(query, shown)
@@ -551,8 +646,16 @@ class SalesAgent:
             value: str | None = ""
         else:
             value = clean(text)
-        if value is None or (looks_like_question(text) and turn.step != Step.NOTES):
-            if looks_like_question(text) or meaning.intent in (Intent.SHOP_INFO, Intent.MY_ORDERS):
+        asked = looks_like_question(text) and (
+            turn.step != Step.NOTES or meaning.intent != Intent.OTHER
+        )
+        aside = (
+            asked
+            or meaning.intent in ASIDE_INTENTS
+            or (value is None and meaning.intent == Intent.SHOP_INFO)
+        )
+        if value is None or aside:
+            if aside:
                 await self._answer_aside(uow, turn, meaning, text)
                 turn.say(texts.RESUME.format(prompt=FIELD_PROMPTS[turn.step]))
             else:
@@ -722,13 +825,7 @@ class SalesAgent:
             if product is None:
                 turn.say(texts.ASK_PRODUCT)
                 return
-            quantity = turn.context.pop("pending_qty", None)
-            turn.context["last_ids"] = [product.id]
-            if quantity:
-                await self._add_to_cart(uow, turn, product, int(quantity))
-            else:
-                turn.context["awaiting_qty"] = product.id
-                turn.say(texts.ASK_QUANTITY.format(name=product.name))
+            await self._chosen(uow, turn, product)
             return
         match data:
             case Action.CHECKOUT:

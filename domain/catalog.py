@@ -23,13 +23,17 @@ def _content_stems(text: str) -> list[str]:
     ]
 
 
-def coverage(query: str, product: Product) -> float:
-    """Share of the query's content words found (stemmed) in the product's text."""
+def word_coverage(query: str, text: str) -> float:
+    """Share of the query's content words found (stemmed) in `text`."""
     wanted = set(_content_stems(query))
     if not wanted:
         return 0.0
-    text = f"{product.name} {product.description} {product.category}"
     return len(wanted & {stem(t) for t in tokenize(text)}) / len(wanted)
+
+
+def coverage(query: str, product: Product) -> float:
+    """Share of the query's content words found in the product's text."""
+    return word_coverage(query, f"{product.name} {product.description} {product.category}")
 
 
 def covers(query: str, product: Product) -> bool:

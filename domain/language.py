@@ -50,6 +50,7 @@ class InfoTopic(StrEnum):
     DELIVERY = "delivery"
     WARRANTY = "warranty"
     CONTACT = "contact"
+    INVOICE = "invoice"
 
 
 @dataclass(frozen=True)
@@ -635,6 +636,10 @@ _TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
             r"reembolso|defectuoso|defectuosa|salio malo|salio mala|vino malo|vino mala|"
             r"danado|danada)\b"
         ),
+    ),
+    (
+        InfoTopic.INVOICE,
+        _rx(r"\b(factura\w*|facturacion|facturar|facturan|nit|rut|cuenta de cobro)\b"),
     ),
     (
         InfoTopic.CONTACT,

@@ -15,7 +15,7 @@ from typing import Any
 
 from db.dto import Customer, Order, Product
 from domain import texts
-from domain.catalog import Catalog, coverage, covers, names_it
+from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
 from domain.language import InfoTopic, Intent, Understanding, looks_like_question, understand
 from domain.money import format_cop
 from domain.ports import UnitOfWork
@@ -406,6 +406,10 @@ class SalesAgent:
     async def _product_question(
         self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
     ) -> None:
+        extra = self._extra_answer(text)
+        if extra:
+            turn.say(extra)
+            return
         if await self._say_unavailable(uow, turn, meaning.product_query):
             return
         products = await self._find(uow, turn.context, meaning)
@@ -880,6 +884,13 @@ class SalesAgent:
             if cart:
                 turn.say(render_cart(cart))
 
+    def _extra_answer(self, text: str) -> str | None:
+        """An entry of the profile's [extra] table whose every word the customer used."""
+        for title, answer in self._shop.extra.items():
+            if word_coverage(title, text) == 1.0:
+                return texts.INFO_EXTRA.format(title=title, answer=answer)
+        return None
+
     def _shop_info(self, topics: Sequence[InfoTopic]) -> str:
         shop = self._shop
         by_topic = {
@@ -887,8 +898,20 @@ class SalesAgent:
             InfoTopic.LOCATION: texts.INFO_LOCATION.format(address=shop.address, city=shop.city),
             InfoTopic.PAYMENT: texts.INFO_PAYMENT.format(methods=", ".join(shop.payment_methods)),
             InfoTopic.DELIVERY: texts.INFO_DELIVERY.format(delivery=shop.delivery_summary()),
-            InfoTopic.WARRANTY: texts.INFO_WARRANTY.format(warranty=shop.warranty),
-            InfoTopic.CONTACT: texts.INFO_CONTACT.format(phone=shop.phone),
+            InfoTopic.WARRANTY: texts.INFO_WARRANTY.format(
+                warranty=" ".join(part for part in (shop.warranty, shop.returns) if part)
+            ),
+            InfoTopic.CONTACT: texts.INFO_CONTACT.format(
+                phone=shop.phone,
+                others="".join(
+                    texts.INFO_CONTACT_EXTRA.format(label=label, value=value)
+                    for label, value in (("WhatsApp", shop.whatsapp), ("Correo", shop.email))
+                    if value
+                ),
+            ),
+            InfoTopic.INVOICE: texts.INFO_INVOICE.format(invoicing=shop.invoicing)
+            if shop.invoicing
+            else texts.INFO_CONTACT.format(phone=shop.phone, others=""),
         }
         chosen = [by_topic[t] for t in topics if t in by_topic]
         if chosen:

@@ -49,8 +49,29 @@ def _clean_input(text: object) -> str:
     return _collapse(unicodedata.normalize("NFC", text)) if isinstance(text, str) else ""
 
 
+# One number inside a sentence ("mi cel es 300 765 4321", "es la 1.020.345.678").
+_EMBEDDED_NUMBER_RE = re.compile(r"(?<!\w)\+?\d[\d .\-,]{4,18}\d(?!\w)")
+
+
+def _embedded_number(text: str) -> str | None:
+    """The only number-like run of a short sentence, if there is exactly one."""
+    if "?" in text or len(text) > 80:
+        return None
+    found = _EMBEDDED_NUMBER_RE.findall(text)
+    return found[0].strip() if len(found) == 1 else None
+
+
 def clean_national_id(text: str) -> str | None:
-    """Colombian cédula (or CE): 6–10 digits; dots, commas, spaces and "CC" prefix allowed."""
+    """Colombian cédula (or CE): 6–10 digits; dots, commas, spaces and "CC" prefix allowed;
+    also found inside a short sentence ("mi cédula es 1.020.345.678")."""
+    direct = _clean_national_id(text)
+    if direct is not None:
+        return direct
+    embedded = _embedded_number(text)
+    return _clean_national_id(embedded) if embedded else None
+
+
+def _clean_national_id(text: str) -> str | None:
     value = _ID_PREFIX_RE.sub("", _clean_input(text))
     if not _ID_BODY_RE.fullmatch(value):
         return None
@@ -61,7 +82,16 @@ def clean_national_id(text: str) -> str | None:
 
 
 def clean_phone(text: str) -> str | None:
-    """Colombian mobile (3XX…) or landline (60X…), 10 digits; +57/57 prefix allowed."""
+    """Colombian mobile (3XX…) or landline (60X…), 10 digits; +57/57 prefix allowed;
+    also found inside a short sentence ("mi cel es 300 765 4321")."""
+    direct = _clean_phone(text)
+    if direct is not None:
+        return direct
+    embedded = _embedded_number(text)
+    return _clean_phone(embedded) if embedded else None
+
+
+def _clean_phone(text: str) -> str | None:
     value = _PHONE_STRIP_RE.sub("", _clean_input(text))
     if value.startswith("+"):
         value = value[1:]

@@ -264,8 +264,10 @@ class ProductIndex:
             return []
         concepts = self._concepts(tokens)
         size = len(self._ids.data)
-        words, matched, mismatch = self._score_concepts(concepts, size)
-        candidates = matched > 0
+        words, matched, mismatch, named = self._score_concepts(concepts, size)
+        # A bare number ("1", "20") alone does not make a match when the query has words.
+        has_words = any(not concept.token.isdigit() for concept in concepts)
+        candidates = named > 0 if has_words else matched > 0
         query_vector = self._query_vector(tokens)
         if query_vector is not None and self.weights.dense_candidates > 0:
             self._add_dense_candidates(query_vector, candidates)
@@ -331,8 +333,10 @@ class ProductIndex:
 
     def _score_concepts(
         self, concepts: list[_Concept], size: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per slot: summed best BM25F per concept, matched concept count, unit mismatches."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per slot: summed best BM25F per concept, matched concept count, unit mismatches,
+        and matched concepts that are more than a bare number."""
+        named = np.zeros(size, dtype=np.float32)
         words = np.zeros(size, dtype=np.float32)
         matched = np.zeros(size, dtype=np.float32)
         mismatch = np.zeros(size, dtype=np.float32)
@@ -342,12 +346,14 @@ class ProductIndex:
                 self._score_alternative(alt, best)
             words += best
             matched += best > 0
+            if not concept.token.isdigit():
+                named += best > 0
             unit = unit_of(concept.token)
             if unit is not None:
                 has_unit = np.zeros(size, dtype=bool)
                 has_unit[self._words.postings(_UNIT_MARK + unit)[0]] = True
                 mismatch += has_unit & (best == 0)
-        return words, matched, mismatch
+        return words, matched, mismatch, named
 
     def _score_alternative(self, alt: _Alternative, best: np.ndarray) -> None:
         """best = max(best, weight * BM25F) where every stem of ``alt`` is present."""

@@ -14,7 +14,9 @@ OFFICIAL_API_BASE = "https://api.telegram.org"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=(ROOT / ".env", ".env"), env_file_encoding="utf-8", extra="ignore"
+    )
 
     telegram_bot_token: SecretStr = Field(default=SecretStr(""))
     telegram_api_base: str = OFFICIAL_API_BASE

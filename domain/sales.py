@@ -256,7 +256,8 @@ class SalesAgent:
         async with self._uow_factory() as uow:
             discarded = await uow.orders.discard_cart(chat.chat_id)
             await uow.commit()
-        turn.say(texts.CANCELLED if discarded or step != Step.BROWSING else texts.NOTHING_TO_CANCEL)
+        pending = discarded or step != Step.BROWSING or "offer" in context
+        turn.say(texts.CANCELLED if pending else texts.NOTHING_TO_CANCEL)
         return await self._finish(turn, "/cancelar")
 
     async def handle_text(
@@ -265,7 +266,7 @@ class SalesAgent:
         """One customer text message in any step."""
         turn = Turn(chat, dict(context), step)
         meaning = understand(text)
-        if meaning.intent == Intent.CANCEL and step != Step.BROWSING or _is_cancel_word(text):
+        if meaning.intent == Intent.CANCEL or _is_cancel_word(text):
             return await self.cancel(chat, step, context)
         async with self._uow_factory() as uow:
             if step in FIELD_STEPS:
@@ -779,14 +780,15 @@ class SalesAgent:
         await uow.commit()
         self._catalog.refresh(await uow.products.list_by_ids([ln.product_id for ln in order.lines]))
         cart_text = render_cart(order).replace(texts.CART_HEADER + "\n", "")
-        shown = masked_fields(draft) if found_by_national_id else customer_fields(customer)
-        turn.say(
-            texts.CONFIRMED.format(
-                order_id=order.id,
-                cart=cart_text,
-                phone=shown["phone"],
-                neighbourhood=shown["neighbourhood"],
+        if found_by_national_id:
+            phone, place = (
+                texts.MASKED_PHONE_FULL.format(tail=customer.phone[-4:]),
+                texts.MASKED_PLACE,
             )
+        else:
+            phone, place = customer.phone, customer.neighbourhood
+        turn.say(
+            texts.CONFIRMED.format(order_id=order.id, cart=cart_text, phone=phone, place=place)
         )
         turn.owner_alert = texts.OWNER_NEW_ORDER.format(
             order_id=order.id,

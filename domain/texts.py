@@ -84,12 +84,14 @@ DATA_BLOCK = (
 )
 MASKED_PHONE = "terminado en {tail}"
 MASKED_ADDRESS = "la registrada"
+MASKED_PHONE_FULL = "número terminado en {tail}"
+MASKED_PLACE = "la dirección registrada"
 DATA_NOTES = "\n• Indicaciones: {notes}"
 SUMMARY = "Revisa tu pedido:\n\n{cart}\n\nEnvío a:\n{data}\n\n¿Confirmo el pedido?"
 CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."
 CONFIRMED = (
     "🎉 ¡Pedido #{order_id} confirmado!\n{cart}\n\n"
-    "Te contactaremos al {phone} para coordinar la entrega en {neighbourhood}. ¡Gracias por tu compra!"
+    "Te contactaremos al {phone} para coordinar la entrega en {place}. ¡Gracias por tu compra!"
 )
 STOCK_CHANGED = (
     "Mientras confirmábamos, cambió la disponibilidad de {name}: ahora quedan {stock}. "

@@ -65,6 +65,7 @@ class Understanding:
     is_follow_up: bool
     ordinal: int | None
     superlative: str | None
+    additive: bool = False  # "3 más", "otros 2": add to what is in the cart
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -551,7 +552,9 @@ _MY_ORDERS_RE = _rx(
     r"ya (lo |me lo |la |me la )?(despacharon|enviaron|mandaron|despacho|envio|salio)|"
     r"despacharon|cuando (me )?llega (mi|el) (pedido|paquete|orden|compra|domicilio)|"
     r"rastre\w*|seguimiento|numero de guia|guia de envio|"
-    r"(donde|como) (va|esta|vamos con) (mi|el) (pedido|paquete|orden|domicilio|compra))\b"
+    r"(donde|como) (va|esta|vamos con) (mi|el) (pedido|paquete|orden|domicilio|compra)|"
+    r"no me (ha )?(llegado|llega)|no (ha )?llegado (mi|el) (pedido|paquete|orden)|"
+    r"ya me (lo |la )?(enviaron|despacharon|mandaron)|cuando me (llega|llegan|entregan))\b"
 )
 _HELP_STRONG_RE = _rx(
     r"\b(que (puedes|podes|sabes|puede) hacer|que haces|para que sirves|"
@@ -1180,6 +1183,7 @@ def understand(text: str) -> Understanding:
         intent = Intent.BUY
     query = _build_query(prepared, numbers, removed)
     follow_up = _follow_up(features, intent, query, prepared)
+    additive = picked is not None and _is_additive(prepared, picked)
     return Understanding(
         intent=intent,
         quantity=picked.value if picked else None,
@@ -1189,7 +1193,36 @@ def understand(text: str) -> Understanding:
         is_follow_up=follow_up,
         ordinal=features.ordinal,
         superlative=features.superlative,
+        additive=additive,
     )
+
+
+_ADDITIVE_AFTER = frozenset({"mas", "adicional", "adicionales", "extra", "extras"})
+_ADDITIVE_BEFORE = frozenset({"otros", "otras", "otro", "otra", "sumale", "agregale", "anadele"})
+
+
+def _is_additive(text: _Text, picked: _Number) -> bool:
+    """ "quiero 3 más", "ponle 1 más", "agrégame otros 2" add to the cart's quantity."""
+    after = text.norms[picked.end] if picked.end < len(text.norms) else ""
+    before = text.norms[picked.start - 1] if picked.start > 0 else ""
+    return after in _ADDITIVE_AFTER or before in _ADDITIVE_BEFORE
+
+
+_DONE_RE = re.compile(r"^(listo|ya|ya esta|es todo|eso es todo|listo gracias|listo eso es todo)$")
+_CHANGE_DATA_RE = re.compile(
+    r"\b(cambi\w*|actualiz\w*|corregir|corrige|editar|modificar|otra direccion|"
+    r"nueva direccion|otro (numero|celular|telefono|barrio)|otros datos|datos nuevos)\b"
+)
+
+
+def is_done(text: str) -> bool:
+    """ "listo" after "¿algo más?": the customer has everything."""
+    return bool(_DONE_RE.match(_prepare(text).norm_text.strip()))
+
+
+def wants_change(text: str) -> bool:
+    """The customer wants to change delivery data ("cambiar dirección", "otro número")."""
+    return bool(_CHANGE_DATA_RE.search(_prepare(text).norm_text))
 
 
 def _features(text: _Text, numbers: list[_Number]) -> tuple[_Features, set[int]]:

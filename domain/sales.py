@@ -8,6 +8,7 @@ stock, totals — always come from the database; texts come from `domain.texts`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -16,7 +17,15 @@ from typing import Any
 from db.dto import Customer, Order, Product
 from domain import texts
 from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
-from domain.language import InfoTopic, Intent, Understanding, looks_like_question, understand
+from domain.language import (
+    InfoTopic,
+    Intent,
+    Understanding,
+    is_done,
+    looks_like_question,
+    understand,
+    wants_change,
+)
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.shop import ShopProfile
@@ -29,6 +38,7 @@ from domain.validators import (
     clean_phone,
     is_skip,
 )
+from rag.normalize import fold
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +274,9 @@ class SalesAgent:
         self, chat: ChatRef, text: str, step: Step, context: dict[str, Any]
     ) -> Reply:
         """One customer text message in any step."""
+        typed = typed_button(text, step)
+        if typed is not None:
+            return await self.handle_button(chat, typed, step, context)
         turn = Turn(chat, dict(context), step)
         meaning = understand(text)
         if meaning.intent == Intent.CANCEL or _is_cancel_word(text):
@@ -317,7 +330,9 @@ class SalesAgent:
         ):
             product = await uow.products.get(int(ctx["awaiting_qty"]))
             if product is not None and not meaning.product_query:
-                await self._add_to_cart(uow, turn, product, meaning.quantity)
+                await self._add_to_cart(
+                    uow, turn, product, meaning.quantity, additive=meaning.additive
+                )
                 return
         match intent:
             case Intent.GREETING:
@@ -338,6 +353,10 @@ class SalesAgent:
                 await self._begin_checkout(uow, turn)
             case Intent.CANCEL:
                 turn.say(texts.NOTHING_TO_CANCEL)
+            case Intent.DENY | Intent.AFFIRM if turn.step == Step.CART and (
+                intent == Intent.DENY or is_done(text)
+            ):
+                await self._begin_checkout(uow, turn)
             case Intent.DENY:
                 cart = await uow.orders.get_cart(turn.chat.chat_id)
                 if turn.step == Step.CART and cart and cart.lines:
@@ -463,7 +482,7 @@ class SalesAgent:
             turn.context["awaiting_qty"] = product.id
             turn.say(texts.ASK_QUANTITY.format(name=product.name))
             return
-        await self._add_to_cart(uow, turn, product, meaning.quantity)
+        await self._add_to_cart(uow, turn, product, meaning.quantity, additive=meaning.additive)
 
     async def _chosen(self, uow: UnitOfWork, turn: Turn, product: Product) -> None:
         """The customer picked one product from a list."""
@@ -476,8 +495,19 @@ class SalesAgent:
             turn.say(texts.ASK_QUANTITY.format(name=product.name))
 
     async def _add_to_cart(
-        self, uow: UnitOfWork, turn: Turn, product: Product, quantity: int
+        self,
+        uow: UnitOfWork,
+        turn: Turn,
+        product: Product,
+        quantity: int,
+        *,
+        additive: bool = False,
     ) -> None:
+        """Put `quantity` in the cart (on top of what is there when `additive`)."""
+        if additive:
+            cart = await uow.orders.get_cart(turn.chat.chat_id)
+            lines = cart.lines if cart else ()
+            quantity += sum(line.quantity for line in lines if line.product_id == product.id)
         ctx = turn.context
         ctx.pop("awaiting_qty", None)
         ctx.pop("pending_qty", None)
@@ -544,6 +574,8 @@ class SalesAgent:
                 return [pick(shown, key=lambda p: p.price_minor)]
         query = meaning.product_query.strip()
         if not query:
+            if picking and ctx.get("best_id") in last_ids:
+                return await uow.products.list_by_ids([int(ctx["best_id"])])
             if picking and last_ids:
                 shown = await uow.products.list_by_ids(last_ids)
                 return shown[:1] if len(shown) == 1 else shown[:LIST_SIZE]
@@ -561,6 +593,13 @@ class SalesAgent:
         scored = [(i, s) for i, s in scored if i in products and products[i].visible]
         if meaning.intent == Intent.OTHER:
             scored = [(i, s) for i, s in scored if coverage(query, products[i]) >= MIN_COVERAGE]
+        if not picking:
+            # Remember a clear best match, so "quiero 10" after the list means it.
+            named = self._narrow_to_named(query, scored, products)
+            ctx.pop("best_id", None)
+            if named and self._clear_winner(named):
+                ctx["best_id"] = named[0][0]
+            scored = named + [hit for hit in scored if hit not in named]
         if picking:
             scored = self._narrow_to_named(query, scored, products)
             if (
@@ -603,6 +642,8 @@ class SalesAgent:
 
     def _remember(self, turn: Turn, products: Sequence[Product], meaning: Understanding) -> None:
         turn.context["last_ids"] = [p.id for p in products]
+        if turn.context.get("best_id") not in turn.context["last_ids"]:
+            turn.context.pop("best_id", None)
         if len(products) > 1:
             turn.context["list_ids"] = [p.id for p in products]
         if meaning.product_query and not meaning.is_follow_up:
@@ -627,6 +668,10 @@ class SalesAgent:
             return
         for key in ("offer", "awaiting_qty", "pending_qty"):
             turn.context.pop(key, None)
+        draft = turn.context.get("draft") or {}
+        if all(FIELD_RULES[step][0] in draft for step in FIELD_STEPS):
+            await self._summary(uow, turn)
+            return
         known = await uow.customers.by_telegram_user(turn.chat.user_id)
         if known and known.complete:
             turn.context["draft"] = customer_fields(known)
@@ -647,6 +692,12 @@ class SalesAgent:
         self, uow: UnitOfWork, turn: Turn, text: str, meaning: Understanding
     ) -> None:
         name, clean, invalid = FIELD_RULES[turn.step]
+        if turn.step != Step.NOTES and meaning.intent in (Intent.GREETING, Intent.THANKS):
+            turn.say(FIELD_PROMPTS[turn.step])
+            return
+        if turn.step == Step.NATIONAL_ID and looks_like_question(text) and "para qu" in fold(text):
+            turn.say(texts.WHY_NATIONAL_ID + "\n\n" + FIELD_PROMPTS[turn.step])
+            return
         if turn.step == Step.NOTES and is_skip(text):
             value: str | None = ""
         else:
@@ -712,10 +763,10 @@ class SalesAgent:
     async def _on_confirm_data(
         self, uow: UnitOfWork, turn: Turn, text: str, meaning: Understanding
     ) -> None:
-        if meaning.intent == Intent.AFFIRM and not meaning.is_question:
-            await self._use_known_data(uow, turn)
-        elif meaning.intent == Intent.DENY and not meaning.is_question:
+        if wants_change(text) or (meaning.intent == Intent.DENY and not meaning.is_question):
             self._restart_data(turn)
+        elif meaning.intent == Intent.AFFIRM and not meaning.is_question:
+            await self._use_known_data(uow, turn)
         else:
             await self._answer_aside(uow, turn, meaning, text)
             turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE))
@@ -739,8 +790,13 @@ class SalesAgent:
     async def _on_confirming(
         self, uow: UnitOfWork, turn: Turn, text: str, meaning: Understanding
     ) -> None:
-        if meaning.intent in (Intent.AFFIRM, Intent.CHECKOUT) and not meaning.is_question:
+        if wants_change(text):
+            self._restart_data(turn)
+        elif meaning.intent in (Intent.AFFIRM, Intent.CHECKOUT) and not meaning.is_question:
             await self._confirm(uow, turn)
+        elif meaning.intent in (Intent.BUY, Intent.REMOVE) and not meaning.is_question:
+            turn.step = Step.CART
+            await self._on_browsing(uow, turn, meaning, text)
         elif meaning.intent == Intent.DENY and not meaning.is_question:
             turn.say(texts.CONFIRM_OR_CHANGE)
             turn.buttons = CONFIRM_BUTTONS
@@ -960,6 +1016,47 @@ class SalesAgent:
             await self._record(uow, turn, text, "command")
             await uow.commit()
         return turn.reply()
+
+
+# Button labels (and their short forms) typed instead of pressed.
+TYPED_BUTTONS = {
+    "finalizar": Action.CHECKOUT,
+    "finalizar pedido": Action.CHECKOUT,
+    "finalizar compra": Action.CHECKOUT,
+    "finalicemos": Action.CHECKOUT,
+    "terminar": Action.CHECKOUT,
+    "terminar pedido": Action.CHECKOUT,
+    "pagar": Action.CHECKOUT,
+    "seguir comprando": Action.KEEP_SHOPPING,
+    "vaciar carrito": Action.CLEAR_CART,
+    "usar estos datos": Action.USE_DATA,
+    "si usar estos datos": Action.USE_DATA,
+    "cambiar datos": Action.CHANGE_DATA,
+    "omitir": Action.SKIP,
+    "confirmar": Action.CONFIRM,
+    "confirmar pedido": Action.CONFIRM,
+    "confirma": Action.CONFIRM,
+    "confirmalo": Action.CONFIRM,
+    "confirmo": Action.CONFIRM,
+}
+STEP_OF_ACTION = {
+    Action.USE_DATA: (Step.CONFIRM_DATA,),
+    Action.SKIP: (Step.NOTES,),
+    Action.CHANGE_DATA: COLLECTING_STEPS,
+}
+
+
+def typed_button(text: str, step: Step) -> str | None:
+    """The action of a button whose words the customer typed, when it fits the step."""
+    words = " ".join(re.sub(r"[^a-z ]", " ", fold(text).lower()).split())
+    action = TYPED_BUTTONS.get(words)
+    if action is None or step not in STEP_OF_ACTION.get(action, tuple(Step)):
+        return None
+    if action == Action.CONFIRM and step != Step.CONFIRMING:
+        return Action.CHECKOUT
+    if action == Action.CHECKOUT and step == Step.CONFIRMING:
+        return Action.CONFIRM
+    return action
 
 
 def _is_cancel_word(text: str) -> bool:

@@ -61,6 +61,7 @@ ASK_PHONE = "¿A qué número de celular te llamamos para la entrega?"
 ASK_ADDRESS = "¿Cuál es la dirección de entrega? (por ejemplo: Calle 45 # 12-30, apto 301)"
 ASK_NEIGHBOURHOOD = "¿En qué barrio queda?"
 ASK_NOTES = "¿Alguna indicación para la entrega? (portería, horario, punto de referencia). Si no, toca «Omitir»."
+WHY_NATIONAL_ID = "La cédula la usamos solo para la factura y para identificar tu pedido en la entrega; no la compartimos con nadie."
 INVALID_NATIONAL_ID = (
     "Esa cédula no parece válida. Escríbela solo con números, por ejemplo 1020345678."
 )

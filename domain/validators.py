@@ -27,7 +27,8 @@ _NOT_NAMES = frozenset(
     """hola buenas buenos dias si no ok listo dale gracias cancelar cancela ayuda nada
     ninguno ninguna omitir saltar quiero que como cual""".split()
 )
-_NEIGHBOURHOOD_CHARS_RE = re.compile(r"[\w\s.,'’#°º\-/]+")
+_NEIGHBOURHOOD_CHARS_RE = re.compile(r"[\w\s.,'’#°º\-/()–—]+")
+_SYMBOLS_RE = re.compile(r"[^\w\s.,'’#°º\-/()–—]+")
 _SKIP_RE = re.compile(
     r"^(no|nop|nope|nada|ninguna?|ninguno|ningun[ao]? (indicacion|nota|observacion|"
     r"comentario)(es)?|sin (indicaciones|indicacion|notas|nota|observaciones|observacion|"
@@ -147,8 +148,9 @@ def clean_address(text: str) -> str | None:
 
 
 def clean_neighbourhood(text: str) -> str | None:
-    """Neighbourhood name, 2–80 chars, at least two letters ("Barrio 20 de Julio")."""
-    value = _clean_input(text)
+    """Neighbourhood name, 2–80 chars, at least two letters ("Barrio 20 de Julio");
+    emoji and stray symbols are dropped ("Belén – Los Alpes 🏡" -> "Belén – Los Alpes")."""
+    value = " ".join(_SYMBOLS_RE.sub(" ", _clean_input(text)).split())
     if not 2 <= len(value) <= 80 or _URL_RE.search(value):
         return None
     if not _NEIGHBOURHOOD_CHARS_RE.fullmatch(value) or "_" in value:

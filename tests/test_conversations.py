@@ -177,8 +177,17 @@ async def test_non_text_messages_always_get_an_answer(shop: Harness) -> None:
     assert (await ana.replies(quiet=QUIET))[-1].get("text")
     await ana.send_voice(b"OggS" + b"0" * 50)
     assert (await ana.replies(quiet=QUIET))[-1].get("text")
-    await ana._send(sticker={"file_id": "x", "file_unique_id": "y", "type": "regular",
-                             "width": 512, "height": 512, "is_animated": False, "is_video": False})
+    await ana._send(
+        sticker={
+            "file_id": "x",
+            "file_unique_id": "y",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+    )
     assert (await ana.replies(quiet=QUIET))[-1].get("text")
     long = "necesito cotizar dotación para mi empresa, cascos, guantes y botas " * 60
     assert await say_text(ana, long)
@@ -217,9 +226,13 @@ async def test_inactive_product_is_not_substituted_by_a_random_one(shop: Harness
     assert await cart_of(shop, val.id) == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "'necesito dotación para 10 trabajadores' (a quote request) silently adds "
-    "10 × Camisa jean ($480.000) to the cart"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "'necesito dotación para 10 trabajadores' (a quote request) silently adds "
+        "10 × Camisa jean ($480.000) to the cart"
+    ),
+)
 async def test_vague_need_with_a_headcount_does_not_fill_the_cart(shop: Harness) -> None:
     ana = shop.api.user(7504, first_name="Ana")
     await say(ana, "necesito dotación para 10 trabajadores")
@@ -277,9 +290,6 @@ async def test_buy_extintor_de_20_libras_in_one_message(shop: Harness) -> None:
     assert "Puedo ofrecerte 7" in reply and "ABC 20 lb" in reply
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "after '¿tienen cascos?', 'el amarillo' lists the casco AND 'Cinta de peligro' and "
-    "'3' then repeats the list: the customer cannot pick by colour + quantity"))
 async def test_pick_by_colour_then_quantity(shop: Harness) -> None:
     t = shop.api.user(7511, first_name="Tere")
     await say(t, "¿tienen cascos?")
@@ -315,9 +325,13 @@ async def test_recharge_question_gets_the_service(shop: Harness) -> None:
     assert "Recargamos" in await say_text(c, "¿recargan extintores?")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "'nosotros queremos más bien 5' after 20 conos answers 'No encontré productos para "
-    "«nosotros»'; the quantity change is lost ('mejor que sean 8' works)"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "'nosotros queremos más bien 5' after 20 conos answers 'No encontré productos para "
+        "«nosotros»'; the quantity change is lost ('mejor que sean 8' works)"
+    ),
+)
 async def test_quantity_change_with_nosotros(shop: Harness) -> None:
     c = shop.api.user(7516, first_name="Nos")
     await say(c, "quiero veinte conos viales")
@@ -350,9 +364,13 @@ async def test_whatsapp_question(shop: Harness) -> None:
     assert "312 745 9036" in await say_text(c, "¿cuál es el whatsapp?")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "answer to the partial-stock offer 'sino hay más, pues sí' gets 'No encontré productos "
-    "para «sino hay más, pues sí»'; the offer is neither taken nor re-asked"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "answer to the partial-stock offer 'sino hay más, pues sí' gets 'No encontré productos "
+        "para «sino hay más, pues sí»'; the offer is neither taken nor re-asked"
+    ),
+)
 async def test_offer_accepted_with_sino_hay_mas_pues_si(shop: Harness) -> None:
     c = shop.api.user(7521, first_name="Sino")
     assert "Puedo ofrecerte 2" in await say_text(c, "quiero 10 botas talla 44")

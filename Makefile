@@ -33,6 +33,7 @@ bench: venv
 
 lint: venv
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

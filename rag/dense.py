@@ -39,7 +39,7 @@ class DenseIndex:
         present = [int(i) for i in ids if i in self._ids]
         if not present:
             return
-        self._index.remove_ids(np.asarray(present, dtype=np.int64))
+        self._index.remove_ids(np.asarray(present, dtype=np.int64))  # type: ignore[arg-type]
         self._ids.difference_update(present)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

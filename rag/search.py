@@ -113,7 +113,7 @@ class _GrowableArray:
 
     def __init__(self, dtype: type, fill: object) -> None:
         self._fill = fill
-        self.data = np.full(64, fill, dtype=dtype)
+        self.data: np.ndarray = np.full(64, fill, dtype=dtype)
 
     def set(self, slot: int, value: object) -> None:
         if slot >= len(self.data):

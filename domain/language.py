@@ -1215,6 +1215,24 @@ _CHANGE_DATA_RE = re.compile(
 )
 
 
+_ITEM_SEPARATOR_RE = re.compile(r"\s*(?:,|;|\by\b|\be\b|\badem[aá]s\b|\btambi[eé]n\b)\s*", re.I)
+
+
+def split_items(text: str) -> list[str]:
+    """Several products in one order ("2 cascos blancos y 3 chalecos naranja"), or [text].
+
+    Split only when every piece names its own quantity, so "guantes de nitrilo y vaqueta"
+    stays one request."""
+    pieces = [p.strip() for p in _ITEM_SEPARATOR_RE.split(text) if p and p.strip()]
+    if len(pieces) < 2:
+        return [text]
+    if all(
+        parse_quantity(piece) is not None and understand(piece).product_query for piece in pieces
+    ):
+        return pieces
+    return [text]
+
+
 def is_done(text: str) -> bool:
     """ "listo" after "¿algo más?": the customer has everything."""
     return bool(_DONE_RE.match(_prepare(text).norm_text.strip()))

@@ -23,6 +23,7 @@ from domain.language import (
     Understanding,
     is_done,
     looks_like_question,
+    split_items,
     understand,
     wants_change,
 )
@@ -127,15 +128,26 @@ class Turn:
     parts: list[str] = field(default_factory=list)
     buttons: tuple[tuple[Button, ...], ...] = ()
     owner_alert: str | None = None
+    cart: Order | None = None  # shown once at the end when lines were added
 
     def say(self, text: str) -> None:
         self.parts.append(text)
 
-    def reply(self) -> Reply:
-        return Reply(
-            "\n\n".join(self.parts), self.step, self.context, self.buttons, self.owner_alert
-        )
+    def text(self) -> str:
+        parts = list(self.parts)
+        if self.cart is not None and self.step == Step.CART and not self.waiting():
+            parts.append(render_cart(self.cart) + "\n\n" + texts.ANYTHING_ELSE)
+        return "\n\n".join(parts)
 
+    def reply(self) -> Reply:
+        return Reply(self.text(), self.step, self.context, self.buttons, self.owner_alert)
+
+    def waiting(self) -> bool:
+        """The bot just asked something about a product (an offer, which one, how many)."""
+        return any(key in self.context for key in PENDING_KEYS)
+
+
+PENDING_KEYS = ("offer", "awaiting_qty", "pending_qty")
 
 FIELD_PROMPTS = {
     Step.NATIONAL_ID: texts.ASK_NATIONAL_ID,
@@ -303,6 +315,8 @@ class SalesAgent:
         turn = Turn(chat, dict(context), step)
         async with self._uow_factory() as uow:
             await self._on_button(uow, turn, data)
+            if turn.step in (Step.BROWSING, Step.CART):
+                await self._drain_queue(uow, turn)
             await self._record(uow, turn, f"[botón] {data}", "button")
             await uow.commit()
         return turn.reply()
@@ -311,6 +325,11 @@ class SalesAgent:
     async def _on_browsing(
         self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
     ) -> None:
+        await self._browse(uow, turn, meaning, text)
+        if turn.step in (Step.BROWSING, Step.CART):
+            await self._drain_queue(uow, turn)
+
+    async def _browse(self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str) -> None:
         ctx = turn.context
         intent = meaning.intent
         if "offer" in ctx and intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
@@ -369,7 +388,7 @@ class SalesAgent:
             case Intent.REMOVE:
                 await self._remove_from_cart(uow, turn, meaning)
             case Intent.BUY:
-                await self._buy(uow, turn, meaning)
+                await self._buy_each(uow, turn, meaning, text)
             case _:
                 await self._product_question(uow, turn, meaning, text)
 
@@ -455,6 +474,31 @@ class SalesAgent:
             return
         turn.say(self._product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
 
+    async def _buy_each(
+        self, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+    ) -> None:
+        """ "2 cascos blancos y 3 chalecos": each item in turn."""
+        items = split_items(text)
+        if len(items) < 2:
+            await self._buy(uow, turn, meaning)
+        else:
+            await self._buy_items(uow, turn, items)
+
+    async def _buy_items(self, uow: UnitOfWork, turn: Turn, items: list[str]) -> None:
+        """Buy items in order; when one needs an answer, the rest wait for it."""
+        for n, item in enumerate(items):
+            await self._buy(uow, turn, understand(item))
+            if turn.waiting() and items[n + 1 :]:
+                turn.context["queued"] = items[n + 1 :]
+                turn.say(texts.THEN_REST.format(rest=" y ".join(items[n + 1 :])))
+                return
+
+    async def _drain_queue(self, uow: UnitOfWork, turn: Turn) -> None:
+        """Items of an earlier multi-item order, once its question is answered."""
+        if turn.waiting() or not turn.context.get("queued"):
+            return
+        await self._buy_items(uow, turn, list(turn.context.pop("queued")))
+
     async def _buy(self, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
         if not meaning.is_follow_up and await self._say_unavailable(
             uow, turn, meaning.product_query
@@ -527,7 +571,7 @@ class SalesAgent:
                 quantity=quantity, name=product.name, price=format_cop(product.price_minor)
             )
         )
-        turn.say(render_cart(order) + "\n\n" + texts.ANYTHING_ELSE)
+        turn.cart = order
         turn.buttons = CART_BUTTONS
         turn.step = Step.CART
 
@@ -1009,7 +1053,7 @@ class SalesAgent:
         await uow.messages.add(
             turn.chat.chat_id, "in", text, telegram_user_id=turn.chat.user_id, intent=intent
         )
-        await uow.messages.add(turn.chat.chat_id, "out", "\n\n".join(turn.parts))
+        await uow.messages.add(turn.chat.chat_id, "out", turn.text())
 
     async def _finish(self, turn: Turn, text: str) -> Reply:
         async with self._uow_factory() as uow:

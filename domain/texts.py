@@ -42,6 +42,7 @@ OUT_OF_STOCK = "Uy, {name} se nos agotó por ahora 😕. ¿Te muestro otras opci
 OFFER_PARTIAL = "Solo tengo {stock} unidades de {name}. Puedo ofrecerte {stock}. ¿Los llevas?"
 OFFER_PARTIAL_ONE = "Solo me queda 1 unidad de {name}. ¿La llevas?"
 OFFER_DECLINED = "Entendido, no agregué nada. ¿Te ayudo con otra cosa?"
+THEN_REST = "Cuando me respondas, sigo con: {rest}."
 ADDED = "Listo ✅ Agregué {quantity} × {name} ({price} c/u)."
 CART_HEADER = "🛒 Tu carrito:"
 CART_LINE = "• {quantity} × {name} — {subtotal}"

@@ -275,13 +275,6 @@ async def test_returning_customer_changes_address_by_text(shop: Harness) -> None
     assert "cédula" in reply or "dirección de entrega" in reply
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "'quiero 2 cascos blancos y 3 chalecos naranja' adds only the cascos; the chalecos are "
-        "silently dropped"
-    ),
-)
 async def test_two_products_in_one_message(shop: Harness) -> None:
     c = shop.api.user(7709, first_name="Dos")
     await say(c, "quiero 2 cascos blancos y 3 chalecos naranja")

@@ -475,6 +475,7 @@ _STOPWORDS = frozenset(
     """
     el la los las lo un una unos unas de del a al en con para por o u y e ni pero sino
     que si no me te se le les nos yo tu usted ustedes vos mi mis su sus este ese esa esos
+    nosotros nosotras ellos ellas mejor bien pues hay mas
     esas estos estas aquel aquella aquellos aquellas mismo misma mismos mismas
     cual cuales como donde adonde cuando quien quienes cuanto cuanta cuantos cuantas
     es son era sea sean ser esta estan estoy tengo tener tenga hay habra tienen tiene

@@ -325,13 +325,6 @@ async def test_recharge_question_gets_the_service(shop: Harness) -> None:
     assert "Recargamos" in await say_text(c, "¿recargan extintores?")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "'nosotros queremos más bien 5' after 20 conos answers 'No encontré productos para "
-        "«nosotros»'; the quantity change is lost ('mejor que sean 8' works)"
-    ),
-)
 async def test_quantity_change_with_nosotros(shop: Harness) -> None:
     c = shop.api.user(7516, first_name="Nos")
     await say(c, "quiero veinte conos viales")

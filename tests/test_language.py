@@ -228,7 +228,7 @@ CASES = [
     c("agrega 2 al carrito", I.BUY, 2),
     # words that only look like yes/no
     c("sino", I.OTHER),
-    c("nosotros", I.PRODUCT_QUESTION, query="nosotros"),
+    c("nosotros", I.OTHER),
     c("sistema", I.PRODUCT_QUESTION),
     c("casino", I.PRODUCT_QUESTION),
     # prompt injection and noise

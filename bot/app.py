@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -33,6 +34,8 @@ from rag.search import ProductIndex
 from rag.synonyms import load_synonyms
 
 log = logging.getLogger(__name__)
+
+UPDATE_MEMORY = timedelta(days=7)
 
 BOT_COMMANDS = (
     BotCommand(command="start", description="Empezar"),
@@ -76,8 +79,17 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     synonyms = load_synonyms(settings.synonyms_file) if settings.synonyms_file.exists() else {}
     catalog = Catalog(ProductIndex(synonyms=synonyms))
     await catalog.load(SqlUnitOfWork(session_factory))
+    await forget_old_updates(session_factory)
     agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop)
     return App(settings, engine, session_factory, catalog, shop, agent)
+
+
+async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) -> int:
+    """Processed-update records only matter while Telegram may redeliver (a day at most)."""
+    async with SqlUnitOfWork(session_factory) as uow:
+        removed = await uow.updates.forget_before(datetime.now(UTC) - UPDATE_MEMORY)
+        await uow.commit()
+    return removed
 
 
 def create_bot(settings: Settings) -> Bot:

@@ -145,10 +145,19 @@ class MessageRow(Base):
 
 
 class ProcessedUpdateRow(Base):
+    """An update already handled: bot id, update id and a digest of its content.
+
+    The digest tells a redelivered update (identical) from a new one that reuses an id
+    (another Bot API server, a new token on the same database).
+    """
+
     __tablename__ = "processed_updates"
 
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    processed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
 
 
 class FsmStateRow(Base):

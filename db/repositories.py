@@ -360,14 +360,14 @@ class UpdateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, update_id: int) -> bool:
-        """Record an update id; False if it was seen before."""
+    async def claim(self, key: str, update_id: int) -> bool:
+        """Record an update by its key; False if it was seen before."""
         dialect = self._session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         outcome = await self._session.execute(
             insert(ProcessedUpdateRow)
-            .values(update_id=update_id, processed_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["update_id"])
+            .values(key=key, update_id=update_id, processed_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["key"])
         )
         return outcome.rowcount == 1
 

@@ -710,7 +710,7 @@ class SalesAgent:
             turn.say(texts.CART_EMPTY)
             turn.step = Step.BROWSING
             return
-        for key in ("offer", "awaiting_qty", "pending_qty"):
+        for key in (*PENDING_KEYS, "queued"):
             turn.context.pop(key, None)
         draft = turn.context.get("draft") or {}
         if all(FIELD_RULES[step][0] in draft for step in FIELD_STEPS):
@@ -813,7 +813,7 @@ class SalesAgent:
             await self._use_known_data(uow, turn)
         else:
             await self._answer_aside(uow, turn, meaning, text)
-            turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE))
+            turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE_DATA))
             turn.buttons = DATA_BUTTONS
 
     async def _use_known_data(self, uow: UnitOfWork, turn: Turn) -> None:
@@ -863,11 +863,16 @@ class SalesAgent:
                 await self._stock_changed(uow, turn, line.product_id)
                 return
         draft = turn.context.get("draft", {})
-        found_by_national_id = bool(turn.context.get("known_national_id"))
-        customer = await uow.customers.save(
+        known_national_id = turn.context.get("known_national_id")
+        found_by_national_id = bool(known_national_id)
+        registered = (
+            await uow.customers.by_national_id(known_national_id) if known_national_id else None
+        )
+        # Data found by someone else's cédula is used as stored, never rewritten from this chat.
+        customer = registered or await uow.customers.save(
             Customer(
                 id=None,
-                telegram_user_id=None if found_by_national_id else turn.chat.user_id,
+                telegram_user_id=turn.chat.user_id,
                 national_id=draft.get("national_id"),
                 name=draft.get("name", ""),
                 phone=draft.get("phone", ""),
@@ -927,7 +932,8 @@ class SalesAgent:
     # ----------------------------------------------------------------- buttons
     async def _on_button(self, uow: UnitOfWork, turn: Turn, data: str) -> None:
         if data.startswith(f"{Action.PICK}:"):
-            product = await uow.products.get(int(data.split(":", 1)[1]))
+            raw_id = data.split(":", 1)[1]
+            product = await uow.products.get(int(raw_id)) if raw_id.isdigit() else None
             if product is None:
                 turn.say(texts.ASK_PRODUCT)
                 return
@@ -935,7 +941,10 @@ class SalesAgent:
             return
         match data:
             case Action.CHECKOUT:
-                if turn.step in COLLECTING_STEPS:
+                if turn.step == Step.CONFIRM_DATA:
+                    turn.say(texts.CONFIRM_OR_CHANGE_DATA)
+                    turn.buttons = DATA_BUTTONS
+                elif turn.step in COLLECTING_STEPS:
                     await self._next_field(uow, turn)
                 else:
                     await self._begin_checkout(uow, turn)

@@ -90,6 +90,7 @@ MASKED_PHONE_FULL = "número terminado en {tail}"
 MASKED_PLACE = "la dirección registrada"
 DATA_NOTES = "\n• Indicaciones: {notes}"
 SUMMARY = "Revisa tu pedido:\n\n{cart}\n\nEnvío a:\n{data}\n\n¿Confirmo el pedido?"
+CONFIRM_OR_CHANGE_DATA = "¿Usamos los datos registrados o prefieres cambiarlos?"
 CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."
 CONFIRMED = (
     "🎉 ¡Pedido #{order_id} confirmado!\n{cart}\n\n"

@@ -282,11 +282,11 @@ async def test_discard_cart_leaves_confirmed_orders(new_uow) -> None:  # noqa: A
 
 async def test_update_claim_is_true_once(new_uow) -> None:  # noqa: ANN001
     async with new_uow() as uow:
-        assert await uow.updates.claim(1001) is True
+        assert await uow.updates.claim("1:1001:a", 1001) is True
         await uow.commit()
     async with new_uow() as uow:
-        assert await uow.updates.claim(1001) is False
-        assert await uow.updates.claim(1002) is True
+        assert await uow.updates.claim("1:1001:a", 1001) is False
+        assert await uow.updates.claim("1:1002:a", 1002) is True
         await uow.commit()
 
 

@@ -122,6 +122,11 @@ async def test_same_update_twice_is_processed_once(shop: Harness) -> None:
         )
     assert stored == 1
 
+    # A new update that reuses the id (another Bot API server, a reset counter) is handled.
+    recycled = {**update, "message": {**update["message"], "text": "gracias", "message_id": 99}}
+    shop.api.inject_update(recycled)
+    assert "gusto" in texts_of(await ana.replies())
+
 
 async def test_rate_limited_reply_is_retried_after_retry_after(shop: Harness) -> None:
     shop.api.fail_next("sendMessage", 429, retry_after=1)

@@ -63,10 +63,16 @@ def upgrade() -> None:
 
     op.create_table(
         "processed_updates",
-        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("update_id", sa.BigInteger(), nullable=False),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_processed_updates")),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_processed_updates")),
     )
+    with op.batch_alter_table("processed_updates", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_processed_updates_processed_at"), ["processed_at"], unique=False
+        )
+
     op.create_table(
         "products",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -163,6 +169,9 @@ def downgrade() -> None:
 
     op.drop_table("orders")
     op.drop_table("products")
+    with op.batch_alter_table("processed_updates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_processed_updates_processed_at"))
+
     op.drop_table("processed_updates")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index("ix_messages_chat_id_id")

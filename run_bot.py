@@ -57,10 +57,7 @@ async def _webhook(settings: Settings) -> None:
     from bot.runners import run_webhook
 
     settings.require_token()
-    if not settings.webhook_url:
-        raise SettingsError(
-            "WEBHOOK_URL is required for webhook mode (e.g. https://tienda.example.com)."
-        )
+    settings.require_webhook()
     await run_webhook(await build_app(settings))
 
 

@@ -10,6 +10,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -144,5 +145,5 @@ async def _tell_chat(event: ErrorEvent, bot: Bot, message: str) -> None:
 async def announce_commands(bot: Bot) -> None:
     try:
         await bot.set_my_commands(list(BOT_COMMANDS))
-    except Exception:  # noqa: BLE001 - optional nicety; the bot works without it
-        log.warning("setMyCommands failed; continuing")
+    except TelegramAPIError as error:  # an optional nicety; the bot works without it
+        log.warning("setMyCommands failed (%s); continuing", error)

@@ -128,7 +128,9 @@ async def _last_order(app: App) -> Order | None:
 
 async def run_demo(settings: Settings, database: str | None = None) -> int:
     if database and Path(database).exists():
-        print(f"La demo empieza con una base de datos nueva; {database} ya existe.", file=sys.stderr)
+        print(
+            f"La demo empieza con una base de datos nueva; {database} ya existe.", file=sys.stderr
+        )
         return 2
     async with local_session(settings, database) as session:
         owner = session.api.user(OWNER_ID, first_name="Dueño")

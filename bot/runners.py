@@ -12,7 +12,6 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.app import App, announce_commands, create_bot, create_dispatcher
-from bot.settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +41,11 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
     settings = app.settings
     secret = settings.webhook_secret.get_secret_value() or None
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
-        web_app, path=settings.webhook_path
-    )
+    # Each update is handled before Telegram gets its 200, so a graceful shutdown (aiohttp
+    # waits for open requests) never drops one, and a crash makes Telegram deliver it again.
+    SimpleRequestHandler(
+        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
+    ).register(web_app, path=settings.webhook_path)
 
     async def health(_: web.Request) -> web.Response:
         ok = await app.healthy()
@@ -56,16 +57,15 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
 
     async def on_startup(bot: Bot) -> None:
         url = settings.webhook_url.rstrip("/")
-        if url:
-            if not url.endswith(settings.webhook_path):
-                url += settings.webhook_path
-            await bot.set_webhook(
-                url,
-                secret_token=secret,
-                drop_pending_updates=False,
-                allowed_updates=dp.resolve_used_update_types(),
-            )
-            log.info("webhook set to %s", url)
+        if not url.endswith(settings.webhook_path):
+            url += settings.webhook_path
+        await bot.set_webhook(
+            url,
+            secret_token=secret,
+            drop_pending_updates=False,
+            allowed_updates=dp.resolve_used_update_types(),
+        )
+        log.info("webhook set to %s", url)
         await announce_commands(bot)
 
     async def on_shutdown() -> None:
@@ -78,15 +78,12 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
 
 
 async def run_webhook(app: App) -> None:
-    """Serve until cancelled (SIGINT/SIGTERM via aiohttp's runner); graceful shutdown."""
+    """Serve until SIGINT/SIGTERM, then finish the requests in flight and close."""
     settings = app.settings
+    settings.require_webhook()
     bot = create_bot(settings)
     dp = create_dispatcher(app)
     web_app = build_webhook_app(app, bot, dp)
-    if not settings.webhook_url:
-        raise SettingsError(
-            "WEBHOOK_URL is required for webhook mode (e.g. https://shop.example.com)."
-        )
     runner = web.AppRunner(web_app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -98,6 +95,6 @@ async def run_webhook(app: App) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
-        log.info("stopping: finishing in-flight updates")
+        log.info("stopping: finishing the updates in flight")
     finally:
         await runner.cleanup()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -64,6 +65,25 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    def require_webhook(self) -> None:
+        if not self.webhook_url:
+            raise SettingsError(
+                "WEBHOOK_URL is required for webhook mode (e.g. https://tienda.example.com)."
+            )
+        if not self.webhook_secret.get_secret_value():
+            raise SettingsError(
+                "WEBHOOK_SECRET is required for webhook mode (e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)."
+            )
 
     def require_token(self) -> str:
         token = self.telegram_bot_token.get_secret_value().strip()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.enums import ChatType
 
 from handlers import commands, fallback, media, sale
 
 
 def build_router() -> Router:
     root = Router(name="root")
+    # A shop chat is one customer with the bot; in groups a cart would be shared.
+    root.message.filter(F.chat.type == ChatType.PRIVATE)
+    root.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
     root.include_routers(
         commands.create_router(),
         sale.create_router(),

@@ -136,3 +136,19 @@ def test_a_bad_setting_stops_start_up_with_one_clear_line() -> None:
 
     missing = run("polling", env={"TELEGRAM_BOT_TOKEN": ""})
     assert missing.returncode == 2 and "TELEGRAM_BOT_TOKEN" in missing.stderr
+
+
+def test_webhook_mode_needs_a_url_and_a_secret() -> None:
+    no_secret = run(
+        "webhook", env={"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://t.example.com"}
+    )
+    assert no_secret.returncode == 2 and "WEBHOOK_SECRET" in no_secret.stderr
+    bad_secret = run(
+        "webhook",
+        env={
+            "TELEGRAM_BOT_TOKEN": "1:x",
+            "WEBHOOK_URL": "https://t.example.com",
+            "WEBHOOK_SECRET": "con espacios",
+        },
+    )
+    assert bad_secret.returncode == 2 and "WEBHOOK_SECRET" in bad_secret.stderr

@@ -261,3 +261,25 @@ async def test_a_restart_mid_flow_keeps_cart_and_step(api: LocalBotAPI, tmp_path
         assert "confirmado" in done
     finally:
         _stop(second)
+
+
+async def test_group_chats_are_ignored(shop: Harness) -> None:
+    group = {"id": -100123, "type": "group", "title": "Obra"}
+    sender = {"id": 7010, "is_bot": False, "first_name": "Leo"}
+    shop.api.inject_update(
+        {
+            "update_id": 777001,
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": group,
+                "from": sender,
+                "text": "quiero 2 cascos blancos",
+            },
+        }
+    )
+    await asyncio.sleep(1.0)
+    sent = [p for m, p in shop.api.calls if m.lower() == "sendmessage" and p["chat_id"] == -100123]
+    assert sent == []
+    async with shop.app.uow() as uow:
+        assert await uow.orders.get_cart(-100123) is None

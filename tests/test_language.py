@@ -140,8 +140,14 @@ CASES = [
     c("el más barato", I.PRODUCT_QUESTION, None, "", superlative=CHEAPEST, is_follow_up=True),
     c("el mas economico", I.PRODUCT_QUESTION, superlative=CHEAPEST),
     c("el más caro", I.PRODUCT_QUESTION, superlative=MOST_EXPENSIVE),
-    c("¿cuál es el extintor más económico?", I.PRODUCT_QUESTION, None, "extintor",
-      superlative=CHEAPEST, is_follow_up=False),
+    c(
+        "¿cuál es el extintor más económico?",
+        I.PRODUCT_QUESTION,
+        None,
+        "extintor",
+        superlative=CHEAPEST,
+        is_follow_up=False,
+    ),
     c("el primero", I.PRODUCT_QUESTION, None, "", ordinal=1, is_follow_up=True),
     c("el 1", I.PRODUCT_QUESTION, None, "", ordinal=1),
     c("la segunda opción", I.PRODUCT_QUESTION, None, "", ordinal=2),
@@ -265,13 +271,34 @@ def test_table_is_large() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("una", 1), ("uno", 1), ("dos docenas", 24), ("una docena", 12), ("media docena", 6),
-        ("un par", 2), ("treinta y dos", 32), ("veintiún", 21), ("cien", 100),
-        ("ciento veinte", 120), ("quinientos", 500), ("mil", 1000), ("diez", 10),
-        ("x10", 10), ("10 unidades", 10), ("quiero 5", 5), ("20 libras", None),
-        ("talla 42", None), ("de una", None), ("el de 20", None), ("5 kg", None),
-        ("a las 3", None), ("$20.000", None), ("3001234567", None), ("", None),
-        ("calibre 18", None), ("modelo 2024", None), ("de 1.5 metros", None),
+        ("una", 1),
+        ("uno", 1),
+        ("dos docenas", 24),
+        ("una docena", 12),
+        ("media docena", 6),
+        ("un par", 2),
+        ("treinta y dos", 32),
+        ("veintiún", 21),
+        ("cien", 100),
+        ("ciento veinte", 120),
+        ("quinientos", 500),
+        ("mil", 1000),
+        ("diez", 10),
+        ("x10", 10),
+        ("10 unidades", 10),
+        ("quiero 5", 5),
+        ("20 libras", None),
+        ("talla 42", None),
+        ("de una", None),
+        ("el de 20", None),
+        ("5 kg", None),
+        ("a las 3", None),
+        ("$20.000", None),
+        ("3001234567", None),
+        ("", None),
+        ("calibre 18", None),
+        ("modelo 2024", None),
+        ("de 1.5 metros", None),
     ],
 )
 def test_parse_quantity(text: str, expected: int | None) -> None:
@@ -295,16 +322,37 @@ def test_is_yes(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["sino", "casino", "sistema", "si tienen cascos", "sí, pero ¿cuánto cuesta el envío?",
-     "no", "nosotros", "", "listo, nada más", "si me llega mañana lo compro"],
+    [
+        "sino",
+        "casino",
+        "sistema",
+        "si tienen cascos",
+        "sí, pero ¿cuánto cuesta el envío?",
+        "no",
+        "nosotros",
+        "",
+        "listo, nada más",
+        "si me llega mañana lo compro",
+    ],
 )
 def test_is_not_yes(text: str) -> None:
     assert not is_yes(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["no", "No.", "nop", "no gracias", "nada más", "no más", "eso es todo", "nada",
-             "no, ¿tienen el de 10?", "ya no"]
+    "text",
+    [
+        "no",
+        "No.",
+        "nop",
+        "no gracias",
+        "nada más",
+        "no más",
+        "eso es todo",
+        "nada",
+        "no, ¿tienen el de 10?",
+        "ya no",
+    ],
 )
 def test_is_no(text: str) -> None:
     assert is_no(text)
@@ -320,12 +368,23 @@ def test_is_not_no(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("¿tienen cascos?", True), ("tienen cascos?", True), ("¿tienen cascos", True),
-        ("cuánto vale", True), ("cuanto vale el casco", True), ("donde quedan", True),
-        ("hay guantes", True), ("venden arneses", True), ("manejan botas", True),
-        ("hacen envios", True), ("Hola, qué horario tienen", True),
-        ("quisiera saber el precio", True), ("sí, pero ¿cuánto cuesta el envío?", True),
-        ("quiero 2 cascos", False), ("hola", False), ("gracias", False), ("", False),
+        ("¿tienen cascos?", True),
+        ("tienen cascos?", True),
+        ("¿tienen cascos", True),
+        ("cuánto vale", True),
+        ("cuanto vale el casco", True),
+        ("donde quedan", True),
+        ("hay guantes", True),
+        ("venden arneses", True),
+        ("manejan botas", True),
+        ("hacen envios", True),
+        ("Hola, qué horario tienen", True),
+        ("quisiera saber el precio", True),
+        ("sí, pero ¿cuánto cuesta el envío?", True),
+        ("quiero 2 cascos", False),
+        ("hola", False),
+        ("gracias", False),
+        ("", False),
         ("extintor de 20 libras", False),
     ],
 )
@@ -342,8 +401,24 @@ def test_understanding_is_frozen() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", "\n\t", "😀", "👍👍👍", "¿?", "$$$", "a" * 5000, "quiero 10 " * 600,
-     "1 " * 2500, "y " * 2500, "\u0301\u200b", "x" * 10, "٣ ١٢", "ñññ", "00000000000000000000"],
+    [
+        "",
+        " ",
+        "\n\t",
+        "😀",
+        "👍👍👍",
+        "¿?",
+        "$$$",
+        "a" * 5000,
+        "quiero 10 " * 600,
+        "1 " * 2500,
+        "y " * 2500,
+        "\u0301\u200b",
+        "x" * 10,
+        "٣ ١٢",
+        "ñññ",
+        "00000000000000000000",
+    ],
 )
 def test_understand_never_raises(text: str) -> None:
     result = understand(text)
@@ -374,11 +449,20 @@ def test_understand_tolerates_non_string() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("1.020.345.678", "1020345678"), ("1020345678", "1020345678"),
-        ("CC 1.020.345.678", "1020345678"), ("C.C. 52.123.456", "52123456"),
-        ("1,020,345,678", "1020345678"), ("52 123 456", "52123456"), ("123456", "123456"),
-        ("12345", None), ("12345678901", None), ("abc123456", None), ("0000000", None),
-        ("", None), ("52123456?", None), ("mi cédula", None),
+        ("1.020.345.678", "1020345678"),
+        ("1020345678", "1020345678"),
+        ("CC 1.020.345.678", "1020345678"),
+        ("C.C. 52.123.456", "52123456"),
+        ("1,020,345,678", "1020345678"),
+        ("52 123 456", "52123456"),
+        ("123456", "123456"),
+        ("12345", None),
+        ("12345678901", None),
+        ("abc123456", None),
+        ("0000000", None),
+        ("", None),
+        ("52123456?", None),
+        ("mi cédula", None),
     ],
 )
 def test_clean_national_id(text: str, expected: str | None) -> None:
@@ -388,12 +472,21 @@ def test_clean_national_id(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("3001234567", "3001234567"), ("300 123 4567", "3001234567"),
-        ("+57 300 123 4567", "3001234567"), ("573001234567", "3001234567"),
-        ("300-123-4567", "3001234567"), ("0057 3001234567", "3001234567"),
-        ("(601) 234 5678", "6012345678"), ("6041234567", "6041234567"),
-        ("3001234", None), ("2001234567", None), ("+1 300 123 4567", None),
-        ("300123456a", None), ("30012345678", None), ("6091234567", None), ("", None),
+        ("3001234567", "3001234567"),
+        ("300 123 4567", "3001234567"),
+        ("+57 300 123 4567", "3001234567"),
+        ("573001234567", "3001234567"),
+        ("300-123-4567", "3001234567"),
+        ("0057 3001234567", "3001234567"),
+        ("(601) 234 5678", "6012345678"),
+        ("6041234567", "6041234567"),
+        ("3001234", None),
+        ("2001234567", None),
+        ("+1 300 123 4567", None),
+        ("300123456a", None),
+        ("30012345678", None),
+        ("6091234567", None),
+        ("", None),
     ],
 )
 def test_clean_phone(text: str, expected: str | None) -> None:
@@ -403,11 +496,20 @@ def test_clean_phone(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ana maría pérez", "Ana María Pérez"), ("JUAN CARLOS", "Juan Carlos"),
-        ("María de los Ángeles", "María de los Ángeles"), ("o'neil", "O'Neil"),
-        ("  josé   núñez ", "José Núñez"), ("Ana-María Ruiz", "Ana-María Ruiz"),
-        ("Luis McAllister", "Luis McAllister"), ("12345", None), ("www.google.com", None),
-        ("¿cómo así?", None), ("a", None), ("hola", None), ("Juan 2", None), ("x" * 81, None),
+        ("ana maría pérez", "Ana María Pérez"),
+        ("JUAN CARLOS", "Juan Carlos"),
+        ("María de los Ángeles", "María de los Ángeles"),
+        ("o'neil", "O'Neil"),
+        ("  josé   núñez ", "José Núñez"),
+        ("Ana-María Ruiz", "Ana-María Ruiz"),
+        ("Luis McAllister", "Luis McAllister"),
+        ("12345", None),
+        ("www.google.com", None),
+        ("¿cómo así?", None),
+        ("a", None),
+        ("hola", None),
+        ("Juan 2", None),
+        ("x" * 81, None),
     ],
 )
 def test_clean_person_name(text: str, expected: str | None) -> None:
@@ -421,7 +523,10 @@ def test_clean_person_name(text: str, expected: str | None) -> None:
         ("Cra 7 No. 32-16 apto 301", "Cra 7 No. 32-16 apto 301"),
         ("Diagonal 75B 2A-80", "Diagonal 75B 2A-80"),
         ("  calle 10   sur # 5-20 ", "calle 10 sur # 5-20"),
-        ("calle", None), ("12345", None), ("ab1", None), ("c" * 200 + "1", None),
+        ("calle", None),
+        ("12345", None),
+        ("ab1", None),
+        ("c" * 200 + "1", None),
         ("c" * 199 + "1", "c" * 199 + "1"),
     ],
 )
@@ -432,9 +537,14 @@ def test_clean_address(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Laureles", "Laureles"), ("el poblado", "El Poblado"),
-        ("Chapinero Alto", "Chapinero Alto"), ("Barrio 20 de Julio", "Barrio 20 de Julio"),
-        ("12", None), ("a", None), ("http://x.co", None), ("¿?", None),
+        ("Laureles", "Laureles"),
+        ("el poblado", "El Poblado"),
+        ("Chapinero Alto", "Chapinero Alto"),
+        ("Barrio 20 de Julio", "Barrio 20 de Julio"),
+        ("12", None),
+        ("a", None),
+        ("http://x.co", None),
+        ("¿?", None),
     ],
 )
 def test_clean_neighbourhood(text: str, expected: str | None) -> None:
@@ -444,9 +554,12 @@ def test_clean_neighbourhood(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("  llamar antes  ", "llamar antes"), ("x", "x"),
+        ("  llamar antes  ", "llamar antes"),
+        ("x", "x"),
         ("portería\n torre 2", "portería torre 2"),
-        ("", None), ("   ", None), ("x" * 301, None),
+        ("", None),
+        ("   ", None),
+        ("x" * 301, None),
     ],
 )
 def test_clean_notes(text: str, expected: str | None) -> None:
@@ -456,9 +569,18 @@ def test_clean_notes(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("no", True), ("Ninguna", True), ("sin indicaciones", True), ("omitir", True),
-        ("saltar", True), ("nada", True), ("-", True), ("no gracias", True), ("N/A", True),
-        ("llamar antes", False), ("no timbrar, llamar", False), ("sin timbre", False),
+        ("no", True),
+        ("Ninguna", True),
+        ("sin indicaciones", True),
+        ("omitir", True),
+        ("saltar", True),
+        ("nada", True),
+        ("-", True),
+        ("no gracias", True),
+        ("N/A", True),
+        ("llamar antes", False),
+        ("no timbrar, llamar", False),
+        ("sin timbre", False),
         ("dejar en portería", False),
     ],
 )

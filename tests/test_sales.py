@@ -115,8 +115,6 @@ async def buy_seven_extinguishers(chat: Chat) -> Reply:
 # ------------------------------------------------------------------ journey 1
 
 
-
-
 @pytest.mark.parametrize(
     ("ask_first", "buy_text"),
     [

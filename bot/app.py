@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, ErrorEvent
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.middlewares import DeduplicateUpdatesMiddleware
@@ -37,6 +39,7 @@ from rag.synonyms import load_synonyms
 log = logging.getLogger(__name__)
 
 UPDATE_MEMORY = timedelta(days=7)
+CATALOG_FOLLOW_SECONDS = 5.0
 
 BOT_COMMANDS = (
     BotCommand(command="start", description="Empezar"),
@@ -91,6 +94,19 @@ async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) 
         removed = await uow.updates.forget_before(datetime.now(UTC) - UPDATE_MEMORY)
         await uow.commit()
     return removed
+
+
+async def follow_catalog(app: App, interval: float = CATALOG_FOLLOW_SECONDS) -> None:
+    """Keep this process's search index in step with the database (run as a task)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            changed = await app.catalog.follow(app.uow())
+        except SQLAlchemyError as error:
+            log.warning("could not follow catalog changes: %s", error)
+            continue
+        if changed:
+            log.debug("search index followed %d changed products", changed)
 
 
 def create_bot(settings: Settings) -> Bot:

@@ -11,7 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import App, announce_commands, create_bot, create_dispatcher
+from bot.app import App, announce_commands, create_bot, create_dispatcher, follow_catalog
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +26,14 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
             log.warning("deleteWebhook failed (%s); polling anyway", error)
         await announce_commands(bot)
         log.info("polling %s", app.settings.telegram_api_base)
+        follower = asyncio.create_task(follow_catalog(app))
         await dp.start_polling(
             bot,
             allowed_updates=dp.resolve_used_update_types(),
             handle_signals=handle_signals,
             close_bot_session=True,
         )
+        follower.cancel()
     finally:
         await app.close()
 
@@ -56,6 +58,7 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
     web_app.router.add_get("/health", health)
 
     async def on_startup(bot: Bot) -> None:
+        web_app["catalog_follower"] = asyncio.create_task(follow_catalog(app))
         url = settings.webhook_url.rstrip("/")
         if not url.endswith(settings.webhook_path):
             url += settings.webhook_path
@@ -69,6 +72,7 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
         await announce_commands(bot)
 
     async def on_shutdown() -> None:
+        web_app["catalog_follower"].cancel()
         await app.close()
 
     dp.startup.register(on_startup)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,8 +104,12 @@ class ProductRepository:
         rows = await self._session.scalars(select(ProductRow).order_by(ProductRow.id))
         return [_product(row) for row in rows]
 
-    async def count(self) -> int:
-        return await self._session.scalar(select(func.count()).select_from(ProductRow)) or 0
+    async def changed_since(self, moment: datetime) -> list[Product]:
+        """Products written at or after `moment` (by this process or another)."""
+        rows = await self._session.scalars(
+            select(ProductRow).where(ProductRow.updated_at >= moment).order_by(ProductRow.id)
+        )
+        return [_product(row) for row in rows]
 
     async def upsert_many(self, products: Iterable[NewProduct]) -> UpsertResult:
         """Insert new skus, update changed ones; report which."""

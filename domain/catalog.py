@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from db.dto import NewProduct, Product
 from domain.inventory import InventoryRow, parse_inventory
@@ -13,6 +14,8 @@ from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head
 
 HEAD_WORDS = 3
+# Re-read a little before the last sync: clocks and commit order are not exact.
+SYNC_OVERLAP = timedelta(seconds=2)
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +77,26 @@ class Catalog:
 
     def __init__(self, index: ProductIndex) -> None:
         self.index = index
+        self._synced_at: datetime | None = None
 
     async def load(self, uow: UnitOfWork) -> int:
         """Build the index from the database (start-up)."""
+        started = datetime.now(UTC)
         async with uow:
             products = await uow.products.list_all()
         self.index.upsert_many(search_doc(p) for p in products)
+        self._synced_at = started
         log.info("search index built with %d products", len(products))
+        return len(products)
+
+    async def follow(self, uow: UnitOfWork) -> int:
+        """Pick up products changed by another process (an import, another replica)."""
+        started = datetime.now(UTC)
+        since = (self._synced_at or started) - SYNC_OVERLAP
+        async with uow:
+            products = await uow.products.changed_since(since)
+        self.refresh(products)
+        self._synced_at = started
         return len(products)
 
     def refresh(self, products: Iterable[Product]) -> None:

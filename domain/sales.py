@@ -792,9 +792,38 @@ class SalesAgent:
                 return
         await self._summary(uow, turn)
 
-    async def _summary(self, uow: UnitOfWork, turn: Turn) -> None:
+    async def _refresh_cart(self, uow: UnitOfWork, turn: Turn) -> tuple[Order | None, bool]:
+        """Bring the cart's names and prices up to date with the catalog; say what changed."""
         cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if not cart:
+            return None, False
+        products = {
+            p.id: p for p in await uow.products.list_by_ids([ln.product_id for ln in cart.lines])
+        }
+        changed = False
+        for line in cart.lines:
+            product = products.get(line.product_id)
+            if product is None or not product.visible:
+                await uow.orders.remove_line(turn.chat.chat_id, line.product_id)
+                turn.say(texts.LINE_GONE.format(name=line.name))
+                changed = True
+            elif (product.price_minor, product.name) != (line.unit_price_minor, line.name):
+                await uow.orders.set_line(
+                    turn.chat.chat_id, turn.chat.user_id, product, line.quantity
+                )
+                turn.say(
+                    texts.PRICE_CHANGED.format(
+                        name=product.name, price=format_cop(product.price_minor)
+                    )
+                )
+                changed = True
+        return (await uow.orders.get_cart(turn.chat.chat_id) if changed else cart), changed
+
+    async def _summary(self, uow: UnitOfWork, turn: Turn) -> None:
+        cart, _ = await self._refresh_cart(uow, turn)
         if not cart or not cart.lines:
+            if cart:
+                await uow.orders.discard_cart(turn.chat.chat_id)
             turn.say(texts.CART_EMPTY)
             turn.step = Step.BROWSING
             return
@@ -856,6 +885,17 @@ class SalesAgent:
             turn.say(texts.ALREADY_CONFIRMED)
             turn.step = Step.BROWSING
             turn.context = {}
+            return
+        cart, changed = await self._refresh_cart(uow, turn)
+        if changed:
+            # The customer confirms what they see: nothing is taken before a new look.
+            if not cart or not cart.lines:
+                await uow.orders.discard_cart(turn.chat.chat_id)
+                turn.say(texts.CART_NOW_EMPTY)
+                turn.step = Step.BROWSING
+                return
+            turn.say(texts.NOTHING_CONFIRMED)
+            await self._summary(uow, turn)
             return
         for line in cart.lines:
             if not await uow.products.take_stock(line.product_id, line.quantity):

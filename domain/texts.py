@@ -104,6 +104,9 @@ STOCK_GONE = (
     "Mientras confirmábamos, {name} se agotó. No se confirmó nada. Lo quité de tu carrito; "
     "revísalo de nuevo:"
 )
+NOTHING_CONFIRMED = "No se confirmó nada todavía; revisa tu pedido otra vez."
+PRICE_CHANGED = "Ojo: el precio de {name} cambió; ahora es {price} c/u."
+LINE_GONE = "Ojo: {name} ya no está disponible; lo quité de tu carrito."
 CART_NOW_EMPTY = "Tu carrito quedó vacío. ¿Te ayudo a buscar otra cosa?"
 ALREADY_CONFIRMED = (
     "Ese pedido ya no está pendiente. Escribe «¿cómo va mi pedido?» para ver su estado."

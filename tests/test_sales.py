@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -589,3 +590,19 @@ async def test_fake_unit_of_work_discards_uncommitted_changes(shop: Shop) -> Non
         await uow.commit()
         assert await uow.products.take_stock(product.id, 2)
     assert shop.product("EXT-ABC-20").stock == 2 and shop.uow.committed
+
+
+async def test_price_changed_before_confirm_shows_the_new_total_first(shop: Shop) -> None:
+    ana = shop.chat(ANA)
+    await buy_seven_extinguishers(ana)
+    await ana.press("checkout")
+    await fill_data(ana)
+    product = shop.product("EXT-ABC-20")
+    shop.uow.products.rows[product.id] = replace(product, price_minor=20_000_000)
+
+    reply = await ana.press("confirm")
+    assert "No se confirmó nada" in reply.text and "$200.000" in reply.text
+    assert "Total: $1.400.000" in reply.text
+    assert await shop.uow.orders.list_for_user(ANA.user_id) == []
+    reply = await ana.press("confirm")
+    assert "confirmado" in reply.text and "$1.400.000" in reply.text

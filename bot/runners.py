@@ -15,6 +15,8 @@ from bot.app import App, announce_commands, create_bot, create_dispatcher, follo
 
 log = logging.getLogger(__name__)
 
+CATALOG_FOLLOWER = web.AppKey("catalog_follower", asyncio.Task)
+
 
 async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     bot = create_bot(app.settings)
@@ -58,7 +60,7 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
     web_app.router.add_get("/health", health)
 
     async def on_startup(bot: Bot) -> None:
-        web_app["catalog_follower"] = asyncio.create_task(follow_catalog(app))
+        web_app[CATALOG_FOLLOWER] = asyncio.create_task(follow_catalog(app))
         url = settings.webhook_url.rstrip("/")
         if not url.endswith(settings.webhook_path):
             url += settings.webhook_path
@@ -72,7 +74,7 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
         await announce_commands(bot)
 
     async def on_shutdown() -> None:
-        web_app["catalog_follower"].cancel()
+        web_app[CATALOG_FOLLOWER].cancel()
         await app.close()
 
     dp.startup.register(on_startup)

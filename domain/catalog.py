@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -78,6 +79,7 @@ class Catalog:
     def __init__(self, index: ProductIndex) -> None:
         self.index = index
         self._synced_at: datetime | None = None
+        self._category_of: dict[int, str] = {}
 
     async def load(self, uow: UnitOfWork) -> int:
         """Build the index from the database (start-up)."""
@@ -85,6 +87,7 @@ class Catalog:
         async with uow:
             products = await uow.products.list_all()
         self.index.upsert_many(search_doc(p) for p in products)
+        self._note_categories(products)
         self._synced_at = started
         log.info("search index built with %d products", len(products))
         return len(products)
@@ -101,8 +104,21 @@ class Catalog:
 
     def refresh(self, products: Iterable[Product]) -> None:
         """Follow changed products at once (incremental, no rebuild)."""
+        products = list(products)
         for product in products:
             self.index.upsert(search_doc(product))
+        self._note_categories(products)
+
+    def _note_categories(self, products: Iterable[Product]) -> None:
+        for product in products:
+            if product.visible and product.category:
+                self._category_of[product.id] = product.category
+            else:
+                self._category_of.pop(product.id, None)
+
+    def categories(self, limit: int) -> list[str]:
+        """The categories with the most products on sale, to suggest to customers."""
+        return [name for name, _ in Counter(self._category_of.values()).most_common(limit)]
 
     async def refresh_ids(self, uow: UnitOfWork, ids: Sequence[int]) -> None:
         if not ids:

@@ -270,7 +270,11 @@ class SalesAgent:
     # ----------------------------------------------------------------- entry points
     async def start(self, chat: ChatRef, step: Step, context: dict[str, Any]) -> Reply:
         turn = Turn(chat, dict(context), step)
-        turn.say(texts.START.format(name=self._name_part(chat), shop=self._shop.name))
+        turn.say(
+            texts.START.format(
+                name=self._name_part(chat), shop=self._shop.name, example=self._example()
+            )
+        )
         return await self._finish(turn, "/start")
 
     async def cancel(self, chat: ChatRef, step: Step, context: dict[str, Any]) -> Reply:
@@ -359,7 +363,7 @@ class SalesAgent:
                     texts.GREETING.format(name=self._name_part(turn.chat), shop=self._shop.name)
                 )
             case Intent.HELP:
-                turn.say(texts.START.format(name="", shop=self._shop.name))
+                turn.say(texts.START.format(name="", shop=self._shop.name, example=self._example()))
             case Intent.THANKS:
                 turn.say(texts.THANKS)
             case Intent.SHOP_INFO:
@@ -453,10 +457,10 @@ class SalesAgent:
             return
         products = await self._find(uow, turn.context, meaning)
         if not products and meaning.intent == Intent.OTHER:
-            turn.say(texts.FALLBACK)
+            turn.say(texts.FALLBACK.format(example=self._example()))
             return
         if not products:
-            turn.say(texts.NOTHING_FOUND.format(query=(meaning.product_query or text).strip()[:60]))
+            turn.say(self._nothing_found((meaning.product_query or text).strip()[:60]))
             return
         self._remember(turn, products, meaning)
         if len(products) == 1:
@@ -507,7 +511,7 @@ class SalesAgent:
         products = await self._find(uow, turn.context, meaning, picking=True)
         if not products:
             if meaning.product_query:
-                turn.say(texts.NOTHING_FOUND.format(query=meaning.product_query[:60]))
+                turn.say(self._nothing_found(meaning.product_query[:60]))
             else:
                 turn.say(texts.ASK_PRODUCT)
             return
@@ -805,7 +809,10 @@ class SalesAgent:
             product = products.get(line.product_id)
             if product is None or not product.visible:
                 await uow.orders.remove_line(turn.chat.chat_id, line.product_id)
-                turn.say(texts.LINE_GONE.format(name=line.name))
+                sold_out = product is not None and product.active
+                turn.say(
+                    (texts.LINE_SOLD_OUT if sold_out else texts.LINE_GONE).format(name=line.name)
+                )
                 changed = True
             elif (product.price_minor, product.name) != (line.unit_price_minor, line.name):
                 await uow.orders.set_line(
@@ -886,10 +893,10 @@ class SalesAgent:
             turn.step = Step.BROWSING
             turn.context = {}
             return
-        cart, changed = await self._refresh_cart(uow, turn)
-        if changed:
+        refreshed, changed = await self._refresh_cart(uow, turn)
+        if changed or refreshed is None:
             # The customer confirms what they see: nothing is taken before a new look.
-            if not cart or not cart.lines:
+            if not refreshed or not refreshed.lines:
                 await uow.orders.discard_cart(turn.chat.chat_id)
                 turn.say(texts.CART_NOW_EMPTY)
                 turn.step = Step.BROWSING
@@ -1029,7 +1036,7 @@ class SalesAgent:
             if products:
                 turn.say(self._product_list(products))
             elif meaning.intent != Intent.OTHER:
-                turn.say(texts.NOTHING_FOUND.format(query=meaning.product_query[:60] or text[:60]))
+                turn.say(self._nothing_found(meaning.product_query[:60] or text[:60]))
         elif meaning.intent == Intent.CART:
             cart = await uow.orders.get_cart(turn.chat.chat_id)
             if cart:
@@ -1094,6 +1101,16 @@ class SalesAgent:
         return "\n".join(lines)
 
     # ----------------------------------------------------------------- helpers
+    def _example(self) -> str:
+        categories = self._catalog.categories(1)
+        return categories[0].lower() if categories else texts.EXAMPLE_FALLBACK
+
+    def _nothing_found(self, query: str) -> str:
+        """Say nothing matched, with what the shop does sell (from the catalog)."""
+        categories = [c.lower() for c in self._catalog.categories(5)]
+        examples = texts.EXAMPLES.format(categories=", ".join(categories)) if categories else ""
+        return texts.NOTHING_FOUND.format(query=query, examples=examples)
+
     @staticmethod
     def _name_part(chat: ChatRef) -> str:
         return f", {chat.first_name}" if chat.first_name else ""

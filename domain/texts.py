@@ -5,7 +5,7 @@ from __future__ import annotations
 START = (
     "¡Hola{name}! 👋 Soy el asistente de {shop}.\n"
     "Puedo ayudarte a:\n"
-    "• buscar productos y ver precios y disponibilidad («¿tienen extintores?»)\n"
+    "• buscar productos y ver precios y disponibilidad («¿tienen {example}?»)\n"
     "• hacer tu pedido y tomar tus datos de envío\n"
     "• contarte horarios, formas de pago y envíos\n"
     "• revisar cómo va tu pedido («¿cómo va mi pedido?»)\n"
@@ -15,12 +15,9 @@ GREETING = "¡Hola{name}! 👋 Bienvenido a {shop}. ¿Qué estás buscando hoy?"
 THANKS = "¡Con mucho gusto! Aquí estoy si necesitas algo más."
 FALLBACK = (
     "No estoy seguro de haberte entendido 🤔. Puedes preguntarme por un producto "
-    "(por ejemplo «¿tienen cascos?»), por horarios, pagos o envíos, o por tu pedido."
+    "(por ejemplo «¿tienen {example}?»), por horarios, pagos o envíos, o por tu pedido."
 )
-NOTHING_FOUND = (
-    "No encontré productos para «{query}» 😕. ¿Me lo describes de otra forma? "
-    "Por ejemplo: extintores, cascos, guantes, botas, arneses o respiradores."
-)
+NOTHING_FOUND = "No encontré productos para «{query}» 😕. ¿Me lo describes de otra forma?{examples}"
 NON_TEXT = "Por ahora solo puedo leer mensajes de texto. ¿Me escribes lo que necesitas?"
 
 PRODUCT_LIST_HEADER = "Esto es lo que tengo:"
@@ -32,7 +29,9 @@ AVAILABLE_FEW = "quedan {stock}"
 AVAILABLE_ONE = "queda 1"
 WHICH_ONE = "Tengo varias opciones. ¿Cuál de estas quieres?"
 ASK_QUANTITY = "¿Cuántas unidades de {name} necesitas?"
-ASK_PRODUCT = "¿Qué producto quieres? Cuéntame su nombre, por ejemplo «extintor de 20 libras»."
+ASK_PRODUCT = "¿Qué producto quieres? Cuéntame su nombre o para qué lo necesitas."
+EXAMPLES = " Por ejemplo, tengo: {categories}."
+EXAMPLE_FALLBACK = "lo que necesitas"
 
 NOT_AVAILABLE = "Uy, {name} no está disponible por ahora 😕. ¿Te muestro otras opciones?"
 NOT_IN_CART = "No encontré «{query}» en tu carrito."
@@ -106,6 +105,7 @@ STOCK_GONE = (
 )
 NOTHING_CONFIRMED = "No se confirmó nada todavía; revisa tu pedido otra vez."
 PRICE_CHANGED = "Ojo: el precio de {name} cambió; ahora es {price} c/u."
+LINE_SOLD_OUT = "Ojo: {name} se agotó mientras tanto; lo quité de tu carrito."
 LINE_GONE = "Ojo: {name} ya no está disponible; lo quité de tu carrito."
 CART_NOW_EMPTY = "Tu carrito quedó vacío. ¿Te ayudo a buscar otra cosa?"
 ALREADY_CONFIRMED = (

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -84,7 +85,9 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     catalog = Catalog(ProductIndex(synonyms=synonyms))
     await catalog.load(SqlUnitOfWork(session_factory))
     await forget_old_updates(session_factory)
-    agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop)
+    agent = SalesAgent(
+        lambda: SqlUnitOfWork(session_factory), catalog, shop, ZoneInfo(settings.shop_timezone)
+    )
     return App(settings, engine, session_factory, catalog, shop, agent)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -31,9 +32,9 @@ class Settings(BaseSettings):
     shop_profile: Path = DATA_DIR / "shop.toml"
     synonyms_file: Path = DATA_DIR / "synonyms.txt"
     sample_inventory: Path = DATA_DIR / "inventory.csv"
+    shop_timezone: str = "America/Bogota"
     log_level: str = "INFO"
     log_json: bool = False
-    max_upload_bytes: int = 20 * 1024 * 1024
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -56,6 +57,15 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("shop_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as America/Bogota") from None
         return value
 
     @field_validator("log_level")

@@ -1,8 +1,7 @@
 """aiogram FSM storage in our database: state and JSON data per full StorageKey.
 
-Survives restarts and works for several bot replicas sharing one database. Pair it with
-`SimpleEventIsolation` (one process) or Redis isolation (several) so that two updates of
-the same chat never interleave.
+Survives restarts. Pair it with an event isolation (`SimpleEventIsolation` in one process)
+so that two updates of the same chat never interleave.
 """
 
 from __future__ import annotations

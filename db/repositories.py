@@ -279,7 +279,8 @@ class OrderRepository:
 
     async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
-        assert row is not None and row.status == "cart"
+        if row is None or row.status != "cart":
+            raise LookupError(f"order {order_id} is not an open cart")
         row.status = "confirmed"
         row.customer_id = customer.id
         row.national_id = customer.national_id or ""
@@ -293,26 +294,12 @@ class OrderRepository:
         await self._session.flush()
         return _order(row)
 
-    async def set_status(self, order_id: int, status: str) -> None:
-        await self._session.execute(
-            update(OrderRow)
-            .where(OrderRow.id == order_id)
-            .values(status=status, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-
     async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]:
         rows = await self._session.scalars(
             self._query()
             .where(OrderRow.telegram_user_id == telegram_user_id, OrderRow.status != "cart")
             .order_by(OrderRow.id.desc())
             .limit(limit)
-        )
-        return [_order(row) for row in rows]
-
-    async def list_by_status(self, status: str) -> list[Order]:
-        rows = await self._session.scalars(
-            self._query().where(OrderRow.status == status).order_by(OrderRow.id)
         )
         return [_order(row) for row in rows]
 

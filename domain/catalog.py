@@ -68,10 +68,6 @@ class ImportSummary:
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
 
-    @property
-    def total(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.unchanged)
-
 
 class Catalog:
     """Owns the in-process index; every product change goes through `refresh`."""

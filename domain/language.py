@@ -1175,6 +1175,8 @@ def understand(text: str) -> Understanding:
     intent = _decide(features)
     buying = intent == Intent.BUY or _only_number(prepared, numbers)
     picked = _pick_quantity(numbers, buying)
+    if picked is not None and re.search(rf"(?:^|\s)-\s*{picked.value}\b", prepared.raw):
+        picked = None  # "-3 conos" is no amount anyone can buy; ask instead
     if picked is not None:
         removed |= set(range(picked.start, picked.end))
         nxt = picked.end

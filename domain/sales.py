@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -262,10 +263,12 @@ class SalesAgent:
         uow_factory: Callable[[], UnitOfWork],
         catalog: Catalog,
         shop: ShopProfile,
+        timezone: tzinfo = UTC,
     ) -> None:
         self._uow_factory = uow_factory
         self._catalog = catalog
         self._shop = shop
+        self._timezone = timezone
 
     # ----------------------------------------------------------------- entry points
     async def start(self, chat: ChatRef, step: Step, context: dict[str, Any]) -> Reply:
@@ -1088,7 +1091,7 @@ class SalesAgent:
                 lines.append(
                     texts.MY_ORDER_LINE.format(
                         order_id=order.id,
-                        date=moment.strftime("%d/%m") if moment else "",
+                        date=self._local(moment).strftime("%d/%m") if moment else "",
                         items=f"{items} producto{'s' if items != 1 else ''}",
                         total=format_cop(order.total_minor),
                         status=texts.ORDER_STATUS.get(order.status, order.status),
@@ -1101,6 +1104,11 @@ class SalesAgent:
         return "\n".join(lines)
 
     # ----------------------------------------------------------------- helpers
+    def _local(self, moment: datetime) -> datetime:
+        """A stored moment (UTC; SQLite gives it back without zone) in the shop's time."""
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(self._timezone)
+
     def _example(self) -> str:
         categories = self._catalog.categories(1)
         return categories[0].lower() if categories else texts.EXAMPLE_FALLBACK

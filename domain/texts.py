@@ -151,7 +151,6 @@ BUTTON_CONFIRM = "✅ Confirmar pedido"
 BUTTON_CANCEL = "❌ Cancelar"
 
 ERROR_GENERIC = "Uy, algo falló de mi lado 😓. Intenta de nuevo en un momento, por favor."
-UPDATED_BUTTON = "Listo"
 UNKNOWN_COMMAND = "No conozco ese comando 🤔. Escribe /ayuda para ver lo que puedo hacer."
 PHOTO_WITHOUT_CAPTION = (
     "Todavía no puedo ver imágenes 🙈. ¿Me describes el producto con palabras? "

@@ -20,6 +20,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from domain import texts
 from domain.exceptions import DomainError
 from domain.money import InvalidPrice, parse_price
 
@@ -99,13 +100,21 @@ class InvalidInventory(DomainError):
     def report(self, limit: int = 20) -> str:
         """Spanish summary for the owner, listing at most `limit` problems."""
         if self.total == 1 and self.errors and self.errors[0].line == FILE_LEVEL:
-            return f"{self.errors[0].reason} No cambié nada."
-        noun = "error" if self.total == 1 else "errores"
-        lines = [f"El archivo tiene {_thousands(self.total)} {noun}; no cambié nada."]
+            return texts.INVENTORY_FILE_REFUSED.format(reason=self.errors[0].reason)
+        header = (
+            texts.INVENTORY_REPORT_HEADER_ONE
+            if self.total == 1
+            else texts.INVENTORY_REPORT_HEADER_MANY
+        )
+        lines = [header.format(count=_thousands(self.total))]
         shown = self.errors[: max(limit, 0)]
-        lines.extend(f"• {_describe(error)}" for error in shown)
+        lines.extend(
+            texts.INVENTORY_REPORT_BULLET.format(problem=_describe(error)) for error in shown
+        )
         if self.total > len(shown):
-            lines.append(f"…y {_thousands(self.total - len(shown))} más.")
+            lines.append(
+                texts.INVENTORY_REPORT_MORE.format(count=_thousands(self.total - len(shown)))
+            )
         return "\n".join(lines)
 
 
@@ -119,11 +128,9 @@ def parse_inventory(
     """Parse an inventory CSV/XLSX into rows, or raise InvalidInventory with every problem."""
     if len(data) > max_bytes:
         limit_mb = max_bytes / (1024 * 1024)
-        raise InvalidInventory.file_error(
-            f"El archivo pesa más de {limit_mb:g} MB; divídelo en partes más pequeñas."
-        )
+        raise InvalidInventory.file_error(texts.INVENTORY_TOO_BIG.format(limit_mb=limit_mb))
     if not data.strip():
-        raise InvalidInventory.file_error("El archivo no tiene productos.")
+        raise InvalidInventory.file_error(texts.INVENTORY_NO_PRODUCTS)
     with closing(_read_table(data, filename)) as rows:
         return _parse_rows(rows, max_rows=max_rows)
 
@@ -135,9 +142,7 @@ def _read_table(data: bytes, filename: str) -> Generator[Sequence[Any], None, No
     """Pick the reader from the extension and the magic bytes."""
     name = filename.lower()
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
-        raise InvalidInventory.file_error(
-            "Es un Excel antiguo (.xls); guárdalo como .xlsx o .csv y envíalo de nuevo."
-        )
+        raise InvalidInventory.file_error(texts.INVENTORY_OLD_EXCEL)
     if data.startswith(ZIP_MAGIC) or name.endswith(XLSX_EXTENSIONS):
         return _xlsx_rows(data)
     return _csv_rows(_decode(data))
@@ -161,9 +166,7 @@ def _decode(data: bytes) -> str:
 
 
 def _binary_error() -> InvalidInventory:
-    return InvalidInventory.file_error(
-        "El archivo no parece un CSV ni un Excel (.xlsx); envíalo en uno de esos formatos."
-    )
+    return InvalidInventory.file_error(texts.INVENTORY_NOT_CSV_OR_XLSX)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -183,15 +186,14 @@ def _csv_rows(text: str) -> Generator[Sequence[Any], None, None]:
             return
         except csv.Error as exc:
             raise InvalidInventory.file_error(
-                f"No pude leer el CSV cerca de la fila {reader.line_num}: "
-                "revisa comillas o celdas muy largas."
+                texts.INVENTORY_BAD_CSV.format(line=reader.line_num)
             ) from exc
         yield row
 
 
 def _xlsx_rows(data: bytes) -> Generator[Sequence[Any], None, None]:
     """Yield the first sheet's rows as value tuples; any openpyxl failure is a file error."""
-    bad_excel = "No pude abrir el archivo como Excel (.xlsx); guárdalo de nuevo como .xlsx o .csv."
+    bad_excel = texts.INVENTORY_BAD_EXCEL
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -200,7 +202,7 @@ def _xlsx_rows(data: bytes) -> Generator[Sequence[Any], None, None]:
         raise InvalidInventory.file_error(bad_excel) from exc
     try:
         if not workbook.worksheets:
-            raise InvalidInventory.file_error("El archivo no tiene productos.")
+            raise InvalidInventory.file_error(texts.INVENTORY_NO_PRODUCTS)
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         while True:
             try:
@@ -241,13 +243,17 @@ def _map_header(header: Sequence[Any], line: int) -> tuple[dict[str, int], list[
             continue
         if column in positions:
             first, second = _cell_text(header[positions[column]]), _cell_text(cell)
-            reason = f"hay dos columnas para «{column}» («{first}» y «{second}»)."
+            reason = texts.INVENTORY_DUPLICATE_COLUMN.format(
+                column=column, first=first, second=second
+            )
             errors.append(RowError(line, column, reason))
             continue
         positions[column] = index
     for column in REQUIRED:
         if column not in positions:
-            errors.append(RowError(line, column, f"falta la columna «{column}»."))
+            errors.append(
+                RowError(line, column, texts.INVENTORY_MISSING_COLUMN.format(column=column))
+            )
     return positions, errors
 
 
@@ -276,7 +282,7 @@ def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[Invento
     numbered = enumerate(rows, start=1)
     header_line, header = next(((n, row) for n, row in numbered if not _is_empty(row)), (0, ()))
     if not header_line:
-        raise InvalidInventory.file_error("El archivo no tiene productos.")
+        raise InvalidInventory.file_error(texts.INVENTORY_NO_PRODUCTS)
     positions, header_errors = _map_header(header, header_line)
     if header_errors:
         raise InvalidInventory(header_errors)
@@ -291,7 +297,7 @@ def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[Invento
         count += 1
         if count > max_rows:
             raise InvalidInventory.file_error(
-                f"El archivo tiene más de {_thousands(max_rows)} productos; divídelo en partes."
+                texts.INVENTORY_TOO_MANY_ROWS.format(limit=_thousands(max_rows))
             )
         product = _parse_row(cells, line, log)
         unique = _check_duplicate(product, line, first_line_by_sku, log)
@@ -299,7 +305,7 @@ def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[Invento
             parsed.append(product)
     log.raise_if_any()
     if not parsed:
-        raise InvalidInventory.file_error("El archivo no tiene productos.")
+        raise InvalidInventory.file_error(texts.INVENTORY_NO_PRODUCTS)
     return parsed
 
 
@@ -321,7 +327,7 @@ def _check_duplicate(
     first = first_line_by_sku.setdefault(sku.casefold(), line)
     if first == line:
         return True
-    log.add(line, "sku", f"«{_preview(sku)}» está repetido (también en la fila {first}).")
+    log.add(line, "sku", texts.INVENTORY_DUPLICATE_SKU.format(sku=_preview(sku), first=first))
     return False
 
 
@@ -337,7 +343,7 @@ def _parse_row(cells: dict[str, Any], line: int, log: _ErrorLog) -> InventoryRow
             continue
         value = cells[column]
         if isinstance(value, str) and _looks_like_formula(value):
-            reason = f"«{_preview(value)}» parece una fórmula; escríbelo como texto simple."
+            reason = texts.INVENTORY_FORMULA.format(value=_preview(value))
             log.add(line, column, reason)
             continue
         values[column] = _run(parser, value, line, column, log)
@@ -385,7 +391,7 @@ def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "sí" if value else "no"
+        return texts.INVENTORY_CELL_TRUE if value else texts.INVENTORY_CELL_FALSE
     if isinstance(value, float):
         number = Decimal(str(value))
         return str(int(number)) if number == number.to_integral_value() else str(number)
@@ -397,43 +403,51 @@ def _cell_text(value: Any) -> str:
 def _required(value: Any) -> str:
     text = _cell_text(value)
     if not text:
-        raise _CellError("está vacío.")
+        raise _CellError(texts.INVENTORY_CELL_EMPTY)
     return text
 
 
 def _parse_sku(value: Any) -> str:
     sku = _required(value)
     if any(char.isspace() for char in sku):
-        raise _CellError(f"«{_preview(sku)}» tiene espacios; el código debe ir sin espacios.")
+        raise _CellError(texts.INVENTORY_SKU_SPACES.format(sku=_preview(sku)))
     if len(sku) > MAX_SKU_LEN:
-        raise _CellError(f"es muy largo ({len(sku)} caracteres; máximo {MAX_SKU_LEN}).")
+        raise _CellError(
+            texts.INVENTORY_TOO_LONG_MASCULINE.format(length=len(sku), limit=MAX_SKU_LEN)
+        )
     return sku
 
 
 def _parse_name(value: Any) -> str:
     name = " ".join(_required(value).split())
     if len(name) > MAX_NAME_LEN:
-        raise _CellError(f"es muy largo ({len(name)} caracteres; máximo {MAX_NAME_LEN}).")
+        raise _CellError(
+            texts.INVENTORY_TOO_LONG_MASCULINE.format(length=len(name), limit=MAX_NAME_LEN)
+        )
     return name
 
 
 def _parse_description(value: Any) -> str:
     text = _cell_text(value)
     if len(text) > MAX_DESCRIPTION_LEN:
-        raise _CellError(f"es muy larga ({len(text)} caracteres; máximo {MAX_DESCRIPTION_LEN}).")
+        raise _CellError(
+            texts.INVENTORY_TOO_LONG_FEMININE.format(length=len(text), limit=MAX_DESCRIPTION_LEN)
+        )
     return text
 
 
 def _parse_category(value: Any) -> str:
     text = " ".join(_cell_text(value).split())
     if len(text) > MAX_CATEGORY_LEN:
-        raise _CellError(f"es muy larga ({len(text)} caracteres; máximo {MAX_CATEGORY_LEN}).")
+        raise _CellError(
+            texts.INVENTORY_TOO_LONG_FEMININE.format(length=len(text), limit=MAX_CATEGORY_LEN)
+        )
     return text
 
 
 def _parse_price_cell(value: Any) -> int:
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise _CellError("está vacío.")
+        raise _CellError(texts.INVENTORY_CELL_EMPTY)
     raw = value if isinstance(value, str | int | float | Decimal) else _cell_text(value)
     try:
         return parse_price(raw)
@@ -444,14 +458,14 @@ def _parse_price_cell(value: Any) -> int:
 def _parse_stock(value: Any) -> int:
     text = _required(value)
     if isinstance(value, bool):
-        raise _CellError(f"«{text}» no es una cantidad válida.")
+        raise _CellError(texts.INVENTORY_STOCK_INVALID.format(value=text))
     number = _stock_number(text)
     if number < 0:
-        raise _CellError(f"«{text}» es negativo; el stock no puede ser negativo.")
+        raise _CellError(texts.INVENTORY_STOCK_NEGATIVE.format(value=text))
     if number != number.to_integral_value():
-        raise _CellError(f"«{text}» no es un número entero de unidades.")
+        raise _CellError(texts.INVENTORY_STOCK_NOT_WHOLE.format(value=text))
     if number > MAX_STOCK:
-        raise _CellError(f"«{text}» es demasiado grande para ser un stock.")
+        raise _CellError(texts.INVENTORY_STOCK_TOO_BIG.format(value=text))
     return int(number)
 
 
@@ -465,7 +479,7 @@ def _stock_number(text: str) -> Decimal:
     else:
         compact = compact.replace(",", ".")
     if not _PLAIN_NUMBER.match(compact):
-        raise _CellError(f"«{_preview(text)}» no es una cantidad válida.")
+        raise _CellError(texts.INVENTORY_STOCK_INVALID.format(value=_preview(text)))
     return Decimal(compact)
 
 
@@ -480,7 +494,7 @@ def _parse_active(value: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise _CellError(f"«{_preview(text)}» no se entiende; escribe «sí» o «no».")
+    raise _CellError(texts.INVENTORY_ACTIVE_UNKNOWN.format(value=_preview(text)))
 
 
 def _parsers() -> dict[str, Callable[[Any], Any]]:
@@ -504,9 +518,9 @@ def _describe(error: RowError) -> str:
     if error.line == FILE_LEVEL:
         return error.reason
     if not error.column:
-        return f"Fila {error.line}: {error.reason}"
-    label = {"descripcion": "descripción", "categoria": "categoría"}.get(error.column, error.column)
-    return f"Fila {error.line}, {label}: {error.reason}"
+        return texts.INVENTORY_ROW_PROBLEM.format(line=error.line, reason=error.reason)
+    label = texts.INVENTORY_COLUMN_LABELS.get(error.column, error.column)
+    return texts.INVENTORY_CELL_PROBLEM.format(line=error.line, column=label, reason=error.reason)
 
 
 def _preview(text: str, width: int = 40) -> str:

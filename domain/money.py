@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from domain import texts
 from domain.exceptions import DomainError
 
 MINOR_PER_PESO = 100
@@ -28,7 +29,7 @@ class InvalidPrice(DomainError):
 def parse_price(raw: str | int | float | Decimal) -> int:
     """Parse a COP price in Colombian or international notation into minor units."""
     if isinstance(raw, bool):
-        raise InvalidPrice(f"«{raw}» no es un precio válido.")
+        raise InvalidPrice(texts.PRICE_INVALID.format(value=raw))
     if isinstance(raw, int):
         return _pesos_to_minor(Decimal(raw), shown=str(raw))
     if isinstance(raw, float):
@@ -37,7 +38,7 @@ def parse_price(raw: str | int | float | Decimal) -> int:
         return _pesos_to_minor(raw, shown=str(raw))
     if isinstance(raw, str):
         return _pesos_to_minor(_parse_price_text(raw), shown=raw.strip())
-    raise InvalidPrice(f"«{raw}» no es un precio válido.")
+    raise InvalidPrice(texts.PRICE_INVALID.format(value=raw))
 
 
 def format_cop(minor: int) -> str:
@@ -57,21 +58,21 @@ def _float_to_decimal(value: float) -> Decimal:
     try:
         return Decimal(str(value))
     except InvalidOperation as exc:
-        raise InvalidPrice(f"«{value}» no es un precio válido.") from exc
+        raise InvalidPrice(texts.PRICE_INVALID.format(value=value)) from exc
 
 
 def _parse_price_text(raw: str) -> Decimal:
     """Turn typed price text into a Decimal amount of pesos."""
     text = raw.strip()
     if not text:
-        raise InvalidPrice("El precio está vacío.")
+        raise InvalidPrice(texts.PRICE_EMPTY)
     shown = text
     text = _SUFFIX.sub("", _PREFIX.sub("", text))
     text = "".join(text.split())  # "$ 45 000" → "45000"
     if text.startswith(_MINUS_SIGNS):
-        raise InvalidPrice(f"«{shown}» es negativo; el precio no puede ser negativo.")
+        raise InvalidPrice(texts.PRICE_NEGATIVE.format(value=shown))
     if not text or not _DIGITS_AND_SEPARATORS.match(text):
-        raise InvalidPrice(f"«{shown}» no es un precio válido.")
+        raise InvalidPrice(texts.PRICE_INVALID.format(value=shown))
     normalized = _normalize_separators(text, shown)
     return Decimal(normalized)
 
@@ -88,28 +89,28 @@ def _normalize_separators(text: str, shown: str) -> str:
     if 1 <= len(tail) <= 2 and tail.isdigit():
         integer = _strip_thousands(head, shown) if any(s in head for s in ".,") else head
         if text[last_sep] in head:
-            raise InvalidPrice(f"«{shown}» no es un precio válido.")
+            raise InvalidPrice(texts.PRICE_INVALID.format(value=shown))
         return f"{integer}.{tail}"
     if len(tail) > 2 and tail.isdigit() and not any(s in head for s in ".,"):
-        raise InvalidPrice(f"«{shown}» tiene más de dos decimales o separadores mal puestos.")
-    raise InvalidPrice(f"«{shown}» no es un precio válido.")
+        raise InvalidPrice(texts.PRICE_BAD_DECIMALS.format(value=shown))
+    raise InvalidPrice(texts.PRICE_INVALID.format(value=shown))
 
 
 def _strip_thousands(text: str, shown: str) -> str:
     """Remove one kind of thousands separator, checking groups of exactly 3 digits."""
     mixed = "." in text and "," in text
     if not _THOUSANDS_GROUPS.match(text) or mixed or text.startswith("0"):
-        raise InvalidPrice(f"«{shown}» no es un precio válido.")
+        raise InvalidPrice(texts.PRICE_INVALID.format(value=shown))
     return text.replace(".", "").replace(",", "")
 
 
 def _pesos_to_minor(pesos: Decimal, *, shown: str) -> int:
     """Validate an amount of pesos and convert it to integer centavos."""
     if not pesos.is_finite():
-        raise InvalidPrice(f"«{shown}» no es un precio válido.")
+        raise InvalidPrice(texts.PRICE_INVALID.format(value=shown))
     if pesos < 0:
-        raise InvalidPrice(f"«{shown}» es negativo; el precio no puede ser negativo.")
+        raise InvalidPrice(texts.PRICE_NEGATIVE.format(value=shown))
     if pesos > MAX_PRICE_PESOS:
-        raise InvalidPrice(f"«{shown}» es demasiado alto para ser un precio.")
+        raise InvalidPrice(texts.PRICE_TOO_HIGH.format(value=shown))
     minor = (pesos * MINOR_PER_PESO).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return int(minor)

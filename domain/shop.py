@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from domain import texts
 from domain.exceptions import DomainError
 from domain.money import InvalidPrice, format_cop, parse_price
 
@@ -36,7 +37,7 @@ class InvalidShopProfile(DomainError):
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"No pude cargar el perfil de la tienda ({self.path}): {problem}")
+        super().__init__(texts.SHOP_PROFILE_INVALID.format(path=self.path, problem=problem))
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,10 @@ class ShopProfile:
         """One Spanish line about delivery, cost and free-shipping threshold."""
         parts = [self.delivery]
         if self.delivery_cost_minor is not None:
-            parts.append(f"Costo del domicilio: {format_cop(self.delivery_cost_minor)}.")
+            parts.append(texts.SHOP_DELIVERY_COST.format(cost=format_cop(self.delivery_cost_minor)))
         if self.free_delivery_from_minor is not None:
-            parts.append(f"Gratis en compras desde {format_cop(self.free_delivery_from_minor)}.")
+            free_from = format_cop(self.free_delivery_from_minor)
+            parts.append(texts.SHOP_FREE_DELIVERY_FROM.format(amount=free_from))
         if self.delivery_notes:
             parts.append(self.delivery_notes)
         return " ".join(part.strip() for part in parts if part.strip())
@@ -79,23 +81,29 @@ class ShopProfile:
     def describe(self) -> str:
         """Short Spanish fact sheet, useful as context for answering customers."""
         lines = [
-            f"Tienda: {self.name}",
-            f"Dirección: {self.address}, {self.city}",
-            f"Teléfono: {self.phone}",
-            f"Horario: {self.hours}",
-            f"Medios de pago: {', '.join(self.payment_methods)}",
-            f"Envíos: {self.delivery_summary()}",
+            texts.SHOP_FACT_NAME.format(name=self.name),
+            texts.SHOP_FACT_ADDRESS.format(address=self.address, city=self.city),
+            texts.SHOP_FACT_PHONE.format(phone=self.phone),
+            texts.SHOP_FACT_HOURS.format(hours=self.hours),
+            texts.SHOP_FACT_PAYMENT.format(methods=", ".join(self.payment_methods)),
+            texts.SHOP_FACT_DELIVERY.format(delivery=self.delivery_summary()),
         ]
         optional = (
-            ("WhatsApp", self.whatsapp),
-            ("Correo", self.email),
-            ("Recoger en tienda", self.pickup),
-            ("Cambios y devoluciones", self.returns),
-            ("Garantía", self.warranty),
-            ("Facturación", self.invoicing),
+            (texts.SHOP_LABEL_WHATSAPP, self.whatsapp),
+            (texts.SHOP_LABEL_EMAIL, self.email),
+            (texts.SHOP_LABEL_PICKUP, self.pickup),
+            (texts.SHOP_LABEL_RETURNS, self.returns),
+            (texts.SHOP_LABEL_WARRANTY, self.warranty),
+            (texts.SHOP_LABEL_INVOICING, self.invoicing),
         )
-        lines.extend(f"{label}: {value}" for label, value in optional if value)
-        lines.extend(f"{key}: {value}" for key, value in self.extra.items())
+        lines.extend(
+            texts.SHOP_FACT_LINE.format(label=label, value=value)
+            for label, value in optional
+            if value
+        )
+        lines.extend(
+            texts.SHOP_FACT_LINE.format(label=key, value=value) for key, value in self.extra.items()
+        )
         return "\n".join(lines)
 
 
@@ -105,11 +113,11 @@ def load_shop_profile(path: Path | str) -> ShopProfile:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InvalidShopProfile(path, "el archivo no existe.") from exc
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_MISSING_FILE) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidShopProfile(path, f"no se pudo leer ({exc}).") from exc
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNREADABLE.format(error=exc)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidShopProfile(path, f"el TOML no es válido ({exc}).") from exc
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_BAD_TOML.format(error=exc)) from exc
     return _build_profile(raw, path)
 
 
@@ -118,7 +126,7 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | {"payment_methods", "extra"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise InvalidShopProfile(path, f"clave desconocida «{unknown[0]}».")
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
     values: dict[str, Any] = {}
     for key in REQUIRED_TEXT:
         values[key] = _text(raw, key, path, required=True)
@@ -134,10 +142,10 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
 def _text(raw: dict[str, Any], key: str, path: Path, *, required: bool) -> str:
     value = raw.get(key, "")
     if not isinstance(value, str):
-        raise InvalidShopProfile(path, f"«{key}» debe ser texto.")
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_NOT_TEXT.format(key=key))
     value = value.strip()
     if required and not value:
-        raise InvalidShopProfile(path, f"falta «{key}».")
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_MISSING_KEY.format(key=key))
     return value
 
 
@@ -146,25 +154,27 @@ def _price(raw: dict[str, Any], key: str, path: Path) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise InvalidShopProfile(path, f'«{key}» debe ser un precio, p. ej. "12.000".')
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_NOT_PRICE.format(key=key))
     try:
         return parse_price(value)
     except InvalidPrice as exc:
-        raise InvalidShopProfile(path, f"«{key}»: {exc.reason}") from exc
+        raise InvalidShopProfile(
+            path, texts.SHOP_PROFILE_BAD_PRICE.format(key=key, reason=exc.reason)
+        ) from exc
 
 
 def _text_list(raw: dict[str, Any], key: str, path: Path) -> list[str]:
     value = raw.get(key)
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InvalidShopProfile(path, f"«{key}» debe ser una lista de textos.")
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_NOT_TEXT_LIST.format(key=key))
     items = [item.strip() for item in value if item.strip()]
     if not items:
-        raise InvalidShopProfile(path, f"«{key}» no puede estar vacía.")
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_EMPTY_LIST.format(key=key))
     return items
 
 
 def _extra(raw: dict[str, Any], path: Path) -> dict[str, str]:
     value = raw.get("extra", {})
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise InvalidShopProfile(path, "«extra» debe ser una tabla de textos.")
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_BAD_EXTRA)
     return {str(key): text.strip() for key, text in value.items()}

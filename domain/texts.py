@@ -157,3 +157,77 @@ PHOTO_WITHOUT_CAPTION = (
     "Por ejemplo: «casco blanco dieléctrico»."
 )
 VOICE_NOT_SUPPORTED = "Todavía no puedo escuchar notas de voz 🙉. ¿Me lo escribes, por favor?"
+
+# --- prices (domain/money.py)
+PRICE_INVALID = "«{value}» no es un precio válido."
+PRICE_EMPTY = "El precio está vacío."
+PRICE_NEGATIVE = "«{value}» es negativo; el precio no puede ser negativo."
+PRICE_BAD_DECIMALS = "«{value}» tiene más de dos decimales o separadores mal puestos."
+PRICE_TOO_HIGH = "«{value}» es demasiado alto para ser un precio."
+
+# --- shop profile (domain/shop.py)
+SHOP_PROFILE_INVALID = "No pude cargar el perfil de la tienda ({path}): {problem}"
+SHOP_PROFILE_MISSING_FILE = "el archivo no existe."
+SHOP_PROFILE_UNREADABLE = "no se pudo leer ({error})."
+SHOP_PROFILE_BAD_TOML = "el TOML no es válido ({error})."
+SHOP_PROFILE_UNKNOWN_KEY = "clave desconocida «{key}»."
+SHOP_PROFILE_NOT_TEXT = "«{key}» debe ser texto."
+SHOP_PROFILE_MISSING_KEY = "falta «{key}»."
+SHOP_PROFILE_NOT_PRICE = '«{key}» debe ser un precio, p. ej. "12.000".'
+SHOP_PROFILE_BAD_PRICE = "«{key}»: {reason}"
+SHOP_PROFILE_NOT_TEXT_LIST = "«{key}» debe ser una lista de textos."
+SHOP_PROFILE_EMPTY_LIST = "«{key}» no puede estar vacía."
+SHOP_PROFILE_BAD_EXTRA = "«extra» debe ser una tabla de textos."
+SHOP_DELIVERY_COST = "Costo del domicilio: {cost}."
+SHOP_FREE_DELIVERY_FROM = "Gratis en compras desde {amount}."
+SHOP_FACT_NAME = "Tienda: {name}"
+SHOP_FACT_ADDRESS = "Dirección: {address}, {city}"
+SHOP_FACT_PHONE = "Teléfono: {phone}"
+SHOP_FACT_HOURS = "Horario: {hours}"
+SHOP_FACT_PAYMENT = "Medios de pago: {methods}"
+SHOP_FACT_DELIVERY = "Envíos: {delivery}"
+SHOP_FACT_LINE = "{label}: {value}"
+SHOP_LABEL_WHATSAPP = "WhatsApp"
+SHOP_LABEL_EMAIL = "Correo"
+SHOP_LABEL_PICKUP = "Recoger en tienda"
+SHOP_LABEL_RETURNS = "Cambios y devoluciones"
+SHOP_LABEL_WARRANTY = "Garantía"
+SHOP_LABEL_INVOICING = "Facturación"
+
+# --- inventory file (domain/inventory.py)
+INVENTORY_FILE_REFUSED = "{reason} No cambié nada."
+INVENTORY_REPORT_HEADER_ONE = "El archivo tiene {count} error; no cambié nada."
+INVENTORY_REPORT_HEADER_MANY = "El archivo tiene {count} errores; no cambié nada."
+INVENTORY_REPORT_BULLET = "• {problem}"
+INVENTORY_REPORT_MORE = "…y {count} más."
+INVENTORY_ROW_PROBLEM = "Fila {line}: {reason}"
+INVENTORY_CELL_PROBLEM = "Fila {line}, {column}: {reason}"
+INVENTORY_COLUMN_LABELS = {"descripcion": "descripción", "categoria": "categoría"}
+INVENTORY_TOO_BIG = "El archivo pesa más de {limit_mb:g} MB; divídelo en partes más pequeñas."
+INVENTORY_NO_PRODUCTS = "El archivo no tiene productos."
+INVENTORY_OLD_EXCEL = "Es un Excel antiguo (.xls); guárdalo como .xlsx o .csv y envíalo de nuevo."
+INVENTORY_NOT_CSV_OR_XLSX = (
+    "El archivo no parece un CSV ni un Excel (.xlsx); envíalo en uno de esos formatos."
+)
+INVENTORY_BAD_CSV = (
+    "No pude leer el CSV cerca de la fila {line}: revisa comillas o celdas muy largas."
+)
+INVENTORY_BAD_EXCEL = (
+    "No pude abrir el archivo como Excel (.xlsx); guárdalo de nuevo como .xlsx o .csv."
+)
+INVENTORY_TOO_MANY_ROWS = "El archivo tiene más de {limit} productos; divídelo en partes."
+INVENTORY_DUPLICATE_COLUMN = "hay dos columnas para «{column}» («{first}» y «{second}»)."
+INVENTORY_MISSING_COLUMN = "falta la columna «{column}»."
+INVENTORY_DUPLICATE_SKU = "«{sku}» está repetido (también en la fila {first})."
+INVENTORY_FORMULA = "«{value}» parece una fórmula; escríbelo como texto simple."
+INVENTORY_CELL_TRUE = "sí"
+INVENTORY_CELL_FALSE = "no"
+INVENTORY_CELL_EMPTY = "está vacío."
+INVENTORY_SKU_SPACES = "«{sku}» tiene espacios; el código debe ir sin espacios."
+INVENTORY_TOO_LONG_MASCULINE = "es muy largo ({length} caracteres; máximo {limit})."
+INVENTORY_TOO_LONG_FEMININE = "es muy larga ({length} caracteres; máximo {limit})."
+INVENTORY_STOCK_INVALID = "«{value}» no es una cantidad válida."
+INVENTORY_STOCK_NEGATIVE = "«{value}» es negativo; el stock no puede ser negativo."
+INVENTORY_STOCK_NOT_WHOLE = "«{value}» no es un número entero de unidades."
+INVENTORY_STOCK_TOO_BIG = "«{value}» es demasiado grande para ser un stock."
+INVENTORY_ACTIVE_UNKNOWN = "«{value}» no se entiende; escribe «sí» o «no»."

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from domain.language import strip_accents
 
@@ -62,14 +63,19 @@ def _embedded_number(text: str) -> str | None:
     return found[0].strip() if len(found) == 1 else None
 
 
-def clean_national_id(text: str) -> str | None:
-    """Colombian cédula (or CE): 6–10 digits; dots, commas, spaces and "CC" prefix allowed;
-    also found inside a short sentence ("mi cédula es 1.020.345.678")."""
-    direct = _clean_national_id(text)
+def _whole_or_embedded(text: str, clean: Callable[[str], str | None]) -> str | None:
+    """The whole message as the value, else the one number inside it."""
+    direct = clean(text)
     if direct is not None:
         return direct
     embedded = _embedded_number(text)
-    return _clean_national_id(embedded) if embedded else None
+    return clean(embedded) if embedded else None
+
+
+def clean_national_id(text: str) -> str | None:
+    """Colombian cédula (or CE): 6–10 digits; dots, commas, spaces and "CC" prefix allowed;
+    also found inside a short sentence ("mi cédula es 1.020.345.678")."""
+    return _whole_or_embedded(text, _clean_national_id)
 
 
 def _clean_national_id(text: str) -> str | None:
@@ -85,11 +91,7 @@ def _clean_national_id(text: str) -> str | None:
 def clean_phone(text: str) -> str | None:
     """Colombian mobile (3XX…) or landline (60X…), 10 digits; +57/57 prefix allowed;
     also found inside a short sentence ("mi cel es 300 765 4321")."""
-    direct = _clean_phone(text)
-    if direct is not None:
-        return direct
-    embedded = _embedded_number(text)
-    return _clean_phone(embedded) if embedded else None
+    return _whole_or_embedded(text, _clean_phone)
 
 
 def _clean_phone(text: str) -> str | None:

@@ -9,45 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import OWNER_ID, Harness, button_data, polling_bot, texts_of
-
-QUIET = 0.15  # a button press edits the pressed message, then sends one reply
-TEXT_QUIET = 0.05  # a text gets exactly one reply message; no need to wait longer
-
+from tests.chat import QUIET, cart_of, orders_of, press, say, say_text, stock_of
+from tests.conftest import OWNER_ID, Harness, polling_bot, texts_of
 
 # ----------------------------------------------------------------------------- helpers
-async def say(customer, text: str) -> list[dict]:  # noqa: ANN001
-    await customer.send_text(text)
-    return await customer.replies(quiet=TEXT_QUIET)
-
-
-async def say_text(customer, text: str) -> str:  # noqa: ANN001
-    return texts_of(await say(customer, text))
-
-
-async def press(customer, messages: list[dict], label: str) -> list[dict]:  # noqa: ANN001
-    message, data = button_data(messages, label)
-    await customer.press(message, data)
-    fresh = await customer.replies(quiet=QUIET)
-    return [m for m in fresh if m["message_id"] != message["message_id"]]
-
-
-async def cart_of(shop: Harness, chat_id: int) -> dict[str, int]:
-    async with shop.app.uow() as uow:
-        cart = await uow.orders.get_cart(chat_id)
-    return {line.sku: line.quantity for line in cart.lines} if cart else {}
-
-
-async def stock_of(shop: Harness, sku: str) -> int:
-    async with shop.app.uow() as uow:
-        product = await uow.products.get_by_sku(sku)
-    assert product is not None
-    return product.stock
-
-
-async def orders_of(shop: Harness, user_id: int) -> list:
-    async with shop.app.uow() as uow:
-        return await uow.orders.list_for_user(user_id)
 
 
 async def fill_data(customer, national_id: str, name: str, phone: str) -> list[dict]:  # noqa: ANN001

@@ -1,0 +1,42 @@
+"""Helpers to play a customer against the real bot and look at what it stored."""
+
+from __future__ import annotations
+
+from tests.conftest import Harness, button_data, texts_of
+
+QUIET = 0.15  # the bot answers each update with one message (a press also edits the pressed one)
+
+
+async def say(customer, text: str, quiet: float = QUIET) -> list[dict]:  # noqa: ANN001
+    await customer.send_text(text)
+    return await customer.replies(quiet=quiet)
+
+
+async def say_text(customer, text: str) -> str:  # noqa: ANN001
+    return texts_of(await say(customer, text))
+
+
+async def press(customer, messages: list[dict], label: str) -> list[dict]:  # noqa: ANN001
+    """Press the button whose label contains `label`; the new messages that follow."""
+    message, data = button_data(messages, label)
+    await customer.press(message, data)
+    fresh = await customer.replies(quiet=QUIET)
+    return [m for m in fresh if m["message_id"] != message["message_id"]]
+
+
+async def cart_of(shop: Harness, chat_id: int) -> dict[str, int]:
+    async with shop.app.uow() as uow:
+        cart = await uow.orders.get_cart(chat_id)
+    return {line.sku: line.quantity for line in cart.lines} if cart else {}
+
+
+async def stock_of(shop: Harness, sku: str) -> int:
+    async with shop.app.uow() as uow:
+        product = await uow.products.get_by_sku(sku)
+    assert product is not None
+    return product.stock
+
+
+async def orders_of(shop: Harness, user_id: int) -> list:
+    async with shop.app.uow() as uow:
+        return await uow.orders.list_for_user(user_id)

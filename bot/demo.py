@@ -13,8 +13,9 @@ from pathlib import Path
 from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
 
-from bot.app import App, build_app, create_bot, create_dispatcher
+from bot.app import App, build_app
 from bot.local_api import LocalBotAPI
+from bot.runners import polling_in_background
 from bot.settings import Settings
 from db.dto import Order, Product
 from domain.catalog import import_inventory
@@ -70,19 +71,8 @@ async def local_session(settings: Settings, database: str | None) -> AsyncIterat
             app = await build_app(local)
             sample = local.sample_inventory
             await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
-            bot = create_bot(local)
-            dp = create_dispatcher(app)
-            polling = asyncio.create_task(
-                dp.start_polling(bot, handle_signals=False, close_bot_session=True)
-            )
-            try:
+            async with polling_in_background(app) as (bot, dp):
                 yield Session(api, app, bot, dp)
-            finally:
-                with contextlib.suppress(RuntimeError):
-                    await dp.stop_polling()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.wait_for(polling, timeout=10)
-                await app.close()
 
 
 def _buttons(message: dict) -> list[dict]:

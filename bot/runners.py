@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
@@ -37,6 +39,24 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
         )
         follower.cancel()
     finally:
+        await app.close()
+
+
+@contextlib.asynccontextmanager
+async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher]]:
+    """The bot polling as a task of the current loop (demo, chat, tests); closes the app."""
+    bot = create_bot(app.settings)
+    dp = create_dispatcher(app)
+    polling = asyncio.create_task(
+        dp.start_polling(bot, handle_signals=False, close_bot_session=True)
+    )
+    try:
+        yield bot, dp
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await dp.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(polling, timeout=10)
         await app.close()
 
 
@@ -86,7 +106,6 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
 async def run_webhook(app: App) -> None:
     """Serve until SIGINT/SIGTERM, then finish the requests in flight and close."""
     settings = app.settings
-    settings.require_webhook()
     bot = create_bot(settings)
     dp = create_dispatcher(app)
     web_app = build_webhook_app(app, bot, dp)

@@ -424,8 +424,7 @@ class SalesAgent:
         ranked = sorted(in_cart, key=lambda p: coverage(query, p), reverse=True)
         if not ranked or coverage(query, ranked[0]) == 0:
             turn.say(texts.NOT_IN_CART.format(query=query[:60]))
-            turn.say(render_cart(cart) + "\n\n" + texts.ANYTHING_ELSE)
-            turn.buttons = CART_BUTTONS
+            self._say_cart(turn, cart)
             return
         order = await uow.orders.remove_line(turn.chat.chat_id, ranked[0].id)
         turn.say(texts.REMOVED.format(name=ranked[0].name))
@@ -434,8 +433,7 @@ class SalesAgent:
             turn.say(texts.CART_NOW_EMPTY)
             turn.step = Step.BROWSING
             return
-        turn.say(render_cart(order) + "\n\n" + texts.ANYTHING_ELSE)
-        turn.buttons = CART_BUTTONS
+        self._say_cart(turn, order)
         turn.step = Step.CART
 
     async def _say_unavailable(self, uow: UnitOfWork, turn: Turn, query: str) -> bool:
@@ -578,6 +576,7 @@ class SalesAgent:
                 quantity=quantity, name=product.name, price=format_cop(product.price_minor)
             )
         )
+        # The cart is shown once, at the end of the reply (several items may be added).
         turn.cart = order
         turn.buttons = CART_BUTTONS
         turn.step = Step.CART
@@ -602,6 +601,11 @@ class SalesAgent:
             turn.say(texts.CART_EMPTY)
             turn.step = Step.BROWSING
             return
+        self._say_cart(turn, cart)
+
+    @staticmethod
+    def _say_cart(turn: Turn, cart: Order) -> None:
+        """The cart, "¿algo más?" and the cart's buttons, now."""
         turn.say(render_cart(cart) + "\n\n" + texts.ANYTHING_ELSE)
         turn.buttons = CART_BUTTONS
 

@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 async def on_text(
     message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
 ) -> None:
+    """A text message — or a photo's caption — in any step."""
     step, context = await current(state)
-    reply = await agent.handle_text(chat_ref(message), message.text or "", step, context)
+    text = message.text or message.caption or ""
+    reply = await agent.handle_text(chat_ref(message), text, step, context)
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
 
 

@@ -7,9 +7,14 @@ from tests.conftest import Harness, button_data, texts_of
 QUIET = 0.15  # the bot answers each update with one message (a press also edits the pressed one)
 
 
-async def say(customer, text: str, quiet: float = QUIET) -> list[dict]:  # noqa: ANN001
+async def say(  # noqa: ANN201
+    customer,  # noqa: ANN001
+    text: str,
+    quiet: float = QUIET,
+    timeout: float = 10.0,
+) -> list[dict]:
     await customer.send_text(text)
-    return await customer.replies(quiet=quiet)
+    return await customer.replies(quiet=quiet, timeout=timeout)
 
 
 async def say_text(customer, text: str) -> str:  # noqa: ANN001

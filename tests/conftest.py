@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,10 +10,14 @@ from pathlib import Path
 import pytest
 from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import App, build_app, create_bot, create_dispatcher
+from bot.app import App, build_app
 from bot.local_api import LocalBotAPI
+from bot.runners import polling_in_background
 from bot.settings import DATA_DIR, Settings
+from db.engine import create_engine
+from db.migrate import upgrade
 from domain.catalog import import_inventory
 
 TOKEN = "123456:TEST-TOKEN"
@@ -50,16 +53,23 @@ class Harness:
 @contextlib.asynccontextmanager
 async def polling_bot(api: LocalBotAPI, settings: Settings) -> AsyncIterator[Harness]:
     app = await build_app(settings)
-    bot = create_bot(settings)
-    dp = create_dispatcher(app)
-    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=True))
-    try:
+    async with polling_in_background(app) as (bot, dp):
         yield Harness(api, app, bot, dp, settings)
-    finally:
-        with contextlib.suppress(RuntimeError):
-            await dp.stop_polling()
-        await asyncio.wait_for(task, timeout=10)
-        await app.close()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A migrated SQLite database in the test's folder."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
 
 
 @pytest.fixture

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.dto import Customer, NewProduct
-from db.engine import create_engine, create_session_factory
-from db.migrate import upgrade
+from db.engine import create_session_factory
 from db.uow import SqlUnitOfWork
 
 
@@ -26,20 +23,6 @@ def product(sku: str, price: int = 100_000_00, stock: int = 7, **changes: object
     }
     values.update(changes)
     return NewProduct(**values)
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 't.db'}"
-    upgrade(url)
-    return url
-
-
-@pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

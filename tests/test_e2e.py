@@ -17,35 +17,17 @@ from bot.app import build_app, create_bot, create_dispatcher
 from bot.local_api import LocalBotAPI
 from bot.runners import build_webhook_app
 from db.models import MessageRow
+from tests.chat import press, say, stock_of
 from tests.conftest import (
     OWNER_ID,
     TOKEN,
     Harness,
-    button_data,
     load_sample,
     make_settings,
     texts_of,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-async def stock_of(harness: Harness, sku: str) -> int:
-    async with harness.app.uow() as uow:
-        product = await uow.products.get_by_sku(sku)
-    assert product is not None
-    return product.stock
-
-
-async def say(customer, text: str, **kwargs) -> list[dict]:  # noqa: ANN001
-    await customer.send_text(text)
-    return await customer.replies(**kwargs)
-
-
-async def press(customer, messages: list[dict], label: str) -> list[dict]:  # noqa: ANN001
-    message, data = button_data(messages, label)
-    await customer.press(message, data)
-    return [m for m in await customer.replies() if m["message_id"] != message["message_id"]]
 
 
 async def test_customer_buys_what_is_left_and_the_stock_follows(shop: Harness) -> None:

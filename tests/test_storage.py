@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from aiogram.fsm.state import State, StatesGroup
@@ -14,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage import SQLAlchemyStorage
 from db.engine import create_engine, create_session_factory
-from db.migrate import upgrade
 
 
 class Sale(StatesGroup):
@@ -23,20 +20,6 @@ class Sale(StatesGroup):
 
 
 KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fsm.db'}"
-    upgrade(url)
-    return url
-
-
-@pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

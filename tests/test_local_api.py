@@ -25,10 +25,14 @@ from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
+    MessageOriginUser,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    ReplyParameters,
 )
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -36,6 +40,8 @@ from aiohttp import web
 from bot.local_api import LocalBotAPI
 
 CUSTOMER_ID = 5001
+OWNER_ID = 7001
+MB = 1024 * 1024
 PNG_640x480 = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 640, 480)
 
 
@@ -504,3 +510,213 @@ async def test_webhook_gives_up_after_max_attempts(api: LocalBotAPI) -> None:
 
     assert hits == [first["update_id"]] * 3 + [second["update_id"]] * 3
     assert "502" in info["last_error_message"]
+
+
+async def test_copy_message_copies_content_without_forward_header(
+    api: LocalBotAPI, bot: Bot
+) -> None:
+    customer, owner = api.user(CUSTOMER_ID), api.user(OWNER_ID, first_name="Dueño")
+    await owner.send_text("hola")
+    order = await customer.send_document("pedido.csv", b"sku,qty\nA1,2\n", caption="mi pedido")
+    text = await customer.send_text("/pedido 3")
+    photo = await customer.send_photo(PNG_640x480, caption="así")
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Aceptar", callback_data="ok:1")]]
+    )
+
+    copied = await bot.copy_message(OWNER_ID, CUSTOMER_ID, order["message"]["message_id"])
+    await bot.copy_message(
+        OWNER_ID, CUSTOMER_ID, text["message"]["message_id"], reply_markup=markup
+    )
+    await bot.copy_message(
+        OWNER_ID,
+        CUSTOMER_ID,
+        photo["message"]["message_id"],
+        caption="<b>Foto</b> del cliente",
+        parse_mode="HTML",
+        reply_parameters=ReplyParameters(message_id=copied.message_id),
+    )
+
+    document, command, picture = owner.messages()
+    assert copied.message_id == document["message_id"]
+    raw = {"chat_id": OWNER_ID, "from_chat_id": CUSTOMER_ID, "message_id": 2}
+    assert await raw_call(api, "copyMessage", json=raw) == (
+        200,
+        {"ok": True, "result": {"message_id": picture["message_id"] + 1}},
+    )
+    assert document["from"]["id"] == api.bot_user["id"] and "forward_origin" not in document
+    assert document["document"] == order["message"]["document"]
+    assert document["caption"] == "mi pedido"
+    assert (command["text"], command["entities"]) == ("/pedido 3", text["message"]["entities"])
+    assert command["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "ok:1"
+    assert picture["caption"] == "Foto del cliente"
+    assert picture["caption_entities"] == [{"type": "bold", "offset": 0, "length": 4}]
+    assert picture["reply_to_message"]["message_id"] == copied.message_id
+    assert owner.documents() == [("pedido.csv", b"sku,qty\nA1,2\n")]
+    assert owner.photos() == [PNG_640x480]
+    assert customer.documents() == [] and customer.photos() == []
+
+    with pytest.raises(TelegramBadRequest, match="message to copy not found"):
+        await bot.copy_message(OWNER_ID, CUSTOMER_ID, 999)
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.copy_message(OWNER_ID, 424242, 1)
+
+
+async def test_forward_message_names_the_original_sender(api: LocalBotAPI, bot: Bot) -> None:
+    customer, owner = api.user(CUSTOMER_ID, first_name="Ana"), api.user(OWNER_ID)
+    await owner.send_text("hola")
+    update = await customer.send_text("quiero 3 cajas de café")
+    voice = await customer.send_voice(b"OggS-fake", duration=4)
+    original = update["message"]
+
+    forwarded = await bot.forward_message(OWNER_ID, CUSTOMER_ID, original["message_id"])
+    again = await bot.forward_message(CUSTOMER_ID, OWNER_ID, forwarded.message_id)
+    audio = await bot.forward_message(OWNER_ID, CUSTOMER_ID, voice["message"]["message_id"])
+
+    assert forwarded.text == "quiero 3 cajas de café"
+    assert forwarded.chat.id == OWNER_ID and forwarded.from_user is not None
+    assert forwarded.from_user.is_bot
+    origin = forwarded.forward_origin
+    assert isinstance(origin, MessageOriginUser)
+    assert (origin.sender_user.id, origin.sender_user.first_name) == (CUSTOMER_ID, "Ana")
+    assert int(origin.date.timestamp()) == original["date"]
+    assert forwarded.forward_from is not None and forwarded.forward_from.id == CUSTOMER_ID
+    assert forwarded.forward_date == origin.date
+    stored, _ = owner.messages()
+    assert stored["forward_origin"] == {
+        "type": "user",
+        "sender_user": customer.user,
+        "date": original["date"],
+    }
+    assert (stored["forward_from"], stored["forward_date"]) == (customer.user, original["date"])
+    assert isinstance(again.forward_origin, MessageOriginUser)
+    assert again.forward_origin.sender_user.id == CUSTOMER_ID  # keeps the first origin
+    assert audio.voice is not None and audio.voice.file_id == voice["message"]["voice"]["file_id"]
+
+    with pytest.raises(TelegramBadRequest, match="message to forward not found"):
+        await bot.forward_message(OWNER_ID, CUSTOMER_ID, 999)
+
+
+async def test_send_media_group_uploads_an_album(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    request = await customer.send_text("mándame los catálogos")
+    files = [("catalogo.xlsx", b"PK\x03\x04-xlsx"), ("precios.pdf", b"%PDF-1.4")]
+    album = await bot.send_media_group(
+        CUSTOMER_ID,
+        [
+            InputMediaDocument(media=BufferedInputFile(files[0][1], files[0][0]), caption="Lista"),
+            InputMediaDocument(
+                media=BufferedInputFile(files[1][1], files[1][0]),
+                caption="<i>Precios</i>",
+                parse_mode="HTML",
+            ),
+        ],
+        reply_parameters=ReplyParameters(message_id=request["message"]["message_id"]),
+    )
+
+    assert len(album) == 2 and album[0].media_group_id
+    assert album[0].media_group_id == album[1].media_group_id
+    assert [m.caption for m in album] == ["Lista", "Precios"]
+    assert album[1].caption_entities and album[1].caption_entities[0].type == "italic"
+    assert all(m.reply_to_message and m.reply_to_message.text for m in album)
+    assert [m.document.file_name for m in album if m.document] == [name for name, _ in files]
+    assert customer.documents() == files
+    [(_, sent)] = [(method, params) for method, params in api.calls if method == "sendMediaGroup"]
+    assert [item["type"] for item in sent["media"]] == ["document", "document"]
+
+    photos = await bot.send_media_group(
+        CUSTOMER_ID,
+        [
+            InputMediaPhoto(media=BufferedInputFile(PNG_640x480, "a.png"), caption="Frente"),
+            InputMediaPhoto(media=BufferedInputFile(PNG_640x480 + b"\0", "b.png")),
+        ],
+    )
+    assert photos[0].photo is not None
+    file_id = photos[0].photo[-1].file_id
+    reused = await bot.send_media_group(CUSTOMER_ID, [InputMediaPhoto(media=file_id)] * 2)
+    assert photos[0].media_group_id != album[0].media_group_id
+    assert photos[1].photo and (photos[1].photo[-1].width, photos[1].photo[-1].height) == (640, 480)
+    assert reused[0].photo == photos[0].photo and reused[1].caption is None
+    assert customer.photos() == [PNG_640x480, PNG_640x480 + b"\0", PNG_640x480, PNG_640x480]
+    assert customer.documents() == files
+
+
+async def test_send_media_group_rejects_bad_albums(api: LocalBotAPI, bot: Bot) -> None:
+    await api.user(CUSTOMER_ID).send_text("hola")
+    document = InputMediaDocument(media=BufferedInputFile(b"x", "x.txt"))
+    photo = InputMediaPhoto(media=BufferedInputFile(PNG_640x480, "p.png"))
+    with pytest.raises(TelegramBadRequest, match="media must include 2-10 items"):
+        await bot.send_media_group(CUSTOMER_ID, [document])
+    with pytest.raises(TelegramBadRequest, match="too many messages to send as an album"):
+        await bot.send_media_group(CUSTOMER_ID, [document] * 11)
+    with pytest.raises(TelegramBadRequest, match="document can't be mixed"):
+        await bot.send_media_group(CUSTOMER_ID, [document, photo])
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.send_media_group(OWNER_ID, [document, document])
+
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(CUSTOMER_ID))
+    form.add_field(
+        "media",
+        '[{"type": "document", "media": "attach://one"},'
+        ' {"type": "document", "media": "attach://two"}]',
+    )
+    form.add_field("one", b"1", filename="uno.txt")
+    status, body = await raw_call(api, "sendMediaGroup", data=form)
+    assert (status, body["description"]) == (400, "Bad Request: media not found")
+    assert api.sent_messages(CUSTOMER_ID) == []
+
+
+async def test_get_file_refuses_files_over_20_mb(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    big = await customer.send_document("video.zip", b"zip", declared_size=20 * MB + 1)
+    limit = await customer.send_document("fotos.zip", b"fotos", declared_size=20 * MB)
+    big_id = big["message"]["document"]["file_id"]
+
+    assert big["message"]["document"]["file_size"] == 20 * MB + 1
+    with pytest.raises(TelegramBadRequest, match="file is too big"):
+        await bot.get_file(big_id)
+    status, body = await raw_call(api, "getFile", json={"file_id": big_id})
+    assert (status, body) == (
+        400,
+        {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"},
+    )
+    file = await bot.get_file(limit["message"]["document"]["file_id"])
+    assert file.file_size == 20 * MB and file.file_path
+    downloaded = await bot.download_file(file.file_path)
+    assert downloaded is not None and downloaded.read() == b"fotos"
+
+
+async def test_customer_replies_quote_the_replied_message(api: LocalBotAPI, bot: Bot) -> None:
+    customer = api.user(CUSTOMER_ID)
+    seen: list[tuple[str | None, str | None]] = []
+    router = Router()
+
+    @router.message()
+    async def record(message: Message) -> None:
+        quoted = message.reply_to_message
+        seen.append((message.text or message.caption, quoted.text if quoted else None))
+
+    first = await customer.send_text("hola")
+    question = await bot.send_message(
+        CUSTOMER_ID, "¿Confirmas el pedido?", reply_to_message_id=first["message"]["message_id"]
+    )
+    async with polling(bot, router):
+        answer = await customer.send_text("sí", reply_to=question.message_id)
+        await customer.send_text("¿y el envío?", reply_to=first)
+        await customer.send_photo(PNG_640x480, caption="comprobante", reply_to=answer)
+        await customer.send_document("pago.pdf", b"%PDF", reply_to=question.message_id)
+        await api.wait_for(lambda: len(seen) == 5)
+
+    quoted = answer["message"]["reply_to_message"]
+    assert quoted["text"] == "¿Confirmas el pedido?" and quoted["from"]["is_bot"] is True
+    assert "reply_to_message" not in quoted  # one level deep, like Telegram
+    assert seen == [
+        ("hola", None),
+        ("sí", "¿Confirmas el pedido?"),
+        ("¿y el envío?", "hola"),
+        ("comprobante", "sí"),
+        (None, "¿Confirmas el pedido?"),
+    ]
+    with pytest.raises(ValueError, match="does not exist"):
+        await customer.send_text("??", reply_to=999)

@@ -12,6 +12,9 @@ from bot.local_api import media
 from bot.local_api.formatting import command_entities
 from bot.local_api.state import ChatRecord, ServerState
 
+MessageRef = dict[str, Any] | int
+"""A message given as a Message dict, the update holding it, or its message_id."""
+
 
 class Customer:
     """Plays one Telegram user: sends updates and reads what the bot answered."""
@@ -36,9 +39,17 @@ class Customer:
         """The user id, which is also the private chat id."""
         return int(self.user["id"])
 
-    async def send_text(self, text: str) -> dict[str, Any]:
-        """Send a text message; /commands get ``bot_command`` entities."""
-        return await self._send(text=text, entities=command_entities(text) or None)
+    async def send_text(self, text: str, *, reply_to: MessageRef | None = None) -> dict[str, Any]:
+        """Send a text message; /commands get ``bot_command`` entities.
+
+        ``reply_to`` (a message of this chat, the update holding it, or its id) makes it
+        a reply: the message carries a copy of that one as ``reply_to_message``.
+        """
+        return await self._send(
+            reply_to_message=self._quoted(reply_to),
+            text=text,
+            entities=command_entities(text) or None,
+        )
 
     async def send_document(
         self,
@@ -46,14 +57,30 @@ class Customer:
         data: bytes,
         mime_type: str | None = None,
         caption: str | None = None,
+        *,
+        declared_size: int | None = None,
+        reply_to: MessageRef | None = None,
     ) -> dict[str, Any]:
-        """Send a file as a document."""
-        document = media.make_document(self._state.files, data, filename, mime_type)
-        return await self._send(document=document, caption=caption)
+        """Send a file as a document.
 
-    async def send_photo(self, data: bytes, caption: str | None = None) -> dict[str, Any]:
+        ``declared_size`` overrides the size the Document reports and getFile checks
+        (to hit the 20 MB download limit without allocating it); ``reply_to`` as in
+        :meth:`send_text`.
+        """
+        document = media.make_document(self._state.files, data, filename, mime_type, declared_size)
+        return await self._send(
+            reply_to_message=self._quoted(reply_to), document=document, caption=caption
+        )
+
+    async def send_photo(
+        self, data: bytes, caption: str | None = None, *, reply_to: MessageRef | None = None
+    ) -> dict[str, Any]:
         """Send a photo; it arrives as several PhotoSize entries, smallest first."""
-        return await self._send(photo=media.make_photo(self._state.files, data), caption=caption)
+        return await self._send(
+            reply_to_message=self._quoted(reply_to),
+            photo=media.make_photo(self._state.files, data),
+            caption=caption,
+        )
 
     async def send_voice(
         self, data: bytes, duration: int = 3, mime_type: str = "audio/ogg"
@@ -62,9 +89,9 @@ class Customer:
         voice = media.make_voice(self._state.files, data, duration, mime_type)
         return await self._send(voice=voice)
 
-    async def press(self, message: dict[str, Any] | int, callback_data: str) -> dict[str, Any]:
+    async def press(self, message: MessageRef, callback_data: str) -> dict[str, Any]:
         """Press the inline button with ``callback_data`` on a bot message."""
-        message_id = message if isinstance(message, int) else int(message["message_id"])
+        message_id = _message_id(message)
         record = self._state.chats.get(self.id)
         current = record.messages.get(message_id) if record else None
         if current is None:
@@ -124,6 +151,22 @@ class Customer:
             if message.get("from", {}).get("id") == bot_id
         ]
 
+    def documents(self) -> list[tuple[str, bytes]]:
+        """``(file_name, bytes)`` of every document among the bot messages here, oldest first."""
+        return [
+            (message["document"].get("file_name", ""), self._file_bytes(message["document"]))
+            for message in self.messages()
+            if "document" in message
+        ]
+
+    def photos(self) -> list[bytes]:
+        """Bytes (largest size) of every photo among the bot messages here, oldest first."""
+        return [
+            self._file_bytes(message["photo"][-1])
+            for message in self.messages()
+            if "photo" in message
+        ]
+
     def last_text(self) -> str | None:
         """Text (or caption) of the latest bot message."""
         messages = self.messages()
@@ -170,6 +213,23 @@ class Customer:
             wait = deadline - now if sent < min_count else min(deadline - now, quiet - silent_for)
             await self._state.chats.pulse.wait(wait)
 
+    def _quoted(self, reply_to: MessageRef | None) -> dict[str, Any] | None:
+        """The ``reply_to_message`` for a reply to ``reply_to`` (None when not a reply)."""
+        if reply_to is None:
+            return None
+        message_id = _message_id(reply_to)
+        record = self._state.chats.get(self.id)
+        quoted = record.quoted(message_id) if record else None
+        if quoted is None:
+            raise ValueError(f"message {message_id} does not exist in chat {self.id}")
+        return quoted
+
+    def _file_bytes(self, attachment: dict[str, Any]) -> bytes:
+        stored = self._state.files.get(attachment["file_id"])
+        if stored is None:
+            raise KeyError(f"file {attachment['file_id']!r} is unknown to the server")
+        return stored.data
+
     async def _send(self, **content: Any) -> dict[str, Any]:
         record = self._state.chats.register(self.chat)
         fields = {key: value for key, value in content.items() if value is not None}
@@ -196,6 +256,13 @@ class Customer:
             f"user {self.id}: expected {min_count} new bot message(s) within {timeout}s, "
             f"saw {len(seen)}: {seen}; last bot message: {self.last_text()!r}"
         )
+
+
+def _message_id(message: MessageRef) -> int:
+    """The id of a message given as an id, a Message dict or an update holding one."""
+    if isinstance(message, int):
+        return message
+    return int(message.get("message", message)["message_id"])
 
 
 def _summary(message: dict[str, Any]) -> str:

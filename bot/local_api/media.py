@@ -14,17 +14,26 @@ DEFAULT_IMAGE_SIZE = (1280, 960)
 
 
 def make_document(
-    files: FileStore, data: bytes, file_name: str, mime_type: str | None = None
+    files: FileStore,
+    data: bytes,
+    file_name: str,
+    mime_type: str | None = None,
+    declared_size: int | None = None,
 ) -> dict[str, Any]:
-    """Store ``data`` and return a Bot API ``Document``."""
+    """Store ``data`` and return a Bot API ``Document``.
+
+    ``declared_size`` makes the file report (and getFile check) that size instead of
+    ``len(data)``, to exercise size limits without allocating the bytes.
+    """
     mime_type = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
     stored = files.add(data, "document", PurePosixPath(file_name).suffix)
+    stored.declared_size = declared_size
     stored.attachment = {
         "file_name": file_name,
         "mime_type": mime_type,
         "file_id": stored.file_id,
         "file_unique_id": stored.file_unique_id,
-        "file_size": len(data),
+        "file_size": stored.size,
     }
     return dict(stored.attachment)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import re
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,6 +16,7 @@ from bot.local_api import media
 from bot.local_api.errors import BotAPIError
 from bot.local_api.formatting import parse_entities, utf16_len
 from bot.local_api.params import (
+    ATTACH_PREFIX,
     Upload,
     get_bool,
     get_chat_id,
@@ -29,6 +31,12 @@ Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
+MAX_DOWNLOAD_SIZE = 20 << 20  # getFile limit of the cloud Bot API (MAX_DOWNLOAD_FILE_SIZE)
+MIN_ALBUM_SIZE = 2
+MAX_ALBUM_SIZE = 10
+ALBUM_TYPES = frozenset({"photo", "document"})
+COPYABLE_KINDS = ("text", "document", "photo", "voice")
+CONTENT_KEYS = ("text", "entities", "document", "photo", "voice", "caption", "caption_entities")
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -91,6 +99,9 @@ class BotMethods:
             "sendChatAction": self.send_chat_action,
             "sendDocument": self.send_document,
             "sendPhoto": self.send_photo,
+            "sendMediaGroup": self.send_media_group,
+            "copyMessage": self.copy_message,
+            "forwardMessage": self.forward_message,
             "getFile": self.get_file,
             "setMyCommands": self.set_my_commands,
             "getMyCommands": self.get_my_commands,
@@ -179,25 +190,66 @@ class BotMethods:
     async def send_document(self, params: dict[str, Any]) -> dict[str, Any]:
         """sendDocument from an upload, a known file_id or an HTTP URL."""
         record = self._chat(params)
-        value = await self._input_file(params, "document")
-        if isinstance(value, Upload):
-            document = media.make_document(
-                self._state.files, value.data, value.filename, _mime(value)
-            )
-        else:
-            document = value
+        document = await self._attachment(params.get("document"), "document")
         caption = self._render_caption(params)
         return self._bot_message(record, params, document=document, **caption)
 
     async def send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         """sendPhoto from an upload, a known file_id or an HTTP URL."""
         record = self._chat(params)
-        value = await self._input_file(params, "photo")
-        photo = value
-        if isinstance(value, Upload):
-            photo = media.make_photo(self._state.files, value.data)
+        photo = await self._attachment(params.get("photo"), "photo")
         caption = self._render_caption(params)
         return self._bot_message(record, params, photo=photo, **caption)
+
+    async def send_media_group(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """sendMediaGroup: 2-10 photos or documents sent as one album.
+
+        Items reference ``attach://<part>`` uploads of the multipart body, file_ids or
+        URLs; each message gets its item's caption and the album's ``media_group_id``.
+        """
+        items = _album_items(params)
+        record = self._chat(params)
+        contents = []
+        for item in items:
+            kind = item["type"]
+            value = _album_media(params, item)
+            attachment = await self._attachment(value, kind)
+            contents.append({kind: attachment, **self._render_caption(item)})
+        group_id = str(secrets.randbits(62))
+        options = {key: value for key, value in params.items() if key != "reply_markup"}
+        return [
+            self._bot_message(record, options, media_group_id=group_id, **content)
+            for content in contents
+        ]
+
+    async def copy_message(self, params: dict[str, Any]) -> dict[str, int]:
+        """copyMessage: same content as a new message, no forward header; returns a MessageId."""
+        source = self._source(params, "copy")
+        content = _message_content(source, "copied")
+        if "caption" in params and "text" not in content:
+            content.update({"caption": None, "caption_entities": None})
+            content.update(self._render_caption(params))
+        record = self._chat(params)
+        message = self._bot_message(record, params, **content)
+        return {"message_id": message["message_id"]}
+
+    async def forward_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        """forwardMessage: same content with ``forward_origin`` naming the original sender."""
+        source = self._source(params, "forward")
+        content = _message_content(source, "forwarded")
+        origin = copy.deepcopy(
+            source.get("forward_origin")
+            or {"type": "user", "sender_user": source["from"], "date": source["date"]}
+        )
+        record = self._chat(params)
+        return self._bot_message(
+            record,
+            {},
+            forward_origin=origin,
+            forward_from=copy.deepcopy(origin.get("sender_user")),
+            forward_date=origin["date"],
+            **content,
+        )
 
     async def edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
         """editMessageText; omitting reply_markup removes the inline keyboard."""
@@ -259,10 +311,12 @@ class BotMethods:
         return True
 
     async def get_file(self, params: dict[str, Any]) -> dict[str, Any]:
-        """getFile."""
+        """getFile; like the cloud Bot API, files over 20 MB can't be downloaded."""
         stored = self._state.files.get(get_str(params, "file_id", required=True) or "")
         if stored is None:
             raise BotAPIError.bad_request("invalid file_id")
+        if stored.size > MAX_DOWNLOAD_SIZE:
+            raise BotAPIError.bad_request("file is too big")
         return stored.as_file()
 
     async def set_my_commands(self, params: dict[str, Any]) -> bool:
@@ -303,6 +357,16 @@ class BotMethods:
         if record.blocked:
             raise BotAPIError(403, "Forbidden: bot was blocked by the user")
         return record
+
+    def _source(self, params: dict[str, Any], action: str) -> dict[str, Any]:
+        """The message ``from_chat_id``/``message_id`` points at, for copying or forwarding."""
+        record = self._state.chats.get(get_chat_id(params, "from_chat_id"))
+        if record is None:
+            raise BotAPIError.bad_request("chat not found")
+        message = record.messages.get(get_int(params, "message_id", required=True) or 0)
+        if message is None:
+            raise BotAPIError.bad_request(f"message to {action} not found")
+        return message
 
     def _render_text(
         self, params: dict[str, Any], name: str, entities_name: str
@@ -355,7 +419,7 @@ class BotMethods:
         message_id = reply.get("message_id") or get_int(params, "reply_to_message_id")
         if not message_id:
             return None
-        replied = record.messages.get(int(message_id))
+        replied = record.quoted(int(message_id))
         if replied is None:
             allowed = reply.get("allow_sending_without_reply") or get_bool(
                 params, "allow_sending_without_reply"
@@ -363,7 +427,7 @@ class BotMethods:
             if allowed:
                 return None
             raise BotAPIError.bad_request("message to be replied not found")
-        return {key: value for key, value in replied.items() if key != "reply_to_message"}
+        return replied
 
     def _markup(self, record: ChatRecord, params: dict[str, Any]) -> dict[str, Any] | None:
         """Validate reply_markup; only inline keyboards are echoed in the message."""
@@ -417,9 +481,19 @@ class BotMethods:
         self._state.chats.record_activity(record, "edited", edited["message_id"])
         return copy.deepcopy(edited)
 
-    async def _input_file(self, params: dict[str, Any], kind: str) -> Any:
+    async def _attachment(self, value: Any, kind: str) -> Any:
+        """The Document (or PhotoSize list) for an upload, a known file_id or an HTTP URL."""
+        resolved = await self._input_file(value, kind)
+        if not isinstance(resolved, Upload):
+            return resolved
+        if kind == "photo":
+            return media.make_photo(self._state.files, resolved.data)
+        return media.make_document(
+            self._state.files, resolved.data, resolved.filename, _mime(resolved)
+        )
+
+    async def _input_file(self, value: Any, kind: str) -> Any:
         """An Upload, or the stored attachment for a file_id / downloaded URL."""
-        value = params.get(kind)
         if isinstance(value, Upload):
             return value
         if not isinstance(value, str) or not value:
@@ -451,6 +525,47 @@ class BotMethods:
 def _mime(upload: Upload) -> str | None:
     generic = {None, "", "application/octet-stream"}
     return None if upload.content_type in generic else upload.content_type
+
+
+def _message_content(message: dict[str, Any], action: str) -> dict[str, Any]:
+    """The copyable part of a message (text or media with its caption)."""
+    if not any(kind in message for kind in COPYABLE_KINDS):
+        raise BotAPIError.bad_request(f"message can't be {action}")
+    return {key: copy.deepcopy(message[key]) for key in CONTENT_KEYS if key in message}
+
+
+def _album_items(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Validate the ``media`` array of sendMediaGroup."""
+    items = get_json(params, "media")
+    if items is None:
+        raise BotAPIError.bad_request('parameter "media" is required')
+    if not isinstance(items, list):
+        raise BotAPIError.bad_request("expected an Array of InputMedia")
+    for item in items:
+        if not isinstance(item, dict):
+            raise BotAPIError.bad_request("expected an Object")
+        if item.get("type") not in ALBUM_TYPES:
+            raise BotAPIError.bad_request(f'type "{item.get("type")}" is unsupported')
+    if len(items) > MAX_ALBUM_SIZE:
+        raise BotAPIError.bad_request("too many messages to send as an album")
+    if len(items) < MIN_ALBUM_SIZE:
+        raise BotAPIError.bad_request("media must include 2-10 items")
+    if len({item["type"] for item in items}) > 1:
+        raise BotAPIError.bad_request("document can't be mixed with other media types")
+    return items
+
+
+def _album_media(params: dict[str, Any], item: dict[str, Any]) -> Any:
+    """An album item's file: the ``attach://`` upload it names, or its file_id / URL."""
+    value = item.get("media")
+    if not isinstance(value, str) or not value:
+        raise BotAPIError.bad_request("media not found")
+    if not value.startswith(ATTACH_PREFIX):
+        return value
+    upload = params.get(value.removeprefix(ATTACH_PREFIX))
+    if not isinstance(upload, Upload):
+        raise BotAPIError.bad_request("media not found")
+    return upload
 
 
 def _content(message: dict[str, Any]) -> tuple[Any, ...]:

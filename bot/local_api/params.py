@@ -23,11 +23,13 @@ JSON_FIELDS = frozenset(
         "scope",
         "link_preview_options",
         "menu_button",
+        "media",
     }
 )
 INT_FIELDS = frozenset(
     {
         "chat_id",
+        "from_chat_id",
         "message_id",
         "reply_to_message_id",
         "offset",
@@ -156,9 +158,9 @@ def get_json(params: dict[str, Any], name: str) -> Any:
         raise BotAPIError.bad_request(f"can't parse {name} JSON object") from error
 
 
-def get_chat_id(params: dict[str, Any]) -> int:
-    """``chat_id`` as an integer; usernames are not supported here."""
-    value = get_str(params, "chat_id", required=True)
+def get_chat_id(params: dict[str, Any], name: str = "chat_id") -> int:
+    """A chat id parameter (``chat_id`` by default) as an integer; usernames are not supported."""
+    value = get_str(params, name, required=True)
     try:
         return int(value or "")
     except ValueError as error:

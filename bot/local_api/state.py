@@ -44,13 +44,19 @@ class StoredFile:
     file_path: str
     data: bytes
     attachment: Any = None
+    declared_size: int | None = None
+
+    @property
+    def size(self) -> int:
+        """The size Telegram reports: ``declared_size`` when set, else the real byte count."""
+        return len(self.data) if self.declared_size is None else self.declared_size
 
     def as_file(self) -> dict[str, Any]:
         """The Bot API ``File`` object."""
         return {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
-            "file_size": len(self.data),
+            "file_size": self.size,
             "file_path": self.file_path,
         }
 
@@ -186,6 +192,15 @@ class ChatRecord:
     actions: list[str] = field(default_factory=list)
     next_message_id: int = 1
     blocked: bool = False
+
+    def quoted(self, message_id: int) -> dict[str, Any] | None:
+        """A copy of a message as Telegram embeds it in ``reply_to_message`` (one level deep)."""
+        message = self.messages.get(message_id)
+        if message is None:
+            return None
+        return {
+            key: copy.deepcopy(value) for key, value in message.items() if key != "reply_to_message"
+        }
 
 
 class ChatStore:

@@ -3,6 +3,7 @@
 
 python run_bot.py polling | webhook | demo | chat | migrate
 python run_bot.py import-csv FILE
+python run_bot.py export DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 python run_bot.py search --catalog FILE.csv --queries FILE.jsonl --top-k 10 --out OUT.jsonl
 """
 
@@ -16,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
@@ -36,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--database", help="SQLite file to use (default: a fresh temporary one)")
     imp = commands.add_parser("import-csv", help="import an inventory file (CSV or XLSX)")
     imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="also deactivate (never delete) the products the file leaves out",
+    )
+    export = commands.add_parser("export", help="write products, customers, orders and chats")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    export.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first day (shop time)")
+    export.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day, included")
     search = commands.add_parser("search", help="run queries through the customer retrieval")
     search.add_argument("--catalog", type=Path, required=True)
     search.add_argument("--queries", type=Path, required=True)
@@ -68,27 +79,79 @@ async def _migrate(settings: Settings) -> None:
     print("Base de datos al día.")
 
 
-async def _import_csv(settings: Settings, path: Path) -> int:
+async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) -> int:
     from bot.app import build_app
     from domain.catalog import import_inventory
     from domain.inventory import InvalidInventory
+    from domain.owner import render_import
 
     if not path.is_file():
         print(f"No encuentro el archivo {path}.", file=sys.stderr)
         return 2
     app = await build_app(settings)
     try:
-        summary = await import_inventory(app.uow(), app.catalog, path.read_bytes(), path.name)
+        summary = await import_inventory(
+            app.uow(), app.catalog, path.read_bytes(), path.name, replace=replace
+        )
     except InvalidInventory as error:
         print(error.report(), file=sys.stderr)
         return 1
     finally:
         await app.close()
-    print(
-        f"Inventario importado: {len(summary.created)} nuevos, "
-        f"{len(summary.updated)} actualizados, {len(summary.unchanged)} sin cambios."
-    )
+    print(render_import(path.name, summary))
     return 0
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from db.engine import create_engine, create_session_factory
+    from db.migrate import upgrade_async
+    from db.uow import SqlUnitOfWork
+    from domain.exports import build_export, write_export
+    from domain.periods import MAX_YEAR, MIN_YEAR, between
+
+    try:
+        first = _cli_day(args.first, "--from", MIN_YEAR, MAX_YEAR)
+        last = _cli_day(args.last, "--to", MIN_YEAR, MAX_YEAR)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if first and last and last < first:
+        print(f"--to ({last}) es anterior a --from ({first}).", file=sys.stderr)
+        return 2
+    tz = ZoneInfo(settings.shop_timezone)
+    period = None
+    if first or last:
+        start = first or date(MIN_YEAR, 1, 1)
+        period = between(start, last or max(start, datetime.now(tz).date()), tz=tz)
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        files = await build_export(SqlUnitOfWork(create_session_factory(engine)), period, tz=tz)
+    finally:
+        await engine.dispose()
+    try:
+        written = write_export(files, args.directory)
+    except OSError as error:
+        print(f"No pude escribir en {args.directory}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    for path, file in zip(written, files, strict=True):
+        print(f"{path} ({len(file.data):,} bytes)".replace(",", "."))
+    return 0
+
+
+def _cli_day(value: str | None, flag: str, min_year: int, max_year: int) -> date | None:
+    """A YYYY-MM-DD command-line day, or ValueError with one clear line."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        day = None
+    if day is None or not min_year <= day.year <= max_year:
+        raise ValueError(f"{flag} debe ser una fecha YYYY-MM-DD (recibí «{value}»).")
+    return day
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
@@ -144,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from bot.logs import configure_logging
 
-    quiet = args.command in {"demo", "chat", "search", "import-csv", "migrate"}
+    quiet = args.command in {"demo", "chat", "search", "import-csv", "migrate", "export"}
     configure_logging("WARNING" if quiet else settings.log_level, as_json=settings.log_json)
     try:
         match args.command:
@@ -155,9 +218,11 @@ def main(argv: list[str] | None = None) -> int:
             case "migrate":
                 asyncio.run(_migrate(settings))
             case "import-csv":
-                return asyncio.run(_import_csv(settings, args.file))
+                return asyncio.run(_import_csv(settings, args.file, replace=args.replace))
             case "search":
                 return asyncio.run(_search(settings, args))
+            case "export":
+                return asyncio.run(_export(settings, args))
             case "demo" | "chat":
                 from bot.demo import run_chat, run_demo
 

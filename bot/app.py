@@ -16,7 +16,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, ErrorEvent
+from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -31,6 +31,7 @@ from db.uow import SqlUnitOfWork
 from domain import texts
 from domain.catalog import Catalog
 from domain.exceptions import DomainError
+from domain.owner import OwnerDesk
 from domain.sales import SalesAgent
 from domain.shop import ShopProfile, load_shop_profile
 from handlers import build_router
@@ -47,6 +48,22 @@ BOT_COMMANDS = (
     BotCommand(command="ayuda", description="Qué puedo hacer"),
     BotCommand(command="cancelar", description="Cancelar el pedido en curso"),
 )
+# What an owner sees in the command menu of their own chat.
+OWNER_COMMANDS = (
+    BotCommand(command="pedidos", description="Pedidos por entregar"),
+    BotCommand(command="stats", description="Ventas y gráfico (ej.: /stats 7)"),
+    BotCommand(command="export", description="Exportar datos en CSV y Excel"),
+    BotCommand(command="plantilla", description="Plantilla del inventario"),
+    BotCommand(command="cliente", description="Perfil de un cliente: /cliente CÉDULA"),
+    BotCommand(command="stock", description="Cambiar stock: /stock SKU N"),
+    BotCommand(command="precio", description="Cambiar precio: /precio SKU VALOR"),
+    BotCommand(command="activar", description="Mostrar un producto: /activar SKU"),
+    BotCommand(command="desactivar", description="Ocultar un producto: /desactivar SKU"),
+    BotCommand(command="pausar", description="Atender tú un chat: /pausar CHAT"),
+    BotCommand(command="reanudar", description="Devolver el chat al bot: /reanudar CHAT"),
+    BotCommand(command="ayuda", description="Comandos de la tienda"),
+    BotCommand(command="cancelar", description="Cancelar el pedido en curso"),
+)
 
 
 @dataclass
@@ -57,6 +74,11 @@ class App:
     catalog: Catalog
     shop: ShopProfile
     agent: SalesAgent
+    desk: OwnerDesk
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.shop_timezone)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory)
@@ -85,10 +107,17 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     catalog = Catalog(ProductIndex(synonyms=synonyms))
     await catalog.load(SqlUnitOfWork(session_factory))
     await forget_old_updates(session_factory)
-    agent = SalesAgent(
-        lambda: SqlUnitOfWork(session_factory), catalog, shop, ZoneInfo(settings.shop_timezone)
+    timezone = ZoneInfo(settings.shop_timezone)
+    agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop, timezone)
+    desk = OwnerDesk(
+        lambda: SqlUnitOfWork(session_factory),
+        catalog,
+        shop,
+        timezone,
+        low_stock_threshold=settings.low_stock_threshold,
+        owner_ids=settings.owner_ids,
     )
-    return App(settings, engine, session_factory, catalog, shop, agent)
+    return App(settings, engine, session_factory, catalog, shop, agent, desk)
 
 
 async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) -> int:
@@ -125,6 +154,8 @@ def create_dispatcher(
         storage=SQLAlchemyStorage(app.session_factory),
         events_isolation=events_isolation or SimpleEventIsolation(),
         agent=app.agent,
+        desk=app.desk,
+        check_low_stock=None,  # the runners plug in the scheduler's check
         catalog=app.catalog,
         settings=app.settings,
         app=app,
@@ -161,8 +192,13 @@ async def _tell_chat(event: ErrorEvent, bot: Bot, message: str) -> None:
         log.exception("could not report the error to chat %s", chat)
 
 
-async def announce_commands(bot: Bot) -> None:
+async def announce_commands(bot: Bot, owner_ids: tuple[int, ...] = ()) -> None:
+    """The command menu: the customer's for everyone, the shop's in each owner's chat."""
     try:
         await bot.set_my_commands(list(BOT_COMMANDS))
+        for owner_id in owner_ids:
+            await bot.set_my_commands(
+                list(OWNER_COMMANDS), scope=BotCommandScopeChat(chat_id=owner_id)
+            )
     except TelegramAPIError as error:  # an optional nicety; the bot works without it
         log.warning("setMyCommands failed (%s); continuing", error)

@@ -25,6 +25,7 @@ DEMO_TOKEN = "123456:DEMO-TOKEN"
 OWNER_ID = 1000
 CUSTOMER_ID = 5550001
 WATCHED_SKU = "EXT-ABC-20"
+DEMO_OUTPUT = Path("demo_output")
 
 # (what the customer does, text or button label). Buttons are pressed on the last bot message.
 SCRIPT: tuple[tuple[str, str], ...] = (
@@ -54,8 +55,10 @@ class Session:
 
 
 @contextlib.asynccontextmanager
-async def local_session(settings: Settings, database: str | None) -> AsyncIterator[Session]:
-    """Local Bot API server + fresh database with the sample inventory + the bot polling."""
+async def local_session(
+    settings: Settings, database: str | None, *, preload: bool = True
+) -> AsyncIterator[Session]:
+    """Local Bot API server + fresh database (with the sample inventory) + the bot polling."""
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(database) if database else Path(tmp) / "demo.db"
         async with LocalBotAPI(token=DEMO_TOKEN) as api:
@@ -69,8 +72,9 @@ async def local_session(settings: Settings, database: str | None) -> AsyncIterat
                 }
             )
             app = await build_app(local)
-            sample = local.sample_inventory
-            await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
+            if preload:
+                sample = local.sample_inventory
+                await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
             async with polling_in_background(app) as (bot, dp):
                 yield Session(api, app, bot, dp)
 
@@ -87,12 +91,20 @@ def _print_bot(messages: list[dict], seen: set[int] | None = None) -> None:
             if message["message_id"] in seen:
                 continue
             seen.add(message["message_id"])
-        text = message.get("text") or message.get("caption") or "[archivo]"
+        text = message.get("text") or message.get("caption") or _attachment(message)
         print("🤖 Bot: " + text.replace("\n", "\n        "))
         labels = [b["text"] for b in _buttons(message)]
         if labels:
             print("        " + "  ".join(f"[{label}]" for label in labels))
     print()
+
+
+def _attachment(message: dict) -> str:
+    if "photo" in message:
+        return "[imagen]"
+    if "document" in message:
+        return f"[archivo {message['document'].get('file_name', '')}]"
+    return "[archivo]"
 
 
 async def _press(customer, messages: list[dict], label: str) -> None:  # noqa: ANN001
@@ -116,16 +128,20 @@ async def _last_order(app: App) -> Order | None:
     return orders[0] if orders else None
 
 
-async def run_demo(settings: Settings, database: str | None = None) -> int:
+async def run_demo(
+    settings: Settings, database: str | None = None, out_dir: Path = DEMO_OUTPUT
+) -> int:
     if database and Path(database).exists():
         print(
             f"La demo empieza con una base de datos nueva; {database} ya existe.", file=sys.stderr
         )
         return 2
-    async with local_session(settings, database) as session:
+    async with local_session(settings, database, preload=False) as session:
         owner = session.api.user(OWNER_ID, first_name="Dueño")
         await owner.send_text("/start")
         await owner.replies()
+        print(f"=== La dueña carga el inventario de {session.app.shop.name} ===\n")
+        uploaded = await _upload_inventory(owner, settings.sample_inventory)
         before = await _stock(session.app, WATCHED_SKU)
         customer = session.api.user(CUSTOMER_ID, first_name="Laura")
         print(f"=== Demo: {session.app.shop.name} ===\n")
@@ -140,11 +156,46 @@ async def run_demo(settings: Settings, database: str | None = None) -> int:
             last = await customer.replies()
             _print_bot(last, seen)
         alerts = await owner.replies()
-        print("=== Aviso al dueño ===")
+        print("=== Aviso a la dueña ===")
         _print_bot(alerts)
         order = await _last_order(session.app)
         after = await _stock(session.app, WATCHED_SKU)
-    return _report(order, before, after)
+        files = await _owner_reports(owner, out_dir)
+    sold = _report(order, before, after)
+    return sold if uploaded and files else 1
+
+
+async def _upload_inventory(owner, inventory: Path) -> bool:  # noqa: ANN001
+    """The owner sends the inventory file in the chat, as a document."""
+    print(f"👩 Dueña envía el archivo {inventory.name} con el texto «actualizar»")
+    await owner.send_document(inventory.name, inventory.read_bytes(), caption="actualizar")
+    summary = await owner.replies(quiet=0.5)
+    _print_bot(summary)
+    return any("Inventario aplicado" in (m.get("text") or "") for m in summary)
+
+
+async def _owner_reports(owner, out_dir: Path) -> list[Path]:  # noqa: ANN001
+    """/stats with its chart and /export; what arrives is saved to `out_dir` to open."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print("=== La dueña pide /stats hoy ===")
+    await owner.send_text("/stats hoy")
+    _print_bot(await owner.replies())
+    saved = []
+    for n, chart in enumerate(owner.photos(), 1):
+        saved.append(out_dir / f"ventas-{n}.png")
+        saved[-1].write_bytes(chart)
+    print("=== La dueña pide /export ===")
+    await owner.send_text("/export")
+    await owner.replies(min_count=6)
+    for name, data in owner.documents():
+        saved.append(out_dir / name)
+        saved[-1].write_bytes(data)
+        print(f"📎 {name} ({len(data):,} bytes)".replace(",", "."))
+    print(f"\nArchivos guardados en {out_dir}/ para abrirlos: " + ", ".join(p.name for p in saved))
+    print()
+    has_chart = any(p.suffix == ".png" for p in saved)
+    has_workbook = any(p.suffix == ".xlsx" for p in saved)
+    return saved if has_chart and has_workbook else []
 
 
 def _report(order: Order | None, before: Product | None, after: Product | None) -> int:

@@ -12,23 +12,36 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App, announce_commands, create_bot, create_dispatcher, follow_catalog
+from bot.scheduler import ShopJobs, build_scheduler
 
 log = logging.getLogger(__name__)
 
 CATALOG_FOLLOWER = web.AppKey("catalog_follower", asyncio.Task)
+SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
+
+
+def plug_jobs(app: App, bot: Bot, dp: Dispatcher) -> ShopJobs:
+    """The scheduled jobs for this bot; a sale runs the low-stock check at once."""
+    jobs = ShopJobs(app, bot)
+    dp["check_low_stock"] = jobs.low_stock
+    return jobs
 
 
 async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
+    # Started inside the running loop, stopped before the database closes.
+    scheduler = build_scheduler(plug_jobs(app, bot, dp), app.settings)
+    scheduler.start()
     try:
         try:
             await bot.delete_webhook(drop_pending_updates=False)
         except TelegramAPIError as error:
             log.warning("deleteWebhook failed (%s); polling anyway", error)
-        await announce_commands(bot)
+        await announce_commands(bot, app.settings.owner_ids)
         log.info("polling %s", app.settings.telegram_api_base)
         follower = asyncio.create_task(follow_catalog(app))
         await dp.start_polling(
@@ -39,6 +52,7 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
         )
         follower.cancel()
     finally:
+        scheduler.shutdown(wait=False)
         await app.close()
 
 
@@ -47,6 +61,7 @@ async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher
     """The bot polling as a task of the current loop (demo, chat, tests); closes the app."""
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
+    plug_jobs(app, bot, dp)  # the clock-driven jobs are not started; tests run them by hand
     polling = asyncio.create_task(
         dp.start_polling(bot, handle_signals=False, close_bot_session=True)
     )
@@ -60,9 +75,15 @@ async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher
         await app.close()
 
 
-def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
-    """The aiohttp application: webhook route (secret checked), GET /health."""
+def build_webhook_app(
+    app: App, bot: Bot, dp: Dispatcher, *, scheduled_jobs: bool = False
+) -> web.Application:
+    """The aiohttp application: webhook route (secret checked), GET /health.
+
+    `scheduled_jobs` also runs the clock-driven jobs while the server is up.
+    """
     settings = app.settings
+    shop_jobs = plug_jobs(app, bot, dp)
     secret = settings.webhook_secret.get_secret_value() or None
     web_app = web.Application()
     # Each update is handled before Telegram gets its 200, so a graceful shutdown (aiohttp
@@ -81,6 +102,9 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
 
     async def on_startup(bot: Bot) -> None:
         web_app[CATALOG_FOLLOWER] = asyncio.create_task(follow_catalog(app))
+        if scheduled_jobs:
+            web_app[SCHEDULER] = build_scheduler(shop_jobs, settings)
+            web_app[SCHEDULER].start()
         url = settings.webhook_url.rstrip("/")
         if not url.endswith(settings.webhook_path):
             url += settings.webhook_path
@@ -91,10 +115,12 @@ def build_webhook_app(app: App, bot: Bot, dp: Dispatcher) -> web.Application:
             allowed_updates=dp.resolve_used_update_types(),
         )
         log.info("webhook set to %s", url)
-        await announce_commands(bot)
+        await announce_commands(bot, app.settings.owner_ids)
 
     async def on_shutdown() -> None:
         web_app[CATALOG_FOLLOWER].cancel()
+        if SCHEDULER in web_app:
+            web_app[SCHEDULER].shutdown(wait=False)
         await app.close()
 
     dp.startup.register(on_startup)
@@ -108,7 +134,7 @@ async def run_webhook(app: App) -> None:
     settings = app.settings
     bot = create_bot(settings)
     dp = create_dispatcher(app)
-    web_app = build_webhook_app(app, bot, dp)
+    web_app = build_webhook_app(app, bot, dp, scheduled_jobs=True)
     runner = web.AppRunner(web_app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

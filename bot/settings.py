@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     shop_timezone: str = "America/Bogota"
     log_level: str = "INFO"
     log_json: bool = False
+    # Owner tools and scheduled jobs (hours are the shop's local time).
+    daily_summary_hour: int = Field(default=20, ge=-1, le=23)  # -1 turns it off
+    cart_reminder_hours: float = Field(default=0, ge=0)  # 0 = no reminders (the default)
+    low_stock_threshold: int = Field(default=3, ge=0)
+    backup_dir: Path = DATA_DIR / "backups"
+    backup_hour: int = Field(default=3, ge=-1, le=23)  # -1 turns it off
+    backup_keep: int = Field(default=7, ge=1)
 
     @field_validator("owner_ids", mode="before")
     @classmethod

@@ -80,10 +80,22 @@ class Order:
     notes: str = ""
     created_at: datetime | None = None
     confirmed_at: datetime | None = None
+    delivered_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def lines_total_minor(self) -> int:
         return sum(line.subtotal_minor for line in self.lines)
+
+
+class OrderStatus:
+    """The values of Order.status."""
+
+    CART = "cart"
+    CONFIRMED = "confirmed"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -101,3 +113,68 @@ class UpsertResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
+
+
+# --- reports (db/reports.py): read-only rows for stats and exports
+
+
+@dataclass(frozen=True)
+class Sale:
+    """An order confirmed in a period, without its lines (for counts and daily totals)."""
+
+    order_id: int
+    chat_id: int
+    customer_id: int | None
+    status: str
+    total_minor: int
+    confirmed_at: datetime
+    units: int = 0
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    """Units and revenue of one product over a period's sold (not cancelled) orders."""
+
+    product_id: int
+    sku: str
+    name: str
+    units: int
+    revenue_minor: int
+
+
+@dataclass(frozen=True)
+class ConversationCounts:
+    """Customer chats that wrote in a period, and how many of them ordered in it."""
+
+    chats: int
+    converted: int
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A customer as exported: its data, when it was created, and what it has bought."""
+
+    id: int
+    telegram_user_id: int | None
+    national_id: str | None
+    name: str
+    phone: str
+    address: str
+    neighbourhood: str
+    notes: str
+    created_at: datetime | None
+    orders: int = 0
+    spent_minor: int = 0
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One stored chat message, as exported."""
+
+    id: int
+    chat_id: int
+    telegram_user_id: int | None
+    direction: str
+    text: str
+    intent: str | None
+    created_at: datetime | None

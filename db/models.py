@@ -107,6 +107,10 @@ class OrderRow(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the idle-cart reminder went out; a cart is reminded once at most.
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     lines: Mapped[list[OrderLineRow]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLineRow.id"
@@ -177,3 +181,47 @@ class FsmStateRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class PausedChatRow(Base):
+    """A customer chat an owner has taken over: no automatic replies until resumed."""
+
+    __tablename__ = "paused_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    paused_by: Mapped[int] = mapped_column(BigInteger)
+    paused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RelayLinkRow(Base):
+    """A customer message shown to an owner: the owner's reply to it goes to that customer."""
+
+    __tablename__ = "relay_links"
+
+    owner_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    owner_message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    customer_chat_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+
+
+class StockAlertRow(Base):
+    """A product the owners were told is running low; removed when stock recovers."""
+
+    __tablename__ = "stock_alerts"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    alerted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JobRunRow(Base):
+    """A scheduled job's run for one period (a day): claimed once, so a rerun does nothing."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(50), primary_key=True)
+    run_key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,22 +5,37 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.dto import ChatMessage, Customer, NewProduct, Order, OrderLine, Product, UpsertResult
+from db.dto import (
+    ChatMessage,
+    Customer,
+    NewProduct,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    UpsertResult,
+)
 from db.models import (
     CustomerRow,
+    JobRunRow,
     MessageRow,
     OrderLineRow,
     OrderRow,
+    PausedChatRow,
     ProcessedUpdateRow,
     ProductRow,
+    RelayLinkRow,
+    StockAlertRow,
     utcnow,
 )
+
+CHUNK = 500  # ids per IN (...) list; well under every database's parameter limit
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
 
@@ -78,6 +93,9 @@ def _order(row: OrderRow) -> Order:
         notes=row.notes,
         created_at=row.created_at,
         confirmed_at=row.confirmed_at,
+        delivered_at=row.delivered_at,
+        cancelled_at=row.cancelled_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -96,8 +114,11 @@ class ProductRepository:
     async def list_by_ids(self, ids: Sequence[int]) -> list[Product]:
         if not ids:
             return []
-        rows = await self._session.scalars(select(ProductRow).where(ProductRow.id.in_(ids)))
-        by_id = {row.id: _product(row) for row in rows}
+        by_id: dict[int, Product] = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            rows = await self._session.scalars(select(ProductRow).where(ProductRow.id.in_(chunk)))
+            by_id.update({row.id: _product(row) for row in rows})
         return [by_id[i] for i in ids if i in by_id]
 
     async def list_all(self) -> list[Product]:
@@ -116,8 +137,8 @@ class ProductRepository:
         incoming = {p.sku: p for p in products}
         existing: dict[str, ProductRow] = {}
         skus = list(incoming)
-        for start in range(0, len(skus), 500):
-            chunk = skus[start : start + 500]
+        for start in range(0, len(skus), CHUNK):
+            chunk = skus[start : start + CHUNK]
             rows = await self._session.scalars(select(ProductRow).where(ProductRow.sku.in_(chunk)))
             existing.update({row.sku: row for row in rows})
         result = UpsertResult()
@@ -166,6 +187,65 @@ class ProductRepository:
             .values(stock=ProductRow.stock + quantity, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
+
+    async def find_sku(self, sku: str) -> Product | None:
+        """The product with this sku, ignoring case when there is no exact match."""
+        exact = await self.get_by_sku(sku)
+        if exact is not None:
+            return exact
+        rows = list(
+            await self._session.scalars(
+                select(ProductRow).where(func.lower(ProductRow.sku) == sku.lower()).limit(2)
+            )
+        )
+        return _product(rows[0]) if len(rows) == 1 else None
+
+    async def edit(
+        self,
+        product_id: int,
+        *,
+        stock: int | None = None,
+        price_minor: int | None = None,
+        active: bool | None = None,
+    ) -> Product | None:
+        """Change one product's stock, price or visibility; returns it as stored now."""
+        row = await self._session.get(ProductRow, product_id)
+        if row is None:
+            return None
+        if stock is not None:
+            row.stock = stock
+        if price_minor is not None:
+            row.price_minor = price_minor
+        if active is not None:
+            row.active = active
+        row.updated_at = utcnow()
+        await self._session.flush()
+        return _product(row)
+
+    async def deactivate_missing(self, keep_skus: Iterable[str]) -> list[Product]:
+        """Deactivate (never delete) active products whose sku is not in `keep_skus`."""
+        keep = set(keep_skus)
+        active = await self._session.execute(
+            select(ProductRow.id, ProductRow.sku).where(ProductRow.active.is_(True))
+        )
+        ids = [product_id for product_id, sku in active if sku not in keep]
+        for start in range(0, len(ids), CHUNK):
+            await self._session.execute(
+                update(ProductRow)
+                .where(ProductRow.id.in_(ids[start : start + CHUNK]))
+                .values(active=False, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        return await self.list_by_ids(ids) if ids else []
+
+    async def low_stock(self, threshold: int) -> list[Product]:
+        """Active products with `threshold` units or fewer, fewest first."""
+        rows = await self._session.scalars(
+            select(ProductRow)
+            .where(ProductRow.active.is_(True), ProductRow.stock <= threshold)
+            .order_by(ProductRow.stock, ProductRow.name)
+        )
+        return [_product(row) for row in rows]
 
 
 class CustomerRepository:
@@ -303,6 +383,72 @@ class OrderRepository:
         )
         return [_order(row) for row in rows]
 
+    async def list_for_customer(self, customer: Customer, limit: int = 10) -> list[Order]:
+        """A customer's orders (newest first), by record or by the cédula they gave."""
+        who = [OrderRow.customer_id == customer.id]
+        if customer.national_id:
+            who.append(OrderRow.national_id == customer.national_id)
+        rows = await self._session.scalars(
+            self._query()
+            .where(OrderRow.status != OrderStatus.CART, (who[0] | who[-1]))
+            .order_by(OrderRow.id.desc())
+            .limit(limit)
+        )
+        return [_order(row) for row in rows]
+
+    async def list_open(self, limit: int = 20) -> tuple[list[Order], int]:
+        """Confirmed orders not yet delivered or cancelled, oldest first, and how many."""
+        where = OrderRow.status == OrderStatus.CONFIRMED
+        total = await self._session.scalar(select(func.count()).select_from(OrderRow).where(where))
+        rows = await self._session.scalars(
+            self._query().where(where).order_by(OrderRow.id).limit(limit)
+        )
+        return [_order(row) for row in rows], int(total or 0)
+
+    async def move(self, order_id: int, from_status: str, to_status: str) -> Order | None:
+        """Change the status only if it still is `from_status` (one conditional UPDATE)."""
+        now = utcnow()
+        stamps = {
+            OrderStatus.DELIVERED: {"delivered_at": now},
+            OrderStatus.CANCELLED: {"cancelled_at": now},
+        }.get(to_status, {})
+        outcome = await self._session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.status == from_status)
+            .values(status=to_status, updated_at=now, **stamps)
+            .execution_options(synchronize_session=False)
+        )
+        if outcome.rowcount != 1:
+            return None
+        row = await self._session.scalar(
+            self._query().where(OrderRow.id == order_id).execution_options(populate_existing=True)
+        )
+        return _order(row) if row else None
+
+    async def idle_carts(self, idle_since: datetime) -> list[Order]:
+        """Carts with products, untouched since `idle_since` and never reminded."""
+        rows = await self._session.scalars(
+            self._query()
+            .where(
+                OrderRow.status == OrderStatus.CART,
+                OrderRow.updated_at < idle_since,
+                OrderRow.reminded_at.is_(None),
+                OrderRow.lines.any(),
+            )
+            .order_by(OrderRow.id)
+        )
+        return [_order(row) for row in rows]
+
+    async def mark_reminded(self, order_id: int) -> bool:
+        """Claim the cart's one reminder; False if it was already sent."""
+        outcome = await self._session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.reminded_at.is_(None))
+            .values(reminded_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        return outcome.rowcount == 1
+
 
 class MessageRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -367,3 +513,88 @@ class UpdateRepository:
             delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < moment)
         )
         return outcome.rowcount
+
+
+class ChatControlRepository:
+    """Human takeover: paused chats and the owner messages that relay to a customer."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def pause(self, chat_id: int, owner_id: int) -> bool:
+        """Pause a chat; False if it already was."""
+        if await self._session.get(PausedChatRow, chat_id) is not None:
+            return False
+        self._session.add(PausedChatRow(chat_id=chat_id, paused_by=owner_id, paused_at=utcnow()))
+        await self._session.flush()
+        return True
+
+    async def resume(self, chat_id: int) -> bool:
+        outcome = await self._session.execute(
+            delete(PausedChatRow).where(PausedChatRow.chat_id == chat_id)
+        )
+        return outcome.rowcount > 0
+
+    async def is_paused(self, chat_id: int) -> bool:
+        return await self._session.get(PausedChatRow, chat_id) is not None
+
+    async def paused(self) -> list[int]:
+        rows = await self._session.scalars(
+            select(PausedChatRow.chat_id).order_by(PausedChatRow.paused_at)
+        )
+        return list(rows)
+
+    async def link(self, owner_chat_id: int, owner_message_id: int, customer_chat_id: int) -> None:
+        await self._session.merge(
+            RelayLinkRow(
+                owner_chat_id=owner_chat_id,
+                owner_message_id=owner_message_id,
+                customer_chat_id=customer_chat_id,
+                created_at=utcnow(),
+            )
+        )
+
+    async def linked_chat(self, owner_chat_id: int, owner_message_id: int) -> int | None:
+        row = await self._session.get(RelayLinkRow, (owner_chat_id, owner_message_id))
+        return row.customer_chat_id if row else None
+
+    async def forget_links_before(self, moment: datetime) -> int:
+        outcome = await self._session.execute(
+            delete(RelayLinkRow).where(RelayLinkRow.created_at < moment)
+        )
+        return outcome.rowcount
+
+
+class JobRepository:
+    """What scheduled jobs remember so a second run does nothing."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim_run(self, job: str, run_key: str) -> bool:
+        """Record `job` for `run_key` (a day); False if it already ran."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        outcome = await self._session.execute(
+            insert(JobRunRow)
+            .values(job=job, run_key=run_key, ran_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["job", "run_key"])
+        )
+        return outcome.rowcount == 1
+
+    async def alerted_products(self) -> set[int]:
+        return set(await self._session.scalars(select(StockAlertRow.product_id)))
+
+    async def note_alerted(self, product_ids: Iterable[int]) -> None:
+        self._session.add_all(
+            StockAlertRow(product_id=product_id, alerted_at=utcnow()) for product_id in product_ids
+        )
+        await self._session.flush()
+
+    async def clear_alerts(self, product_ids: Iterable[int]) -> None:
+        ids = list(product_ids)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            await self._session.execute(
+                delete(StockAlertRow).where(StockAlertRow.product_id.in_(chunk))
+            )

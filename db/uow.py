@@ -6,8 +6,11 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.reports import ReportRepository
 from db.repositories import (
+    ChatControlRepository,
     CustomerRepository,
+    JobRepository,
     MessageRepository,
     OrderRepository,
     ProductRepository,
@@ -21,6 +24,9 @@ class SqlUnitOfWork:
     orders: OrderRepository
     messages: MessageRepository
     updates: UpdateRepository
+    chats: ChatControlRepository
+    jobs: JobRepository
+    reports: ReportRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -33,6 +39,9 @@ class SqlUnitOfWork:
         self.orders = OrderRepository(self._session)
         self.messages = MessageRepository(self._session)
         self.updates = UpdateRepository(self._session)
+        self.chats = ChatControlRepository(self._session)
+        self.jobs = JobRepository(self._session)
+        self.reports = ReportRepository(self._session)
         return self
 
     async def __aexit__(

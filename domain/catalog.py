@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from db.dto import NewProduct, Product
+from domain import texts
 from domain.inventory import InventoryRow, parse_inventory
 from domain.ports import UnitOfWork
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
@@ -62,11 +64,19 @@ def search_doc(product: Product) -> SearchDoc:
     )
 
 
+IMPORT_CHUNK = 2000  # rows per write; progress is reported between chunks
+Progress = Callable[[str], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class ImportSummary:
+    """Skus per outcome; `names` has every sku mentioned, for examples."""
+
     created: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
+    deactivated: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 class Catalog:
@@ -160,16 +170,52 @@ def _new_product(row: InventoryRow) -> NewProduct:
     )
 
 
-async def import_inventory(
-    uow: UnitOfWork, catalog: Catalog, data: bytes, filename: str
-) -> ImportSummary:
-    """Validate the whole file, then upsert every row in one transaction.
+async def _quiet(_: str) -> None:
+    return None
 
+
+async def import_inventory(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    data: bytes,
+    filename: str,
+    *,
+    replace: bool = False,
+    progress: Progress = _quiet,
+) -> ImportSummary:
+    """Validate the whole file, then apply every row in one transaction.
+
+    `replace` also deactivates (never deletes) the products the file leaves out.
     Raises `InvalidInventory` (nothing changes) when any row is wrong.
     """
-    rows = parse_inventory(data, filename)
+    await progress(texts.IMPORT_CHECKING.format(file=filename))
+    # Parsing a big file takes seconds: off the event loop, so other chats keep moving.
+    rows = await asyncio.to_thread(parse_inventory, data, filename)
+    total = len(rows)
+    created: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
+    changed_ids: list[int] = []
     async with uow:
-        result = await uow.products.upsert_many(_new_product(row) for row in rows)
+        for start in range(0, total, IMPORT_CHUNK):
+            if total > IMPORT_CHUNK:
+                await progress(texts.IMPORT_SAVING.format(done=start, total=total))
+            chunk = rows[start : start + IMPORT_CHUNK]
+            result = await uow.products.upsert_many(_new_product(row) for row in chunk)
+            created += result.created
+            updated += result.updated
+            unchanged += result.unchanged
+            changed_ids += result.changed_ids
+        gone = await uow.products.deactivate_missing(row.sku for row in rows) if replace else []
         await uow.commit()
-    await catalog.refresh_ids(uow, result.changed_ids)
-    return ImportSummary(tuple(result.created), tuple(result.updated), tuple(result.unchanged))
+    if total > IMPORT_CHUNK:
+        await progress(texts.IMPORT_INDEXING)
+    await catalog.refresh_ids(uow, changed_ids + [product.id for product in gone])
+    names = {row.sku: row.name for row in rows} | {product.sku: product.name for product in gone}
+    return ImportSummary(
+        tuple(created),
+        tuple(updated),
+        tuple(unchanged),
+        tuple(product.sku for product in gone),
+        names,
+    )

@@ -18,7 +18,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from domain import texts
 from domain.exceptions import DomainError
@@ -135,6 +136,41 @@ def parse_inventory(
         return _parse_rows(rows, max_rows=max_rows)
 
 
+TEMPLATE_COLUMNS = ("sku", "nombre", "descripcion", "categoria", "precio", "stock", "activo")
+TEMPLATE_EXAMPLES = (
+    ("EXT-ABC-10", "Extintor ABC 10 lb", "Polvo químico seco, con soporte", "Extintores",
+     "89900", "12", "si"),
+    ("CAS-BLA-01", "Casco de seguridad blanco", "Dieléctrico, con suspensión de 4 puntos",
+     "Protección", "35.000", "40", "si"),
+)  # fmt: skip
+
+
+def inventory_template() -> list[tuple[str, bytes]]:
+    """The files /plantilla sends: the import columns with two example rows, CSV and XLSX."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerows(TEMPLATE_EXAMPLES)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Inventario"
+    sheet.append(TEMPLATE_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for sku, name, description, category, price, stock, active in TEMPLATE_EXAMPLES:
+        sheet.append(
+            (sku, name, description, category, int(price.replace(".", "")), int(stock), active)
+        )
+    for column, width in zip("ABCDEFG", (14, 30, 40, 16, 12, 8, 8), strict=True):
+        sheet.column_dimensions[column].width = width
+    workbook_bytes = io.BytesIO()
+    workbook.save(workbook_bytes)
+    return [
+        ("plantilla_inventario.xlsx", workbook_bytes.getvalue()),
+        ("plantilla_inventario.csv", text.getvalue().encode("utf-8-sig")),
+    ]
+
+
 # ---------------------------------------------------------------- file reading
 
 
@@ -197,7 +233,9 @@ def _xlsx_rows(data: bytes) -> Generator[Sequence[Any], None, None]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # Formulas as written (not their cached results): a formula cell is refused
+            # like formula-looking text, never stored to run again in an export.
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on corrupt zips/XML
         raise InvalidInventory.file_error(bad_excel) from exc
     try:

@@ -117,6 +117,8 @@ class Reply:
     context: dict[str, Any]
     buttons: tuple[tuple[Button, ...], ...] = ()
     owner_alert: str | None = None
+    # The order the owner alert announces (its buttons and replies refer to it).
+    alert_order_id: int | None = None
 
 
 @dataclass
@@ -129,6 +131,7 @@ class Turn:
     parts: list[str] = field(default_factory=list)
     buttons: tuple[tuple[Button, ...], ...] = ()
     owner_alert: str | None = None
+    alert_order_id: int | None = None
     cart: Order | None = None  # shown once at the end when lines were added
 
     def say(self, text: str) -> None:
@@ -141,7 +144,14 @@ class Turn:
         return "\n\n".join(parts)
 
     def reply(self) -> Reply:
-        return Reply(self.text(), self.step, self.context, self.buttons, self.owner_alert)
+        return Reply(
+            self.text(),
+            self.step,
+            self.context,
+            self.buttons,
+            self.owner_alert,
+            self.alert_order_id,
+        )
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -959,7 +969,9 @@ class SalesAgent:
             address=customer.address,
             neighbourhood=customer.neighbourhood,
             notes=texts.DATA_NOTES.format(notes=customer.notes) if customer.notes else "",
+            chat_id=turn.chat.chat_id,
         )
+        turn.alert_order_id = order.id
         turn.context = {}
         turn.step = Step.BROWSING
 

@@ -125,7 +125,8 @@ ORDER_STATUS = {
 
 OWNER_NEW_ORDER = (
     "🛎️ Nuevo pedido #{order_id} — {total}\n{cart}\n\nCliente: {name} (CC {national_id})\n"
-    "Celular: {phone}\nDirección: {address}, {neighbourhood}{notes}"
+    "Celular: {phone}\nDirección: {address}, {neighbourhood}{notes}\n"
+    "Chat: {chat_id} · responde a este mensaje para escribirle."
 )
 
 INFO_HOURS = "🕘 Horario: {hours}"
@@ -231,3 +232,276 @@ INVENTORY_STOCK_NEGATIVE = "«{value}» es negativo; el stock no puede ser negat
 INVENTORY_STOCK_NOT_WHOLE = "«{value}» no es un número entero de unidades."
 INVENTORY_STOCK_TOO_BIG = "«{value}» es demasiado grande para ser un stock."
 INVENTORY_ACTIVE_UNKNOWN = "«{value}» no se entiende; escribe «sí» o «no»."
+
+# ------------------------------------------------------------------ owner's desk
+IMPORT_CHECKING = "⏳ Revisando {file}…"
+IMPORT_SAVING = "⏳ Archivo válido. Guardando productos: {done:,} de {total:,}…"
+IMPORT_INDEXING = "⏳ Actualizando la búsqueda…"
+OWNER_FIX_AND_RESEND = "Corrige el archivo y envíamelo de nuevo."
+OWNER_IMPORT_DONE = "✅ Inventario aplicado ({file}):"
+OWNER_IMPORT_CREATED = "• {count} nuevos: {examples}"
+OWNER_IMPORT_UPDATED = "• {count} actualizados: {examples}"
+OWNER_IMPORT_DEACTIVATED = "• {count} desactivados (no venían en el archivo): {examples}"
+OWNER_IMPORT_UNCHANGED = "• {count} sin cambios"
+OWNER_IMPORT_MORE = " y {count} más"
+OWNER_IMPORT_NOTHING_NEW = "El archivo no trae cambios."
+OWNER_IMPORT_SEARCH_READY = "Los clientes ya ven los cambios."
+OWNER_UPLOAD_ASK_MODE = (
+    "Recibí {file}. ¿Qué hago con él?\n"
+    "• Actualizar: agrega los productos nuevos y cambia los que ya existen.\n"
+    "• Reemplazar: además desactiva los productos que no vengan en el archivo (no se borran)."
+)
+OWNER_UPLOAD_DROPPED = "Listo, no usé ese archivo."
+OWNER_UPLOAD_GONE = "Ya no encuentro ese archivo. Envíalo de nuevo, por favor."
+OWNER_UPLOAD_WRONG_KIND = (
+    "«{file}» no parece un inventario. Envíame un archivo .csv o .xlsx "
+    "(escribe /plantilla para recibir uno de ejemplo)."
+)
+OWNER_UPLOAD_TOO_BIG = (
+    "El archivo pesa {size_mb} MB y Telegram solo me deja descargar hasta {limit_mb} MB. "
+    "Divídelo en partes o quita columnas que no uso."
+)
+OWNER_UPLOAD_EMPTY = "El archivo está vacío. No cambié nada."
+OWNER_UPLOAD_FAILED = "No pude descargar el archivo de Telegram. Envíalo de nuevo en un momento."
+OWNER_TEMPLATE_CAPTION = (
+    "Plantilla de inventario. Columnas obligatorias: sku, nombre, precio y stock; "
+    "descripcion, categoria y activo son opcionales. Llénala y envíamela aquí."
+)
+OWNER_UNKNOWN_SKU = "No encuentro ningún producto con el SKU «{sku}»."
+OWNER_USAGE_STOCK = "Escríbelo así: /stock SKU CANTIDAD (por ejemplo: /stock EXT-ABC-20 12)."
+OWNER_USAGE_PRICE = "Escríbelo así: /precio SKU VALOR (por ejemplo: /precio EXT-ABC-20 180000)."
+OWNER_USAGE_ACTIVATE = "Escríbelo así: /activar SKU (por ejemplo: /activar EXT-ABC-20)."
+OWNER_USAGE_DEACTIVATE = "Escríbelo así: /desactivar SKU (por ejemplo: /desactivar EXT-ABC-20)."
+OWNER_BAD_STOCK = "«{value}» no es una cantidad válida: usa un número entero desde 0."
+OWNER_BAD_PRICE = "«{value}» no es un precio válido. Ejemplos: 180000, 180.000 o $180.000."
+OWNER_STOCK_SET = "Stock de {sku} ({name}): {before} → {after}."
+OWNER_PRICE_SET = "Precio de {sku} ({name}): {before} → {after}."
+OWNER_DEACTIVATED = "{sku} ({name}) quedó desactivado: los clientes ya no lo ven."
+OWNER_ACTIVATED = "{sku} ({name}) está activo otra vez, con {stock} unidades."
+OWNER_ACTIVATED_NO_STOCK = (
+    "{sku} ({name}) está activo, pero tiene 0 unidades: los clientes lo verán cuando "
+    "le pongas stock (/stock {sku} N)."
+)
+OWNER_NO_OPEN_ORDERS = "No hay pedidos pendientes de entrega. 🎉"
+OWNER_OPEN_ORDERS_HEADER = "📦 Pedidos por entregar: {count}"
+OWNER_MORE_ORDERS = "…y {count} más. Entrega o cancela estos para ver los siguientes."
+OWNER_ORDER_ENTRY = (
+    "#{order_id} · {when} · {name} · {total}\n{items}\n📍 {address}, {neighbourhood} · 📞 {phone}"
+)
+OWNER_ORDER_ITEM = "  {quantity} × {name}"
+OWNER_BUTTON_DELIVERED = "✅ Entregado #{order_id}"
+OWNER_BUTTON_CANCEL = "❌ Cancelar #{order_id}"
+OWNER_BUTTON_CANCEL_YES = "Sí, cancelar"
+OWNER_BUTTON_KEEP = "No, dejarlo"
+OWNER_BUTTON_UPDATE = "🔄 Actualizar"
+OWNER_BUTTON_REPLACE = "♻️ Reemplazar"
+OWNER_UNKNOWN_ORDER = "No existe el pedido #{order_id}."
+OWNER_ORDER_DELIVERED = "✅ Pedido #{order_id} marcado como entregado. Ya le avisé al cliente."
+OWNER_ORDER_CANCELLED = (
+    "❌ Pedido #{order_id} cancelado: devolví {units} unidades al inventario y le avisé al cliente."
+)
+OWNER_ORDER_ALREADY = "El pedido #{order_id} ya está {status}; no cambié nada."
+OWNER_CANCEL_QUESTION = (
+    "¿Cancelar el pedido #{order_id} de {name} por {total}? Las unidades vuelven al inventario "
+    "y le aviso al cliente."
+)
+OWNER_CANCEL_KEPT = "Listo, el pedido #{order_id} sigue en pie."
+CUSTOMER_ORDER_DELIVERED = "📦 Tu pedido #{order_id} fue entregado. ¡Gracias por comprar en {shop}!"
+CUSTOMER_ORDER_CANCELLED = (
+    "Tu pedido #{order_id} fue cancelado por la tienda. Si tienes preguntas, escríbenos aquí."
+)
+OWNER_USAGE_CUSTOMER = "Escríbelo así: /cliente CÉDULA (por ejemplo: /cliente 1020304050)."
+OWNER_UNKNOWN_CUSTOMER = "No tengo ningún cliente con la cédula {national_id}."
+OWNER_NO_NAME = "(sin nombre)"
+OWNER_CUSTOMER_HEADER = (
+    "👤 {name}\nCédula: {national_id}\nCelular: {phone}\nDirección: {address}\nChat: {chat}"
+)
+OWNER_CUSTOMER_NO_ORDERS = "Todavía no tiene pedidos."
+OWNER_CUSTOMER_TOTALS = "Pedidos: {count} · total comprado: {total}"
+OWNER_CUSTOMER_HISTORY = "Historial:"
+OWNER_CUSTOMER_ORDER = "• #{order_id} · {when} · {total} · {status}"
+OWNER_USAGE_PAUSE = (
+    "Escríbelo así: /pausar CHAT (el número de chat sale en los avisos), "
+    "o responde con /pausar a un mensaje del cliente."
+)
+OWNER_USAGE_RESUME = (
+    "Escríbelo así: /reanudar CHAT, o responde con /reanudar a un mensaje del cliente."
+)
+OWNER_UNKNOWN_CHAT = "No conozco el chat {chat_id}: ese cliente no me ha escrito."
+OWNER_PAUSED = (
+    "⏸️ Pausé las respuestas automáticas en el chat {chat_id}. Te reenvío lo que escriba; "
+    "respóndele contestando a esos mensajes. Cuando termines: /reanudar {chat_id}"
+)
+OWNER_ALREADY_PAUSED = (
+    "El chat {chat_id} ya estaba en pausa. Para devolvérmelo: /reanudar {chat_id}"
+)
+OWNER_RESUMED = "▶️ Retomé el chat {chat_id}; vuelvo a responder yo."
+OWNER_NOT_PAUSED = "El chat {chat_id} no estaba en pausa."
+CUSTOMER_HUMAN_TAKES_OVER = "Te va a atender una persona de la tienda. Escríbele por aquí mismo. 🙂"
+CUSTOMER_BOT_IS_BACK = "Sigo yo por aquí. ¿En qué más te ayudo?"
+OWNER_RELAYED_TEXT = "💬 {name} (chat {chat_id}):\n{text}"
+OWNER_RELAYED_MEDIA = "💬 {name} (chat {chat_id}) envió esto:"
+OWNER_RELAY_FAILED = "No pude entregarle tu mensaje al chat {chat_id}: {reason}"
+OWNER_RELAY_BLOCKED = "el cliente bloqueó el bot"
+OWNER_HELP = (
+    "Comandos de la tienda:\n"
+    "• Envía un .csv o .xlsx para cargar el inventario (/plantilla te da un ejemplo)\n"
+    "• /pedidos — pedidos por entregar, con botones\n"
+    "• /stats [periodo] — ventas y gráfico (ej.: /stats hoy, /stats 7, /stats 2026-11-01 2026-11-30)\n"
+    "• /export [periodo] — productos, clientes, pedidos y conversaciones en CSV y Excel\n"
+    "• /cliente CÉDULA — perfil e historial de un cliente\n"
+    "• /stock SKU N · /precio SKU VALOR · /activar SKU · /desactivar SKU\n"
+    "• /pausar CHAT y /reanudar CHAT — atender tú una conversación\n"
+    "Todo lo demás que escribas lo respondo como si fueras un cliente, para que pruebes la tienda."
+)
+
+# ------------------------------------------------------------------ scheduled jobs (domain/jobs.py)
+CART_REMINDER = (
+    "👋 ¡Hola! Dejaste productos en tu carrito:\n\n{cart}\n\n"
+    "¿Terminamos tu pedido? Solo escribe «finalizar» o toca el botón; precios y "
+    "disponibilidad se confirman al finalizar. Si ya no lo necesitas, escribe /cancelar."
+)
+LOW_STOCK_HEADER = "📦 Stock bajo ({threshold} unidades o menos):"
+LOW_STOCK_HEADER_ONE = "📦 Stock bajo (1 unidad o menos):"
+LOW_STOCK_HEADER_SOLD_OUT = "📦 Productos agotados:"
+LOW_STOCK_LINE = "• {sku} — {name}: {left}"
+LOW_STOCK_LEFT_NONE = "agotado"
+LOW_STOCK_LEFT_ONE = "queda 1 unidad"
+LOW_STOCK_LEFT_MANY = "quedan {stock} unidades"
+LOW_STOCK_FOOTER = "Para reponer: /stock SKU N, o envíame el inventario actualizado (CSV o Excel)."
+BACKUP_FAILED = (
+    "⚠️ No pude hacer la copia de seguridad de la base de datos de hoy. "
+    "Revisa el espacio en disco y los registros del bot."
+)
+MEDIA_KINDS = {
+    "photo": "[foto]",
+    "voice": "[nota de voz]",
+    "audio": "[audio]",
+    "video": "[video]",
+    "video_note": "[video]",
+    "document": "[documento]",
+    "sticker": "[sticker]",
+    "location": "[ubicación]",
+    "contact": "[contacto]",
+}
+MEDIA_OTHER = "[mensaje]"
+
+# ------------------------------------------------------------------ reports: periods, stats, chart, export
+# (domain/periods.py, domain/stats.py, domain/charts.py, domain/exports.py)
+PERIOD_FORMS = (
+    "Puedes escribir: hoy, ayer, semana, mes, un número de días (por ejemplo 30), "
+    "una fecha (2026-11-01 o 01/11/2026) o dos fechas para un rango (2026-11-01 2026-11-30)."
+)
+PERIOD_NOT_UNDERSTOOD = "No entendí el periodo «{value}»."
+PERIOD_BAD_DATE = "«{value}» no es una fecha válida."
+PERIOD_END_BEFORE_START = "La fecha final ({end}) es anterior a la inicial ({start})."
+PERIOD_TOO_MANY_DAYS = "Puedo mostrar de 1 a {limit} días, no {days}."
+PERIOD_TODAY = "hoy"
+PERIOD_YESTERDAY = "ayer"
+PERIOD_LAST_DAYS = "últimos {days} días"
+PERIOD_THIS_MONTH = "este mes"
+PERIOD_DAY = "el {day}"
+PERIOD_RANGE_SAME_MONTH = "del {start_day} al {end_day} de {month} de {year}"
+PERIOD_RANGE_SAME_YEAR = "del {start_day} de {start_month} al {end_day} de {end_month} de {year}"
+PERIOD_RANGE = "del {start} al {end}"
+DATE_LONG = "{day} de {month} de {year}"
+DATE_SHORT = "{day} {month}"
+MONTHS_SHORT = (
+    "ene.",
+    "feb.",
+    "mar.",
+    "abr.",
+    "may.",
+    "jun.",
+    "jul.",
+    "ago.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dic.",
+)
+
+STATS_TITLE = "📊 Ventas — {label}"
+STATS_RANGE = "({range})"
+STATS_NO_SALES = "No hubo ventas en este periodo."
+STATS_ORDERS = "🧾 Pedidos: {orders} · Ingresos: {revenue}"
+STATS_AVERAGE = "Ticket promedio: {average} · Unidades vendidas: {units}"
+STATS_CUSTOMERS = "👥 Clientes nuevos: {new} · Clientes que repiten: {returning}"
+STATS_CANCELLED = "❌ Pedidos cancelados: {count}"
+STATS_CONVERSATIONS = "💬 Conversaciones: {chats} · Terminaron en pedido: {converted} ({percent} %)"
+STATS_NO_CONVERSATIONS = "💬 Ningún cliente escribió en este periodo."
+STATS_OPEN_ORDERS = "📦 Pedidos por entregar: {count}"
+STATS_TOP_HEADER = "🏆 Más vendidos:"
+STATS_TOP_LINE = "{n}. {name} — {units} und. · {revenue}"
+STATS_LOW_STOCK_HEADER = "⚠️ Poco stock ({threshold} unidades o menos):"
+STATS_LOW_STOCK_LINE = "• {sku} — {name}: {stock} und."
+STATS_LOW_STOCK_MORE = "…y {count} más."
+DAILY_SUMMARY_TITLE = "🌙 Resumen del día — {day}"
+
+CHART_TITLE = "Ventas — {label}"
+CHART_DAILY_TITLE = "Ventas por día (COP)"
+CHART_DAILY_TITLE_LAST = "Ventas por día, últimos {days} días (COP)"
+CHART_TOP_TITLE = "Más vendidos (unidades)"
+CHART_NO_SALES = "Sin ventas en este periodo"
+CHART_NO_PRODUCTS = "Sin productos vendidos"
+CHART_ORDERS = "{count} ped."
+CHART_UNITS = "{units} und."
+CHART_MILLIONS = "${value} M"
+CHART_THOUSANDS = "${value} mil"
+CHART_PESOS = "${value}"
+
+EXPORT_SHEETS = {
+    "productos": "Productos",
+    "clientes": "Clientes",
+    "pedidos": "Pedidos",
+    "lineas_pedido": "Líneas",
+    "conversaciones": "Conversaciones",
+}
+EXPORT_YES = "sí"
+EXPORT_NO = "no"
+EXPORT_CUSTOMER_COLUMNS = (
+    "id",
+    "cédula",
+    "nombre",
+    "celular",
+    "dirección",
+    "barrio",
+    "indicaciones",
+    "usuario_telegram",
+    "creado",
+    "pedidos",
+    "total_comprado",
+)
+EXPORT_ORDER_COLUMNS = (
+    "pedido",
+    "estado",
+    "creado",
+    "confirmado",
+    "entregado",
+    "cancelado",
+    "cliente_id",
+    "cédula",
+    "nombre",
+    "celular",
+    "dirección",
+    "barrio",
+    "indicaciones",
+    "unidades",
+    "total",
+    "chat",
+)
+EXPORT_LINE_COLUMNS = ("pedido", "sku", "nombre", "precio_unitario", "cantidad", "subtotal")
+EXPORT_MESSAGE_COLUMNS = ("fecha", "chat", "usuario_telegram", "quién", "mensaje", "intención")
+EXPORT_ORDER_STATUS = {
+    "cart": "carrito",
+    "confirmed": "confirmado",
+    "delivered": "entregado",
+    "cancelled": "cancelado",
+}
+EXPORT_DIRECTION = {"in": "cliente", "out": "bot"}
+EXPORT_DIRECTION_SHOP = "tienda"  # any other direction: the shop's people writing
+OWNER_EXPORT_ALL = "todo el historial"
+OWNER_EXPORT_CAPTION = (
+    "📤 Exportación ({period}): productos, clientes, pedidos, líneas y conversaciones en CSV, "
+    "y todo junto en exportacion.xlsx (una hoja por tabla)."
+)

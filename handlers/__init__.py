@@ -1,11 +1,11 @@
-"""The ordered router tree: commands first, the catch-all last."""
+"""The ordered router tree: the owner's tools, paused chats, commands… the catch-all last."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
-from handlers import commands, fallback, media, sale
+from handlers import commands, fallback, media, owner, sale, takeover
 
 
 def build_router() -> Router:
@@ -14,6 +14,8 @@ def build_router() -> Router:
     root.message.filter(F.chat.type == ChatType.PRIVATE)
     root.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
     root.include_routers(
+        owner.create_router(),
+        takeover.create_router(),
         commands.create_router(),
         sale.create_router(),
         media.create_router(),

@@ -9,8 +9,9 @@ from aiogram.types import Message
 
 from bot.settings import Settings
 from domain import texts
+from domain.owner import OwnerDesk
 from domain.sales import ChatRef, SalesAgent
-from handlers.replies import current, deliver
+from handlers.replies import LowStockCheck, current, deliver
 
 
 def chat_ref(message: Message) -> ChatRef:
@@ -23,19 +24,31 @@ def chat_ref(message: Message) -> ChatRef:
 
 
 async def start(
-    message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+    message: Message,
+    state: FSMContext,
+    agent: SalesAgent,
+    bot: Bot,
+    settings: Settings,
+    desk: OwnerDesk,
+    check_low_stock: LowStockCheck | None,
 ) -> None:
     step, context = await current(state)
     reply = await agent.start(chat_ref(message), step, context)
-    await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
+    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
 
 
 async def cancel(
-    message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+    message: Message,
+    state: FSMContext,
+    agent: SalesAgent,
+    bot: Bot,
+    settings: Settings,
+    desk: OwnerDesk,
+    check_low_stock: LowStockCheck | None,
 ) -> None:
     step, context = await current(state)
     reply = await agent.cancel(chat_ref(message), step, context)
-    await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
+    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
 
 
 async def unknown_command(message: Message) -> None:

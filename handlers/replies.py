@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -11,11 +12,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.keyboards import inline_keyboard
+from domain.owner import OwnerDesk, order_buttons
 from domain.sales import Reply, Step
 
 log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 4096
+# The scheduler's low-stock check, run at once after a sale (see bot.scheduler.ShopJobs).
+LowStockCheck = Callable[[], Awaitable[object]]
 
 
 class Sale(StatesGroup):
@@ -47,7 +51,13 @@ async def current(state: FSMContext) -> tuple[Step, dict]:
 
 
 async def deliver(
-    bot: Bot, chat_id: int, reply: Reply, state: FSMContext, owner_ids: tuple[int, ...]
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    state: FSMContext,
+    owner_ids: tuple[int, ...],
+    desk: OwnerDesk,
+    check_low_stock: LowStockCheck | None = None,
 ) -> None:
     """Persist the new step and context first, then send; a restart never loses the flow."""
     await state.set_state(STATE_OF_STEP[reply.step])
@@ -58,16 +68,34 @@ async def deliver(
         # The order is already confirmed: the owners hear of it even if the customer
         # cannot be reached right now.
         if reply.owner_alert:
-            await alert_owners(bot, owner_ids, reply.owner_alert)
+            await announce_order(bot, owner_ids, desk, reply, chat_id)
+            if check_low_stock is not None:  # the sale may have left a product running low
+                await check_low_stock()
+
+
+async def announce_order(
+    bot: Bot, owner_ids: tuple[int, ...], desk: OwnerDesk, reply: Reply, chat_id: int
+) -> None:
+    """The new-order alert, with its buttons; an owner's reply to it reaches the customer."""
+    assert reply.owner_alert
+    markup = inline_keyboard(order_buttons(reply.alert_order_id)) if reply.alert_order_id else None
+    sent = await alert_owners(bot, owner_ids, reply.owner_alert, markup)
+    for owner_id, message_id in sent:
+        await desk.link(owner_id, message_id, chat_id)
 
 
 async def send_long(
     bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Send text of any length: Telegram takes 4096 characters a message."""
+) -> int:
+    """Send text of any length (Telegram takes 4096 characters a message); the last id."""
     chunks = split_text(text)
+    message_id = 0
     for n, chunk in enumerate(chunks, 1):
-        await bot.send_message(chat_id, chunk, reply_markup=markup if n == len(chunks) else None)
+        sent = await bot.send_message(
+            chat_id, chunk, reply_markup=markup if n == len(chunks) else None
+        )
+        message_id = sent.message_id
+    return message_id
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -82,9 +110,14 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [chunk for chunk in chunks if chunk] or [text]
 
 
-async def alert_owners(bot: Bot, owner_ids: tuple[int, ...], text: str) -> None:
+async def alert_owners(
+    bot: Bot, owner_ids: tuple[int, ...], text: str, markup: InlineKeyboardMarkup | None = None
+) -> list[tuple[int, int]]:
+    """Tell every owner; one unreachable owner never stops the others. (owner, message id)."""
+    sent = []
     for owner_id in owner_ids:
         try:
-            await send_long(bot, owner_id, text)
+            sent.append((owner_id, await send_long(bot, owner_id, text, markup)))
         except TelegramAPIError as error:
             log.warning("could not alert owner %s: %s", owner_id, error)
+    return sent

@@ -10,25 +10,38 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.settings import Settings
+from domain.owner import OwnerDesk
 from domain.sales import ChatRef, SalesAgent
 from handlers.commands import chat_ref
-from handlers.replies import current, deliver
+from handlers.replies import LowStockCheck, current, deliver
 
 log = logging.getLogger(__name__)
 
 
 async def on_text(
-    message: Message, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+    message: Message,
+    state: FSMContext,
+    agent: SalesAgent,
+    bot: Bot,
+    settings: Settings,
+    desk: OwnerDesk,
+    check_low_stock: LowStockCheck | None,
 ) -> None:
     """A text message — or a photo's caption — in any step."""
     step, context = await current(state)
     text = message.text or message.caption or ""
     reply = await agent.handle_text(chat_ref(message), text, step, context)
-    await deliver(bot, message.chat.id, reply, state, settings.owner_ids)
+    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
 
 
 async def on_button(
-    query: CallbackQuery, state: FSMContext, agent: SalesAgent, bot: Bot, settings: Settings
+    query: CallbackQuery,
+    state: FSMContext,
+    agent: SalesAgent,
+    bot: Bot,
+    settings: Settings,
+    desk: OwnerDesk,
+    check_low_stock: LowStockCheck | None,
 ) -> None:
     await acknowledge(query)
     chat_id = query.message.chat.id  # type: ignore[union-attr]
@@ -38,7 +51,7 @@ async def on_button(
     step, context = await current(state)
     reply = await agent.handle_button(chat, query.data or "", step, context)
     await drop_keyboard(bot, chat_id, query.message.message_id)  # type: ignore[union-attr]
-    await deliver(bot, chat_id, reply, state, settings.owner_ids)
+    await deliver(bot, chat_id, reply, state, settings.owner_ids, desk, check_low_stock)
 
 
 async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:

@@ -127,6 +127,20 @@ def test_import_csv_applies_a_good_file_and_refuses_a_bad_one(tmp_path: Path) ->
     )
     assert stock == 7
 
+    small = tmp_path / "solo_dos.csv"
+    small.write_text(
+        "sku;nombre;precio;stock\nEXT-ABC-20;Extintor ABC 20 lb;175000;7\nN-1;Nuevo;1000;1\n",
+        encoding="utf-8",
+    )
+    replaced = run("import-csv", "--replace", str(small), env=env)
+    assert replaced.returncode == 0, replaced.stderr
+    assert "1 nuevos" in replaced.stdout and "desactivados" in replaced.stdout
+    active = sqlite3.connect(db).execute("select count(*) from products where active").fetchone()
+    assert (
+        active[0] == 2
+        and sqlite3.connect(db).execute("select count(*) from products").fetchone()[0] == count + 1
+    )
+
 
 def test_a_bad_setting_stops_start_up_with_one_clear_line() -> None:
     result = run("polling", env={"OWNER_IDS": "uno,dos", "TELEGRAM_BOT_TOKEN": "1:x"})
@@ -152,3 +166,56 @@ def test_webhook_mode_needs_a_url_and_a_secret() -> None:
         },
     )
     assert bad_secret.returncode == 2 and "WEBHOOK_SECRET" in bad_secret.stderr
+
+
+def test_export_writes_every_file_into_a_new_folder(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert run("import-csv", "data/inventory.csv", env=env).returncode == 0
+    with sqlite3.connect(db) as connection:
+        connection.executemany(
+            "insert into messages (chat_id, telegram_user_id, direction, text, created_at) "
+            "values (?, ?, ?, ?, ?)",
+            [
+                (7, 7, "in", "¿tienen extintores para el camión?", "2026-11-15 15:00:00.000000"),
+                (7, 7, "in", "=1+1", "2026-10-01 15:00:00.000000"),
+            ],
+        )
+    folder = tmp_path / "salida" / "noviembre"
+    result = run("export", str(folder), "--from", "2026-11-01", "--to", "2026-11-30", env=env)
+    assert result.returncode == 0, result.stderr
+    names = [
+        "productos.csv",
+        "clientes.csv",
+        "pedidos.csv",
+        "lineas_pedido.csv",
+        "conversaciones.csv",
+        "exportacion.xlsx",
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)
+    printed = result.stdout.strip().splitlines()
+    assert len(printed) == len(names)
+    assert all(name in line for name, line in zip(names, printed, strict=True))
+    products = (folder / "productos.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert products[0] == "sku;nombre;descripcion;categoria;precio;stock;activo"
+    assert len(products) >= 46
+    chats = (folder / "conversaciones.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(chats) == 2 and "camión" in chats[1]  # October's message is outside the period
+
+    everything = run("export", str(tmp_path / "todo"), env=env)
+    assert everything.returncode == 0, everything.stderr
+    chats = (tmp_path / "todo" / "conversaciones.csv").read_text(encoding="utf-8-sig")
+    assert "'=1+1" in chats
+
+
+def test_export_refuses_bad_dates_with_one_clear_line(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"}
+    bad = run("export", str(tmp_path / "x"), "--from", "2026-13-01", env=env)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0 and "--from" in bad.stderr
+    backwards = run(
+        "export", str(tmp_path / "x"), "--from", "2026-11-30", "--to", "2026-11-01", env=env
+    )
+    assert backwards.returncode == 2
+    assert backwards.stderr.strip().count("\n") == 0 and "--to" in backwards.stderr
+    assert not (tmp_path / "x").exists()

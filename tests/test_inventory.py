@@ -375,3 +375,16 @@ def test_report_uses_accented_column_labels() -> None:
     error = refused(csv_bytes(f"A-1;Casco;{'d' * 2001};;38.000;5;"))
     assert error.errors[0].column == "descripcion"
     assert "Fila 2, descripción: es muy larga" in error.report()
+
+
+def test_real_formula_in_xlsx_is_refused_with_its_reason() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["sku", "nombre", "precio", "stock"])
+    sheet.append(["A-1", '=HYPERLINK("http://malo.co","clic")', "=1000*2", 4])
+    data = io.BytesIO()
+    workbook.save(data)
+    with pytest.raises(InvalidInventory) as refused:
+        parse_inventory(data.getvalue(), "inv.xlsx")
+    reasons = {(e.column, "fórmula" in e.reason) for e in refused.value.errors}
+    assert reasons == {("nombre", True), ("precio", True)}

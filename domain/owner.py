@@ -1,0 +1,501 @@
+"""The owner's desk: inventory uploads, quick edits, orders, customers and human takeover.
+
+Every method takes what the owner typed and returns Spanish text; wrong input raises a
+`DomainError` whose message says what to type instead. Nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from db.dto import Customer, Order, OrderStatus, Product
+from domain import texts
+from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
+from domain.charts import stats_chart
+from domain.exceptions import DomainError
+from domain.exports import ExportFile, build_export
+from domain.inventory import InvalidInventory
+from domain.money import InvalidPrice, format_cop, parse_price
+from domain.periods import Period, parse_period
+from domain.ports import OwnerUnitOfWork
+from domain.sales import Button
+from domain.shop import ShopProfile
+from domain.stats import compute_stats, render_stats
+
+MAX_LISTED_ORDERS = 10
+EXAMPLES_PER_KIND = 3
+INVENTORY_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+_REPLACE_WORDS = re.compile(r"\b(reemplaz\w*|sustitu\w*|replace|completo)\b", re.IGNORECASE)
+_UPDATE_WORDS = re.compile(r"\b(actualiz\w*|agreg\w*|añad\w*|update|sumar)\b", re.IGNORECASE)
+
+
+class OwnerInputError(DomainError):
+    """A command typed wrong; the message shows the right form."""
+
+
+class UnknownSku(DomainError):
+    def __init__(self, sku: str) -> None:
+        super().__init__(texts.OWNER_UNKNOWN_SKU.format(sku=sku))
+
+
+class UnknownOrder(DomainError):
+    def __init__(self, order_id: int) -> None:
+        super().__init__(texts.OWNER_UNKNOWN_ORDER.format(order_id=order_id))
+
+
+class OrderAction:
+    """Callback data of the order buttons: `ord:<action>:<order id>`."""
+
+    PREFIX = "ord"
+    DELIVER = "deliver"
+    ASK_CANCEL = "cancel"
+    CANCEL = "cancel!"
+    KEEP = "keep"
+
+    @classmethod
+    def data(cls, action: str, order_id: int) -> str:
+        return f"{cls.PREFIX}:{action}:{order_id}"
+
+    @classmethod
+    def parse(cls, data: str) -> tuple[str, int] | None:
+        parts = data.split(":")
+        if len(parts) != 3 or parts[0] != cls.PREFIX or not parts[2].isdigit():
+            return None
+        return parts[1], int(parts[2])
+
+
+class UploadMode:
+    """Callback data of the upload question: `inv:<mode>`."""
+
+    UPDATE = "inv:update"
+    REPLACE = "inv:replace"
+    DROP = "inv:cancel"
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """What changed an order: the owner's text, and the customer's (None if nothing did)."""
+
+    order: Order
+    owner_text: str
+    customer_text: str | None
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    ok: bool
+    text: str
+
+
+def order_buttons(order_id: int) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(
+                texts.OWNER_BUTTON_DELIVERED.format(order_id=order_id),
+                OrderAction.data(OrderAction.DELIVER, order_id),
+            ),
+            Button(
+                texts.OWNER_BUTTON_CANCEL.format(order_id=order_id),
+                OrderAction.data(OrderAction.ASK_CANCEL, order_id),
+            ),
+        ),
+    )
+
+
+def cancel_buttons(order_id: int) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(texts.OWNER_BUTTON_CANCEL_YES, OrderAction.data(OrderAction.CANCEL, order_id)),
+            Button(texts.OWNER_BUTTON_KEEP, OrderAction.data(OrderAction.KEEP, order_id)),
+        ),
+    )
+
+
+def upload_buttons() -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(texts.OWNER_BUTTON_UPDATE, UploadMode.UPDATE),
+            Button(texts.OWNER_BUTTON_REPLACE, UploadMode.REPLACE),
+        ),
+        (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
+    )
+
+
+def upload_mode(caption: str) -> str | None:
+    """The mode a caption asks for ("reemplazar", "actualizar"), if any."""
+    if _REPLACE_WORDS.search(caption):
+        return UploadMode.REPLACE
+    if _UPDATE_WORDS.search(caption):
+        return UploadMode.UPDATE
+    return None
+
+
+def upload_refusal(filename: str, size: int | None, limit: int) -> str | None:
+    """Why a document cannot be an inventory before downloading it, or None."""
+    name = filename.lower()
+    if not name.endswith(INVENTORY_EXTENSIONS):
+        return texts.OWNER_UPLOAD_WRONG_KIND.format(file=filename)
+    if size is not None and size > limit:
+        return texts.OWNER_UPLOAD_TOO_BIG.format(
+            size_mb=_megabytes(size), limit_mb=_megabytes(limit)
+        )
+    if size == 0:
+        return texts.OWNER_UPLOAD_EMPTY
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")
+
+
+class OwnerDesk:
+    def __init__(
+        self,
+        uow_factory: Callable[[], OwnerUnitOfWork],
+        catalog: Catalog,
+        shop: ShopProfile,
+        timezone: ZoneInfo,
+        *,
+        low_stock_threshold: int = 3,
+        owner_ids: tuple[int, ...] = (),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._uow = uow_factory
+        self._catalog = catalog
+        self._shop = shop
+        self._timezone = timezone
+        self._low_stock_threshold = low_stock_threshold
+        self._owner_ids = owner_ids
+        self._clock = clock
+
+    # ---------------------------------------------------------------- reports
+    async def stats(self, args: str) -> tuple[str, bytes]:
+        """The period's figures as text, and the same as a PNG chart."""
+        period = self._period(args, default_days=30)
+        assert period is not None
+        stats = await compute_stats(
+            self._uow(),
+            period,
+            tz=self._timezone,
+            low_stock_threshold=self._low_stock_threshold,
+            ignore_chats=self._owner_ids,
+        )
+        # Drawing takes a few hundred milliseconds of CPU: off the event loop.
+        chart = await asyncio.to_thread(stats_chart, stats)
+        return render_stats(stats), chart
+
+    async def export(self, args: str) -> tuple[str, list[ExportFile]]:
+        """Every table as CSV plus one workbook; all the history unless a period is given."""
+        period = self._period(args, default_days=None)
+        files = await build_export(self._uow(), period, tz=self._timezone)
+        label = period.label if period else texts.OWNER_EXPORT_ALL
+        return texts.OWNER_EXPORT_CAPTION.format(period=label), files
+
+    def _period(self, args: str, *, default_days: int | None) -> Period | None:
+        today = self._clock().astimezone(self._timezone).date()
+        return parse_period(args, today=today, tz=self._timezone, default_days=default_days)
+
+    # ------------------------------------------------------------- inventory
+    async def import_file(
+        self, data: bytes, filename: str, *, replace: bool, progress: Progress
+    ) -> ImportOutcome:
+        """Apply an uploaded inventory, or explain every problem and change nothing."""
+        try:
+            summary = await import_inventory(
+                self._uow(), self._catalog, data, filename, replace=replace, progress=progress
+            )
+        except InvalidInventory as refused:
+            return ImportOutcome(False, refused.report() + "\n" + texts.OWNER_FIX_AND_RESEND)
+        return ImportOutcome(True, render_import(filename, summary))
+
+    # ------------------------------------------------------------ quick edits
+    async def set_stock(self, args: str) -> str:
+        sku, value = _two_args(args, texts.OWNER_USAGE_STOCK)
+        if not re.fullmatch(r"\d{1,9}", value):
+            raise OwnerInputError(texts.OWNER_BAD_STOCK.format(value=value))
+        before, after = await self._edit(sku, stock=int(value))
+        return texts.OWNER_STOCK_SET.format(
+            sku=after.sku, name=after.name, before=before.stock, after=after.stock
+        )
+
+    async def set_price(self, args: str) -> str:
+        sku, value = _two_args(args, texts.OWNER_USAGE_PRICE)
+        try:
+            price = parse_price(value)
+        except InvalidPrice:
+            raise OwnerInputError(texts.OWNER_BAD_PRICE.format(value=value)) from None
+        if price <= 0:
+            raise OwnerInputError(texts.OWNER_BAD_PRICE.format(value=value))
+        before, after = await self._edit(sku, price_minor=price)
+        return texts.OWNER_PRICE_SET.format(
+            sku=after.sku,
+            name=after.name,
+            before=format_cop(before.price_minor),
+            after=format_cop(after.price_minor),
+        )
+
+    async def set_active(self, args: str, *, active: bool) -> str:
+        sku = args.strip()
+        if not sku or " " in sku:
+            usage = texts.OWNER_USAGE_ACTIVATE if active else texts.OWNER_USAGE_DEACTIVATE
+            raise OwnerInputError(usage)
+        _, after = await self._edit(sku, active=active)
+        if not active:
+            return texts.OWNER_DEACTIVATED.format(sku=after.sku, name=after.name)
+        if after.stock == 0:
+            return texts.OWNER_ACTIVATED_NO_STOCK.format(sku=after.sku, name=after.name)
+        return texts.OWNER_ACTIVATED.format(sku=after.sku, name=after.name, stock=after.stock)
+
+    async def _edit(
+        self,
+        sku: str,
+        *,
+        stock: int | None = None,
+        price_minor: int | None = None,
+        active: bool | None = None,
+    ) -> tuple[Product, Product]:
+        async with self._uow() as uow:
+            before = await uow.products.find_sku(sku)
+            if before is None:
+                raise UnknownSku(sku)
+            after = await uow.products.edit(
+                before.id, stock=stock, price_minor=price_minor, active=active
+            )
+            await uow.commit()
+        assert after is not None
+        self._catalog.refresh([after])
+        return before, after
+
+    # ----------------------------------------------------------------- orders
+    async def open_orders(self) -> tuple[str, list[Order]]:
+        """The list of orders to deliver, and the orders that get buttons."""
+        async with self._uow() as uow:
+            orders, total = await uow.orders.list_open(MAX_LISTED_ORDERS)
+        if not orders:
+            return texts.OWNER_NO_OPEN_ORDERS, []
+        lines = [texts.OWNER_OPEN_ORDERS_HEADER.format(count=total)]
+        lines += [self._order_entry(order) for order in orders]
+        if total > len(orders):
+            lines.append(texts.OWNER_MORE_ORDERS.format(count=total - len(orders)))
+        return "\n\n".join(lines), orders
+
+    def _order_entry(self, order: Order) -> str:
+        items = "\n".join(
+            texts.OWNER_ORDER_ITEM.format(quantity=line.quantity, name=line.name)
+            for line in order.lines
+        )
+        return texts.OWNER_ORDER_ENTRY.format(
+            order_id=order.id,
+            when=self._when(order.confirmed_at or order.created_at),
+            name=order.customer_name,
+            total=format_cop(order.total_minor),
+            items=items,
+            phone=order.phone,
+            address=order.address,
+            neighbourhood=order.neighbourhood,
+        )
+
+    async def describe_order(self, order_id: int) -> Order:
+        async with self._uow() as uow:
+            order = await uow.orders.get(order_id)
+        if order is None or order.status == OrderStatus.CART:
+            raise UnknownOrder(order_id)
+        return order
+
+    async def deliver(self, order_id: int) -> OrderChange:
+        async with self._uow() as uow:
+            moved = await uow.orders.move(order_id, OrderStatus.CONFIRMED, OrderStatus.DELIVERED)
+            if moved is None:
+                return await self._unchanged(uow, order_id)
+            customer_text = texts.CUSTOMER_ORDER_DELIVERED.format(
+                order_id=order_id, shop=self._shop.name
+            )
+            await uow.messages.add(moved.chat_id, "out", customer_text, intent="owner")
+            await uow.commit()
+        return OrderChange(
+            moved, texts.OWNER_ORDER_DELIVERED.format(order_id=order_id), customer_text
+        )
+
+    async def cancel(self, order_id: int) -> OrderChange:
+        """Cancel a confirmed order and put its units back, all in one transaction."""
+        async with self._uow() as uow:
+            moved = await uow.orders.move(order_id, OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
+            if moved is None:
+                return await self._unchanged(uow, order_id)
+            for line in moved.lines:
+                await uow.products.return_stock(line.product_id, line.quantity)
+            customer_text = texts.CUSTOMER_ORDER_CANCELLED.format(order_id=order_id)
+            await uow.messages.add(moved.chat_id, "out", customer_text, intent="owner")
+            await uow.commit()
+            returned = await uow.products.list_by_ids([line.product_id for line in moved.lines])
+        self._catalog.refresh(returned)
+        units = sum(line.quantity for line in moved.lines)
+        return OrderChange(
+            moved, texts.OWNER_ORDER_CANCELLED.format(order_id=order_id, units=units), customer_text
+        )
+
+    async def _unchanged(self, uow: OwnerUnitOfWork, order_id: int) -> OrderChange:
+        order = await uow.orders.get(order_id)
+        if order is None or order.status == OrderStatus.CART:
+            raise UnknownOrder(order_id)
+        status = texts.ORDER_STATUS.get(order.status, order.status)
+        return OrderChange(
+            order, texts.OWNER_ORDER_ALREADY.format(order_id=order_id, status=status), None
+        )
+
+    def cancel_question(self, order: Order) -> str:
+        return texts.OWNER_CANCEL_QUESTION.format(
+            order_id=order.id, name=order.customer_name, total=format_cop(order.total_minor)
+        )
+
+    # -------------------------------------------------------------- customers
+    async def customer_profile(self, args: str) -> str:
+        wanted = re.sub(r"[.\s-]", "", args)
+        if not wanted.isdigit():
+            raise OwnerInputError(texts.OWNER_USAGE_CUSTOMER)
+        async with self._uow() as uow:
+            customer = await uow.customers.by_national_id(wanted)
+            if customer is None:
+                customer = await uow.customers.by_telegram_user(int(wanted))
+            if customer is None:
+                raise OwnerInputError(texts.OWNER_UNKNOWN_CUSTOMER.format(national_id=wanted))
+            orders = await uow.orders.list_for_customer(customer, limit=50)
+        return self._render_customer(customer, orders)
+
+    def _render_customer(self, customer: Customer, orders: Sequence[Order]) -> str:
+        lines = [
+            texts.OWNER_CUSTOMER_HEADER.format(
+                name=customer.name or texts.OWNER_NO_NAME,
+                national_id=customer.national_id or "—",
+                phone=customer.phone or "—",
+                address=", ".join(p for p in (customer.address, customer.neighbourhood) if p)
+                or "—",
+                chat=customer.telegram_user_id or "—",
+            )
+        ]
+        if customer.notes:
+            lines.append(texts.DATA_NOTES.format(notes=customer.notes).strip())
+        kept = [order for order in orders if order.status != OrderStatus.CANCELLED]
+        spent = sum(order.total_minor for order in kept)
+        if not orders:
+            lines.append(texts.OWNER_CUSTOMER_NO_ORDERS)
+        else:
+            lines.append(
+                texts.OWNER_CUSTOMER_TOTALS.format(count=len(kept), total=format_cop(spent))
+            )
+            lines.append(texts.OWNER_CUSTOMER_HISTORY)
+            lines += [
+                texts.OWNER_CUSTOMER_ORDER.format(
+                    order_id=order.id,
+                    when=self._when(order.confirmed_at or order.created_at),
+                    total=format_cop(order.total_minor),
+                    status=texts.ORDER_STATUS.get(order.status, order.status),
+                )
+                for order in orders[:10]
+            ]
+        return "\n".join(lines)
+
+    # --------------------------------------------------------------- takeover
+    async def pause(self, chat_id: int, owner_id: int) -> tuple[str, str | None]:
+        """Stop automatic replies in a customer's chat; (owner text, customer notice)."""
+        async with self._uow() as uow:
+            if not await self._known_chat(uow, chat_id):
+                raise OwnerInputError(texts.OWNER_UNKNOWN_CHAT.format(chat_id=chat_id))
+            paused = await uow.chats.pause(chat_id, owner_id)
+            if paused:
+                await uow.messages.add(chat_id, "out", texts.CUSTOMER_HUMAN_TAKES_OVER)
+            await uow.commit()
+        if not paused:
+            return texts.OWNER_ALREADY_PAUSED.format(chat_id=chat_id), None
+        return texts.OWNER_PAUSED.format(chat_id=chat_id), texts.CUSTOMER_HUMAN_TAKES_OVER
+
+    async def resume(self, chat_id: int) -> tuple[str, str | None]:
+        async with self._uow() as uow:
+            resumed = await uow.chats.resume(chat_id)
+            if resumed:
+                await uow.messages.add(chat_id, "out", texts.CUSTOMER_BOT_IS_BACK)
+            await uow.commit()
+        if not resumed:
+            return texts.OWNER_NOT_PAUSED.format(chat_id=chat_id), None
+        return texts.OWNER_RESUMED.format(chat_id=chat_id), texts.CUSTOMER_BOT_IS_BACK
+
+    async def is_paused(self, chat_id: int) -> bool:
+        async with self._uow() as uow:
+            return await uow.chats.is_paused(chat_id)
+
+    async def note_customer_message(self, chat_id: int, user_id: int, text: str) -> None:
+        """A message in a paused chat: stored like any other, answered by a person."""
+        async with self._uow() as uow:
+            await uow.messages.add(chat_id, "in", text, telegram_user_id=user_id, intent="paused")
+            await uow.commit()
+
+    async def link(self, owner_chat_id: int, owner_message_id: int, customer_chat_id: int) -> None:
+        async with self._uow() as uow:
+            await uow.chats.link(owner_chat_id, owner_message_id, customer_chat_id)
+            await uow.commit()
+
+    async def relay_target(self, owner_chat_id: int, owner_message_id: int) -> int | None:
+        async with self._uow() as uow:
+            return await uow.chats.linked_chat(owner_chat_id, owner_message_id)
+
+    async def note_owner_reply(self, customer_chat_id: int, text: str) -> None:
+        async with self._uow() as uow:
+            await uow.messages.add(customer_chat_id, "out", text, intent="owner")
+            await uow.commit()
+
+    @staticmethod
+    async def _known_chat(uow: OwnerUnitOfWork, chat_id: int) -> bool:
+        return bool(await uow.messages.recent(chat_id, limit=1))
+
+    # ---------------------------------------------------------------- helpers
+    def _when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return ""
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(self._timezone).strftime("%d/%m %H:%M")
+
+
+def parse_chat_id(args: str, usage: str) -> int:
+    value = args.strip()
+    if not re.fullmatch(r"-?\d{1,15}", value):
+        raise OwnerInputError(usage)
+    return int(value)
+
+
+def _two_args(args: str, usage: str) -> tuple[str, str]:
+    parts = args.split(maxsplit=1)
+    if len(parts) != 2:
+        raise OwnerInputError(usage)
+    return parts[0], parts[1].strip()
+
+
+def render_import(filename: str, summary: ImportSummary) -> str:
+    """The owner's summary of an applied inventory, with a few examples of each kind."""
+    lines = [texts.OWNER_IMPORT_DONE.format(file=filename)]
+    kinds = (
+        (summary.created, texts.OWNER_IMPORT_CREATED),
+        (summary.updated, texts.OWNER_IMPORT_UPDATED),
+        (summary.deactivated, texts.OWNER_IMPORT_DEACTIVATED),
+    )
+    for skus, label in kinds:
+        if not skus:
+            continue
+        shown = [f"{sku} {summary.names.get(sku, '')}".strip() for sku in skus[:EXAMPLES_PER_KIND]]
+        more = (
+            texts.OWNER_IMPORT_MORE.format(count=len(skus) - EXAMPLES_PER_KIND)
+            if len(skus) > EXAMPLES_PER_KIND
+            else ""
+        )
+        lines.append(label.format(count=len(skus), examples="; ".join(shown) + more))
+    if summary.unchanged:
+        lines.append(texts.OWNER_IMPORT_UNCHANGED.format(count=len(summary.unchanged)))
+    if not (summary.created or summary.updated or summary.deactivated):
+        lines.append(texts.OWNER_IMPORT_NOTHING_NEW)
+    else:
+        lines.append(texts.OWNER_IMPORT_SEARCH_READY)
+    return "\n".join(lines)

@@ -1,0 +1,360 @@
+"""The owner's commands: inventory upload, quick edits, orders, customers, takeover.
+
+One filter for the whole router: only `OWNER_IDS` get here. Anyone else falls through to
+the customer routers and gets the customer experience (an unknown command, for instance).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from typing import Any
+
+import aiohttp
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatAction
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.filters import Command, CommandObject, Filter
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    Document,
+    InaccessibleMessage,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    Message,
+    TelegramObject,
+)
+
+from bot.keyboards import inline_keyboard
+from bot.settings import Settings
+from domain import texts
+from domain.inventory import inventory_template
+from domain.owner import (
+    OrderAction,
+    OwnerDesk,
+    UploadMode,
+    cancel_buttons,
+    order_buttons,
+    parse_chat_id,
+    upload_buttons,
+    upload_mode,
+    upload_refusal,
+)
+from handlers.replies import send_long, split_text
+from handlers.sale import acknowledge
+
+log = logging.getLogger(__name__)
+
+# Bots may download files up to 20 MB from the cloud Bot API.
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+PROGRESS_EVERY = 1.0  # seconds between edits of the progress message
+
+
+class IsOwner(Filter):
+    async def __call__(self, event: TelegramObject, settings: Settings) -> bool:
+        user = getattr(event, "from_user", None)
+        return user is not None and user.id in settings.owner_ids
+
+
+class RepliesToCustomer(Filter):
+    """The owner answers a relayed customer message (or an order alert): whose chat it is."""
+
+    async def __call__(self, message: Message, desk: OwnerDesk) -> bool | dict[str, Any]:
+        replied = message.reply_to_message
+        if replied is None:
+            return False
+        customer_chat = await desk.relay_target(message.chat.id, replied.message_id)
+        return {"customer_chat": customer_chat} if customer_chat is not None else False
+
+
+# ------------------------------------------------------------------- help, template
+async def owner_help(message: Message) -> None:
+    await message.answer(texts.OWNER_HELP)
+
+
+async def template(message: Message) -> None:
+    for name, data in inventory_template():
+        caption = texts.OWNER_TEMPLATE_CAPTION if name.endswith(".xlsx") else None
+        await message.answer_document(BufferedInputFile(data, name), caption=caption)
+
+
+# --------------------------------------------------------------------------- upload
+async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
+    document = message.document
+    assert document is not None
+    refusal = upload_refusal(document.file_name or "", document.file_size, DOWNLOAD_LIMIT)
+    if refusal:
+        await message.answer(refusal)
+        return
+    mode = upload_mode(message.caption or "")
+    if mode is None:
+        await message.reply(
+            texts.OWNER_UPLOAD_ASK_MODE.format(file=document.file_name),
+            reply_markup=inline_keyboard(upload_buttons()),
+        )
+        return
+    status = await message.answer(texts.IMPORT_CHECKING.format(file=document.file_name))
+    await apply_upload(bot, desk, document, status, replace=mode == UploadMode.REPLACE)
+
+
+async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> None:
+    await acknowledge(query)
+    question = query.message
+    if question is None or isinstance(question, InaccessibleMessage):
+        return
+    original = question.reply_to_message
+    if query.data == UploadMode.DROP:
+        await question.edit_text(texts.OWNER_UPLOAD_DROPPED)
+        return
+    if original is None or original.document is None:
+        await question.edit_text(texts.OWNER_UPLOAD_GONE)
+        return
+    document = original.document
+    await question.edit_text(texts.IMPORT_CHECKING.format(file=document.file_name))
+    await apply_upload(bot, desk, document, question, replace=query.data == UploadMode.REPLACE)
+
+
+async def apply_upload(
+    bot: Bot, desk: OwnerDesk, document: Document, status: Message, *, replace: bool
+) -> None:
+    """Download, apply and report in one message that is edited as the work goes."""
+    progress = ProgressMessage(bot, status)
+    try:
+        buffer = await bot.download(document.file_id, destination=io.BytesIO())
+    except TelegramBadRequest as error:
+        too_big = "too big" in str(error).lower()
+        await progress.finish(
+            upload_refusal(document.file_name or "", DOWNLOAD_LIMIT + 1, DOWNLOAD_LIMIT)
+            if too_big
+            else texts.OWNER_UPLOAD_FAILED
+        )
+        return
+    except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("could not download %s: %s", document.file_name, error)
+        await progress.finish(texts.OWNER_UPLOAD_FAILED)
+        return
+    assert buffer is not None
+    outcome = await desk.import_file(
+        buffer.getvalue(), document.file_name or "inventario", replace=replace,
+        progress=progress.update,
+    )  # fmt: skip
+    await progress.finish(outcome.text)
+
+
+class ProgressMessage:
+    """One status message edited in place, at most once a second, then the result."""
+
+    def __init__(self, bot: Bot, message: Message) -> None:
+        self._bot = bot
+        self._message = message
+        self._shown = message.text or ""
+        self._edited_at = 0.0
+
+    async def update(self, text: str) -> None:
+        now = time.monotonic()
+        if text == self._shown or now - self._edited_at < PROGRESS_EVERY:
+            return
+        self._edited_at = now
+        await self._edit(text)
+
+    async def finish(self, text: str) -> None:
+        first, *rest = split_text(text)
+        await self._edit(first)
+        for chunk in rest:
+            await self._bot.send_message(self._message.chat.id, chunk)
+
+    async def _edit(self, text: str) -> None:
+        if text == self._shown:
+            return
+        try:
+            await self._bot.edit_message_text(
+                text, chat_id=self._message.chat.id, message_id=self._message.message_id
+            )
+            self._shown = text
+        except TelegramBadRequest as error:  # deleted by the owner: say it anew
+            log.debug("could not edit the progress message: %s", error)
+            sent = await self._bot.send_message(self._message.chat.id, text)
+            self._message, self._shown = sent, text
+
+
+# --------------------------------------------------------------------------- reports
+CAPTION_LIMIT = 1024
+
+
+async def stats(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
+    await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_PHOTO)
+    text, chart = await desk.stats(command.args or "")
+    photo = BufferedInputFile(chart, "ventas.png")
+    if len(text) <= CAPTION_LIMIT:
+        await message.answer_photo(photo, caption=text)
+        return
+    await message.answer_photo(photo)
+    await send_long(bot, message.chat.id, text)
+
+
+async def export(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
+    await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
+    caption, files = await desk.export(command.args or "")
+    media = [
+        InputMediaDocument(
+            media=BufferedInputFile(file.data, file.name),
+            caption=caption if n == len(files) else None,
+        )
+        for n, file in enumerate(files, 1)
+    ]
+    await message.answer_media_group(media)
+
+
+# ----------------------------------------------------------------------- quick edits
+async def set_stock(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
+    await message.answer(await desk.set_stock(command.args or ""))
+
+
+async def set_price(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
+    await message.answer(await desk.set_price(command.args or ""))
+
+
+async def activate(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
+    await message.answer(await desk.set_active(command.args or "", active=True))
+
+
+async def deactivate(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
+    await message.answer(await desk.set_active(command.args or "", active=False))
+
+
+# ---------------------------------------------------------------------------- orders
+async def open_orders(message: Message, desk: OwnerDesk, bot: Bot) -> None:
+    text, orders = await desk.open_orders()
+    rows = tuple(order_buttons(order.id)[0] for order in orders)
+    await send_long(bot, message.chat.id, text, inline_keyboard(rows))
+
+
+async def on_order_button(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> None:
+    await acknowledge(query)
+    parsed = OrderAction.parse(query.data or "")
+    pressed = query.message
+    if parsed is None or pressed is None or isinstance(pressed, InaccessibleMessage):
+        return
+    action, order_id = parsed
+    chat_id = pressed.chat.id
+    if action == OrderAction.ASK_CANCEL:
+        order = await desk.describe_order(order_id)
+        await bot.send_message(
+            chat_id,
+            desk.cancel_question(order),
+            reply_markup=inline_keyboard(cancel_buttons(order_id)),
+            reply_to_message_id=pressed.message_id,
+        )
+        return
+    if action == OrderAction.KEEP:
+        await pressed.edit_text(texts.OWNER_CANCEL_KEPT.format(order_id=order_id))
+        return
+    change = await (desk.deliver if action == OrderAction.DELIVER else desk.cancel)(order_id)
+    if action == OrderAction.CANCEL:
+        await pressed.edit_text(change.owner_text)
+        if pressed.reply_to_message is not None:  # the list or alert the question came from
+            await drop_order_buttons(bot, pressed.reply_to_message, order_id)
+    else:
+        await drop_order_buttons(bot, pressed, order_id)
+        await bot.send_message(chat_id, change.owner_text)
+    if change.customer_text:
+        await tell_customer(bot, change.order.chat_id, change.customer_text)
+
+
+async def drop_order_buttons(bot: Bot, message: Message, order_id: int) -> None:
+    """Remove one order's buttons from a list or an alert; the others stay usable."""
+    markup = message.reply_markup
+    if markup is None:
+        return
+    suffix = f":{order_id}"
+    rows = [
+        row
+        for row in markup.inline_keyboard
+        if not any((button.callback_data or "").endswith(suffix) for button in row)
+    ]
+    try:
+        await bot.edit_message_reply_markup(
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
+        )
+    except TelegramAPIError as error:
+        log.debug("could not update the order buttons: %s", error)
+
+
+async def tell_customer(bot: Bot, chat_id: int, text: str) -> bool:
+    try:
+        await bot.send_message(chat_id, text)
+    except TelegramAPIError as error:
+        log.warning("could not tell chat %s about its order: %s", chat_id, error)
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------- customers
+async def customer_profile(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
+    await message.answer(await desk.customer_profile(command.args or ""))
+
+
+# -------------------------------------------------------------------------- takeover
+async def pause(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
+    chat_id = await _target_chat(message, command, desk, texts.OWNER_USAGE_PAUSE)
+    owner_text, notice = await desk.pause(chat_id, message.chat.id)
+    await message.answer(owner_text)
+    if notice:
+        await tell_customer(bot, chat_id, notice)
+
+
+async def resume(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
+    chat_id = await _target_chat(message, command, desk, texts.OWNER_USAGE_RESUME)
+    owner_text, notice = await desk.resume(chat_id)
+    await message.answer(owner_text)
+    if notice:
+        await tell_customer(bot, chat_id, notice)
+
+
+async def _target_chat(
+    message: Message, command: CommandObject, desk: OwnerDesk, usage: str
+) -> int:
+    """The chat named in the command, or the one whose relayed message is replied to."""
+    if not command.args and message.reply_to_message is not None:
+        linked = await desk.relay_target(message.chat.id, message.reply_to_message.message_id)
+        if linked is not None:
+            return linked
+    return parse_chat_id(command.args or "", usage)
+
+
+async def relay_reply(message: Message, customer_chat: int, desk: OwnerDesk, bot: Bot) -> None:
+    """The owner's answer to a relayed message goes to that customer, as the shop."""
+    try:
+        await bot.copy_message(customer_chat, message.chat.id, message.message_id)
+    except TelegramAPIError as error:
+        reason = texts.OWNER_RELAY_BLOCKED if "blocked" in str(error).lower() else str(error)
+        await message.answer(texts.OWNER_RELAY_FAILED.format(chat_id=customer_chat, reason=reason))
+        return
+    await desk.note_owner_reply(customer_chat, message.text or message.caption or "")
+
+
+def create_router() -> Router:
+    router = Router(name="owner")
+    router.message.filter(IsOwner())
+    router.callback_query.filter(IsOwner())
+    router.message.register(owner_help, Command("ayuda", "help"))
+    router.message.register(template, Command("plantilla"))
+    router.message.register(stats, Command("stats", "estadisticas", "ventas"))
+    router.message.register(export, Command("export", "exportar"))
+    router.message.register(set_stock, Command("stock"))
+    router.message.register(set_price, Command("precio"))
+    router.message.register(activate, Command("activar"))
+    router.message.register(deactivate, Command("desactivar"))
+    router.message.register(open_orders, Command("pedidos"))
+    router.message.register(customer_profile, Command("cliente"))
+    router.message.register(pause, Command("pausar"))
+    router.message.register(resume, Command("reanudar"))
+    router.message.register(relay_reply, RepliesToCustomer())
+    router.message.register(on_document, F.document)
+    router.callback_query.register(on_upload_mode, F.data.startswith("inv:"))
+    router.callback_query.register(on_order_button, F.data.startswith(f"{OrderAction.PREFIX}:"))
+    return router

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from db.dto import NewProduct, Product
 from domain import texts
-from domain.inventory import InventoryRow, parse_inventory
+from domain.inventory import InventoryRow, parse_inventory, thousands
 from domain.ports import UnitOfWork
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head
@@ -199,7 +199,9 @@ async def import_inventory(
     async with uow:
         for start in range(0, total, IMPORT_CHUNK):
             if total > IMPORT_CHUNK:
-                await progress(texts.IMPORT_SAVING.format(done=start, total=total))
+                await progress(
+                    texts.IMPORT_SAVING.format(done=thousands(start), total=thousands(total))
+                )
             chunk = rows[start : start + IMPORT_CHUNK]
             result = await uow.products.upsert_many(_new_product(row) for row in chunk)
             created += result.created

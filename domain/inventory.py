@@ -107,14 +107,14 @@ class InvalidInventory(DomainError):
             if self.total == 1
             else texts.INVENTORY_REPORT_HEADER_MANY
         )
-        lines = [header.format(count=_thousands(self.total))]
+        lines = [header.format(count=thousands(self.total))]
         shown = self.errors[: max(limit, 0)]
         lines.extend(
             texts.INVENTORY_REPORT_BULLET.format(problem=_describe(error)) for error in shown
         )
         if self.total > len(shown):
             lines.append(
-                texts.INVENTORY_REPORT_MORE.format(count=_thousands(self.total - len(shown)))
+                texts.INVENTORY_REPORT_MORE.format(count=thousands(self.total - len(shown)))
             )
         return "\n".join(lines)
 
@@ -335,7 +335,7 @@ def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[Invento
         count += 1
         if count > max_rows:
             raise InvalidInventory.file_error(
-                texts.INVENTORY_TOO_MANY_ROWS.format(limit=_thousands(max_rows))
+                texts.INVENTORY_TOO_MANY_ROWS.format(limit=thousands(max_rows))
             )
         product = _parse_row(cells, line, log)
         unique = _check_duplicate(product, line, first_line_by_sku, log)
@@ -570,5 +570,6 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:1].isupper() else text
 
 
-def _thousands(number: int) -> str:
+def thousands(number: int) -> str:
+    """12345 → '12.345', as Colombians write it."""
     return f"{number:,}".replace(",", ".")

@@ -19,7 +19,7 @@ from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
 from domain.charts import stats_chart
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
-from domain.inventory import InvalidInventory
+from domain.inventory import InvalidInventory, thousands
 from domain.money import InvalidPrice, format_cop, parse_price
 from domain.periods import Period, parse_period
 from domain.ports import OwnerUnitOfWork
@@ -487,13 +487,13 @@ def render_import(filename: str, summary: ImportSummary) -> str:
             continue
         shown = [f"{sku} {summary.names.get(sku, '')}".strip() for sku in skus[:EXAMPLES_PER_KIND]]
         more = (
-            texts.OWNER_IMPORT_MORE.format(count=len(skus) - EXAMPLES_PER_KIND)
+            texts.OWNER_IMPORT_MORE.format(count=thousands(len(skus) - EXAMPLES_PER_KIND))
             if len(skus) > EXAMPLES_PER_KIND
             else ""
         )
-        lines.append(label.format(count=len(skus), examples="; ".join(shown) + more))
+        lines.append(label.format(count=thousands(len(skus)), examples="; ".join(shown) + more))
     if summary.unchanged:
-        lines.append(texts.OWNER_IMPORT_UNCHANGED.format(count=len(summary.unchanged)))
+        lines.append(texts.OWNER_IMPORT_UNCHANGED.format(count=thousands(len(summary.unchanged))))
     if not (summary.created or summary.updated or summary.deactivated):
         lines.append(texts.OWNER_IMPORT_NOTHING_NEW)
     else:

@@ -235,7 +235,7 @@ INVENTORY_ACTIVE_UNKNOWN = "«{value}» no se entiende; escribe «sí» o «no»
 
 # ------------------------------------------------------------------ owner's desk
 IMPORT_CHECKING = "⏳ Revisando {file}…"
-IMPORT_SAVING = "⏳ Archivo válido. Guardando productos: {done:,} de {total:,}…"
+IMPORT_SAVING = "⏳ Archivo válido. Guardando productos: {done} de {total}…"
 IMPORT_INDEXING = "⏳ Actualizando la búsqueda…"
 OWNER_FIX_AND_RESEND = "Corrige el archivo y envíamelo de nuevo."
 OWNER_IMPORT_DONE = "✅ Inventario aplicado ({file}):"

@@ -104,7 +104,9 @@ async def test_big_upload_reports_progress_in_one_edited_message(shop: Harness) 
     await owner.send_document("grande.csv", (HEADER + rows).encode(), caption="actualizar")
     messages = await owner.replies(quiet=1.5, timeout=60)
     assert len(messages) == 1
-    assert "5000 nuevos" in messages[0]["text"]
+    assert "5.000 nuevos" in messages[0]["text"]
+    steps = [m["text"] for m in shop.api.edit_history(OWNER_ID, messages[0]["message_id"])]
+    assert any("Guardando productos: 0 de 5.000" in step for step in steps), steps
     assert (await product(shop, "GEN-04999")).price_minor == 5999_00
 
 

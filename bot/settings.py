@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 OFFICIAL_API_BASE = "https://api.telegram.org"
+Provider = Literal["offline", "gemini", "openai"]
 
 
 class Settings(BaseSettings):
@@ -42,6 +43,23 @@ class Settings(BaseSettings):
     backup_dir: Path = DATA_DIR / "backups"
     backup_hour: int = Field(default=3, ge=-1, le=23)  # -1 turns it off
     backup_keep: int = Field(default=7, ge=1)
+    # AI providers, one per capability: offline (default, no network), gemini or openai.
+    ai_text_provider: Provider = "offline"  # understanding messages and phrasing replies
+    ai_vision_provider: Provider = "offline"  # photos
+    ai_voice_provider: Provider = "offline"  # voice notes
+    ai_embed_provider: Provider = "offline"  # search embeddings
+    ai_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    ai_attempts: int = Field(default=3, ge=1, le=6)
+    gemini_api_key: SecretStr = Field(default=SecretStr(""))
+    gemini_base_url: str = ""  # empty: Google's endpoint
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_embed_model: str = "gemini-embedding-001"
+    openai_api_key: SecretStr = Field(default=SecretStr(""))
+    openai_base_url: str = ""  # empty: api.openai.com; e.g. http://localhost:11434/v1 (Ollama)
+    openai_model: str = "gpt-4o-mini"
+    openai_vision_model: str = ""  # empty: OPENAI_MODEL
+    openai_embed_model: str = "text-embedding-3-small"
+    openai_transcribe_model: str = "whisper-1"
 
     @field_validator("owner_ids", mode="before")
     @classmethod

@@ -141,6 +141,20 @@ class ProductRepository:
             chunk = skus[start : start + CHUNK]
             rows = await self._session.scalars(select(ProductRow).where(ProductRow.sku.in_(chunk)))
             existing.update({row.sku: row for row in rows})
+        # "ext-abc-20" in a file is the EXT-ABC-20 already on sale, not a new product.
+        missing = [sku for sku in skus if sku not in existing]
+        for start in range(0, len(missing), CHUNK):
+            chunk = missing[start : start + CHUNK]
+            rows = await self._session.scalars(
+                select(ProductRow).where(func.lower(ProductRow.sku).in_([s.lower() for s in chunk]))
+            )
+            by_folded: dict[str, list[ProductRow]] = {}
+            for row in rows:
+                by_folded.setdefault(row.sku.lower(), []).append(row)
+            for sku in chunk:
+                matches = by_folded.get(sku.lower(), [])
+                if len(matches) == 1:
+                    existing[sku] = matches[0]
         result = UpsertResult()
         new_rows: list[ProductRow] = []
         for sku, product in incoming.items():
@@ -224,11 +238,11 @@ class ProductRepository:
 
     async def deactivate_missing(self, keep_skus: Iterable[str]) -> list[Product]:
         """Deactivate (never delete) active products whose sku is not in `keep_skus`."""
-        keep = set(keep_skus)
+        keep = {sku.lower() for sku in keep_skus}
         active = await self._session.execute(
             select(ProductRow.id, ProductRow.sku).where(ProductRow.active.is_(True))
         )
-        ids = [product_id for product_id, sku in active if sku not in keep]
+        ids = [product_id for product_id, sku in active if sku.lower() not in keep]
         for start in range(0, len(ids), CHUNK):
             await self._session.execute(
                 update(ProductRow)
@@ -472,6 +486,22 @@ class MessageRepository:
                 intent=intent,
             )
         )
+
+    async def reword_last(self, chat_id: int, draft: str, text: str) -> None:
+        """Replace the chat's latest outgoing `draft` with the `text` actually sent."""
+        last = await self._session.scalar(
+            select(MessageRow.id)
+            .where(MessageRow.chat_id == chat_id, MessageRow.direction == "out")
+            .order_by(MessageRow.id.desc())
+            .limit(1)
+        )
+        if last is not None:
+            await self._session.execute(
+                update(MessageRow)
+                .where(MessageRow.id == last, MessageRow.text == draft)
+                .values(text=text)
+                .execution_options(synchronize_session=False)
+            )
 
     async def recent(self, chat_id: int, limit: int = 10) -> list[ChatMessage]:
         rows = await self._session.scalars(

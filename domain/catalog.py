@@ -86,6 +86,7 @@ class Catalog:
         self.index = index
         self._synced_at: datetime | None = None
         self._category_of: dict[int, str] = {}
+        self._name_of: dict[int, str] = {}
 
     async def load(self, uow: UnitOfWork) -> int:
         """Build the index from the database (start-up)."""
@@ -121,6 +122,14 @@ class Catalog:
                 self._category_of[product.id] = product.category
             else:
                 self._category_of.pop(product.id, None)
+            if product.active:
+                self._name_of[product.id] = product.name
+            else:
+                self._name_of.pop(product.id, None)
+
+    def names(self) -> list[str]:
+        """Names of the products customers can see (to check a model's wording)."""
+        return list(self._name_of.values())
 
     def categories(self, limit: int) -> list[str]:
         """The categories with the most products on sale, to suggest to customers."""

@@ -177,6 +177,8 @@ def inventory_template() -> list[tuple[str, bytes]]:
 def _read_table(data: bytes, filename: str) -> Generator[Sequence[Any], None, None]:
     """Pick the reader from the extension and the magic bytes."""
     name = filename.lower()
+    if data.startswith(OLE_MAGIC) and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
+        raise InvalidInventory.file_error(texts.INVENTORY_PASSWORD)  # "EncryptedPackage"
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise InvalidInventory.file_error(texts.INVENTORY_OLD_EXCEL)
     if data.startswith(ZIP_MAGIC) or name.endswith(XLSX_EXTENSIONS):
@@ -193,16 +195,43 @@ def _decode(data: bytes) -> str:
             raise _binary_error() from exc
     if b"\x00" in data:
         raise _binary_error()
-    for encoding in ("utf-8-sig", "cp1252"):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Not all UTF-8: line by line, so a file edited in two programs keeps every accent.
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    return "\n".join(_decode_line(line) for line in lines)
+
+
+def _decode_line(line: bytes) -> str:
+    for encoding in ("utf-8", "cp1252"):
         try:
-            return data.decode(encoding)
+            return line.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    return line.decode("latin-1")
 
 
 def _binary_error() -> InvalidInventory:
     return InvalidInventory.file_error(texts.INVENTORY_NOT_CSV_OR_XLSX)
+
+
+def _unclosed_quote_line(text: str, delimiter: str) -> int:
+    """The row where a quoted field opens and never closes (0 when there is none).
+
+    Inch marks inside a field (`Manguera 1/2"`) are fine; only a field that starts with a
+    quote and runs to the end of the file is a problem.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    ended = 0
+    try:
+        for _ in reader:
+            ended = reader.line_num
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            return ended + 1
+    return 0
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -214,7 +243,11 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str) -> Generator[Sequence[Any], None, None]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    delimiter = _sniff_delimiter(text)
+    unclosed = _unclosed_quote_line(text, delimiter)
+    if unclosed:
+        raise InvalidInventory.file_error(texts.INVENTORY_UNCLOSED_QUOTE.format(line=unclosed))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     while True:
         try:
             row = next(reader)
@@ -241,15 +274,21 @@ def _xlsx_rows(data: bytes) -> Generator[Sequence[Any], None, None]:
     try:
         if not workbook.worksheets:
             raise InvalidInventory.file_error(texts.INVENTORY_NO_PRODUCTS)
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
+        # The first sheet with anything on it (a workbook may open with an empty cover).
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            seen = False
+            while True:
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    break
+                except Exception as exc:  # lazy XML parsing fails mid-sheet
+                    raise InvalidInventory.file_error(bad_excel) from exc
+                seen = seen or not _is_empty(row)
+                yield row
+            if seen:
                 return
-            except Exception as exc:  # lazy XML parsing fails mid-sheet
-                raise InvalidInventory.file_error(bad_excel) from exc
-            yield row
     finally:
         workbook.close()
 
@@ -379,7 +418,7 @@ def _parse_row(cells: dict[str, Any], line: int, log: _ErrorLog) -> InventoryRow
     for column, parser in _parsers().items():
         if column not in cells:
             continue
-        value = cells[column]
+        value = _unquoted(cells[column])
         if isinstance(value, str) and _looks_like_formula(value):
             reason = texts.INVENTORY_FORMULA.format(value=_preview(value))
             log.add(line, column, reason)
@@ -422,6 +461,13 @@ def _looks_like_formula(value: str) -> bool:
 
 
 # ---------------------------------------------------------------- cell parsers
+
+
+def _unquoted(value: Any) -> Any:
+    """'=…, '+…, '-…, '@…: a cell our export protected; read it as the original text."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        return value[1:]
+    return value
 
 
 def _cell_text(value: Any) -> str:
@@ -488,9 +534,12 @@ def _parse_price_cell(value: Any) -> int:
         raise _CellError(texts.INVENTORY_CELL_EMPTY)
     raw = value if isinstance(value, str | int | float | Decimal) else _cell_text(value)
     try:
-        return parse_price(raw)
+        price = parse_price(raw)
     except InvalidPrice as exc:
         raise _CellError(_lower_first(exc.reason)) from exc
+    if price == 0:  # nothing is sold for free by mistake
+        raise _CellError(texts.INVENTORY_PRICE_ZERO)
+    return price
 
 
 def _parse_stock(value: Any) -> int:

@@ -1221,6 +1221,11 @@ _CHANGE_DATA_RE = re.compile(
 _ITEM_SEPARATOR_RE = re.compile(r"\s*(?:,|;|\by\b|\be\b|\badem[aá]s\b|\btambi[eé]n\b)\s*", re.I)
 
 
+def looks_like_injection(text: str) -> bool:
+    """A message that tries to give the bot instructions ("ignora tus reglas…")."""
+    return bool(_INJECTION_RE.search(_prepare(text).norm_text))
+
+
 def split_items(text: str) -> list[str]:
     """Several products in one order ("2 cascos blancos y 3 chalecos naranja"), or [text].
 

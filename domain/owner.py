@@ -30,8 +30,9 @@ from domain.stats import compute_stats, render_stats
 MAX_LISTED_ORDERS = 10
 EXAMPLES_PER_KIND = 3
 INVENTORY_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
-_REPLACE_WORDS = re.compile(r"\b(reemplaz\w*|sustitu\w*|replace|completo)\b", re.IGNORECASE)
+_REPLACE_WORDS = re.compile(r"\b(reemplaz\w*|sustitu\w*|replace)\b", re.IGNORECASE)
 _UPDATE_WORDS = re.compile(r"\b(actualiz\w*|agreg\w*|añad\w*|update|sumar)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(no|sin|nada de|ni|don'?t|not|without)\s+(\w+\s+)?$", re.IGNORECASE)
 
 
 class OwnerInputError(DomainError):
@@ -64,7 +65,7 @@ class OrderAction:
     @classmethod
     def parse(cls, data: str) -> tuple[str, int] | None:
         parts = data.split(":")
-        if len(parts) != 3 or parts[0] != cls.PREFIX or not parts[2].isdigit():
+        if len(parts) != 3 or parts[0] != cls.PREFIX or not re.fullmatch(r"\d{1,12}", parts[2]):
             return None
         return parts[1], int(parts[2])
 
@@ -127,8 +128,15 @@ def upload_buttons() -> tuple[tuple[Button, ...], ...]:
 
 
 def upload_mode(caption: str) -> str | None:
-    """The mode a caption asks for ("reemplazar", "actualizar"), if any."""
-    if _REPLACE_WORDS.search(caption):
+    """The mode a caption asks for ("reemplazar", "actualizar"), if any.
+
+    "no reemplazar", "sin reemplazar nada": never a replace; when in doubt, we ask.
+    """
+    wanted = [
+        match for match in _REPLACE_WORDS.finditer(caption)
+        if not _NEGATED.search(caption[: match.start()])
+    ]  # fmt: skip
+    if wanted:
         return UploadMode.REPLACE
     if _UPDATE_WORDS.search(caption):
         return UploadMode.UPDATE
@@ -139,7 +147,7 @@ def upload_refusal(filename: str, size: int | None, limit: int) -> str | None:
     """Why a document cannot be an inventory before downloading it, or None."""
     name = filename.lower()
     if not name.endswith(INVENTORY_EXTENSIONS):
-        return texts.OWNER_UPLOAD_WRONG_KIND.format(file=filename)
+        return texts.OWNER_UPLOAD_WRONG_KIND.format(file=filename or texts.OWNER_THAT_FILE)
     if size is not None and size > limit:
         return texts.OWNER_UPLOAD_TOO_BIG.format(
             size_mb=_megabytes(size), limit_mb=_megabytes(limit)
@@ -356,7 +364,7 @@ class OwnerDesk:
     # -------------------------------------------------------------- customers
     async def customer_profile(self, args: str) -> str:
         wanted = re.sub(r"[.\s-]", "", args)
-        if not wanted.isdigit():
+        if not re.fullmatch(r"\d{1,15}", wanted):
             raise OwnerInputError(texts.OWNER_USAGE_CUSTOMER)
         async with self._uow() as uow:
             customer = await uow.customers.by_national_id(wanted)
@@ -403,6 +411,8 @@ class OwnerDesk:
     # --------------------------------------------------------------- takeover
     async def pause(self, chat_id: int, owner_id: int) -> tuple[str, str | None]:
         """Stop automatic replies in a customer's chat; (owner text, customer notice)."""
+        if chat_id == owner_id or chat_id in self._owner_ids:
+            raise OwnerInputError(texts.OWNER_PAUSE_OWNER_CHAT)
         async with self._uow() as uow:
             if not await self._known_chat(uow, chat_id):
                 raise OwnerInputError(texts.OWNER_UNKNOWN_CHAT.format(chat_id=chat_id))

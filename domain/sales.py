@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
@@ -18,11 +18,13 @@ from typing import Any
 from db.dto import Customer, Order, Product
 from domain import texts
 from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
+from domain.grounding import is_grounded
 from domain.language import (
     InfoTopic,
     Intent,
     Understanding,
     is_done,
+    looks_like_injection,
     looks_like_question,
     split_items,
     understand,
@@ -40,6 +42,7 @@ from domain.validators import (
     clean_phone,
     is_skip,
 )
+from rag.ai import Facts, Phraser, ProviderError, Understander
 from rag.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -265,8 +268,20 @@ def masked_fields(data: dict[str, str]) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class AiTools:
+    """Optional model help: reading messages and wording replies. None = offline only."""
+
+    understander: Understander | None = None
+    phraser: Phraser | None = None
+
+
 class SalesAgent:
-    """The offline sales conversation over a unit of work, the catalog and the shop profile."""
+    """The sales conversation over a unit of work, the catalog and the shop profile.
+
+    The domain decides every fact; a configured model may read a message (falling back to
+    the offline reading) and reword a reply (kept only when it states the same facts).
+    """
 
     def __init__(
         self,
@@ -274,11 +289,13 @@ class SalesAgent:
         catalog: Catalog,
         shop: ShopProfile,
         timezone: tzinfo = UTC,
+        ai: AiTools | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._catalog = catalog
         self._shop = shop
         self._timezone = timezone
+        self._ai = ai or AiTools()
 
     # ----------------------------------------------------------------- entry points
     async def start(self, chat: ChatRef, step: Step, context: dict[str, Any]) -> Reply:
@@ -310,6 +327,8 @@ class SalesAgent:
         meaning = understand(text)
         if meaning.intent == Intent.CANCEL or _is_cancel_word(text):
             return await self.cancel(chat, step, context)
+        if step in (Step.BROWSING, Step.CART):  # elsewhere the text is data we validate
+            meaning = await self._model_reading(text, meaning)
         async with self._uow_factory() as uow:
             if step in FIELD_STEPS:
                 await self._on_field(uow, turn, text, meaning)
@@ -321,7 +340,51 @@ class SalesAgent:
                 await self._on_browsing(uow, turn, meaning, text)
             await self._record(uow, turn, text, meaning.intent)
             await uow.commit()
-        return turn.reply()
+        return await self._worded(turn, text)
+
+    # ----------------------------------------------------------------- model help
+    async def _model_reading(self, text: str, offline: Understanding) -> Understanding:
+        """The model's intent and product for a message; the offline reading if it fails."""
+        understander = self._ai.understander
+        if understander is None or looks_like_injection(text) or len(split_items(text)) > 1:
+            return offline
+        try:
+            reading = await understander.extract(text, ())
+        except ProviderError as error:
+            log.info("understanding offline (%s)", error)
+            return offline
+        known = {member.value for member in Intent}
+        intent = Intent(reading.intent) if reading.intent in known else offline.intent
+        mention = reading.products[0] if len(reading.products) == 1 else None
+        return replace(
+            offline,
+            intent=intent,
+            product_query=mention.query if mention else offline.product_query,
+            quantity=mention.quantity if mention and mention.quantity else offline.quantity,
+            is_question=reading.is_question or offline.is_question,
+        )
+
+    async def _worded(self, turn: Turn, text: str) -> Reply:
+        """The reply as a model words it, when it keeps to the facts; else the draft."""
+        reply = turn.reply()
+        phraser = self._ai.phraser
+        if phraser is None or turn.step not in (Step.BROWSING, Step.CART) or not reply.text:
+            return reply
+        facts = Facts(draft=reply.text, shop=self._shop.name, customer_message=text)
+        try:
+            worded = (await phraser.phrase(facts)).strip()
+        except ProviderError as error:
+            log.info("reply left as drafted (%s)", error)
+            return reply
+        if worded == reply.text:
+            return reply
+        if not is_grounded(worded, reply.text, self._catalog.names()):
+            log.warning("a worded reply stated facts not in the draft; the draft is sent")
+            return reply
+        async with self._uow_factory() as uow:  # store what the customer actually read
+            await uow.messages.reword_last(turn.chat.chat_id, reply.text, worded)
+            await uow.commit()
+        return replace(reply, text=worded)
 
     async def handle_button(
         self, chat: ChatRef, data: str, step: Step, context: dict[str, Any]

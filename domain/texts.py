@@ -505,3 +505,13 @@ OWNER_EXPORT_CAPTION = (
     "📤 Exportación ({period}): productos, clientes, pedidos, líneas y conversaciones en CSV, "
     "y todo junto en exportacion.xlsx (una hoja por tabla)."
 )
+INVENTORY_PRICE_ZERO = "el precio es 0; pon el precio de venta"
+INVENTORY_UNCLOSED_QUOTE = (
+    'Hay una comilla (") sin cerrar desde la fila {line}: revisa esa fila o guarda el archivo '
+    "de nuevo como CSV."
+)
+INVENTORY_PASSWORD = (
+    "El Excel tiene contraseña. Quítasela (o guárdalo como CSV) y envíamelo de nuevo."
+)
+OWNER_PAUSE_OWNER_CHAT = "Ese es el chat de la tienda; solo se pausan chats de clientes."
+OWNER_THAT_FILE = "ese archivo"

@@ -58,7 +58,7 @@ async def unknown_command(message: Message) -> None:
 def create_router() -> Router:
     router = Router(name="commands")
     router.message.register(start, CommandStart())
-    router.message.register(start, Command("ayuda", "help"))
-    router.message.register(cancel, Command("cancelar", "cancel"))
+    router.message.register(start, Command("ayuda", "help", ignore_case=True))
+    router.message.register(cancel, Command("cancelar", "cancel", ignore_case=True))
     router.message.register(unknown_command, F.text.regexp(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)"))
     return router

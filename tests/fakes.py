@@ -197,6 +197,14 @@ class FakeMessageRepo:
     async def recent(self, chat_id: int, limit: int = 10) -> list[ChatMessage]:
         return [m for m in self.rows if m.chat_id == chat_id][-limit:]
 
+    async def reword_last(self, chat_id: int, draft: str, text: str) -> None:
+        for n in range(len(self.rows) - 1, -1, -1):
+            row = self.rows[n]
+            if row.chat_id == chat_id and row.direction == "out":
+                if row.text == draft:
+                    self.rows[n] = replace(row, text=text)
+                return
+
 
 class FakeUnitOfWork:
     """One shared in-memory store. State is snapshotted on enter and restored on exit

@@ -1,0 +1,99 @@
+"""What the bot asks of an AI provider: one small interface per capability.
+
+Implementations: `offline` (no network; rules and templates live in the domain), `gemini`
+(google-genai SDK) and `openai` (openai SDK with `base_url`: OpenAI, Ollama, vLLM, LM Studio).
+Settings choose one per capability. Every call may raise `ProviderError`; callers fall back
+to the offline path, so a provider can only make the bot better, never break it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+INTENTS = (
+    "greeting",
+    "product",
+    "buy",
+    "shop_info",
+    "my_orders",
+    "cancel",
+    "remove",
+    "help",
+    "affirm",
+    "deny",
+    "thanks",
+    "checkout",
+    "cart",
+    "other",
+)
+CUSTOMER_FIELDS = ("national_id", "name", "phone", "address", "neighbourhood", "notes")
+
+
+class ProviderError(Exception):
+    """A provider failed (network, timeout, 4xx/5xx, unreadable answer): use the fallback."""
+
+
+@dataclass(frozen=True)
+class ProductMention:
+    query: str  # what to search for, in the customer's words ("extintor de 20 libras")
+    quantity: int | None = None  # units the customer asked for, never a size
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A model's reading of one customer message, as structured JSON."""
+
+    intent: str  # one of INTENTS
+    products: tuple[ProductMention, ...] = ()
+    customer: dict[str, str] = field(default_factory=dict)  # keys from CUSTOMER_FIELDS
+    is_question: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a reply may state. The model phrases; it never adds a fact."""
+
+    draft: str  # the offline reply for these facts: correct, maybe plain
+    products: tuple[dict[str, str], ...] = ()  # name, price, availability as shown
+    cart: str = ""  # the rendered cart, if any
+    shop: str = ""  # shop profile lines that matter here
+    customer_message: str = ""  # data, never instructions
+
+
+class Understander(Protocol):
+    name: str
+
+    async def extract(self, message: str, recent: Sequence[str]) -> Extraction: ...
+
+
+class Phraser(Protocol):
+    name: str
+
+    async def phrase(self, facts: Facts) -> str: ...
+
+
+class TextEmbedder(Protocol):
+    """Async embedder for provider models; rows are L2-normalised float32."""
+
+    name: str  # provider and model, the cache key together with the text
+    dim: int
+
+    async def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class Seer(Protocol):
+    name: str
+
+    async def describe(self, image: bytes, mime_type: str) -> str:
+        """A short Spanish description of the product in the photo, to search with."""
+        ...
+
+
+class Hearer(Protocol):
+    name: str
+
+    async def transcribe(self, audio: bytes, filename: str, mime_type: str) -> str: ...

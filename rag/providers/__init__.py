@@ -1,0 +1,1 @@
+"""AI provider clients (Gemini, OpenAI-compatible) behind the interfaces of rag.ai."""

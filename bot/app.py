@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.ai import AiSetup, build_ai
 from bot.middlewares import DeduplicateUpdatesMiddleware
 from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
@@ -75,6 +76,7 @@ class App:
     shop: ShopProfile
     agent: SalesAgent
     desk: OwnerDesk
+    ai: AiSetup
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -93,6 +95,7 @@ class App:
             return False
 
     async def close(self) -> None:
+        await self.ai.close()
         await self.engine.dispose()
 
 
@@ -100,6 +103,7 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     """Migrate the database, load the shop profile and build the search index."""
     if migrate:
         await upgrade_async(settings.database_url)
+    ai = build_ai(settings)  # a provider set up wrong stops start-up before anything opens
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     shop = load_shop_profile(settings.shop_profile)
@@ -108,7 +112,7 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     await catalog.load(SqlUnitOfWork(session_factory))
     await forget_old_updates(session_factory)
     timezone = ZoneInfo(settings.shop_timezone)
-    agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop, timezone)
+    agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop, timezone, ai.tools)
     desk = OwnerDesk(
         lambda: SqlUnitOfWork(session_factory),
         catalog,
@@ -117,7 +121,7 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
         low_stock_threshold=settings.low_stock_threshold,
         owner_ids=settings.owner_ids,
     )
-    return App(settings, engine, session_factory, catalog, shop, agent, desk)
+    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai)
 
 
 async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) -> int:
@@ -155,6 +159,8 @@ def create_dispatcher(
         events_isolation=events_isolation or SimpleEventIsolation(),
         agent=app.agent,
         desk=app.desk,
+        media=app.ai.media,
+        ai_online=app.ai.online,
         check_low_stock=None,  # the runners plug in the scheduler's check
         catalog=app.catalog,
         settings=app.settings,

@@ -47,12 +47,11 @@ class Settings(BaseSettings):
     ai_text_provider: Provider = "offline"  # understanding messages and phrasing replies
     ai_vision_provider: Provider = "offline"  # photos
     ai_voice_provider: Provider = "offline"  # voice notes
-    ai_embed_provider: Provider = "offline"  # search embeddings
     ai_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     ai_attempts: int = Field(default=3, ge=1, le=6)
     gemini_api_key: SecretStr = Field(default=SecretStr(""))
     gemini_base_url: str = ""  # empty: Google's endpoint
-    gemini_model: str = "gemini-2.5-flash"
+    gemini_model: str = "gemini-3.5-flash-lite"
     gemini_embed_model: str = "gemini-embedding-001"
     openai_api_key: SecretStr = Field(default=SecretStr(""))
     openai_base_url: str = ""  # empty: api.openai.com; e.g. http://localhost:11434/v1 (Ollama)

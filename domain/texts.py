@@ -515,3 +515,12 @@ INVENTORY_PASSWORD = (
 )
 OWNER_PAUSE_OWNER_CHAT = "Ese es el chat de la tienda; solo se pausan chats de clientes."
 OWNER_THAT_FILE = "ese archivo"
+PHOTO_SEEN = "📷 En la foto veo: {seen}."
+PHOTO_NOT_UNDERSTOOD = (
+    "No logré ver bien qué producto es 🙈. ¿Me lo describes con palabras? "
+    "Por ejemplo: «casco blanco dieléctrico»."
+)
+PHOTO_TOO_BIG = "Esa imagen es muy pesada para mí. ¿Me mandas una más liviana o me lo describes?"
+VOICE_HEARD = "🎙️ Entendí: «{heard}»"
+VOICE_NOT_UNDERSTOOD = "No logré entender la nota de voz 🙉. ¿Me lo escribes, por favor?"
+VOICE_TOO_LONG = "Esa nota de voz es muy larga (máximo {minutes} minutos). ¿Me lo escribes o la mandas más corta?"

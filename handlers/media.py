@@ -1,25 +1,114 @@
-"""Photos and voice notes from customers: offline, the caption is read; otherwise we ask."""
+"""Photos and voice notes: a provider describes or transcribes them into text for the sale
+flow; offline, a photo's caption is read and otherwise the customer is asked for words."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.types import Message
+import io
+import logging
+from dataclasses import replace
 
+import aiohttp
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message, PhotoSize
+from aiogram.utils.chat_action import ChatActionSender
+
+from bot.settings import Settings
 from domain import texts
+from domain.media import MAX_PHOTO_BYTES, MAX_VOICE_BYTES, MAX_VOICE_SECONDS, MediaReader
+from domain.owner import OwnerDesk
+from domain.sales import SalesAgent
+from handlers.commands import chat_ref
+from handlers.replies import LowStockCheck, current, deliver
 from handlers.sale import on_text
 
-
-async def on_photo(message: Message) -> None:
-    await message.answer(texts.PHOTO_WITHOUT_CAPTION)
+log = logging.getLogger(__name__)
 
 
-async def on_voice(message: Message) -> None:
-    await message.answer(texts.VOICE_NOT_SUPPORTED)
+def largest_photo(sizes: list[PhotoSize]) -> PhotoSize | None:
+    """The biggest size we may send to the vision model (Telegram lists them small first)."""
+    fitting = [size for size in sizes if (size.file_size or 0) <= MAX_PHOTO_BYTES]
+    return max(fitting, key=lambda size: size.width * size.height, default=None)
+
+
+async def download(bot: Bot, file_id: str) -> bytes | None:
+    try:
+        buffer = await bot.download(file_id, destination=io.BytesIO())
+    except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as error:
+        log.warning("could not download %s: %s", file_id, error)
+        return None
+    return buffer.getvalue() if buffer is not None else None
+
+
+async def on_photo(
+    message: Message,
+    state: FSMContext,
+    agent: SalesAgent,
+    bot: Bot,
+    settings: Settings,
+    desk: OwnerDesk,
+    check_low_stock: LowStockCheck | None,
+    media: MediaReader,
+) -> None:
+    caption = message.caption or ""
+    if not media.sees:
+        if caption:
+            await on_text(message, state, agent, bot, settings, desk, check_low_stock)
+        else:
+            await message.answer(texts.PHOTO_WITHOUT_CAPTION)
+        return
+    photo = largest_photo(message.photo or [])
+    if photo is None:
+        await message.answer(texts.PHOTO_TOO_BIG)
+        return
+    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+        image = await download(bot, photo.file_id)
+        seen = await media.describe(image, "image/jpeg") if image else None
+        if seen is None and not caption:
+            await message.answer(texts.PHOTO_NOT_UNDERSTOOD)
+            return
+        query = " ".join(part for part in (seen, caption) if part)
+        step, context = await current(state)
+        reply = await agent.handle_text(chat_ref(message), query, step, context)
+    if seen:
+        reply = replace(reply, text=texts.PHOTO_SEEN.format(seen=seen) + "\n\n" + reply.text)
+    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
+
+
+async def on_voice(
+    message: Message,
+    state: FSMContext,
+    agent: SalesAgent,
+    bot: Bot,
+    settings: Settings,
+    desk: OwnerDesk,
+    check_low_stock: LowStockCheck | None,
+    media: MediaReader,
+) -> None:
+    note = message.voice or message.audio
+    if not media.hears or note is None:
+        await message.answer(texts.VOICE_NOT_SUPPORTED)
+        return
+    if (note.file_size or 0) > MAX_VOICE_BYTES or (note.duration or 0) > MAX_VOICE_SECONDS:
+        await message.answer(texts.VOICE_TOO_LONG.format(minutes=MAX_VOICE_SECONDS // 60))
+        return
+    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+        audio = await download(bot, note.file_id)
+        mime = note.mime_type or "audio/ogg"
+        name = getattr(note, "file_name", None) or ("nota.ogg" if "ogg" in mime else "nota")
+        heard = await media.transcribe(audio, name, mime) if audio else None
+        if heard is None:
+            await message.answer(texts.VOICE_NOT_UNDERSTOOD)
+            return
+        step, context = await current(state)
+        reply = await agent.handle_text(chat_ref(message), heard, step, context)
+    reply = replace(reply, text=texts.VOICE_HEARD.format(heard=heard) + "\n\n" + reply.text)
+    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
 
 
 def create_router() -> Router:
     router = Router(name="media")
-    router.message.register(on_text, F.photo, F.caption)
     router.message.register(on_photo, F.photo)
     router.message.register(on_voice, F.voice | F.audio | F.video_note)
     return router

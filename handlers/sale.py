@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.chat_action import ChatActionSender
 
 from bot.settings import Settings
 from domain.owner import OwnerDesk
@@ -26,11 +28,15 @@ async def on_text(
     settings: Settings,
     desk: OwnerDesk,
     check_low_stock: LowStockCheck | None,
+    ai_online: bool = False,
 ) -> None:
     """A text message — or a photo's caption — in any step."""
     step, context = await current(state)
     text = message.text or message.caption or ""
-    reply = await agent.handle_text(chat_ref(message), text, step, context)
+    # A model may take a few seconds: the customer sees "escribiendo…" meanwhile.
+    waiting = ChatActionSender.typing(bot=bot, chat_id=message.chat.id) if ai_online else None
+    async with waiting or contextlib.nullcontext():
+        reply = await agent.handle_text(chat_ref(message), text, step, context)
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
 
 

@@ -1,0 +1,87 @@
+"""The AI providers the settings ask for, one per capability; offline when none is set."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.settings import Settings, SettingsError
+from domain.media import MediaReader
+from domain.sales import AiTools
+from rag.providers.gemini import GeminiProvider
+from rag.providers.openai import OpenAIProvider
+from rag.providers.resilience import Policy
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AiSetup:
+    tools: AiTools = field(default_factory=AiTools)
+    media: MediaReader = field(default_factory=MediaReader)
+    clients: list[Any] = field(default_factory=list)
+
+    @property
+    def online(self) -> bool:
+        return any(
+            (self.tools.understander, self.tools.phraser, self.media.seer, self.media.hearer)
+        )
+
+    async def close(self) -> None:
+        for client in self.clients:
+            await client.close()
+
+
+def build_ai(settings: Settings) -> AiSetup:
+    """One client per capability, so a failing one (its circuit open) leaves the others."""
+    setup = AiSetup()
+
+    def client(kind: str) -> Any:
+        if kind == "offline":
+            return None
+        made = _client(kind, settings)
+        setup.clients.append(made)
+        return made
+
+    text = client(settings.ai_text_provider)
+    setup.tools = AiTools(understander=text, phraser=text)
+    setup.media = MediaReader(
+        seer=client(settings.ai_vision_provider), hearer=client(settings.ai_voice_provider)
+    )
+    if setup.online:
+        log.info(
+            "AI providers: text=%s vision=%s voice=%s",
+            settings.ai_text_provider,
+            settings.ai_vision_provider,
+            settings.ai_voice_provider,
+        )
+    return setup
+
+
+def _client(kind: str, settings: Settings) -> Any:
+    policy = Policy(timeout=settings.ai_timeout_seconds, attempts=settings.ai_attempts)
+    if kind == "gemini":
+        key = settings.gemini_api_key.get_secret_value()
+        if not key:
+            raise SettingsError("GEMINI_API_KEY is required when a provider is set to gemini.")
+        return GeminiProvider(
+            key,
+            base_url=settings.gemini_base_url or None,
+            model=settings.gemini_model,
+            embed_model=settings.gemini_embed_model,
+            policy=policy,
+        )
+    if not settings.openai_base_url and not settings.openai_api_key.get_secret_value():
+        raise SettingsError(
+            "OPENAI_API_KEY is required for OpenAI (or set OPENAI_BASE_URL to a local server)."
+        )
+    return OpenAIProvider(
+        settings.openai_api_key.get_secret_value(),
+        settings.openai_base_url or None,
+        chat_model=settings.openai_model,
+        vision_model=settings.openai_vision_model or None,
+        embed_model=settings.openai_embed_model,
+        transcribe_model=settings.openai_transcribe_model,
+        policy=policy,
+    )

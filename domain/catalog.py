@@ -127,6 +127,12 @@ class Catalog:
             else:
                 self._name_of.pop(product.id, None)
 
+    def match_strength(self, query: str, k: int = 3) -> float:
+        """How much of `query` the best few visible products' names say (0..1)."""
+        hits = self.scored_ids(query, k=k)
+        names = [self._name_of.get(product_id, "") for product_id, _ in hits]
+        return max((word_coverage(query, name) for name in names), default=0.0)
+
     def names(self) -> list[str]:
         """Names of the products customers can see (to check a model's wording)."""
         return list(self._name_of.values())

@@ -15,6 +15,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import NamedTuple
 
+from rag.normalize import fold
+
 MAX_CHARS = 1000  # longer messages are understood from their beginning only
 MAX_QUANTITY = 100_000
 MAX_ORDINAL = 10
@@ -1221,9 +1223,49 @@ _CHANGE_DATA_RE = re.compile(
 _ITEM_SEPARATOR_RE = re.compile(r"\s*(?:,|;|\by\b|\be\b|\badem[aá]s\b|\btambi[eé]n\b)\s*", re.I)
 
 
+_MORE_INJECTION_RE = _rx(
+    r"\b(olvida\w*|borra\w*) (todo )?(lo )?(anterior|que te dijeron)\b"
+    r"|\b(disregard|override|bypass)\b"
+    r"|\b(previous|prior|above|earlier) (instructions|rules|prompt)\b"
+    r"|\b(nuevas|otras) (instrucciones|reglas|ordenes)\b"
+    r"|\binstrucciones (del|de) (sistema|administrador|desarrollador)\b"
+    r"|\b(eres|soy) (el )?(administrador|admin|desarrollador)\b"
+)
+_ROLE_PREFIX_RE = re.compile(
+    r"^\W*(sistema|asistente|admin)\s*:|\b(system|assistant|developer)\s*:|intent\s*="
+)
+# Letters spaced out or run together: "i g n o r a   t u s   r e g l a s".
+_COMPACT_RE = re.compile(r"(ignor|disregard)\w{0,14}(regla|instruc|rule|prompt)")
+_LEET = str.maketrans("013457@$", "oieastas")
+_SPACED_LETTERS_RE = re.compile(r"\b(?:\w ){3,}\w\b")
+
+
+_COUNT_WORDS_RE = _rx(
+    r"\d|\b(un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|"
+    r"veinte|treinta|cuarenta|cincuenta|cien|ciento|mil|par|docena|media|decena|centena)\b"
+)
+
+
+def states_a_number(text: str) -> bool:
+    """The message says how many, in digits or words ("un par", "una docena", "3")."""
+    return bool(_COUNT_WORDS_RE.search(_prepare(text).norm_text))
+
+
 def looks_like_injection(text: str) -> bool:
-    """A message that tries to give the bot instructions ("ignora tus reglas…")."""
-    return bool(_INJECTION_RE.search(_prepare(text).norm_text))
+    """A message that tries to give the bot instructions ("ignora tus reglas…").
+
+    Also read with letters un-spaced ("i g n o r a") and digits as letters ("1gn0ra").
+    """
+    variants = {text, _SPACED_LETTERS_RE.sub(lambda m: m.group().replace(" ", ""), text)}
+    variants |= {variant.translate(_LEET) for variant in variants}
+    for variant in variants:
+        prepared = _prepare(variant).norm_text
+        if _INJECTION_RE.search(prepared) or _MORE_INJECTION_RE.search(prepared):
+            return True
+        folded = fold(variant)
+        if _ROLE_PREFIX_RE.search(folded) or _COMPACT_RE.search(re.sub(r"\W+", "", folded)):
+            return True
+    return False
 
 
 def split_items(text: str) -> list[str]:

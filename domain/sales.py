@@ -7,6 +7,7 @@ stock, totals — always come from the database; texts come from `domain.texts`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ from domain.language import (
     looks_like_injection,
     looks_like_question,
     split_items,
+    states_a_number,
     understand,
     wants_change,
 )
@@ -268,12 +270,24 @@ def masked_fields(data: dict[str, str]) -> dict[str, str]:
     }
 
 
+# What a model's reading may decide; cancelling, confirming, accepting or removing is only
+# ever the customer's own words.
+MODEL_MAY_READ = frozenset({Intent.OTHER, Intent.PRODUCT_QUESTION, Intent.BUY})
+MODEL_MAY_SAY = frozenset(
+    {"product", "buy", "shop_info", "my_orders", "greeting", "thanks", "help", "other"}
+)
+MAX_UNITS = 1000
+MAX_MODEL_QUERY = 80
+MODEL_QUERY_STRENGTH = 0.5  # share of the model's product words a catalog name must say
+
+
 @dataclass(frozen=True)
 class AiTools:
     """Optional model help: reading messages and wording replies. None = offline only."""
 
     understander: Understander | None = None
     phraser: Phraser | None = None
+    budget: float = 20.0  # seconds a customer may wait for each model call, retries included
 
 
 class SalesAgent:
@@ -328,7 +342,7 @@ class SalesAgent:
         if meaning.intent == Intent.CANCEL or _is_cancel_word(text):
             return await self.cancel(chat, step, context)
         if step in (Step.BROWSING, Step.CART):  # elsewhere the text is data we validate
-            meaning = await self._model_reading(text, meaning)
+            meaning = await self._model_reading(text, meaning, context)
         async with self._uow_factory() as uow:
             if step in FIELD_STEPS:
                 await self._on_field(uow, turn, text, meaning)
@@ -343,38 +357,85 @@ class SalesAgent:
         return await self._worded(turn, text)
 
     # ----------------------------------------------------------------- model help
-    async def _model_reading(self, text: str, offline: Understanding) -> Understanding:
-        """The model's intent and product for a message; the offline reading if it fails."""
+    async def _model_reading(
+        self, text: str, offline: Understanding, context: dict[str, Any]
+    ) -> Understanding:
+        """Fill what the offline reading missed with the model's; the offline one on failure.
+
+        The customer's own words win: a model never cancels, confirms, accepts an offer or
+        removes anything, never changes a quantity the customer wrote, and its product
+        words are used only when they find something in the catalog.
+        """
         understander = self._ai.understander
-        if understander is None or looks_like_injection(text) or len(split_items(text)) > 1:
+        if (
+            understander is None
+            or offline.intent not in MODEL_MAY_READ
+            or any(key in context for key in PENDING_KEYS)  # an offer or a choice awaits
+            or looks_like_injection(text)
+            or len(split_items(text)) > 1
+        ):
             return offline
         try:
-            reading = await understander.extract(text, ())
-        except ProviderError as error:
+            async with asyncio.timeout(self._ai.budget):
+                reading = await understander.extract(text, ())
+        except (ProviderError, TimeoutError) as error:
             log.info("understanding offline (%s)", error)
             return offline
-        known = {member.value for member in Intent}
-        intent = Intent(reading.intent) if reading.intent in known else offline.intent
+        except Exception:  # noqa: BLE001 - a provider's bug must not cost the customer a reply
+            log.exception("the reading model failed unexpectedly; offline reading used")
+            return offline
+        intent = offline.intent
+        if offline.intent == Intent.OTHER and reading.intent in MODEL_MAY_SAY:
+            intent = Intent(reading.intent)
         mention = reading.products[0] if len(reading.products) == 1 else None
+        query = offline.product_query
+        if mention and self._model_query_helps(mention.query, offline.product_query):
+            query = mention.query
+        quantity = offline.quantity
+        if (
+            quantity is None
+            and mention
+            and mention.quantity
+            and mention.quantity <= MAX_UNITS
+            and states_a_number(text)  # "un par", "una docena": a model may read those
+        ):
+            quantity = mention.quantity
         return replace(
             offline,
             intent=intent,
-            product_query=mention.query if mention else offline.product_query,
-            quantity=mention.quantity if mention and mention.quantity else offline.quantity,
+            product_query=query,
+            quantity=quantity,
             is_question=reading.is_question or offline.is_question,
         )
+
+    def _model_query_helps(self, query: str, offline_query: str) -> bool:
+        """The model's product words find something the customer's own words did not."""
+        if len(query) > MAX_MODEL_QUERY or looks_like_injection(query):
+            return False
+        theirs = self._catalog.match_strength(query)
+        ours = self._catalog.match_strength(offline_query) if offline_query else 0.0
+        return theirs >= MODEL_QUERY_STRENGTH and theirs > ours
 
     async def _worded(self, turn: Turn, text: str) -> Reply:
         """The reply as a model words it, when it keeps to the facts; else the draft."""
         reply = turn.reply()
         phraser = self._ai.phraser
-        if phraser is None or turn.step not in (Step.BROWSING, Step.CART) or not reply.text:
+        if (
+            phraser is None
+            or turn.step not in (Step.BROWSING, Step.CART)
+            or reply.owner_alert  # an order confirmation is said exactly as built
+            or not reply.text
+        ):
             return reply
         facts = Facts(draft=reply.text, shop=self._shop.name, customer_message=text)
         try:
-            worded = (await phraser.phrase(facts)).strip()
-        except ProviderError as error:
+            async with asyncio.timeout(self._ai.budget):
+                worded = (await phraser.phrase(facts)).strip()
+        except (ProviderError, TimeoutError) as error:
             log.info("reply left as drafted (%s)", error)
+            return reply
+        except Exception:  # noqa: BLE001 - a provider's bug must not cost the customer a reply
+            log.exception("the wording model failed unexpectedly; the draft is sent")
             return reply
         if worded == reply.text:
             return reply

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import replace
 
 import aiohttp
@@ -16,6 +17,7 @@ from aiogram.utils.chat_action import ChatActionSender
 
 from bot.settings import Settings
 from domain import texts
+from domain.grounding import amounts
 from domain.media import MAX_PHOTO_BYTES, MAX_VOICE_BYTES, MAX_VOICE_SECONDS, MediaReader
 from domain.owner import OwnerDesk
 from domain.sales import SalesAgent
@@ -24,6 +26,15 @@ from handlers.replies import LowStockCheck, current, deliver
 from handlers.sale import on_text
 
 log = logging.getLogger(__name__)
+
+
+def says_no_fact(description: str) -> bool:
+    """A description we may echo: short, no price, long number or link from the model."""
+    return (
+        len(description) <= 100
+        and not amounts(description)
+        and not re.search(r"\d{4}|[$@]|www|http|\.\w{2,3}/", description)
+    )
 
 
 def largest_photo(sizes: list[PhotoSize]) -> PhotoSize | None:
@@ -71,7 +82,7 @@ async def on_photo(
         query = " ".join(part for part in (seen, caption) if part)
         step, context = await current(state)
         reply = await agent.handle_text(chat_ref(message), query, step, context)
-    if seen:
+    if seen and says_no_fact(seen):
         reply = replace(reply, text=texts.PHOTO_SEEN.format(seen=seen) + "\n\n" + reply.text)
     await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
 

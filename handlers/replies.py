@@ -98,12 +98,20 @@ async def send_long(
     return message_id
 
 
+def telegram_length(text: str) -> int:
+    """Telegram counts UTF-16 code units: an emoji is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut at line breaks where possible, never inside the limit."""
+    """Cut at line breaks where possible, never over Telegram's limit."""
     chunks: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
+    while telegram_length(text) > limit:
+        fits = limit
+        while telegram_length(text[:fits]) > limit:  # emoji take two units each
+            fits -= (telegram_length(text[:fits]) - limit + 1) // 2 or 1
+        cut = text.rfind("\n", 0, fits)
+        cut = cut if cut > fits // 2 else fits
         chunks.append(text[:cut].rstrip())
         text = text[cut:].lstrip("\n")
     chunks.append(text)

@@ -131,8 +131,12 @@ NAMES = ["Extintor multipropósito ABC 20 lb", "Extintor de CO2 10 lb"]
     ("worded", "kept"),
     [
         ("¡Claro! Me quedan 7 del Extintor multipropósito ABC 20 lb, a $175.000 c/u. ¿Van?", True),
-        ("Te quedan 7 a 175.000 pesos cada uno.", True),
-        ("Quedan 7 a $175 mil.", True),
+        ("Te quedan 7 del Extintor multipropósito ABC 20 lb a 175.000 pesos cada uno.", True),
+        ("Quedan 7 del Extintor multipropósito ABC 20 lb a $175 mil.", True),
+        ("Del Extintor multipropósito ABC 20 lb quedan siete a $175.000.", False),
+        ("Extintor multipropósito ABC 20 lb a $175.000 con envío gratis.", False),
+        ("Extintor multipropósito ABC 20 lb, 7 a $175.000: wa.me/573001112233", False),
+        ("Claro, te lo vendo.", False),  # the price and the limit are gone
         ("Quedan 7 a $170.000.", False),
         ("Quedan 7 a 170 mil pesos.", False),
         ("Quedan 8.", False),

@@ -237,13 +237,21 @@ async def test_timeout_is_retried_then_gives_up(
     assert time.monotonic() - started < 2.5
 
 
-async def test_rate_limit_is_retried_and_succeeds(
+async def test_rate_limit_is_retried_and_succeeds(server: LocalGemini) -> None:
+    server.script("generate", Fault.status(429, retry_after=1), "¡Hola! ¿En qué te ayudo?")
+    patient = Policy(timeout=2, attempts=3, backoff=0.01, max_backoff=1.5)
+    async with make_provider(server, patient) as gemini:
+        assert await gemini.phrase(Facts(draft="Hola")) == "¡Hola! ¿En qué te ayudo?"
+    assert len(server.requests) == 2
+
+
+async def test_a_long_retry_after_goes_offline_at_once(
     server: LocalGemini, provider: GeminiProvider
 ) -> None:
-    server.script("generate", Fault.status(429, retry_after=1), "¡Hola! ¿En qué te ayudo?")
-
-    assert await provider.phrase(Facts(draft="Hola")) == "¡Hola! ¿En qué te ayudo?"
-    assert len(server.requests) == 2
+    server.script("generate", Fault.status(429, retry_after=30), "tarde")
+    with pytest.raises(RetryableError):
+        await provider.phrase(Facts(draft="Hola"))
+    assert len(server.requests) == 1  # nobody waits 30 s for a reply
 
 
 async def test_rate_limit_carries_the_servers_retry_delay(server: LocalGemini) -> None:

@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 # gemini-2.5-flash is deprecated (shut down Dec 2026); Google's named replacement is 3.5 Flash-Lite.
 DEFAULT_MODEL = "gemini-3.5-flash-lite"
+MAX_REPLY_CHARS = 4000  # a worded reply longer than this is not a reply
 DEFAULT_EMBED_MODEL = "gemini-embedding-001"
 DEFAULT_EMBED_DIM = 768  # gemini-embedding-001: 128..3072, 768 recommended
 API_VERSION = "v1beta"
@@ -181,7 +182,10 @@ class GeminiProvider:
             "customer_message": facts.customer_message,
         }
         config = types.GenerateContentConfig(system_instruction=PHRASE_INSTRUCTION)
-        return await self._generate([as_data(data)], config)
+        reply = (await self._generate([as_data(data)], config)).strip()
+        if len(reply) > MAX_REPLY_CHARS:
+            raise ProviderError("gemini: the worded reply is far too long")
+        return reply
 
     async def embed(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 rows, one per text, in batches of EMBED_BATCH."""
@@ -240,7 +244,8 @@ class GeminiProvider:
                 return await call()
             except errors.APIError as error:
                 raise api_error(error) from error
-            except ValueError as error:  # unreadable JSON or a response the SDK cannot parse
+            except (ValueError, TypeError, KeyError, AttributeError) as error:
+                # unreadable JSON, or a body of a shape the SDK cannot parse
                 raise ProviderError(f"gemini: unreadable response ({error})") from error
             except OSError as error:  # TimeoutError and connection errors are OSErrors
                 raise RetryableError(f"gemini: {type(error).__name__}: {error}") from error

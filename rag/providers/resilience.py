@@ -87,7 +87,11 @@ class Guard:
                 raise error
             delay = min(policy.max_backoff, policy.backoff * 2 ** (attempt - 1))
             if isinstance(error, RetryableError) and error.retry_after is not None:
-                delay = min(policy.max_backoff, max(delay, error.retry_after))
+                if error.retry_after > policy.max_backoff:
+                    # Asked to wait longer than a customer should: answer offline now.
+                    self._failed()
+                    raise error
+                delay = max(delay, error.retry_after)
             log.info("%s failed (%s); retry %d in %.1fs", self.name, error, attempt, delay)
             await self._sleep(delay * random.uniform(0.8, 1.2))
         raise AssertionError("unreachable")

@@ -28,11 +28,12 @@ import re
 import zlib
 from collections import deque
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 import numpy as np
 from aiohttp import web
+
+from bot.local_ai.base import LocalServer
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +213,14 @@ def hashed_embedding(text: str, dim: int) -> list[float]:
     return [round(float(x), 6) for x in vector * 3.0]
 
 
-class LocalGemini:
-    """Fake Gemini API: the real REST protocol for the SDK, a Python API for tests."""
+class LocalGemini(LocalServer):
+    """Fake Gemini API: the real REST protocol for the SDK, a Python API for tests.
+
+    Give `base_url` (``http://host:port``) to the SDK as HttpOptions.base_url.
+    """
+
+    label = "Local Gemini API"
+    shutdown_timeout = 1.0
 
     def __init__(
         self,
@@ -227,46 +234,10 @@ class LocalGemini:
         self.embedding_dim = embedding_dim
         self.requests: list[GeminiRequest] = []
         self._scripts: dict[Kind, deque[Any]] = {"generate": deque(), "embed": deque()}
-        self._runner: web.AppRunner | None = None
-        self._closing = asyncio.Event()
-        self._base_url = ""
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` once started (give it to the SDK as HttpOptions.base_url)."""
-        return self._base_url
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Start listening; returns the base URL."""
-        app = web.Application(client_max_size=32 * 1024 * 1024)
+    def _route(self, app: web.Application) -> None:
         app.router.add_route("*", "/{version}/models/{target}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, host, port).start()
-        bound_host, bound_port = self._runner.addresses[0][:2]
-        self._base_url = f"http://{bound_host}:{bound_port}"
-        self._closing.clear()
-        logger.info("Local Gemini API listening on %s", self._base_url)
-        return self._base_url
-
-    async def stop(self) -> None:
-        """Wake delayed answers and close the server."""
-        self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     def script(self, kind: Kind, *responses: Any) -> None:
         """Queue answers for the next requests of `kind` ("generate" or "embed")."""

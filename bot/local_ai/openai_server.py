@@ -35,10 +35,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import BodyPartReader, web
+
+from bot.local_ai.base import LocalServer
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +155,12 @@ class Fault:
 Responder = Callable[[RecordedRequest], Any]
 
 
-class LocalOpenAI:
+class LocalOpenAI(LocalServer):
     """Fake OpenAI API over HTTP for the SDK, with a Python API to script it and look inside."""
+
+    label = "Local OpenAI API"
+    max_body = 64 * 1024 * 1024
+    shutdown_timeout = 0.5
 
     def __init__(
         self,
@@ -175,47 +180,15 @@ class LocalOpenAI:
         self.requests: list[RecordedRequest] = []
         self._scripts: dict[str, deque[Any]] = {path: deque() for path in KINDS.values()}
         self._ids = itertools.count(1)
-        self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._base_url = ""
+        super().__init__()
 
     @property
     def base_url(self) -> str:
         """``http://host:port/v1`` once started (the SDK's `base_url`)."""
         return f"{self._base_url}/v1" if self._base_url else ""
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Start listening; returns the base URL for the SDK."""
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+    def _route(self, app: web.Application) -> None:
         app.router.add_route("*", "/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound_host, bound_port = self._runner.addresses[0][:2]
-        self._base_url = f"http://{bound_host}:{bound_port}"
-        self._closing.clear()
-        logger.info("Local OpenAI API listening on %s", self.base_url)
-        return self.base_url
-
-    async def stop(self) -> None:
-        """Cut pending delays short and close the server."""
-        self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     def script(self, path_or_kind: str, *responses: Any) -> None:
         """Queue answers for the next requests to an endpoint ("chat", "embeddings",

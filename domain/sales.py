@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from db.dto import Customer, Order, Product
 from domain import texts
@@ -48,6 +48,7 @@ from rag.ai import Facts, Phraser, ProviderError, Understander
 from rag.normalize import fold
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LIST_SIZE = 5
 FEW_LEFT = 10
@@ -375,14 +376,8 @@ class SalesAgent:
             or len(split_items(text)) > 1
         ):
             return offline
-        try:
-            async with asyncio.timeout(self._ai.budget):
-                reading = await understander.extract(text, ())
-        except (ProviderError, TimeoutError) as error:
-            log.info("understanding offline (%s)", error)
-            return offline
-        except Exception:  # noqa: BLE001 - a provider's bug must not cost the customer a reply
-            log.exception("the reading model failed unexpectedly; offline reading used")
+        reading = await self._ask_model(understander.extract(text, ()), "reading")
+        if reading is None:
             return offline
         intent = offline.intent
         if offline.intent == Intent.OTHER and reading.intent in MODEL_MAY_SAY:
@@ -408,6 +403,17 @@ class SalesAgent:
             is_question=reading.is_question or offline.is_question,
         )
 
+    async def _ask_model(self, call: Awaitable[T], what: str) -> T | None:
+        """A model's answer within the time budget; None (the offline path) on any failure."""
+        try:
+            async with asyncio.timeout(self._ai.budget):
+                return await call
+        except (ProviderError, TimeoutError) as error:
+            log.info("%s offline (%s)", what, error)
+        except Exception:  # noqa: BLE001 - a provider's bug must not cost the customer a reply
+            log.exception("the %s model failed unexpectedly; offline path used", what)
+        return None
+
     def _model_query_helps(self, query: str, offline_query: str) -> bool:
         """The model's product words find something the customer's own words did not."""
         if len(query) > MAX_MODEL_QUERY or looks_like_injection(query):
@@ -428,17 +434,10 @@ class SalesAgent:
         ):
             return reply
         facts = Facts(draft=reply.text, shop=self._shop.name, customer_message=text)
-        try:
-            async with asyncio.timeout(self._ai.budget):
-                worded = (await phraser.phrase(facts)).strip()
-        except (ProviderError, TimeoutError) as error:
-            log.info("reply left as drafted (%s)", error)
+        worded = await self._ask_model(phraser.phrase(facts), "wording")
+        if worded is None or worded.strip() == reply.text:
             return reply
-        except Exception:  # noqa: BLE001 - a provider's bug must not cost the customer a reply
-            log.exception("the wording model failed unexpectedly; the draft is sent")
-            return reply
-        if worded == reply.text:
-            return reply
+        worded = worded.strip()
         if not is_grounded(worded, reply.text, self._catalog.names()):
             log.warning("a worded reply stated facts not in the draft; the draft is sent")
             return reply

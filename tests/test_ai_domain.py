@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from test_sales import ANA, ROOT, Shop, shop  # noqa: F401 - the in-memory shop fixture
+from test_sales import ANA, ROOT, Shop, sample_shop
 
 from domain.sales import AiTools, SalesAgent, Step
 from domain.shop import load_shop_profile
 from rag.ai import Extraction, Facts, ProductMention, ProviderError
+
+
+@pytest.fixture
+async def shop() -> Shop:
+    return await sample_shop()
 
 
 class ScriptedPhraser:

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import FakeUnitOfWork
 from pydantic import SecretStr
-from test_sales import ANA, ANA_DATA, LUIS, ROOT, Chat, Shop
+from test_sales import ANA, ANA_DATA, LUIS, Chat, Shop, sample_shop
 
 from bot.app import build_app
 from bot.local_ai.gemini_server import Fault as GeminiFault
@@ -31,15 +30,10 @@ from bot.local_ai.gemini_server import Raw as GeminiRaw
 from bot.local_ai.openai_server import Fault as OpenAIFault
 from bot.local_ai.openai_server import LocalOpenAI
 from bot.local_api import LocalBotAPI
-from db.dto import NewProduct
 from domain import texts
-from domain.catalog import Catalog
-from domain.inventory import parse_inventory
 from domain.sales import AiTools, ChatRef, SalesAgent
-from domain.shop import load_shop_profile
 from handlers.replies import MESSAGE_LIMIT, split_text
 from rag.ai import Extraction, Facts, ProductMention
-from rag.search import ProductIndex
 from tests.chat import cart_of, say, say_text
 from tests.conftest import Harness, load_sample, make_settings, polling_bot, texts_of
 
@@ -52,18 +46,7 @@ ONE_PESO = re.compile(r"\$\s?1(?!\d|[.,]\d)")  # "$1" as a price, not "$12.000"
 
 @pytest.fixture
 async def store() -> Shop:
-    """The sample shop over the in-memory fakes (as test_sales' fixture)."""
-    uow = FakeUnitOfWork()
-    rows = parse_inventory((ROOT / "data" / "inventory.csv").read_bytes(), "inventory.csv")
-    async with uow:
-        await uow.products.upsert_many(
-            NewProduct(r.sku, r.name, r.description, r.category, r.price_minor, r.stock, r.active)
-            for r in rows
-        )
-        await uow.commit()
-    catalog = Catalog(ProductIndex())
-    await catalog.load(uow)
-    return Shop(uow, catalog, load_shop_profile(ROOT / "data" / "shop.toml"))
+    return await sample_shop()
 
 
 class Phraser:

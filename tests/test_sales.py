@@ -67,8 +67,8 @@ class Chat:
         return self._keep(await self.agent.cancel(self.who, self.step, self.context))
 
 
-@pytest.fixture
-async def shop() -> Shop:
+async def sample_shop() -> Shop:
+    """The sample inventory over the in-memory fakes, with the real catalog and agent."""
     uow = FakeUnitOfWork()
     rows = parse_inventory((ROOT / "data" / "inventory.csv").read_bytes(), "inventory.csv")
     async with uow:
@@ -80,6 +80,11 @@ async def shop() -> Shop:
     catalog = Catalog(ProductIndex())
     await catalog.load(uow)
     return Shop(uow, catalog, load_shop_profile(ROOT / "data" / "shop.toml"))
+
+
+@pytest.fixture
+async def shop() -> Shop:
+    return await sample_shop()
 
 
 def pick_buttons(reply: Reply) -> list[str]:

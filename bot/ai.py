@@ -9,9 +9,12 @@ from typing import Any
 from bot.settings import Settings, SettingsError
 from domain.media import MediaReader
 from domain.sales import AiTools
+from rag.ai import TextEmbedder
+from rag.embedder import HashingEmbedder
 from rag.providers.gemini import GeminiProvider
 from rag.providers.openai import OpenAIProvider
 from rag.providers.resilience import Policy
+from rag.vectors import LocalEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +23,7 @@ log = logging.getLogger(__name__)
 class AiSetup:
     tools: AiTools = field(default_factory=AiTools)
     media: MediaReader = field(default_factory=MediaReader)
+    embedder: TextEmbedder = field(default_factory=lambda: LocalEmbedder(HashingEmbedder()))
     clients: list[Any] = field(default_factory=list)
 
     @property
@@ -51,12 +55,16 @@ def build_ai(settings: Settings) -> AiSetup:
     setup.media = MediaReader(
         seer=client(settings.ai_vision_provider), hearer=client(settings.ai_voice_provider)
     )
-    if setup.online:
+    embedder = client(settings.ai_embed_provider)
+    if embedder is not None:
+        setup.embedder = embedder
+    if setup.online or embedder is not None:
         log.info(
-            "AI providers: text=%s vision=%s voice=%s",
+            "AI providers: text=%s vision=%s voice=%s embeddings=%s",
             settings.ai_text_provider,
             settings.ai_vision_provider,
             settings.ai_voice_provider,
+            settings.ai_embed_provider,
         )
     return setup
 
@@ -84,6 +92,7 @@ def _client(kind: str, settings: Settings) -> Any:
         chat_model=settings.openai_model,
         vision_model=settings.openai_vision_model or None,
         embed_model=settings.openai_embed_model,
+        embed_dimensions=settings.openai_embed_dimensions or None,
         transcribe_model=settings.openai_transcribe_model,
         policy=policy,
     )

@@ -38,6 +38,7 @@ from domain.shop import ShopProfile, load_shop_profile
 from handlers import build_router
 from rag.search import ProductIndex
 from rag.synonyms import load_synonyms
+from rag.vectors import ProductVectors
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class App:
             return False
 
     async def close(self) -> None:
+        await self.catalog.close()
         await self.ai.close()
         await self.engine.dispose()
 
@@ -108,7 +110,9 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     session_factory = create_session_factory(engine)
     shop = load_shop_profile(settings.shop_profile)
     synonyms = load_synonyms(settings.synonyms_file) if settings.synonyms_file.exists() else {}
-    catalog = Catalog(ProductIndex(synonyms=synonyms))
+    vectors = ProductVectors(ai.embedder, settings.vectors_file())
+    index = ProductIndex(synonyms=synonyms, dense=vectors.dense, weights=settings.fusion_weights())
+    catalog = Catalog(index, vectors)
     await catalog.load(SqlUnitOfWork(session_factory))
     await forget_old_updates(session_factory)
     timezone = ZoneInfo(settings.shop_timezone)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from rag.search import FusionWeights
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -47,6 +51,7 @@ class Settings(BaseSettings):
     ai_text_provider: Provider = "offline"  # understanding messages and phrasing replies
     ai_vision_provider: Provider = "offline"  # photos
     ai_voice_provider: Provider = "offline"  # voice notes
+    ai_embed_provider: Provider = "offline"  # product and query vectors for search
     ai_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     ai_attempts: int = Field(default=3, ge=1, le=6)
     gemini_api_key: SecretStr = Field(default=SecretStr(""))
@@ -59,6 +64,12 @@ class Settings(BaseSettings):
     openai_vision_model: str = ""  # empty: OPENAI_MODEL
     openai_embed_model: str = "text-embedding-3-small"
     openai_transcribe_model: str = "whisper-1"
+    openai_embed_dimensions: int = Field(default=0, ge=0)  # 0: the model's own size
+    # Product search: fusion weight overrides ("dense=0.3,grams=0.5"; names as in
+    # rag.search.FusionWeights) and where the dense index is kept (default: next to a
+    # SQLite database; "off" keeps it in memory only).
+    search_weights: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
+    search_vectors_file: str = ""
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -74,6 +85,47 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("must be Telegram user ids separated by commas") from None
         return tuple(value)  # type: ignore[arg-type]
+
+    @field_validator("search_weights", mode="before")
+    @classmethod
+    def _parse_weights(cls, value: object) -> dict[str, float]:
+        if isinstance(value, dict):
+            pairs = list(value.items())
+        elif isinstance(value, str):
+            pairs = [p.partition("=")[::2] for p in value.replace(";", ",").split(",") if p.strip()]
+        else:
+            raise ValueError("must look like dense=0.3,grams=0.5")
+        known = {f.name: f.type for f in fields(FusionWeights)}
+        weights: dict[str, float] = {}
+        for name, number in pairs:
+            name = str(name).strip()
+            if known.get(name) not in ("float", "int"):
+                raise ValueError(f"unknown search weight {name!r}; see rag/search.py FusionWeights")
+            try:
+                weights[name] = float(number)
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} must be a number, not {number!r}") from None
+        return weights
+
+    def fusion_weights(self) -> FusionWeights:
+        """FusionWeights with SEARCH_WEIGHTS applied."""
+        types = {f.name: f.type for f in fields(FusionWeights)}
+        overrides = {
+            name: int(value) if types[name] == "int" else value
+            for name, value in self.search_weights.items()
+        }
+        return replace(FusionWeights(), **overrides)
+
+    def vectors_file(self) -> Path | None:
+        """Where the dense index is saved: SEARCH_VECTORS_FILE, or beside a SQLite file."""
+        if self.search_vectors_file.strip().lower() == "off":
+            return None
+        if self.search_vectors_file.strip():
+            return Path(self.search_vectors_file.strip())
+        url = make_url(self.database_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database).with_suffix(".vectors.npz")
 
     @field_validator("telegram_api_base")
     @classmethod

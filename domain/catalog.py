@@ -9,12 +9,16 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
 from db.dto import NewProduct, Product
 from domain import texts
 from domain.inventory import InventoryRow, parse_inventory, thousands
 from domain.ports import UnitOfWork
+from rag.ai import ProviderError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head
+from rag.vectors import ProductVectors
 
 HEAD_WORDS = 3
 # Re-read a little before the last sync: clocks and commit order are not exact.
@@ -82,22 +86,54 @@ class ImportSummary:
 class Catalog:
     """Owns the in-process index; every product change goes through `refresh`."""
 
-    def __init__(self, index: ProductIndex) -> None:
+    def __init__(self, index: ProductIndex, vectors: ProductVectors | None = None) -> None:
         self.index = index
+        self.vectors = vectors
         self._synced_at: datetime | None = None
         self._category_of: dict[int, str] = {}
         self._name_of: dict[int, str] = {}
+        self._embedding: asyncio.Task[None] | None = None
 
     async def load(self, uow: UnitOfWork) -> int:
-        """Build the index from the database (start-up)."""
+        """Build the index from the database (start-up).
+
+        Product vectors come from the saved dense index where their text is unchanged;
+        only the rest is embedded. If a provider embedder is down, search starts lexical
+        and the vectors follow later (`follow`).
+        """
         started = datetime.now(UTC)
         async with uow:
             products = await uow.products.list_all()
-        self.index.upsert_many(search_doc(p) for p in products)
+        docs = [search_doc(p) for p in products]
+        self.index.upsert_many(docs)
         self._note_categories(products)
         self._synced_at = started
+        if self.vectors is not None:
+            reused = self.vectors.load()
+            known = {doc.id for doc in docs}
+            self.vectors.forget(i for i in self.vectors.dense_ids() if i not in known)
+            self.vectors.stage((doc.id, self.index.dense_text(doc)) for doc in docs)
+            log.info("dense index: %d vectors reused, %d to embed", reused, self.vectors.pending)
+            await self.settle()
         log.info("search index built with %d products", len(products))
         return len(products)
+
+    async def settle(self) -> None:
+        """Embed the product texts still pending and save the dense index."""
+        if self.vectors is None:
+            return
+        try:
+            await self.vectors.flush()
+        except ProviderError as error:
+            log.warning("product embeddings delayed (%s); %d pending", error, self.vectors.pending)
+        await self.vectors.save()
+
+    async def close(self) -> None:
+        """Let a running embedding finish and keep the dense index for the next start."""
+        if self._embedding is not None:
+            await asyncio.gather(self._embedding, return_exceptions=True)
+        if self.vectors is not None:
+            await self.vectors.save()
 
     async def follow(self, uow: UnitOfWork) -> int:
         """Pick up products changed by another process (an import, another replica)."""
@@ -105,16 +141,40 @@ class Catalog:
         since = (self._synced_at or started) - SYNC_OVERLAP
         async with uow:
             products = await uow.products.changed_since(since)
-        self.refresh(products)
+        self.refresh(products, embed_later=False)
         self._synced_at = started
+        if self.vectors is not None and (self.vectors.pending or self.vectors.dirty):
+            await self.settle()
         return len(products)
 
-    def refresh(self, products: Iterable[Product]) -> None:
-        """Follow changed products at once (incremental, no rebuild)."""
+    def refresh(self, products: Iterable[Product], *, embed_later: bool = True) -> None:
+        """Follow changed products at once (incremental, no rebuild).
+
+        Searchable on return; with a provider embedder their vectors follow in the
+        background (the lexical signals rank them meanwhile), unless the caller settles.
+        """
         products = list(products)
-        for product in products:
-            self.index.upsert(search_doc(product))
+        docs = [search_doc(product) for product in products]
+        self.index.upsert_many(docs)
         self._note_categories(products)
+        if self.vectors is None:
+            return
+        self.vectors.stage((doc.id, self.index.dense_text(doc)) for doc in docs)
+        if self.vectors.local:
+            self.vectors.flush_local()
+        elif embed_later and self.vectors.pending and not self._embedding_running:
+            self._embedding = asyncio.get_running_loop().create_task(self._embed_pending())
+
+    @property
+    def _embedding_running(self) -> bool:
+        return self._embedding is not None and not self._embedding.done()
+
+    async def _embed_pending(self) -> None:
+        assert self.vectors is not None
+        try:
+            await self.vectors.flush()
+        except ProviderError as error:
+            log.warning("product embeddings delayed (%s); retried on the next sync", error)
 
     def _note_categories(self, products: Iterable[Product]) -> None:
         for product in products:
@@ -129,8 +189,8 @@ class Catalog:
 
     def match_strength(self, query: str, k: int = 3) -> float:
         """How much of `query` the best few visible products' names say (0..1)."""
-        hits = self.scored_ids(query, k=k)
-        names = [self._name_of.get(product_id, "") for product_id, _ in hits]
+        hits = self.index.search(query, k=k, visible_only=True)
+        names = [self._name_of.get(hit.id, "") for hit in hits]
         return max((word_coverage(query, name) for name in names), default=0.0)
 
     def names(self) -> list[str]:
@@ -146,25 +206,35 @@ class Catalog:
             return
         async with uow:
             products = await uow.products.list_by_ids(list(ids))
-        self.refresh(products)
+        self.refresh(products, embed_later=False)
+        await self.settle()
+
+    async def _query_vector(self, query: str) -> np.ndarray | None:
+        if self.vectors is None:
+            return None
+        return await self.vectors.query(ProductIndex.dense_query(query))
 
     async def search(self, uow: UnitOfWork, query: str, k: int = 5) -> list[Product]:
         """Visible products for a customer query, best first; facts from the database."""
-        hits = self.index.search(query, k=k, visible_only=True)
+        hits = await self.scored_ids(query, k=k)
         if not hits:
             return []
-        products = await uow.products.list_by_ids([hit.id for hit in hits])
+        products = await uow.products.list_by_ids([product_id for product_id, _ in hits])
         return [p for p in products if p.visible]
 
-    def scored_ids(self, query: str, k: int = 10) -> list[tuple[int, float]]:
-        return [(hit.id, hit.score) for hit in self.index.search(query, k=k, visible_only=True)]
+    async def scored_ids(self, query: str, k: int = 10) -> list[tuple[int, float]]:
+        """(product id, score) of the visible products for `query`, best first."""
+        vector = await self._query_vector(query)
+        hits = self.index.search(query, k=k, visible_only=True, query_vector=vector)
+        return [(hit.id, hit.score) for hit in hits]
 
     async def unavailable_match(self, uow: UnitOfWork, query: str) -> Product | None:
         """A hidden product (inactive or sold out) that matches better than anything on sale."""
-        hits = self.index.search(query, k=1, visible_only=False)
+        vector = await self._query_vector(query)
+        hits = self.index.search(query, k=1, visible_only=False, query_vector=vector)
         if not hits:
             return None
-        visible = self.index.search(query, k=1, visible_only=True)
+        visible = self.index.search(query, k=1, visible_only=True, query_vector=vector)
         if visible and visible[0].id == hits[0].id:
             return None
         product = await uow.products.get(hits[0].id)

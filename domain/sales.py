@@ -768,13 +768,13 @@ class SalesAgent:
                 shown = await uow.products.list_by_ids(last_ids)
                 return shown[:1] if len(shown) == 1 else shown[:LIST_SIZE]
             return []
-        scored = self._catalog.scored_ids(query, k=10)
+        scored = await self._catalog.scored_ids(query, k=10)
         if last_ids and scored and (meaning.is_follow_up or picking):
             in_context = [(i, s) for i, s in scored if i in last_ids]
             if in_context and await self._refers_to_shown(uow, query, meaning, in_context, scored):
                 scored = in_context
             elif meaning.is_follow_up and ctx.get("last_query"):
-                scored = self._catalog.scored_ids(f"{ctx['last_query']} {query}", k=10)
+                scored = await self._catalog.scored_ids(f"{ctx['last_query']} {query}", k=10)
         if not scored:
             return []
         products = {p.id: p for p in await uow.products.list_by_ids([i for i, _ in scored])}

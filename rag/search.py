@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.dense import DenseIndex
-from rag.embedder import Embedder, HashingEmbedder, char_ngrams
+from rag.embedder import char_ngrams
 from rag.lexical import SparseIndex
 from rag.normalize import (
     QUERY_FILLERS,
@@ -163,16 +163,14 @@ class ProductIndex:
         self,
         *,
         synonyms: Mapping[str, Sequence[str]] | None = None,
-        embedder: Embedder | None = None,
+        dense: DenseIndex | None = None,
         weights: FusionWeights | None = None,
     ) -> None:
         self.weights = weights or FusionWeights()
         self._synonyms = SynonymTable.build(synonyms)
-        self._embedder: Embedder | None = None
-        self._dense: DenseIndex | None = None
-        if self.weights.dense > 0:
-            self._embedder = embedder or HashingEmbedder()
-            self._dense = DenseIndex(self._embedder.dim)
+        # Product vectors are kept by their owner (rag.vectors.ProductVectors); search reads
+        # them with the query vector it is given.
+        self._dense = dense if self.weights.dense > 0 else None
         self._words = SparseIndex(k1=self.weights.k1, b=self.weights.b)
         self._grams = SparseIndex(k1=self.weights.gram_k1, b=self.weights.gram_b)
         self._heads = SparseIndex()
@@ -210,9 +208,6 @@ class ProductIndex:
         self._grams.add_many((slot, a.grams, a.grams_length) for slot, a in analysed)
         self._heads.add_many((slot, a.head, float(len(a.head))) for slot, a in analysed)
         self._vocabulary.add(w for _, a in analysed for w in a.surface_words)
-        if self._dense is not None and self._embedder is not None:
-            texts = [self._dense_text(doc) for _, doc in changed]
-            self._dense.upsert([doc.id for _, doc in changed], self._embedder.embed(texts))
 
     def remove(self, doc_id: int) -> None:
         """Forget a product (no-op if unknown)."""
@@ -225,8 +220,6 @@ class ProductIndex:
         self._ids.set(slot, -1)
         self._visible.set(slot, False)
         self._free_slots.append(slot)
-        if self._dense is not None:
-            self._dense.remove([doc_id])
 
     def _slot_for(self, doc_id: int) -> int:
         slot = self._slot_of.get(doc_id)
@@ -236,7 +229,13 @@ class ProductIndex:
             self._ids.set(slot, doc_id)
         return slot
 
-    def _dense_text(self, doc: SearchDoc) -> str:
+    @staticmethod
+    def dense_query(query: str) -> str:
+        """What the embedder sees of a query: its content words (no "tienen", "quiero")."""
+        return " ".join(dict.fromkeys(t for t in tokenize(query) if t not in _QUERY_DROP))
+
+    def dense_text(self, doc: SearchDoc) -> str:
+        """What the embedder sees of a product."""
         return f"{doc.name} {doc.category} {doc.description[: self.weights.description_chars]}"
 
     def _analyse(self, doc: SearchDoc) -> _Analysis:
@@ -257,8 +256,19 @@ class ProductIndex:
 
     # ---- search ---------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 10, *, visible_only: bool = True) -> list[SearchHit]:
-        """Best-first products matching ``query``; [] when nothing genuinely matches."""
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        visible_only: bool = True,
+        query_vector: np.ndarray | None = None,
+    ) -> list[SearchHit]:
+        """Best-first products matching ``query``; [] when nothing genuinely matches.
+
+        With ``query_vector`` (the query embedded as the products were) dense scores join
+        the fusion; without it the ranking is lexical.
+        """
         tokens = list(dict.fromkeys(t for t in tokenize(query) if t not in _QUERY_DROP))
         if not tokens or not self._docs or k <= 0:
             return []
@@ -268,7 +278,8 @@ class ProductIndex:
         # A bare number ("1", "20") alone does not make a match when the query has words.
         has_words = any(not concept.token.isdigit() for concept in concepts)
         candidates = named > 0 if has_words else matched > 0
-        query_vector = self._query_vector(tokens)
+        if self._dense is None:
+            query_vector = None
         if query_vector is not None and self.weights.dense_candidates > 0:
             self._add_dense_candidates(query_vector, candidates)
         if visible_only:
@@ -370,13 +381,6 @@ class ProductIndex:
             present &= hit
             np.add.at(total, slots, scores)
         np.maximum(best, np.where(present, alt.weight * total, 0.0), out=best)
-
-    def _query_vector(self, tokens: list[str]) -> np.ndarray | None:
-        """The query's embedding, or None without a dense index or with an empty vector."""
-        if self._embedder is None:
-            return None
-        vector = self._embedder.embed([" ".join(tokens)])[0]
-        return vector if np.any(vector) else None
 
     def _add_dense_candidates(self, query: np.ndarray, candidates: np.ndarray) -> None:
         """Mark products the dense index finds confidently similar as candidates."""

@@ -22,8 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rag.search import FusionWeights, ProductIndex, SearchDoc  # noqa: E402
+from rag.embedder import HashingEmbedder  # noqa: E402
+from rag.search import FusionWeights, ProductIndex, SearchDoc, SearchHit  # noqa: E402
 from rag.synonyms import load_synonyms  # noqa: E402
+from rag.vectors import LocalEmbedder, ProductVectors  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -111,28 +113,43 @@ def score_run(run: Run, qrels: Qrels, k: int = 10, relevant_grade: int = 3) -> M
     )
 
 
+@dataclass(frozen=True)
+class Engine:
+    """The bot's offline retrieval in-process: the index and its dense vectors."""
+
+    index: ProductIndex
+    vectors: ProductVectors
+
+    def search(self, text: str, k: int) -> list[SearchHit]:
+        vector = self.vectors.query_now(ProductIndex.dense_query(text))
+        return self.index.search(text, k, query_vector=vector)
+
+
 def build_index(
     docs: Sequence[SearchDoc],
     synonyms_path: Path | None = DEFAULT_SYNONYMS,
     weights: FusionWeights | None = None,
-) -> tuple[ProductIndex, float]:
-    """A ProductIndex over ``docs`` and its bulk build time in ms."""
+) -> tuple[Engine, float]:
+    """The index over ``docs`` with the offline embedder's vectors, and its build time in ms."""
     synonyms = load_synonyms(synonyms_path) if synonyms_path else None
     start = time.perf_counter()
-    index = ProductIndex(synonyms=synonyms, weights=weights)
+    vectors = ProductVectors(LocalEmbedder(HashingEmbedder()))
+    index = ProductIndex(synonyms=synonyms, weights=weights, dense=vectors.dense)
     index.upsert_many(docs)
-    return index, (time.perf_counter() - start) * 1000
+    vectors.stage((doc.id, index.dense_text(doc)) for doc in docs)
+    vectors.flush_local()
+    return Engine(index, vectors), (time.perf_counter() - start) * 1000
 
 
 def run_queries(
-    index: ProductIndex, queries: Sequence[dict], skus: Sequence[str], k: int
+    engine: Engine, queries: Sequence[dict], skus: Sequence[str], k: int
 ) -> tuple[Run, list[float]]:
     """Ranked skus per query id, and each query's latency in ms."""
     run: Run = {}
     latencies = []
     for query in queries:
         start = time.perf_counter()
-        hits = index.search(query["text"], k)
+        hits = engine.search(query["text"], k)
         latencies.append((time.perf_counter() - start) * 1000)
         run[str(query["id"])] = [skus[h.id] for h in hits]
     return run, latencies

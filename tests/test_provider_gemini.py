@@ -150,7 +150,7 @@ async def test_embed_batches_and_normalises(server: LocalGemini, provider: Gemin
 
     rows = await provider.embed(texts)
 
-    assert provider.name == "gemini:embedding-test"
+    assert provider.name == "gemini:embedding-test@16"
     assert rows.shape == (3, DIM)
     assert rows.dtype == np.float32
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)

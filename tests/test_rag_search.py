@@ -12,6 +12,7 @@ import pytest
 from rag.embedder import Embedder, HashingEmbedder
 from rag.search import FusionWeights, ProductIndex, SearchDoc
 from rag.synonyms import load_synonyms
+from rag.vectors import LocalEmbedder, ProductVectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNONYMS = ROOT / "data" / "synonyms.txt"
@@ -169,9 +170,13 @@ class TinyEmbedder:
 
 def test_custom_embedder_plugs_in() -> None:
     assert isinstance(TinyEmbedder(), Embedder)
-    custom = ProductIndex(embedder=TinyEmbedder())
+    vectors = ProductVectors(LocalEmbedder(TinyEmbedder()))
+    custom = ProductIndex(dense=vectors.dense)
     custom.upsert_many(CATALOG)
-    assert ids(custom.search("guante"))[:2] in ([6, 7], [7, 6])
+    vectors.stage((doc.id, custom.dense_text(doc)) for doc in CATALOG)
+    assert vectors.flush_local() == len(CATALOG)
+    hits = custom.search("guante", query_vector=vectors.query_now("guante"))
+    assert ids(hits)[:2] in ([6, 7], [7, 6])
 
 
 def test_hashing_embedder_is_deterministic_and_normalised() -> None:

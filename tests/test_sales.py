@@ -21,7 +21,9 @@ from domain.inventory import parse_inventory
 from domain.money import format_cop
 from domain.sales import ChatRef, Reply, SalesAgent, Step
 from domain.shop import ShopProfile, load_shop_profile
+from rag.embedder import HashingEmbedder
 from rag.search import ProductIndex
+from rag.vectors import LocalEmbedder, ProductVectors
 
 ROOT = Path(__file__).resolve().parent.parent
 ANA = ChatRef(chat_id=111, user_id=111, first_name="Ana")
@@ -77,7 +79,8 @@ async def sample_shop() -> Shop:
             for r in rows
         )
         await uow.commit()
-    catalog = Catalog(ProductIndex())
+    vectors = ProductVectors(LocalEmbedder(HashingEmbedder()))
+    catalog = Catalog(ProductIndex(dense=vectors.dense), vectors)
     await catalog.load(uow)
     return Shop(uow, catalog, load_shop_profile(ROOT / "data" / "shop.toml"))
 

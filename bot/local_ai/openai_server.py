@@ -170,10 +170,13 @@ class LocalOpenAI(LocalServer):
         default_json: Any = None,
         default_text: str = "ok",
         default_transcript: str = "hola",
+        embed: Callable[[str, int], list[float]] | None = None,
     ) -> None:
-        """`default_json` answers JSON-mode chats (None: `{}`); `default_text` other chats."""
+        """`default_json` answers JSON-mode chats (None: `{}`); `default_text` other chats;
+        `embed(text, dim)` makes unscripted embeddings (default: `hashed_vector`)."""
         self.api_key = api_key
         self.embedding_dim = embedding_dim
+        self.embed = embed or hashed_vector
         self.default_json: Any = {} if default_json is None else default_json
         self.default_text = default_text
         self.default_transcript = default_transcript
@@ -306,7 +309,7 @@ class LocalOpenAI(LocalServer):
         if scripted is not None and not isinstance(scripted, list):
             return scripted
         dim = body.get("dimensions") or self.embedding_dim
-        vectors = scripted if scripted is not None else [hashed_vector(t, dim) for t in texts]
+        vectors = scripted if scripted is not None else [self.embed(t, dim) for t in texts]
         as_base64 = body.get("encoding_format") == "base64"
         data = [
             {

@@ -130,7 +130,7 @@ class GeminiProvider:
         self.model = model
         self.embed_model = embed_model
         self.dim = dim
-        self.name = f"gemini:{embed_model}"  # the embedding cache key, with the text
+        self.name = f"gemini:{embed_model}@{dim}"  # the embedding cache key, with the text
         self._guard = Guard(f"gemini:{model}", policy)
         self._client = genai.Client(
             vertexai=False,  # the Gemini Developer API, whatever GOOGLE_GENAI_USE_* says

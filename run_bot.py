@@ -27,7 +27,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from domain.exceptions import DomainError
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.core import App
 
 log = logging.getLogger("run_bot")
 
@@ -94,7 +94,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) -> int:
-    from bot.app import build_app
+    from bot.core import build_app
     from domain.catalog import import_inventory
     from domain.inventory import InvalidInventory
     from domain.owner import render_import
@@ -169,7 +169,7 @@ def _cli_day(value: str | None, flag: str, min_year: int, max_year: int) -> date
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build_app
+    from bot.core import build_app
     from domain.catalog import import_inventory
     from domain.inventory import InvalidInventory
 

@@ -11,8 +11,6 @@ from domain.media import MediaReader
 from domain.sales import AiTools
 from rag.ai import TextEmbedder
 from rag.embedder import HashingEmbedder
-from rag.providers.gemini import GeminiProvider
-from rag.providers.openai import OpenAIProvider
 from rag.providers.resilience import Policy
 from rag.vectors import LocalEmbedder
 
@@ -70,8 +68,11 @@ def build_ai(settings: Settings) -> AiSetup:
 
 
 def _client(kind: str, settings: Settings) -> Any:
+    # The SDKs are imported only when asked for: each costs tens of MB and a second or two.
     policy = Policy(timeout=settings.ai_timeout_seconds, attempts=settings.ai_attempts)
     if kind == "gemini":
+        from rag.providers.gemini import GeminiProvider
+
         key = settings.gemini_api_key.get_secret_value()
         if not key:
             raise SettingsError("GEMINI_API_KEY is required when a provider is set to gemini.")
@@ -86,6 +87,8 @@ def _client(kind: str, settings: Settings) -> Any:
         raise SettingsError(
             "OPENAI_API_KEY is required for OpenAI (or set OPENAI_BASE_URL to a local server)."
         )
+    from rag.providers.openai import OpenAIProvider
+
     return OpenAIProvider(
         settings.openai_api_key.get_secret_value(),
         settings.openai_base_url or None,

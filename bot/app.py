@@ -1,12 +1,8 @@
-"""Application assembly: engine, catalog, agent, Bot and Dispatcher. Nothing runs at import."""
+"""Telegram assembly: Bot, Dispatcher and commands over `bot.core`. Nothing runs at import."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -17,33 +13,28 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.ai import AiSetup, build_ai
+from bot.core import App, build_app, follow_catalog, forget_old_updates
 from bot.middlewares import DeduplicateUpdatesMiddleware
 from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from bot.storage import SQLAlchemyStorage
-from db.engine import create_engine, create_session_factory
-from db.migrate import upgrade_async
-from db.uow import SqlUnitOfWork
 from domain import texts
-from domain.catalog import Catalog
 from domain.exceptions import DomainError
-from domain.owner import OwnerDesk
-from domain.sales import SalesAgent
-from domain.shop import ShopProfile, load_shop_profile
 from handlers import build_router
-from rag.search import ProductIndex
-from rag.synonyms import load_synonyms
-from rag.vectors import ProductVectors
 
 log = logging.getLogger(__name__)
 
-UPDATE_MEMORY = timedelta(days=7)
-CATALOG_FOLLOW_SECONDS = 5.0
+__all__ = [
+    "App",
+    "announce_commands",
+    "build_app",
+    "create_bot",
+    "create_dispatcher",
+    "follow_catalog",
+    "forget_old_updates",
+]
+
 
 BOT_COMMANDS = (
     BotCommand(command="start", description="Empezar"),
@@ -66,87 +57,6 @@ OWNER_COMMANDS = (
     BotCommand(command="ayuda", description="Comandos de la tienda"),
     BotCommand(command="cancelar", description="Cancelar el pedido en curso"),
 )
-
-
-@dataclass
-class App:
-    settings: Settings
-    engine: AsyncEngine
-    session_factory: async_sessionmaker[AsyncSession]
-    catalog: Catalog
-    shop: ShopProfile
-    agent: SalesAgent
-    desk: OwnerDesk
-    ai: AiSetup
-
-    @property
-    def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.settings.shop_timezone)
-
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
-
-    async def healthy(self) -> bool:
-        try:
-            async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-            return True
-        except Exception:  # noqa: BLE001 - health reports any database failure as unhealthy
-            log.exception("health check failed")
-            return False
-
-    async def close(self) -> None:
-        await self.catalog.close()
-        await self.ai.close()
-        await self.engine.dispose()
-
-
-async def build_app(settings: Settings, *, migrate: bool = True) -> App:
-    """Migrate the database, load the shop profile and build the search index."""
-    if migrate:
-        await upgrade_async(settings.database_url)
-    ai = build_ai(settings)  # a provider set up wrong stops start-up before anything opens
-    engine = create_engine(settings.database_url)
-    session_factory = create_session_factory(engine)
-    shop = load_shop_profile(settings.shop_profile)
-    synonyms = load_synonyms(settings.synonyms_file) if settings.synonyms_file.exists() else {}
-    vectors = ProductVectors(ai.embedder, settings.vectors_file())
-    index = ProductIndex(synonyms=synonyms, dense=vectors.dense, weights=settings.fusion_weights())
-    catalog = Catalog(index, vectors)
-    await catalog.load(SqlUnitOfWork(session_factory))
-    await forget_old_updates(session_factory)
-    timezone = ZoneInfo(settings.shop_timezone)
-    agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop, timezone, ai.tools)
-    desk = OwnerDesk(
-        lambda: SqlUnitOfWork(session_factory),
-        catalog,
-        shop,
-        timezone,
-        low_stock_threshold=settings.low_stock_threshold,
-        owner_ids=settings.owner_ids,
-    )
-    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai)
-
-
-async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) -> int:
-    """Processed-update records only matter while Telegram may redeliver (a day at most)."""
-    async with SqlUnitOfWork(session_factory) as uow:
-        removed = await uow.updates.forget_before(datetime.now(UTC) - UPDATE_MEMORY)
-        await uow.commit()
-    return removed
-
-
-async def follow_catalog(app: App, interval: float = CATALOG_FOLLOW_SECONDS) -> None:
-    """Keep this process's search index in step with the database (run as a task)."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            changed = await app.catalog.follow(app.uow())
-        except SQLAlchemyError as error:
-            log.warning("could not follow catalog changes: %s", error)
-            continue
-        if changed:
-            log.debug("search index followed %d changed products", changed)
 
 
 def create_bot(settings: Settings) -> Bot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,7 @@ from db.models import (
 )
 
 CHUNK = 500  # ids per IN (...) list; well under every database's parameter limit
+BULK_ROWS = 2000  # rows per bulk INSERT call (SQLAlchemy batches them into statements)
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
 
@@ -125,6 +126,13 @@ class ProductRepository:
         rows = await self._session.scalars(select(ProductRow).order_by(ProductRow.id))
         return [_product(row) for row in rows]
 
+    async def list_after(self, after_id: int, limit: int) -> list[Product]:
+        """The next `limit` products by id (to walk a big catalog a page at a time)."""
+        rows = await self._session.scalars(
+            select(ProductRow).where(ProductRow.id > after_id).order_by(ProductRow.id).limit(limit)
+        )
+        return [_product(row) for row in rows]
+
     async def changed_since(self, moment: datetime) -> list[Product]:
         """Products written at or after `moment` (by this process or another)."""
         rows = await self._session.scalars(
@@ -133,22 +141,27 @@ class ProductRepository:
         return [_product(row) for row in rows]
 
     async def upsert_many(self, products: Iterable[NewProduct]) -> UpsertResult:
-        """Insert new skus, update changed ones; report which."""
+        """Insert new skus, update changed ones; report which.
+
+        Bulk statements (multi-row INSERT ... RETURNING, executemany UPDATE by id) rather
+        than ORM objects: an import of 100k rows is a few hundred statements.
+        """
         incoming = {p.sku: p for p in products}
-        existing: dict[str, ProductRow] = {}
+        columns = (ProductRow.id, ProductRow.sku, *(getattr(ProductRow, f) for f in PRODUCT_FIELDS))
+        existing: dict[str, Sequence[object]] = {}
         skus = list(incoming)
         for start in range(0, len(skus), CHUNK):
             chunk = skus[start : start + CHUNK]
-            rows = await self._session.scalars(select(ProductRow).where(ProductRow.sku.in_(chunk)))
+            rows = await self._session.execute(select(*columns).where(ProductRow.sku.in_(chunk)))
             existing.update({row.sku: row for row in rows})
         # "ext-abc-20" in a file is the EXT-ABC-20 already on sale, not a new product.
         missing = [sku for sku in skus if sku not in existing]
         for start in range(0, len(missing), CHUNK):
             chunk = missing[start : start + CHUNK]
-            rows = await self._session.scalars(
-                select(ProductRow).where(func.lower(ProductRow.sku).in_([s.lower() for s in chunk]))
+            rows = await self._session.execute(
+                select(*columns).where(func.lower(ProductRow.sku).in_([s.lower() for s in chunk]))
             )
-            by_folded: dict[str, list[ProductRow]] = {}
+            by_folded: dict[str, list[Sequence[object]]] = {}
             for row in rows:
                 by_folded.setdefault(row.sku.lower(), []).append(row)
             for sku in chunk:
@@ -156,28 +169,28 @@ class ProductRepository:
                 if len(matches) == 1:
                     existing[sku] = matches[0]
         result = UpsertResult()
-        new_rows: list[ProductRow] = []
+        new_rows: list[dict[str, object]] = []
+        changes: list[dict[str, object]] = []
+        now = utcnow()
         for sku, product in incoming.items():
+            values = {f: getattr(product, f) for f in PRODUCT_FIELDS}
             row = existing.get(sku)
             if row is None:
-                new_rows.append(
-                    ProductRow(sku=sku, **{f: getattr(product, f) for f in PRODUCT_FIELDS})
-                )
+                new_rows.append({"sku": sku, **values, "created_at": now, "updated_at": now})
                 result.created.append(sku)
-                continue
-            changed = False
-            for name in PRODUCT_FIELDS:
-                if getattr(row, name) != getattr(product, name):
-                    setattr(row, name, getattr(product, name))
-                    changed = True
-            if changed:
+            elif tuple(row[2:]) != tuple(values.values()):
+                changes.append({"id": row[0], **values, "updated_at": now})
                 result.updated.append(sku)
-                result.changed_ids.append(row.id)
+                result.changed_ids.append(int(row[0]))  # type: ignore[call-overload]
             else:
                 result.unchanged.append(sku)
-        self._session.add_all(new_rows)
-        await self._session.flush()
-        result.changed_ids.extend(row.id for row in new_rows)
+        if changes:
+            await self._session.execute(update(ProductRow), changes)
+        for start in range(0, len(new_rows), BULK_ROWS):
+            inserted = await self._session.execute(
+                insert(ProductRow).returning(ProductRow.id), new_rows[start : start + BULK_ROWS]
+            )
+            result.changed_ids.extend(inserted.scalars())
         return result
 
     async def take_stock(self, product_id: int, quantity: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from rag.vectors import ProductVectors
 HEAD_WORDS = 3
 # Re-read a little before the last sync: clocks and commit order are not exact.
 SYNC_OVERLAP = timedelta(seconds=2)
+PAGE = 5_000  # products read from the database and indexed at a time
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ def search_doc(product: Product) -> SearchDoc:
 
 
 IMPORT_CHUNK = 2000  # rows per write; progress is reported between chunks
+SUMMARY_NAMES = 20  # per outcome, the skus whose names a summary keeps for examples
 Progress = Callable[[str], Awaitable[None]]
 
 
@@ -102,21 +105,24 @@ class Catalog:
         and the vectors follow later (`follow`).
         """
         started = datetime.now(UTC)
-        async with uow:
-            products = await uow.products.list_all()
-        docs = [search_doc(p) for p in products]
-        self.index.upsert_many(docs)
-        self._note_categories(products)
+        reused = self.vectors.load() if self.vectors is not None else 0
+        known: set[int] = set()
+        last_id = 0
+        while True:  # a page at a time: a big catalog is never all in memory as objects
+            async with uow:
+                products = await uow.products.list_after(last_id, PAGE)
+            if not products:
+                break
+            last_id = products[-1].id
+            known.update(p.id for p in products)
+            self.refresh(products, embed_later=False)
         self._synced_at = started
         if self.vectors is not None:
-            reused = self.vectors.load()
-            known = {doc.id for doc in docs}
             self.vectors.forget(i for i in self.vectors.dense_ids() if i not in known)
-            self.vectors.stage((doc.id, self.index.dense_text(doc)) for doc in docs)
             log.info("dense index: %d vectors reused, %d to embed", reused, self.vectors.pending)
             await self.settle()
-        log.info("search index built with %d products", len(products))
-        return len(products)
+        log.info("search index built with %d products", len(known))
+        return len(known)
 
     async def settle(self) -> None:
         """Embed the product texts still pending and save the dense index."""
@@ -179,7 +185,7 @@ class Catalog:
     def _note_categories(self, products: Iterable[Product]) -> None:
         for product in products:
             if product.visible and product.category:
-                self._category_of[product.id] = product.category
+                self._category_of[product.id] = sys.intern(product.category)
             else:
                 self._category_of.pop(product.id, None)
             if product.active:
@@ -202,11 +208,10 @@ class Catalog:
         return [name for name, _ in Counter(self._category_of.values()).most_common(limit)]
 
     async def refresh_ids(self, uow: UnitOfWork, ids: Sequence[int]) -> None:
-        if not ids:
-            return
-        async with uow:
-            products = await uow.products.list_by_ids(list(ids))
-        self.refresh(products, embed_later=False)
+        for start in range(0, len(ids), PAGE):
+            async with uow:
+                products = await uow.products.list_by_ids(list(ids[start : start + PAGE]))
+            self.refresh(products, embed_later=False)
         await self.settle()
 
     async def _query_vector(self, query: str) -> np.ndarray | None:
@@ -295,10 +300,14 @@ async def import_inventory(
             changed_ids += result.changed_ids
         gone = await uow.products.deactivate_missing(row.sku for row in rows) if replace else []
         await uow.commit()
+    # Names only for the skus a summary can show as examples; the rows go before indexing.
+    named = {*created[:SUMMARY_NAMES], *updated[:SUMMARY_NAMES], *unchanged[:SUMMARY_NAMES]}
+    names = {row.sku: row.name for row in rows if row.sku in named}
+    names |= {product.sku: product.name for product in gone[:SUMMARY_NAMES]}
+    del rows
     if total > IMPORT_CHUNK:
         await progress(texts.IMPORT_INDEXING)
     await catalog.refresh_ids(uow, changed_ids + [product.id for product in gone])
-    names = {row.sku: row.name for row in rows} | {product.sku: product.name for product in gone}
     return ImportSummary(
         tuple(created),
         tuple(updated),

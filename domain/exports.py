@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 from db.dto import CustomerRecord, MessageRecord, Order, Product
 from domain import texts
@@ -270,6 +269,10 @@ def _csv_cell(value: Value, tz: ZoneInfo) -> str:
 
 
 def _xlsx(tables: list[_Table], tz: ZoneInfo) -> bytes:
+    from openpyxl import Workbook  # on demand: ~30 MB only an export needs
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
@@ -293,6 +296,8 @@ def _xlsx(tables: list[_Table], tz: ZoneInfo) -> bytes:
 
 
 def _xlsx_cell(cell: Cell, value: Value, tz: ZoneInfo) -> int:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     """Fill one cell (numbers as numbers, text always as text); returns its shown width."""
     if value is None:
         return 0

@@ -18,9 +18,6 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-
 from domain import texts
 from domain.exceptions import DomainError
 from domain.money import InvalidPrice, parse_price
@@ -151,6 +148,9 @@ def inventory_template() -> list[tuple[str, bytes]]:
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)
     writer.writerows(TEMPLATE_EXAMPLES)
+    from openpyxl import Workbook  # on demand: ~30 MB most processes never need
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Inventario"
@@ -268,6 +268,8 @@ def _xlsx_rows(data: bytes) -> Generator[Sequence[Any], None, None]:
             warnings.simplefilter("ignore")
             # Formulas as written (not their cached results): a formula cell is refused
             # like formula-looking text, never stored to run again in an export.
+            from openpyxl import load_workbook  # on demand, like the template
+
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on corrupt zips/XML
         raise InvalidInventory.file_error(bad_excel) from exc

@@ -12,9 +12,12 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import faiss
 import numpy as np
+
+if TYPE_CHECKING:
+    import faiss
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +92,7 @@ class DenseIndex:
 
     def snapshot(self, key: str) -> dict[str, np.ndarray]:
         """A copy of the index to `write` (in a thread) while this one keeps changing."""
-        raw = faiss.serialize_index(self._index) if self._index is not None else np.empty(0)
+        raw = _faiss().serialize_index(self._index) if self._index is not None else np.empty(0)
         return {
             "tag": np.array(f"{FILE_FORMAT}|{key}"),
             "ids": np.fromiter(self._digests, np.int64, len(self._digests)),
@@ -121,7 +124,7 @@ class DenseIndex:
                     logger.info("dense index at %s is for another embedder; rebuilding", path)
                     return False
                 ids, digests, raw = saved["ids"], saved["digests"], saved["index"]
-            index = faiss.deserialize_index(raw) if len(raw) else None  # an IndexIDMap2
+            index = _faiss().deserialize_index(raw) if len(raw) else None  # an IndexIDMap2
             if (index.ntotal if index is not None else 0) != len(ids):
                 raise ValueError("ids and vectors disagree")
         except FileNotFoundError:
@@ -135,6 +138,14 @@ class DenseIndex:
         return True
 
 
+def _faiss():  # type: ignore[no-untyped-def]
+    """FAISS, imported on first use: ~30 MB that a shop without dense search never pays."""
+    import faiss
+
+    return faiss
+
+
 def _new_index(dim: int) -> faiss.IndexIDMap2:
+    faiss = _faiss()
     half = faiss.ScalarQuantizer.QT_fp16
     return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dim, half, faiss.METRIC_INNER_PRODUCT))

@@ -1,4 +1,4 @@
-"""Hybrid offline product search: BM25F words + char n-grams + fuzzy/synonym expansion + dense.
+"""Hybrid offline product search: BM25F words + fuzzy/synonym expansion + dense vectors.
 
 A query is split into *concepts* (one per content word). Each concept has weighted
 alternatives: its stem, synonym phrases and, for words absent from the catalog, similar
@@ -9,9 +9,9 @@ one concept; candidates are ranked by a weighted sum of normalised signals (Fusi
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from rag.synonyms import SynonymTable
 logger = logging.getLogger(__name__)
 
 _QUERY_DROP = SPANISH_STOPWORDS | QUERY_FILLERS
+INDEX_BATCH = 5_000  # products analysed and written to the index at a time
 _UNIT_MARK = "#unit:"
 _WORD_MARK = "="
 _PAIR_MARK = "~"
@@ -65,14 +66,10 @@ class FusionWeights:
     description_field: float = 1.0
     k1: float = 1.2
     b: float = 0.75
-    gram_k1: float = 1.2
-    gram_b: float = 0.5
-    gram_range: tuple[int, int] = (3, 5)
     words: float = 1.0  # BM25F over stems (normalised by the query's best)
-    grams: float = 0.5  # BM25 over char n-grams of name + category (normalised)
     coverage: float = 0.5  # share of query concepts a product matches
     phrase: float = 0.2  # BM25 of adjacent query word pairs found adjacent in the product
-    dense: float = 0.2  # cosine from the embedder
+    dense: float = 0.0  # cosine from the embedder (0: no dense vectors at all)
     exact_word: float = 1.0  # same word (modulo plural) as opposed to same stem
     synonym: float = 0.7  # weight of a synonym relative to the word itself
     bare_number: float = 0.5  # "20" matching "20lb"
@@ -172,17 +169,16 @@ class ProductIndex:
         # them with the query vector it is given.
         self._dense = dense if self.weights.dense > 0 else None
         self._words = SparseIndex(k1=self.weights.k1, b=self.weights.b)
-        self._grams = SparseIndex(k1=self.weights.gram_k1, b=self.weights.gram_b)
         self._heads = SparseIndex()
         self._vocabulary = _Vocabulary()
-        self._docs: dict[int, SearchDoc] = {}
         self._slot_of: dict[int, int] = {}
         self._free_slots: list[int] = []
         self._ids = _GrowableArray(np.int64, -1)
         self._visible = _GrowableArray(np.bool_, False)
+        self._digests = _GrowableArray(np.int64, 0)  # of each slot's indexed text
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._slot_of)
 
     # ---- indexing -------------------------------------------------------------------
 
@@ -191,32 +187,37 @@ class ProductIndex:
         self.upsert_many([doc])
 
     def upsert_many(self, docs: Iterable[SearchDoc]) -> None:
-        """Insert or replace many products with grouped index updates."""
-        changed: list[tuple[int, SearchDoc]] = []
+        """Insert or replace many products, a batch of index writes at a time."""
+        batch: list[tuple[int, SearchDoc]] = []
         for doc in {d.id: d for d in docs}.values():
-            old = self._docs.get(doc.id)
-            self._docs[doc.id] = doc
+            known = doc.id in self._slot_of
             slot = self._slot_for(doc.id)
             self._visible.set(slot, doc.visible)
-            if old is not None and _same_text(old, doc):
+            digest = _text_digest(doc)
+            if known and self._digests.data[slot] == digest:
                 continue
-            changed.append((slot, doc))
-        if not changed:
-            return
-        analysed = [(slot, self._analyse(doc)) for slot, doc in changed]
+            self._digests.set(slot, digest)
+            batch.append((slot, doc))
+            if len(batch) == INDEX_BATCH:
+                self._index(batch)
+                batch = []
+        if batch:
+            self._index(batch)
+
+    def _index(self, batch: list[tuple[int, SearchDoc]]) -> None:
+        analysed = [(slot, self._analyse(doc)) for slot, doc in batch]
         self._words.add_many((slot, a.words, a.words_length) for slot, a in analysed)
-        self._grams.add_many((slot, a.grams, a.grams_length) for slot, a in analysed)
         self._heads.add_many((slot, a.head, float(len(a.head))) for slot, a in analysed)
-        self._vocabulary.add(w for _, a in analysed for w in a.surface_words)
+        self._vocabulary.add({w for _, a in analysed for w in a.surface_words})
 
     def remove(self, doc_id: int) -> None:
         """Forget a product (no-op if unknown)."""
-        if self._docs.pop(doc_id, None) is None:
+        slot = self._slot_of.pop(doc_id, None)
+        if slot is None:
             return
-        slot = self._slot_of.pop(doc_id)
         self._words.remove(slot)
-        self._grams.remove(slot)
         self._heads.remove(slot)
+        self._digests.set(slot, 0)
         self._ids.set(slot, -1)
         self._visible.set(slot, False)
         self._free_slots.append(slot)
@@ -241,17 +242,16 @@ class ProductIndex:
     def _analyse(self, doc: SearchDoc) -> _Analysis:
         w = self.weights
         analysis = _Analysis()
-        for text, weight, with_grams in (
-            (doc.name, w.name_field, True),
-            (doc.category, w.category_field, True),
-            (doc.description, w.description_field, False),
+        name = tokenize(doc.name)
+        for tokens, weight in (
+            (name, w.name_field),
+            (tokenize(doc.category), w.category_field),
+            (tokenize(doc.description), w.description_field),
         ):
-            tokens = [t for t in tokenize(text) if t not in SPANISH_STOPWORDS]
+            tokens = [t for t in tokens if t not in SPANISH_STOPWORDS]
             analysis.add_words(tokens, weight)
             analysis.add_pairs(tokens, weight)
-            if with_grams:
-                analysis.add_grams(tokens, weight / w.name_field, w.gram_range)
-        analysis.head = {stem(t): 1.0 for t in name_head(doc.name, w.head_words)}
+        analysis.head = {stem(t): 1.0 for t in head_of(name, w.head_words)}
         return analysis
 
     # ---- search ---------------------------------------------------------------------
@@ -270,7 +270,7 @@ class ProductIndex:
         the fusion; without it the ranking is lexical.
         """
         tokens = list(dict.fromkeys(t for t in tokenize(query) if t not in _QUERY_DROP))
-        if not tokens or not self._docs or k <= 0:
+        if not tokens or not self._slot_of or k <= 0:
             return []
         concepts = self._concepts(tokens)
         size = len(self._ids.data)
@@ -414,8 +414,7 @@ class ProductIndex:
     ) -> np.ndarray:
         """Lexical part of the fused score for ``slots``."""
         w = self.weights
-        grams = self._gram_scores(tokens, slots)
-        fused = w.words * _unit_max(words[slots]) + w.grams * _unit_max(grams)
+        fused = w.words * _unit_max(words[slots])
         fused += w.coverage * matched[slots] / max(n_concepts, 1)
         fused -= w.number_mismatch * mismatch[slots]
         if w.phrase > 0 and len(tokens) > 1:
@@ -431,20 +430,6 @@ class ProductIndex:
             np.add.at(totals, pair_slots[keep], scores[keep])
         return totals[slots]
 
-    def _gram_scores(self, tokens: list[str], slots: np.ndarray) -> np.ndarray:
-        """BM25 over char n-grams of the query words, for ``slots``."""
-        low, high = self.weights.gram_range
-        grams = {g for t in tokens for g in char_ngrams(t, low, high)}
-        parts = [self._grams.bm25(g) for g in grams]
-        parts = [p for p in parts if len(p[0])]
-        if not parts:
-            return np.zeros(len(slots), dtype=np.float32)
-        all_slots = np.concatenate([p[0] for p in parts])
-        all_scores = np.concatenate([p[1] for p in parts])
-        totals = np.bincount(all_slots, all_scores, minlength=int(slots.max()) + 1)
-        return totals[slots].astype(np.float32)
-
-
 # Words that open a complement in a Spanish product name: what comes after them says what
 # the product is for or made of, not what it is ("gabinete para extintor de 20 lb").
 HEAD_BREAKERS = frozenset({"para", "de", "del", "con", "en", "sin", "por", "tipo", "x", "a"})
@@ -452,8 +437,13 @@ HEAD_BREAKERS = frozenset({"para", "de", "del", "con", "en", "sin", "por", "tipo
 
 def name_head(name: str, limit: int) -> list[str]:
     """The words that say what a product is: the name up to its first complement."""
+    return head_of(tokenize(name), limit)
+
+
+def head_of(tokens: Sequence[str], limit: int) -> list[str]:
+    """`name_head` over the name's tokens."""
     head: list[str] = []
-    for token in tokenize(name):
+    for token in tokens:
         if token in HEAD_BREAKERS or len(head) >= limit:
             break
         if token not in SPANISH_STOPWORDS:
@@ -468,37 +458,39 @@ class _Analysis:
     words: dict[str, float] = field(default_factory=dict)
     head: dict[str, float] = field(default_factory=dict)
     words_length: float = 0.0
-    grams: dict[str, float] = field(default_factory=dict)
-    grams_length: float = 0.0
     surface_words: set[str] = field(default_factory=set)
 
     def add_words(self, tokens: list[str], weight: float) -> None:
+        words = self.words
         for token in tokens:
-            self._bump(self.words, stem(token), weight)
-            self.words_length += weight
-            if token.isalpha():
-                self._bump(self.words, _WORD_MARK + singular(token), weight)
-            number = number_of(token)
-            if number and number != token:
-                self._bump(self.words, number, weight)
-            unit = unit_of(token)
+            terms, unit = _token_terms(token)
+            for term in terms:
+                words[term] = words.get(term, 0.0) + weight
             if unit is not None:
-                self.words[_UNIT_MARK + unit] = 1.0
-            self.surface_words.add(token)
+                words[unit] = 1.0
+        self.words_length += weight * len(tokens)
+        self.surface_words.update(tokens)
 
     def add_pairs(self, tokens: list[str], weight: float) -> None:
         for pair in _pairs(tokens):
             self._bump(self.words, pair, weight)
 
-    def add_grams(self, tokens: list[str], weight: float, gram_range: tuple[int, int]) -> None:
-        counts = Counter(g for token in tokens for g in char_ngrams(token, *gram_range))
-        for gram, count in counts.items():
-            self._bump(self.grams, gram, weight * count)
-        self.grams_length += weight * counts.total()
-
     @staticmethod
     def _bump(terms: dict[str, float], term: str, weight: float) -> None:
         terms[term] = terms.get(term, 0.0) + weight
+
+
+@lru_cache(maxsize=500_000)
+def _token_terms(token: str) -> tuple[tuple[str, ...], str | None]:
+    """Index terms of one token (stem, exact word, bare number) and its unit marker."""
+    terms = [stem(token)]
+    if token.isalpha():
+        terms.append(_WORD_MARK + singular(token))
+    number = number_of(token)
+    if number and number != token:
+        terms.append(number)
+    unit = unit_of(token)
+    return tuple(terms), None if unit is None else _UNIT_MARK + unit
 
 
 def _pairs(tokens: Sequence[str]) -> list[str]:
@@ -507,8 +499,9 @@ def _pairs(tokens: Sequence[str]) -> list[str]:
     return [f"{_PAIR_MARK}{a}_{b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
 
 
-def _same_text(a: SearchDoc, b: SearchDoc) -> bool:
-    return (a.name, a.description, a.category) == (b.name, b.description, b.category)
+def _text_digest(doc: SearchDoc) -> int:
+    """Tells when a product's indexed text changed (within this process)."""
+    return hash((doc.name, doc.description, doc.category))
 
 
 def _unit_max(values: np.ndarray) -> np.ndarray:

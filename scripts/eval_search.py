@@ -118,10 +118,11 @@ class Engine:
     """The bot's offline retrieval in-process: the index and its dense vectors."""
 
     index: ProductIndex
-    vectors: ProductVectors
+    vectors: ProductVectors | None
 
     def search(self, text: str, k: int) -> list[SearchHit]:
-        vector = self.vectors.query_now(ProductIndex.dense_query(text))
+        query = ProductIndex.dense_query(text)
+        vector = self.vectors.query_now(query) if self.vectors is not None else None
         return self.index.search(text, k, query_vector=vector)
 
 
@@ -133,11 +134,13 @@ def build_index(
     """The index over ``docs`` with the offline embedder's vectors, and its build time in ms."""
     synonyms = load_synonyms(synonyms_path) if synonyms_path else None
     start = time.perf_counter()
-    vectors = ProductVectors(LocalEmbedder(HashingEmbedder()))
-    index = ProductIndex(synonyms=synonyms, weights=weights, dense=vectors.dense)
+    dense = (weights or FusionWeights()).dense > 0
+    vectors = ProductVectors(LocalEmbedder(HashingEmbedder())) if dense else None
+    index = ProductIndex(synonyms=synonyms, weights=weights, dense=vectors and vectors.dense)
     index.upsert_many(docs)
-    vectors.stage((doc.id, index.dense_text(doc)) for doc in docs)
-    vectors.flush_local()
+    if vectors is not None:
+        vectors.stage((doc.id, index.dense_text(doc)) for doc in docs)
+        vectors.flush_local()
     return Engine(index, vectors), (time.perf_counter() - start) * 1000
 
 

@@ -31,6 +31,9 @@ class FakeProductRepo:
     async def list_all(self) -> list[Product]:
         return [self.rows[i] for i in sorted(self.rows)]
 
+    async def list_after(self, after_id: int, limit: int) -> list[Product]:
+        return [self.rows[i] for i in sorted(self.rows) if i > after_id][:limit]
+
     async def upsert_many(self, products: Iterable[NewProduct]) -> UpsertResult:
         result = UpsertResult()
         for new in {p.sku: p for p in products}.values():

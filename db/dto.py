@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Product:
     id: int
     sku: str
@@ -23,7 +23,7 @@ class Product:
         return self.active and self.stock > 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewProduct:
     sku: str
     name: str

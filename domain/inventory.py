@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -59,7 +59,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InventoryRow:
     """One valid product row; `line` is the row number the owner sees (header = 1)."""
 
@@ -223,7 +223,7 @@ def _unclosed_quote_line(text: str, delimiter: str) -> int:
     Inch marks inside a field (`Manguera 1/2"`) are fine; only a field that starts with a
     quote and runs to the end of the file is a problem.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     ended = 0
     try:
         for _ in reader:
@@ -234,9 +234,18 @@ def _unclosed_quote_line(text: str, delimiter: str) -> int:
     return 0
 
 
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, one at a time (a StringIO of a big file
+    costs four bytes a character)."""
+    return (match.group() for match in _LINE_RE.finditer(text))
+
+
 def _sniff_delimiter(text: str) -> str:
     """Choose `;`, tab or `,` by counting them in the first non-empty line."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in _lines(text) if line.strip()), "")
     counts = {delimiter: first.count(delimiter) for delimiter in (";", "\t", ",")}
     best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","
@@ -247,7 +256,7 @@ def _csv_rows(text: str) -> Generator[Sequence[Any], None, None]:
     unclosed = _unclosed_quote_line(text, delimiter)
     if unclosed:
         raise InvalidInventory.file_error(texts.INVENTORY_UNCLOSED_QUOTE.format(line=unclosed))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     while True:
         try:
             row = next(reader)

@@ -38,7 +38,7 @@ _WORD_MARK = "="
 _PAIR_MARK = "~"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchDoc:
     """A product as the search index sees it."""
 
@@ -49,7 +49,7 @@ class SearchDoc:
     visible: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """One ranked result; scores are comparable within one query only."""
 

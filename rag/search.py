@@ -69,7 +69,7 @@ class FusionWeights:
     gram_b: float = 0.5
     gram_range: tuple[int, int] = (3, 5)
     words: float = 1.0  # BM25F over stems (normalised by the query's best)
-    grams: float = 0.5  # BM25 over char n-grams of name + category (normalised)
+    grams: float = 0.0  # BM25 over char n-grams of name + category (normalised; 0 = off)
     coverage: float = 0.5  # share of query concepts a product matches
     phrase: float = 0.2  # BM25 of adjacent query word pairs found adjacent in the product
     dense: float = 0.2  # cosine from the embedder
@@ -414,8 +414,9 @@ class ProductIndex:
     ) -> np.ndarray:
         """Lexical part of the fused score for ``slots``."""
         w = self.weights
-        grams = self._gram_scores(tokens, slots)
-        fused = w.words * _unit_max(words[slots]) + w.grams * _unit_max(grams)
+        fused = w.words * _unit_max(words[slots])
+        if w.grams > 0:
+            fused += w.grams * _unit_max(self._gram_scores(tokens, slots))
         fused += w.coverage * matched[slots] / max(n_concepts, 1)
         fused -= w.number_mismatch * mismatch[slots]
         if w.phrase > 0 and len(tokens) > 1:

@@ -152,7 +152,10 @@ def stem(token: str) -> str:
     """Spanish Snowball stem of a folded token; tokens with digits are kept as they are."""
     if any(ch.isdigit() for ch in token) or len(token) < 3:
         return token
-    return _stemmer().stemWord(token)
+    base = singular(token)
+    if base.endswith("z"):  # 'luz'/'luces', 'lapiz'/'lapices' stem like 'helice'/'helices'
+        base = base[:-1] + "c"
+    return _stemmer().stemWord(base)
 
 
 def number_of(token: str) -> str | None:
@@ -179,15 +182,35 @@ def unit_of(token: str) -> str | None:
     return match.group(1) or match.group(2)
 
 
-_PLURAL_ES_AFTER = frozenset("rlndjs")
+_VOWELS = frozenset("aeiou")
 
 
 def singular(token: str) -> str:
-    """Light Spanish plural stripping, for exact-word matching ('botas' -> 'bota')."""
+    """Light Spanish plural stripping, for exact-word matching ('botas' -> 'bota').
+
+    A plural in -es drops the whole ending after a vowel + consonant ('colores' -> 'color',
+    'papeles' -> 'papel', 'paredes' -> 'pared', 'camiones' -> 'camion', 'reyes' -> 'rey') and
+    only the -s after two consonants ('hombres' -> 'hombre', 'cables' -> 'cable', 'calles' ->
+    'calle', 'verdes' -> 'verde'); -ces is -z after a vowel ('luces' -> 'luz'), -jes is -je
+    ('trajes' -> 'traje') except in -ojes ('relojes' -> 'reloj') and -ases is -ase ('clases'
+    -> 'clase'). A singular ending in -s loses it too, so 'arnes' and 'arneses' meet ('arne').
+    """
+    once = _strip_plural(token)
+    return _strip_plural(once) if once != token and once.endswith("s") else once
+
+
+def _strip_plural(token: str) -> str:
     if len(token) <= 3 or not token.endswith("s") or not token.isalpha():
         return token
-    if token.endswith("ces") and len(token) > 4:
-        return token[:-3] + "z"
-    if token.endswith("es") and len(token) > 4 and token[-3] in _PLURAL_ES_AFTER:
-        return token[:-2]
+    if not token.endswith("es") or len(token) <= 4:
+        return token[:-1]
+    before, previous = token[-3], token[-4]
+    if before == "c":
+        return token[:-3] + "z" if previous in _VOWELS else token[:-1]
+    if before == "j":
+        return token[:-2] if token.endswith("ojes") else token[:-1]
+    if before == "s":
+        return token[:-1] if previous == "a" else token[:-2]
+    if before in "rldny":
+        return token[:-2] if previous in _VOWELS else token[:-1]
     return token[:-1]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.normalize import fold, normalize, number_of, singular, stem, tokenize, unit_of
+from rag.normalize import (
+    fold,
+    normalize,
+    number_of,
+    singular,
+    stem,
+    tokenize,
+    unit_of,
+)
 
 
 def test_fold_strips_accents_and_enye() -> None:
@@ -73,6 +81,49 @@ def test_singular_strips_plural_endings() -> None:
         "gas",
         "20lb",
     ]
+
+
+@pytest.mark.parametrize(
+    ("plural", "expected"),
+    [
+        ("trajes", "traje"),
+        ("relojes", "reloj"),
+        ("hombres", "hombre"),
+        ("cables", "cable"),
+        ("calles", "calle"),
+        ("verdes", "verde"),
+        ("paredes", "pared"),
+        ("camiones", "camion"),
+        ("mujeres", "mujer"),
+        ("reyes", "rey"),
+        ("clases", "clase"),
+        ("meses", "mes"),
+        ("lapices", "lapiz"),
+        ("dulces", "dulce"),
+    ],
+)
+def test_singular_knows_which_plural_ending_to_strip(plural: str, expected: str) -> None:
+    assert singular(plural) == expected
+    assert singular(expected) == expected or expected.endswith("s")
+
+
+@pytest.mark.parametrize(
+    ("one", "many"),
+    [
+        ("mujer", "mujeres"),
+        ("collar", "collares"),
+        ("pared", "paredes"),
+        ("luz", "luces"),
+        ("lapiz", "lapices"),
+        ("helice", "helices"),
+        ("arnes", "arneses"),
+        ("clase", "clases"),
+        ("nino", "ninos"),
+        ("nina", "ninas"),
+    ],
+)
+def test_stem_is_the_same_for_singular_and_plural(one: str, many: str) -> None:
+    assert stem(one) == stem(many)
 
 
 def test_quantity_token_helpers() -> None:

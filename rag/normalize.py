@@ -214,3 +214,82 @@ def _strip_plural(token: str) -> str:
     if before in "rldny":
         return token[:-2] if previous in _VOWELS else token[:-1]
     return token[:-1]
+
+
+_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ph", "f"),
+        (r"(?<!c)h", ""),
+        (r"qu(?=[ei])", "k"),
+        (r"c(?=[ei])", "s"),
+        (r"g(?=[ei])", "j"),
+        (r"c|q", "k"),
+        (r"z", "s"),
+        (r"v|w", "b"),
+        (r"ll", "y"),
+        (r"y(?![aeiou])", "i"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=100_000)
+def sounds_like(token: str) -> str:
+    """A key that spellings of one Spanish pronunciation share ('koreano', 'coreano' -> 'koreano';
+    'movil', 'mobil' -> 'mobil'; 'gingseng' keeps its letters otherwise)."""
+    for pattern, replacement in _SOUND_RULES:
+        token = pattern.sub(replacement, token)
+    return token
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjklñ", "zxcvbnm")
+_NEAR_KEYS: frozenset[tuple[str, str]] = frozenset(
+    pair
+    for r, row in enumerate(_KEYBOARD_ROWS)
+    for c, key in enumerate(row)
+    for other_row in range(max(r - 1, 0), min(r + 2, len(_KEYBOARD_ROWS)))
+    for other in _KEYBOARD_ROWS[other_row][max(c - 1, 0) : c + 2]
+    if other != key
+    for pair in ((key, other), (other, key))
+)
+_SAME_SOUND: frozenset[tuple[str, str]] = frozenset(
+    pair
+    for group in ("bv", "csz", "yi", "gj", "ckq", "mn", "ln")
+    for a in group
+    for b in group
+    if a != b
+    for pair in ((a, b),)
+)
+_FAR_SUBSTITUTION = 1.5
+
+
+def typo_distance(a: str, b: str, limit: float = float("inf")) -> float:
+    """Typing edits between ``a`` and ``b``: an insertion, deletion or swap of two neighbours
+    costs 1, so does replacing a letter by a neighbouring key or a same-sounding letter
+    ('jardim' -> 'jardin'); any other replacement costs 1.5 ('remote' is not 'remate').
+
+    Past ``limit`` the count stops early and is only known to exceed it (inf).
+    """
+    if a == b:
+        return 0.0
+    if abs(len(a) - len(b)) > limit:
+        return float("inf")
+    previous2: list[float] = []
+    previous: list[float] = [float(j) for j in range(len(b) + 1)]
+    for i, ca in enumerate(a, 1):
+        current = [float(i)] + [0.0] * len(b)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cost = 0.0
+            elif (ca, cb) in _NEAR_KEYS or (ca, cb) in _SAME_SOUND:
+                cost = 1.0
+            else:
+                cost = _FAR_SUBSTITUTION
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return float("inf")
+        previous2, previous = previous, current
+    return previous[-1]

@@ -23,8 +23,10 @@ from rag.normalize import (
     SPANISH_STOPWORDS,
     number_of,
     singular,
+    sounds_like,
     stem,
     tokenize,
+    typo_distance,
     unit_of,
 )
 from rag.synonyms import SynonymTable
@@ -143,7 +145,11 @@ class _Vocabulary:
             self._grams.add_many(new)
 
     def similar(self, word: str, min_similarity: float, limit: int) -> list[tuple[str, float]]:
-        """Catalog words whose char 3-gram Dice similarity with ``word`` is high enough."""
+        """Catalog words that look like a misspelling, a spelling variant or a part of ``word``.
+
+        Words sharing char 3-grams with ``word`` are candidates; each is scored by
+        `_word_similarity` (edits, sound, compound parts) and kept from ``min_similarity`` on.
+        """
         grams = set(char_ngrams(word, 3, 3))
         parts = [self._grams.postings(g)[0] for g in grams]
         if not self._words or not any(len(p) for p in parts):
@@ -151,9 +157,50 @@ class _Vocabulary:
         shared = np.bincount(np.concatenate(parts), minlength=len(self._words))
         lengths = self._grams.lengths[: len(self._words)]
         dice = 2.0 * shared / (len(grams) + lengths)
-        best = np.flatnonzero(dice >= min_similarity)
-        best = best[np.argsort(-dice[best])][:limit]
-        return [(self._words[i], float(dice[i])) for i in best if self._words[i] != word]
+        pool = np.flatnonzero(dice >= _CANDIDATE_DICE)
+        pool = pool[np.argsort(-dice[pool], kind="stable")][:_CANDIDATE_POOL]
+        scored = []
+        for i in pool.tolist():
+            other = self._words[i]
+            if other != word:
+                similarity = _word_similarity(word, other)
+                if similarity >= min_similarity:
+                    scored.append((other, similarity))
+        scored.sort(key=lambda pair: -pair[1])
+        return scored[:limit]
+
+
+# Vocabulary words sharing this share of char 3-grams with a query word are compared with it.
+_CANDIDATE_DICE = 0.3
+_CANDIDATE_POOL = 40
+
+
+def _allowed_typos(word: str) -> int:
+    """Edits a misspelling of ``word`` may have: none for short words, 2 from 8 letters."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+def _word_similarity(word: str, other: str) -> float:
+    """How surely catalog word ``other`` is what a customer meant by ``word`` (0..1).
+
+    Same sound ('koreano'/'coreano', 'mobil'/'movil') scores 0.95; a few typing edits
+    (1 up to 7 letters, 2 from 8) score 1 - edits / length; a catalog word making most of a
+    compound ('antimosquitos' -> 'mosquitos', but 'remate' is not 'mate') or completing a cut
+    word ('pantal' -> 'pantalones') scores the share of letters it covers.
+    """
+    a, b = singular(word), singular(other)
+    if sounds_like(a) == sounds_like(b):
+        return 0.95
+    allowed = _allowed_typos(a)
+    edits = min(typo_distance(a, b, allowed), typo_distance(word, other, allowed))
+    best = 0.0
+    if edits <= allowed:
+        best = 1.0 - edits / max(len(a), len(b))
+    if len(b) >= 4 and len(a) - len(b) >= 3 and (a.startswith(b) or a.endswith(b)):
+        best = max(best, len(b) / len(a))
+    elif len(a) >= 4 and b.startswith(a):
+        best = max(best, len(a) / len(b))
+    return best
 
 
 class ProductIndex:

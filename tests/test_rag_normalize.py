@@ -9,8 +9,10 @@ from rag.normalize import (
     normalize,
     number_of,
     singular,
+    sounds_like,
     stem,
     tokenize,
+    typo_distance,
     unit_of,
 )
 
@@ -124,6 +126,38 @@ def test_singular_knows_which_plural_ending_to_strip(plural: str, expected: str)
 )
 def test_stem_is_the_same_for_singular_and_plural(one: str, many: str) -> None:
     assert stem(one) == stem(many)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("koreano", "coreano"),
+        ("mobil", "movil"),
+        ("kriptonite", "kryptonite"),
+        ("aanillos", "anillos"),
+        ("yave", "llave"),
+        ("ierro", "hierro"),
+        ("jente", "gente"),
+        ("casuela", "cazuela"),
+    ],
+)
+def test_sounds_like_joins_spellings_of_one_sound(typed: str, meant: str) -> None:
+    assert sounds_like(typed) == sounds_like(meant)
+
+
+def test_sounds_like_keeps_different_words_apart() -> None:
+    assert sounds_like("bota") != sounds_like("bote")
+    assert sounds_like("casa") != sounds_like("cama")
+
+
+def test_typo_distance_counts_typing_edits() -> None:
+    assert typo_distance("extintor", "extintor") == 0
+    assert typo_distance("estintor", "extintor") == 1  # s is next to x on the keyboard
+    assert typo_distance("jardim", "jardin") == 1
+    assert typo_distance("gingseng", "ginseng") == 1  # one letter too many
+    assert typo_distance("cmaiseta", "camiseta") == 1  # two letters swapped
+    assert typo_distance("remote", "remate") == 1.5  # o and a are far apart
+    assert typo_distance("exteriorhe", "exterior") == 2
 
 
 def test_quantity_token_helpers() -> None:

@@ -75,7 +75,7 @@ class FusionWeights:
     coverage: float = 0.5  # share of query concepts a product matches
     phrase: float = 0.2  # BM25 of adjacent query word pairs found adjacent in the product
     dense: float = 0.2  # cosine from the embedder
-    exact_word: float = 1.0  # same word (modulo plural) as opposed to same stem
+    exact_word: float = 1.3  # same word (modulo plural), preferred to the same stem only
     synonym: float = 0.7  # weight of a synonym relative to the word itself
     bare_number: float = 0.5  # "20" matching "20lb"
     fuzzy: float = 0.8  # weight of a similar catalog word (times its similarity)

@@ -28,6 +28,8 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "in": ("pulgadas", "pulgada", "pulg", "in", '"', "''"),
     "w": ("vatios", "vatio", "watts", "watt", "w"),
     "v": ("voltios", "voltio", "volts", "v"),
+    "anos": ("anos", "ano"),
+    "meses": ("meses", "mes"),
     "mah": ("mah",),
     "gb": ("gb",),
     "tb": ("tb",),

@@ -79,8 +79,9 @@ class FusionWeights:
     synonym: float = 0.7  # weight of a synonym relative to the word itself
     bare_number: float = 0.5  # "20" matching "20lb"
     fuzzy: float = 0.8  # weight of a similar catalog word (times its similarity)
-    fuzzy_min_similarity: float = 0.6  # Dice over char 3-grams
+    fuzzy_min_similarity: float = 0.6  # of a misspelling, variant or part (_word_similarity)
     fuzzy_max_words: int = 5
+    compound: float = 0.9  # a query word split in two catalog words, or two joined in one
     number_mismatch: float = 0.3  # penalty: same unit, other quantity ("10lb" for "20lb")
     rerank_depth: int = 200  # the dense score is added to this many best lexical candidates
     dense_candidates: int = 0  # > 0: also recall this many dense neighbours (semantic embedders)
@@ -358,29 +359,58 @@ class ProductIndex:
         return total[slots] / max(len(concepts), 1)
 
     def _concepts(self, tokens: list[str]) -> list[_Concept]:
-        """One concept per query token, with stem, number, fuzzy and synonym alternatives."""
+        """One concept per query token, with stem, number, fuzzy, compound and synonym
+        alternatives."""
         w = self.weights
         concepts = []
+        meant = []  # the stem each token most likely stands for in the catalog
         for token in tokens:
             concept = _Concept(token)
             own = stem(token)
             concept.add((own,), 1.0)
+            meant.append(own)
             if w.exact_word > 0 and token.isalpha():
                 concept.add((_WORD_MARK + singular(token),), w.exact_word)
             number = number_of(token)
             if number and number != token:
                 concept.add((number,), w.bare_number)
             if self._words.df(own) == 0 and token.isalpha():
-                for word, similarity in self._vocabulary.similar(
-                    token, w.fuzzy_min_similarity, w.fuzzy_max_words
-                ):
+                similar = self._vocabulary.similar(token, w.fuzzy_min_similarity, w.fuzzy_max_words)
+                for word, similarity in similar:
                     concept.add((stem(word),), w.fuzzy * similarity)
+                if similar:  # synonyms of what a misspelt word means
+                    meant[-1] = stem(similar[0][0])
+                parts = self._split(token)
+                if parts:
+                    concept.add(parts, w.compound)
             concepts.append(concept)
-        self._add_synonyms(concepts)
+        self._add_joined(concepts)
+        self._add_synonyms(concepts, meant)
         return concepts
 
-    def _add_synonyms(self, concepts: list[_Concept]) -> None:
-        stems = [stem(c.token) for c in concepts]
+    def _split(self, token: str) -> tuple[str, str] | None:
+        """Two catalog words that make ``token`` ('tapaoidos' -> 'tapa', 'oidos'), if any."""
+        best: tuple[str, str] | None = None
+        best_shorter = 0
+        for cut in range(3, len(token) - 2):
+            left, right = token[:cut], token[cut:]
+            shorter = min(len(left), len(right))
+            if shorter > best_shorter and all(
+                self._words.df(_WORD_MARK + singular(part)) for part in (left, right)
+            ):
+                best, best_shorter = (stem(left), stem(right)), shorter
+        return best
+
+    def _add_joined(self, concepts: list[_Concept]) -> None:
+        """Two query words the catalog writes as one ('tapa oidos' -> 'tapaoidos')."""
+        for first, second in zip(concepts, concepts[1:], strict=False):
+            if first.token.isalpha() and second.token.isalpha():
+                joined = stem(first.token + second.token)
+                if self._words.df(joined):
+                    first.add((joined,), self.weights.compound)
+                    second.add((joined,), self.weights.compound)
+
+    def _add_synonyms(self, concepts: list[_Concept], stems: list[str]) -> None:
         for start, end, alternatives in self._synonyms.matches(stems):
             key = set(stems[start:end])
             for alt in alternatives:

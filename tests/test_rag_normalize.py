@@ -54,6 +54,9 @@ def test_pounds_become_one_token(text: str) -> None:
         ("$45.000", "45000"),
         ("2.50 m", "2.5m"),
         ("140 x 180 cm", "140x180 cm"),
+        ("niños de 6 años", "ninos de 6anos"),
+        ("1 año", "1anos"),
+        ("bebé 0-6 meses", "bebe 0 6meses"),
     ],
 )
 def test_units_sizes_packs_and_numbers(text: str, expected: str) -> None:
@@ -62,6 +65,8 @@ def test_units_sizes_packs_and_numbers(text: str, expected: str) -> None:
 
 def test_plain_words_that_look_like_units_stay() -> None:
     assert normalize("3m respirador") == "3m respirador"
+    assert normalize("feliz año nuevo") == "feliz ano nuevo"
+    assert normalize("50 cumpleaños") == "50 cumpleanos"
     assert normalize("guantes de nitrilo") == "guantes de nitrilo"
 
 
@@ -165,3 +170,4 @@ def test_quantity_token_helpers() -> None:
     assert (number_of("talla9"), unit_of("talla9")) == ("9", "talla")
     assert (number_of("x12"), unit_of("x12")) == ("12", "x")
     assert unit_of("h7") is None and number_of("h7") is None
+    assert (number_of("6anos"), unit_of("6anos")) == ("6", "anos")

@@ -28,6 +28,8 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "in": ("pulgadas", "pulgada", "pulg", "in", '"', "''"),
     "w": ("vatios", "vatio", "watts", "watt", "w"),
     "v": ("voltios", "voltio", "volts", "v"),
+    "anos": ("anos", "ano"),
+    "meses": ("meses", "mes"),
     "mah": ("mah",),
     "gb": ("gb",),
     "tb": ("tb",),
@@ -152,7 +154,10 @@ def stem(token: str) -> str:
     """Spanish Snowball stem of a folded token; tokens with digits are kept as they are."""
     if any(ch.isdigit() for ch in token) or len(token) < 3:
         return token
-    return _stemmer().stemWord(token)
+    base = singular(token)
+    if base.endswith("z"):  # 'luz'/'luces', 'lapiz'/'lapices' stem like 'helice'/'helices'
+        base = base[:-1] + "c"
+    return _stemmer().stemWord(base)
 
 
 def number_of(token: str) -> str | None:
@@ -179,15 +184,114 @@ def unit_of(token: str) -> str | None:
     return match.group(1) or match.group(2)
 
 
-_PLURAL_ES_AFTER = frozenset("rlndjs")
+_VOWELS = frozenset("aeiou")
 
 
 def singular(token: str) -> str:
-    """Light Spanish plural stripping, for exact-word matching ('botas' -> 'bota')."""
+    """Light Spanish plural stripping, for exact-word matching ('botas' -> 'bota').
+
+    A plural in -es drops the whole ending after a vowel + consonant ('colores' -> 'color',
+    'papeles' -> 'papel', 'paredes' -> 'pared', 'camiones' -> 'camion', 'reyes' -> 'rey') and
+    only the -s after two consonants ('hombres' -> 'hombre', 'cables' -> 'cable', 'calles' ->
+    'calle', 'verdes' -> 'verde'); -ces is -z after a vowel ('luces' -> 'luz'), -jes is -je
+    ('trajes' -> 'traje') except in -ojes ('relojes' -> 'reloj') and -ases is -ase ('clases'
+    -> 'clase'). A singular ending in -s loses it too, so 'arnes' and 'arneses' meet ('arne').
+    """
+    once = _strip_plural(token)
+    return _strip_plural(once) if once != token and once.endswith("s") else once
+
+
+def _strip_plural(token: str) -> str:
     if len(token) <= 3 or not token.endswith("s") or not token.isalpha():
         return token
-    if token.endswith("ces") and len(token) > 4:
-        return token[:-3] + "z"
-    if token.endswith("es") and len(token) > 4 and token[-3] in _PLURAL_ES_AFTER:
-        return token[:-2]
+    if not token.endswith("es") or len(token) <= 4:
+        return token[:-1]
+    before, previous = token[-3], token[-4]
+    if before == "c":
+        return token[:-3] + "z" if previous in _VOWELS else token[:-1]
+    if before == "j":
+        return token[:-2] if token.endswith("ojes") else token[:-1]
+    if before == "s":
+        return token[:-1] if previous == "a" else token[:-2]
+    if before in "rldny":
+        return token[:-2] if previous in _VOWELS else token[:-1]
     return token[:-1]
+
+
+_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ph", "f"),
+        (r"(?<!c)h", ""),
+        (r"qu(?=[ei])", "k"),
+        (r"c(?=[ei])", "s"),
+        (r"g(?=[ei])", "j"),
+        (r"c|q", "k"),
+        (r"z", "s"),
+        (r"v|w", "b"),
+        (r"ll", "y"),
+        (r"y(?![aeiou])", "i"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=100_000)
+def sounds_like(token: str) -> str:
+    """A key that spellings of one Spanish pronunciation share ('koreano', 'coreano' -> 'koreano';
+    'movil', 'mobil' -> 'mobil'; 'gingseng' keeps its letters otherwise)."""
+    for pattern, replacement in _SOUND_RULES:
+        token = pattern.sub(replacement, token)
+    return token
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjklñ", "zxcvbnm")
+_NEAR_KEYS: frozenset[tuple[str, str]] = frozenset(
+    pair
+    for r, row in enumerate(_KEYBOARD_ROWS)
+    for c, key in enumerate(row)
+    for other_row in range(max(r - 1, 0), min(r + 2, len(_KEYBOARD_ROWS)))
+    for other in _KEYBOARD_ROWS[other_row][max(c - 1, 0) : c + 2]
+    if other != key
+    for pair in ((key, other), (other, key))
+)
+_SAME_SOUND: frozenset[tuple[str, str]] = frozenset(
+    pair
+    for group in ("bv", "csz", "yi", "gj", "ckq", "mn", "ln")
+    for a in group
+    for b in group
+    if a != b
+    for pair in ((a, b),)
+)
+_FAR_SUBSTITUTION = 1.5
+
+
+def typo_distance(a: str, b: str, limit: float = float("inf")) -> float:
+    """Typing edits between ``a`` and ``b``: an insertion, deletion or swap of two neighbours
+    costs 1, so does replacing a letter by a neighbouring key or a same-sounding letter
+    ('jardim' -> 'jardin'); any other replacement costs 1.5 ('remote' is not 'remate').
+
+    Past ``limit`` the count stops early and is only known to exceed it (inf).
+    """
+    if a == b:
+        return 0.0
+    if abs(len(a) - len(b)) > limit:
+        return float("inf")
+    previous2: list[float] = []
+    previous: list[float] = [float(j) for j in range(len(b) + 1)]
+    for i, ca in enumerate(a, 1):
+        current = [float(i)] + [0.0] * len(b)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cost = 0.0
+            elif (ca, cb) in _NEAR_KEYS or (ca, cb) in _SAME_SOUND:
+                cost = 1.0
+            else:
+                cost = _FAR_SUBSTITUTION
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return float("inf")
+        previous2, previous = previous, current
+    return previous[-1]

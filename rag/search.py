@@ -23,8 +23,10 @@ from rag.normalize import (
     SPANISH_STOPWORDS,
     number_of,
     singular,
+    sounds_like,
     stem,
     tokenize,
+    typo_distance,
     unit_of,
 )
 from rag.synonyms import SynonymTable
@@ -70,12 +72,13 @@ class FusionWeights:
     coverage: float = 0.5  # share of query concepts a product matches
     phrase: float = 0.2  # BM25 of adjacent query word pairs found adjacent in the product
     dense: float = 0.0  # cosine from the embedder (0: no dense vectors at all)
-    exact_word: float = 1.0  # same word (modulo plural) as opposed to same stem
+    exact_word: float = 1.3  # same word (modulo plural), preferred to the same stem only
     synonym: float = 0.7  # weight of a synonym relative to the word itself
     bare_number: float = 0.5  # "20" matching "20lb"
     fuzzy: float = 0.8  # weight of a similar catalog word (times its similarity)
-    fuzzy_min_similarity: float = 0.6  # Dice over char 3-grams
+    fuzzy_min_similarity: float = 0.6  # of a misspelling, variant or part (_word_similarity)
     fuzzy_max_words: int = 5
+    compound: float = 0.9  # a query word split in two catalog words, or two joined in one
     number_mismatch: float = 0.3  # penalty: same unit, other quantity ("10lb" for "20lb")
     rerank_depth: int = 200  # the dense score is added to this many best lexical candidates
     dense_candidates: int = 0  # > 0: also recall this many dense neighbours (semantic embedders)
@@ -140,7 +143,11 @@ class _Vocabulary:
             self._grams.add_many(new)
 
     def similar(self, word: str, min_similarity: float, limit: int) -> list[tuple[str, float]]:
-        """Catalog words whose char 3-gram Dice similarity with ``word`` is high enough."""
+        """Catalog words that look like a misspelling, a spelling variant or a part of ``word``.
+
+        Words sharing char 3-grams with ``word`` are candidates; each is scored by
+        `_word_similarity` (edits, sound, compound parts) and kept from ``min_similarity`` on.
+        """
         grams = set(char_ngrams(word, 3, 3))
         parts = [self._grams.postings(g)[0] for g in grams]
         if not self._words or not any(len(p) for p in parts):
@@ -148,9 +155,50 @@ class _Vocabulary:
         shared = np.bincount(np.concatenate(parts), minlength=len(self._words))
         lengths = self._grams.lengths[: len(self._words)]
         dice = 2.0 * shared / (len(grams) + lengths)
-        best = np.flatnonzero(dice >= min_similarity)
-        best = best[np.argsort(-dice[best])][:limit]
-        return [(self._words[i], float(dice[i])) for i in best if self._words[i] != word]
+        pool = np.flatnonzero(dice >= _CANDIDATE_DICE)
+        pool = pool[np.argsort(-dice[pool], kind="stable")][:_CANDIDATE_POOL]
+        scored = []
+        for i in pool.tolist():
+            other = self._words[i]
+            if other != word:
+                similarity = _word_similarity(word, other)
+                if similarity >= min_similarity:
+                    scored.append((other, similarity))
+        scored.sort(key=lambda pair: -pair[1])
+        return scored[:limit]
+
+
+# Vocabulary words sharing this share of char 3-grams with a query word are compared with it.
+_CANDIDATE_DICE = 0.3
+_CANDIDATE_POOL = 40
+
+
+def _allowed_typos(word: str) -> int:
+    """Edits a misspelling of ``word`` may have: none for short words, 2 from 8 letters."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+def _word_similarity(word: str, other: str) -> float:
+    """How surely catalog word ``other`` is what a customer meant by ``word`` (0..1).
+
+    Same sound ('koreano'/'coreano', 'mobil'/'movil') scores 0.95; a few typing edits
+    (1 up to 7 letters, 2 from 8) score 1 - edits / length; a catalog word making most of a
+    compound ('antimosquitos' -> 'mosquitos', but 'remate' is not 'mate') or completing a cut
+    word ('pantal' -> 'pantalones') scores the share of letters it covers.
+    """
+    a, b = singular(word), singular(other)
+    if sounds_like(a) == sounds_like(b):
+        return 0.95
+    allowed = _allowed_typos(a)
+    edits = min(typo_distance(a, b, allowed), typo_distance(word, other, allowed))
+    best = 0.0
+    if edits <= allowed:
+        best = 1.0 - edits / max(len(a), len(b))
+    if len(b) >= 4 and len(a) - len(b) >= 3 and (a.startswith(b) or a.endswith(b)):
+        best = max(best, len(b) / len(a))
+    elif len(a) >= 4 and b.startswith(a):
+        best = max(best, len(a) / len(b))
+    return best
 
 
 class ProductIndex:
@@ -311,29 +359,58 @@ class ProductIndex:
         return total[slots] / max(len(concepts), 1)
 
     def _concepts(self, tokens: list[str]) -> list[_Concept]:
-        """One concept per query token, with stem, number, fuzzy and synonym alternatives."""
+        """One concept per query token, with stem, number, fuzzy, compound and synonym
+        alternatives."""
         w = self.weights
         concepts = []
+        meant = []  # the stem each token most likely stands for in the catalog
         for token in tokens:
             concept = _Concept(token)
             own = stem(token)
             concept.add((own,), 1.0)
+            meant.append(own)
             if w.exact_word > 0 and token.isalpha():
                 concept.add((_WORD_MARK + singular(token),), w.exact_word)
             number = number_of(token)
             if number and number != token:
                 concept.add((number,), w.bare_number)
             if self._words.df(own) == 0 and token.isalpha():
-                for word, similarity in self._vocabulary.similar(
-                    token, w.fuzzy_min_similarity, w.fuzzy_max_words
-                ):
+                similar = self._vocabulary.similar(token, w.fuzzy_min_similarity, w.fuzzy_max_words)
+                for word, similarity in similar:
                     concept.add((stem(word),), w.fuzzy * similarity)
+                if similar:  # synonyms of what a misspelt word means
+                    meant[-1] = stem(similar[0][0])
+                parts = self._split(token)
+                if parts:
+                    concept.add(parts, w.compound)
             concepts.append(concept)
-        self._add_synonyms(concepts)
+        self._add_joined(concepts)
+        self._add_synonyms(concepts, meant)
         return concepts
 
-    def _add_synonyms(self, concepts: list[_Concept]) -> None:
-        stems = [stem(c.token) for c in concepts]
+    def _split(self, token: str) -> tuple[str, str] | None:
+        """Two catalog words that make ``token`` ('tapaoidos' -> 'tapa', 'oidos'), if any."""
+        best: tuple[str, str] | None = None
+        best_shorter = 0
+        for cut in range(3, len(token) - 2):
+            left, right = token[:cut], token[cut:]
+            shorter = min(len(left), len(right))
+            if shorter > best_shorter and all(
+                self._words.df(_WORD_MARK + singular(part)) for part in (left, right)
+            ):
+                best, best_shorter = (stem(left), stem(right)), shorter
+        return best
+
+    def _add_joined(self, concepts: list[_Concept]) -> None:
+        """Two query words the catalog writes as one ('tapa oidos' -> 'tapaoidos')."""
+        for first, second in zip(concepts, concepts[1:], strict=False):
+            if first.token.isalpha() and second.token.isalpha():
+                joined = stem(first.token + second.token)
+                if self._words.df(joined):
+                    first.add((joined,), self.weights.compound)
+                    second.add((joined,), self.weights.compound)
+
+    def _add_synonyms(self, concepts: list[_Concept], stems: list[str]) -> None:
         for start, end, alternatives in self._synonyms.matches(stems):
             key = set(stems[start:end])
             for alt in alternatives:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from rag.normalize import fold, normalize, number_of, singular, stem, tokenize, unit_of
+from rag.normalize import (
+    fold,
+    normalize,
+    number_of,
+    singular,
+    sounds_like,
+    stem,
+    tokenize,
+    typo_distance,
+    unit_of,
+)
 
 
 def test_fold_strips_accents_and_enye() -> None:
@@ -44,6 +54,9 @@ def test_pounds_become_one_token(text: str) -> None:
         ("$45.000", "45000"),
         ("2.50 m", "2.5m"),
         ("140 x 180 cm", "140x180 cm"),
+        ("niños de 6 años", "ninos de 6anos"),
+        ("1 año", "1anos"),
+        ("bebé 0-6 meses", "bebe 0 6meses"),
     ],
 )
 def test_units_sizes_packs_and_numbers(text: str, expected: str) -> None:
@@ -52,6 +65,8 @@ def test_units_sizes_packs_and_numbers(text: str, expected: str) -> None:
 
 def test_plain_words_that_look_like_units_stay() -> None:
     assert normalize("3m respirador") == "3m respirador"
+    assert normalize("feliz año nuevo") == "feliz ano nuevo"
+    assert normalize("50 cumpleaños") == "50 cumpleanos"
     assert normalize("guantes de nitrilo") == "guantes de nitrilo"
 
 
@@ -75,8 +90,84 @@ def test_singular_strips_plural_endings() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("plural", "expected"),
+    [
+        ("trajes", "traje"),
+        ("relojes", "reloj"),
+        ("hombres", "hombre"),
+        ("cables", "cable"),
+        ("calles", "calle"),
+        ("verdes", "verde"),
+        ("paredes", "pared"),
+        ("camiones", "camion"),
+        ("mujeres", "mujer"),
+        ("reyes", "rey"),
+        ("clases", "clase"),
+        ("meses", "mes"),
+        ("lapices", "lapiz"),
+        ("dulces", "dulce"),
+    ],
+)
+def test_singular_knows_which_plural_ending_to_strip(plural: str, expected: str) -> None:
+    assert singular(plural) == expected
+    assert singular(expected) == expected or expected.endswith("s")
+
+
+@pytest.mark.parametrize(
+    ("one", "many"),
+    [
+        ("mujer", "mujeres"),
+        ("collar", "collares"),
+        ("pared", "paredes"),
+        ("luz", "luces"),
+        ("lapiz", "lapices"),
+        ("helice", "helices"),
+        ("arnes", "arneses"),
+        ("clase", "clases"),
+        ("nino", "ninos"),
+        ("nina", "ninas"),
+    ],
+)
+def test_stem_is_the_same_for_singular_and_plural(one: str, many: str) -> None:
+    assert stem(one) == stem(many)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("koreano", "coreano"),
+        ("mobil", "movil"),
+        ("kriptonite", "kryptonite"),
+        ("aanillos", "anillos"),
+        ("yave", "llave"),
+        ("ierro", "hierro"),
+        ("jente", "gente"),
+        ("casuela", "cazuela"),
+    ],
+)
+def test_sounds_like_joins_spellings_of_one_sound(typed: str, meant: str) -> None:
+    assert sounds_like(typed) == sounds_like(meant)
+
+
+def test_sounds_like_keeps_different_words_apart() -> None:
+    assert sounds_like("bota") != sounds_like("bote")
+    assert sounds_like("casa") != sounds_like("cama")
+
+
+def test_typo_distance_counts_typing_edits() -> None:
+    assert typo_distance("extintor", "extintor") == 0
+    assert typo_distance("estintor", "extintor") == 1  # s is next to x on the keyboard
+    assert typo_distance("jardim", "jardin") == 1
+    assert typo_distance("gingseng", "ginseng") == 1  # one letter too many
+    assert typo_distance("cmaiseta", "camiseta") == 1  # two letters swapped
+    assert typo_distance("remote", "remate") == 1.5  # o and a are far apart
+    assert typo_distance("exteriorhe", "exterior") == 2
+
+
 def test_quantity_token_helpers() -> None:
     assert (number_of("20lb"), unit_of("20lb")) == ("20", "lb")
     assert (number_of("talla9"), unit_of("talla9")) == ("9", "talla")
     assert (number_of("x12"), unit_of("x12")) == ("12", "x")
     assert unit_of("h7") is None and number_of("h7") is None
+    assert (number_of("6anos"), unit_of("6anos")) == ("6", "anos")

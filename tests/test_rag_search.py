@@ -155,6 +155,55 @@ def test_works_without_synonyms_or_dense() -> None:
     assert plain.search("hola") == []
 
 
+SPELLING_CATALOG = [
+    SearchDoc(1, "Ginseng coreano rojo 500 mg"),
+    SearchDoc(2, "Anillos de plata con circonita"),
+    SearchDoc(3, "Repelente de mosquitos en spray"),
+    SearchDoc(4, "Kryptonite candado en U para bicicleta"),
+    SearchDoc(5, "Mando a distancia universal (remote)"),
+    SearchDoc(6, "Yerba mate 1 kg"),
+    SearchDoc(7, "Pantalones cortos de deporte"),
+    SearchDoc(8, "Tapaoídos de espuma"),
+    SearchDoc(9, "Porta lápices de madera"),
+    SearchDoc(10, "Juego de magia para niños de 6 años"),
+    SearchDoc(11, "Juego de construcción para niños de 3 años"),
+    SearchDoc(12, "Bermudas vaqueras"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("gingseng koreano", 1),  # a letter too many; k for c
+        ("aanillos plata", 2),  # a doubled letter
+        ("antimosquitos", 3),  # a catalog word inside a compound
+        ("kriptonite", 4),  # i for y
+        ("pantal", 7),  # a cut word
+        ("tapa oidos", 8),  # two words the catalog writes as one
+        ("portalapices", 9),  # one word the catalog writes as two
+        ("juego niños 3 años", 11),  # ages are quantities
+    ],
+)
+def test_misspelt_words_find_catalog_words(query: str, expected: int) -> None:
+    index = ProductIndex(weights=FusionWeights(dense=0.0))
+    index.upsert_many(SPELLING_CATALOG)
+    assert ids(index.search(query))[:1] == [expected]
+
+
+def test_a_misspelt_word_brings_its_synonyms() -> None:
+    index = ProductIndex(
+        synonyms={"bermudas": ["pantalones cortos"]}, weights=FusionWeights(dense=0.0)
+    )
+    index.upsert_many(SPELLING_CATALOG)
+    assert set(ids(index.search("bermduas"))) == {7, 12}
+
+
+def test_unknown_words_are_not_forced_onto_unlike_catalog_words() -> None:
+    index = ProductIndex(weights=FusionWeights(dense=0.0))
+    index.upsert_many(SPELLING_CATALOG)
+    assert index.search("remates") == []  # neither 'remote' (o for a) nor 'mate' (a part)
+
+
 class TinyEmbedder:
     """A stand-in provider embedder: anything matching the protocol plugs in."""
 

@@ -614,3 +614,37 @@ async def test_price_changed_before_confirm_shows_the_new_total_first(shop: Shop
     assert await shop.uow.orders.list_for_user(ANA.user_id) == []
     reply = await ana.press("confirm")
     assert "confirmado" in reply.text and "$1.400.000" in reply.text
+
+
+# ------------------------------------------------------------------ follow-up searches
+
+
+def listed_names(reply: Reply) -> list[str]:
+    return re.findall(r"^\d+\. (.+?) — ", reply.text, flags=re.M)
+
+
+async def test_a_follow_up_size_is_searched_within_the_products_just_shown(shop: Shop) -> None:
+    chat = shop.chat(ANA)
+    assert any("Bota" in name for name in listed_names(await chat.say("¿tienen botas?")))
+    reply = await chat.say("¿y en talla 42?")
+    assert "Bota de seguridad punta de acero talla 42" in reply.text
+    assert "Guante" not in reply.text and "talla 40" not in reply.text
+
+
+async def test_the_cheapest_of_the_list_is_the_cheapest_shown(shop: Shop) -> None:
+    chat = shop.chat(ANA)
+    shown = listed_names(await chat.say("¿tienen extintores?"))
+    reply = await chat.say("el más barato")
+    prices = {p.name: p.price_minor for p in await shop.uow.products.list_all()}
+    cheapest = min(shown, key=lambda name: prices[name])
+    assert cheapest in reply.text
+    assert all(name not in reply.text for name in shown if prices[name] > prices[cheapest])
+
+
+async def test_a_follow_up_colour_keeps_the_product_asked_about(shop: Shop) -> None:
+    chat = shop.chat(ANA)
+    await chat.say("¿tienen cascos?")
+    reply = await chat.say("¿y en amarillo?")
+    names = listed_names(reply) or [line for line in reply.text.splitlines() if "Casco" in line]
+    assert names and all("Casco" in name for name in names)
+    assert "amarillo" in reply.text.lower()

@@ -241,8 +241,15 @@ async def _change_probes(app: App, probes: int) -> list[float] | None:
     from domain.catalog import import_inventory
     from domain.money import format_cop
 
-    async with app.uow() as uow:
-        on_sale = [p for p in await uow.products.list_all() if p.visible][-probes:]
+    on_sale: list = []
+    last_id = 0
+    while True:  # a page at a time, as the bot reads a big catalog
+        async with app.uow() as uow:
+            page = await uow.products.list_after(last_id, 5000)
+        if not page:
+            break
+        last_id = page[-1].id
+        on_sale = (on_sale + [p for p in page if p.visible])[-probes:]
     timings: list[float] = []
     for number, product in enumerate(on_sale, start=1):
         word = f"zqxprobe{number}"

@@ -22,6 +22,7 @@ from rag.normalize import (
     QUERY_FILLERS,
     SPANISH_STOPWORDS,
     number_of,
+    same_quantity,
     singular,
     sounds_like,
     stem,
@@ -371,6 +372,8 @@ class ProductIndex:
             meant.append(own)
             if w.exact_word > 0 and token.isalpha():
                 concept.add((_WORD_MARK + singular(token),), w.exact_word)
+            for quantity in same_quantity(token):  # '3a' is '3000ma'
+                concept.add((quantity,), 1.0)
             number = number_of(token)
             if number and number != token:
                 concept.add((number,), w.bare_number)

@@ -62,6 +62,11 @@ _UNIT_RE = re.compile(
     + "|".join(re.escape(a) for a in sorted(_ALIAS_TO_UNIT, key=len, reverse=True))
     + r")(?![a-z0-9])\.?"
 )
+_FRACTION_UNIT_RE = re.compile(
+    r"(?<![a-z0-9./])(?:(\d+)\s+)?(\d+)/(\d+)\s*("
+    + "|".join(re.escape(a) for a in sorted(_ALIAS_TO_UNIT, key=len, reverse=True))
+    + r")(?![a-z0-9])\.?"
+)
 _THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*)(?![\d]|[.,]\d)")
 _DECIMAL_RE = re.compile(r"(?<=\d)[.,](?=\d)")
 _TRAILING_ZEROS_RE = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
@@ -122,6 +127,7 @@ def _normalize_numbers(text: str) -> str:
 
 def _normalize_units(text: str) -> str:
     """Glue numbers to canonical units, sizes and pack counts: '20 libras' -> '20lb'."""
+    text = _FRACTION_UNIT_RE.sub(_fraction_with_unit, text)
     text = _DIMENSION_RE.sub(lambda m: m.group(1) + "x", text)
     text = _SIZE_RE.sub(lambda m: " talla" + m.group(1), text)
     text = _PACK_OF_RE.sub(lambda m: f"{m.group(1)} x{m.group(2)}", text)
@@ -157,6 +163,15 @@ _WORD_QUANTITY_RE = re.compile(
     + "|".join(a for a in sorted(_ALIAS_TO_UNIT, key=len, reverse=True) if len(a) > 1)
     + r")(?![a-z0-9])"
 )
+
+
+def _fraction_with_unit(match: re.Match[str]) -> str:
+    """'1/2 pulgada' -> '0.5in', '1 1/2"' -> '1.5in' (a fraction of a unit as a decimal)."""
+    whole, top, bottom, unit = match.groups()
+    if int(bottom) == 0:
+        return match.group(0)
+    value = int(whole or 0) + int(top) / int(bottom)
+    return f"{value:.3f}".rstrip("0").rstrip(".") + _ALIAS_TO_UNIT[unit]
 
 
 def normalize(text: str) -> str:

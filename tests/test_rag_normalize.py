@@ -62,6 +62,10 @@ def test_pounds_become_one_token(text: str) -> None:
         ("3000 mA", "3000ma"),
         ("de 3 a 5 años", "de 3 a 5anos"),
         ("medio litro", "0.5l"),
+        ("tubo 1/2 pulgada", "tubo 0.5in"),
+        ('1 1/2"', "1.5in"),
+        ("broca 3/8 pulg", "broca 0.375in"),
+        ("media pulgada", "0.5in"),
         ("dos años", "2anos"),
         ("un metro de cable", "1m de cable"),
         ("bebé 0-6 meses", "bebe 0 6meses"),
@@ -77,6 +81,7 @@ def test_plain_words_that_look_like_units_stay() -> None:
     assert normalize("50 cumpleaños") == "50 cumpleanos"
     assert normalize("quiero dos extintores") == "quiero dos extintores"
     assert normalize("tres en raya") == "tres en raya"
+    assert normalize("raspberry pi 3 / pi 2") == "raspberry pi 3 pi 2"
     assert normalize("guantes de nitrilo") == "guantes de nitrilo"
 
 

@@ -532,12 +532,13 @@ HEAD_BREAKERS = frozenset({"para", "de", "del", "con", "en", "sin", "por", "tipo
 
 
 def name_head(name: str, limit: int) -> list[str]:
-    """The words that say what a product is: the name up to its first complement."""
+    """The words that say what a product is: the name up to its first complement, less
+    model numbers and quantities ('rj-661', '20lb'), which say which one it is."""
     head: list[str] = []
     for token in tokenize(name):
         if token in HEAD_BREAKERS or len(head) >= limit:
             break
-        if token not in SPANISH_STOPWORDS:
+        if token not in SPANISH_STOPWORDS and token.isalpha():
             head.append(token)
     return head
 

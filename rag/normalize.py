@@ -19,6 +19,7 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "mg": ("miligramos", "miligramo", "mg"),
     "g": ("gramos", "gramo", "grs", "gr", "g"),
     "ml": ("mililitros", "mililitro", "ml", "cc"),
+    "cl": ("centilitros", "centilitro", "cl"),
     "l": ("litros", "litro", "lts", "lt", "l"),
     "gal": ("galones", "galon", "gal"),
     "oz": ("onzas", "onza", "oz"),
@@ -31,6 +32,8 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "anos": ("anos", "ano"),
     "meses": ("meses", "mes"),
     "mah": ("mah",),
+    "ma": ("miliamperios", "miliamperio", "ma"),
+    "a": ("amperios", "amperio", "amps", "amp"),  # a bare 'a' only glued: '3a', not '3 a 5'
     "gb": ("gb",),
     "tb": ("tb",),
 }
@@ -56,6 +59,11 @@ _NUM = r"\d+(?:\.\d+)?"
 _ALIAS_TO_UNIT = {alias: unit for unit, aliases in _UNIT_ALIASES.items() for alias in aliases}
 _UNIT_RE = re.compile(
     rf"(?<![a-z0-9.])({_NUM})\s*("
+    + "|".join(re.escape(a) for a in sorted(_ALIAS_TO_UNIT, key=len, reverse=True))
+    + r")(?![a-z0-9])\.?"
+)
+_FRACTION_UNIT_RE = re.compile(
+    r"(?<![a-z0-9./])(?:(\d+)\s+)?(\d+)/(\d+)\s*("
     + "|".join(re.escape(a) for a in sorted(_ALIAS_TO_UNIT, key=len, reverse=True))
     + r")(?![a-z0-9])\.?"
 )
@@ -119,6 +127,7 @@ def _normalize_numbers(text: str) -> str:
 
 def _normalize_units(text: str) -> str:
     """Glue numbers to canonical units, sizes and pack counts: '20 libras' -> '20lb'."""
+    text = _FRACTION_UNIT_RE.sub(_fraction_with_unit, text)
     text = _DIMENSION_RE.sub(lambda m: m.group(1) + "x", text)
     text = _SIZE_RE.sub(lambda m: " talla" + m.group(1), text)
     text = _PACK_OF_RE.sub(lambda m: f"{m.group(1)} x{m.group(2)}", text)
@@ -127,9 +136,48 @@ def _normalize_units(text: str) -> str:
     return _UNIT_RE.sub(lambda m: m.group(1) + _ALIAS_TO_UNIT[m.group(2)], text)
 
 
+_NUMBER_WORDS = {
+    "medio": "0.5",
+    "media": "0.5",
+    "un": "1",
+    "una": "1",
+    "uno": "1",
+    "dos": "2",
+    "tres": "3",
+    "cuatro": "4",
+    "cinco": "5",
+    "seis": "6",
+    "siete": "7",
+    "ocho": "8",
+    "nueve": "9",
+    "diez": "10",
+    "doce": "12",
+    "quince": "15",
+    "veinte": "20",
+    "cien": "100",
+}
+_WORD_QUANTITY_RE = re.compile(
+    r"(?<![a-z0-9])("
+    + "|".join(_NUMBER_WORDS)
+    + r")\s+("
+    + "|".join(a for a in sorted(_ALIAS_TO_UNIT, key=len, reverse=True) if len(a) > 1)
+    + r")(?![a-z0-9])"
+)
+
+
+def _fraction_with_unit(match: re.Match[str]) -> str:
+    """'1/2 pulgada' -> '0.5in', '1 1/2"' -> '1.5in' (a fraction of a unit as a decimal)."""
+    whole, top, bottom, unit = match.groups()
+    if int(bottom) == 0:
+        return match.group(0)
+    value = int(whole or 0) + int(top) / int(bottom)
+    return f"{value:.3f}".rstrip("0").rstrip(".") + _ALIAS_TO_UNIT[unit]
+
+
 def normalize(text: str) -> str:
     """Fold, normalise numbers/units and turn punctuation into single spaces."""
     text = fold(text)
+    text = _WORD_QUANTITY_RE.sub(lambda m: f"{_NUMBER_WORDS[m.group(1)]} {m.group(2)}", text)
     if _DIGIT_RE.search(text):
         text = _normalize_units(_normalize_numbers(text))
     elif "talla" in text:
@@ -174,6 +222,44 @@ def content_tokens(tokens: Iterable[str], *, drop: frozenset[str] = SPANISH_STOP
 _UNIT_TOKEN_RE = re.compile(
     r"(?:(talla|x)\d+(?:\.\d+)?|\d+(?:\.\d+)?(" + "|".join(_UNIT_ALIASES) + r"))"
 )
+
+
+# Units of one quantity and their size in the smallest: '1.5l' is also '1500ml' and '150cl'.
+_UNIT_SCALES: dict[str, tuple[str, float]] = {
+    "mg": ("g", 0.001),
+    "g": ("g", 1.0),
+    "kg": ("g", 1000.0),
+    "ml": ("ml", 1.0),
+    "cl": ("ml", 10.0),
+    "l": ("ml", 1000.0),
+    "mm": ("mm", 1.0),
+    "cm": ("mm", 10.0),
+    "m": ("mm", 1000.0),
+    "ma": ("ma", 1.0),
+    "a": ("ma", 1000.0),
+    "gb": ("gb", 1.0),
+    "tb": ("gb", 1000.0),
+}
+
+
+def same_quantity(token: str) -> list[str]:
+    """The quantity of ``token`` written in the other units of its kind ('3a' -> ['3000ma'];
+    '500ml' -> ['50cl', '0.5l']), where the number stays short."""
+    unit = unit_of(token)
+    number = number_of(token)
+    if unit not in _UNIT_SCALES or number is None:
+        return []
+    kind, scale = _UNIT_SCALES[unit]
+    amount = float(number) * scale
+    found = []
+    for other, (other_kind, other_scale) in _UNIT_SCALES.items():
+        if other_kind != kind or other == unit:
+            continue
+        value = round(amount / other_scale, 3)
+        if 0 < value < 100_000 and abs(value * other_scale - amount) < 1e-6 * max(amount, 1):
+            text = f"{value:.3f}".rstrip("0").rstrip(".")
+            found.append(text + other)
+    return found
 
 
 def unit_of(token: str) -> str | None:

@@ -22,6 +22,7 @@ from rag.normalize import (
     QUERY_FILLERS,
     SPANISH_STOPWORDS,
     number_of,
+    same_quantity,
     singular,
     sounds_like,
     stem,
@@ -371,6 +372,8 @@ class ProductIndex:
             meant.append(own)
             if w.exact_word > 0 and token.isalpha():
                 concept.add((_WORD_MARK + singular(token),), w.exact_word)
+            for quantity in same_quantity(token):  # '3a' is '3000ma'
+                concept.add((quantity,), 1.0)
             number = number_of(token)
             if number and number != token:
                 concept.add((number,), w.bare_number)
@@ -507,13 +510,15 @@ class ProductIndex:
             np.add.at(totals, pair_slots[keep], scores[keep])
         return totals[slots]
 
+
 # Words that open a complement in a Spanish product name: what comes after them says what
 # the product is for or made of, not what it is ("gabinete para extintor de 20 lb").
 HEAD_BREAKERS = frozenset({"para", "de", "del", "con", "en", "sin", "por", "tipo", "x", "a"})
 
 
 def name_head(name: str, limit: int) -> list[str]:
-    """The words that say what a product is: the name up to its first complement."""
+    """The words that say what a product is: the name up to its first complement, less
+    model numbers and quantities ('rj-661', '20lb'), which say which one it is."""
     return head_of(tokenize(name), limit)
 
 
@@ -523,7 +528,7 @@ def head_of(tokens: Sequence[str], limit: int) -> list[str]:
     for token in tokens:
         if token in HEAD_BREAKERS or len(head) >= limit:
             break
-        if token not in SPANISH_STOPWORDS:
+        if token not in SPANISH_STOPWORDS and token.isalpha():
             head.append(token)
     return head
 

@@ -8,6 +8,7 @@ from rag.normalize import (
     fold,
     normalize,
     number_of,
+    same_quantity,
     singular,
     sounds_like,
     stem,
@@ -56,6 +57,17 @@ def test_pounds_become_one_token(text: str) -> None:
         ("140 x 180 cm", "140x180 cm"),
         ("niños de 6 años", "ninos de 6anos"),
         ("1 año", "1anos"),
+        ("75 cl", "75cl"),
+        ("cargador 2 amperios", "cargador 2a"),
+        ("3000 mA", "3000ma"),
+        ("de 3 a 5 años", "de 3 a 5anos"),
+        ("medio litro", "0.5l"),
+        ("tubo 1/2 pulgada", "tubo 0.5in"),
+        ('1 1/2"', "1.5in"),
+        ("broca 3/8 pulg", "broca 0.375in"),
+        ("media pulgada", "0.5in"),
+        ("dos años", "2anos"),
+        ("un metro de cable", "1m de cable"),
         ("bebé 0-6 meses", "bebe 0 6meses"),
     ],
 )
@@ -67,6 +79,9 @@ def test_plain_words_that_look_like_units_stay() -> None:
     assert normalize("3m respirador") == "3m respirador"
     assert normalize("feliz año nuevo") == "feliz ano nuevo"
     assert normalize("50 cumpleaños") == "50 cumpleanos"
+    assert normalize("quiero dos extintores") == "quiero dos extintores"
+    assert normalize("tres en raya") == "tres en raya"
+    assert normalize("raspberry pi 3 / pi 2") == "raspberry pi 3 pi 2"
     assert normalize("guantes de nitrilo") == "guantes de nitrilo"
 
 
@@ -163,6 +178,24 @@ def test_typo_distance_counts_typing_edits() -> None:
     assert typo_distance("cmaiseta", "camiseta") == 1  # two letters swapped
     assert typo_distance("remote", "remate") == 1.5  # o and a are far apart
     assert typo_distance("exteriorhe", "exterior") == 2
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("3a", ["3000ma"]),
+        ("500ml", ["50cl", "0.5l"]),
+        ("1.5l", ["1500ml", "150cl"]),
+        ("1kg", ["1000g"]),
+        ("100cm", ["1000mm", "1m"]),
+        ("2tb", ["2000gb"]),
+        ("20lb", []),
+        ("talla9", []),
+        ("extintor", []),
+    ],
+)
+def test_same_quantity_in_other_units(token: str, expected: list[str]) -> None:
+    assert same_quantity(token) == expected
 
 
 def test_quantity_token_helpers() -> None:

@@ -168,6 +168,10 @@ SPELLING_CATALOG = [
     SearchDoc(10, "Juego de magia para niños de 6 años"),
     SearchDoc(11, "Juego de construcción para niños de 3 años"),
     SearchDoc(12, "Bermudas vaqueras"),
+    SearchDoc(13, "Cargador USB 5V 3000mA"),
+    SearchDoc(14, "Cargador USB 5V 2A"),
+    SearchDoc(15, "Aceite de oliva 1,5 litros"),
+    SearchDoc(16, "Aceite de oliva 500 ml"),
 ]
 
 
@@ -182,6 +186,9 @@ SPELLING_CATALOG = [
         ("tapa oidos", 8),  # two words the catalog writes as one
         ("portalapices", 9),  # one word the catalog writes as two
         ("juego niños 3 años", 11),  # ages are quantities
+        ("cargador 3 amperios", 13),  # one quantity in another unit
+        ("aceite 1500 ml", 15),
+        ("aceite medio litro", 16),
     ],
 )
 def test_misspelt_words_find_catalog_words(query: str, expected: int) -> None:
@@ -249,8 +256,9 @@ def test_load_synonyms_reads_groups(tmp_path: Path) -> None:
     }
 
 
-# Measured 0.836 nDCG@10 on the dev set (95 queries); the floor leaves a small margin.
-ESCI_NDCG_FLOOR = 0.82
+# Measured 0.884 nDCG@10 on the dev set (95 queries) with the offline default; the floor
+# leaves a margin for small ranking changes, not for a broken ranking.
+ESCI_NDCG_FLOOR = 0.87
 
 
 @pytest.mark.skipif(not BENCH.exists(), reason="ESCI dev bench not available")

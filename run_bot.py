@@ -238,17 +238,11 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
 async def _change_probes(app: App, probes: int) -> list[float] | None:
     """Rename the last products on sale as an owner does (a one-row inventory upload) and time
     each from the upload until the customer search finds the new word; None if it does not."""
-    from domain.catalog import import_inventory
+    from domain.catalog import import_inventory, product_pages
     from domain.money import format_cop
 
     on_sale: list = []
-    last_id = 0
-    while True:  # a page at a time, as the bot reads a big catalog
-        async with app.uow() as uow:
-            page = await uow.products.list_after(last_id, 5000)
-        if not page:
-            break
-        last_id = page[-1].id
+    async for page in product_pages(app.uow()):
         on_sale = (on_sale + [p for p in page if p.visible])[-probes:]
     timings: list[float] = []
     for number, product in enumerate(on_sale, start=1):

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -60,6 +60,18 @@ def names_it(query: str, product: Product) -> bool:
     return bool(words) and words[0] in head
 
 
+async def product_pages(uow: UnitOfWork, size: int = PAGE) -> AsyncIterator[list[Product]]:
+    """Every product by id, a page at a time: a big catalog is never all in memory."""
+    last_id = 0
+    while True:
+        async with uow:
+            page = await uow.products.list_after(last_id, size)
+        if not page:
+            return
+        last_id = page[-1].id
+        yield page
+
+
 def search_doc(product: Product) -> SearchDoc:
     return SearchDoc(
         id=product.id,
@@ -107,13 +119,7 @@ class Catalog:
         started = datetime.now(UTC)
         reused = self.vectors.load() if self.vectors is not None else 0
         known: set[int] = set()
-        last_id = 0
-        while True:  # a page at a time: a big catalog is never all in memory as objects
-            async with uow:
-                products = await uow.products.list_after(last_id, PAGE)
-            if not products:
-                break
-            last_id = products[-1].id
+        async for products in product_pages(uow):
             known.update(p.id for p in products)
             self.refresh(products, embed_later=False)
         self._synced_at = started

@@ -171,8 +171,9 @@ class ProductVectors:
         except (ProviderError, TimeoutError) as error:
             logger.info("query embedding unavailable (%s); lexical search only", error)
             return None
-        if vector is None or not np.any(vector) or len(vector) != self.dense.dim:
+        if not self._usable(vector):
             return None  # not cached: the index may only be getting its first vectors
+        assert vector is not None
         self._queries[text] = vector
         if len(self._queries) > QUERY_CACHE_SIZE:
             self._queries.popitem(last=False)
@@ -184,7 +185,11 @@ class ProductVectors:
             return None
         local: Embedder = self.embedder.embedder  # type: ignore[attr-defined]
         vector = local.embed([text])[0]
-        return vector if np.any(vector) and len(vector) == self.dense.dim else None
+        return vector if self._usable(vector) else None
+
+    def _usable(self, vector: np.ndarray | None) -> bool:
+        """A query vector the index can score: not empty, and of the index's size."""
+        return vector is not None and bool(np.any(vector)) and len(vector) == self.dense.dim
 
     async def save(self) -> bool:
         """Write the index if it changed since the last save; whether it wrote."""

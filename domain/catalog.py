@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from array import array
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -83,19 +84,40 @@ def search_doc(product: Product) -> SearchDoc:
 
 
 IMPORT_CHUNK = 2000  # rows per write; progress is reported between chunks
-SUMMARY_NAMES = 20  # per outcome, the skus whose names a summary keeps for examples
+SUMMARY_EXAMPLES = 5  # per outcome, the (sku, name) pairs a summary keeps as examples
 Progress = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How many products an import left in one state, and the first few as (sku, name)."""
+
+    count: int = 0
+    examples: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class ImportSummary:
-    """Skus per outcome; `names` has every sku mentioned, for examples."""
+    """Counts and examples, not every sku: a big import keeps nothing per row once applied."""
 
-    created: tuple[str, ...]
-    updated: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    deactivated: tuple[str, ...] = ()
-    names: Mapping[str, str] = field(default_factory=dict)
+    created: Outcome
+    updated: Outcome
+    unchanged: Outcome
+    deactivated: Outcome = Outcome()
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.count = 0
+        self.examples: list[tuple[str, str]] = []
+
+    def add(self, skus: Sequence[str], name_of: Mapping[str, str]) -> None:
+        self.count += len(skus)
+        wanted = SUMMARY_EXAMPLES - len(self.examples)
+        self.examples += [(sku, name_of.get(sku, "")) for sku in skus[:wanted]]
+
+    def outcome(self) -> Outcome:
+        return Outcome(self.count, tuple(self.examples))
 
 
 class Catalog:
@@ -287,11 +309,10 @@ async def import_inventory(
     await progress(texts.IMPORT_CHECKING.format(file=filename))
     # Parsing a big file takes seconds: off the event loop, so other chats keep moving.
     rows = await asyncio.to_thread(parse_inventory, data, filename)
+    del data  # the parsed rows say it all; a big file's bytes need not outlive them
     total = len(rows)
-    created: list[str] = []
-    updated: list[str] = []
-    unchanged: list[str] = []
-    changed_ids: list[int] = []
+    created, updated, unchanged, deactivated = _Tally(), _Tally(), _Tally(), _Tally()
+    changed_ids = array("q")  # compact: no Python int per product held until indexing
     async with uow:
         for start in range(0, total, IMPORT_CHUNK):
             if total > IMPORT_CHUNK:
@@ -300,24 +321,20 @@ async def import_inventory(
                 )
             chunk = rows[start : start + IMPORT_CHUNK]
             result = await uow.products.upsert_many(_new_product(row) for row in chunk)
-            created += result.created
-            updated += result.updated
-            unchanged += result.unchanged
-            changed_ids += result.changed_ids
+            name_of = {row.sku: row.name for row in chunk}
+            created.add(result.created, name_of)
+            updated.add(result.updated, name_of)
+            unchanged.add(result.unchanged, name_of)
+            changed_ids.extend(result.changed_ids)
         gone = await uow.products.deactivate_missing(row.sku for row in rows) if replace else []
         await uow.commit()
-    # Names only for the skus a summary can show as examples; the rows go before indexing.
-    named = {*created[:SUMMARY_NAMES], *updated[:SUMMARY_NAMES], *unchanged[:SUMMARY_NAMES]}
-    names = {row.sku: row.name for row in rows if row.sku in named}
-    names |= {product.sku: product.name for product in gone[:SUMMARY_NAMES]}
-    del rows
+    del rows  # before indexing, the import's biggest allocation
+    deactivated.add([p.sku for p in gone], {p.sku: p.name for p in gone[:SUMMARY_EXAMPLES]})
+    changed_ids.extend(product.id for product in gone)
+    del gone
     if total > IMPORT_CHUNK:
         await progress(texts.IMPORT_INDEXING)
-    await catalog.refresh_ids(uow, changed_ids + [product.id for product in gone])
+    await catalog.refresh_ids(uow, changed_ids)
     return ImportSummary(
-        tuple(created),
-        tuple(updated),
-        tuple(unchanged),
-        tuple(product.sku for product in gone),
-        names,
+        created.outcome(), updated.outcome(), unchanged.outcome(), deactivated.outcome()
     )

@@ -492,19 +492,19 @@ def render_import(filename: str, summary: ImportSummary) -> str:
         (summary.updated, texts.OWNER_IMPORT_UPDATED),
         (summary.deactivated, texts.OWNER_IMPORT_DEACTIVATED),
     )
-    for skus, label in kinds:
-        if not skus:
+    for outcome, label in kinds:
+        if not outcome.count:
             continue
-        shown = [f"{sku} {summary.names.get(sku, '')}".strip() for sku in skus[:EXAMPLES_PER_KIND]]
+        shown = [f"{sku} {name}".strip() for sku, name in outcome.examples[:EXAMPLES_PER_KIND]]
         more = (
-            texts.OWNER_IMPORT_MORE.format(count=thousands(len(skus) - EXAMPLES_PER_KIND))
-            if len(skus) > EXAMPLES_PER_KIND
+            texts.OWNER_IMPORT_MORE.format(count=thousands(outcome.count - len(shown)))
+            if outcome.count > len(shown)
             else ""
         )
-        lines.append(label.format(count=thousands(len(skus)), examples="; ".join(shown) + more))
-    if summary.unchanged:
-        lines.append(texts.OWNER_IMPORT_UNCHANGED.format(count=thousands(len(summary.unchanged))))
-    if not (summary.created or summary.updated or summary.deactivated):
+        lines.append(label.format(count=thousands(outcome.count), examples="; ".join(shown) + more))
+    if summary.unchanged.count:
+        lines.append(texts.OWNER_IMPORT_UNCHANGED.format(count=thousands(summary.unchanged.count)))
+    if not (summary.created.count or summary.updated.count or summary.deactivated.count):
         lines.append(texts.OWNER_IMPORT_NOTHING_NEW)
     else:
         lines.append(texts.OWNER_IMPORT_SEARCH_READY)

@@ -26,8 +26,13 @@ def check_against(index: SparseIndex, model: dict[int, dict[str, float]]) -> Non
     assert index.avgdl == pytest.approx(sum(lengths) / len(lengths) if lengths else 1.0)
 
 
+@pytest.mark.parametrize("mapped", [False, True], ids=["heap", "mapped"])
 @pytest.mark.parametrize("seed", range(5))
-def test_random_changes_match_a_plain_model(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+def test_random_changes_match_a_plain_model(
+    monkeypatch: pytest.MonkeyPatch, seed: int, mapped: bool
+) -> None:
+    if mapped:  # segments in their own memory maps, as a big catalog's are
+        monkeypatch.setattr(lexical, "_MAP_MIN_BYTES", 1)
     monkeypatch.setattr(lexical, "SEGMENT_POSTINGS", 60)  # many segments and merges
     monkeypatch.setattr(lexical, "REWRITE_MIN_DOCS", 4)  # and rewrites of half-dead ones
     rng = random.Random(seed)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -42,6 +43,8 @@ class ProductRow(Base):
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
+        # Imports match skus without case ("ext-abc-20" is EXT-ABC-20): indexed, not scanned.
+        Index("ix_products_sku_lower", func.lower(text("sku"))),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -86,16 +86,15 @@ def _segment(
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
     # Keys are sorted: a term's run starts wherever the key changes.
-    first = np.flatnonzero(keys[1:] != keys[:-1]) + 1 if len(keys) else np.empty(0, np.int64)
-    terms = len(first) + 1 if len(keys) else 0
+    changes = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    terms = len(changes) + 1 if len(keys) else 0
     starts = _mapped(terms + 1, np.int64)
-    if terms:
-        starts[0] = 0
-        starts[1:terms] = first
+    starts[0] = 0
+    starts[1:terms] = changes
     starts[terms] = len(keys)
     unique = _mapped(terms, np.int64)
     np.take(keys, starts[:terms], out=unique)
-    del keys, first
+    del keys, changes
     sorted_slots = _mapped(len(order), np.int32)
     np.take(slots, order, out=sorted_slots)
     sorted_values = _mapped(len(order), np.float32)

@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             case "export":
                 return asyncio.run(_export(settings, args))
             case "demo" | "chat":
-                from bot.demo import run_chat, run_demo
+                from doubles.demo import run_chat, run_demo
 
                 runner = run_demo if args.command == "demo" else run_chat
                 return asyncio.run(runner(settings, args.database))

@@ -13,12 +13,12 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App, build_app
-from bot.local_api import LocalBotAPI
 from bot.runners import polling_in_background
 from bot.settings import DATA_DIR, Settings
 from db.engine import create_engine
 from db.migrate import upgrade
 from domain.catalog import import_inventory
+from doubles.telegram import LocalBotAPI
 
 TOKEN = "123456:TEST-TOKEN"
 OWNER_ID = 900

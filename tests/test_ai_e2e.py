@@ -13,10 +13,10 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import build_app
-from bot.local_ai.gemini_server import Fault as GeminiFault
-from bot.local_ai.gemini_server import LocalGemini
-from bot.local_ai.openai_server import LocalOpenAI
-from bot.local_api import LocalBotAPI
+from doubles.ai.gemini_server import Fault as GeminiFault
+from doubles.ai.gemini_server import LocalGemini
+from doubles.ai.openai_server import LocalOpenAI
+from doubles.telegram import LocalBotAPI
 from tests.chat import say_text
 from tests.conftest import Harness, load_sample, make_settings, polling_bot, texts_of
 
@@ -160,7 +160,7 @@ async def test_a_provider_that_keeps_failing_rests_and_customers_still_get_answe
     api: LocalBotAPI, tmp_path: Path
 ) -> None:
     async with ai_shop(api, tmp_path, ai_text_provider="openai") as (shop, _, openai):
-        from bot.local_ai.openai_server import Fault
+        from doubles.ai.openai_server import Fault
 
         openai.script("chat", *[Fault.status(500)] * 50)
         juan = shop.api.user(8108, first_name="Juan")

@@ -14,9 +14,9 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.app import build_app, create_bot, create_dispatcher
-from bot.local_api import LocalBotAPI
 from bot.runners import build_webhook_app
 from db.models import MessageRow
+from doubles.telegram import LocalBotAPI
 from tests.chat import press, say, stock_of
 from tests.conftest import (
     OWNER_ID,

@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_app, create_bot
-from bot.local_api import LocalBotAPI
 from bot.scheduler import ShopJobs, build_scheduler
 from db.backup import backup_name, sqlite_file
 from db.models import MessageRow, ProcessedUpdateRow, RelayLinkRow
 from domain import texts
 from domain.jobs import summary_day
 from domain.periods import long_date
+from doubles.telegram import LocalBotAPI
 from tests.chat import press, say
 from tests.conftest import OWNER_ID, Harness, load_sample, make_settings, polling_bot, texts_of
 

@@ -37,7 +37,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.local_api import LocalBotAPI
+from doubles.telegram import LocalBotAPI
 
 CUSTOMER_ID = 5001
 OWNER_ID = 7001

@@ -11,7 +11,7 @@ import aiohttp
 import numpy as np
 import pytest
 
-from bot.local_ai.gemini_server import Fault, LocalGemini, Raw
+from doubles.ai.gemini_server import Fault, LocalGemini, Raw
 from rag.ai import Extraction, Facts, ProductMention, ProviderError
 from rag.providers.gemini import (
     EXTRACT_INSTRUCTION,

@@ -12,7 +12,7 @@ import numpy as np
 import openai
 import pytest
 
-from bot.local_ai.openai_server import Fault, LocalOpenAI, Raw, RecordedRequest
+from doubles.ai.openai_server import Fault, LocalOpenAI, Raw, RecordedRequest
 from rag.ai import INTENTS, Extraction, Facts, ProductMention, ProviderError
 from rag.providers.openai import (
     EXTRACT_PROMPT,

@@ -12,10 +12,10 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import App, build_app
-from bot.local_ai.gemini_server import LocalGemini
-from bot.local_ai.openai_server import Fault, LocalOpenAI, hashed_vector
 from bot.settings import Settings
 from domain.catalog import import_inventory
+from doubles.ai.gemini_server import LocalGemini
+from doubles.ai.openai_server import Fault, LocalOpenAI, hashed_vector
 from rag.ai import ProviderError
 from rag.embedder import HashingEmbedder
 from rag.vectors import LocalEmbedder, ProductVectors

@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 from aiohttp import web
 
-from bot.local_ai.base import LocalServer
+from doubles.ai.base import LocalServer
 
 logger = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
 
 from bot.app import App, build_app
-from bot.local_api import LocalBotAPI
 from bot.runners import polling_in_background
 from bot.settings import Settings
 from db.dto import Order, Product
 from domain.catalog import import_inventory
 from domain.money import format_cop
+from doubles.telegram import LocalBotAPI
 
 DEMO_TOKEN = "123456:DEMO-TOKEN"
 OWNER_ID = 1000

@@ -12,12 +12,12 @@ from typing import Any, Self
 import aiohttp
 from aiohttp import web
 
-from bot.local_api.customer import Customer
-from bot.local_api.errors import BotAPIError
-from bot.local_api.methods import BotMethods
-from bot.local_api.params import normalize, read_request
-from bot.local_api.state import ServerState
-from bot.local_api.webhook import DeliveryAttempt, WebhookDelivery
+from doubles.telegram.customer import Customer
+from doubles.telegram.errors import BotAPIError
+from doubles.telegram.methods import BotMethods
+from doubles.telegram.params import normalize, read_request
+from doubles.telegram.state import ServerState
+from doubles.telegram.webhook import DeliveryAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 

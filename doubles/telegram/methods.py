@@ -12,10 +12,10 @@ from typing import Any
 
 import aiohttp
 
-from bot.local_api import media
-from bot.local_api.errors import BotAPIError
-from bot.local_api.formatting import parse_entities, utf16_len
-from bot.local_api.params import (
+from doubles.telegram import media
+from doubles.telegram.errors import BotAPIError
+from doubles.telegram.formatting import parse_entities, utf16_len
+from doubles.telegram.params import (
     ATTACH_PREFIX,
     Upload,
     get_bool,
@@ -24,8 +24,8 @@ from bot.local_api.params import (
     get_json,
     get_str,
 )
-from bot.local_api.state import ChatRecord, ServerState
-from bot.local_api.webhook import WebhookDelivery
+from doubles.telegram.state import ChatRecord, ServerState
+from doubles.telegram.webhook import WebhookDelivery
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 

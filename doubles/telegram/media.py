@@ -7,7 +7,7 @@ import struct
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.local_api.state import FileStore
+from doubles.telegram.state import FileStore
 
 PHOTO_SIDES = (90, 320, 800, 1280)
 DEFAULT_IMAGE_SIZE = (1280, 960)

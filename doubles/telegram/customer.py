@@ -8,9 +8,9 @@ import secrets
 import time
 from typing import Any
 
-from bot.local_api import media
-from bot.local_api.formatting import command_entities
-from bot.local_api.state import ChatRecord, ServerState
+from doubles.telegram import media
+from doubles.telegram.formatting import command_entities
+from doubles.telegram.state import ChatRecord, ServerState
 
 MessageRef = dict[str, Any] | int
 """A message given as a Message dict, the update holding it, or its message_id."""

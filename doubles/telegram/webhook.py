@@ -13,8 +13,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.local_api.params import read_multipart
-from bot.local_api.state import UpdateQueue
+from doubles.telegram.params import read_multipart
+from doubles.telegram.state import UpdateQueue
 
 logger = logging.getLogger(__name__)
 

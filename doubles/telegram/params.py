@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import MultipartReader, web
 
-from bot.local_api.errors import BotAPIError
+from doubles.telegram.errors import BotAPIError
 
 ATTACH_PREFIX = "attach://"
 JSON_FIELDS = frozenset(

@@ -39,7 +39,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.local_ai.base import LocalServer
+from doubles.ai.base import LocalServer
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,8 @@ from typing import Any
 from bot.settings import Settings, SettingsError
 from domain.media import MediaReader
 from domain.sales import AiTools
-from rag.ai import TextEmbedder
-from rag.embedder import HashingEmbedder
-from rag.providers.resilience import Policy
+from providers.resilience import Policy
+from rag.embedder import HashingEmbedder, TextEmbedder
 from rag.vectors import LocalEmbedder
 
 log = logging.getLogger(__name__)
@@ -71,7 +70,7 @@ def _client(kind: str, settings: Settings) -> Any:
     # The SDKs are imported only when asked for: each costs tens of MB and a second or two.
     policy = Policy(timeout=settings.ai_timeout_seconds, attempts=settings.ai_attempts)
     if kind == "gemini":
-        from rag.providers.gemini import GeminiProvider
+        from providers.gemini import GeminiProvider
 
         key = settings.gemini_api_key.get_secret_value()
         if not key:
@@ -87,7 +86,7 @@ def _client(kind: str, settings: Settings) -> Any:
         raise SettingsError(
             "OPENAI_API_KEY is required for OpenAI (or set OPENAI_BASE_URL to a local server)."
         )
-    from rag.providers.openai import OpenAIProvider
+    from providers.openai import OpenAIProvider
 
     return OpenAIProvider(
         settings.openai_api_key.get_secret_value(),

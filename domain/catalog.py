@@ -17,7 +17,7 @@ from db.dto import NewProduct, Product
 from domain import texts
 from domain.inventory import InventoryRow, parse_inventory, thousands
 from domain.ports import UnitOfWork
-from rag.ai import ProviderError
+from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head
 from rag.vectors import ProductVectors
@@ -158,7 +158,7 @@ class Catalog:
             return
         try:
             await self.vectors.flush()
-        except ProviderError as error:
+        except EmbeddingError as error:
             log.warning("product embeddings delayed (%s); %d pending", error, self.vectors.pending)
         await self.vectors.save()
 
@@ -207,7 +207,7 @@ class Catalog:
         assert self.vectors is not None
         try:
             await self.vectors.flush()
-        except ProviderError as error:
+        except EmbeddingError as error:
             log.warning("product embeddings delayed (%s); retried on the next sync", error)
 
     def _note_categories(self, products: Iterable[Product]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from rag.ai import Hearer, ProviderError, Seer
+from domain.ai import Hearer, ProviderError, Seer
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from db.dto import Customer, Order, Product
 from domain import texts
+from domain.ai import Facts, Phraser, ProviderError, Understander
 from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
 from domain.grounding import is_grounded
 from domain.language import (
@@ -44,7 +45,6 @@ from domain.validators import (
     clean_phone,
     is_skip,
 )
-from rag.ai import Facts, Phraser, ProviderError, Understander
 from rag.normalize import fold
 
 log = logging.getLogger(__name__)

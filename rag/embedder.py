@@ -1,4 +1,11 @@
-"""Text embedders: the protocol and an offline, deterministic hashing embedder."""
+"""Text embedders: the protocols, their error, and an offline, deterministic hashing embedder.
+
+`Embedder` is the in-process kind (synchronous, cannot fail). `TextEmbedder` is the async
+kind a provider implements; its `embed()` may raise `EmbeddingError`, which rag catches (the
+search goes on lexical-only and the texts stay pending). Provider clients live outside rag:
+their failures (`domain.ai.ProviderError`) subclass `EmbeddingError`, so rag catches them
+without importing anything of ours.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +32,21 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return an array of shape (len(texts), dim), float32, rows of unit norm."""
+        ...
+
+
+class EmbeddingError(Exception):
+    """Texts could not be embedded now (a provider failed, or answered vectors that do not fit)."""
+
+
+class TextEmbedder(Protocol):
+    """Async embedder for provider models; rows are L2-normalised float32."""
+
+    name: str  # provider and model, the cache key together with the text
+    dim: int
+
+    async def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows for `texts`; EmbeddingError when they cannot be had now."""
         ...
 
 

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.ai import ProviderError, TextEmbedder
 from rag.dense import DenseIndex
-from rag.embedder import Embedder
+from rag.embedder import Embedder, EmbeddingError, TextEmbedder
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +127,8 @@ class ProductVectors:
     async def flush(self) -> int:
         """Embed everything pending, a batch at a time; how many texts were embedded.
 
-        A provider failure keeps the rest pending for the next flush and is re-raised.
+        An embedder failure (EmbeddingError) keeps the rest pending for the next flush and
+        is re-raised.
         """
         async with self._lock:
             done = 0
@@ -152,9 +152,9 @@ class ProductVectors:
 
     def _add(self, chunk: list[tuple[int, str]], vectors: np.ndarray) -> None:
         if len(vectors) != len(chunk):
-            raise ProviderError("the embedder answered a different number of vectors")
+            raise EmbeddingError("the embedder answered a different number of vectors")
         if self.dense.dim is not None and vectors.shape[1] != self.dense.dim:
-            raise ProviderError(f"embedding size {vectors.shape[1]}, expected {self.dense.dim}")
+            raise EmbeddingError(f"embedding size {vectors.shape[1]}, expected {self.dense.dim}")
         ids = [doc_id for doc_id, _ in chunk]
         self.dense.upsert(ids, vectors, [text_digest(text) for _, text in chunk])
         self.embedded += len(chunk)
@@ -168,7 +168,7 @@ class ProductVectors:
         try:
             async with asyncio.timeout(self.query_timeout):
                 vector: np.ndarray | None = (await self.embedder.embed([text]))[0]
-        except (ProviderError, TimeoutError) as error:
+        except (EmbeddingError, TimeoutError) as error:
             logger.info("query embedding unavailable (%s); lexical search only", error)
             return None
         if not self._usable(vector):

@@ -1,6 +1,6 @@
 """A model may read messages and word replies; the domain keeps every fact.
 
-The model side is played by small scripted providers that implement rag.ai's interfaces
+The model side is played by small scripted providers that implement domain.ai's interfaces
 (as the real clients do); everything else is the real agent over the in-memory fakes.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import pytest
 from test_sales import ANA, ROOT, Shop, sample_shop
 
+from domain.ai import Extraction, Facts, ProductMention, ProviderError
 from domain.sales import AiTools, SalesAgent, Step
 from domain.shop import load_shop_profile
-from rag.ai import Extraction, Facts, ProductMention, ProviderError
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import aiohttp
 import numpy as np
 import pytest
 
+from domain.ai import Extraction, Facts, ProductMention, ProviderError
 from doubles.ai.gemini_server import Fault, LocalGemini, Raw
-from rag.ai import Extraction, Facts, ProductMention, ProviderError
-from rag.providers.gemini import (
+from providers.gemini import (
     EXTRACT_INSTRUCTION,
     EXTRACTION_SCHEMA,
     PHRASE_INSTRUCTION,
@@ -21,7 +21,7 @@ from rag.providers.gemini import (
     GeminiProvider,
     parse_extraction,
 )
-from rag.providers.resilience import CircuitOpen, Policy, RetryableError
+from providers.resilience import CircuitOpen, Policy, RetryableError
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Inheritance class AiohttpClientSession:DeprecationWarning"

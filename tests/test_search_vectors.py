@@ -13,11 +13,12 @@ from pydantic import SecretStr
 
 from bot.app import App, build_app
 from bot.settings import Settings
+from domain.ai import ProviderError
 from domain.catalog import import_inventory
 from doubles.ai.gemini_server import LocalGemini
 from doubles.ai.openai_server import Fault, LocalOpenAI, hashed_vector
-from rag.ai import ProviderError
-from rag.embedder import HashingEmbedder
+from providers.resilience import CircuitOpen, RetryableError
+from rag.embedder import EmbeddingError, HashingEmbedder
 from rag.vectors import LocalEmbedder, ProductVectors
 from tests.conftest import DATA_DIR, load_sample, make_settings
 
@@ -33,11 +34,11 @@ class CountingEmbedder:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
-        self.failing = False
+        self.failure: Exception | None = None
 
     async def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if self.failing:
-            raise ProviderError("down")
+        if self.failure is not None:
+            raise self.failure
         self.texts += texts
         return HashingEmbedder(dim=self.dim).embed(texts)
 
@@ -89,16 +90,26 @@ async def test_an_unreadable_index_file_is_rebuilt(tmp_path: Path) -> None:
     assert await vectors.flush() == 3
 
 
-async def test_a_failed_batch_stays_pending_and_queries_fall_back() -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [
+        EmbeddingError("down"),
+        # a provider's failures are embedding failures to rag, which imports no provider
+        ProviderError("gemini: HTTP 400"),
+        RetryableError("openai: timed out"),
+        CircuitOpen("openai: resting after repeated failures"),
+    ],
+)
+async def test_a_failed_batch_stays_pending_and_queries_fall_back(failure: Exception) -> None:
     embedder = CountingEmbedder()
     vectors = ProductVectors(embedder, batch=2)
     vectors.stage(ITEMS)
-    embedder.failing = True
-    with pytest.raises(ProviderError):
+    embedder.failure = failure
+    with pytest.raises(EmbeddingError):
         await vectors.flush()
     assert vectors.pending == 3
     assert await vectors.query("extintor") is None
-    embedder.failing = False
+    embedder.failure = None
     assert await vectors.flush() == 3
 
 

@@ -1,9 +1,10 @@
 """OpenAI-compatible provider: the `openai` SDK with a `base_url` (OpenAI, Ollama, vLLM, LM Studio).
 
-One `OpenAIProvider` implements every capability of rag.ai (Understander, Phraser,
-TextEmbedder, Seer, Hearer). Each network call goes through one `Guard` per instance; the
-SDK's own retries are off. SDK errors become `RetryableError` (timeouts, connection errors,
-429, 5xx) or `ProviderError` (other 4xx, unreadable answers); callers fall back offline.
+One `OpenAIProvider` implements every AI port (domain.ai: Understander, Phraser, Seer,
+Hearer; rag.embedder: TextEmbedder). Each network call goes through one `Guard` per
+instance; the SDK's own retries are off. SDK errors become `RetryableError` (timeouts,
+connection errors, 429, 5xx) or `ProviderError` (other 4xx, unreadable answers); callers
+fall back offline.
 The customer's words always travel as JSON data in the user message, never in the prompt.
 """
 
@@ -27,8 +28,8 @@ from openai.types.audio import Transcription
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
 
-from rag.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProductMention, ProviderError
-from rag.providers.resilience import Guard, Policy, RetryableError
+from domain.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProductMention, ProviderError
+from providers.resilience import Guard, Policy, RetryableError
 
 EXTRACT_PROMPT = """\
 You read one message that a customer sent to a small shop in Colombia (Spanish, informal, \

@@ -1,9 +1,16 @@
-"""What the bot asks of an AI provider: one small interface per capability.
+"""What the bot asks of an AI model: one small interface (a port) per capability.
 
-Implementations: `offline` (no network; rules and templates live in the domain), `gemini`
-(google-genai SDK) and `openai` (openai SDK with `base_url`: OpenAI, Ollama, vLLM, LM Studio).
-Settings choose one per capability. Every call may raise `ProviderError`; callers fall back
-to the offline path, so a provider can only make the bot better, never break it.
+Understanding a message (`Understander`), wording a reply (`Phraser`), describing a photo
+(`Seer`) and transcribing a voice note (`Hearer`) are the domain's needs, so their ports live
+here; the vendor clients that implement them live in `providers/` (Gemini through
+google-genai, OpenAI-compatible through openai) and `bot/ai.py` picks one per capability from
+the settings. Embedding is a search concern: its port, `rag.embedder.TextEmbedder`, lives in
+`rag/`, which imports nothing of ours.
+
+Every call may raise `ProviderError`; callers fall back to the offline path, so a provider can
+only make the bot better, never break it. `ProviderError` subclasses rag's `EmbeddingError`,
+so a provider's failing `embed()` is caught by rag (and by the catalog) as what it is there —
+an embedding that could not be had now — without rag knowing about providers.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import numpy as np
+from rag.embedder import EmbeddingError
 
 INTENTS = (
     "greeting",
@@ -33,7 +40,7 @@ INTENTS = (
 CUSTOMER_FIELDS = ("national_id", "name", "phone", "address", "neighbourhood", "notes")
 
 
-class ProviderError(Exception):
+class ProviderError(EmbeddingError):
     """A provider failed (network, timeout, 4xx/5xx, unreadable answer): use the fallback."""
 
 
@@ -74,15 +81,6 @@ class Phraser(Protocol):
     name: str
 
     async def phrase(self, facts: Facts) -> str: ...
-
-
-class TextEmbedder(Protocol):
-    """Async embedder for provider models; rows are L2-normalised float32."""
-
-    name: str  # provider and model, the cache key together with the text
-    dim: int
-
-    async def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class Seer(Protocol):

@@ -20,8 +20,8 @@ import numpy as np
 from google import genai
 from google.genai import errors, types
 
-from rag.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProductMention, ProviderError
-from rag.providers.resilience import Guard, Policy, RetryableError
+from domain.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProductMention, ProviderError
+from providers.resilience import Guard, Policy, RetryableError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from rag.ai import ProviderError
+from domain.ai import ProviderError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -1,1 +1,0 @@
-"""AI provider clients (Gemini, OpenAI-compatible) behind the interfaces of rag.ai."""

@@ -4,6 +4,7 @@ Every request goes through one `Guard` (timeouts, bounded retries, circuit); the
 retries are off. Failures come out as `ProviderError` (`RetryableError` for timeouts,
 connection errors, 429 and 5xx), so callers fall back to the offline path. The customer's
 words only ever travel as user content, wrapped as data; the instructions are constant.
+The extraction's JSON is read by `providers.reading`, as for every provider.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import numpy as np
 from google import genai
 from google.genai import errors, types
 
-from domain.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProductMention, ProviderError
+from domain.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProviderError
+from providers.reading import read_extraction
 from providers.resilience import Guard, Policy, RetryableError
 
 log = logging.getLogger(__name__)
@@ -170,7 +172,7 @@ class GeminiProvider:
             response_json_schema=EXTRACTION_SCHEMA,
         )
         text = await self._generate([as_data(data)], config)
-        return parse_extraction(text)
+        return read_extraction(text, "gemini")
 
     async def phrase(self, facts: Facts) -> str:
         """The draft reworded; the domain still checks it states no new fact."""
@@ -301,61 +303,6 @@ def answer_text(response: types.GenerateContentResponse) -> str:
     if not text:
         raise ProviderError("gemini: empty answer")
     return text
-
-
-def parse_extraction(text: str) -> Extraction:
-    """Validate the model's JSON strictly; ProviderError on anything unexpected."""
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise ProviderError(f"gemini: extraction is not JSON ({error})") from error
-    if not isinstance(data, dict):
-        raise ProviderError("gemini: extraction is not a JSON object")
-    unknown = set(data) - {"intent", "products", "customer", "is_question"}
-    if unknown:
-        raise ProviderError(f"gemini: unexpected extraction keys {sorted(unknown)}")
-    intent = data.get("intent")
-    if intent not in INTENTS:
-        raise ProviderError(f"gemini: unknown intent {intent!r}")
-    is_question = data.get("is_question", False)
-    if not isinstance(is_question, bool):
-        raise ProviderError("gemini: is_question is not a boolean")
-    return Extraction(
-        intent=intent,
-        products=parse_products(data.get("products", [])),
-        customer=parse_customer(data.get("customer", {})),
-        is_question=is_question,
-    )
-
-
-def parse_products(raw: Any) -> tuple[ProductMention, ...]:
-    if not isinstance(raw, list):
-        raise ProviderError("gemini: products is not a list")
-    mentions = []
-    for item in raw:
-        if not isinstance(item, dict) or set(item) - {"query", "quantity"}:
-            raise ProviderError(f"gemini: bad product {item!r}")
-        query, quantity = item.get("query"), item.get("quantity")
-        if not isinstance(query, str) or not query.strip():
-            raise ProviderError(f"gemini: bad product query {query!r}")
-        valid_quantity = (
-            isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0
-        )
-        if quantity is not None and not valid_quantity:
-            raise ProviderError(f"gemini: bad quantity {quantity!r}")
-        mentions.append(ProductMention(query=query.strip(), quantity=quantity))
-    return tuple(mentions)
-
-
-def parse_customer(raw: Any) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        raise ProviderError("gemini: customer is not an object")
-    unknown = set(raw) - set(CUSTOMER_FIELDS)
-    if unknown:
-        raise ProviderError(f"gemini: unexpected customer fields {sorted(unknown)}")
-    if not all(isinstance(value, str) for value in raw.values()):
-        raise ProviderError("gemini: customer values must be strings")
-    return {key: value.strip() for key, value in raw.items() if value.strip()}
 
 
 def embedding_rows(response: types.EmbedContentResponse, count: int, dim: int) -> np.ndarray:

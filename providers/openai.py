@@ -6,6 +6,7 @@ instance; the SDK's own retries are off. SDK errors become `RetryableError` (tim
 connection errors, 429, 5xx) or `ProviderError` (other 4xx, unreadable answers); callers
 fall back offline.
 The customer's words always travel as JSON data in the user message, never in the prompt.
+The extraction's JSON is read by `providers.reading`, as for every provider.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from openai.types.audio import Transcription
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
 
-from domain.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProductMention, ProviderError
+from domain.ai import CUSTOMER_FIELDS, INTENTS, Extraction, Facts, ProviderError
+from providers.reading import read_extraction
 from providers.resilience import Guard, Policy, RetryableError
 
 EXTRACT_PROMPT = """\
@@ -172,7 +174,7 @@ class OpenAIProvider:
                 model=self.chat_model, messages=messages, response_format=self._response_format()
             )
 
-        return await self._guarded(request, lambda c: parse_extraction(message_content(c)))
+        return await self._guarded(request, lambda c: read_extraction(message_content(c), "openai"))
 
     async def phrase(self, facts: Facts) -> str:
         """The draft reworded naturally; the domain still checks it states no new fact."""
@@ -379,71 +381,6 @@ def message_content(completion: object) -> str:
     return content
 
 
-def parse_extraction(text: str) -> Extraction:
-    """An Extraction from the model's JSON, checked strictly; ProviderError if it is off."""
-    try:
-        data = json.loads(_strip_fences(text))
-    except ValueError as error:
-        raise ProviderError("openai: extraction is not JSON") from error
-    if not isinstance(data, dict):
-        raise ProviderError("openai: extraction is not a JSON object")
-    intent = data.get("intent")
-    if not isinstance(intent, str) or intent not in INTENTS:
-        raise ProviderError(f"openai: unknown intent {intent!r}")
-    is_question = data.get("is_question", False)
-    if not isinstance(is_question, bool):
-        raise ProviderError("openai: is_question is not a boolean")
-    return Extraction(
-        intent=intent,
-        products=_products(data.get("products")),
-        customer=_customer(data.get("customer")),
-        is_question=is_question,
-    )
-
-
-def _products(value: object) -> tuple[ProductMention, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise ProviderError("openai: products is not a list")
-    mentions = []
-    for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
-            raise ProviderError("openai: a product has no query")
-        query = " ".join(item["query"].split())
-        if query:
-            mentions.append(ProductMention(query, _quantity(item.get("quantity"))))
-    return tuple(mentions)
-
-
-def _quantity(value: object) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ProviderError(f"openai: bad quantity {value!r}")
-    return value
-
-
-def _customer(value: object) -> dict[str, str]:
-    """Stated customer fields, stripped; unknown keys dropped, nulls and blanks skipped."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ProviderError("openai: customer is not an object")
-    fields = {}
-    for name in CUSTOMER_FIELDS:
-        field = value.get(name)
-        if field is None:
-            continue
-        if not isinstance(field, str):
-            raise ProviderError(f"openai: customer {name} is not text")
-        if field.strip():
-            fields[name] = " ".join(field.split())
-    return fields
-
-
 def clean_reply(text: str) -> str:
     """The phrased reply without wrapping quotes; ProviderError if empty or too long."""
     reply = text.strip()
@@ -503,12 +440,6 @@ def audio_filename(filename: str, mime_type: str) -> str:
         return path.name
     extension = AUDIO_EXTENSION_BY_MIME.get(mime_type.split(";")[0].strip().lower(), ".ogg")
     return f"{path.stem or 'voice'}{extension}"
-
-
-def _strip_fences(text: str) -> str:
-    """Some local models wrap JSON in ``` fences even in JSON mode."""
-    match = re.fullmatch(r"\s*```(?:json)?\s*(.*?)\s*```\s*", text, flags=re.DOTALL)
-    return match.group(1) if match else text
 
 
 def _folded(text: str) -> str:

@@ -19,7 +19,6 @@ from providers.gemini import (
     PHRASE_INSTRUCTION,
     TRANSCRIBE_INSTRUCTION,
     GeminiProvider,
-    parse_extraction,
 )
 from providers.resilience import CircuitOpen, Policy, RetryableError
 
@@ -350,38 +349,49 @@ async def test_blocked_or_empty_answers_are_provider_errors(
         await provider.phrase(Facts(draft="Hola"))
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        "[]",
-        '{"intent": "comprar"}',
-        '{"intent": "buy", "products": [{"query": "extintor", "quantity": 0}]}',
-        '{"intent": "buy", "products": [{"query": "extintor", "quantity": "10"}]}',
-        '{"intent": "buy", "products": [{"query": "extintor", "quantity": true}]}',
-        '{"intent": "buy", "products": [{"query": " "}]}',
-        '{"intent": "buy", "products": {"query": "extintor"}}',
-        '{"intent": "buy", "customer": {"price": "1"}}',
-        '{"intent": "buy", "customer": {"phone": 3001234567}}',
-        '{"intent": "buy", "is_question": "no"}',
-        '{"intent": "buy", "price": "$1"}',
-    ],
-)
-def test_extraction_is_validated_strictly(answer: str) -> None:
-    with pytest.raises(ProviderError):
-        parse_extraction(answer)
-
-
-def test_extraction_defaults_and_trimming() -> None:
-    extraction = parse_extraction(
-        '{"intent": "greeting", "products": [{"query": " extintor ", "quantity": null}],'
-        ' "customer": {"national_id": " 1020304050 ", "notes": ""}, "is_question": true}'
+async def test_extract_reads_a_lenient_answer_by_the_shared_rules(
+    server: LocalGemini, provider: GeminiProvider
+) -> None:
+    server.script(
+        "generate",
+        {
+            "intent": "product",
+            "products": [{"query": " extintor ", "quantity": 3.0}, {"query": " "}],
+            "customer": {"national_id": " 1020304050 ", "notes": "", "email": "x@y.co"},
+            "is_question": True,
+            "confidence": 0.9,
+        },
     )
+
+    extraction = await provider.extract("¿tienen 3 extintores?", [])
+
     assert extraction == Extraction(
-        intent="greeting",
-        products=(ProductMention("extintor"),),
+        intent="product",
+        products=(ProductMention("extintor"),),  # 3.0 is not a count of units
         customer={"national_id": "1020304050"},
         is_question=True,
     )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        [],
+        {"products": [], "is_question": False},
+        {"intent": "buy", "products": {"query": "extintor"}},
+        {"intent": "buy", "is_question": "no"},
+    ],
+)
+async def test_extract_refuses_an_answer_that_is_not_a_reading(
+    server: LocalGemini, provider: GeminiProvider, answer: object
+) -> None:
+    server.script("generate", answer)
+
+    with pytest.raises(ProviderError) as raised:
+        await provider.extract("hola", [])
+
+    assert not isinstance(raised.value, RetryableError)
+    assert len(server.requests) == 1
 
 
 async def test_server_speaks_embed_content_and_checks_the_key(server: LocalGemini) -> None:

@@ -12,6 +12,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY domain ./domain
 COPY rag ./rag
+COPY providers ./providers
 COPY db ./db
 COPY migrations ./migrations
 COPY alembic.ini run_bot.py ./

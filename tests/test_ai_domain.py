@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pytest
 from test_sales import ANA, ROOT, Shop, sample_shop
 
-from domain.sales import AiTools, SalesAgent, Step
+from domain.conversation import AiTools, SalesAgent, Step
 from domain.shop import load_shop_profile
 from rag.ai import Extraction, Facts, ProductMention, ProviderError
 

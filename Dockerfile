@@ -13,6 +13,7 @@ COPY handlers ./handlers
 COPY domain ./domain
 COPY rag ./rag
 COPY providers ./providers
+COPY doubles ./doubles
 COPY db ./db
 COPY migrations ./migrations
 COPY alembic.ini run_bot.py ./

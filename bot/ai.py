@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.settings import Settings, SettingsError
+from domain.conversation import AiTools
 from domain.media import MediaReader
-from domain.sales import AiTools
 from providers.resilience import Policy
 from rag.embedder import HashingEmbedder, TextEmbedder
 from rag.vectors import LocalEmbedder

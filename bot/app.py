@@ -75,7 +75,6 @@ def create_dispatcher(
         desk=app.desk,
         media=app.ai.media,
         ai_online=app.ai.online,
-        check_low_stock=None,  # the runners plug in the scheduler's check
         catalog=app.catalog,
         settings=app.settings,
         app=app,

@@ -22,8 +22,10 @@ from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_async
 from db.uow import SqlUnitOfWork
 from domain.catalog import Catalog
+from domain.conversation import SalesAgent
+from domain.effects import subscribe_search
+from domain.events import EventBus
 from domain.owner import OwnerDesk
-from domain.sales import SalesAgent
 from domain.shop import ShopProfile, load_shop_profile
 from rag.search import ProductIndex
 from rag.synonyms import load_synonyms
@@ -45,13 +47,15 @@ class App:
     agent: SalesAgent
     desk: OwnerDesk
     ai: AiSetup
+    bus: EventBus
 
     @property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.settings.shop_timezone)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        """A unit of work whose events reach this application's bus after commit."""
+        return SqlUnitOfWork(self.session_factory, self.bus)
 
     async def healthy(self) -> bool:
         try:
@@ -89,16 +93,22 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     await catalog.load(SqlUnitOfWork(session_factory))
     await forget_old_updates(session_factory)
     timezone = ZoneInfo(settings.shop_timezone)
-    agent = SalesAgent(lambda: SqlUnitOfWork(session_factory), catalog, shop, timezone, ai.tools)
+    bus = EventBus()
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(session_factory, bus)
+
+    subscribe_search(bus, catalog, uow)
+    agent = SalesAgent(uow, catalog, shop, timezone, ai.tools)
     desk = OwnerDesk(
-        lambda: SqlUnitOfWork(session_factory),
+        uow,
         catalog,
         shop,
         timezone,
         low_stock_threshold=settings.low_stock_threshold,
         owner_ids=settings.owner_ids,
     )
-    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai)
+    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai, bus)
 
 
 async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) -> int:

@@ -15,6 +15,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App, announce_commands, create_bot, create_dispatcher, follow_catalog
+from bot.notices import subscribe_notices
 from bot.scheduler import ShopJobs, build_scheduler
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,11 @@ CATALOG_FOLLOWER = web.AppKey("catalog_follower", asyncio.Task)
 SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 
 
-def plug_jobs(app: App, bot: Bot, dp: Dispatcher) -> ShopJobs:
-    """The scheduled jobs for this bot; a sale runs the low-stock check at once."""
+def plug_jobs(app: App, bot: Bot) -> ShopJobs:
+    """The scheduled jobs for this bot, and the Telegram side of the domain's events (owner
+    alerts, customer notices; a sale runs the low-stock check at once)."""
     jobs = ShopJobs(app, bot)
-    dp["check_low_stock"] = jobs.low_stock
+    subscribe_notices(app.bus, bot, app.desk, app.settings.owner_ids, jobs.low_stock)
     return jobs
 
 
@@ -34,7 +36,7 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
     # Started inside the running loop, stopped before the database closes.
-    scheduler = build_scheduler(plug_jobs(app, bot, dp), app.settings)
+    scheduler = build_scheduler(plug_jobs(app, bot), app.settings)
     scheduler.start()
     try:
         try:
@@ -61,7 +63,7 @@ async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher
     """The bot polling as a task of the current loop (demo, chat, tests); closes the app."""
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
-    plug_jobs(app, bot, dp)  # the clock-driven jobs are not started; tests run them by hand
+    plug_jobs(app, bot)  # the clock-driven jobs are not started; tests run them by hand
     polling = asyncio.create_task(
         dp.start_polling(bot, handle_signals=False, close_bot_session=True)
     )
@@ -83,7 +85,7 @@ def build_webhook_app(
     `scheduled_jobs` also runs the clock-driven jobs while the server is up.
     """
     settings = app.settings
-    shop_jobs = plug_jobs(app, bot, dp)
+    shop_jobs = plug_jobs(app, bot)
     secret = settings.webhook_secret.get_secret_value() or None
     web_app = web.Application()
     # Each update is handled before Telegram gets its 200, so a graceful shutdown (aiohttp

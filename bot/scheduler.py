@@ -24,10 +24,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.app import App
 from bot.keyboards import inline_keyboard
+from bot.sending import alert_owners, send_long
 from bot.settings import Settings
 from db.backup import BackupError, backup_database, sqlite_file
 from domain import jobs, texts
-from handlers.replies import alert_owners, send_long
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,8 @@
-"""Unit of work: one session, the repositories over it, rolled back unless committed."""
+"""Unit of work: one session, the repositories over it, rolled back unless committed.
+
+Events emitted during the unit of work are handed to the bus after the commit, never when
+it rolls back (`domain.events`).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from db.repositories import (
     ProductRepository,
     UpdateRepository,
 )
+from domain.events import Collector, Event, EventBus
 
 
 class SqlUnitOfWork:
@@ -28,9 +33,12 @@ class SqlUnitOfWork:
     jobs: JobRepository
     reports: ReportRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], bus: EventBus | None = None
+    ) -> None:
         self._factory = session_factory
         self._session: AsyncSession | None = None
+        self._events = Collector(bus)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._session = self._factory()
@@ -51,16 +59,22 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._session is not None
+        self._events.drop()
         try:
             await self._session.rollback()
         finally:
             await self._session.close()
             self._session = None
 
+    def emit(self, event: Event) -> None:
+        self._events.emit(event)
+
     async def commit(self) -> None:
         assert self._session is not None
         await self._session.commit()
+        await self._events.committed()
 
     async def rollback(self) -> None:
         assert self._session is not None
+        self._events.drop()
         await self._session.rollback()

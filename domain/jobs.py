@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from db.dto import Product
 from domain import stats, texts
+from domain.conversation import Action, Button, render_cart
 from domain.ports import OwnerUnitOfWork
-from domain.sales import Action, Button, render_cart
 
 DAILY_SUMMARY = "daily_summary"
 UPDATE_MEMORY = timedelta(days=7)  # Telegram redelivers for a day at most

@@ -68,6 +68,13 @@ class Understanding:
     ordinal: int | None
     superlative: str | None
     additive: bool = False  # "3 más", "otros 2": add to what is in the cart
+    is_done: bool = False
+    wants_change: bool = False
+    states_number: bool = False
+    injection: bool = False
+    items: tuple[str, ...] = ()
+    is_yes: bool = False
+    is_no: bool = False
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -1164,6 +1171,22 @@ def _leading(text: _Text, number: _Number | None) -> bool:
 
 
 def understand(text: str) -> Understanding:
+    """TEMPORARY (replaced by the language package's one pass)."""
+    from dataclasses import replace as _replace
+
+    base = _understand(text)
+    items = split_items(text) if isinstance(text, str) else [text]
+    return _replace(
+        base,
+        is_done=is_done(text),
+        wants_change=wants_change(text),
+        states_number=states_a_number(text),
+        injection=looks_like_injection(text),
+        items=tuple(items) if len(items) > 1 else (),
+    )
+
+
+def _understand(text: str) -> Understanding:
     """Read one customer message; never raises on any string."""
     prepared = _prepare(text)
     if not prepared.toks:
@@ -1277,7 +1300,7 @@ def split_items(text: str) -> list[str]:
     if len(pieces) < 2:
         return [text]
     if all(
-        parse_quantity(piece) is not None and understand(piece).product_query for piece in pieces
+        parse_quantity(piece) is not None and _understand(piece).product_query for piece in pieces
     ):
         return pieces
     return [text]

@@ -15,15 +15,16 @@ from zoneinfo import ZoneInfo
 
 from db.dto import Customer, Order, OrderStatus, Product
 from domain import texts
+from domain.button import Button
 from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
 from domain.charts import stats_chart
+from domain.events import OrderStatusChanged, ProductsChanged
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
 from domain.inventory import InvalidInventory, thousands
 from domain.money import InvalidPrice, format_cop, parse_price
 from domain.periods import Period, parse_period
 from domain.ports import OwnerUnitOfWork
-from domain.sales import Button
 from domain.shop import ShopProfile
 from domain.stats import compute_stats, render_stats
 
@@ -274,9 +275,9 @@ class OwnerDesk:
             after = await uow.products.edit(
                 before.id, stock=stock, price_minor=price_minor, active=active
             )
+            assert after is not None
+            uow.emit(ProductsChanged((after.id,)))
             await uow.commit()
-        assert after is not None
-        self._catalog.refresh([after])
         return before, after
 
     # ----------------------------------------------------------------- orders
@@ -324,6 +325,7 @@ class OwnerDesk:
                 order_id=order_id, shop=self._shop.name
             )
             await uow.messages.add(moved.chat_id, "out", customer_text, intent="owner")
+            uow.emit(OrderStatusChanged(order_id, moved.chat_id, moved.status, customer_text))
             await uow.commit()
         return OrderChange(
             moved, texts.OWNER_ORDER_DELIVERED.format(order_id=order_id), customer_text
@@ -339,9 +341,9 @@ class OwnerDesk:
                 await uow.products.return_stock(line.product_id, line.quantity)
             customer_text = texts.CUSTOMER_ORDER_CANCELLED.format(order_id=order_id)
             await uow.messages.add(moved.chat_id, "out", customer_text, intent="owner")
+            uow.emit(ProductsChanged(tuple(line.product_id for line in moved.lines)))
+            uow.emit(OrderStatusChanged(order_id, moved.chat_id, moved.status, customer_text))
             await uow.commit()
-            returned = await uow.products.list_by_ids([line.product_id for line in moved.lines])
-        self._catalog.refresh(returned)
         units = sum(line.quantity for line in moved.lines)
         return OrderChange(
             moved, texts.OWNER_ORDER_CANCELLED.format(order_id=order_id, units=units), customer_text

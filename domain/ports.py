@@ -19,6 +19,7 @@ from db.dto import (
     Sale,
     UpsertResult,
 )
+from domain.events import Event
 
 
 class ProductRepo(Protocol):
@@ -133,6 +134,10 @@ class UnitOfWork(Protocol):
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *args: object) -> None: ...
+    def emit(self, event: Event) -> None:
+        """Handled after the commit (domain.events); dropped if the work rolls back."""
+        ...
+
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
+from bot.responder import ConversationMiddleware
 from handlers import commands, fallback, media, owner, sale, takeover
 
 
@@ -13,12 +14,17 @@ def build_router() -> Router:
     # A shop chat is one customer with the bot; in groups a cart would be shared.
     root.message.filter(F.chat.type == ChatType.PRIVATE)
     root.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    # The customer's conversation: each handler gets its step, memory and Responder.
+    conversation = Router(name="conversation")
+    conversation.message.middleware(ConversationMiddleware())
+    conversation.callback_query.middleware(ConversationMiddleware())
+    conversation.include_routers(
+        commands.create_router(), sale.create_router(), media.create_router()
+    )
     root.include_routers(
         owner.create_router(),
         takeover.create_router(),
-        commands.create_router(),
-        sale.create_router(),
-        media.create_router(),
+        conversation,
         fallback.create_router(),
     )
     return root

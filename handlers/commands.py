@@ -2,53 +2,21 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
-from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.settings import Settings
+from bot.responder import Responder
 from domain import texts
-from domain.owner import OwnerDesk
-from domain.sales import ChatRef, SalesAgent
-from handlers.replies import LowStockCheck, current, deliver
+from domain.conversation import SalesAgent
 
 
-def chat_ref(message: Message) -> ChatRef:
-    user = message.from_user
-    return ChatRef(
-        chat_id=message.chat.id,
-        user_id=user.id if user else message.chat.id,
-        first_name=(user.first_name if user else "") or "",
-    )
+async def start(message: Message, agent: SalesAgent, responder: Responder) -> None:
+    await responder.send(await agent.start(responder.chat, responder.step, responder.memory))
 
 
-async def start(
-    message: Message,
-    state: FSMContext,
-    agent: SalesAgent,
-    bot: Bot,
-    settings: Settings,
-    desk: OwnerDesk,
-    check_low_stock: LowStockCheck | None,
-) -> None:
-    step, context = await current(state)
-    reply = await agent.start(chat_ref(message), step, context)
-    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
-
-
-async def cancel(
-    message: Message,
-    state: FSMContext,
-    agent: SalesAgent,
-    bot: Bot,
-    settings: Settings,
-    desk: OwnerDesk,
-    check_low_stock: LowStockCheck | None,
-) -> None:
-    step, context = await current(state)
-    reply = await agent.cancel(chat_ref(message), step, context)
-    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
+async def cancel(message: Message, agent: SalesAgent, responder: Responder) -> None:
+    await responder.send(await agent.cancel(responder.chat, responder.step, responder.memory))
 
 
 async def unknown_command(message: Message) -> None:

@@ -11,19 +11,14 @@ from dataclasses import replace
 import aiohttp
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, PhotoSize
 from aiogram.utils.chat_action import ChatActionSender
 
-from bot.settings import Settings
+from bot.responder import Responder
 from domain import texts
+from domain.conversation import Reply, SalesAgent
 from domain.grounding import amounts
 from domain.media import MAX_PHOTO_BYTES, MAX_VOICE_BYTES, MAX_VOICE_SECONDS, MediaReader
-from domain.owner import OwnerDesk
-from domain.sales import SalesAgent
-from handlers.commands import chat_ref
-from handlers.replies import LowStockCheck, current, deliver
-from handlers.sale import on_text
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +48,12 @@ async def download(bot: Bot, file_id: str) -> bytes | None:
 
 
 async def on_photo(
-    message: Message,
-    state: FSMContext,
-    agent: SalesAgent,
-    bot: Bot,
-    settings: Settings,
-    desk: OwnerDesk,
-    check_low_stock: LowStockCheck | None,
-    media: MediaReader,
+    message: Message, agent: SalesAgent, responder: Responder, media: MediaReader
 ) -> None:
     caption = message.caption or ""
     if not media.sees:
-        if caption:
-            await on_text(message, state, agent, bot, settings, desk, check_low_stock)
+        if caption:  # the caption is read as a text message
+            await responder.send(await _handle(agent, responder, caption))
         else:
             await message.answer(texts.PHOTO_WITHOUT_CAPTION)
         return
@@ -73,6 +61,7 @@ async def on_photo(
     if photo is None:
         await message.answer(texts.PHOTO_TOO_BIG)
         return
+    bot = responder.bot
     async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
         image = await download(bot, photo.file_id)
         seen = await media.describe(image, "image/jpeg") if image else None
@@ -80,22 +69,14 @@ async def on_photo(
             await message.answer(texts.PHOTO_NOT_UNDERSTOOD)
             return
         query = " ".join(part for part in (seen, caption) if part)
-        step, context = await current(state)
-        reply = await agent.handle_text(chat_ref(message), query, step, context)
+        reply = await _handle(agent, responder, query)
     if seen and says_no_fact(seen):
         reply = replace(reply, text=texts.PHOTO_SEEN.format(seen=seen) + "\n\n" + reply.text)
-    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
+    await responder.send(reply)
 
 
 async def on_voice(
-    message: Message,
-    state: FSMContext,
-    agent: SalesAgent,
-    bot: Bot,
-    settings: Settings,
-    desk: OwnerDesk,
-    check_low_stock: LowStockCheck | None,
-    media: MediaReader,
+    message: Message, agent: SalesAgent, responder: Responder, media: MediaReader
 ) -> None:
     note = message.voice or message.audio
     if not media.hears or note is None:
@@ -104,6 +85,7 @@ async def on_voice(
     if (note.file_size or 0) > MAX_VOICE_BYTES or (note.duration or 0) > MAX_VOICE_SECONDS:
         await message.answer(texts.VOICE_TOO_LONG.format(minutes=MAX_VOICE_SECONDS // 60))
         return
+    bot = responder.bot
     async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
         audio = await download(bot, note.file_id)
         mime = note.mime_type or "audio/ogg"
@@ -112,10 +94,13 @@ async def on_voice(
         if heard is None:
             await message.answer(texts.VOICE_NOT_UNDERSTOOD)
             return
-        step, context = await current(state)
-        reply = await agent.handle_text(chat_ref(message), heard, step, context)
+        reply = await _handle(agent, responder, heard)
     reply = replace(reply, text=texts.VOICE_HEARD.format(heard=heard) + "\n\n" + reply.text)
-    await deliver(bot, message.chat.id, reply, state, settings.owner_ids, desk, check_low_stock)
+    await responder.send(reply)
+
+
+async def _handle(agent: SalesAgent, responder: Responder, text: str) -> Reply:
+    return await agent.handle_text(responder.chat, text, responder.step, responder.memory)
 
 
 def create_router() -> Router:

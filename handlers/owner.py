@@ -28,6 +28,7 @@ from aiogram.types import (
 )
 
 from bot.keyboards import inline_keyboard
+from bot.sending import acknowledge, send_long, split_text, tell_customer
 from bot.settings import Settings
 from domain import texts
 from domain.inventory import inventory_template
@@ -42,8 +43,6 @@ from domain.owner import (
     upload_mode,
     upload_refusal,
 )
-from handlers.replies import send_long, split_text
-from handlers.sale import acknowledge
 
 log = logging.getLogger(__name__)
 
@@ -259,8 +258,6 @@ async def on_order_button(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> No
     else:
         await drop_order_buttons(bot, pressed, order_id)
         await bot.send_message(chat_id, change.owner_text)
-    if change.customer_text:
-        await tell_customer(bot, change.order.chat_id, change.customer_text)
 
 
 async def drop_order_buttons(bot: Bot, message: Message, order_id: int) -> None:
@@ -282,15 +279,6 @@ async def drop_order_buttons(bot: Bot, message: Message, order_id: int) -> None:
         )
     except TelegramAPIError as error:
         log.debug("could not update the order buttons: %s", error)
-
-
-async def tell_customer(bot: Bot, chat_id: int, text: str) -> bool:
-    try:
-        await bot.send_message(chat_id, text)
-    except TelegramAPIError as error:
-        log.warning("could not tell chat %s about its order: %s", chat_id, error)
-        return False
-    return True
 
 
 # ------------------------------------------------------------------------- customers

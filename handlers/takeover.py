@@ -9,10 +9,10 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from bot.sending import acknowledge
 from bot.settings import Settings
 from domain import texts
 from domain.owner import OwnerDesk
-from handlers.sale import acknowledge
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Gemini and the OpenAI-compatible client ask for the same answer — ``intent``,
 ``products: [{query, quantity}]``, ``customer: {...}``, ``is_question`` — and both hand its
 text to `read_extraction`. What a model answers is data to check, never to trust; the domain
-still decides what to use (`domain.sales` takes a model's intent only from a short list, and
+still decides what to use (`domain.conversation` takes a model's intent only from a short list, and
 its quantity only when the customer's words state a number). The rules:
 
 - The answer is a JSON object, bare or inside ``` fences (some local models add them).

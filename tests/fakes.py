@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Self
 
 from db.dto import ChatMessage, Customer, NewProduct, Order, OrderLine, Product, UpsertResult
+from domain.events import Event, EventBus
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
 
@@ -211,16 +212,23 @@ class FakeMessageRepo:
 
 class FakeUnitOfWork:
     """One shared in-memory store. State is snapshotted on enter and restored on exit
-    unless `commit()` was called; `rollback()` restores the snapshot at once."""
+    unless `commit()` was called; `rollback()` restores the snapshot at once.
 
-    def __init__(self) -> None:
+    The same instance may be entered again while open (an event handler reading after a
+    commit): each entry keeps its own snapshot. Emitted events go to `bus` after a commit
+    and are kept in `published`."""
+
+    def __init__(self, bus: EventBus | None = None) -> None:
         self.products = FakeProductRepo()
         self.customers = FakeCustomerRepo()
         self.orders = FakeOrderRepo()
         self.messages = FakeMessageRepo()
         self.committed = False
         self.commits = 0
-        self._snapshot: dict | None = None
+        self.published: list[Event] = []
+        self._bus = bus
+        self._pending: list[list[Event]] = []
+        self._snapshots: list[dict] = []
 
     def _state(self) -> dict:
         return {
@@ -238,19 +246,27 @@ class FakeUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.committed = False
-        self._snapshot = self._state()
+        self._snapshots.append(self._state())
+        self._pending.append([])
         return self
 
     async def __aexit__(self, *args: object) -> None:
-        if self._snapshot is not None:
-            self._restore(self._snapshot)
-        self._snapshot = None
+        self._restore(self._snapshots.pop())
+        self._pending.pop()
+
+    def emit(self, event: Event) -> None:
+        self._pending[-1].append(event)
 
     async def commit(self) -> None:
         self.committed = True
         self.commits += 1
-        self._snapshot = self._state()  # what is committed survives exit
+        state = self._state()  # what is committed survives exit, at every level
+        self._snapshots = [state for _ in self._snapshots]
+        events, self._pending[-1] = self._pending[-1], []
+        self.published += events
+        if self._bus is not None:
+            await self._bus.publish(events)
 
     async def rollback(self) -> None:
-        if self._snapshot is not None:
-            self._restore(self._snapshot)
+        self._restore(self._snapshots[-1])
+        self._pending[-1] = []

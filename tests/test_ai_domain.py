@@ -12,7 +12,7 @@ import pytest
 from test_sales import ANA, ROOT, Shop, sample_shop
 
 from domain.ai import Extraction, Facts, ProductMention, ProviderError
-from domain.sales import AiTools, SalesAgent, Step
+from domain.conversation import AiTools, SalesAgent, Step
 from domain.shop import load_shop_profile
 
 

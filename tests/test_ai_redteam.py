@@ -24,16 +24,16 @@ from pydantic import SecretStr
 from test_sales import ANA, ANA_DATA, LUIS, Chat, Shop, sample_shop
 
 from bot.app import build_app
+from bot.sending import MESSAGE_LIMIT, split_text
 from domain import texts
 from domain.ai import Extraction, Facts, ProductMention
-from domain.sales import AiTools, ChatRef, SalesAgent
+from domain.conversation import AiTools, ChatRef, SalesAgent
 from doubles.ai.gemini_server import Fault as GeminiFault
 from doubles.ai.gemini_server import LocalGemini
 from doubles.ai.gemini_server import Raw as GeminiRaw
 from doubles.ai.openai_server import Fault as OpenAIFault
 from doubles.ai.openai_server import LocalOpenAI
 from doubles.telegram import LocalBotAPI
-from handlers.replies import MESSAGE_LIMIT, split_text
 from tests.chat import cart_of, say, say_text
 from tests.conftest import Harness, load_sample, make_settings, polling_bot, texts_of
 

@@ -1,6 +1,6 @@
 """Long replies are cut where a person would cut them, within Telegram's limit."""
 
-from handlers.replies import MESSAGE_LIMIT, split_text
+from bot.sending import MESSAGE_LIMIT, split_text
 
 
 def test_short_text_is_one_message() -> None:

@@ -1,6 +1,6 @@
 """The customer conversation, played as plain calls over in-memory fakes and the real catalog.
 
-Each call carries `reply.step` and `reply.context` to the next one, through a JSON round
+Each call carries `reply.step` and `reply.memory` to the next one, through a JSON round
 trip, exactly as the Telegram handler stores them in the FSM storage.
 """
 
@@ -17,9 +17,11 @@ from fakes import FakeUnitOfWork
 from db.dto import NewProduct
 from domain import texts
 from domain.catalog import Catalog
+from domain.conversation import ChatRef, Memory, Reply, SalesAgent, Step
+from domain.effects import subscribe_search
+from domain.events import EventBus, OrderConfirmed
 from domain.inventory import parse_inventory
 from domain.money import format_cop
-from domain.sales import ChatRef, Reply, SalesAgent, Step
 from domain.shop import ShopProfile, load_shop_profile
 from rag.embedder import HashingEmbedder
 from rag.search import ProductIndex
@@ -46,32 +48,37 @@ class Shop:
 
 
 class Chat:
-    """One customer's side of the conversation, keeping step and context like the FSM does."""
+    """One customer's side of the conversation, keeping step and memory like the FSM does."""
 
     def __init__(self, agent: SalesAgent, who: ChatRef) -> None:
         self.agent = agent
         self.who = who
         self.step = Step.BROWSING
-        self.context: dict = {}
+        self.stored: dict = {}  # what the FSM storage holds
+
+    @property
+    def memory(self) -> Memory:
+        return Memory.load(self.stored)
 
     def _keep(self, reply: Reply) -> Reply:
         self.step = reply.step
-        self.context = json.loads(json.dumps(reply.context))
+        self.stored = json.loads(json.dumps(reply.memory.dump()))
         return reply
 
     async def say(self, text: str) -> Reply:
-        return self._keep(await self.agent.handle_text(self.who, text, self.step, self.context))
+        return self._keep(await self.agent.handle_text(self.who, text, self.step, self.memory))
 
     async def press(self, data: str) -> Reply:
-        return self._keep(await self.agent.handle_button(self.who, data, self.step, self.context))
+        return self._keep(await self.agent.handle_button(self.who, data, self.step, self.memory))
 
     async def cancel(self) -> Reply:
-        return self._keep(await self.agent.cancel(self.who, self.step, self.context))
+        return self._keep(await self.agent.cancel(self.who, self.step, self.memory))
 
 
 async def sample_shop() -> Shop:
     """The sample inventory over the in-memory fakes, with the real catalog and agent."""
-    uow = FakeUnitOfWork()
+    bus = EventBus()
+    uow = FakeUnitOfWork(bus)
     rows = parse_inventory((ROOT / "data" / "inventory.csv").read_bytes(), "inventory.csv")
     async with uow:
         await uow.products.upsert_many(
@@ -82,12 +89,18 @@ async def sample_shop() -> Shop:
     vectors = ProductVectors(LocalEmbedder(HashingEmbedder()))
     catalog = Catalog(ProductIndex(dense=vectors.dense), vectors)
     await catalog.load(uow)
+    subscribe_search(bus, catalog, lambda: uow)
     return Shop(uow, catalog, load_shop_profile(ROOT / "data" / "shop.toml"))
 
 
 @pytest.fixture
 async def shop() -> Shop:
     return await sample_shop()
+
+
+def owner_alerts(shop: Shop) -> list[OrderConfirmed]:
+    """The new-order alerts the confirmations emitted (delivered after their commit)."""
+    return [e for e in shop.uow.published if isinstance(e, OrderConfirmed)]
 
 
 def pick_buttons(reply: Reply) -> list[str]:
@@ -192,12 +205,13 @@ async def test_journey_one_from_hello_to_my_orders(
     order = orders[0]
     assert order.status == "confirmed" and order.total_minor == 1_225_000_00
     assert f"#{order.id} confirmado" in reply.text
-    assert ana.step == Step.BROWSING and ana.context == {}
+    assert ana.step == Step.BROWSING and ana.memory == Memory()
     assert shop.product("EXT-ABC-20").stock == 0
     assert await cart_of(shop, ANA) is None
-    assert reply.owner_alert is not None
-    assert f"#{order.id}" in reply.owner_alert and "$1.225.000" in reply.owner_alert
-    assert "Ana María Pérez" in reply.owner_alert and "3001234567" in reply.owner_alert
+    [alert] = owner_alerts(shop)
+    assert alert.order_id == order.id and alert.chat_id == ANA.chat_id
+    assert f"#{order.id}" in alert.owner_alert and "$1.225.000" in alert.owner_alert
+    assert "Ana María Pérez" in alert.owner_alert and "3001234567" in alert.owner_alert
     saved = await shop.uow.customers.by_telegram_user(ANA.user_id)
     assert saved is not None and saved.national_id == "1020345678" and saved.complete
 
@@ -239,7 +253,7 @@ async def test_question_while_asked_for_address_is_answered_not_stored(shop: Sho
     assert shop.profile.delivery in reply.text
     assert texts.ASK_ADDRESS in reply.text
     assert ana.step == Step.ADDRESS
-    assert "address" not in ana.context.get("draft", {})
+    assert ana.memory.contact is not None and not ana.memory.contact.answered("address")
 
     await ana.say("Calle 45 # 12-30")
     await ana.say("Laureles")
@@ -256,10 +270,10 @@ async def test_invalid_phone_is_asked_again(shop: Shop) -> None:
     reply = await ana.say("123")
     assert reply.text == texts.INVALID_PHONE
     assert ana.step == Step.PHONE
-    assert "phone" not in ana.context["draft"]
+    assert ana.memory.contact is not None and not ana.memory.contact.answered("phone")
     await ana.say("3001234567")
     assert ana.step == Step.ADDRESS
-    assert ana.context["draft"]["phone"] == "3001234567"
+    assert ana.memory.contact.phone == "3001234567"
 
 
 async def test_no_in_cart_starts_checkout(shop: Shop) -> None:
@@ -359,7 +373,7 @@ async def test_cancel_in_every_step_empties_the_cart(shop: Shop, step: Step) -> 
     assert await cart_of(shop, ANA) is not None
     reply = await ana.cancel()
     assert reply.text == texts.CANCELLED
-    assert ana.step == Step.BROWSING and ana.context == {}
+    assert ana.step == Step.BROWSING and ana.memory == Memory()
     assert await cart_of(shop, ANA) is None
     assert shop.product("EXT-ABC-20").stock == 7
     reply = await ana.say("¿tienen cascos?")  # back to browsing, not to a field
@@ -371,7 +385,7 @@ async def test_cancel_while_browsing_forgets_a_pending_offer(shop: Shop) -> None
     reply = await ana.say("quiero 10 extintores multipropósito de 20 libras")
     assert "Puedo ofrecerte 7" in reply.text
     reply = await ana.cancel()
-    assert ana.step == Step.BROWSING and ana.context == {}
+    assert ana.step == Step.BROWSING and ana.memory == Memory()
     await ana.say("sí")
     assert await cart_of(shop, ANA) is None
 
@@ -394,7 +408,7 @@ async def test_cancel_with_nothing_going_on(shop: Shop) -> None:
 
 async def place_order(chat: Chat, text: str = "quiero 2 chalecos reflectivos naranja") -> Reply:
     await chat.say(text)
-    assert chat.step == Step.CART, chat.context
+    assert chat.step == Step.CART, chat.memory
     await chat.press("checkout")
     if chat.step == Step.NATIONAL_ID:
         await fill_data(chat)
@@ -494,7 +508,7 @@ async def test_my_orders_with_none_yet(shop: Shop) -> None:
 async def test_stock_gone_before_confirm_applies_nothing(shop: Shop) -> None:
     ana = shop.chat(ANA)
     await ana.say("quiero 2 cascos dieléctricos blancos")
-    assert ana.step == Step.CART, ana.context
+    assert ana.step == Step.CART, ana.memory
     await buy_seven_extinguishers(ana)
     await ana.press("checkout")
     await fill_data(ana)
@@ -503,7 +517,7 @@ async def test_stock_gone_before_confirm_applies_nothing(shop: Shop) -> None:
 
     reply = await ana.press("confirm")
     assert "No se confirmó nada" in reply.text
-    assert reply.owner_alert is None
+    assert owner_alerts(shop) == []
     assert await shop.uow.orders.list_for_user(ANA.user_id) == []
     assert shop.product("CAS-DIEL-BL").stock == helmets_before  # no half-applied order
     assert shop.product("EXT-ABC-20").stock == 0
@@ -547,11 +561,11 @@ async def test_confirm_pressed_twice_orders_once(shop: Shop) -> None:
     await buy_seven_extinguishers(ana)
     await ana.press("checkout")
     await fill_data(ana)
-    summary_step, summary_context = ana.step, dict(ana.context)
+    summary_step, summary_stored = ana.step, dict(ana.stored)
     await ana.press("confirm")
-    ana.step, ana.context = summary_step, summary_context  # a stale button on the old summary
+    ana.step, ana.stored = summary_step, summary_stored  # a stale button on the old summary
     reply = await ana.press("confirm")
-    assert reply.owner_alert is None
+    assert len(owner_alerts(shop)) == 1
     assert reply.text == texts.ALREADY_CONFIRMED
     assert shop.product("EXT-ABC-20").stock == 0
     assert len(await shop.uow.orders.list_for_user(ANA.user_id)) == 1

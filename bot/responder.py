@@ -1,0 +1,95 @@
+"""The conversation's side of an update: its step and memory in, the reply out.
+
+`ConversationMiddleware` gives each customer handler a `Responder` (aiogram dependency
+injection): the step and `Memory` read from the FSM storage, and `send()`, which stores the
+reply's step and memory first and then sends it, so a restart never loses the flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message, TelegramObject
+
+from bot.keyboards import inline_keyboard
+from bot.sending import send_long
+from domain.conversation import ChatRef, Memory, Reply, Step
+
+
+class Sale(StatesGroup):
+    """The sale flow; browsing is the empty state."""
+
+    cart = State()
+    national_id = State()
+    name = State()
+    phone = State()
+    address = State()
+    neighbourhood = State()
+    notes = State()
+    confirm_data = State()
+    confirming = State()
+
+
+STATE_OF_STEP: dict[Step, State | None] = {
+    Step.BROWSING: None,
+    **{step: getattr(Sale, step.value) for step in Step if step != Step.BROWSING},
+}
+STEP_OF_STATE: dict[str, Step] = {
+    state.state: step for step, state in STATE_OF_STEP.items() if state is not None
+}
+
+
+class Responder:
+    """One update's conversation: who, in which step, remembering what; and the way back."""
+
+    def __init__(
+        self, bot: Bot, state: FSMContext, chat: ChatRef, step: Step, memory: Memory
+    ) -> None:
+        self.bot = bot
+        self.chat = chat
+        self.step = step
+        self.memory = memory
+        self._state = state
+
+    async def send(self, reply: Reply) -> None:
+        """Persist the new step and memory first, then send."""
+        await self._state.set_state(STATE_OF_STEP[reply.step])
+        await self._state.set_data(reply.memory.dump())
+        await send_long(self.bot, self.chat.chat_id, reply.text, inline_keyboard(reply.buttons))
+
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class ConversationMiddleware(BaseMiddleware):
+    """Injects `responder` into the customer handlers (messages and button presses)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat = chat_of(event)
+        state: FSMContext | None = data.get("state")
+        if chat is not None and state is not None:
+            step = STEP_OF_STATE.get(await state.get_state() or "", Step.BROWSING)
+            memory = Memory.load(await state.get_data())
+            data["responder"] = Responder(data["bot"], state, chat, step, memory)
+        return await handler(event, data)
+
+
+def chat_of(event: TelegramObject) -> ChatRef | None:
+    if isinstance(event, Message):
+        user = event.from_user
+        return ChatRef(
+            chat_id=event.chat.id,
+            user_id=user.id if user else event.chat.id,
+            first_name=(user.first_name if user else "") or "",
+        )
+    if isinstance(event, CallbackQuery) and event.message is not None:
+        return ChatRef(
+            chat_id=event.message.chat.id,
+            user_id=event.from_user.id,
+            first_name=event.from_user.first_name or "",
+        )
+    return None

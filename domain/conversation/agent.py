@@ -1,0 +1,155 @@
+"""The sales conversation: one entry per kind of update, routed by the step it is in.
+
+Every entry takes plain values (the chat, the text, the step and the Memory kept in the
+FSM storage) and returns a `Reply`. Facts — names, prices, stock, totals — always come from
+the database; texts come from `domain.texts`. What follows a commit (the owners' alert,
+the search index) is emitted as events on the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, tzinfo
+
+from domain import texts
+from domain.catalog import Catalog
+from domain.conversation import asides, browsing, buttons, cart, checkout, ordering
+from domain.conversation.memory import Memory
+from domain.conversation.model_help import AiTools, ModelHelp
+from domain.conversation.reading import Reading, read
+from domain.conversation.rendering import name_part
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import (
+    CONFIRM_BUTTONS,
+    FIELD_STEPS,
+    SHOPPING_STEPS,
+    Action,
+    ChatRef,
+    Reply,
+    Step,
+    Turn,
+)
+from domain.language import Intent
+from domain.ports import UnitOfWork
+from domain.shop import ShopProfile
+
+
+class SalesAgent:
+    """The sales conversation over a unit of work, the catalog and the shop profile.
+
+    The domain decides every fact; a configured model may read a message (falling back to
+    the offline reading) and reword a reply (kept only when it states the same facts).
+    """
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        catalog: Catalog,
+        shop: ShopProfile,
+        timezone: tzinfo = UTC,
+        ai: AiTools | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._front = Shopfront(catalog, shop, timezone)
+        self._model = ModelHelp(ai or AiTools(), catalog, shop.name)
+
+    async def start(self, chat: ChatRef, step: Step, memory: Memory) -> Reply:
+        turn = Turn(chat, memory.copy(), step)
+        shop = self._front.shop
+        name, example = name_part(chat.first_name), self._front.example()
+        turn.say(texts.START.format(name=name, shop=shop.name, example=example))
+        return await self._finish(turn, "/start")
+
+    async def cancel(self, chat: ChatRef, step: Step, memory: Memory) -> Reply:
+        turn = Turn(chat, Memory(), Step.BROWSING)
+        async with self._uow_factory() as uow:
+            discarded = await uow.orders.discard_cart(chat.chat_id)
+            await uow.commit()
+        pending = discarded or step != Step.BROWSING or memory.offer is not None
+        turn.say(texts.CANCELLED if pending else texts.NOTHING_TO_CANCEL)
+        return await self._finish(turn, "/cancelar")
+
+    async def handle_text(self, chat: ChatRef, text: str, step: Step, memory: Memory) -> Reply:
+        """One customer text message in any step."""
+        reading = read(text, step)
+        if reading.button is not None:
+            return await self.handle_button(chat, reading.button, step, memory)
+        if reading.meaning.intent == Intent.CANCEL or reading.cancel:
+            return await self.cancel(chat, step, memory)
+        if step in SHOPPING_STEPS:  # elsewhere the text is data we validate
+            meaning = await self._model.reading(text, reading.meaning, memory)
+            reading = replace(reading, meaning=meaning)
+        turn = Turn(chat, memory.copy(), step)
+        async with self._uow_factory() as uow:
+            await self._route(uow, turn, reading)
+            await _record(uow, turn, text, reading.meaning.intent)
+            await uow.commit()
+        return await self._worded(turn, text)
+
+    async def handle_button(self, chat: ChatRef, data: str, step: Step, memory: Memory) -> Reply:
+        """An inline button press; stale buttons answer sensibly."""
+        if data == Action.CANCEL:
+            return await self.cancel(chat, step, memory)
+        turn = Turn(chat, memory.copy(), step)
+        async with self._uow_factory() as uow:
+            await buttons.on_button(self._front, uow, turn, data)
+            if turn.step in SHOPPING_STEPS:
+                await cart.drain_queue(self._front, uow, turn)
+            await _record(uow, turn, f"[botón] {data}", "button")
+            await uow.commit()
+        return turn.reply()
+
+    async def _route(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
+        front, meaning, text = self._front, reading.meaning, reading.text
+        if turn.step in FIELD_STEPS:
+            await checkout.on_field(front, uow, turn, meaning, text, reading.skip)
+        elif turn.step == Step.CONFIRM_DATA:
+            await checkout.on_confirm_data(uow, turn, meaning, front, text)
+        elif turn.step == Step.CONFIRMING:
+            await self._on_confirming(uow, turn, reading)
+        else:
+            await browsing.on_browsing(front, uow, turn, meaning, text)
+
+    async def _on_confirming(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
+        meaning, asked = reading.meaning, reading.meaning.is_question
+        if meaning.wants_change:
+            checkout.restart_data(turn)
+        elif meaning.intent in (Intent.AFFIRM, Intent.CHECKOUT) and not asked:
+            await ordering.confirm(uow, turn)
+        elif meaning.intent in (Intent.BUY, Intent.REMOVE) and not asked:
+            turn.step = Step.CART
+            await browsing.on_browsing(self._front, uow, turn, meaning, reading.text)
+        elif meaning.intent == Intent.DENY and not asked:
+            turn.say(texts.CONFIRM_OR_CHANGE)
+            turn.buttons = CONFIRM_BUTTONS
+        else:
+            await asides.answer_aside(self._front, uow, turn, meaning, reading.text)
+            turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE))
+            turn.buttons = CONFIRM_BUTTONS
+
+    async def _worded(self, turn: Turn, text: str) -> Reply:
+        """The reply as a model words it, when it keeps to the facts; else the draft."""
+        reply = turn.reply()
+        if turn.step not in SHOPPING_STEPS or turn.exact:
+            return reply
+        worded = await self._model.wording(reply.text, text)
+        if worded is None:
+            return reply
+        async with self._uow_factory() as uow:  # store what the customer actually read
+            await uow.messages.reword_last(turn.chat.chat_id, reply.text, worded)
+            await uow.commit()
+        return replace(reply, text=worded)
+
+    async def _finish(self, turn: Turn, text: str) -> Reply:
+        async with self._uow_factory() as uow:
+            await _record(uow, turn, text, "command")
+            await uow.commit()
+        return turn.reply()
+
+
+async def _record(uow: UnitOfWork, turn: Turn, text: str, intent: str) -> None:
+    await uow.messages.add(
+        turn.chat.chat_id, "in", text, telegram_user_id=turn.chat.user_id, intent=intent
+    )
+    await uow.messages.add(turn.chat.chat_id, "out", turn.text())

@@ -1,0 +1,51 @@
+"""Questions answered without moving the conversation: the shop, my orders, a product."""
+
+from __future__ import annotations
+
+from domain import texts
+from domain.catalog import word_coverage
+from domain.conversation import rendering
+from domain.conversation.rendering import product_list
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import ChatRef, Turn
+from domain.language import Intent, Understanding
+from domain.ports import UnitOfWork
+
+# What a customer may ask in the middle of the checkout; answered, never stored as data.
+ASIDE_INTENTS = frozenset({Intent.MY_ORDERS, Intent.CART, Intent.HELP})
+
+
+async def answer_aside(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> None:
+    """Answer a question asked in the middle of the flow without changing the step."""
+    if meaning.intent == Intent.SHOP_INFO or meaning.topics:
+        turn.say(rendering.shop_info(front.shop, meaning.topics))
+    elif meaning.intent == Intent.MY_ORDERS:
+        turn.say(await my_orders(front, uow, turn.chat))
+    elif meaning.intent in (Intent.PRODUCT_QUESTION, Intent.BUY, Intent.OTHER):
+        products = await front.finder.find(uow, turn.memory, meaning)
+        if products:
+            turn.say(product_list(products))
+        elif meaning.intent != Intent.OTHER:
+            query = meaning.product_query[:60] or text[:60]
+            turn.say(rendering.nothing_found(query, front.categories()))
+    elif meaning.intent == Intent.CART:
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if cart:
+            turn.say(rendering.render_cart(cart))
+
+
+def extra_answer(front: Shopfront, text: str) -> str | None:
+    """An entry of the profile's [extra] table whose every word the customer used."""
+    for title, answer in front.shop.extra.items():
+        if word_coverage(title, text) == 1.0:
+            return texts.INFO_EXTRA.format(title=title, answer=answer)
+    return None
+
+
+async def my_orders(front: Shopfront, uow: UnitOfWork, chat: ChatRef) -> str:
+    """This customer's own orders (by their Telegram account) and a pending cart."""
+    orders = await uow.orders.list_for_user(chat.user_id)
+    cart = await uow.orders.get_cart(chat.chat_id)
+    return rendering.my_orders(orders, cart, front.timezone)

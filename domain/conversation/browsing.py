@@ -1,0 +1,137 @@
+"""Browsing and the cart steps: what the customer's intent asks for, answered."""
+
+from __future__ import annotations
+
+from domain import texts
+from domain.conversation import asides, cart, checkout
+from domain.conversation.finding import remember
+from domain.conversation.rendering import (
+    name_part,
+    nothing_found,
+    product_detail,
+    product_list,
+    shop_info,
+)
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import SHOPPING_STEPS, Step, Turn
+from domain.language import Intent, Understanding
+from domain.ports import UnitOfWork
+
+
+async def on_browsing(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> None:
+    if not await _answers_a_question(uow, turn, meaning, text):
+        await _by_intent(front, uow, turn, meaning, text)
+    if turn.step in SHOPPING_STEPS:
+        await cart.drain_queue(front, uow, turn)
+
+
+async def _answers_a_question(
+    uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> bool:
+    """An answer to what the bot just asked: the offer, a number from the list, how many."""
+    memory = turn.memory
+    intent = meaning.intent
+    if memory.offer and intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
+        await cart.answer_offer(uow, turn, accept=intent == Intent.AFFIRM)
+        return True
+    choice = text.strip()
+    waiting_quantity = memory.awaiting_quantity is not None
+    if not waiting_quantity and choice.isdigit() and 0 < int(choice) <= len(memory.listed):
+        product = await uow.products.get(memory.listed[int(choice) - 1])
+        if product is not None:
+            await cart.chosen(uow, turn, product)
+            return True
+    if waiting_quantity and meaning.quantity and intent not in (Intent.SHOP_INFO, Intent.MY_ORDERS):
+        product = await uow.products.get(memory.awaiting_quantity or 0)
+        if product is not None and not meaning.product_query:
+            await cart.add(uow, turn, product, meaning.quantity, additive=meaning.additive)
+            return True
+    return False
+
+
+async def _by_intent(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> None:
+    intent = meaning.intent
+    in_cart = turn.step == Step.CART
+    match intent:
+        case Intent.GREETING:
+            name = name_part(turn.chat.first_name)
+            turn.say(texts.GREETING.format(name=name, shop=front.shop.name))
+        case Intent.HELP:
+            turn.say(texts.START.format(name="", shop=front.shop.name, example=front.example()))
+        case Intent.THANKS:
+            turn.say(texts.THANKS)
+        case Intent.SHOP_INFO:
+            turn.say(shop_info(front.shop, meaning.topics))
+        case Intent.MY_ORDERS:
+            turn.say(await asides.my_orders(front, uow, turn.chat))
+        case Intent.CART:
+            await cart.show(uow, turn)
+        case Intent.CHECKOUT:
+            await checkout.begin(front, uow, turn)
+        case Intent.CANCEL:
+            turn.say(texts.NOTHING_TO_CANCEL)
+        case Intent.DENY | Intent.AFFIRM if in_cart and (intent == Intent.DENY or meaning.is_done):
+            await checkout.begin(front, uow, turn)
+        case Intent.DENY:
+            await _on_no(front, uow, turn)
+        case Intent.AFFIRM:
+            await _on_yes(uow, turn)
+        case Intent.REMOVE:
+            await cart.remove(uow, turn, meaning)
+        case Intent.BUY:
+            await cart.buy_each(front, uow, turn, meaning)
+        case _:
+            await product_question(front, uow, turn, meaning, text)
+
+
+async def _on_no(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    current = await uow.orders.get_cart(turn.chat.chat_id)
+    if turn.step == Step.CART and current and current.lines:
+        await checkout.begin(front, uow, turn)
+    else:
+        turn.memory.offer = None
+        turn.say(texts.OKAY)
+
+
+async def _on_yes(uow: UnitOfWork, turn: Turn) -> None:
+    """A bare "sí" answers the last question the bot asked."""
+    memory = turn.memory
+    if memory.awaiting_quantity is not None:
+        product = await uow.products.get(memory.awaiting_quantity)
+        if product is not None:
+            turn.say(texts.ASK_QUANTITY.format(name=product.name))
+            return
+    if memory.listed:
+        turn.say(texts.PRODUCT_LIST_FOOTER)
+        return
+    current = await uow.orders.get_cart(turn.chat.chat_id)
+    turn.say(texts.WHAT_ELSE if current and current.lines else texts.HOW_CAN_I_HELP)
+
+
+async def product_question(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> None:
+    extra = asides.extra_answer(front, text)
+    if extra:
+        turn.say(extra)
+        return
+    if await cart.say_unavailable(front, uow, turn, meaning.product_query):
+        return
+    products = await front.finder.find(uow, turn.memory, meaning)
+    if not products and meaning.intent == Intent.OTHER:
+        turn.say(texts.FALLBACK.format(example=front.example()))
+        return
+    if not products:
+        query = (meaning.product_query or text).strip()[:60]
+        turn.say(nothing_found(query, front.categories()))
+        return
+    remember(turn.memory, products, meaning)
+    if len(products) == 1:
+        turn.memory.awaiting_quantity = products[0].id
+        turn.say(product_detail(products[0]))
+        return
+    turn.say(product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)

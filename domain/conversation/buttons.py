@@ -1,0 +1,67 @@
+"""Inline button presses in any step; a stale button answers sensibly."""
+
+from __future__ import annotations
+
+from domain import texts
+from domain.conversation import cart, checkout, ordering
+from domain.conversation.memory import Memory
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
+from domain.ports import UnitOfWork
+
+
+async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
+    if data.startswith(f"{Action.PICK}:"):
+        await _pick(uow, turn, data.split(":", 1)[1])
+        return
+    step = turn.step
+    match data:
+        case Action.CHECKOUT:
+            await _checkout(front, uow, turn)
+        case Action.KEEP_SHOPPING:
+            turn.say(texts.WHAT_ELSE)
+        case Action.CLEAR_CART:
+            await uow.orders.discard_cart(turn.chat.chat_id)
+            turn.memory = Memory()
+            turn.step = Step.BROWSING
+            turn.say(texts.CART_CLEARED)
+        case Action.TAKE_OFFER | Action.DECLINE_OFFER:
+            await cart.answer_offer(uow, turn, accept=data == Action.TAKE_OFFER)
+        case Action.USE_DATA if step == Step.CONFIRM_DATA:
+            await checkout.use_known_data(uow, turn)
+        case Action.CHANGE_DATA if step in COLLECTING_STEPS:
+            checkout.restart_data(turn)
+        case Action.SKIP if step == Step.NOTES:
+            checkout.skip_notes(turn)
+            await checkout.next_field(uow, turn)
+        case Action.CONFIRM if step == Step.CONFIRMING:
+            await ordering.confirm(uow, turn)
+        case _:
+            await _stale(uow, turn)
+
+
+async def _pick(uow: UnitOfWork, turn: Turn, raw_id: str) -> None:
+    product = await uow.products.get(int(raw_id)) if raw_id.isdigit() else None
+    if product is None:
+        turn.say(texts.ASK_PRODUCT)
+        return
+    await cart.chosen(uow, turn, product)
+
+
+async def _checkout(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    if turn.step == Step.CONFIRM_DATA:
+        turn.say(texts.CONFIRM_OR_CHANGE_DATA)
+        turn.buttons = DATA_BUTTONS
+    elif turn.step in COLLECTING_STEPS:
+        await checkout.next_field(uow, turn)
+    else:
+        await checkout.begin(front, uow, turn)
+
+
+async def _stale(uow: UnitOfWork, turn: Turn) -> None:
+    """A button of an earlier message, pressed in a step where it no longer applies."""
+    if turn.step == Step.CONFIRMING or turn.step not in COLLECTING_STEPS:
+        current = await uow.orders.get_cart(turn.chat.chat_id)
+        turn.say(texts.ALREADY_CONFIRMED if not current else texts.WHAT_ELSE)
+    else:
+        turn.say(checkout.prompt_of(turn.step))

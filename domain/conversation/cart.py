@@ -1,0 +1,174 @@
+"""Putting products in the cart and taking them out, one item or several, with offers."""
+
+from __future__ import annotations
+
+from db.dto import Order, Product
+from domain import texts
+from domain.catalog import coverage
+from domain.conversation.finding import remember
+from domain.conversation.memory import Offer, Pick
+from domain.conversation.rendering import nothing_found, product_list, render_cart
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
+from domain.language import Understanding, understand
+from domain.money import format_cop
+from domain.ports import UnitOfWork
+
+
+async def buy_each(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
+    """ "2 cascos blancos y 3 chalecos": each item in turn."""
+    if len(meaning.items) < 2:
+        await buy(front, uow, turn, meaning)
+    else:
+        await buy_items(front, uow, turn, list(meaning.items))
+
+
+async def buy_items(front: Shopfront, uow: UnitOfWork, turn: Turn, items: list[str]) -> None:
+    """Buy items in order; when one needs an answer, the rest wait for it."""
+    for n, item in enumerate(items):
+        await buy(front, uow, turn, understand(item))
+        if turn.memory.waiting() and items[n + 1 :]:
+            turn.memory.queued = items[n + 1 :]
+            turn.say(texts.THEN_REST.format(rest=" y ".join(items[n + 1 :])))
+            return
+
+
+async def drain_queue(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    """Items of an earlier multi-item order, once its question is answered."""
+    if turn.memory.waiting() or not turn.memory.queued:
+        return
+    queued, turn.memory.queued = turn.memory.queued, []
+    await buy_items(front, uow, turn, queued)
+
+
+async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
+    memory = turn.memory
+    if not meaning.is_follow_up and await say_unavailable(front, uow, turn, meaning.product_query):
+        return
+    products = await front.finder.find(uow, memory, meaning, picking=True)
+    if not products:
+        if meaning.product_query:
+            turn.say(nothing_found(meaning.product_query[:60], front.categories()))
+        else:
+            turn.say(texts.ASK_PRODUCT)
+        return
+    remember(memory, products, meaning)
+    if len(products) > 1:
+        memory.pick = Pick(meaning.quantity)
+        turn.say(texts.WHICH_ONE + "\n\n" + product_list(products))
+        turn.buttons = tuple(
+            (Button(f"{n}. {p.name}"[:60], f"{Action.PICK}:{p.id}"),)
+            for n, p in enumerate(products, 1)
+        )
+        return
+    product = products[0]
+    if meaning.quantity is None:
+        memory.awaiting_quantity = product.id
+        turn.say(texts.ASK_QUANTITY.format(name=product.name))
+        return
+    await add(uow, turn, product, meaning.quantity, additive=meaning.additive)
+
+
+async def say_unavailable(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> bool:
+    """Name a product the customer asked for that is sold out or withdrawn."""
+    hidden = await front.finder.unavailable(uow, query)
+    if hidden is None:
+        return False
+    template = texts.OUT_OF_STOCK if hidden.active else texts.NOT_AVAILABLE
+    turn.say(template.format(name=hidden.name))
+    return True
+
+
+async def chosen(uow: UnitOfWork, turn: Turn, product: Product) -> None:
+    """The customer picked one product from a list."""
+    pick, turn.memory.pick = turn.memory.pick, None
+    turn.memory.shown = [product.id]
+    if pick is not None and pick.quantity:
+        await add(uow, turn, product, pick.quantity)
+    else:
+        turn.memory.awaiting_quantity = product.id
+        turn.say(texts.ASK_QUANTITY.format(name=product.name))
+
+
+async def add(
+    uow: UnitOfWork, turn: Turn, product: Product, quantity: int, *, additive: bool = False
+) -> None:
+    """Put `quantity` in the cart (on top of what is there when `additive`)."""
+    if additive:
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        lines = cart.lines if cart else ()
+        quantity += sum(line.quantity for line in lines if line.product_id == product.id)
+    turn.memory.forget_questions()
+    if not product.visible:
+        turn.say(texts.OUT_OF_STOCK.format(name=product.name))
+        return
+    if quantity > product.stock:
+        turn.memory.offer = Offer(product.id, product.stock)
+        template = texts.OFFER_PARTIAL_ONE if product.stock == 1 else texts.OFFER_PARTIAL
+        turn.say(template.format(stock=product.stock, name=product.name))
+        turn.buttons = OFFER_BUTTONS
+        return
+    order = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, quantity)
+    turn.say(
+        texts.ADDED.format(
+            quantity=quantity, name=product.name, price=format_cop(product.price_minor)
+        )
+    )
+    # The cart is shown once, at the end of the reply (several items may be added).
+    turn.cart = order
+    turn.buttons = CART_BUTTONS
+    turn.step = Step.CART
+
+
+async def answer_offer(uow: UnitOfWork, turn: Turn, *, accept: bool) -> None:
+    offer, turn.memory.offer = turn.memory.offer, None
+    if offer is None:
+        turn.say(texts.OKAY)
+        return
+    if not accept:
+        turn.say(texts.OFFER_DECLINED)
+        return
+    product = await uow.products.get(offer.product_id)
+    if product is None:
+        turn.say(texts.OKAY)
+        return
+    await add(uow, turn, product, min(offer.quantity, product.stock) or 1)
+
+
+async def show(uow: UnitOfWork, turn: Turn) -> None:
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    if not cart or not cart.lines:
+        turn.say(texts.CART_EMPTY)
+        turn.step = Step.BROWSING
+        return
+    say_cart(turn, cart)
+
+
+def say_cart(turn: Turn, cart: Order) -> None:
+    """The cart, "¿algo más?" and the cart's buttons, now."""
+    turn.say(render_cart(cart) + "\n\n" + texts.ANYTHING_ELSE)
+    turn.buttons = CART_BUTTONS
+
+
+async def remove(uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    if not cart or not cart.lines:
+        turn.say(texts.CART_EMPTY)
+        turn.step = Step.BROWSING
+        return
+    query = meaning.product_query
+    in_cart = await uow.products.list_by_ids([line.product_id for line in cart.lines])
+    ranked = sorted(in_cart, key=lambda p: coverage(query, p), reverse=True)
+    if not ranked or coverage(query, ranked[0]) == 0:
+        turn.say(texts.NOT_IN_CART.format(query=query[:60]))
+        say_cart(turn, cart)
+        return
+    order = await uow.orders.remove_line(turn.chat.chat_id, ranked[0].id)
+    turn.say(texts.REMOVED.format(name=ranked[0].name))
+    if order is None or not order.lines:
+        await uow.orders.discard_cart(turn.chat.chat_id)
+        turn.say(texts.CART_NOW_EMPTY)
+        turn.step = Step.BROWSING
+        return
+    say_cart(turn, order)
+    turn.step = Step.CART

@@ -1,0 +1,223 @@
+"""The checkout: delivery data one field at a time, a returning customer's data, the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from db.dto import Order
+from domain import texts
+from domain.conversation import asides
+from domain.conversation.memory import Contact
+from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import (
+    CONFIRM_BUTTONS,
+    DATA_BUTTONS,
+    FIELD_STEPS,
+    SKIP_BUTTONS,
+    Step,
+    Turn,
+)
+from domain.language import Intent, Understanding
+from domain.money import format_cop
+from domain.ports import UnitOfWork
+from domain.validators import (
+    clean_address,
+    clean_national_id,
+    clean_neighbourhood,
+    clean_notes,
+    clean_person_name,
+    clean_phone,
+)
+from rag.normalize import fold
+
+
+@dataclass(frozen=True)
+class Field:
+    """One piece of delivery data: where it goes, how it is asked and checked."""
+
+    name: str  # the Contact (and Customer) attribute
+    prompt: str
+    clean: Callable[[str], str | None]  # the value to store, or None when invalid
+    invalid: str
+
+
+FIELDS: dict[Step, Field] = {
+    Step.NATIONAL_ID: Field(
+        "national_id", texts.ASK_NATIONAL_ID, clean_national_id, texts.INVALID_NATIONAL_ID
+    ),
+    Step.NAME: Field("name", texts.ASK_NAME, clean_person_name, texts.INVALID_NAME),
+    Step.PHONE: Field("phone", texts.ASK_PHONE, clean_phone, texts.INVALID_PHONE),
+    Step.ADDRESS: Field("address", texts.ASK_ADDRESS, clean_address, texts.INVALID_ADDRESS),
+    Step.NEIGHBOURHOOD: Field(
+        "neighbourhood", texts.ASK_NEIGHBOURHOOD, clean_neighbourhood, texts.INVALID_NEIGHBOURHOOD
+    ),
+    Step.NOTES: Field("notes", texts.ASK_NOTES, clean_notes, texts.INVALID_NOTES),
+}
+
+
+def prompt_of(step: Step) -> str:
+    return FIELDS[step].prompt if step in FIELDS else texts.WHAT_ELSE
+
+
+async def begin(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    current = await uow.orders.get_cart(turn.chat.chat_id)
+    if not current or not current.lines:
+        turn.say(texts.CART_EMPTY)
+        turn.step = Step.BROWSING
+        return
+    turn.memory.forget_questions()
+    turn.memory.queued = []
+    if turn.memory.contact is not None and turn.memory.contact.complete():
+        await summary(uow, turn)
+        return
+    known = await uow.customers.by_telegram_user(turn.chat.user_id)
+    if known and known.complete:
+        turn.memory.contact = Contact.of(known)
+        first = known.name.split()[0] if known.name else ""
+        data = render_contact(turn.memory.contact)
+        turn.say(texts.KNOWN_CUSTOMER.format(first=first, data=data))
+        turn.buttons = DATA_BUTTONS
+        turn.step = Step.CONFIRM_DATA
+        return
+    turn.memory.contact = Contact()
+    turn.say(texts.CHECKOUT_START + " " + texts.ASK_NATIONAL_ID)
+    turn.step = Step.NATIONAL_ID
+
+
+async def on_field(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str, skip: bool
+) -> None:
+    """The customer's answer to the field being asked — or a question asked instead."""
+    step, rule = turn.step, FIELDS[turn.step]
+    if step != Step.NOTES and meaning.intent in (Intent.GREETING, Intent.THANKS):
+        turn.say(rule.prompt)
+        return
+    if step == Step.NATIONAL_ID and meaning.is_question and "para qu" in fold(text):
+        turn.say(texts.WHY_NATIONAL_ID + "\n\n" + rule.prompt)
+        return
+    value = "" if skip else rule.clean(text)
+    asked = meaning.is_question and (step != Step.NOTES or meaning.intent != Intent.OTHER)
+    aside = (
+        asked
+        or meaning.intent in asides.ASIDE_INTENTS
+        or (value is None and meaning.intent == Intent.SHOP_INFO)
+    )
+    if value is None or aside:
+        if aside:
+            await asides.answer_aside(front, uow, turn, meaning, text)
+            turn.say(texts.RESUME.format(prompt=rule.prompt))
+        else:
+            turn.say(rule.invalid)
+        if step == Step.NOTES:
+            turn.buttons = SKIP_BUTTONS
+        return
+    turn.memory.contact = (turn.memory.contact or Contact()).with_value(rule.name, value)
+    if step == Step.NATIONAL_ID and await _known_national_id(uow, turn, value):
+        return
+    await next_field(uow, turn)
+
+
+async def _known_national_id(uow: UnitOfWork, turn: Turn, national_id: str) -> bool:
+    """A cédula registered before (maybe by someone else): offer its data, masked."""
+    known = await uow.customers.by_national_id(national_id)
+    if not known or not known.complete:
+        return False
+    turn.memory.known_national_id = national_id
+    turn.say(
+        texts.KNOWN_NATIONAL_ID.format(
+            masked_name=mask_name(known.name), phone_tail=known.phone[-4:]
+        )
+    )
+    turn.buttons = DATA_BUTTONS
+    turn.step = Step.CONFIRM_DATA
+    return True
+
+
+async def next_field(uow: UnitOfWork, turn: Turn) -> None:
+    contact = turn.memory.contact or Contact()
+    for step in FIELD_STEPS:
+        if not contact.answered(FIELDS[step].name):
+            turn.step = step
+            turn.say(FIELDS[step].prompt)
+            if step == Step.NOTES:
+                turn.buttons = SKIP_BUTTONS
+            return
+    await summary(uow, turn)
+
+
+def skip_notes(turn: Turn) -> None:
+    turn.memory.contact = (turn.memory.contact or Contact()).with_value("notes", "")
+
+
+def restart_data(turn: Turn) -> None:
+    turn.memory.known_national_id = None
+    turn.memory.contact = Contact()
+    turn.say(texts.ASK_NATIONAL_ID)
+    turn.step = Step.NATIONAL_ID
+
+
+async def on_confirm_data(
+    uow: UnitOfWork, turn: Turn, meaning: Understanding, front: Shopfront, text: str
+) -> None:
+    """ "¿Usamos esos datos?": yes, change them, or a question in between."""
+    if meaning.wants_change or (meaning.intent == Intent.DENY and not meaning.is_question):
+        restart_data(turn)
+    elif meaning.intent == Intent.AFFIRM and not meaning.is_question:
+        await use_known_data(uow, turn)
+    else:
+        await asides.answer_aside(front, uow, turn, meaning, text)
+        turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE_DATA))
+        turn.buttons = DATA_BUTTONS
+
+
+async def use_known_data(uow: UnitOfWork, turn: Turn) -> None:
+    """Use stored data; data found by cédula stays masked and keeps its owner."""
+    national_id = turn.memory.known_national_id
+    if national_id:
+        known = await uow.customers.by_national_id(national_id)
+        if known:
+            turn.memory.contact = Contact.of(known)
+    await summary(uow, turn)
+
+
+async def refresh_cart(uow: UnitOfWork, turn: Turn) -> tuple[Order | None, bool]:
+    """Bring the cart's names and prices up to date with the catalog; say what changed."""
+    chat = turn.chat
+    current = await uow.orders.get_cart(chat.chat_id)
+    if not current:
+        return None, False
+    ids = [line.product_id for line in current.lines]
+    products = {p.id: p for p in await uow.products.list_by_ids(ids)}
+    changed = False
+    for line in current.lines:
+        product = products.get(line.product_id)
+        if product is None or not product.visible:
+            await uow.orders.remove_line(chat.chat_id, line.product_id)
+            sold_out = product is not None and product.active
+            template = texts.LINE_SOLD_OUT if sold_out else texts.LINE_GONE
+            turn.say(template.format(name=line.name))
+            changed = True
+        elif (product.price_minor, product.name) != (line.unit_price_minor, line.name):
+            await uow.orders.set_line(chat.chat_id, chat.user_id, product, line.quantity)
+            price = format_cop(product.price_minor)
+            turn.say(texts.PRICE_CHANGED.format(name=product.name, price=price))
+            changed = True
+    return (await uow.orders.get_cart(chat.chat_id) if changed else current), changed
+
+
+async def summary(uow: UnitOfWork, turn: Turn) -> None:
+    """The cart and the delivery data, to confirm."""
+    current, _ = await refresh_cart(uow, turn)
+    if not current or not current.lines:
+        if current:
+            await uow.orders.discard_cart(turn.chat.chat_id)
+        turn.say(texts.CART_EMPTY)
+        turn.step = Step.BROWSING
+        return
+    contact = turn.memory.contact or Contact()
+    shown = masked(contact) if turn.memory.known_national_id else contact
+    turn.say(texts.SUMMARY.format(cart=render_cart(current), data=render_contact(shown)))
+    turn.buttons = CONFIRM_BUTTONS
+    turn.step = Step.CONFIRMING

@@ -1,0 +1,136 @@
+"""Which products the customer means: the search, read with what was just discussed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from db.dto import Product
+from domain.catalog import Catalog, coverage, covers, names_it
+from domain.conversation.memory import Memory
+from domain.language import Intent, Understanding
+from domain.ports import UnitOfWork
+
+LIST_SIZE = 5
+CLEAR_WINNER_RATIO = 1.25
+# A product just shown wins over a better match elsewhere only when nearly as good
+# (or, after "y el de…"-style follow-ups, reasonably good).
+CONTEXT_MARGIN = 0.85
+FOLLOW_UP_MARGIN = 0.6
+# Share of the customer's words a product must contain to be picked (or offered unasked).
+MIN_COVERAGE = 0.5
+
+Scored = list[tuple[int, float]]
+
+
+class Finder:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    async def find(
+        self, uow: UnitOfWork, memory: Memory, meaning: Understanding, *, picking: bool = False
+    ) -> list[Product]:
+        """Products the customer means; `picking` narrows to the one they want to buy."""
+        shown = await self._among_shown(uow, memory, meaning)
+        if shown is not None:
+            return shown
+        query = meaning.product_query.strip()
+        if not query:
+            return await self._without_words(uow, memory, picking=picking)
+        scored = await self._search(uow, memory, meaning, query, picking=picking)
+        if not scored:
+            return []
+        products = {p.id: p for p in await uow.products.list_by_ids([i for i, _ in scored])}
+        scored = [(i, s) for i, s in scored if i in products and products[i].visible]
+        if meaning.intent == Intent.OTHER:
+            scored = [(i, s) for i, s in scored if coverage(query, products[i]) >= MIN_COVERAGE]
+        if picking:
+            scored = narrow_to_named(query, scored, products)
+            if clear_winner(scored) and coverage(query, products[scored[0][0]]) >= MIN_COVERAGE:
+                scored = scored[:1]
+        else:
+            # Remember a clear best match, so "quiero 10" after the list means it.
+            named = narrow_to_named(query, scored, products)
+            memory.best_match = named[0][0] if named and clear_winner(named) else None
+            scored = named + [hit for hit in scored if hit not in named]
+        return [products[i] for i, _ in scored[:LIST_SIZE]]
+
+    async def _among_shown(
+        self, uow: UnitOfWork, memory: Memory, meaning: Understanding
+    ) -> list[Product] | None:
+        """ "el segundo", "el más barato": a product of the list just shown."""
+        listed = memory.listed or memory.shown
+        if listed and meaning.ordinal and 0 < meaning.ordinal <= len(listed):
+            return await uow.products.list_by_ids([listed[meaning.ordinal - 1]])
+        if meaning.superlative and listed:
+            visible = [p for p in await uow.products.list_by_ids(listed) if p.visible]
+            if visible:
+                pick = min if meaning.superlative == "cheapest" else max
+                return [pick(visible, key=lambda p: p.price_minor)]
+        return None
+
+    @staticmethod
+    async def _without_words(uow: UnitOfWork, memory: Memory, *, picking: bool) -> list[Product]:
+        """ "quiero 3" names no product: the one just discussed, if any."""
+        if not picking:
+            return []
+        if memory.best_match is not None and memory.best_match in memory.shown:
+            return await uow.products.list_by_ids([memory.best_match])
+        if memory.shown:
+            shown = await uow.products.list_by_ids(memory.shown)
+            return shown[:1] if len(shown) == 1 else shown[:LIST_SIZE]
+        return []
+
+    async def _search(
+        self, uow: UnitOfWork, memory: Memory, meaning: Understanding, query: str, *, picking: bool
+    ) -> Scored:
+        scored = await self.catalog.scored_ids(query, k=10)
+        shown = memory.shown
+        if shown and scored and (meaning.is_follow_up or picking):
+            in_context = [(i, s) for i, s in scored if i in shown]
+            if in_context and await self._refers_to_shown(uow, query, meaning, in_context, scored):
+                return in_context
+            if meaning.is_follow_up and memory.last_query:
+                return await self.catalog.scored_ids(f"{memory.last_query} {query}", k=10)
+        return scored
+
+    @staticmethod
+    async def _refers_to_shown(
+        uow: UnitOfWork, query: str, meaning: Understanding, in_context: Scored, scored: Scored
+    ) -> bool:
+        """Does the customer mean a product just shown rather than a better match elsewhere?"""
+        margin = FOLLOW_UP_MARGIN if meaning.is_follow_up else CONTEXT_MARGIN
+        if in_context[0][1] >= scored[0][1] * margin:
+            return True
+        shown = await uow.products.get(in_context[0][0])
+        return shown is not None and covers(query, shown)
+
+    async def unavailable(self, uow: UnitOfWork, query: str) -> Product | None:
+        """A product the customer named that is sold out or withdrawn."""
+        if not query:
+            return None
+        return await self.catalog.unavailable_match(uow, query)
+
+
+def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) -> Scored:
+    """Among close candidates, keep those whose name says what the customer asked for."""
+    if len(scored) < 2:
+        return scored
+    named = [(i, s) for i, s in scored if names_it(query, products[i])]
+    return named or scored
+
+
+def clear_winner(scored: Scored) -> bool:
+    return len(scored) == 1 or (
+        len(scored) > 1 and scored[0][1] >= scored[1][1] * CLEAR_WINNER_RATIO
+    )
+
+
+def remember(memory: Memory, products: Sequence[Product], meaning: Understanding) -> None:
+    """What was just shown, so "el segundo" or "quiero 3" can refer to it."""
+    memory.shown = [p.id for p in products]
+    if memory.best_match not in memory.shown:
+        memory.best_match = None
+    if len(products) > 1:
+        memory.listed = [p.id for p in products]
+    if meaning.product_query and not meaning.is_follow_up:
+        memory.last_query = meaning.product_query

@@ -1,0 +1,172 @@
+"""What the conversation remembers between messages: typed, versioned, stored as JSON.
+
+The FSM storage keeps `Memory.dump()`; `Memory.load()` reads every version ever written
+(schema 0 is the string-keyed dict of the first SalesAgent, see tests/fixtures/memory_v0),
+so a deploy never breaks a chat in progress. Anything unreadable is forgotten, not fatal:
+the customer is asked again rather than stuck.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from db.dto import Customer
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Delivery data the customer gives at checkout; None = not asked yet, "" = skipped."""
+
+    national_id: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    neighbourhood: str | None = None
+    notes: str | None = None
+
+    @classmethod
+    def of(cls, customer: Customer) -> Contact:
+        return cls(**{name: getattr(customer, name) or "" for name in CONTACT_FIELDS})
+
+    def with_value(self, name: str, value: str) -> Contact:
+        return replace(self, **{name: value})
+
+    def answered(self, name: str) -> bool:
+        return getattr(self, name) is not None
+
+    def value(self, name: str) -> str:
+        return getattr(self, name) or ""
+
+    def complete(self) -> bool:
+        return all(self.answered(name) for name in CONTACT_FIELDS)
+
+
+CONTACT_FIELDS = tuple(f.name for f in fields(Contact))
+
+
+@dataclass(frozen=True)
+class Offer:
+    """ "Solo tengo 7… ¿Los llevas?": what a yes would put in the cart."""
+
+    product_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Pick:
+    """ "¿Cuál de estas quieres?" was asked; the quantity said before, if any."""
+
+    quantity: int | None = None
+
+
+@dataclass
+class Memory:
+    offer: Offer | None = None
+    awaiting_quantity: int | None = None  # the product whose quantity was asked
+    pick: Pick | None = None
+    listed: list[int] = field(default_factory=list)  # the numbered list last shown
+    shown: list[int] = field(default_factory=list)  # products just talked about
+    best_match: int | None = None  # a clear winner of the last search ("quiero 10")
+    last_query: str = ""
+    queued: list[str] = field(default_factory=list)  # items of a multi-item order, waiting
+    contact: Contact | None = None  # None until the checkout starts
+    known_national_id: str | None = None  # data found by a cédula: used, never shown
+
+    def waiting(self) -> bool:
+        """The bot just asked something about a product (an offer, which one, how many)."""
+        return self.offer is not None or self.awaiting_quantity is not None or self.pick is not None
+
+    def forget_questions(self) -> None:
+        self.offer = self.awaiting_quantity = self.pick = None
+
+    def copy(self) -> Memory:
+        return Memory.load(self.dump())
+
+    def dump(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["v"] = SCHEMA_VERSION
+        return data
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any] | None) -> Memory:
+        """Any stored version; a field that cannot be read is left at its default."""
+        if not data:
+            return cls()
+        if "v" not in data:
+            return _from_v0(data)
+        return cls(
+            offer=_offer(data.get("offer")),
+            awaiting_quantity=_int(data.get("awaiting_quantity")),
+            pick=Pick(_int(data["pick"].get("quantity"))) if _is_map(data.get("pick")) else None,
+            listed=_ints(data.get("listed")),
+            shown=_ints(data.get("shown")),
+            best_match=_int(data.get("best_match")),
+            last_query=_str(data.get("last_query")),
+            queued=_strs(data.get("queued")),
+            contact=_contact(data.get("contact")),
+            known_national_id=_str(data.get("known_national_id")) or None,
+        )
+
+
+def _from_v0(data: Mapping[str, Any]) -> Memory:
+    """The first SalesAgent's dict: offer, awaiting_qty, pending_qty, list_ids, last_ids…"""
+    return Memory(
+        offer=_offer(data.get("offer")),
+        awaiting_quantity=_int(data.get("awaiting_qty")),
+        # "pending_qty": null still meant "which one?" was asked, without a quantity.
+        pick=Pick(_int(data["pending_qty"])) if "pending_qty" in data else None,
+        listed=_ints(data.get("list_ids")),
+        shown=_ints(data.get("last_ids")),
+        best_match=_int(data.get("best_id")),
+        last_query=_str(data.get("last_query")),
+        queued=_strs(data.get("queued")),
+        contact=_contact(data.get("draft")),
+        known_national_id=_str(data.get("known_national_id")) or None,
+    )
+
+
+def _is_map(value: object) -> bool:
+    return isinstance(value, Mapping)
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _ints(value: object) -> list[int]:
+    if not isinstance(value, list):
+        return []
+    return [n for n in map(_int, value) if n is not None]
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _strs(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _offer(value: object) -> Offer | None:
+    if not isinstance(value, Mapping):
+        return None
+    product_id, quantity = _int(value.get("product_id")), _int(value.get("quantity"))
+    if product_id is None or quantity is None:
+        return None
+    return Offer(product_id, quantity)
+
+
+def _contact(value: object) -> Contact | None:
+    if not isinstance(value, Mapping):
+        return None
+    return Contact(**{k: v for k, v in value.items() if k in CONTACT_FIELDS and isinstance(v, str)})

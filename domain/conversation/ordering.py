@@ -1,0 +1,116 @@
+"""Confirming an order: every line's stock taken in one transaction, or nothing at all."""
+
+from __future__ import annotations
+
+from db.dto import Customer, Order
+from domain import texts
+from domain.conversation import checkout
+from domain.conversation.memory import Contact, Memory
+from domain.conversation.rendering import confirmed_lines
+from domain.conversation.turn import ChatRef, Step, Turn
+from domain.events import OrderConfirmed, ProductsChanged
+from domain.money import format_cop
+from domain.ports import UnitOfWork
+
+
+async def confirm(uow: UnitOfWork, turn: Turn) -> None:
+    """Take stock for every line in one transaction, or nothing at all."""
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    if not cart or not cart.lines:
+        turn.say(texts.ALREADY_CONFIRMED)
+        turn.step = Step.BROWSING
+        turn.memory = Memory()
+        return
+    refreshed, changed = await checkout.refresh_cart(uow, turn)
+    if changed or refreshed is None:
+        # The customer confirms what they see: nothing is taken before a new look.
+        if not refreshed or not refreshed.lines:
+            await uow.orders.discard_cart(turn.chat.chat_id)
+            turn.say(texts.CART_NOW_EMPTY)
+            turn.step = Step.BROWSING
+            return
+        turn.say(texts.NOTHING_CONFIRMED)
+        await checkout.summary(uow, turn)
+        return
+    for line in cart.lines:
+        if not await uow.products.take_stock(line.product_id, line.quantity):
+            await uow.rollback()
+            await _stock_changed(uow, turn, line.product_id)
+            return
+    customer = await _customer(uow, turn)
+    order = await uow.orders.confirm(cart.id, customer, cart.lines_total_minor)
+    uow.emit(ProductsChanged(tuple(line.product_id for line in order.lines)))
+    uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, owner_alert(order, customer, turn.chat)))
+    turn.say(_confirmation(order, customer, by_national_id=bool(turn.memory.known_national_id)))
+    turn.exact = True
+    turn.memory = Memory()
+    turn.step = Step.BROWSING
+
+
+async def _customer(uow: UnitOfWork, turn: Turn) -> Customer:
+    """Who the order is for. Data found by someone else's cédula is used as stored, never
+    rewritten from this chat."""
+    if turn.memory.known_national_id:
+        registered = await uow.customers.by_national_id(turn.memory.known_national_id)
+        if registered:
+            return registered
+    contact = turn.memory.contact or Contact()
+    return await uow.customers.save(
+        Customer(
+            id=None,
+            telegram_user_id=turn.chat.user_id,
+            national_id=contact.national_id,
+            name=contact.value("name"),
+            phone=contact.value("phone"),
+            address=contact.value("address"),
+            neighbourhood=contact.value("neighbourhood"),
+            notes=contact.value("notes"),
+        )
+    )
+
+
+def _confirmation(order: Order, customer: Customer, *, by_national_id: bool) -> str:
+    if by_national_id:
+        phone = texts.MASKED_PHONE_FULL.format(tail=customer.phone[-4:])
+        place = texts.MASKED_PLACE
+    else:
+        phone, place = customer.phone, customer.neighbourhood
+    return texts.CONFIRMED.format(
+        order_id=order.id, cart=confirmed_lines(order), phone=phone, place=place
+    )
+
+
+def owner_alert(order: Order, customer: Customer, chat: ChatRef) -> str:
+    return texts.OWNER_NEW_ORDER.format(
+        order_id=order.id,
+        total=format_cop(order.total_minor),
+        cart=confirmed_lines(order),
+        name=customer.name,
+        national_id=customer.national_id,
+        phone=customer.phone,
+        address=customer.address,
+        neighbourhood=customer.neighbourhood,
+        notes=texts.DATA_NOTES.format(notes=customer.notes) if customer.notes else "",
+        chat_id=chat.chat_id,
+    )
+
+
+async def _stock_changed(uow: UnitOfWork, turn: Turn, product_id: int) -> None:
+    """Another customer took the stock first: adjust the line and show the summary again."""
+    product = await uow.products.get(product_id)
+    if product is None or not product.visible:
+        await uow.orders.remove_line(turn.chat.chat_id, product_id)
+        turn.say(texts.STOCK_GONE.format(name=product.name if product else ""))
+    else:
+        await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, product.stock)
+        turn.say(texts.STOCK_CHANGED.format(name=product.name, stock=product.stock))
+    if product is not None:
+        uow.emit(ProductsChanged((product.id,)))
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    if not cart or not cart.lines:
+        if cart:
+            await uow.orders.discard_cart(turn.chat.chat_id)
+        turn.say(texts.CART_NOW_EMPTY)
+        turn.step = Step.BROWSING
+        return
+    await checkout.summary(uow, turn)

@@ -1,0 +1,157 @@
+"""Facts from the database turned into the customer's Spanish text (templates in domain.texts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+
+from db.dto import Order, Product
+from domain import texts
+from domain.conversation.memory import Contact
+from domain.language import InfoTopic
+from domain.money import format_cop
+from domain.shop import ShopProfile
+
+FEW_LEFT = 10
+
+
+def availability(product: Product) -> str:
+    if product.stock >= FEW_LEFT:
+        return texts.AVAILABLE_MANY
+    if product.stock == 1:
+        return texts.AVAILABLE_ONE
+    return texts.AVAILABLE_FEW.format(stock=product.stock)
+
+
+def render_cart(order: Order) -> str:
+    lines = [texts.CART_HEADER]
+    lines += [
+        texts.CART_LINE.format(
+            quantity=line.quantity, name=line.name, subtotal=format_cop(line.subtotal_minor)
+        )
+        for line in order.lines
+    ]
+    lines.append(texts.CART_TOTAL.format(total=format_cop(order.lines_total_minor)))
+    return "\n".join(lines)
+
+
+def render_contact(contact: Contact) -> str:
+    notes = contact.value("notes")
+    return texts.DATA_BLOCK.format(
+        national_id=contact.value("national_id"),
+        name=contact.value("name"),
+        phone=contact.value("phone"),
+        address=contact.value("address"),
+        neighbourhood=contact.value("neighbourhood"),
+        notes=texts.DATA_NOTES.format(notes=notes) if notes else "",
+    )
+
+
+def mask_name(name: str) -> str:
+    return " ".join(part[0] + "." for part in name.split() if part) or "—"
+
+
+def masked(contact: Contact) -> Contact:
+    """What a chat may see of data registered by another Telegram account."""
+    return Contact(
+        national_id=contact.value("national_id"),
+        name=mask_name(contact.value("name")),
+        phone=texts.MASKED_PHONE.format(tail=contact.value("phone")[-4:]),
+        address=texts.MASKED_ADDRESS,
+        neighbourhood=texts.MASKED_ADDRESS,
+        notes="",
+    )
+
+
+def product_list(products: Sequence[Product]) -> str:
+    lines = [texts.PRODUCT_LIST_HEADER]
+    lines += [
+        texts.PRODUCT_LINE.format(
+            n=n, name=p.name, price=format_cop(p.price_minor), availability=availability(p)
+        )
+        for n, p in enumerate(products, 1)
+    ]
+    return "\n".join(lines)
+
+
+def product_detail(product: Product) -> str:
+    description = f"\n{product.description}" if product.description else ""
+    return texts.PRODUCT_DETAIL.format(
+        name=product.name,
+        price=format_cop(product.price_minor),
+        availability=availability(product),
+        description=description,
+    )
+
+
+def name_part(first_name: str) -> str:
+    return f", {first_name}" if first_name else ""
+
+
+def shop_info(shop: ShopProfile, topics: Sequence[InfoTopic]) -> str:
+    """The profile's lines for the topics asked; all of them when none is named."""
+    by_topic = {
+        InfoTopic.HOURS: texts.INFO_HOURS.format(hours=shop.hours),
+        InfoTopic.LOCATION: texts.INFO_LOCATION.format(address=shop.address, city=shop.city),
+        InfoTopic.PAYMENT: texts.INFO_PAYMENT.format(methods=", ".join(shop.payment_methods)),
+        InfoTopic.DELIVERY: texts.INFO_DELIVERY.format(delivery=shop.delivery_summary()),
+        InfoTopic.WARRANTY: texts.INFO_WARRANTY.format(
+            warranty=" ".join(part for part in (shop.warranty, shop.returns) if part)
+        ),
+        InfoTopic.CONTACT: texts.INFO_CONTACT.format(
+            phone=shop.phone,
+            others="".join(
+                texts.INFO_CONTACT_EXTRA.format(label=label, value=value)
+                for label, value in (("WhatsApp", shop.whatsapp), ("Correo", shop.email))
+                if value
+            ),
+        ),
+        InfoTopic.INVOICE: texts.INFO_INVOICE.format(invoicing=shop.invoicing)
+        if shop.invoicing
+        else texts.INFO_CONTACT.format(phone=shop.phone, others=""),
+    }
+    chosen = [by_topic[t] for t in topics if t in by_topic]
+    if chosen:
+        return "\n".join(chosen)
+    return texts.INFO_GENERAL.format(shop=shop.name, lines="\n".join(by_topic.values()))
+
+
+def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> str:
+    lines = []
+    if orders:
+        lines.append(texts.MY_ORDERS_HEADER)
+        for order in orders:
+            items = sum(line.quantity for line in order.lines)
+            moment = order.confirmed_at or order.created_at
+            lines.append(
+                texts.MY_ORDER_LINE.format(
+                    order_id=order.id,
+                    date=_local(moment, timezone).strftime("%d/%m") if moment else "",
+                    items=f"{items} producto{'s' if items != 1 else ''}",
+                    total=format_cop(order.total_minor),
+                    status=texts.ORDER_STATUS.get(order.status, order.status),
+                )
+            )
+    else:
+        lines.append(texts.MY_ORDERS_NONE)
+    if cart and cart.lines:
+        lines.append(texts.MY_CART_PENDING.format(total=format_cop(cart.lines_total_minor)))
+    return "\n".join(lines)
+
+
+def _local(moment: datetime, timezone: tzinfo) -> datetime:
+    """A stored moment (UTC; SQLite gives it back without zone) in the shop's time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(timezone)
+
+
+def nothing_found(query: str, categories: Sequence[str]) -> str:
+    """Say nothing matched, with what the shop does sell (from the catalog)."""
+    shown = [c.lower() for c in categories]
+    examples = texts.EXAMPLES.format(categories=", ".join(shown)) if shown else ""
+    return texts.NOTHING_FOUND.format(query=query, examples=examples)
+
+
+def confirmed_lines(order: Order) -> str:
+    """The cart of a confirmed order, without its header (confirmation and owner alert)."""
+    return render_cart(order).replace(texts.CART_HEADER + "\n", "")

@@ -1,0 +1,122 @@
+"""The vocabulary of one exchange: steps, buttons, the chat, and the reply being built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from db.dto import Order
+from domain import texts
+from domain.button import Button, Buttons
+from domain.conversation.memory import Memory
+from domain.conversation.rendering import render_cart
+
+
+class Step(StrEnum):
+    BROWSING = "browsing"
+    CART = "cart"
+    NATIONAL_ID = "national_id"
+    NAME = "name"
+    PHONE = "phone"
+    ADDRESS = "address"
+    NEIGHBOURHOOD = "neighbourhood"
+    NOTES = "notes"
+    CONFIRM_DATA = "confirm_data"
+    CONFIRMING = "confirming"
+
+
+FIELD_STEPS = (
+    Step.NATIONAL_ID,
+    Step.NAME,
+    Step.PHONE,
+    Step.ADDRESS,
+    Step.NEIGHBOURHOOD,
+    Step.NOTES,
+)
+COLLECTING_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING)
+SHOPPING_STEPS = (Step.BROWSING, Step.CART)
+
+
+class Action(StrEnum):
+    """Callback data of the inline buttons."""
+
+    CHECKOUT = "checkout"
+    KEEP_SHOPPING = "keep"
+    CLEAR_CART = "clear"
+    TAKE_OFFER = "offer:yes"
+    DECLINE_OFFER = "offer:no"
+    USE_DATA = "data:use"
+    CHANGE_DATA = "data:change"
+    SKIP = "skip"
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+    PICK = "pick"  # pick:<product id>
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    chat_id: int
+    user_id: int
+    first_name: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    step: Step
+    memory: Memory
+    buttons: Buttons = ()
+
+
+@dataclass
+class Turn:
+    """What one incoming message produces, before it becomes a Reply."""
+
+    chat: ChatRef
+    memory: Memory
+    step: Step
+    parts: list[str] = field(default_factory=list)
+    buttons: Buttons = ()
+    cart: Order | None = None  # shown once at the end when lines were added
+    exact: bool = False  # said exactly as built (an order confirmation): never reworded
+
+    def say(self, text: str) -> None:
+        self.parts.append(text)
+
+    def text(self) -> str:
+        parts = list(self.parts)
+        if self.cart is not None and self.step == Step.CART and not self.memory.waiting():
+            parts.append(render_cart(self.cart) + "\n\n" + texts.ANYTHING_ELSE)
+        return "\n\n".join(parts)
+
+    def reply(self) -> Reply:
+        return Reply(self.text(), self.step, self.memory, self.buttons)
+
+
+CART_BUTTONS: Buttons = (
+    (
+        Button(texts.BUTTON_CHECKOUT, Action.CHECKOUT),
+        Button(texts.BUTTON_KEEP_SHOPPING, Action.KEEP_SHOPPING),
+    ),
+    (Button(texts.BUTTON_CLEAR_CART, Action.CLEAR_CART),),
+)
+OFFER_BUTTONS: Buttons = (
+    (
+        Button(texts.BUTTON_YES_TAKE, Action.TAKE_OFFER),
+        Button(texts.BUTTON_NO, Action.DECLINE_OFFER),
+    ),
+)
+DATA_BUTTONS: Buttons = (
+    (
+        Button(texts.BUTTON_USE_DATA, Action.USE_DATA),
+        Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
+    ),
+)
+SKIP_BUTTONS: Buttons = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
+CONFIRM_BUTTONS: Buttons = (
+    (Button(texts.BUTTON_CONFIRM, Action.CONFIRM),),
+    (
+        Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
+        Button(texts.BUTTON_CANCEL, Action.CANCEL),
+    ),
+)

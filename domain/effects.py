@@ -1,0 +1,20 @@
+"""The domain's own reactions to its events, subscribed where the application is assembled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.catalog import Catalog
+from domain.events import EventBus, ProductsChanged
+from domain.ports import UnitOfWork
+
+
+def subscribe_search(bus: EventBus, catalog: Catalog, uow: Callable[[], UnitOfWork]) -> None:
+    """The search index follows every committed product change at once."""
+
+    async def refresh(event: ProductsChanged) -> None:
+        async with uow() as work:
+            products = await work.products.list_by_ids(list(event.product_ids))
+        catalog.refresh(products)
+
+    bus.subscribe(ProductsChanged, refresh)

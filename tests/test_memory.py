@@ -1,0 +1,192 @@
+"""Conversation memory: typed and versioned; what earlier versions stored still loads.
+
+tests/fixtures/memory_v0 holds states written by the first SalesAgent (the string-keyed
+dict, schema 0), captured from the conversations below on commit ef630b8, each with the
+reply that old code gave next. Replaying them through today's agent — swapping in the old
+stored state before each message — must give the same replies: a deploy never breaks a
+chat in progress.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_sales import ANA, LUIS, Chat, Shop, fill_data, sample_shop
+
+from domain.conversation import ChatRef, Memory, Step
+from domain.conversation.memory import SCHEMA_VERSION, Contact, Offer, Pick
+
+FIXTURES = Path(__file__).parent / "fixtures" / "memory_v0"
+EVA = ChatRef(chat_id=333, user_id=333, first_name="Eva")
+
+JOURNEYS: dict[str, list[tuple[str, str]]] = {
+    "offer_then_checkout": [
+        ("say", "hola"),
+        ("say", "¿tienen extintores?"),
+        ("say", "quiero 10 del de 20 libras"),
+        ("say", "sí"),
+        ("press", "checkout"),
+        ("say", "1020345678"),
+        ("say", "Ana María Pérez"),
+        ("say", "3001234567"),
+        ("say", "Calle 45 # 12-30"),
+        ("say", "Laureles"),
+    ],
+    "notes_then_confirming": [
+        ("say", "quiero 2 cascos de seguridad blancos"),
+        ("press", "checkout"),
+        ("say", "1030111222"),
+        ("say", "Pedro Gómez"),
+        ("say", "3109876543"),
+        ("say", "Carrera 70 # 40-10"),
+        ("say", "Estadio"),
+        ("say", "timbre dañado"),
+    ],
+    "queued_items": [("say", "quiero 2 cascos y 3 chalecos y 1 botiquín")],
+    "awaiting_quantity": [("say", "quiero el extintor multipropósito de 20 libras")],
+    "which_one_without_quantity": [("say", "quiero cascos")],
+    "which_one_with_quantity": [("say", "quiero 3 guantes")],
+    "returning_customer": [
+        ("say", "quiero 1 botiquín"),
+        ("press", "pick:54"),
+        ("press", "checkout"),
+    ],
+    "known_national_id": [
+        ("say", "quiero 1 botiquín"),
+        ("press", "pick:54"),
+        ("press", "checkout"),
+        ("say", "1020345678"),
+    ],
+}
+# What each journey's last stored state is answered with next, by today's agent.
+NEXT = {
+    "offer_then_checkout": ("press", "skip"),
+    "notes_then_confirming": ("press", "confirm"),
+    "queued_items": ("press", "pick:10"),
+    "awaiting_quantity": ("say", "2"),
+    "which_one_without_quantity": ("press", "pick:11"),
+    "which_one_with_quantity": ("press", "pick:15"),
+    "returning_customer": ("press", "data:use"),
+    "known_national_id": ("press", "data:use"),
+}
+
+
+def stored(journey: str, n: int) -> dict:
+    return json.loads((FIXTURES / f"{journey}_{n:02d}.json").read_text(encoding="utf-8"))
+
+
+def all_fixtures() -> list[Path]:
+    return sorted(FIXTURES.glob("*.json"))
+
+
+async def shop_for(journey: str) -> Shop:
+    shop = await sample_shop()
+    if journey == "returning_customer" or journey == "known_national_id":
+        ana = shop.chat(ANA)  # Ana ordered before, with cédula 1020345678
+        await ana.say("quiero 1 casco de seguridad blanco")
+        await ana.press("checkout")
+        await fill_data(ana)
+        await ana.press("confirm")
+    return shop
+
+
+def who(journey: str) -> ChatRef:
+    return {"returning_customer": ANA, "known_national_id": LUIS}.get(journey, EVA)
+
+
+async def act(chat: Chat, how: str, value: str):  # noqa: ANN201
+    return await (chat.say(value) if how == "say" else chat.press(value))
+
+
+def test_every_fixture_is_replayed() -> None:
+    replayed = {
+        f"{j}_{n:02d}.json" for j, steps in JOURNEYS.items() for n in range(1, len(steps) + 1)
+    }
+    assert {p.name for p in all_fixtures()} == replayed
+
+
+@pytest.mark.parametrize("path", all_fixtures(), ids=lambda p: p.stem)
+def test_a_v0_state_loads_and_survives_a_round_trip(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    memory = Memory.load(data)
+    assert Memory.load(json.loads(json.dumps(memory.dump()))) == memory
+    assert memory.dump()["v"] == SCHEMA_VERSION
+    assert memory.shown == data.get("last_ids", [])
+    assert memory.listed == data.get("list_ids", [])
+    assert memory.last_query == data.get("last_query", "")
+    assert memory.queued == data.get("queued", [])
+    assert (memory.contact is None) == ("draft" not in data)
+
+
+def test_v0_fields_map_to_their_typed_places() -> None:
+    offer = Memory.load(stored("offer_then_checkout", 3)["data"])
+    assert offer.offer == Offer(product_id=3, quantity=7) and offer.waiting()
+    assert Memory.load(stored("which_one_without_quantity", 1)["data"]).pick == Pick(None)
+    assert Memory.load(stored("which_one_with_quantity", 1)["data"]).pick == Pick(3)
+    assert Memory.load(stored("awaiting_quantity", 1)["data"]).awaiting_quantity == 3
+    known = Memory.load(stored("known_national_id", 4)["data"])
+    assert known.known_national_id == "1020345678"
+    assert known.contact == Contact(national_id="1020345678")
+    notes = Memory.load(stored("notes_then_confirming", 8)["data"])
+    assert notes.contact is not None and notes.contact.complete()
+    assert notes.contact.notes == "timbre dañado"
+
+
+@pytest.mark.parametrize("journey", JOURNEYS)
+async def test_old_stored_states_continue_with_the_same_replies(journey: str) -> None:
+    """Before each message the chat holds what the old code stored; the reply must be the
+    one the old code gave."""
+    shop = await shop_for(journey)
+    chat = shop.chat(who(journey))
+    for n, (how, value) in enumerate(JOURNEYS[journey], 1):
+        if n > 1:
+            before = stored(journey, n - 1)
+            chat.step, chat.stored = Step(before["step"]), before["data"]
+        reply = await act(chat, how, value)
+        expected = stored(journey, n)
+        assert reply.text == expected["reply"], f"{journey} step {n}"
+        assert chat.step == Step(expected["step"])
+        assert chat.memory == Memory.load(expected["data"])
+
+
+@pytest.mark.parametrize("journey", JOURNEYS)
+async def test_a_chat_resumes_from_its_last_old_state(journey: str) -> None:
+    """The last state of each journey, as the old code stored it, takes the next step."""
+    shop = await shop_for(journey)
+    chat = shop.chat(who(journey))
+    for how, value in JOURNEYS[journey]:
+        await act(chat, how, value)
+    last = stored(journey, len(JOURNEYS[journey]))
+    chat.step, chat.stored = Step(last["step"]), last["data"]
+    reply = await act(chat, *NEXT[journey])
+    assert reply.text
+    expected_steps = {
+        "offer_then_checkout": Step.CONFIRMING,
+        "notes_then_confirming": Step.BROWSING,
+        "returning_customer": Step.CONFIRMING,
+        "known_national_id": Step.CONFIRMING,
+    }
+    if journey in expected_steps:
+        assert chat.step == expected_steps[journey], reply.text
+    if journey == "notes_then_confirming":
+        assert "confirmado" in reply.text
+    if journey in ("awaiting_quantity", "which_one_with_quantity", "queued_items"):
+        assert chat.step in (Step.CART, Step.BROWSING) and "Agregué" in reply.text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"v": 1, "offer": "7 unidades", "listed": "1,2", "contact": ["x"], "pick": 3},
+        {"v": 99, "shown": [1, "2", None, True], "future_field": {"a": 1}},
+        {"offer": {"product_id": "3"}, "list_ids": None, "draft": {"phone": 300}},
+        {"awaiting_qty": "abc", "pending_qty": "2", "queued": [1, "2 chalecos"]},
+    ],
+)
+def test_unreadable_memory_is_forgotten_not_fatal(data: dict | None) -> None:
+    memory = Memory.load(data)
+    assert Memory.load(memory.dump()) == memory

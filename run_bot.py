@@ -117,11 +117,7 @@ async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) 
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo
-
-    from db.engine import create_engine, create_session_factory
-    from db.migrate import upgrade_async
-    from db.uow import SqlUnitOfWork
+    from bot.core import build_app
     from domain.exports import build_export, write_export
     from domain.periods import MAX_YEAR, MIN_YEAR, between
 
@@ -134,17 +130,16 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     if first and last and last < first:
         print(f"--to ({last}) es anterior a --from ({first}).", file=sys.stderr)
         return 2
-    tz = ZoneInfo(settings.shop_timezone)
+    app = await build_app(settings, search=False)
+    tz = app.timezone
     period = None
     if first or last:
         start = first or date(MIN_YEAR, 1, 1)
         period = between(start, last or max(start, datetime.now(tz).date()), tz=tz)
-    await upgrade_async(settings.database_url)
-    engine = create_engine(settings.database_url)
     try:
-        files = await build_export(SqlUnitOfWork(create_session_factory(engine)), period, tz=tz)
+        files = await build_export(app.uow(), period, tz=tz)
     finally:
-        await engine.dispose()
+        await app.close()
     try:
         written = write_export(files, args.directory)
     except OSError as error:

@@ -72,8 +72,10 @@ class App:
         await self.engine.dispose()
 
 
-async def build_app(settings: Settings, *, migrate: bool = True) -> App:
-    """Migrate the database, load the shop profile and build the search index."""
+async def build_app(settings: Settings, *, migrate: bool = True, search: bool = True) -> App:
+    """The one place the application is assembled: migrate the database, load the shop
+    profile and build the search index (`search=False`: the index stays empty, for commands
+    that never search, such as the export)."""
     if migrate:
         await upgrade_async(settings.database_url)
     ai = build_ai(settings)  # a provider set up wrong stops start-up before anything opens
@@ -90,7 +92,8 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
         synonyms=synonyms, dense=vectors.dense if vectors else None, weights=weights
     )
     catalog = Catalog(index, vectors)
-    await catalog.load(SqlUnitOfWork(session_factory))
+    if search:
+        await catalog.load(SqlUnitOfWork(session_factory))
     await forget_old_updates(session_factory)
     timezone = ZoneInfo(settings.shop_timezone)
     bus = EventBus()

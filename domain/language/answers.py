@@ -1,0 +1,76 @@
+"""Questions, yeses and noes."""
+
+from __future__ import annotations
+
+import re
+
+from domain.language.patterns import (
+    AFFIRM_RE,
+    DENY_ANYWHERE_RE,
+    DENY_RE,
+    INDIRECT_QUESTION_RE,
+    NEGATED_BUY_RE,
+    SI_PUNCT_RE,
+)
+from domain.language.text import Text, prepare
+from domain.language.words import (
+    LEADING_FILLER,
+    QUESTION_SKIP,
+    QUESTION_STARTERS,
+    SI_CONDITIONAL_NEXT,
+)
+
+
+def _meaningful(text: Text, skip: frozenset[str] = LEADING_FILLER) -> tuple[str, ...]:
+    """Normalised tokens without leading fillers like "pues", "oiga", "hola"."""
+    norms = text.norms
+    i = 0
+    while i < len(norms) and norms[i] in skip:
+        i += 1
+    return norms[i:]
+
+
+def asks(text: Text) -> bool:
+    if "?" in text.raw or "¿" in text.raw:
+        return True
+    words = _meaningful(text, QUESTION_SKIP)
+    if words and words[0] in QUESTION_STARTERS:
+        return True
+    return bool(INDIRECT_QUESTION_RE.search(text.norm_text))
+
+
+def looks_like_question(text: str) -> bool:
+    """¿/? anywhere, a leading question word ("cuánto", "tienen"…) or "quiero saber…"."""
+    return asks(prepare(text))
+
+
+def affirms(text: Text) -> bool:
+    words = " ".join(_meaningful(text))
+    if not words or asks(text) or denies(text) or NEGATED_BUY_RE.search(words):
+        return False
+    if not AFFIRM_RE.match(words):
+        return False
+    parts = words.split()
+    if parts[0] == "si" and len(parts) > 1 and not SI_PUNCT_RE.match(text.raw):
+        return parts[1] not in SI_CONDITIONAL_NEXT
+    return True
+
+
+def denies(text: Text) -> bool:
+    words = " ".join(_meaningful(text))
+    if not words:
+        return False
+    explicit = bool(re.match(r"^\W*no+\s*[,.!;]", text.raw.strip().lower()))
+    if asks(text) and not explicit:
+        return False
+    return bool(DENY_RE.match(words) or DENY_ANYWHERE_RE.search(words))
+
+
+def is_yes(text: str) -> bool:
+    """A plain yes ("sí", "dale", "de una", "👍"), not a question, not a no."""
+    return affirms(prepare(text))
+
+
+def is_no(text: str) -> bool:
+    """A no ("no", "nop", "nada más", "eso es todo", "no gracias"); "no" as a whole word."""
+    return denies(prepare(text))

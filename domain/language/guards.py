@@ -1,0 +1,48 @@
+"""Messages that try to instruct the bot."""
+
+from __future__ import annotations
+
+import re
+
+from domain.language.text import prepare
+from rag.normalize import fold
+
+INJECTION_RE = re.compile(
+    r"\b(ignora|ignore|ignorar|ignoren|olvida|olvidate de|omite|desobedece|salta)\w* .{0,25}"
+    r"\b(instrucciones|reglas|indicaciones|prompt|sistema|instructions|rules)\b"
+    r"|\b(system prompt|jailbreak|modo (desarrollador|dios|admin\w*|root|debug)"
+    r"|actua como|act as|ahora eres|desde ahora (eres|seras)|you are now"
+    r"|(tus|sus) instrucciones (internas|originales|del sistema|secretas))\b"
+)
+_MORE_INJECTION_RE = re.compile(
+    r"\b(olvida\w*|borra\w*) (todo )?(lo )?(anterior|que te dijeron)\b"
+    r"|\b(disregard|override|bypass)\b"
+    r"|\b(previous|prior|above|earlier) (instructions|rules|prompt)\b"
+    r"|\b(nuevas|otras) (instrucciones|reglas|ordenes)\b"
+    r"|\binstrucciones (del|de) (sistema|administrador|desarrollador)\b"
+    r"|\b(eres|soy) (el )?(administrador|admin|desarrollador)\b"
+)
+_ROLE_PREFIX_RE = re.compile(
+    r"^\W*(sistema|asistente|admin)\s*:|\b(system|assistant|developer)\s*:|intent\s*="
+)
+# Letters spaced out or run together: "i g n o r a   t u s   r e g l a s".
+_COMPACT_RE = re.compile(r"(ignor|disregard)\w{0,14}(regla|instruc|rule|prompt)")
+_LEET = str.maketrans("013457@$", "oieastas")
+_SPACED_LETTERS_RE = re.compile(r"\b(?:\w ){3,}\w\b")
+
+
+def looks_like_injection(text: str) -> bool:
+    """A message that tries to give the bot instructions ("ignora tus reglas…").
+
+    Also read with letters un-spaced ("i g n o r a") and digits as letters ("1gn0ra").
+    """
+    variants = {text, _SPACED_LETTERS_RE.sub(lambda m: m.group().replace(" ", ""), text)}
+    variants |= {variant.translate(_LEET) for variant in variants}
+    for variant in variants:
+        prepared = prepare(variant).norm_text
+        if INJECTION_RE.search(prepared) or _MORE_INJECTION_RE.search(prepared):
+            return True
+        folded = fold(variant)
+        if _ROLE_PREFIX_RE.search(folded) or _COMPACT_RE.search(re.sub(r"\W+", "", folded)):
+            return True
+    return False

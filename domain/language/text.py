@@ -23,13 +23,12 @@ class Tok(NamedTuple):
 
 @dataclass(frozen=True)
 class Text:
+    """One message, prepared once: every reading of it works on this."""
+
     raw: str
     toks: tuple[Tok, ...]
-    norm_text: str
-
-    @property
-    def norms(self) -> tuple[str, ...]:
-        return tuple(t.norm for t in self.toks)
+    norm_text: str  # the normalised tokens joined by single spaces
+    norms: tuple[str, ...]  # each token's normalised form
 
 
 def strip_accents(text: str) -> str:
@@ -46,6 +45,7 @@ def _norm_word(raw: str) -> str:
 
 
 def prepare(text: object) -> Text:
+    """Tokenise and normalise the first MAX_CHARS characters; anything but a str reads as ""."""
     raw = text if isinstance(text, str) else ""
     raw = unicodedata.normalize("NFC", raw[:MAX_CHARS])
     for emoji, word in EMOJI_WORDS:
@@ -56,7 +56,8 @@ def prepare(text: object) -> Text:
         norm = _norm_word(match.group())
         toks.append(Tok(match.group().lower(), norm, offset))
         offset += len(norm) + 1
-    return Text(raw, tuple(toks), " ".join(t.norm for t in toks))
+    norms = tuple(t.norm for t in toks)
+    return Text(raw, tuple(toks), " ".join(norms), norms)
 
 
 def matched_indices(pattern: re.Pattern[str], text: Text) -> set[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from domain.language.patterns import (
     AFFIRM_RE,
@@ -30,7 +31,7 @@ def _meaningful(text: Text, skip: frozenset[str] = LEADING_FILLER) -> tuple[str,
     return norms[i:]
 
 
-def asks(text: Text) -> bool:
+def _asks(text: Text) -> bool:
     if "?" in text.raw or "¿" in text.raw:
         return True
     words = _meaningful(text, QUESTION_SKIP)
@@ -39,14 +40,29 @@ def asks(text: Text) -> bool:
     return bool(INDIRECT_QUESTION_RE.search(text.norm_text))
 
 
+class Answer(NamedTuple):
+    """What a message answers: is it a question, a yes, a no."""
+
+    question: bool
+    yes: bool
+    no: bool
+
+
+def read_answer(text: Text) -> Answer:
+    """Whether the prepared text asks, says yes, says no: the question is read once."""
+    question = _asks(text)
+    no = _denies(text, question)
+    return Answer(question, _affirms(text, question, no), no)
+
+
 def looks_like_question(text: str) -> bool:
     """¿/? anywhere, a leading question word ("cuánto", "tienen"…) or "quiero saber…"."""
-    return asks(prepare(text))
+    return _asks(prepare(text))
 
 
-def affirms(text: Text) -> bool:
+def _affirms(text: Text, question: bool, no: bool) -> bool:
     words = " ".join(_meaningful(text))
-    if not words or asks(text) or denies(text) or NEGATED_BUY_RE.search(words):
+    if not words or question or no or NEGATED_BUY_RE.search(words):
         return False
     if not AFFIRM_RE.match(words):
         return False
@@ -56,21 +72,21 @@ def affirms(text: Text) -> bool:
     return True
 
 
-def denies(text: Text) -> bool:
+def _denies(text: Text, question: bool) -> bool:
     words = " ".join(_meaningful(text))
     if not words:
         return False
     explicit = bool(re.match(r"^\W*no+\s*[,.!;]", text.raw.strip().lower()))
-    if asks(text) and not explicit:
+    if question and not explicit:
         return False
     return bool(DENY_RE.match(words) or DENY_ANYWHERE_RE.search(words))
 
 
 def is_yes(text: str) -> bool:
     """A plain yes ("sí", "dale", "de una", "👍"), not a question, not a no."""
-    return affirms(prepare(text))
+    return read_answer(prepare(text)).yes
 
 
 def is_no(text: str) -> bool:
     """A no ("no", "nop", "nada más", "eso es todo", "no gracias"); "no" as a whole word."""
-    return denies(prepare(text))
+    return read_answer(prepare(text)).no

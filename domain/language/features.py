@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.language.answers import affirms, asks, denies
+from domain.language.answers import Answer
 from domain.language.meaning import CHEAPEST, MOST_EXPENSIVE, InfoTopic
 from domain.language.number_words import ORDINAL_WORDS, TIME_WORDS
 from domain.language.numbers import Number, is_product_word, pick_quantity
@@ -145,7 +145,7 @@ def _leading(text: Text, number: Number | None) -> bool:
     return all(not is_product_word(w) for w in text.norms[: number.start])
 
 
-def read_features(text: Text, numbers: list[Number]) -> tuple[Features, set[int]]:
+def read_features(text: Text, numbers: list[Number], answer: Answer) -> tuple[Features, set[int]]:
     """Every phrase rule evaluated once, plus token indices to drop from the query."""
     nt = text.norm_text
     reserved: set[int] = set()
@@ -175,15 +175,15 @@ def read_features(text: Text, numbers: list[Number]) -> tuple[Features, set[int]
         negated_buy=negated,
         product_verb=bool(PRODUCT_VERB_RE.search(nt)),
         topics=topics,
-        question=asks(text),
+        question=answer.question,
         follow_up_marker=_follow_up_marker(text),
         has_query=has_query,
         leading_quantity=_leading(text, first),
         strong_quantity=first is not None and first.kind == "quantity",
         ordinal=ordinal,
         superlative=superlative,
-        yes=affirms(text),
-        no=denies(text),
+        yes=answer.yes,
+        no=answer.no,
         thanks=bool(THANKS_RE.search(nt)),
         greeting=bool(GREETING_RE.search(nt)),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.language.text import prepare
+from domain.language.text import Text, prepare
 from rag.normalize import fold
 
 INJECTION_RE = re.compile(
@@ -36,11 +36,19 @@ def looks_like_injection(text: str) -> bool:
 
     Also read with letters un-spaced ("i g n o r a") and digits as letters ("1gn0ra").
     """
+    return injected(text, prepare(text))
+
+
+def injected(text: str, prepared: Text) -> bool:
+    """looks_like_injection(text), given ``prepared = prepare(text)``.
+
+    Only a variant that differs from the text is prepared again.
+    """
     variants = {text, _SPACED_LETTERS_RE.sub(lambda m: m.group().replace(" ", ""), text)}
     variants |= {variant.translate(_LEET) for variant in variants}
     for variant in variants:
-        prepared = prepare(variant).norm_text
-        if INJECTION_RE.search(prepared) or _MORE_INJECTION_RE.search(prepared):
+        normalised = prepared.norm_text if variant == text else prepare(variant).norm_text
+        if INJECTION_RE.search(normalised) or _MORE_INJECTION_RE.search(normalised):
             return True
         folded = fold(variant)
         if _ROLE_PREFIX_RE.search(folded) or _COMPACT_RE.search(re.sub(r"\W+", "", folded)):

@@ -53,3 +53,11 @@ class Understanding:
     ordinal: int | None
     superlative: str | None
     additive: bool = False  # "3 más", "otros 2": add to what is in the cart
+    # Read in the same pass; each equals the function of the same name on the same text.
+    is_done: bool = False  # is_done(): "listo" after "¿algo más?"
+    wants_change: bool = False  # wants_change(): "cambiar la dirección"
+    states_number: bool = False  # states_a_number(): "un par", "3"
+    injection: bool = False  # looks_like_injection(): "ignora tus reglas"
+    items: tuple[str, ...] = ()  # split_items() when it splits in 2 or more, else ()
+    is_yes: bool = False  # is_yes()
+    is_no: bool = False  # is_no()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
-from domain.language.answers import asks
+from domain.language.answers import read_answer
 from domain.language.features import Features, build_query, phrase_indices, read_features
-from domain.language.guards import INJECTION_RE
+from domain.language.guards import INJECTION_RE, injected
 from domain.language.meaning import Intent, Understanding
 from domain.language.number_words import QUANTITY_UNITS
-from domain.language.numbers import Number, find_numbers, only_number, parse_quantity, pick_quantity
+from domain.language.numbers import Number, find_numbers, only_number, pick_quantity
 from domain.language.patterns import (
     CHANGE_DATA_RE,
     COUNT_WORDS_RE,
@@ -22,16 +23,35 @@ from domain.language.words import ADDITIVE_AFTER, ADDITIVE_BEFORE
 
 
 def understand(text: str) -> Understanding:
-    """Read one customer message; never raises on any string."""
-    prepared = prepare(text)
-    if not prepared.toks:
-        return Understanding(Intent.OTHER, None, "", (), asks(prepared), False, None, None)
-    if INJECTION_RE.search(prepared.norm_text):
-        return Understanding(Intent.OTHER, None, "", (), asks(prepared), False, None, None)
+    """Read one customer message in one pass; never raises on any string.
+
+    The text is prepared once; besides the intent it carries what the conversation
+    used to ask for separately (is_done, wants_change, states_number, injection,
+    items, is_yes, is_no), each equal to the function of the same name.
+    """
+    raw = text if isinstance(text, str) else ""
+    prepared = prepare(raw)
+    return _read(prepared, injection=injected(raw, prepared), items=_items(raw))
+
+
+def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = ()) -> Understanding:
+    """Everything but the injection check and the item split, which need the whole text."""
+    answer = read_answer(prepared)
+    cues = _Cues(
+        is_done=_is_done(prepared),
+        wants_change=_wants_change(prepared),
+        states_number=_states_number(prepared),
+        injection=injection,
+        items=items,
+        is_yes=answer.yes,
+        is_no=answer.no,
+    )
+    if not prepared.toks or INJECTION_RE.search(prepared.norm_text):
+        return Understanding(Intent.OTHER, None, "", (), answer.question, False, None, None, **cues)
     numbers = find_numbers(prepared.norms)
     blocked = phrase_indices(prepared)
     numbers = [n for n in numbers if not set(range(n.start, n.end)) & blocked]
-    features, removed = read_features(prepared, numbers)
+    features, removed = read_features(prepared, numbers, answer)
     intent = _decide(features)
     buying = intent == Intent.BUY or only_number(prepared, numbers)
     picked = pick_quantity(numbers, buying)
@@ -45,19 +65,28 @@ def understand(text: str) -> Understanding:
     if intent == Intent.OTHER and picked is not None and buying:
         intent = Intent.BUY
     query = build_query(prepared, numbers, removed)
-    follow_up = _follow_up(features, intent, query, prepared)
-    additive = picked is not None and _is_additive(prepared, picked)
     return Understanding(
         intent=intent,
         quantity=picked.value if picked else None,
         product_query=query,
         topics=features.topics,
         is_question=features.question,
-        is_follow_up=follow_up,
+        is_follow_up=_follow_up(features, intent, query, prepared),
         ordinal=features.ordinal,
         superlative=features.superlative,
-        additive=additive,
+        additive=picked is not None and _is_additive(prepared, picked),
+        **cues,
     )
+
+
+class _Cues(TypedDict):
+    is_done: bool
+    wants_change: bool
+    states_number: bool
+    injection: bool
+    items: tuple[str, ...]
+    is_yes: bool
+    is_no: bool
 
 
 def _is_additive(text: Text, picked: Number) -> bool:
@@ -129,7 +158,7 @@ def _follow_up(f: Features, intent: Intent, query: str, text: Text) -> bool:
 
 def states_a_number(text: str) -> bool:
     """The message says how many, in digits or words ("un par", "una docena", "3")."""
-    return bool(COUNT_WORDS_RE.search(prepare(text).norm_text))
+    return _states_number(prepare(text))
 
 
 def split_items(text: str) -> list[str]:
@@ -137,21 +166,45 @@ def split_items(text: str) -> list[str]:
 
     Split only when every piece names its own quantity, so "guantes de nitrilo y vaqueta"
     stays one request."""
-    pieces = [p.strip() for p in ITEM_SEPARATOR_RE.split(text) if p and p.strip()]
-    if len(pieces) < 2:
-        return [text]
-    if all(
-        parse_quantity(piece) is not None and understand(piece).product_query for piece in pieces
-    ):
-        return pieces
-    return [text]
+    return list(_items(text)) or [text]
 
 
 def is_done(text: str) -> bool:
     """ "listo" after "¿algo más?": the customer has everything."""
-    return bool(DONE_RE.match(prepare(text).norm_text.strip()))
+    return _is_done(prepare(text))
 
 
 def wants_change(text: str) -> bool:
     """The customer wants to change delivery data ("cambiar dirección", "otro número")."""
-    return bool(CHANGE_DATA_RE.search(prepare(text).norm_text))
+    return _wants_change(prepare(text))
+
+
+def _states_number(text: Text) -> bool:
+    return bool(COUNT_WORDS_RE.search(text.norm_text))
+
+
+def _is_done(text: Text) -> bool:
+    return bool(DONE_RE.match(text.norm_text.strip()))
+
+
+def _wants_change(text: Text) -> bool:
+    return bool(CHANGE_DATA_RE.search(text.norm_text))
+
+
+def _items(text: str) -> tuple[str, ...]:
+    """The pieces of a several-item order, or () when it is one request.
+
+    Each piece is read on its own (never split again); a piece repeated is read once.
+    """
+    pieces = [p.strip() for p in ITEM_SEPARATOR_RE.split(text) if p and p.strip()]
+    if len(pieces) < 2:
+        return ()
+    return tuple(pieces) if all(map(_is_item, dict.fromkeys(pieces))) else ()
+
+
+def _is_item(piece: str) -> bool:
+    """The piece names a quantity and a product: "2 cascos blancos"."""
+    prepared = prepare(piece)
+    if pick_quantity(find_numbers(prepared.norms), buying=True) is None:
+        return False
+    return bool(_read(prepared).product_query)

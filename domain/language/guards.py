@@ -44,13 +44,28 @@ def injected(text: str, prepared: Text) -> bool:
 
     Only a variant that differs from the text is prepared again.
     """
-    variants = {text, _SPACED_LETTERS_RE.sub(lambda m: m.group().replace(" ", ""), text)}
+    unspaced = _SPACED_LETTERS_RE.sub(_unspace, text) if " " in text else text
+    variants = {text, unspaced}
     variants |= {variant.translate(_LEET) for variant in variants}
     for variant in variants:
         normalised = prepared.norm_text if variant == text else prepare(variant).norm_text
         if INJECTION_RE.search(normalised) or _MORE_INJECTION_RE.search(normalised):
             return True
-        folded = fold(variant)
-        if _ROLE_PREFIX_RE.search(folded) or _COMPACT_RE.search(re.sub(r"\W+", "", folded)):
+        if _role_or_compact(fold(variant)):
             return True
     return False
+
+
+def _unspace(match: re.Match[str]) -> str:
+    return match.group().replace(" ", "")
+
+
+def _role_or_compact(folded: str) -> bool:
+    """A role prefix ("system:") or the words run together ("ignoratusreglas").
+
+    The substring tests only skip regexes that could not match: a role prefix needs
+    a ":" or "=", and both "ignor" and "disregard" have a "g".
+    """
+    if (":" in folded or "=" in folded) and _ROLE_PREFIX_RE.search(folded):
+        return True
+    return "g" in folded and bool(_COMPACT_RE.search(re.sub(r"\W+", "", folded)))

@@ -201,7 +201,9 @@ CHANGE_DATA_RE = re.compile(
     r"\b(cambi\w*|actualiz\w*|corregir|corrige|editar|modificar|otra direccion|"
     r"nueva direccion|otro (numero|celular|telefono|barrio)|otros datos|datos nuevos)\b"
 )
-ITEM_SEPARATOR_RE = re.compile(r"\s*(?:,|;|\by\b|\be\b|\badem[aá]s\b|\btambi[eé]n\b)\s*", re.I)
+# Pieces are stripped after the split, so the separator need not take the spaces around it
+# (which made the regex try a run of spaces at every character).
+ITEM_SEPARATOR_RE = re.compile(r"[,;]|\b(?:y|e|adem[aá]s|tambi[eé]n)\b", re.I)
 COUNT_WORDS_RE = _rx(
     r"\d|\b(un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|"
     r"veinte|treinta|cuarenta|cincuenta|cien|ciento|mil|par|docena|media|decena|centena)\b"

@@ -38,7 +38,9 @@ def strip_accents(text: str) -> str:
 
 
 def _norm_word(raw: str) -> str:
-    word = strip_accents(raw.lower())
+    word = raw.lower()
+    if not word.isascii():
+        word = strip_accents(word)
     if not word.isdigit():
         word = _TRAILING_RE.sub(r"\1", _TRIPLE_RE.sub(r"\1", word))
     return SLANG.get(word, word)

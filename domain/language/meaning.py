@@ -1,0 +1,63 @@
+"""What a reading of one customer message says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+CHEAPEST = "cheapest"
+MOST_EXPENSIVE = "most_expensive"
+
+
+class Intent(StrEnum):
+    """What the customer wants with one message."""
+
+    GREETING = "greeting"
+    PRODUCT_QUESTION = "product"
+    BUY = "buy"
+    SHOP_INFO = "shop_info"
+    MY_ORDERS = "my_orders"
+    CANCEL = "cancel"
+    REMOVE = "remove"  # quita los cascos, ya no quiero los guantes, saca el arnés
+    HELP = "help"
+    AFFIRM = "affirm"
+    DENY = "deny"
+    THANKS = "thanks"
+    CHECKOUT = "checkout"
+    CART = "cart"
+    OTHER = "other"
+
+
+class InfoTopic(StrEnum):
+    """Shop information a customer can ask about."""
+
+    HOURS = "hours"
+    LOCATION = "location"
+    PAYMENT = "payment"
+    DELIVERY = "delivery"
+    WARRANTY = "warranty"
+    CONTACT = "contact"
+    INVOICE = "invoice"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Everything the bot needs to know about one customer message."""
+
+    intent: Intent
+    quantity: int | None
+    product_query: str
+    topics: tuple[InfoTopic, ...]
+    is_question: bool
+    is_follow_up: bool
+    ordinal: int | None
+    superlative: str | None
+    additive: bool = False  # "3 más", "otros 2": add to what is in the cart
+    # Read in the same pass; each equals the function of the same name on the same text.
+    is_done: bool = False  # is_done(): "listo" after "¿algo más?"
+    wants_change: bool = False  # wants_change(): "cambiar la dirección"
+    states_number: bool = False  # states_a_number(): "un par", "3"
+    injection: bool = False  # looks_like_injection(): "ignora tus reglas"
+    items: tuple[str, ...] = ()  # split_items() when it splits in 2 or more, else ()
+    is_yes: bool = False  # is_yes()
+    is_no: bool = False  # is_no()

@@ -1,0 +1,215 @@
+"""Numbers in a message: read (digits and Spanish words), classified, one picked as the quantity."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from domain.language.number_words import (
+    ARTICLE_ONE,
+    HUNDREDS,
+    IDIOM_AFTER_ONE,
+    MEASURE_UNITS,
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    PRICE_WORDS,
+    QUANTITY_UNITS,
+    SPEC_KEYWORDS,
+    TEENS,
+    TENS,
+    TIME_LEAD,
+    TIME_WORDS,
+    UNITS,
+)
+from domain.language.text import Text, prepare
+from domain.language.words import ANSWER_FILLER, STOPWORDS
+
+MAX_QUANTITY = 100_000
+MAX_ORDINAL = 10
+_X_NUMBER_RE = re.compile(r"x(\d{1,6})")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+class Number(NamedTuple):
+    start: int
+    end: int
+    value: int
+    kind: str  # quantity | weak | one | spec | ordinal | price | time | ignore
+    words: bool
+
+
+def _parse_number_words(norms: tuple[str, ...], i: int) -> tuple[int, int] | None:
+    """Spanish number words starting at i -> (value, end index)."""
+    total, group, last, j, seen, thousands = 0, 0, 4, i, False, False
+    while j < len(norms):
+        word = norms[j]
+        if word in HUNDREDS and last > 3:
+            group, last = group + HUNDREDS[word], 3 if word == "ciento" else 1
+        elif word in TENS and last > 2:
+            group, last = group + TENS[word], 2
+            if j + 2 < len(norms) and norms[j + 1] == "y" and norms[j + 2] in UNITS:
+                group, last, j = group + UNITS[norms[j + 2]], 1, j + 2
+        elif word in TEENS and last > 2:
+            group, last = group + TEENS[word], 1
+        elif word in UNITS and last > 1:
+            group, last = group + UNITS[word], 1
+        elif word == "mil" and not thousands:
+            total, group, last, thousands = (group or 1) * 1000, 0, 4, True
+        else:
+            break
+        seen, j = True, j + 1
+    return (total + group, j) if seen else None
+
+
+def _read_number(norms: tuple[str, ...], i: int) -> tuple[int, int, bool, bool, bool] | None:
+    """Number at i -> (value, end, strong, article_one, spelled); -1 value = not integral."""
+    word = norms[i]
+    nxt = norms[i + 1] if i + 1 < len(norms) else ""
+    if word == "media" and nxt in ("docena", "docenas"):
+        return 6, i + 2, True, False, True
+    if word in ("docena", "decena"):
+        half = word == "docena" and norms[i + 1 : i + 3] == ("y", "media")
+        value = (12 if word == "docena" else 10) + (6 if half else 0)
+        return value, i + (3 if half else 1), True, False, True
+    x_match = _X_NUMBER_RE.fullmatch(word)
+    if x_match:
+        return int(x_match.group(1)), i + 1, True, False, False
+    if word == "x" and nxt.isdigit() and len(nxt) <= 6 and not _is_numeric(norms, i - 1):
+        return int(nxt), i + 2, True, False, False
+    if word[:1].isdigit() and not word.isdigit():
+        return (-1, i + 1, False, False, False) if word[-1].isdigit() else None
+    if word.isdigit():
+        value, end, spelled = int(word[:12]), i + 1, False
+        if nxt == "mil":
+            value, end = value * 1000, end + 1
+    else:
+        parsed = _parse_number_words(norms, i)
+        if parsed is None:
+            return None
+        value, end = parsed
+        spelled = True
+    return _apply_multiplier(norms, i, value, end, spelled)
+
+
+def _apply_multiplier(
+    norms: tuple[str, ...], i: int, value: int, end: int, spelled: bool
+) -> tuple[int, int, bool, bool, bool]:
+    """Handle "docena(s)", "decena(s)" and "par(es)" right after a number."""
+    one = spelled and end == i + 1 and norms[i] in ARTICLE_ONE
+    nxt = norms[end] if end < len(norms) else ""
+    if nxt in ("docena", "docenas", "decena", "decenas"):
+        value *= 12 if nxt.startswith("doc") else 10
+        end += 1
+        if norms[end : end + 2] == ("y", "media") and nxt.startswith("doc"):
+            value, end = value + 6, end + 2
+        return value, end, True, False, spelled
+    if nxt in ("par", "pares"):
+        return (2 if one else value), end + 1, True, False, spelled
+    return value, end, False, one, spelled
+
+
+def _is_numeric(norms: tuple[str, ...], i: int) -> bool:
+    return 0 <= i < len(norms) and (norms[i].isdigit() or norms[i] in NUMBER_WORDS - {"y"})
+
+
+def is_product_word(norm: str) -> bool:
+    return (
+        norm.isalpha()
+        and norm not in STOPWORDS
+        and norm not in NUMBER_WORDS
+        and norm not in ORDINAL_WORDS
+        and norm not in QUANTITY_UNITS
+    )
+
+
+def _classify(norms: tuple[str, ...], start: int, end: int, value: int, one: bool) -> str:
+    """Decide what a number means from its neighbours."""
+    prev = norms[start - 1] if start > 0 else ""
+    prev2 = norms[start - 2] if start > 1 else ""
+    nxt = norms[end] if end < len(norms) else ""
+    spans_mil = "mil" in norms[start:end]
+    if value < 0:
+        priced = prev == "$" or nxt in PRICE_WORDS or _THOUSANDS_RE.fullmatch(norms[start])
+        return "price" if priced else "spec"
+    if value == 0 or (value > MAX_QUANTITY and not spans_mil):
+        return "ignore"
+    if prev == "$" or nxt in PRICE_WORDS or (spans_mil and norms[start] != "mil"):
+        return "price"
+    if one and (nxt in IDIOM_AFTER_ONE or prev == "de"):
+        return "ignore"
+    if nxt == "gracias":
+        return "ignore"
+    next2 = norms[end + 1] if end + 1 < len(norms) else ""
+    if nxt in TIME_WORDS or (prev == "las" and prev2 in TIME_LEAD):
+        return "time"
+    if nxt == "a" and (next2.isdigit() or next2 == "las"):
+        return "time"
+    if prev in ("a", "y") and _is_numeric(norms, start - 2):
+        return "time" if prev == "a" else "spec"
+    if not one and value <= MAX_ORDINAL and _is_ordinal_context(prev, prev2):
+        return "ordinal"
+    if _is_spec_context(norms, start, prev, prev2, nxt):
+        return "spec"
+    return "one" if one else "weak"
+
+
+def _is_ordinal_context(prev: str, prev2: str) -> bool:
+    return prev in ("el", "la", "opcion") or (prev == "numero" and prev2 in ("el", "la", "opcion"))
+
+
+def _is_spec_context(norms: tuple[str, ...], start: int, prev: str, prev2: str, nxt: str) -> bool:
+    """Sizes, models, measures: "de 20 libras", "talla 42", "referencia 3m 6200"."""
+    if prev in SPEC_KEYWORDS or prev in ("de", "del", "el", "la", "lo", "al"):
+        return True
+    mixed_prev = any(c.isdigit() for c in prev) and any(c.isalpha() for c in prev)
+    if mixed_prev or (prev2 in SPEC_KEYWORDS and any(c.isdigit() for c in prev)):
+        return True
+    if nxt in MEASURE_UNITS or (nxt == "x" and _is_numeric(norms, start + 2)):
+        return True
+    if prev == "x" and _is_numeric(norms, start - 2):
+        return True
+    return is_product_word(prev) and nxt not in QUANTITY_UNITS
+
+
+def find_numbers(norms: tuple[str, ...]) -> list[Number]:
+    numbers: list[Number] = []
+    i = 0
+    while i < len(norms):
+        read = _read_number(norms, i)
+        if read is None:
+            i += 1
+            continue
+        value, end, strong, one, spelled = read
+        kind = _classify(norms, i, end, value, one)
+        if strong and kind in ("weak", "spec") and norms[i - 1 : i] != ("de",):
+            kind = "quantity"
+        elif kind == "weak" and end < len(norms) and norms[end] in QUANTITY_UNITS:
+            kind = "quantity"
+        numbers.append(Number(i, end, value, kind, spelled))
+        i = end
+    return numbers
+
+
+def pick_quantity(numbers: list[Number], buying: bool) -> Number | None:
+    for kinds in (("quantity",), ("weak",), ("one",) if buying else ()):
+        for number in numbers:
+            if number.kind in kinds:
+                return number
+    return None
+
+
+def only_number(text: Text, numbers: list[Number]) -> bool:
+    """The message is just a number phrase ("una", "solo dos", "10 porfa")."""
+    covered = {i for n in numbers for i in range(n.start, n.end)}
+    rest = [t.norm for i, t in enumerate(text.toks) if i not in covered]
+    return bool(numbers) and all(w in ANSWER_FILLER or w in QUANTITY_UNITS for w in rest)
+
+
+def parse_quantity(text: str, *, buying: bool = True) -> int | None:
+    """Units asked for in the customer's words; sizes, prices and times never count.
+
+    ``buying`` (default: the text answers "¿cuántas?") lets "un/una/uno" mean 1.
+    """
+    prepared = prepare(text)
+    picked = pick_quantity(find_numbers(prepared.norms), buying)
+    return picked.value if picked else None

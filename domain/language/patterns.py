@@ -1,0 +1,210 @@
+"""Phrase rules: compiled patterns over the normalised text."""
+
+from __future__ import annotations
+
+import re
+
+from domain.language.meaning import InfoTopic
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+CANCEL_RE = _rx(
+    r"\b(cancel\w*|cansel\w*|anul\w*|olvidalo|olvidelo|olvida eso|olvidate|"
+    r"ya no (lo |la |los |las )?(quiero|necesito|voy a|me interesa)|no quiero nada(?! mas)|"
+    r"borr\w* (todo|el carrito|mi carrito|el pedido|mi pedido|la orden)|"
+    r"vaci\w* (el |mi )?carrito|desisto|me arrepenti)\b"
+)
+# Taking one product out of the cart; what follows the verb says which.
+REMOVE_RE = _rx(
+    r"\b(quit\w*|saca|sacame|saquen|saque|elimin\w*|borr(a|ame|ar|en|e)|"
+    r"ya no (quiero|necesito|voy a llevar)|mejor sin)\b"
+)
+CHECKOUT_RE = _rx(
+    r"\b((quiero|quisiera|queremos|voy a|vamos a|ir a|pasar a|proceder a|listo para|deseo) "
+    r"pagar|pagar (ya|ahora|de una)|proceder al pago|ir al pago|pasar al pago|"
+    r"(finalizar|terminar|cerrar|completar|confirmar|concretar|hacer|realizar|tramitar) "
+    r"(la |el |mi )(compra|pedido|orden)|(finalizar|terminar|confirmar) (compra|pedido)|"
+    r"eso seria todo|seria todo|checkout)\b"
+)
+CART_RE = _rx(
+    r"\bcarrito\b|\bcarro de compras?\b|"
+    r"\b(que llevo|que llevamos|cuanto llevo|cuanto va|que (tengo|hay|va|llevo) en (el|mi) "
+    r"(carrito|pedido|canasta)|(ver|mostrar|muestrame|revisar) (el |mi )?(carrito|canasta)|"
+    r"resumen( (de|del) (mi )?(pedido|compra|carrito))?)\b"
+)
+MY_ORDERS_RE = _rx(
+    r"\b(mis? (pedidos?|ordenes|orden|compras?|envios?|paquetes?|domicilios?)|"
+    r"estado (de|del) (mi |la |el )?(pedido|orden|compra|envio|domicilio)|"
+    r"ya (lo |me lo |la |me la )?(despacharon|enviaron|mandaron|despacho|envio|salio)|"
+    r"despacharon|cuando (me )?llega (mi|el) (pedido|paquete|orden|compra|domicilio)|"
+    r"rastre\w*|seguimiento|numero de guia|guia de envio|"
+    r"(donde|como) (va|esta|vamos con) (mi|el) (pedido|paquete|orden|domicilio|compra)|"
+    r"no me (ha )?(llegado|llega)|no (ha )?llegado (mi|el) (pedido|paquete|orden)|"
+    r"ya me (lo |la )?(enviaron|despacharon|mandaron)|cuando me (llega|llegan|entregan))\b"
+)
+HELP_STRONG_RE = _rx(
+    r"\b(que (puedes|podes|sabes|puede) hacer|que haces|para que sirves|"
+    r"como funciona(s)?( (esto|el bot|la tienda|este bot|esta vaina|todo|el chat))?$|"
+    r"como (te )?uso|como (se )?usa (esto|el bot|este bot)|como (puedo )?comprar$|"
+    r"como compro|como hago (un|el|mi) pedido|como (hago|puedo hacer) (para|un) "
+    r"(comprar|pedido)|quien eres|eres (un )?(bot|robot|humano|persona|ia)|"
+    r"^(help|menu|comandos|instrucciones)$)"
+)
+HELP_WEAK_RE = _rx(r"\b(ayuda|ayudame|ayudeme|ayudar|ayudarme|ayudas|ayudan|help)\b")
+BUY_RE = _rx(
+    r"\b(quiero|queremos|quisiera|queria|quiciera|deseo|me llevo|nos llevamos|llevo|"
+    r"llevame|llevamos|necesito|necesitamos|necesitaria|ocupo|requiero|dame|deme|denme|"
+    r"damelo|damela|damelos|damelas|mandame|mandeme|mandamelo|enviame|envieme|enviamelo|"
+    r"agregame|agregueme|agreguame|agregale|agrega|agregue|agregar|agregalo|agregala|"
+    r"agregalos|agregalas|agregamelo|agregamelos|anade|anademe|anadir|anadelo|sumale|ponme|pongame|ponlo|ponle|metele|meteme|"
+    r"compro|comprar|comprare|pido|"
+    r"pedir|encargo|encargar|me regala|me regalas|me regalan|regalame|regaleme|"
+    r"regalamelo|me vende|me vendes|me venden|vendeme|vendame|separame|separeme|apartame|"
+    r"me apartas|me separas|me das|me da|me manda|me mandas|me envias|me envian|"
+    r"(me|nos) (puede|puedes|pueden|podria|podrias|podrian) (vender|mandar|enviar|separar|"
+    r"apartar|regalar|dar|despachar)|(hacer|realizar|montar) (un|una) (pedido|compra|orden))\b"
+)
+PRODUCT_VERB_RE = _rx(
+    r"\b(tienen|tiene|tienes|tendran|tendra|hay|habra|venden|vende|vendes|manejan|maneja|"
+    r"manejas|consigo|consiguen|busco|buscaba|buscando|precio|precios|valor|"
+    r"cuanto (cuesta|cuestan|vale|valen|sale|salen|es|son|esta|estan|seria|serian)|"
+    r"cuesta|cuestan|valen|disponible|disponibles|stock|existencia|catalogo|cotizacion|"
+    r"cotizar|referencias|me interesa|me interesan|informacion|info|quedan|que mas tienen|"
+    r"productos)\b"
+)
+FIXED_PHRASE_RE = _rx(
+    r"\b(hacer|realizar|montar) (un|una) (pedido|compra|orden)\b|"
+    r"\bhablar con (un|una) (asesor|asesora|persona|humano|vendedor)\b"
+)
+NEGATED_BUY_RE = _rx(
+    r"\bno (me |lo |la |los |las |me lo |me la )?(quiero|necesito|llevo|compro|interesa|"
+    r"voy a llevar|voy a comprar)\b"
+)
+TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
+    (
+        InfoTopic.HOURS,
+        _rx(
+            r"\b(horario|a que horas?|hasta que horas?|desde que horas?|abren|abre|abierto|"
+            r"abiertos|cierran|cierra|cerrado|cerrados|atienden|atiende|dias de atencion|"
+            r"hora de atencion|horas de atencion)\b"
+        ),
+    ),
+    (
+        InfoTopic.LOCATION,
+        _rx(
+            r"\b(donde (quedan|queda|estan|esta|se encuentran|los encuentro|puedo ir|ubicados|"
+            r"es la tienda)|ubicacion|ubicados|ubicada|ubicado|direccion|local|locales|"
+            r"tienda fisica|punto fisico|puntos fisicos|sede|sedes|como llego|que barrio|"
+            r"almacen|en que ciudad)\b"
+        ),
+    ),
+    (
+        InfoTopic.PAYMENT,
+        _rx(
+            r"\b((formas?|medios?|metodos?|opciones) de pago|forma de pagar|"
+            r"como (puedo |se )?(pago|pagar|paga|pagamos)|nequi|daviplata|bancolombia|"
+            r"transferencia|tarjeta|tarjetas|efectivo|contra ?entrega|contraentrega|pse|"
+            r"credito|a cuotas|cuotas|consignacion|consignar|"
+            r"reciben (pagos?|tarjeta|nequi|efectivo|daviplata))\b"
+        ),
+    ),
+    (
+        InfoTopic.DELIVERY,
+        _rx(
+            r"\b(envio|envios|envian|enviar|envias|envia|domicilio|domicilios|despachan|"
+            r"despacho|despachos|entregan|entrega|entregas|llegan a|llega a|mandan a|"
+            r"hacen llegar|flete|transportadora|cuanto (demora|tarda|se demora|se tarda)|"
+            r"a domicilio)\b"
+        ),
+    ),
+    (
+        InfoTopic.WARRANTY,
+        _rx(
+            r"\b(garantia|garantias|devolucion|devoluciones|devolver|cambio|cambios|cambiar|"
+            r"reembolso|defectuoso|defectuosa|salio malo|salio mala|vino malo|vino mala|"
+            r"danado|danada)\b"
+        ),
+    ),
+    (
+        InfoTopic.INVOICE,
+        _rx(r"\b(factura\w*|facturacion|facturar|facturan|nit|rut|cuenta de cobro)\b"),
+    ),
+    (
+        InfoTopic.CONTACT,
+        _rx(
+            r"\b(telefono|celular|whatsapp|contacto|correo|email|mail|llamar|llamarlos|"
+            r"hablar con (alguien|una persona|un asesor|un humano|el dueno|un vendedor|"
+            r"la duena)|asesor|asesora|humano|su numero|el numero de ustedes|"
+            r"numero de (telefono|celular|whatsapp|contacto)|regal\w* (el|su) numero|"
+            r"redes sociales|instagram|facebook)\b"
+        ),
+    ),
+)
+GREETING_RE = _rx(
+    r"\b(hola|buenas|buenos dias|buen dia|buenas tardes|buenas noches|que mas|que hubo|"
+    r"quiubo|que tal|hey|saludos|start|alo|como estas|como esta|como vas|como le va|"
+    r"como te va)\b"
+)
+THANKS_RE = _rx(
+    r"\b(gracias|agradezco|agradecido|agradecida|muy amable|que amable|dios le pague|"
+    r"dios te pague)\b"
+)
+AFFIRM_RE = _rx(
+    r"^(si|dale|listo|claro|ok|bueno|perfecto|confirmo|confirmado|correcto|exacto|"
+    r"afirmativo|obvio|seguro|bien|genial|excelente|super|de una|por supuesto|asi es|"
+    r"esta bien|me parece bien|me sirve|va|hecho|de acuerdo|vale|okay)\b"
+)
+DENY_RE = _rx(
+    r"^(no|nada|ninguno|ninguna|negativo|nunca|tampoco|por ahora no|ahorita no|"
+    r"todavia no|aun no|mejor no|para nada|asi no|ya no$|ya no gracias)\b"
+)
+DENY_ANYWHERE_RE = _rx(
+    r"\b(nada mas|no mas|eso es todo|no gracias|eso seria todo|seria todo|"
+    r"por ahora no|ahorita no|es todo)\b"
+)
+FOLLOW_UP_RE = _rx(
+    r"^(y|e) \w|"
+    r"\b(el|la|los|las|del|al) (de|del|que|mismo|misma|mismos|mismas|otro|otra)\b|"
+    r"\b(el|la) mas\b|"
+    r"\b(ese|esa|esos|esas|este|estos|estas|aquel|aquella|aquellos|aquellas|mismo|misma|"
+    r"mismos|mismas)\b|"
+    r"\b(otro|otra|otros|otras) (color|colores|talla|tallas|modelo|marca|referencia|"
+    r"tamano|opcion|medida|presentacion)\b|"
+    r"\b(lo|la|los|las) (quiero|llevo|compro|necesito|pido|separo)\b|"
+    r"\bme (lo|la|los|las) (llevo|das|vendes|regalas|mandas|envias|separas)\b|"
+    r"\b(damelo|damela|damelos|damelas|agregalo|agregala|agregalos|agregalas|mandamelo|"
+    r"enviamelo|regalamelo|anadelo)\b"
+)
+PRICE_OR_STOCK_RE = _rx(
+    r"\b(precio|valor|cuesta|cuestan|vale|valen|sale|salen|disponible|disponibles|stock|"
+    r"hay|quedan|tallas|colores)\b"
+)
+CHEAPEST_RE = _rx(
+    r"\b(mas (barat\w*|economic\w*|bajo de precio|asequible\w*)|menos (car[oa]s?|"
+    r"costos[oa]s?)|(menor|mas bajo) precio|precio mas bajo|mas en cuenta)\b"
+)
+EXPENSIVE_RE = _rx(r"\b(mas (car[oa]s?|costos[oa]s?)|(mayor|mas alto) precio|precio mas alto)\b")
+ORDINAL_SEQ_RE = _rx(r"\b(de la lista|opcion)\b")
+INDIRECT_QUESTION_RE = _rx(
+    r"\b((quiero|quisiera|queria|me gustaria|necesito|deseo) (saber|preguntar|consultar|"
+    r"averiguar)|una pregunta|una consulta|una duda|me (regala|regalas|regalan|puede|"
+    r"puedes|podria|podrias|dice|dices|informa|indica)( (el|la|los|las|su|un|una))? "
+    r"(precio|info|informacion|valor|horario|direccion|ubicacion))\b"
+)
+SI_PUNCT_RE = re.compile(r"^\W*s[ií]+\s*[,.!;:]", re.IGNORECASE)
+PRICE_K_RE = _rx(r"\d+k")
+DONE_RE = re.compile(r"^(listo|ya|ya esta|es todo|eso es todo|listo gracias|listo eso es todo)$")
+CHANGE_DATA_RE = re.compile(
+    r"\b(cambi\w*|actualiz\w*|corregir|corrige|editar|modificar|otra direccion|"
+    r"nueva direccion|otro (numero|celular|telefono|barrio)|otros datos|datos nuevos)\b"
+)
+# Pieces are stripped after the split, so the separator need not take the spaces around it
+# (which made the regex try a run of spaces at every character).
+ITEM_SEPARATOR_RE = re.compile(r"[,;]|\b(?:y|e|adem[aá]s|tambi[eé]n)\b", re.I)
+COUNT_WORDS_RE = _rx(
+    r"\d|\b(un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|"
+    r"veinte|treinta|cuarenta|cincuenta|cien|ciento|mil|par|docena|media|decena|centena)\b"
+)

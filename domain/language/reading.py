@@ -1,0 +1,210 @@
+"""The intent decision and `understand`, plus the conversation's small readings."""
+
+from __future__ import annotations
+
+import re
+from typing import TypedDict
+
+from domain.language.answers import read_answer
+from domain.language.features import Features, build_query, phrase_indices, read_features
+from domain.language.guards import INJECTION_RE, injected
+from domain.language.meaning import Intent, Understanding
+from domain.language.number_words import QUANTITY_UNITS
+from domain.language.numbers import Number, find_numbers, only_number, pick_quantity
+from domain.language.patterns import (
+    CHANGE_DATA_RE,
+    COUNT_WORDS_RE,
+    DONE_RE,
+    ITEM_SEPARATOR_RE,
+    PRICE_OR_STOCK_RE,
+)
+from domain.language.text import Text, prepare
+from domain.language.words import ADDITIVE_AFTER, ADDITIVE_BEFORE
+
+
+def understand(text: str) -> Understanding:
+    """Read one customer message in one pass; never raises on any string.
+
+    The text is prepared once; besides the intent it carries what the conversation
+    used to ask for separately (is_done, wants_change, states_number, injection,
+    items, is_yes, is_no), each equal to the function of the same name.
+    """
+    raw = text if isinstance(text, str) else ""
+    prepared = prepare(raw)
+    return _read(prepared, injection=injected(raw, prepared), items=_items(raw))
+
+
+def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = ()) -> Understanding:
+    """Everything but the injection check and the item split, which need the whole text."""
+    answer = read_answer(prepared)
+    cues = _Cues(
+        is_done=_is_done(prepared),
+        wants_change=_wants_change(prepared),
+        states_number=_states_number(prepared),
+        injection=injection,
+        items=items,
+        is_yes=answer.yes,
+        is_no=answer.no,
+    )
+    if not prepared.toks or INJECTION_RE.search(prepared.norm_text):
+        return Understanding(Intent.OTHER, None, "", (), answer.question, False, None, None, **cues)
+    numbers = find_numbers(prepared.norms)
+    blocked = phrase_indices(prepared)
+    numbers = [n for n in numbers if not set(range(n.start, n.end)) & blocked]
+    features, removed = read_features(prepared, numbers, answer)
+    intent = _decide(features)
+    buying = intent == Intent.BUY or only_number(prepared, numbers)
+    picked = pick_quantity(numbers, buying)
+    if picked is not None and re.search(rf"(?:^|\s)-\s*{picked.value}\b", prepared.raw):
+        picked = None  # "-3 conos" is no amount anyone can buy; ask instead
+    if picked is not None:
+        removed |= set(range(picked.start, picked.end))
+        nxt = picked.end
+        if nxt < len(prepared.toks) and prepared.norms[nxt] in QUANTITY_UNITS:
+            removed.add(nxt)
+    if intent == Intent.OTHER and picked is not None and buying:
+        intent = Intent.BUY
+    query = build_query(prepared, numbers, removed)
+    return Understanding(
+        intent=intent,
+        quantity=picked.value if picked else None,
+        product_query=query,
+        topics=features.topics,
+        is_question=features.question,
+        is_follow_up=_follow_up(features, intent, query, prepared),
+        ordinal=features.ordinal,
+        superlative=features.superlative,
+        additive=picked is not None and _is_additive(prepared, picked),
+        **cues,
+    )
+
+
+class _Cues(TypedDict):
+    is_done: bool
+    wants_change: bool
+    states_number: bool
+    injection: bool
+    items: tuple[str, ...]
+    is_yes: bool
+    is_no: bool
+
+
+def _is_additive(text: Text, picked: Number) -> bool:
+    """ "quiero 3 más", "ponle 1 más", "agrégame otros 2" add to the cart's quantity."""
+    after = text.norms[picked.end] if picked.end < len(text.norms) else ""
+    before = text.norms[picked.start - 1] if picked.start > 0 else ""
+    return after in ADDITIVE_AFTER or before in ADDITIVE_BEFORE
+
+
+def _decide(f: Features) -> Intent:
+    """Fixed precedence: specific requests beat generic chat words."""
+    if f.remove and f.has_query:
+        return Intent.REMOVE
+    if f.cancel:
+        return Intent.CANCEL
+    if f.checkout:
+        return Intent.CHECKOUT
+    if f.cart and not f.buy:
+        return Intent.CART
+    if f.my_orders and not (f.buy and f.leading_quantity):
+        return Intent.MY_ORDERS
+    if f.help_strong:
+        return Intent.HELP
+    if f.buy:
+        return Intent.BUY
+    if f.topics:
+        return Intent.SHOP_INFO
+    if f.negated_buy or (f.no and not f.has_query and not f.question):
+        return Intent.DENY
+    if (f.leading_quantity or f.strong_quantity) and not f.question:
+        return Intent.BUY
+    if f.product_verb or f.ordinal or f.superlative or f.has_query:
+        return Intent.PRODUCT_QUESTION
+    if f.follow_up_marker and not (f.yes or f.no):
+        return Intent.PRODUCT_QUESTION
+    return _small_talk(f)
+
+
+def _small_talk(f: Features) -> Intent:
+    if f.help_weak:
+        return Intent.HELP
+    if f.no:
+        return Intent.DENY
+    if f.yes:
+        return Intent.AFFIRM
+    if f.thanks:
+        return Intent.THANKS
+    if f.greeting:
+        return Intent.GREETING
+    return Intent.OTHER
+
+
+def _follow_up(f: Features, intent: Intent, query: str, text: Text) -> bool:
+    """Refers back to what was just discussed."""
+    if intent not in (Intent.PRODUCT_QUESTION, Intent.BUY, Intent.SHOP_INFO):
+        return False
+    if f.follow_up_marker:
+        return True
+    if not query and (f.ordinal is not None or f.superlative is not None):
+        return True
+    if intent == Intent.BUY and not query:
+        return True
+    return (
+        intent == Intent.PRODUCT_QUESTION
+        and not query
+        and bool(PRICE_OR_STOCK_RE.search(text.norm_text))
+    )
+
+
+def states_a_number(text: str) -> bool:
+    """The message says how many, in digits or words ("un par", "una docena", "3")."""
+    return _states_number(prepare(text))
+
+
+def split_items(text: str) -> list[str]:
+    """Several products in one order ("2 cascos blancos y 3 chalecos naranja"), or [text].
+
+    Split only when every piece names its own quantity, so "guantes de nitrilo y vaqueta"
+    stays one request."""
+    return list(_items(text)) or [text]
+
+
+def is_done(text: str) -> bool:
+    """ "listo" after "¿algo más?": the customer has everything."""
+    return _is_done(prepare(text))
+
+
+def wants_change(text: str) -> bool:
+    """The customer wants to change delivery data ("cambiar dirección", "otro número")."""
+    return _wants_change(prepare(text))
+
+
+def _states_number(text: Text) -> bool:
+    return bool(COUNT_WORDS_RE.search(text.norm_text))
+
+
+def _is_done(text: Text) -> bool:
+    return bool(DONE_RE.match(text.norm_text.strip()))
+
+
+def _wants_change(text: Text) -> bool:
+    return bool(CHANGE_DATA_RE.search(text.norm_text))
+
+
+def _items(text: str) -> tuple[str, ...]:
+    """The pieces of a several-item order, or () when it is one request.
+
+    Each piece is read on its own (never split again); a piece repeated is read once.
+    """
+    pieces = [p.strip() for p in ITEM_SEPARATOR_RE.split(text) if p and p.strip()]
+    if len(pieces) < 2:
+        return ()
+    return tuple(pieces) if all(map(_is_item, dict.fromkeys(pieces))) else ()
+
+
+def _is_item(piece: str) -> bool:
+    """The piece names a quantity and a product: "2 cascos blancos"."""
+    prepared = prepare(piece)
+    if pick_quantity(find_numbers(prepared.norms), buying=True) is None:
+        return False
+    return bool(_read(prepared).product_query)

@@ -15,7 +15,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.dto import (
+from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow
+from db.repositories import _order
+from domain.model import (
     ConversationCounts,
     CustomerRecord,
     MessageRecord,
@@ -24,8 +26,6 @@ from db.dto import (
     ProductSales,
     Sale,
 )
-from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow
-from db.repositories import _order
 
 SOLD = (OrderStatus.CONFIRMED, OrderStatus.DELIVERED)
 COUNTED = (*SOLD, OrderStatus.CANCELLED)

@@ -11,16 +11,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.dto import (
-    ChatMessage,
-    Customer,
-    NewProduct,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Product,
-    UpsertResult,
-)
 from db.models import (
     CustomerRow,
     JobRunRow,
@@ -33,6 +23,16 @@ from db.models import (
     RelayLinkRow,
     StockAlertRow,
     utcnow,
+)
+from domain.model import (
+    ChatMessage,
+    Customer,
+    NewProduct,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    UpsertResult,
 )
 
 CHUNK = 500  # ids per IN (...) list; well under every database's parameter limit

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from db.dto import NewProduct, Product
 from domain import texts
 from domain.inventory import InventoryRow, parse_inventory, thousands
+from domain.model import NewProduct, Product
 from domain.ports import UnitOfWork
 from rag.ai import ProviderError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize

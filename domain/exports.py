@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
-from db.dto import CustomerRecord, MessageRecord, Order, Product
 from domain import texts
 from domain.inventory import COLUMN_ALIASES
+from domain.model import CustomerRecord, MessageRecord, Order, Product
 from domain.money import MINOR_PER_PESO
 from domain.periods import Period
 from domain.ports import OwnerUnitOfWork

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from db.dto import Product
 from domain import stats, texts
+from domain.model import Product
 from domain.ports import OwnerUnitOfWork
 from domain.sales import Action, Button, render_cart
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from db.dto import Customer, Order, OrderStatus, Product
 from domain import texts
 from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
 from domain.charts import stats_chart
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
 from domain.inventory import InvalidInventory, thousands
+from domain.model import Customer, Order, OrderStatus, Product
 from domain.money import InvalidPrice, format_cop, parse_price
 from domain.periods import Period, parse_period
 from domain.ports import OwnerUnitOfWork

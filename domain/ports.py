@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, Self
 
-from db.dto import (
+from domain.model import (
     ChatMessage,
     ConversationCounts,
     Customer,

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from db.dto import Customer, Order, Product
 from domain import texts
 from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
 from domain.grounding import is_grounded
@@ -32,6 +31,7 @@ from domain.language import (
     understand,
     wants_change,
 )
+from domain.model import Customer, Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.shop import ShopProfile

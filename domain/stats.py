@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from db.dto import OrderStatus
 from domain import texts
+from domain.model import OrderStatus
 from domain.money import format_cop
 from domain.periods import Period, day_period, describe_days, long_date
 from domain.ports import OwnerUnitOfWork

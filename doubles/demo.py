@@ -16,8 +16,8 @@ from pydantic import SecretStr
 from bot.app import App, build_app
 from bot.runners import polling_in_background
 from bot.settings import Settings
-from db.dto import Order, Product
 from domain.catalog import import_inventory
+from domain.model import Order, Product
 from domain.money import format_cop
 from doubles.telegram import LocalBotAPI
 

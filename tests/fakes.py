@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Self
 
-from db.dto import ChatMessage, Customer, NewProduct, Order, OrderLine, Product, UpsertResult
+from domain.model import ChatMessage, Customer, NewProduct, Order, OrderLine, Product, UpsertResult
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
 

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.dto import Customer, NewProduct
 from db.engine import create_session_factory
 from db.uow import SqlUnitOfWork
+from domain.model import Customer, NewProduct
 
 
 def product(sku: str, price: int = 100_000_00, stock: int = 7, **changes: object) -> NewProduct:

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.app import announce_commands
-from db.dto import OrderStatus
 from domain.inventory import parse_inventory
+from domain.model import OrderStatus
 from doubles.telegram import LocalBotAPI
 from tests.chat import press, say, say_text, stock_of
 from tests.conftest import OWNER_ID, Harness, button_data, buttons, texts_of

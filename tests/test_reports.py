@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import DATA_DIR
-from db.dto import NewProduct
 from db.engine import create_session_factory
 from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow, ProductRow
 from db.uow import SqlUnitOfWork
 from domain.charts import stats_chart
 from domain.exports import ExportFile, build_export, write_export
 from domain.inventory import parse_inventory
+from domain.model import NewProduct
 from domain.periods import InvalidPeriod, Period, between, parse_period
 from domain.stats import compute_stats, daily_summary, render_stats
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from fakes import FakeUnitOfWork
 
-from db.dto import NewProduct
 from domain import texts
 from domain.catalog import Catalog
 from domain.inventory import parse_inventory
+from domain.model import NewProduct
 from domain.money import format_cop
 from domain.sales import ChatRef, Reply, SalesAgent, Step
 from domain.shop import ShopProfile, load_shop_profile

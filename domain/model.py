@@ -1,4 +1,8 @@
-"""Plain dataclasses the repositories return; no ORM rows leave db/."""
+"""The domain's own types: what the repositories return and the services work with.
+
+Plain dataclasses over stdlib types only; db/ maps its rows to them (the one place db/
+imports the domain), so no ORM row leaves db/.
+"""
 
 from __future__ import annotations
 

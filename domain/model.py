@@ -2,6 +2,7 @@
 
 Plain dataclasses over stdlib types only; db/ maps its rows to them (the one place db/
 imports the domain), so no ORM row leaves db/.
+Moments (`*_at`) are aware UTC datetimes (db/ guarantees it: db.types.UtcDateTime).
 """
 
 from __future__ import annotations

@@ -466,8 +466,7 @@ class OwnerDesk:
     def _when(self, moment: datetime | None) -> str:
         if moment is None:
             return ""
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return aware.astimezone(self._timezone).strftime("%d/%m %H:%M")
+        return moment.astimezone(self._timezone).strftime("%d/%m %H:%M")
 
 
 def parse_chat_id(args: str, usage: str) -> int:

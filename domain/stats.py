@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -156,7 +156,7 @@ def _daily(period: Period, sales: list[tuple[datetime, int]], tz: ZoneInfo) -> l
     orders: dict[date, int] = defaultdict(int)
     revenue: dict[date, int] = defaultdict(int)
     for moment, total in sales:
-        day = _local(moment, tz).date()
+        day = moment.astimezone(tz).date()
         orders[day] += 1
         revenue[day] += total
     days = (last - first).days + 1
@@ -164,11 +164,6 @@ def _daily(period: Period, sales: list[tuple[datetime, int]], tz: ZoneInfo) -> l
         DaySales(day, orders[day], revenue[day])
         for day in (first + timedelta(days=n) for n in range(days))
     ]
-
-
-def _local(moment: datetime, tz: ZoneInfo) -> datetime:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(tz)
 
 
 def _ratio(numerator: int, denominator: int) -> int:

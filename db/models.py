@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.types import UtcDateTime
+from domain.model import OrderStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,7 +77,7 @@ class CustomerRow(Base):
 
 
 class OrderRow(Base):
-    """A cart while status is 'cart'; an order once confirmed."""
+    """A cart while its status is OrderStatus.CART; an order once confirmed."""
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -84,8 +85,8 @@ class OrderRow(Base):
             "uq_orders_open_cart",
             "chat_id",
             unique=True,
-            sqlite_where=text("status = 'cart'"),
-            postgresql_where=text("status = 'cart'"),
+            sqlite_where=text(f"status = '{OrderStatus.CART.value}'"),
+            postgresql_where=text(f"status = '{OrderStatus.CART.value}'"),
         ),
     )
 
@@ -93,7 +94,7 @@ class OrderRow(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    status: Mapped[str] = mapped_column(String(20), default="cart", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.CART.value, index=True)
     total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     # Delivery data as confirmed by the customer (a snapshot; the customer may change later).
     national_id: Mapped[str] = mapped_column(String(20), default="")

@@ -71,7 +71,7 @@ class ReportRepository:
                 order_id=order_id,
                 chat_id=chat_id,
                 customer_id=customer_id,
-                status=status,
+                status=OrderStatus(status),
                 total_minor=int(total or 0),
                 confirmed_at=confirmed_at,
                 units=int(quantity or 0),

@@ -82,7 +82,7 @@ def _order(row: OrderRow) -> Order:
         id=row.id,
         chat_id=row.chat_id,
         telegram_user_id=row.telegram_user_id,
-        status=row.status,
+        status=OrderStatus(row.status),
         lines=lines,
         total_minor=row.total_minor,
         customer_id=row.customer_id,
@@ -336,7 +336,7 @@ class OrderRepository:
 
     async def _cart_row(self, chat_id: int) -> OrderRow | None:
         return await self._session.scalar(
-            self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == "cart")
+            self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
         )
 
     async def get(self, order_id: int) -> Order | None:
@@ -353,7 +353,9 @@ class OrderRepository:
         """Put `quantity` of `product` in the chat's cart (replacing an earlier quantity)."""
         row = await self._cart_row(chat_id)
         if row is None:
-            row = OrderRow(chat_id=chat_id, telegram_user_id=telegram_user_id, status="cart")
+            row = OrderRow(
+                chat_id=chat_id, telegram_user_id=telegram_user_id, status=OrderStatus.CART
+            )
             row.lines = []
             self._session.add(row)
         line = next((ln for ln in row.lines if ln.product_id == product.id), None)
@@ -380,15 +382,15 @@ class OrderRepository:
 
     async def discard_cart(self, chat_id: int) -> bool:
         outcome = await self._session.execute(
-            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == "cart")
+            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
         )
         return outcome.rowcount > 0
 
     async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
-        if row is None or row.status != "cart":
+        if row is None or row.status != OrderStatus.CART:
             raise LookupError(f"order {order_id} is not an open cart")
-        row.status = "confirmed"
+        row.status = OrderStatus.CONFIRMED
         row.customer_id = customer.id
         row.national_id = customer.national_id or ""
         row.customer_name = customer.name
@@ -404,7 +406,9 @@ class OrderRepository:
     async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]:
         rows = await self._session.scalars(
             self._query()
-            .where(OrderRow.telegram_user_id == telegram_user_id, OrderRow.status != "cart")
+            .where(
+                OrderRow.telegram_user_id == telegram_user_id, OrderRow.status != OrderStatus.CART
+            )
             .order_by(OrderRow.id.desc())
             .limit(limit)
         )
@@ -432,7 +436,9 @@ class OrderRepository:
         )
         return [_order(row) for row in rows], int(total or 0)
 
-    async def move(self, order_id: int, from_status: str, to_status: str) -> Order | None:
+    async def move(
+        self, order_id: int, from_status: OrderStatus, to_status: OrderStatus
+    ) -> Order | None:
         """Change the status only if it still is `from_status` (one conditional UPDATE)."""
         now = utcnow()
         stamps = {

@@ -177,7 +177,7 @@ def _orders(orders: list[Order]) -> _Table:
         [
             [
                 o.id,
-                texts.EXPORT_ORDER_STATUS.get(o.status, o.status),
+                texts.EXPORT_ORDER_STATUS[o.status],
                 o.created_at,
                 o.confirmed_at,
                 o.delivered_at,

@@ -351,7 +351,7 @@ class OwnerDesk:
         order = await uow.orders.get(order_id)
         if order is None or order.status == OrderStatus.CART:
             raise UnknownOrder(order_id)
-        status = texts.ORDER_STATUS.get(order.status, order.status)
+        status = texts.ORDER_STATUS[order.status]
         return OrderChange(
             order, texts.OWNER_ORDER_ALREADY.format(order_id=order_id, status=status), None
         )
@@ -402,7 +402,7 @@ class OwnerDesk:
                     order_id=order.id,
                     when=self._when(order.confirmed_at or order.created_at),
                     total=format_cop(order.total_minor),
-                    status=texts.ORDER_STATUS.get(order.status, order.status),
+                    status=texts.ORDER_STATUS[order.status],
                 )
                 for order in orders[:10]
             ]

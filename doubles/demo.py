@@ -17,7 +17,7 @@ from bot.app import App, build_app
 from bot.runners import polling_in_background
 from bot.settings import Settings
 from domain.catalog import import_inventory
-from domain.model import Order, Product
+from domain.model import Order, OrderStatus, Product
 from domain.money import format_cop
 from doubles.telegram import LocalBotAPI
 
@@ -200,7 +200,7 @@ async def _owner_reports(owner, out_dir: Path) -> list[Path]:  # noqa: ANN001
 
 def _report(order: Order | None, before: Product | None, after: Product | None) -> int:
     print("=== Resultado ===")
-    if order is None or order.status != "confirmed":
+    if order is None or order.status != OrderStatus.CONFIRMED:
         print("No quedó ningún pedido confirmado.")
         return 1
     print(f"Pedido #{order.id} ({order.status}) para {order.customer_name}, {order.neighbourhood}:")

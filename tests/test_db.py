@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_session_factory
 from db.models import MessageRow
 from db.uow import SqlUnitOfWork
-from domain.model import Customer, NewProduct
+from domain.model import Customer, NewProduct, OrderStatus
 
 
 def product(sku: str, price: int = 100_000_00, stock: int = 7, **changes: object) -> NewProduct:
@@ -230,7 +230,7 @@ async def test_order_lines_snapshot_name_and_price(new_uow) -> None:  # noqa: AN
         await uow.commit()
     async with new_uow() as uow:
         order = await uow.orders.get(order_id)
-    assert order is not None and order.status == "confirmed"
+    assert order is not None and order.status is OrderStatus.CONFIRMED  # the enum, not a str
     assert order.lines[0].name == "Producto EXT"
     assert order.lines[0].unit_price_minor == 175_000_00
     assert order.total_minor == 350_000_00
@@ -261,7 +261,7 @@ async def test_discard_cart_leaves_confirmed_orders(new_uow) -> None:  # noqa: A
         await uow.commit()
     async with new_uow() as uow:
         assert await uow.orders.get_cart(10) is None
-        assert (await uow.orders.get(done)).status == "confirmed"
+        assert (await uow.orders.get(done)).status == OrderStatus.CONFIRMED
         assert await uow.orders.discard_cart(10) is False
 
 

@@ -17,7 +17,7 @@ from fakes import FakeUnitOfWork
 from domain import texts
 from domain.catalog import Catalog
 from domain.inventory import parse_inventory
-from domain.model import NewProduct
+from domain.model import NewProduct, OrderStatus
 from domain.money import format_cop
 from domain.sales import ChatRef, Reply, SalesAgent, Step
 from domain.shop import ShopProfile, load_shop_profile
@@ -190,7 +190,7 @@ async def test_journey_one_from_hello_to_my_orders(
     orders = await shop.uow.orders.list_for_user(ANA.user_id)
     assert len(orders) == 1
     order = orders[0]
-    assert order.status == "confirmed" and order.total_minor == 1_225_000_00
+    assert order.status == OrderStatus.CONFIRMED and order.total_minor == 1_225_000_00
     assert f"#{order.id} confirmado" in reply.text
     assert ana.step == Step.BROWSING and ana.context == {}
     assert shop.product("EXT-ABC-20").stock == 0

@@ -123,6 +123,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     from db.migrate import upgrade_async
     from db.uow import SqlUnitOfWork
     from domain.exports import build_export, write_export
+    from domain.money import format_count
     from domain.periods import MAX_YEAR, MIN_YEAR, between
 
     try:
@@ -151,7 +152,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"No pude escribir en {args.directory}: {error.strerror or error}", file=sys.stderr)
         return 1
     for path, file in zip(written, files, strict=True):
-        print(f"{path} ({len(file.data):,} bytes)".replace(",", "."))
+        print(f"{path} ({format_count(len(file.data))} bytes)")
     return 0
 
 

@@ -18,9 +18,9 @@ from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
 from domain.charts import stats_chart
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
-from domain.inventory import InvalidInventory, thousands
+from domain.inventory import InvalidInventory
 from domain.model import Customer, Order, OrderStatus, Product
-from domain.money import InvalidPrice, format_cop, parse_price
+from domain.money import InvalidPrice, format_cop, format_count, parse_price
 from domain.periods import Period, parse_period
 from domain.ports import OwnerUnitOfWork
 from domain.sales import Button
@@ -496,13 +496,17 @@ def render_import(filename: str, summary: ImportSummary) -> str:
             continue
         shown = [f"{sku} {name}".strip() for sku, name in outcome.examples[:EXAMPLES_PER_KIND]]
         more = (
-            texts.OWNER_IMPORT_MORE.format(count=thousands(outcome.count - len(shown)))
+            texts.OWNER_IMPORT_MORE.format(count=format_count(outcome.count - len(shown)))
             if outcome.count > len(shown)
             else ""
         )
-        lines.append(label.format(count=thousands(outcome.count), examples="; ".join(shown) + more))
+        lines.append(
+            label.format(count=format_count(outcome.count), examples="; ".join(shown) + more)
+        )
     if summary.unchanged.count:
-        lines.append(texts.OWNER_IMPORT_UNCHANGED.format(count=thousands(summary.unchanged.count)))
+        lines.append(
+            texts.OWNER_IMPORT_UNCHANGED.format(count=format_count(summary.unchanged.count))
+        )
     if not (summary.created.count or summary.updated.count or summary.deactivated.count):
         lines.append(texts.OWNER_IMPORT_NOTHING_NEW)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from types import TracebackType
 from typing import Protocol, Self
 
 from domain.model import (
@@ -129,13 +130,28 @@ class ReportRepo(Protocol):
 
 
 class UnitOfWork(Protocol):
-    products: ProductRepo
-    customers: CustomerRepo
-    orders: OrderRepo
-    messages: MessageRepo
+    """One transaction: `async with uow: ...; await uow.commit()`, rolled back otherwise.
+
+    The repositories are read-only members, so an implementation may hold its own kind
+    (db's ProductRepository, the tests' FakeProductRepo).
+    """
+
+    @property
+    def products(self) -> ProductRepo: ...
+    @property
+    def customers(self) -> CustomerRepo: ...
+    @property
+    def orders(self) -> OrderRepo: ...
+    @property
+    def messages(self) -> MessageRepo: ...
 
     async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *args: object) -> None: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
 
@@ -143,9 +159,13 @@ class UnitOfWork(Protocol):
 class OwnerUnitOfWork(UnitOfWork, Protocol):
     """What the owner's tools and the scheduled jobs use besides the sale flow."""
 
-    chats: ChatControlRepo
-    jobs: JobRepo
-    updates: UpdateRepo
-    reports: ReportRepo
+    @property
+    def chats(self) -> ChatControlRepo: ...
+    @property
+    def jobs(self) -> JobRepo: ...
+    @property
+    def updates(self) -> UpdateRepo: ...
+    @property
+    def reports(self) -> ReportRepo: ...
 
     async def __aenter__(self) -> Self: ...

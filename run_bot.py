@@ -11,27 +11,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
-import json
 import logging
-import statistics
 import sys
-import tempfile
-import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
 from domain.exceptions import DomainError
 
-if TYPE_CHECKING:
-    from bot.core import App
-
 log = logging.getLogger("run_bot")
-
-CHANGE_PROBES = 5  # products renamed by `search --change-probe`; change_ms is their median
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,6 +107,7 @@ async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core import build_app
     from domain.exports import build_export, write_export
+    from domain.money import format_count
     from domain.periods import MAX_YEAR, MIN_YEAR, between
 
     try:
@@ -146,7 +135,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"No pude escribir en {args.directory}: {error.strerror or error}", file=sys.stderr)
         return 1
     for path, file in zip(written, files, strict=True):
-        print(f"{path} ({len(file.data):,} bytes)".replace(",", "."))
+        print(f"{path} ({format_count(len(file.data))} bytes)")
     return 0
 
 
@@ -164,101 +153,17 @@ def _cli_day(value: str | None, flag: str, min_year: int, max_year: int) -> date
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.core import build_app
-    from domain.catalog import import_inventory
-    from domain.inventory import InvalidInventory
+    from bot.search_run import run_search
 
-    with tempfile.TemporaryDirectory() as tmp:
-        local = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{tmp}/search.db"})
-        app = await build_app(local)
-        try:
-            started = time.perf_counter()
-            await import_inventory(
-                app.uow(), app.catalog, args.catalog.read_bytes(), args.catalog.name
-            )
-            build_s = time.perf_counter() - started
-            latencies: list[float] = []
-            change_ms: list[float] = []
-            with (
-                args.queries.open(encoding="utf-8") as queries,
-                args.out.open("w", encoding="utf-8") as out,
-            ):
-                for line in queries:
-                    if not line.strip():
-                        continue
-                    query = json.loads(line)
-                    began = time.perf_counter()
-                    async with app.uow() as uow:
-                        products = await app.catalog.search(uow, str(query["text"]), k=args.top_k)
-                    latencies.append((time.perf_counter() - began) * 1000)
-                    result = {"id": query["id"], "results": [p.sku for p in products]}
-                    out.write(json.dumps(result, ensure_ascii=False) + "\n")
-            if args.change_probe:
-                probed = await _change_probes(app, CHANGE_PROBES)
-                if probed is None:
-                    return 1
-                change_ms = probed
-        except InvalidInventory as error:
-            print(error.report(), file=sys.stderr)
-            return 1
-        finally:
-            await app.close()
-    latencies.sort()
-    p50 = statistics.median(latencies) if latencies else 0.0
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0
-    change = (
-        f"; one change searchable in {statistics.median(change_ms):.1f} ms" if change_ms else ""
+    return await run_search(
+        settings,
+        args.catalog,
+        args.queries,
+        args.out,
+        top_k=args.top_k,
+        stats=args.stats,
+        change_probe=args.change_probe,
     )
-    print(
-        f"import+index build: {build_s:.2f} s; queries: {len(latencies)}; "
-        f"latency p50 {p50:.2f} ms, p99 {p99:.2f} ms{change}",
-        file=sys.stderr,
-    )
-    if args.stats:
-        import resource
-
-        stats = {
-            "build_s": round(build_s, 3),
-            "queries": len(latencies),
-            "p50_ms": round(p50, 3),
-            "p99_ms": round(p99, 3),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        }
-        if change_ms:
-            stats["change_ms"] = round(statistics.median(change_ms), 2)
-        args.stats.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
-    return 0
-
-
-async def _change_probes(app: App, probes: int) -> list[float] | None:
-    """Rename the last products on sale as an owner does (a one-row inventory upload) and time
-    each from the upload until the customer search finds the new word; None if it does not."""
-    from domain.catalog import import_inventory, product_pages
-    from domain.money import format_cop
-
-    on_sale: list = []
-    async for page in product_pages(app.uow()):
-        on_sale = (on_sale + [p for p in page if p.visible])[-probes:]
-    timings: list[float] = []
-    for number, product in enumerate(on_sale, start=1):
-        word = f"zqxprobe{number}"
-        text = io.StringIO()
-        csv.writer(text).writerows(
-            [
-                ("sku", "nombre", "descripcion", "categoria", "precio", "stock"),
-                (product.sku, f"{product.name} {word}", product.description, product.category,
-                 format_cop(product.price_minor), product.stock),
-            ]
-        )  # fmt: skip
-        started = time.perf_counter()
-        await import_inventory(app.uow(), app.catalog, text.getvalue().encode(), "cambio.csv")
-        async with app.uow() as uow:
-            found = await app.catalog.search(uow, word, k=10)
-        if product.sku not in {p.sku for p in found}:
-            print(f"{product.sku}, renombrado «{word}», no aparece al buscarlo.", file=sys.stderr)
-            return None
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
 
 
 def main(argv: list[str] | None = None) -> int:

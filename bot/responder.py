@@ -39,7 +39,9 @@ STATE_OF_STEP: dict[Step, State | None] = {
     **{step: getattr(Sale, step.value) for step in Step if step != Step.BROWSING},
 }
 STEP_OF_STATE: dict[str, Step] = {
-    state.state: step for step, state in STATE_OF_STEP.items() if state is not None
+    state.state: step
+    for step, state in STATE_OF_STEP.items()
+    if state is not None and state.state is not None  # None only outside a StatesGroup
 }
 
 

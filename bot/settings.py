@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -114,7 +114,8 @@ class Settings(BaseSettings):
         """FusionWeights with SEARCH_WEIGHTS applied; a provider's embeddings count for
         PROVIDER_DENSE_WEIGHT unless SEARCH_WEIGHTS says otherwise."""
         types = {f.name: f.type for f in fields(FusionWeights)}
-        overrides: dict[str, float | int] = {
+        # Per field its own type (int or float): checked here against FusionWeights' fields.
+        overrides: dict[str, Any] = {
             name: int(value) if types[name] == "int" else value
             for name, value in self.search_weights.items()
         }

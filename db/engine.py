@@ -20,10 +20,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Build the async engine; pragmas are set on every new SQLite connection."""
     if not is_sqlite(url):
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    parsed = make_url(url)
-    in_memory = parsed.database in (None, "", ":memory:")
+    database = make_url(url).database or ":memory:"
+    in_memory = database == ":memory:"
     if not in_memory:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     kwargs: dict = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
     if in_memory:
         kwargs["poolclass"] = StaticPool

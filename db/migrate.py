@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any, Literal
 
 from alembic import command
+from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
+
+from db.types import UtcDateTime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +28,14 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Autogenerate writes our column types as the storage they stand for, so a migration
+    never imports db/ (UtcDateTime is a timestamptz that converts on the way in and out)."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 async def upgrade_async(database_url: str, revision: str = "head") -> None:

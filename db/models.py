@@ -8,7 +8,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UtcDateTime
+from domain.model import OrderStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -55,10 +57,8 @@ class ProductRow(Base):
     price_minor: Mapped[int] = mapped_column(BigInteger)
     stock: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class CustomerRow(Base):
@@ -72,14 +72,12 @@ class CustomerRow(Base):
     address: Mapped[str] = mapped_column(String(200), default="")
     neighbourhood: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class OrderRow(Base):
-    """A cart while status is 'cart'; an order once confirmed."""
+    """A cart while its status is OrderStatus.CART; an order once confirmed."""
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -87,8 +85,8 @@ class OrderRow(Base):
             "uq_orders_open_cart",
             "chat_id",
             unique=True,
-            sqlite_where=text("status = 'cart'"),
-            postgresql_where=text("status = 'cart'"),
+            sqlite_where=text(f"status = '{OrderStatus.CART.value}'"),
+            postgresql_where=text(f"status = '{OrderStatus.CART.value}'"),
         ),
     )
 
@@ -96,7 +94,7 @@ class OrderRow(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    status: Mapped[str] = mapped_column(String(20), default="cart", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.CART.value, index=True)
     total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     # Delivery data as confirmed by the customer (a snapshot; the customer may change later).
     national_id: Mapped[str] = mapped_column(String(20), default="")
@@ -105,15 +103,13 @@ class OrderRow(Base):
     address: Mapped[str] = mapped_column(String(200), default="")
     neighbourhood: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When the idle-cart reminder went out; a cart is reminded once at most.
-    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     lines: Mapped[list[OrderLineRow]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLineRow.id"
@@ -148,7 +144,7 @@ class MessageRow(Base):
     direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
     text: Mapped[str] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ProcessedUpdateRow(Base):
@@ -162,9 +158,7 @@ class ProcessedUpdateRow(Base):
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger)
-    processed_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 class FsmStateRow(Base):
@@ -181,9 +175,7 @@ class FsmStateRow(Base):
     destiny: Mapped[str] = mapped_column(String(50))
     state: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[str] = mapped_column(Text, default="{}")
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class PausedChatRow(Base):
@@ -193,7 +185,7 @@ class PausedChatRow(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     paused_by: Mapped[int] = mapped_column(BigInteger)
-    paused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    paused_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class RelayLinkRow(Base):
@@ -204,9 +196,7 @@ class RelayLinkRow(Base):
     owner_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     owner_message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     customer_chat_id: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 class StockAlertRow(Base):
@@ -217,7 +207,7 @@ class StockAlertRow(Base):
     product_id: Mapped[int] = mapped_column(
         ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
     )
-    alerted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    alerted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class JobRunRow(Base):
@@ -227,4 +217,4 @@ class JobRunRow(Base):
 
     job: Mapped[str] = mapped_column(String(50), primary_key=True)
     run_key: Mapped[str] = mapped_column(String(50), primary_key=True)
-    ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -1,21 +1,22 @@
 """Read-only queries for exports, stats and summaries. Never writes.
 
 Periods are half-open: `start` inclusive, `end` exclusive; `None` leaves that side open.
-Moments are compared in UTC (SQLite keeps no zone) and come back as aware UTC datetimes.
+Bounds are aware datetimes; moments come back as aware UTC datetimes (db.types.UtcDateTime).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.dto import (
+from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow
+from db.repositories import _order
+from domain.model import (
     ConversationCounts,
     CustomerRecord,
     MessageRecord,
@@ -24,32 +25,18 @@ from db.dto import (
     ProductSales,
     Sale,
 )
-from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow
-from db.repositories import _order
 
 SOLD = (OrderStatus.CONFIRMED, OrderStatus.DELIVERED)
 COUNTED = (*SOLD, OrderStatus.CANCELLED)
 INCOMING = "in"
 
 
-def _utc(moment: datetime) -> datetime:
-    """A bound for a query, in UTC (naive moments are taken as UTC already)."""
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """A stored moment as aware UTC (SQLite gives it back without zone)."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _within(column: Any, start: datetime | None, end: datetime | None) -> list[Any]:
     conditions = []
     if start is not None:
-        conditions.append(column >= _utc(start))
+        conditions.append(column >= start)
     if end is not None:
-        conditions.append(column < _utc(end))
+        conditions.append(column < end)
     return conditions
 
 
@@ -84,12 +71,13 @@ class ReportRepository:
                 order_id=order_id,
                 chat_id=chat_id,
                 customer_id=customer_id,
-                status=status,
+                status=OrderStatus(status),
                 total_minor=int(total or 0),
-                confirmed_at=_aware(confirmed_at) or _utc(start),
+                confirmed_at=confirmed_at,
                 units=int(quantity or 0),
             )
             for order_id, chat_id, customer_id, status, total, confirmed_at, quantity in rows
+            if confirmed_at is not None  # always: the period's bounds leave out a NULL
         ]
 
     async def top_products(
@@ -136,9 +124,9 @@ class ReportRepository:
             .group_by(OrderRow.customer_id)
         )
         return {
-            customer_id: moment
+            customer_id: first
             for customer_id, first in rows
-            if (moment := _aware(first)) is not None
+            if customer_id is not None and first is not None
         }
 
     async def conversations(
@@ -190,7 +178,7 @@ class ReportRepository:
             .where(*_within(OrderRow.created_at, start, end))
             .order_by(OrderRow.id)
         )
-        return [self._aware_order(_order(row)) for row in rows]
+        return [_order(row) for row in rows]
 
     async def customers(self, start: datetime | None, end: datetime | None) -> list[CustomerRecord]:
         """Customers created in the period or with an order created in it, with what they
@@ -227,7 +215,7 @@ class ReportRepository:
                 address=row.address,
                 neighbourhood=row.neighbourhood,
                 notes=row.notes,
-                created_at=_aware(row.created_at),
+                created_at=row.created_at,
                 orders=int(orders or 0),
                 spent_minor=int(spent or 0),
             )
@@ -249,18 +237,7 @@ class ReportRepository:
                 direction=row.direction,
                 text=row.text,
                 intent=row.intent,
-                created_at=_aware(row.created_at),
+                created_at=row.created_at,
             )
             for row in rows
         ]
-
-    @staticmethod
-    def _aware_order(order: Order) -> Order:
-        return replace(
-            order,
-            created_at=_aware(order.created_at),
-            confirmed_at=_aware(order.confirmed_at),
-            delivered_at=_aware(order.delivered_at),
-            cancelled_at=_aware(order.cancelled_at),
-            updated_at=_aware(order.updated_at),
-        )

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.dto import (
-    ChatMessage,
-    Customer,
-    NewProduct,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Product,
-    UpsertResult,
-)
 from db.models import (
     CustomerRow,
     JobRunRow,
@@ -34,11 +26,32 @@ from db.models import (
     StockAlertRow,
     utcnow,
 )
+from domain.model import (
+    ChatMessage,
+    Customer,
+    NewProduct,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    UpsertResult,
+)
 
 CHUNK = 500  # ids per IN (...) list; well under every database's parameter limit
 BULK_ROWS = 2000  # rows per bulk INSERT call (SQLAlchemy batches them into statements)
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
+
+
+def _rowcount(outcome: Result[Any]) -> int:
+    """Rows an INSERT, UPDATE or DELETE touched.
+
+    A session types what it returns as Result, since it cannot promise a CursorResult for
+    every statement (sqlalchemy#12913); for DML it always is one.
+    """
+    if not isinstance(outcome, CursorResult):
+        raise TypeError(f"expected a CursorResult, got {type(outcome).__name__}")
+    return outcome.rowcount
 
 
 def _product(row: ProductRow) -> Product:
@@ -82,7 +95,7 @@ def _order(row: OrderRow) -> Order:
         id=row.id,
         chat_id=row.chat_id,
         telegram_user_id=row.telegram_user_id,
-        status=row.status,
+        status=OrderStatus(row.status),
         lines=lines,
         total_minor=row.total_minor,
         customer_id=row.customer_id,
@@ -148,7 +161,7 @@ class ProductRepository:
         """
         incoming = {p.sku: p for p in products}
         columns = (ProductRow.id, ProductRow.sku, *(getattr(ProductRow, f) for f in PRODUCT_FIELDS))
-        existing: dict[str, Sequence[object]] = {}
+        existing: dict[str, Sequence[Any]] = {}  # sku -> (id, sku, *PRODUCT_FIELDS)
         skus = list(incoming)
         for start in range(0, len(skus), CHUNK):
             chunk = skus[start : start + CHUNK]
@@ -161,7 +174,7 @@ class ProductRepository:
             rows = await self._session.execute(
                 select(*columns).where(func.lower(ProductRow.sku).in_([s.lower() for s in chunk]))
             )
-            by_folded: dict[str, list[Sequence[object]]] = {}
+            by_folded: dict[str, list[Sequence[Any]]] = {}
             for row in rows:
                 by_folded.setdefault(row.sku.lower(), []).append(row)
             for sku in chunk:
@@ -174,14 +187,14 @@ class ProductRepository:
         now = utcnow()
         for sku, product in incoming.items():
             values = {f: getattr(product, f) for f in PRODUCT_FIELDS}
-            row = existing.get(sku)
-            if row is None:
+            stored = existing.get(sku)
+            if stored is None:
                 new_rows.append({"sku": sku, **values, "created_at": now, "updated_at": now})
                 result.created.append(sku)
-            elif tuple(row[2:]) != tuple(values.values()):
-                changes.append({"id": row[0], **values, "updated_at": now})
+            elif tuple(stored[2:]) != tuple(values.values()):
+                changes.append({"id": stored[0], **values, "updated_at": now})
                 result.updated.append(sku)
-                result.changed_ids.append(int(row[0]))  # type: ignore[call-overload]
+                result.changed_ids.append(int(stored[0]))
             else:
                 result.unchanged.append(sku)
         if changes:
@@ -205,7 +218,7 @@ class ProductRepository:
             .values(stock=ProductRow.stock - quantity, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        return outcome.rowcount == 1
+        return _rowcount(outcome) == 1
 
     async def return_stock(self, product_id: int, quantity: int) -> None:
         await self._session.execute(
@@ -336,7 +349,7 @@ class OrderRepository:
 
     async def _cart_row(self, chat_id: int) -> OrderRow | None:
         return await self._session.scalar(
-            self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == "cart")
+            self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
         )
 
     async def get(self, order_id: int) -> Order | None:
@@ -353,7 +366,9 @@ class OrderRepository:
         """Put `quantity` of `product` in the chat's cart (replacing an earlier quantity)."""
         row = await self._cart_row(chat_id)
         if row is None:
-            row = OrderRow(chat_id=chat_id, telegram_user_id=telegram_user_id, status="cart")
+            row = OrderRow(
+                chat_id=chat_id, telegram_user_id=telegram_user_id, status=OrderStatus.CART
+            )
             row.lines = []
             self._session.add(row)
         line = next((ln for ln in row.lines if ln.product_id == product.id), None)
@@ -380,15 +395,15 @@ class OrderRepository:
 
     async def discard_cart(self, chat_id: int) -> bool:
         outcome = await self._session.execute(
-            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == "cart")
+            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
         )
-        return outcome.rowcount > 0
+        return _rowcount(outcome) > 0
 
     async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
-        if row is None or row.status != "cart":
+        if row is None or row.status != OrderStatus.CART:
             raise LookupError(f"order {order_id} is not an open cart")
-        row.status = "confirmed"
+        row.status = OrderStatus.CONFIRMED
         row.customer_id = customer.id
         row.national_id = customer.national_id or ""
         row.customer_name = customer.name
@@ -404,7 +419,9 @@ class OrderRepository:
     async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]:
         rows = await self._session.scalars(
             self._query()
-            .where(OrderRow.telegram_user_id == telegram_user_id, OrderRow.status != "cart")
+            .where(
+                OrderRow.telegram_user_id == telegram_user_id, OrderRow.status != OrderStatus.CART
+            )
             .order_by(OrderRow.id.desc())
             .limit(limit)
         )
@@ -432,7 +449,9 @@ class OrderRepository:
         )
         return [_order(row) for row in rows], int(total or 0)
 
-    async def move(self, order_id: int, from_status: str, to_status: str) -> Order | None:
+    async def move(
+        self, order_id: int, from_status: OrderStatus, to_status: OrderStatus
+    ) -> Order | None:
         """Change the status only if it still is `from_status` (one conditional UPDATE)."""
         now = utcnow()
         stamps = {
@@ -445,7 +464,7 @@ class OrderRepository:
             .values(status=to_status, updated_at=now, **stamps)
             .execution_options(synchronize_session=False)
         )
-        if outcome.rowcount != 1:
+        if _rowcount(outcome) != 1:
             return None
         row = await self._session.scalar(
             self._query().where(OrderRow.id == order_id).execution_options(populate_existing=True)
@@ -474,7 +493,7 @@ class OrderRepository:
             .values(reminded_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        return outcome.rowcount == 1
+        return _rowcount(outcome) == 1
 
 
 class MessageRepository:
@@ -549,13 +568,13 @@ class UpdateRepository:
             .values(key=key, update_id=update_id, processed_at=utcnow())
             .on_conflict_do_nothing(index_elements=["key"])
         )
-        return outcome.rowcount == 1
+        return _rowcount(outcome) == 1
 
     async def forget_before(self, moment: datetime) -> int:
         outcome = await self._session.execute(
             delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < moment)
         )
-        return outcome.rowcount
+        return _rowcount(outcome)
 
 
 class ChatControlRepository:
@@ -576,7 +595,7 @@ class ChatControlRepository:
         outcome = await self._session.execute(
             delete(PausedChatRow).where(PausedChatRow.chat_id == chat_id)
         )
-        return outcome.rowcount > 0
+        return _rowcount(outcome) > 0
 
     async def is_paused(self, chat_id: int) -> bool:
         return await self._session.get(PausedChatRow, chat_id) is not None
@@ -605,7 +624,7 @@ class ChatControlRepository:
         outcome = await self._session.execute(
             delete(RelayLinkRow).where(RelayLinkRow.created_at < moment)
         )
-        return outcome.rowcount
+        return _rowcount(outcome)
 
 
 class JobRepository:
@@ -623,7 +642,7 @@ class JobRepository:
             .values(job=job, run_key=run_key, ran_at=utcnow())
             .on_conflict_do_nothing(index_elements=["job", "run_key"])
         )
-        return outcome.rowcount == 1
+        return _rowcount(outcome) == 1
 
     async def alerted_products(self) -> set[int]:
         return set(await self._session.scalars(select(StockAlertRow.product_id)))

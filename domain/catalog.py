@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from db.dto import NewProduct, Product
 from domain import texts
-from domain.inventory import InventoryRow, parse_inventory, thousands
+from domain.inventory import InventoryRow, parse_inventory
+from domain.model import NewProduct, Product
+from domain.money import format_count
 from domain.ports import UnitOfWork
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
@@ -317,7 +318,7 @@ async def import_inventory(
         for start in range(0, total, IMPORT_CHUNK):
             if total > IMPORT_CHUNK:
                 await progress(
-                    texts.IMPORT_SAVING.format(done=thousands(start), total=thousands(total))
+                    texts.IMPORT_SAVING.format(done=format_count(start), total=format_count(total))
                 )
             chunk = rows[start : start + IMPORT_CHUNK]
             result = await uow.products.upsert_many(_new_product(row) for row in chunk)

@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from domain import texts
-from domain.money import MINOR_PER_PESO
+from domain.money import MINOR_PER_PESO, format_count
 from domain.periods import short_date
 from domain.stats import Stats
 
@@ -124,7 +124,7 @@ def _short_cop(value: float) -> str:
     if pesos >= 1_000_000:
         tenths = (pesos + 50_000) // 100_000
         whole, fraction = divmod(tenths, 10)
-        number = f"{whole:,}".replace(",", ".") + (f",{fraction}" if fraction else "")
+        number = format_count(whole) + (f",{fraction}" if fraction else "")
         return texts.CHART_MILLIONS.format(value=number)
     if pesos >= 1_000:
         return texts.CHART_THOUSANDS.format(value=(pesos + 500) // 1000)

@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
-from db.dto import CustomerRecord, MessageRecord, Order, Product
 from domain import texts
 from domain.inventory import COLUMN_ALIASES
+from domain.model import CustomerRecord, MessageRecord, Order, Product
 from domain.money import MINOR_PER_PESO
 from domain.periods import Period
 from domain.ports import OwnerUnitOfWork
@@ -177,7 +177,7 @@ def _orders(orders: list[Order]) -> _Table:
         [
             [
                 o.id,
-                texts.EXPORT_ORDER_STATUS.get(o.status, o.status),
+                texts.EXPORT_ORDER_STATUS[o.status],
                 o.created_at,
                 o.confirmed_at,
                 o.delivered_at,
@@ -257,7 +257,7 @@ def _csv_cell(value: Value, tz: ZoneInfo) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _local(value, tz).strftime(DATE_FORMAT)
+        return value.astimezone(tz).strftime(DATE_FORMAT)
     if isinstance(value, _Money):
         return value.text
     if isinstance(value, int):
@@ -302,7 +302,7 @@ def _xlsx_cell(cell: Cell, value: Value, tz: ZoneInfo) -> int:
     if value is None:
         return 0
     if isinstance(value, datetime):
-        cell.value = _local(value, tz).replace(tzinfo=None)  # Excel keeps no zone
+        cell.value = value.astimezone(tz).replace(tzinfo=None)  # Excel keeps no zone
         cell.number_format = XLSX_DATE_FORMAT
         return len(XLSX_DATE_FORMAT)
     if isinstance(value, _Money):
@@ -317,8 +317,3 @@ def _xlsx_cell(cell: Cell, value: Value, tz: ZoneInfo) -> int:
     cell.value = text
     cell.data_type = "s"  # text, never a formula
     return max((len(line) for line in text.splitlines()), default=0)
-
-
-def _local(moment: datetime, tz: ZoneInfo) -> datetime:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(tz)

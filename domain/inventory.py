@@ -20,7 +20,7 @@ from typing import Any
 
 from domain import texts
 from domain.exceptions import DomainError
-from domain.money import InvalidPrice, parse_price
+from domain.money import InvalidPrice, format_count, parse_price
 
 FILE_LEVEL = 0  # RowError.line for problems with the whole file
 MAX_SKU_LEN = 64
@@ -104,14 +104,14 @@ class InvalidInventory(DomainError):
             if self.total == 1
             else texts.INVENTORY_REPORT_HEADER_MANY
         )
-        lines = [header.format(count=thousands(self.total))]
+        lines = [header.format(count=format_count(self.total))]
         shown = self.errors[: max(limit, 0)]
         lines.extend(
             texts.INVENTORY_REPORT_BULLET.format(problem=_describe(error)) for error in shown
         )
         if self.total > len(shown):
             lines.append(
-                texts.INVENTORY_REPORT_MORE.format(count=thousands(self.total - len(shown)))
+                texts.INVENTORY_REPORT_MORE.format(count=format_count(self.total - len(shown)))
             )
         return "\n".join(lines)
 
@@ -385,7 +385,7 @@ def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[Invento
         count += 1
         if count > max_rows:
             raise InvalidInventory.file_error(
-                texts.INVENTORY_TOO_MANY_ROWS.format(limit=thousands(max_rows))
+                texts.INVENTORY_TOO_MANY_ROWS.format(limit=format_count(max_rows))
             )
         product = _parse_row(cells, line, log)
         unique = _check_duplicate(product, line, first_line_by_sku, log)
@@ -628,8 +628,3 @@ def _preview(text: str, width: int = 40) -> str:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:1].isupper() else text
-
-
-def thousands(number: int) -> str:
-    """12345 → '12.345', as Colombians write it."""
-    return f"{number:,}".replace(",", ".")

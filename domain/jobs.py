@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from db.dto import Product
 from domain import stats, texts
 from domain.conversation import Action, Button, render_cart
+from domain.model import Product
 from domain.ports import OwnerUnitOfWork
 
 DAILY_SUMMARY = "daily_summary"
@@ -27,15 +27,10 @@ UowFactory = Callable[[], OwnerUnitOfWork]
 
 
 def _utc(now: datetime) -> datetime:
-    """`now` in UTC, as the database stores moments (SQLite compares them as text)."""
+    """`now` in UTC; a naive `now` is the caller's bug (which zone would it be?)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("`now` must be an aware datetime")
     return now.astimezone(UTC)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """A stored moment; SQLite gives it back without its zone, which is UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 # ----------------------------------------------------------------- daily summary
@@ -115,7 +110,7 @@ async def claim_cart_reminders(
 
 async def _talked_since(uow: OwnerUnitOfWork, chat_id: int, moment: datetime) -> bool:
     last = await uow.messages.recent(chat_id, limit=1)
-    return bool(last) and last[0].created_at is not None and _as_utc(last[0].created_at) > moment
+    return bool(last) and last[0].created_at is not None and last[0].created_at > moment
 
 
 # ----------------------------------------------------------------- low stock

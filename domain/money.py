@@ -1,4 +1,5 @@
-"""Money as integer minor units (centavos): parsing what owners type and formatting COP."""
+"""Money as integer minor units (centavos): parsing what owners type, formatting COP and the
+thousands separators every figure we show uses (`12.345`, as Colombians write it)."""
 
 from __future__ import annotations
 
@@ -47,10 +48,15 @@ def format_cop(minor: int) -> str:
         raise TypeError("format_cop expects integer minor units")
     sign = "-" if minor < 0 else ""
     pesos, cents = divmod(abs(minor), MINOR_PER_PESO)
-    text = f"{pesos:,}".replace(",", ".")
+    text = format_count(pesos)
     if cents:
         text = f"{text},{cents:02d}"
     return f"{sign}${text}"
+
+
+def format_count(number: int) -> str:
+    """A whole number with Colombian thousands separators: 12345 → `12.345`."""
+    return f"{number:,}".replace(",", ".")
 
 
 def _float_to_decimal(value: float) -> Decimal:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from db.dto import Customer, Order, OrderStatus, Product
 from domain import texts
 from domain.button import Button
 from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
@@ -21,8 +20,9 @@ from domain.charts import stats_chart
 from domain.events import OrderStatusChanged, ProductsChanged
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
-from domain.inventory import InvalidInventory, thousands
-from domain.money import InvalidPrice, format_cop, parse_price
+from domain.inventory import InvalidInventory
+from domain.model import Customer, Order, OrderStatus, Product
+from domain.money import InvalidPrice, format_cop, format_count, parse_price
 from domain.periods import Period, parse_period
 from domain.ports import OwnerUnitOfWork
 from domain.shop import ShopProfile
@@ -353,7 +353,7 @@ class OwnerDesk:
         order = await uow.orders.get(order_id)
         if order is None or order.status == OrderStatus.CART:
             raise UnknownOrder(order_id)
-        status = texts.ORDER_STATUS.get(order.status, order.status)
+        status = texts.ORDER_STATUS[order.status]
         return OrderChange(
             order, texts.OWNER_ORDER_ALREADY.format(order_id=order_id, status=status), None
         )
@@ -404,7 +404,7 @@ class OwnerDesk:
                     order_id=order.id,
                     when=self._when(order.confirmed_at or order.created_at),
                     total=format_cop(order.total_minor),
-                    status=texts.ORDER_STATUS.get(order.status, order.status),
+                    status=texts.ORDER_STATUS[order.status],
                 )
                 for order in orders[:10]
             ]
@@ -468,8 +468,7 @@ class OwnerDesk:
     def _when(self, moment: datetime | None) -> str:
         if moment is None:
             return ""
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return aware.astimezone(self._timezone).strftime("%d/%m %H:%M")
+        return moment.astimezone(self._timezone).strftime("%d/%m %H:%M")
 
 
 def parse_chat_id(args: str, usage: str) -> int:
@@ -499,13 +498,17 @@ def render_import(filename: str, summary: ImportSummary) -> str:
             continue
         shown = [f"{sku} {name}".strip() for sku, name in outcome.examples[:EXAMPLES_PER_KIND]]
         more = (
-            texts.OWNER_IMPORT_MORE.format(count=thousands(outcome.count - len(shown)))
+            texts.OWNER_IMPORT_MORE.format(count=format_count(outcome.count - len(shown)))
             if outcome.count > len(shown)
             else ""
         )
-        lines.append(label.format(count=thousands(outcome.count), examples="; ".join(shown) + more))
+        lines.append(
+            label.format(count=format_count(outcome.count), examples="; ".join(shown) + more)
+        )
     if summary.unchanged.count:
-        lines.append(texts.OWNER_IMPORT_UNCHANGED.format(count=thousands(summary.unchanged.count)))
+        lines.append(
+            texts.OWNER_IMPORT_UNCHANGED.format(count=format_count(summary.unchanged.count))
+        )
     if not (summary.created.count or summary.updated.count or summary.deactivated.count):
         lines.append(texts.OWNER_IMPORT_NOTHING_NEW)
     else:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from types import TracebackType
 from typing import Protocol, Self
 
-from db.dto import (
+from domain.events import Event
+from domain.model import (
     ChatMessage,
     ConversationCounts,
     Customer,
@@ -14,12 +16,12 @@ from db.dto import (
     MessageRecord,
     NewProduct,
     Order,
+    OrderStatus,
     Product,
     ProductSales,
     Sale,
     UpsertResult,
 )
-from domain.events import Event
 
 
 class ProductRepo(Protocol):
@@ -63,7 +65,9 @@ class OrderRepo(Protocol):
     async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]: ...
     async def list_for_customer(self, customer: Customer, limit: int = 10) -> list[Order]: ...
     async def list_open(self, limit: int = 20) -> tuple[list[Order], int]: ...
-    async def move(self, order_id: int, from_status: str, to_status: str) -> Order | None: ...
+    async def move(
+        self, order_id: int, from_status: OrderStatus, to_status: OrderStatus
+    ) -> Order | None: ...
     async def idle_carts(self, idle_since: datetime) -> list[Order]: ...
     async def mark_reminded(self, order_id: int) -> bool: ...
 
@@ -127,13 +131,28 @@ class ReportRepo(Protocol):
 
 
 class UnitOfWork(Protocol):
-    products: ProductRepo
-    customers: CustomerRepo
-    orders: OrderRepo
-    messages: MessageRepo
+    """One transaction: `async with uow: ...; await uow.commit()`, rolled back otherwise.
+
+    The repositories are read-only members, so an implementation may hold its own kind
+    (db's ProductRepository, the tests' FakeProductRepo).
+    """
+
+    @property
+    def products(self) -> ProductRepo: ...
+    @property
+    def customers(self) -> CustomerRepo: ...
+    @property
+    def orders(self) -> OrderRepo: ...
+    @property
+    def messages(self) -> MessageRepo: ...
 
     async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *args: object) -> None: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
     def emit(self, event: Event) -> None:
         """Handled after the commit (domain.events); dropped if the work rolls back."""
         ...
@@ -145,9 +164,13 @@ class UnitOfWork(Protocol):
 class OwnerUnitOfWork(UnitOfWork, Protocol):
     """What the owner's tools and the scheduled jobs use besides the sale flow."""
 
-    chats: ChatControlRepo
-    jobs: JobRepo
-    updates: UpdateRepo
-    reports: ReportRepo
+    @property
+    def chats(self) -> ChatControlRepo: ...
+    @property
+    def jobs(self) -> JobRepo: ...
+    @property
+    def updates(self) -> UpdateRepo: ...
+    @property
+    def reports(self) -> ReportRepo: ...
 
     async def __aenter__(self) -> Self: ...

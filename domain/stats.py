@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from db.dto import OrderStatus
 from domain import texts
-from domain.money import format_cop
+from domain.model import OrderStatus
+from domain.money import format_cop, format_count
 from domain.periods import Period, day_period, describe_days, long_date
 from domain.ports import OwnerUnitOfWork
 
@@ -156,7 +156,7 @@ def _daily(period: Period, sales: list[tuple[datetime, int]], tz: ZoneInfo) -> l
     orders: dict[date, int] = defaultdict(int)
     revenue: dict[date, int] = defaultdict(int)
     for moment, total in sales:
-        day = _local(moment, tz).date()
+        day = moment.astimezone(tz).date()
         orders[day] += 1
         revenue[day] += total
     days = (last - first).days + 1
@@ -164,11 +164,6 @@ def _daily(period: Period, sales: list[tuple[datetime, int]], tz: ZoneInfo) -> l
         DaySales(day, orders[day], revenue[day])
         for day in (first + timedelta(days=n) for n in range(days))
     ]
-
-
-def _local(moment: datetime, tz: ZoneInfo) -> datetime:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(tz)
 
 
 def _ratio(numerator: int, denominator: int) -> int:
@@ -195,42 +190,43 @@ def _body(stats: Stats) -> list[str]:
     if stats.orders:
         lines.append(
             texts.STATS_ORDERS.format(
-                orders=_count(stats.orders), revenue=format_cop(stats.revenue_minor)
+                orders=format_count(stats.orders), revenue=format_cop(stats.revenue_minor)
             )
         )
         lines.append(
             texts.STATS_AVERAGE.format(
-                average=format_cop(stats.average_ticket_minor), units=_count(stats.units)
+                average=format_cop(stats.average_ticket_minor), units=format_count(stats.units)
             )
         )
         lines.append(
             texts.STATS_CUSTOMERS.format(
-                new=_count(stats.new_customers), returning=_count(stats.returning_customers)
+                new=format_count(stats.new_customers),
+                returning=format_count(stats.returning_customers),
             )
         )
     else:
         lines.append(texts.STATS_NO_SALES)
     if stats.cancelled:
-        lines.append(texts.STATS_CANCELLED.format(count=_count(stats.cancelled)))
+        lines.append(texts.STATS_CANCELLED.format(count=format_count(stats.cancelled)))
     if stats.conversations:
         lines.append(
             texts.STATS_CONVERSATIONS.format(
-                chats=_count(stats.conversations),
-                converted=_count(stats.converted),
+                chats=format_count(stats.conversations),
+                converted=format_count(stats.converted),
                 percent=stats.conversion_percent,
             )
         )
     else:
         lines.append(texts.STATS_NO_CONVERSATIONS)
     if stats.open_orders:
-        lines.append(texts.STATS_OPEN_ORDERS.format(count=_count(stats.open_orders)))
+        lines.append(texts.STATS_OPEN_ORDERS.format(count=format_count(stats.open_orders)))
     if stats.top_products:
         lines += ["", texts.STATS_TOP_HEADER]
         lines += [
             texts.STATS_TOP_LINE.format(
                 n=n,
                 name=_short(product.name),
-                units=_count(product.units),
+                units=format_count(product.units),
                 revenue=format_cop(product.revenue_minor),
             )
             for n, product in enumerate(stats.top_products, start=1)
@@ -240,13 +236,15 @@ def _body(stats: Stats) -> list[str]:
         shown = stats.low_stock[:MAX_LOW_STOCK_LINES]
         lines += [
             texts.STATS_LOW_STOCK_LINE.format(
-                name=_short(item.name), sku=item.sku, stock=_count(item.stock)
+                name=_short(item.name), sku=item.sku, stock=format_count(item.stock)
             )
             for item in shown
         ]
         if len(stats.low_stock) > len(shown):
             lines.append(
-                texts.STATS_LOW_STOCK_MORE.format(count=_count(len(stats.low_stock) - len(shown)))
+                texts.STATS_LOW_STOCK_MORE.format(
+                    count=format_count(len(stats.low_stock) - len(shown))
+                )
             )
     return lines
 
@@ -254,7 +252,3 @@ def _body(stats: Stats) -> list[str]:
 def _short(name: str, width: int = MAX_NAME_CHARS) -> str:
     name = " ".join(name.split())
     return name if len(name) <= width else name[: width - 1] + "…"
-
-
-def _count(number: int) -> str:
-    return f"{number:,}".replace(",", ".")

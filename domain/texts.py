@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from domain.model import OrderStatus
+
 START = (
     "¡Hola{name}! 👋 Soy el asistente de {shop}.\n"
     "Puedo ayudarte a:\n"
@@ -117,10 +119,10 @@ MY_ORDER_LINE = "• Pedido #{order_id} ({date}) — {items} — {total} — {st
 MY_ORDERS_NONE = "Aún no tienes pedidos confirmados. ¿Te ayudo a hacer uno?"
 MY_CART_PENDING = "Además tienes un carrito sin confirmar por {total}."
 ORDER_STATUS = {
-    "confirmed": "confirmado, en preparación",
-    "delivered": "entregado",
-    "cancelled": "cancelado",
-    "cart": "sin confirmar",
+    OrderStatus.CONFIRMED: "confirmado, en preparación",
+    OrderStatus.DELIVERED: "entregado",
+    OrderStatus.CANCELLED: "cancelado",
+    OrderStatus.CART: "sin confirmar",
 }
 
 OWNER_NEW_ORDER = (
@@ -493,10 +495,10 @@ EXPORT_ORDER_COLUMNS = (
 EXPORT_LINE_COLUMNS = ("pedido", "sku", "nombre", "precio_unitario", "cantidad", "subtotal")
 EXPORT_MESSAGE_COLUMNS = ("fecha", "chat", "usuario_telegram", "quién", "mensaje", "intención")
 EXPORT_ORDER_STATUS = {
-    "cart": "carrito",
-    "confirmed": "confirmado",
-    "delivered": "entregado",
-    "cancelled": "cancelado",
+    OrderStatus.CART: "carrito",
+    OrderStatus.CONFIRMED: "confirmado",
+    OrderStatus.DELIVERED: "entregado",
+    OrderStatus.CANCELLED: "cancelado",
 }
 EXPORT_DIRECTION = {"in": "cliente", "out": "bot"}
 EXPORT_DIRECTION_SHOP = "tienda"  # any other direction: the shop's people writing

@@ -16,9 +16,9 @@ from pydantic import SecretStr
 from bot.app import App, build_app
 from bot.runners import polling_in_background
 from bot.settings import Settings
-from db.dto import Order, Product
 from domain.catalog import import_inventory
-from domain.money import format_cop
+from domain.model import Order, OrderStatus, Product
+from domain.money import format_cop, format_count
 from doubles.telegram import LocalBotAPI
 
 DEMO_TOKEN = "123456:DEMO-TOKEN"
@@ -190,7 +190,7 @@ async def _owner_reports(owner, out_dir: Path) -> list[Path]:  # noqa: ANN001
     for name, data in owner.documents():
         saved.append(out_dir / name)
         saved[-1].write_bytes(data)
-        print(f"📎 {name} ({len(data):,} bytes)".replace(",", "."))
+        print(f"📎 {name} ({format_count(len(data))} bytes)")
     print(f"\nArchivos guardados en {out_dir}/ para abrirlos: " + ", ".join(p.name for p in saved))
     print()
     has_chart = any(p.suffix == ".png" for p in saved)
@@ -200,7 +200,7 @@ async def _owner_reports(owner, out_dir: Path) -> list[Path]:  # noqa: ANN001
 
 def _report(order: Order | None, before: Product | None, after: Product | None) -> int:
     print("=== Resultado ===")
-    if order is None or order.status != "confirmed":
+    if order is None or order.status != OrderStatus.CONFIRMED:
         print("No quedó ningún pedido confirmado.")
         return 1
     print(f"Pedido #{order.id} ({order.status}) para {order.customer_name}, {order.neighbourhood}:")

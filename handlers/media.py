@@ -39,12 +39,13 @@ def largest_photo(sizes: list[PhotoSize]) -> PhotoSize | None:
 
 
 async def download(bot: Bot, file_id: str) -> bytes | None:
+    buffer = io.BytesIO()
     try:
-        buffer = await bot.download(file_id, destination=io.BytesIO())
+        await bot.download(file_id, destination=buffer)
     except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as error:
         log.warning("could not download %s: %s", file_id, error)
         return None
-    return buffer.getvalue() if buffer is not None else None
+    return buffer.getvalue()
 
 
 async def on_photo(

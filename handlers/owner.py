@@ -23,6 +23,7 @@ from aiogram.types import (
     InaccessibleMessage,
     InlineKeyboardMarkup,
     InputMediaDocument,
+    MediaUnion,
     Message,
     TelegramObject,
 )
@@ -120,21 +121,19 @@ async def apply_upload(
 ) -> None:
     """Download, apply and report in one message that is edited as the work goes."""
     progress = ProgressMessage(bot, status)
+    buffer = io.BytesIO()
     try:
-        buffer = await bot.download(document.file_id, destination=io.BytesIO())
+        await bot.download(document.file_id, destination=buffer)
     except TelegramBadRequest as error:
-        too_big = "too big" in str(error).lower()
-        await progress.finish(
-            upload_refusal(document.file_name or "", DOWNLOAD_LIMIT + 1, DOWNLOAD_LIMIT)
-            if too_big
-            else texts.OWNER_UPLOAD_FAILED
-        )
+        refusal = None
+        if "too big" in str(error).lower():
+            refusal = upload_refusal(document.file_name or "", DOWNLOAD_LIMIT + 1, DOWNLOAD_LIMIT)
+        await progress.finish(refusal or texts.OWNER_UPLOAD_FAILED)
         return
     except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as error:
         log.warning("could not download %s: %s", document.file_name, error)
         await progress.finish(texts.OWNER_UPLOAD_FAILED)
         return
-    assert buffer is not None
     outcome = await desk.import_file(
         buffer.getvalue(), document.file_name or "inventario", replace=replace,
         progress=progress.update,
@@ -196,7 +195,7 @@ async def stats(message: Message, command: CommandObject, desk: OwnerDesk, bot: 
 async def export(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
     await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
     caption, files = await desk.export(command.args or "")
-    media = [
+    media: list[MediaUnion] = [
         InputMediaDocument(
             media=BufferedInputFile(file.data, file.name),
             caption=caption if n == len(files) else None,

@@ -9,8 +9,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Self
 
-from db.dto import ChatMessage, Customer, NewProduct, Order, OrderLine, Product, UpsertResult
 from domain.events import Event, EventBus
+from domain.model import (
+    ChatMessage,
+    Customer,
+    NewProduct,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    UpsertResult,
+)
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
 
@@ -111,7 +120,12 @@ class FakeOrderRepo:
 
     async def get_cart(self, chat_id: int) -> Order | None:
         return next(
-            (o for o in self.rows.values() if o.chat_id == chat_id and o.status == "cart"), None
+            (
+                o
+                for o in self.rows.values()
+                if o.chat_id == chat_id and o.status == OrderStatus.CART
+            ),
+            None,
         )
 
     async def set_line(
@@ -121,7 +135,7 @@ class FakeOrderRepo:
             id=next(self._ids),
             chat_id=chat_id,
             telegram_user_id=telegram_user_id,
-            status="cart",
+            status=OrderStatus.CART,
             created_at=datetime.now(UTC),
         )
         line = OrderLine(product.id, product.sku, product.name, product.price_minor, quantity)
@@ -147,11 +161,11 @@ class FakeOrderRepo:
 
     async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
         order = self.rows[order_id]
-        assert order.status == "cart"
+        assert order.status == OrderStatus.CART
         return self._store(
             replace(
                 order,
-                status="confirmed",
+                status=OrderStatus.CONFIRMED,
                 total_minor=total_minor,
                 customer_id=customer.id,
                 national_id=customer.national_id or "",
@@ -168,14 +182,16 @@ class FakeOrderRepo:
         mine = [
             o
             for o in self.rows.values()
-            if o.telegram_user_id == telegram_user_id and o.status != "cart"
+            if o.telegram_user_id == telegram_user_id and o.status != OrderStatus.CART
         ]
         return sorted(mine, key=lambda o: o.id, reverse=True)[:limit]
 
     def _store(self, order: Order) -> Order:
         order = replace(
             order,
-            total_minor=order.lines_total_minor if order.status == "cart" else order.total_minor,
+            total_minor=order.lines_total_minor
+            if order.status == OrderStatus.CART
+            else order.total_minor,
         )
         self.rows[order.id] = order
         return order

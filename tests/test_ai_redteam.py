@@ -28,6 +28,7 @@ from bot.sending import MESSAGE_LIMIT, split_text
 from domain import texts
 from domain.ai import Extraction, Facts, ProductMention
 from domain.conversation import AiTools, ChatRef, SalesAgent
+from domain.model import OrderStatus
 from doubles.ai.gemini_server import Fault as GeminiFault
 from doubles.ai.gemini_server import LocalGemini
 from doubles.ai.gemini_server import Raw as GeminiRaw
@@ -85,7 +86,9 @@ def with_ai(shop: Shop, **tools: object) -> Shop:
 
 def cart_lines(shop: Shop, chat_id: int) -> dict[str, int]:
     carts = [
-        o for o in shop.uow.orders.rows.values() if o.chat_id == chat_id and o.status == "cart"
+        o
+        for o in shop.uow.orders.rows.values()
+        if o.chat_id == chat_id and o.status == OrderStatus.CART
     ]
     return {line.sku: line.quantity for cart in carts for line in cart.lines}
 
@@ -158,7 +161,7 @@ async def test_the_order_confirmation_is_never_reworded_nor_sent_to_the_model(st
     chat = await checkout(store, phraser)
     await chat.press("skip")  # no notes: the summary
     reply = await chat.say("sí")
-    [order] = [o for o in store.uow.orders.rows.values() if o.status != "cart"]
+    [order] = [o for o in store.uow.orders.rows.values() if o.status != OrderStatus.CART]
     assert f"#{order.id}" in reply.text and "$76.000" in reply.text  # what the customer keeps
     seen = " ".join(facts.draft for facts in phraser.seen)
     assert ANA_DATA[2] not in seen and ANA_DATA[4] not in seen  # phone and barrio stay here
@@ -173,7 +176,7 @@ async def test_another_customers_data_never_reaches_the_model(store: Shop) -> No
     await luis.say("sí")  # use the data registered with it
     await luis.say("sí")  # confirm
     await luis.say("¿cómo va mi pedido?")
-    assert len([o for o in store.uow.orders.rows.values() if o.status != "cart"]) == 2
+    assert len([o for o in store.uow.orders.rows.values() if o.status != OrderStatus.CART]) == 2
     seen = json.dumps([facts.__dict__ for facts in phraser.seen], ensure_ascii=False)
     assert "confirmado" in seen and "Tus pedidos" in seen  # what Luis read went through it
     for private in (ANA_DATA[1], ANA_DATA[2], ANA_DATA[3], ANA_DATA[4]):

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.dto import Customer, NewProduct
 from db.engine import create_session_factory
+from db.models import MessageRow
 from db.uow import SqlUnitOfWork
+from domain.model import Customer, NewProduct, OrderStatus
 
 
 def product(sku: str, price: int = 100_000_00, stock: int = 7, **changes: object) -> NewProduct:
@@ -225,7 +230,7 @@ async def test_order_lines_snapshot_name_and_price(new_uow) -> None:  # noqa: AN
         await uow.commit()
     async with new_uow() as uow:
         order = await uow.orders.get(order_id)
-    assert order is not None and order.status == "confirmed"
+    assert order is not None and order.status is OrderStatus.CONFIRMED  # the enum, not a str
     assert order.lines[0].name == "Producto EXT"
     assert order.lines[0].unit_price_minor == 175_000_00
     assert order.total_minor == 350_000_00
@@ -256,7 +261,7 @@ async def test_discard_cart_leaves_confirmed_orders(new_uow) -> None:  # noqa: A
         await uow.commit()
     async with new_uow() as uow:
         assert await uow.orders.get_cart(10) is None
-        assert (await uow.orders.get(done)).status == "confirmed"
+        assert (await uow.orders.get(done)).status == OrderStatus.CONFIRMED
         assert await uow.orders.discard_cart(10) is False
 
 
@@ -282,3 +287,53 @@ async def test_messages_recent_per_chat_in_order(new_uow) -> None:  # noqa: ANN0
     async with new_uow() as uow:
         recent = await uow.messages.recent(10, limit=3)
     assert [m.text for m in recent] == ["hola 1", "hola 2", "hola 3"]
+
+
+# ------------------------------------------------------------------ moments (db.types.UtcDateTime)
+
+
+async def test_moments_come_back_aware_utc_from_sqlite(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("A"))
+    async with new_uow() as uow:
+        item = await uow.products.get(ids["A"])
+        assert item is not None
+        await uow.orders.set_line(10, 111, item, 1)
+        cart = await uow.orders.get_cart(10)
+        assert cart is not None
+        await uow.orders.confirm(cart.id, Customer(None, 111, "123"), 1)
+        await uow.messages.add(10, "in", "hola", telegram_user_id=111)
+        await uow.commit()
+    async with new_uow() as uow:
+        order = await uow.orders.get(cart.id)
+        [message] = await uow.messages.recent(10)
+    assert order is not None
+    for moment in (order.created_at, order.updated_at, order.confirmed_at, message.created_at):
+        assert moment is not None and moment.tzinfo is UTC
+
+
+async def test_a_moment_in_another_zone_is_stored_and_compared_as_utc(
+    engine: AsyncEngine,
+    new_uow,  # noqa: ANN001
+) -> None:
+    bogota = ZoneInfo("America/Bogota")  # UTC-5
+    async with create_session_factory(engine)() as session:
+        written = datetime(2026, 1, 1, 7, 0, tzinfo=bogota)
+        session.add(MessageRow(chat_id=10, direction="in", text="hola", created_at=written))
+        await session.commit()
+    async with engine.connect() as connection:
+        stored = await connection.scalar(text("select created_at from messages"))
+    assert stored == "2026-01-01 12:00:00.000000"
+    async with new_uow() as uow:
+        [message] = await uow.messages.recent(10)
+        # Query bounds too: 07:30 in Bogotá is 12:30 UTC, after the message.
+        before = await uow.reports.messages(None, datetime(2026, 1, 1, 7, 30, tzinfo=bogota))
+        after = await uow.reports.messages(datetime(2026, 1, 1, 7, 30, tzinfo=bogota), None)
+    assert message.created_at == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    assert message.created_at.tzinfo is UTC
+    assert [m.text for m in before] == ["hola"] and after == []
+
+
+async def test_a_naive_moment_is_refused(new_uow) -> None:  # noqa: ANN001
+    async with new_uow() as uow:
+        with pytest.raises(StatementError, match="naive datetime"):
+            await uow.updates.forget_before(datetime(2026, 1, 1, 12, 0))

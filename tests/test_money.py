@@ -1,11 +1,13 @@
 """Prices: parsing what owners type and formatting COP."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from domain.exceptions import DomainError
-from domain.money import InvalidPrice, format_cop, parse_price
+from domain.money import InvalidPrice, format_cop, format_count, parse_price
 
 
 @pytest.mark.parametrize(
@@ -83,3 +85,27 @@ def test_format_cop(minor: int, text: str) -> None:
 
 def test_format_cop_round_trips_with_parse() -> None:
     assert parse_price(format_cop(4_500_050)) == 4_500_050
+
+
+@pytest.mark.parametrize(
+    ("number", "text"), [(0, "0"), (999, "999"), (1_000, "1.000"), (1_234_567, "1.234.567")]
+)
+def test_format_count_groups_thousands_with_dots(number: int, text: str) -> None:
+    assert format_count(number) == text
+
+
+def test_only_money_writes_thousands_separators() -> None:
+    """One owner for the rule: no other module spells `f"{n:,}".replace(",", ".")` again."""
+    root = Path(__file__).resolve().parent.parent
+    modules = [root / "run_bot.py"] + [
+        path
+        for folder in ("bot", "db", "domain", "doubles", "handlers", "rag")
+        for path in sorted((root / folder).rglob("*.py"))
+    ]
+    copy = re.compile(r""":,\}.*\.replace\(",", "\."\)""")
+    owners = [
+        str(path.relative_to(root))
+        for path in modules
+        if copy.search(path.read_text(encoding="utf-8"))
+    ]
+    assert owners == ["domain/money.py"]

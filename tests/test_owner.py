@@ -11,8 +11,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.app import announce_commands
-from db.dto import OrderStatus
+from domain import texts
 from domain.inventory import parse_inventory
+from domain.model import OrderStatus
 from doubles.telegram import LocalBotAPI
 from tests.chat import press, say, say_text, stock_of
 from tests.conftest import OWNER_ID, Harness, button_data, buttons, texts_of
@@ -71,6 +72,10 @@ async def buy(shop: Harness, user_id: int, first_name: str, national_id: str) ->
 
 
 # ------------------------------------------------------------------ inventory upload
+def test_every_order_status_has_its_spanish_name_in_replies_and_exports() -> None:
+    assert set(texts.ORDER_STATUS) == set(OrderStatus) == set(texts.EXPORT_ORDER_STATUS)
+
+
 async def test_upload_with_caption_updates_and_customers_find_it_at_once(shop: Harness) -> None:
     owner = await owner_of(shop)
     report = await upload(owner, "nuevos.csv", (HEADER + NEW_ROWS).encode(), "actualizar")

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from db.dto import OrderStatus
+from domain.model import OrderStatus
 from tests.chat import say, say_text, stock_of
 from tests.conftest import OWNER_ID, Harness, button_data, make_settings, polling_bot, texts_of
 from tests.test_owner import HEADER, buy, catalog_state, owner_of, product

@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import DATA_DIR
-from db.dto import NewProduct
 from db.engine import create_session_factory
 from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow, ProductRow
 from db.uow import SqlUnitOfWork
 from domain.charts import stats_chart
 from domain.exports import ExportFile, build_export, write_export
 from domain.inventory import parse_inventory
+from domain.model import NewProduct, OrderStatus
 from domain.periods import InvalidPeriod, Period, between, parse_period
 from domain.stats import compute_stats, daily_summary, render_stats
 
@@ -119,7 +119,7 @@ def new_uow(factory: async_sessionmaker[AsyncSession]) -> Callable[[], SqlUnitOf
 def order(
     chat_id: int,
     customer: CustomerRow | None,
-    status: str,
+    status: OrderStatus,
     confirmed_at: datetime | None,
     lines: list[tuple[ProductRow, int]],
     created_at: datetime | None = None,
@@ -199,15 +199,19 @@ async def history(factory: async_sessionmaker[AsyncSession]) -> None:
         await session.flush()
         session.add_all(
             [
-                order(101, ana, "delivered", bogota(10, 5, 10), [(glove, 2)]),
+                order(101, ana, OrderStatus.DELIVERED, bogota(10, 5, 10), [(glove, 2)]),
                 # 23:30 in Bogotá is already Nov 11 in UTC: it belongs to Nov 10.
-                order(101, ana, "delivered", bogota(11, 10, 23, 30), [(extinguisher, 2)]),
-                order(102, beto, "confirmed", bogota(11, 11, 10), [(helmet, 3), (glove, 1)]),
-                order(103, carla, "cancelled", bogota(11, 12, 15), [(extinguisher, 1)]),
+                order(101, ana, OrderStatus.DELIVERED, bogota(11, 10, 23, 30), [(extinguisher, 2)]),
+                order(
+                    102, beto, OrderStatus.CONFIRMED, bogota(11, 11, 10), [(helmet, 3), (glove, 1)]
+                ),
+                order(103, carla, OrderStatus.CANCELLED, bogota(11, 12, 15), [(extinguisher, 1)]),
                 # Just outside: 19:10 on Nov 9 (00:10 UTC on Nov 10) and 00:30 on Nov 13.
-                order(101, ana, "delivered", bogota(11, 9, 19, 10), [(helmet, 1)]),
-                order(101, ana, "delivered", bogota(11, 13, 0, 30), [(helmet, 5)]),
-                order(104, None, "cart", None, [(glove, 4)], created_at=bogota(11, 11, 12)),
+                order(101, ana, OrderStatus.DELIVERED, bogota(11, 9, 19, 10), [(helmet, 1)]),
+                order(101, ana, OrderStatus.DELIVERED, bogota(11, 13, 0, 30), [(helmet, 5)]),
+                order(
+                    104, None, OrderStatus.CART, None, [(glove, 4)], created_at=bogota(11, 11, 12)
+                ),
             ]
         )
         session.add_all(
@@ -385,8 +389,8 @@ async def risky(
         await session.flush()
         session.add_all(
             [
-                order(201, customer, "confirmed", bogota(11, 15, 23, 45), [(product, 2)]),
-                order(202, old, "delivered", bogota(9, 2, 10), [(product, 1)]),
+                order(201, customer, OrderStatus.CONFIRMED, bogota(11, 15, 23, 45), [(product, 2)]),
+                order(202, old, OrderStatus.DELIVERED, bogota(9, 2, 10), [(product, 1)]),
             ]
         )
         session.add_all(

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from fakes import FakeUnitOfWork
 
-from db.dto import NewProduct
 from domain import texts
 from domain.catalog import Catalog
 from domain.conversation import ChatRef, Memory, Reply, SalesAgent, Step
 from domain.effects import subscribe_search
 from domain.events import EventBus, OrderConfirmed
 from domain.inventory import parse_inventory
+from domain.model import NewProduct, OrderStatus
 from domain.money import format_cop
 from domain.shop import ShopProfile, load_shop_profile
 from rag.embedder import HashingEmbedder
@@ -203,7 +203,7 @@ async def test_journey_one_from_hello_to_my_orders(
     orders = await shop.uow.orders.list_for_user(ANA.user_id)
     assert len(orders) == 1
     order = orders[0]
-    assert order.status == "confirmed" and order.total_minor == 1_225_000_00
+    assert order.status == OrderStatus.CONFIRMED and order.total_minor == 1_225_000_00
     assert f"#{order.id} confirmado" in reply.text
     assert ana.step == Step.BROWSING and ana.memory == Memory()
     assert shop.product("EXT-ABC-20").stock == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from db.dto import Order, Product
 from domain import texts
 from domain.catalog import coverage
 from domain.conversation.finding import remember
@@ -11,6 +10,7 @@ from domain.conversation.rendering import nothing_found, product_list, render_ca
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
 from domain.language import Understanding, understand
+from domain.model import Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 

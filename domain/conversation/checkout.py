@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.dto import Order
 from domain import texts
 from domain.conversation import asides
 from domain.conversation.memory import Contact
@@ -20,6 +19,7 @@ from domain.conversation.turn import (
     Turn,
 )
 from domain.language import Intent, Understanding
+from domain.model import Order
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.validators import (

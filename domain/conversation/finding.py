@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from db.dto import Product
 from domain.catalog import Catalog, coverage, covers, names_it
 from domain.conversation.memory import Memory
 from domain.language import Intent, Understanding
+from domain.model import Product
 from domain.ports import UnitOfWork
 
 LIST_SIZE = 5

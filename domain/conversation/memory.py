@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from db.dto import Customer
+from domain.model import Customer
 
 SCHEMA_VERSION = 1
 

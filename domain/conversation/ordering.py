@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from db.dto import Customer, Order
 from domain import texts
 from domain.conversation import checkout
 from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
 from domain.conversation.turn import ChatRef, Step, Turn
 from domain.events import OrderConfirmed, ProductsChanged
+from domain.model import Customer, Order
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
-from db.dto import Order, Product
 from domain import texts
 from domain.conversation.memory import Contact
 from domain.language import InfoTopic
+from domain.model import Order, Product
 from domain.money import format_cop
 from domain.shop import ShopProfile
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from db.dto import Order
 from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation.memory import Memory
 from domain.conversation.rendering import render_cart
+from domain.model import Order
 
 
 class Step(StrEnum):

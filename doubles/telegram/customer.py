@@ -124,7 +124,7 @@ class Customer:
         record.blocked = blocked
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
         bot = self._state.bot_user
-        change = {
+        change: dict[str, Any] = {
             "chat": copy.deepcopy(self.chat),
             "from": copy.deepcopy(self.user),
             "date": int(time.time()),

@@ -56,9 +56,9 @@ def make_photo(files: FileStore, data: bytes) -> list[dict[str, Any]]:
             }
         )
     for size in sizes:
-        stored = files.get(size["file_id"])
-        if stored is not None:
-            stored.attachment = sizes
+        sized = files.get(str(size["file_id"]))
+        if sized is not None:
+            sized.attachment = sizes
     return [dict(size) for size in sizes]
 
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import MultipartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 
 from doubles.telegram.errors import BotAPIError
 
@@ -78,8 +78,8 @@ async def read_multipart(reader: MultipartReader) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     uploads: dict[str, Upload] = {}
     while (part := await reader.next()) is not None:
-        if not hasattr(part, "filename") or part.name is None:
-            continue
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue  # a nested multipart is not something the Bot API sends
         if part.filename is not None:
             data = await part.read(decode=True)
             content_type = part.headers.get("Content-Type")

@@ -1,9 +1,15 @@
-"""Plain dataclasses the repositories return; no ORM rows leave db/."""
+"""The domain's own types: what the repositories return and the services work with.
+
+Plain dataclasses over stdlib types only; db/ maps its rows to them (the one place db/
+imports the domain), so no ORM row leaves db/.
+Moments (`*_at`) are aware UTC datetimes (db/ guarantees it: db.types.UtcDateTime).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +69,24 @@ class OrderLine:
         return self.unit_price_minor * self.quantity
 
 
+class OrderStatus(StrEnum):
+    """Where an order is: a cart until confirmed, then delivered or cancelled.
+
+    Stored as its value (the database column is plain text).
+    """
+
+    CART = "cart"
+    CONFIRMED = "confirmed"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
 @dataclass(frozen=True)
 class Order:
     id: int
     chat_id: int
     telegram_user_id: int
-    status: str
+    status: OrderStatus
     lines: tuple[OrderLine, ...] = ()
     total_minor: int = 0
     customer_id: int | None = None
@@ -87,15 +105,6 @@ class Order:
     @property
     def lines_total_minor(self) -> int:
         return sum(line.subtotal_minor for line in self.lines)
-
-
-class OrderStatus:
-    """The values of Order.status."""
-
-    CART = "cart"
-    CONFIRMED = "confirmed"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ class Sale:
     order_id: int
     chat_id: int
     customer_id: int | None
-    status: str
+    status: OrderStatus
     total_minor: int
     confirmed_at: datetime
     units: int = 0

@@ -62,7 +62,7 @@ async def local_session(
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(database) if database else Path(tmp) / "demo.db"
         async with LocalBotAPI(token=DEMO_TOKEN) as api:
-            base = await api.start()
+            base = api.base_url
             local = settings.model_copy(
                 update={
                     "telegram_api_base": base,

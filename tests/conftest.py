@@ -75,7 +75,6 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 async def api() -> AsyncIterator[LocalBotAPI]:
     async with LocalBotAPI(token=TOKEN) as server:
-        await server.start()
         yield server
 
 

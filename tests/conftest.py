@@ -52,8 +52,10 @@ class Harness:
 
 @contextlib.asynccontextmanager
 async def polling_bot(api: LocalBotAPI, settings: Settings) -> AsyncIterator[Harness]:
+    """The bot polling `api`, which hears as it finishes each update (see `Customer.replies`)."""
     app = await build_app(settings)
     async with polling_in_background(app) as (bot, dp):
+        api.report_handling(dp)
         yield Harness(api, app, bot, dp, settings)
 
 

@@ -10,10 +10,12 @@ from types import TracebackType
 from typing import Any, Self
 
 import aiohttp
+from aiogram import Dispatcher
 from aiohttp import web
 
 from doubles.telegram.customer import Customer
 from doubles.telegram.errors import BotAPIError
+from doubles.telegram.handling import ReportHandled
 from doubles.telegram.methods import BotMethods
 from doubles.telegram.params import normalize, read_request
 from doubles.telegram.state import ServerState
@@ -166,6 +168,29 @@ class LocalBotAPI:
     def pending_update_count(self) -> int:
         """Updates not yet confirmed (polling) or delivered (webhook)."""
         return len(self.state.updates)
+
+    def report_handling(self, dp: Dispatcher) -> None:
+        """Let ``dp`` tell this server as it finishes each update (polling harness only).
+
+        Telegram never learns when a bot is done with an update; tests learn it here, so
+        :meth:`Customer.replies` and :meth:`wait_handled` end as soon as the bot is done
+        instead of after a stretch of silence. Call it before the dispatcher starts
+        handling updates. Webhook delivery needs nothing: the POST returns when handled.
+        """
+        ReportHandled(self.state.updates).install(dp)
+        self.state.updates.polling_reported = True
+
+    async def wait_handled(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished every update queued so far."""
+        updates = self.state.updates
+        if not updates.reports_handling:
+            raise RuntimeError("nothing reports handled updates: call report_handling(dp)")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while updates.unhandled:
+            if loop.time() >= deadline:
+                raise TimeoutError(f"updates not handled within {timeout}s: {updates.unhandled}")
+            await self.state.progress.wait(deadline - loop.time())
 
     def fail_next(
         self,

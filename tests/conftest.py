@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -74,8 +75,16 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
+async def _close_at_once(session: AiohttpSession) -> None:
+    """AiohttpSession.close, without the 250 ms it then waits for TLS connections to end:
+    the local servers speak plain HTTP, and the wait was a fifth of the end-to-end time."""
+    if session._session is not None and not session._session.closed:
+        await session._session.close()
+
+
 @pytest.fixture
-async def api() -> AsyncIterator[LocalBotAPI]:
+async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[LocalBotAPI]:
+    monkeypatch.setattr(AiohttpSession, "close", _close_at_once)
     async with LocalBotAPI(token=TOKEN) as server:
         yield server
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from pydantic import SecretStr
@@ -25,11 +27,22 @@ TOKEN = "123456:TEST-TOKEN"
 OWNER_ID = 900
 
 
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (the backup API reads a -wal file too)."""
+    with contextlib.closing(sqlite3.connect(source)) as src:
+        with contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+
+
 def make_settings(tmp_path: Path, base: str = "http://127.0.0.1:1", **extra: object) -> Settings:
     values: dict[str, object] = {
         "telegram_bot_token": SecretStr(TOKEN),
         "telegram_api_base": base,
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
+        "database_url": sqlite_url(tmp_path / "shop.db"),
         "owner_ids": (OWNER_ID,),
         "shop_profile": DATA_DIR / "shop.toml",
     }
@@ -60,12 +73,30 @@ async def polling_bot(api: LocalBotAPI, settings: Settings) -> AsyncIterator[Har
         yield Harness(api, app, bot, dp, settings)
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database at the newest revision, made once; tests get copies."""
+    path = tmp_path_factory.mktemp("migrated") / "shop.db"
+    upgrade(sqlite_url(path))
+    return path
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def sample_db(migrated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with the sample inventory, made once; each `shop` gets a copy."""
+    folder = tmp_path_factory.mktemp("sample")
+    copy_database(migrated_db, folder / "shop.db")
+    app = await build_app(make_settings(folder))
+    await load_sample(app)
+    await app.close()
+    return folder / "shop.db"
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(tmp_path: Path, migrated_db: Path) -> str:
     """A migrated SQLite database in the test's folder."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-    upgrade(url)
-    return url
+    copy_database(migrated_db, tmp_path / "test.db")
+    return sqlite_url(tmp_path / "test.db")
 
 
 @pytest.fixture
@@ -90,12 +121,10 @@ async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[LocalBotAPI]:
 
 
 @pytest.fixture
-async def shop(api: LocalBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
+async def shop(api: LocalBotAPI, tmp_path: Path, sample_db: Path) -> AsyncIterator[Harness]:
     """The bot polling the local server, with the sample inventory loaded."""
+    copy_database(sample_db, tmp_path / "shop.db")
     settings = make_settings(tmp_path, api.base_url)
-    app = await build_app(settings)
-    await load_sample(app)
-    await app.close()
     async with polling_bot(api, settings) as harness:
         yield harness
 

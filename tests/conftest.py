@@ -7,21 +7,25 @@ import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import App, build_app
-from bot.runners import polling_in_background
 from bot.settings import DATA_DIR, Settings
 from db.engine import create_engine
 from db.migrate import upgrade
-from domain.catalog import import_inventory
 from doubles.telegram import LocalBotAPI
+
+# The bot's modules import aiogram (seconds of building its types): they are imported where
+# used, so that pytest starts quickly (and a pytest-xdist controller, which runs no test).
+if TYPE_CHECKING:
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.app import App
 
 TOKEN = "123456:TEST-TOKEN"
 OWNER_ID = 900
@@ -51,6 +55,8 @@ def make_settings(tmp_path: Path, base: str = "http://127.0.0.1:1", **extra: obj
 
 
 async def load_sample(app: App) -> None:
+    from domain.catalog import import_inventory
+
     sample = DATA_DIR / "inventory.csv"
     await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
 
@@ -67,6 +73,9 @@ class Harness:
 @contextlib.asynccontextmanager
 async def polling_bot(api: LocalBotAPI, settings: Settings) -> AsyncIterator[Harness]:
     """The bot polling `api`, which hears as it finishes each update (see `Customer.replies`)."""
+    from bot.app import build_app
+    from bot.runners import polling_in_background
+
     app = await build_app(settings)
     async with polling_in_background(app) as (bot, dp):
         api.report_handling(dp)
@@ -84,6 +93,8 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def sample_db(migrated_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database with the sample inventory, made once; each `shop` gets a copy."""
+    from bot.app import build_app
+
     folder = tmp_path_factory.mktemp("sample")
     copy_database(migrated_db, folder / "shop.db")
     app = await build_app(make_settings(folder))
@@ -115,6 +126,8 @@ async def _close_at_once(session: AiohttpSession) -> None:
 
 @pytest.fixture
 async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[LocalBotAPI]:
+    from aiogram.client.session.aiohttp import AiohttpSession
+
     monkeypatch.setattr(AiohttpSession, "close", _close_at_once)
     async with LocalBotAPI(token=TOKEN) as server:
         yield server

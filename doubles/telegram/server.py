@@ -7,19 +7,20 @@ import copy
 import logging
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import aiohttp
-from aiogram import Dispatcher
 from aiohttp import web
 
 from doubles.telegram.customer import Customer
 from doubles.telegram.errors import BotAPIError
-from doubles.telegram.handling import ReportHandled
 from doubles.telegram.methods import BotMethods
 from doubles.telegram.params import normalize, read_request
 from doubles.telegram.state import ServerState
 from doubles.telegram.webhook import DeliveryAttempt, WebhookDelivery
+
+if TYPE_CHECKING:
+    from aiogram import Dispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,8 @@ class LocalBotAPI:
         instead of after a stretch of silence. Call it before the dispatcher starts
         handling updates. Webhook delivery needs nothing: the POST returns when handled.
         """
+        from doubles.telegram.handling import ReportHandled  # aiogram: only for a harness
+
         ReportHandled(self.state.updates).install(dp)
         self.state.updates.polling_reported = True
 

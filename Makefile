@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test demo chat lint bench clean
+.PHONY: venv test test-fast demo chat lint bench clean
 
 venv: $(STAMP)
 
@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 
 test: venv
 	$(PY) -m pytest -q
+
+# Unit and database tests: no end-to-end through the local Bot API (tests that use the
+# `api` fixture are marked e2e), no subprocess (cli); see tests/conftest.py.
+test-fast: venv
+	$(PY) -m pytest -q -m "not e2e and not cli"
 
 demo: venv
 	$(PY) run_bot.py demo

@@ -1,9 +1,15 @@
-"""Shared fixtures: a real bot over HTTP against the local Bot API server."""
+"""Shared fixtures: a real bot over HTTP against the local Bot API server.
+
+Every test that asks for the `api` fixture (so every `shop` test) is marked `e2e`, and every
+test in a module that imports `subprocess` is marked `cli`; `make test-fast` runs the rest.
+Start the local servers through these fixtures, not by hand, and the marks stay right.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +86,15 @@ async def polling_bot(api: LocalBotAPI, settings: Settings) -> AsyncIterator[Har
     async with polling_in_background(app) as (bot, dp):
         api.report_handling(dp)
         yield Harness(api, app, bot, dp, settings)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "api" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+        module = getattr(item, "module", None)
+        if getattr(module, "subprocess", None) is subprocess:
+            item.add_marker(pytest.mark.cli)
 
 
 @pytest.fixture(scope="session")

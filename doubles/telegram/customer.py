@@ -209,6 +209,7 @@ class Customer:
         updates = self._state.updates
         if quiet is None:
             quiet = 0.0 if updates.reports_handling else FALLBACK_QUIET
+        await asyncio.sleep(0)  # even when all is there already: a loop of calls never starves
         loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = started + timeout

@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test demo chat lint bench clean
+.PHONY: venv test test-fast demo chat lint bench clean
 
 venv: $(STAMP)
 
@@ -13,8 +13,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# One pytest-xdist worker per core (`-n 0`: one process); each test has its own database
+# (tmp_path) and servers (port 0), so they run apart.
 test: venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
+
+# Unit and database tests: no end-to-end through the local Bot API (tests that use the
+# `api` fixture are marked e2e), no subprocess (cli); see tests/conftest.py.
+test-fast: venv
+	$(PY) -m pytest -q -n auto -m "not e2e and not cli"
 
 demo: venv
 	$(PY) run_bot.py demo

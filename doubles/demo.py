@@ -62,7 +62,7 @@ async def local_session(
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(database) if database else Path(tmp) / "demo.db"
         async with LocalBotAPI(token=DEMO_TOKEN) as api:
-            base = await api.start()
+            base = api.base_url
             local = settings.model_copy(
                 update={
                     "telegram_api_base": base,
@@ -76,6 +76,7 @@ async def local_session(
                 sample = local.sample_inventory
                 await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
             async with polling_in_background(app) as (bot, dp):
+                api.report_handling(dp)
                 yield Session(api, app, bot, dp)
 
 
@@ -169,7 +170,7 @@ async def _upload_inventory(owner, inventory: Path) -> bool:  # noqa: ANN001
     """The owner sends the inventory file in the chat, as a document."""
     print(f"👩 Dueña envía el archivo {inventory.name} con el texto «actualizar»")
     await owner.send_document(inventory.name, inventory.read_bytes(), caption="actualizar")
-    summary = await owner.replies(quiet=0.5)
+    summary = await owner.replies()
     _print_bot(summary)
     return any("Inventario aplicado" in (m.get("text") or "") for m in summary)
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from tests.conftest import Harness, button_data, texts_of
 
-QUIET = 0.15  # the bot answers each update with one message (a press also edits the pressed one)
-
 
 async def say(  # noqa: ANN201
     customer,  # noqa: ANN001
     text: str,
-    quiet: float = QUIET,
+    quiet: float | None = None,
     timeout: float = 10.0,
 ) -> list[dict]:
+    """Send `text`; what the bot sent or edited once it has handled it."""
     await customer.send_text(text)
     return await customer.replies(quiet=quiet, timeout=timeout)
 
@@ -25,7 +24,7 @@ async def press(customer, messages: list[dict], label: str) -> list[dict]:  # no
     """Press the button whose label contains `label`; the new messages that follow."""
     message, data = button_data(messages, label)
     await customer.press(message, data)
-    fresh = await customer.replies(quiet=QUIET)
+    fresh = await customer.replies()
     return [m for m in fresh if m["message_id"] != message["message_id"]]
 
 

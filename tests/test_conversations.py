@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.chat import QUIET, cart_of, orders_of, press, say, say_text, stock_of
+from tests.chat import cart_of, orders_of, press, say, say_text, stock_of
 from tests.conftest import OWNER_ID, Harness, button_data, texts_of
 
 # ----------------------------------------------------------------------------- helpers
@@ -86,7 +86,7 @@ async def test_double_tap_on_confirm_makes_one_order(shop: Harness) -> None:
     message, data = button_data(summary, "Confirmar")
     await sara.press(message, data)
     await sara.press(message, data)
-    replies = texts_of(await sara.replies(min_count=2, quiet=0.3))
+    replies = texts_of(await sara.replies(min_count=2))
     assert replies.count("confirmado!") == 1
     assert len(await orders_of(shop, sara.id)) == 1
     assert await stock_of(shop, "PAU-CAMILLA") == 1
@@ -141,9 +141,9 @@ async def test_that_is_all_goes_to_checkout(shop: Harness) -> None:
 async def test_non_text_messages_always_get_an_answer(shop: Harness) -> None:
     ana = shop.api.user(7415, first_name="Ana")
     await ana.send_document("a.pdf", b"%PDF-1.4 hola", "application/pdf")
-    assert (await ana.replies(quiet=QUIET))[-1].get("text")
+    assert (await ana.replies())[-1].get("text")
     await ana.send_voice(b"OggS" + b"0" * 50)
-    assert (await ana.replies(quiet=QUIET))[-1].get("text")
+    assert (await ana.replies())[-1].get("text")
     await ana._send(
         sticker={
             "file_id": "x",
@@ -155,7 +155,7 @@ async def test_non_text_messages_always_get_an_answer(shop: Harness) -> None:
             "is_video": False,
         }
     )
-    assert (await ana.replies(quiet=QUIET))[-1].get("text")
+    assert (await ana.replies())[-1].get("text")
     long = "necesito cotizar dotación para mi empresa, cascos, guantes y botas " * 60
     assert await say_text(ana, long)
     assert await say_text(ana, "😀😀😀")
@@ -310,7 +310,7 @@ async def test_remove_one_line_from_the_cart(shop: Harness) -> None:
 async def test_photo_caption_is_read(shop: Harness) -> None:
     c = shop.api.user(7518, first_name="Foto")
     await c.send_photo(b"\xff\xd8\xff\xe0" + b"0" * 100, caption="¿tienen cascos?")
-    assert "Casco" in texts_of(await c.replies(quiet=QUIET))
+    assert "Casco" in texts_of(await c.replies())
 
 
 async def test_affirmation_mid_conversation_is_not_a_greeting(shop: Harness) -> None:
@@ -339,6 +339,6 @@ async def test_offer_accepted_with_sino_hay_mas_pues_si(shop: Harness) -> None:
 
 
 async def test_suite_is_fast_enough_sanity(shop: Harness) -> None:
-    """Guards the QUIET shortcut: a plain greeting still answers within the window."""
+    """Guards the wait for a handled update: a plain greeting still answers in time."""
     c = shop.api.user(7599, first_name="Ok")
     await asyncio.wait_for(say(c, "hola"), timeout=5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chat import QUIET, cart_of, orders_of, press, say, say_text, stock_of
+from tests.chat import cart_of, orders_of, press, say, say_text, stock_of
 from tests.conftest import OWNER_ID, Harness, polling_bot, texts_of
 
 # ----------------------------------------------------------------------------- helpers
@@ -37,7 +37,7 @@ async def test_journey_with_colombian_phrasing_and_data(shop: Harness) -> None:
     """'me llevo 10 del de 20' + 'dale', +57 phone, 'Cra. 80 #45-23 int 201', status variants."""
     owner = shop.api.user(OWNER_ID, first_name="Dueña")
     await owner.send_text("/start")
-    await owner.replies(quiet=QUIET)
+    await owner.replies()
     juan = shop.api.user(7601, first_name="Juan")
     assert "Juan" in await say_text(juan, "hola buenas")
     assert "Extintor multipropósito ABC 20 lb — $175.000" in await say_text(
@@ -64,7 +64,7 @@ async def test_journey_with_colombian_phrasing_and_data(shop: Harness) -> None:
         assert shown in summary
     assert "confirmado" in await say_text(juan, "sí")
     assert await stock_of(shop, "EXT-ABC-20") == 0
-    alert = texts_of(await owner.replies(quiet=QUIET))
+    alert = texts_of(await owner.replies())
     assert "$1.225.000" in alert and "Juan Carlos Pérez" in alert and "3109876543" in alert
     for question in ("ya despacharon mi pedido?", "estado de mi orden", "QUE PASO CON MI PEDIDO"):
         assert "$1.225.000" in await say_text(juan, question), question

@@ -93,7 +93,7 @@ async def test_same_update_twice_is_processed_once(shop: Harness) -> None:
     update = await ana.send_text("hola")
     await ana.replies()
     shop.api.inject_update(update)
-    await asyncio.sleep(1.0)
+    await shop.api.wait_handled()
     greetings = [m for m in ana.messages() if "Hola" in m.get("text", "")]
     assert len(greetings) == 1
     async with shop.app.session_factory() as session:
@@ -260,7 +260,7 @@ async def test_group_chats_are_ignored(shop: Harness) -> None:
             },
         }
     )
-    await asyncio.sleep(1.0)
+    await shop.api.wait_handled()
     sent = [p for m, p in shop.api.calls if m.lower() == "sendmessage" and p["chat_id"] == -100123]
     assert sent == []
     async with shop.app.uow() as uow:

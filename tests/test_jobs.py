@@ -184,7 +184,7 @@ async def test_an_idle_cart_gets_one_reminder(api: LocalBotAPI, tmp_path: Path) 
         assert [cart.chat_id for cart in still_idle] == [paused.id]
 
         # Writing "finalizar", as the reminder says, goes on to the delivery data.
-        await luis.replies(quiet=0.1)
+        await luis.replies()
         assert "cédula" in texts_of(await say(luis, "finalizar"))
 
 

@@ -720,3 +720,92 @@ async def test_customer_replies_quote_the_replied_message(api: LocalBotAPI, bot:
     ]
     with pytest.raises(ValueError, match="does not exist"):
         await customer.send_text("??", reply_to=999)
+
+
+# ------------------------------------------------------------ "update handled"
+@asynccontextmanager
+async def reporting(api: LocalBotAPI, bot: Bot, dispatcher: Dispatcher) -> AsyncIterator[None]:
+    """`dispatcher` polling, telling `api` as it finishes each update."""
+    api.report_handling(dispatcher)
+    task = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        yield
+    finally:
+        await dispatcher.stop_polling()
+        await task
+
+
+async def test_replies_wait_for_the_handled_update_not_for_silence(
+    api: LocalBotAPI, bot: Bot
+) -> None:
+    dispatcher = Dispatcher()
+
+    @dispatcher.message(F.text == "despacio")
+    async def slow(message: Message) -> None:
+        await message.answer("uno")
+        await asyncio.sleep(0.6)  # longer than any silence a test would wait for
+        await message.answer("dos")
+
+    @dispatcher.message(F.text == "nada")
+    async def nothing(message: Message) -> None:
+        await asyncio.sleep(0.3)
+
+    customer = api.user(CUSTOMER_ID)
+    async with reporting(api, bot, dispatcher):
+        await customer.send_text("despacio")
+        assert [m["text"] for m in await customer.replies()] == ["uno", "dos"]
+        await customer.send_text("nada")
+        assert await customer.replies(min_count=0) == []
+        assert api.state.updates.unhandled == []
+
+
+async def test_error_handlers_and_outer_middlewares_are_part_of_the_handling(
+    api: LocalBotAPI, bot: Bot
+) -> None:
+    dispatcher = Dispatcher()
+
+    @dispatcher.update.outer_middleware()
+    async def drop_repeats(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        if event.message and event.message.text == "repetido":
+            return None  # answered here: the handlers never see it
+        return await handler(event, data)
+
+    @dispatcher.message(F.text == "método")
+    async def answer_by_returning(message: Message) -> Any:
+        return message.answer("enviado al volver")  # sent by aiogram after the middlewares
+
+    @dispatcher.message()
+    async def fail(message: Message) -> None:
+        raise ValueError("roto")
+
+    @dispatcher.errors()
+    async def apologise(event: Any, bot: Bot) -> None:
+        await asyncio.sleep(0.3)
+        await bot.send_message(CUSTOMER_ID, "algo falló")
+
+    customer = api.user(CUSTOMER_ID)
+    async with reporting(api, bot, dispatcher):
+        await customer.send_text("hola")
+        assert [m["text"] for m in await customer.replies()] == ["algo falló"]
+        await customer.send_text("repetido")
+        await api.wait_handled(timeout=5)
+        assert await customer.replies(min_count=0) == []
+        await customer.send_text("método")
+        await api.wait_handled(timeout=5)
+        assert customer.last_text() == "enviado al volver"
+
+
+async def test_updates_the_bot_never_gets_count_as_handled(api: LocalBotAPI, bot: Bot) -> None:
+    with pytest.raises(RuntimeError, match="report_handling"):
+        await api.wait_handled()
+    api.report_handling(Dispatcher())
+    customer = api.user(CUSTOMER_ID)
+    await customer.send_text("hola")
+    assert api.state.updates.unhandled == [1]
+    await bot.get_updates(allowed_updates=["callback_query"], timeout=0)  # drops the message
+    await api.wait_handled(timeout=1)
+    await customer.send_text("otra")
+    await bot.delete_webhook(drop_pending_updates=True)
+    await api.wait_handled(timeout=1)

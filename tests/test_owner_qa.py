@@ -7,7 +7,6 @@ Broken inventory files, odd commands and people who are not the owner. Tests mar
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from datetime import date
 
@@ -26,13 +25,8 @@ GENERIC_ERROR = "algo falló"
 async def send_file(owner, name: str, data: bytes, caption: str | None = "actualizar") -> str:  # noqa: ANN001
     """Upload a document; the bot's final answer (the status message once it stops saying ⏳)."""
     await owner.send_document(name, data, caption=caption)
-    first = (await owner.replies(quiet=0.15, timeout=30))[0]["message_id"]
-    deadline = time.monotonic() + 30
-    while True:
-        text = texts_of([m for m in owner.messages() if m["message_id"] >= first])
-        if not text.startswith("⏳") or time.monotonic() > deadline:
-            return text
-        await owner.replies(min_count=0, quiet=0.15, timeout=30)
+    first = (await owner.replies(timeout=30))[0]["message_id"]
+    return texts_of([m for m in owner.messages() if m["message_id"] >= first])
 
 
 def xlsx(*sheets: list[list]) -> bytes:
@@ -313,7 +307,7 @@ STRANGER_COMMANDS = [
 async def test_strangers_learn_nothing_and_change_nothing(shop: Harness) -> None:
     owner = await owner_of(shop)
     order_id = await buy(shop, 7401, "Rosa", "1020304050")
-    await owner.replies(quiet=0.3)
+    await owner.replies()
     owner_seen = len(owner.messages())
     before = await catalog_state(shop)
     stranger = shop.api.user(7402, first_name="Curioso")
@@ -323,10 +317,10 @@ async def test_strangers_learn_nothing_and_change_nothing(shop: Harness) -> None
     for name, data in (("inventario.csv", csv_rows(OK_ROW)), ("inventario.xlsx", GOOD_XLSX)):
         for caption in ("reemplazar", "actualizar", None):
             await stranger.send_document(name, data, caption=caption)
-            await stranger.replies(quiet=0.15)
+            await stranger.replies()
     # A stranger replying to a bot message with a shop command is still just a customer.
     await stranger.send_text("/pausar", reply_to=stranger.messages()[-1])
-    await stranger.replies(quiet=0.15)
+    await stranger.replies()
     for data in (
         f"ord:deliver:{order_id}",
         f"ord:cancel:{order_id}",
@@ -347,7 +341,7 @@ async def test_strangers_learn_nothing_and_change_nothing(shop: Harness) -> None
                 }
             }
         )
-        await stranger.replies(min_count=0, quiet=0.2)
+        await stranger.replies(min_count=0)
 
     seen = texts_of(stranger.messages())
     for secret in ("Rosa", "1020304050", "3001234567", "Calle 10", "$350.000", f"#{order_id}"):
@@ -390,7 +384,7 @@ async def test_owner_edge_cases_answer_in_spanish(shop: Harness) -> None:
     await say(nico, "hola")
     assert "Pausé" in await say_text(owner, "/pausar 7601")
     assert "ya estaba en pausa" in await say_text(owner, "/pausar 7601")
-    await nico.replies(quiet=0.2)
+    await nico.replies()
     assert sum("persona de la tienda" in m.get("text", "") for m in nico.messages()) == 1
     assert "Retomé" in await say_text(owner, "/reanudar 7601")
     assert "no estaba en pausa" in await say_text(owner, "/reanudar 7601")
@@ -400,12 +394,12 @@ async def test_owner_edge_cases_answer_in_spanish(shop: Harness) -> None:
 async def test_cancelling_a_delivered_order_changes_nothing(shop: Harness) -> None:
     owner = await owner_of(shop)
     order_id = await buy(shop, 7602, "Marta", "43210987")
-    alerts = await owner.replies(quiet=0.3)
+    alerts = await owner.replies()
     message, data = button_data(alerts, "Entregado")
     await owner.press(message, data)
-    await owner.replies(quiet=0.2)
+    await owner.replies()
     marta = shop.api.user(7602)
-    await marta.replies(quiet=0.2)
+    await marta.replies()
     stock = await stock_of(shop, "EXT-ABC-20")
     assert "entregado" in await say_text(owner, "/cliente 43 210 987")
     for forged in (f"ord:cancel!:{order_id}", f"ord:deliver:{order_id}"):
@@ -420,11 +414,11 @@ async def test_cancelling_a_delivered_order_changes_nothing(shop: Harness) -> No
                 }
             }
         )
-        assert "ya está entregado" in texts_of(await owner.replies(min_count=0, quiet=0.3))
+        assert "ya está entregado" in texts_of(await owner.replies(min_count=0))
     assert await stock_of(shop, "EXT-ABC-20") == stock
     async with shop.app.uow() as uow:
         assert (await uow.orders.get(order_id)).status == OrderStatus.DELIVERED
-    assert not await marta.replies(min_count=0, quiet=0.2)  # no false "cancelado" to her
+    assert not await marta.replies(min_count=0)  # no false "cancelado" to her
 
 
 async def test_an_empty_shop_still_reports_and_exports(api, tmp_path) -> None:  # noqa: ANN001
@@ -432,10 +426,10 @@ async def test_an_empty_shop_still_reports_and_exports(api, tmp_path) -> None:  
         owner = await owner_of(shop)
         assert "No hay pedidos" in await say_text(owner, "/pedidos")
         await owner.send_text("/stats")
-        await owner.replies(quiet=0.3, timeout=20)
+        await owner.replies(timeout=20)
         assert owner.photos() and owner.photos()[0].startswith(b"\x89PNG")
         await owner.send_text("/export")
-        await owner.replies(min_count=6, quiet=0.3, timeout=20)
+        await owner.replies(min_count=6, timeout=20)
         files = dict(owner.documents())
         assert len(files) == 6
         assert files["productos.csv"].decode("utf-8-sig").startswith("sku;nombre")

@@ -15,6 +15,9 @@ from doubles.telegram.state import ChatRecord, ServerState
 MessageRef = dict[str, Any] | int
 """A message given as a Message dict, the update holding it, or its message_id."""
 
+FALLBACK_QUIET = 0.4
+"""Seconds of silence that stand for "handled" when nothing reports handled updates."""
+
 
 class Customer:
     """Plays one Telegram user: sends updates and reads what the bot answered."""
@@ -190,12 +193,23 @@ class Customer:
         return list(record.actions) if record else []
 
     async def replies(
-        self, min_count: int = 1, timeout: float = 10.0, quiet: float = 0.4
+        self, min_count: int = 1, timeout: float = 10.0, quiet: float | None = None
     ) -> list[dict[str, Any]]:
-        """Wait for ``min_count`` new bot messages and ``quiet`` seconds of silence.
+        """Wait until the bot has handled every update sent so far and sent ``min_count``
+        new messages (to anyone's update: an owner waits for the alert a customer caused).
+
+        ``quiet`` also waits for that many seconds without bot activity, for the few
+        checks about what the bot does after handling (background work, "says nothing").
+        When the server hears of no handled update (a bot it does not watch, see
+        :meth:`LocalBotAPI.report_handling`), ``quiet`` defaults to
+        :data:`FALLBACK_QUIET` seconds of silence instead.
 
         Returns the messages sent or edited since the previous call, current state.
         """
+        updates = self._state.updates
+        if quiet is None:
+            quiet = 0.0 if updates.reports_handling else FALLBACK_QUIET
+        await asyncio.sleep(0)  # even when all is there already: a loop of calls never starves
         loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = started + timeout
@@ -203,15 +217,18 @@ class Customer:
             record = self._state.chats.get(self.id) or ChatRecord(chat=self.chat)
             events = record.activity[self._cursor :]
             sent = sum(1 for event in events if event.kind == "sent")
+            handled = not (updates.reports_handling and updates.unhandled)
             now = loop.time()
             silent_for = now - (events[-1].at if events else started)
-            if sent >= min_count and silent_for >= quiet:
+            if sent >= min_count and handled and silent_for >= quiet:
                 self._cursor = len(record.activity)
                 return self._touched(record, events)
             if now >= deadline:
                 raise TimeoutError(self._timeout_message(record, events, min_count, timeout))
-            wait = deadline - now if sent < min_count else min(deadline - now, quiet - silent_for)
-            await self._state.chats.pulse.wait(wait)
+            wait = deadline - now
+            if sent >= min_count and handled:
+                wait = min(wait, quiet - silent_for)
+            await self._state.progress.wait(wait)
 
     def _quoted(self, reply_to: MessageRef | None) -> dict[str, Any] | None:
         """The ``reply_to_message`` for a reply to ``reply_to`` (None when not a reply)."""
@@ -252,9 +269,12 @@ class Customer:
         self, record: ChatRecord, events: list[Any], min_count: int, timeout: float
     ) -> str:
         seen = [_summary(message) for message in self._touched(record, events)]
+        updates = self._state.updates
+        unhandled = f"; updates not handled yet: {updates.unhandled}" if updates.unhandled else ""
         return (
             f"user {self.id}: expected {min_count} new bot message(s) within {timeout}s, "
             f"saw {len(seen)}: {seen}; last bot message: {self.last_text()!r}"
+            + (unhandled if updates.reports_handling else "")
         )
 
 

@@ -7,7 +7,7 @@ import copy
 import logging
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import aiohttp
 from aiohttp import web
@@ -18,6 +18,9 @@ from doubles.telegram.methods import BotMethods
 from doubles.telegram.params import normalize, read_request
 from doubles.telegram.state import ServerState
 from doubles.telegram.webhook import DeliveryAttempt, WebhookDelivery
+
+if TYPE_CHECKING:
+    from aiogram import Dispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +169,31 @@ class LocalBotAPI:
     def pending_update_count(self) -> int:
         """Updates not yet confirmed (polling) or delivered (webhook)."""
         return len(self.state.updates)
+
+    def report_handling(self, dp: Dispatcher) -> None:
+        """Let ``dp`` tell this server as it finishes each update (polling harness only).
+
+        Telegram never learns when a bot is done with an update; tests learn it here, so
+        :meth:`Customer.replies` and :meth:`wait_handled` end as soon as the bot is done
+        instead of after a stretch of silence. Call it before the dispatcher starts
+        handling updates. Webhook delivery needs nothing: the POST returns when handled.
+        """
+        from doubles.telegram.handling import ReportHandled  # aiogram: only for a harness
+
+        ReportHandled(self.state.updates).install(dp)
+        self.state.updates.polling_reported = True
+
+    async def wait_handled(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished every update queued so far."""
+        updates = self.state.updates
+        if not updates.reports_handling:
+            raise RuntimeError("nothing reports handled updates: call report_handling(dp)")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while updates.unhandled:
+            if loop.time() >= deadline:
+                raise TimeoutError(f"updates not handled within {timeout}s: {updates.unhandled}")
+            await self.state.progress.wait(deadline - loop.time())
 
     def fail_next(
         self,

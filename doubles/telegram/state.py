@@ -7,6 +7,7 @@ import copy
 import itertools
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,16 +109,44 @@ def update_type(update: dict[str, Any]) -> str:
 
 
 class UpdateQueue:
-    """Pending updates with getUpdates confirmation semantics."""
+    """Pending updates with getUpdates confirmation semantics.
 
-    def __init__(self) -> None:
+    It also keeps what Telegram never knows: which pushed updates the bot has not finished
+    handling. The bot's side tells it (:meth:`handled`): the test harness in polling mode
+    (:meth:`LocalBotAPI.report_handling`), webhook delivery when the POST returns. An update
+    Telegram would never deliver (not allowed, dropped) counts as handled.
+    """
+
+    def __init__(self, on_handled: Pulse | None = None) -> None:
         self._pending: list[_PendingUpdate] = []
         self._next_id = 1
+        self._unhandled: Counter[int] = Counter()
+        self._on_handled = on_handled or Pulse()
         self.allowed: list[str] | None = None
         self.pulse = Pulse()
+        self.polling_reported = False
+        self.webhook_reported = False
 
     def __len__(self) -> int:
         return len(self._pending)
+
+    @property
+    def reports_handling(self) -> bool:
+        """True when something tells the queue as each update is handled."""
+        return self.polling_reported or self.webhook_reported
+
+    @property
+    def unhandled(self) -> list[int]:
+        """Ids of pushed updates the bot has not finished handling, oldest first."""
+        return sorted(self._unhandled.elements())
+
+    def handled(self, update_id: int) -> None:
+        """The bot finished handling (one copy of) update ``update_id``."""
+        if self._unhandled[update_id] > 0:
+            self._unhandled[update_id] -= 1
+            if not self._unhandled[update_id]:
+                del self._unhandled[update_id]
+            self._on_handled.fire()
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update, assigning ``update_id`` unless it already has one."""
@@ -126,6 +155,7 @@ class UpdateQueue:
             update = {"update_id": self._next_id, **update}
         self._next_id = max(self._next_id, int(update["update_id"]) + 1)
         self._pending.append(_PendingUpdate(update))
+        self._unhandled[update["update_id"]] += 1
         self.pulse.fire()
         return copy.deepcopy(update)
 
@@ -151,18 +181,27 @@ class UpdateQueue:
         return copy.deepcopy(self._pending[0].update) if self._pending else None
 
     def remove(self, update_id: int) -> None:
-        """Drop the oldest pending update with ``update_id``."""
+        """Drop the oldest pending update with ``update_id`` (delivered or given up on)."""
         for index, item in enumerate(self._pending):
             if item.update["update_id"] == update_id:
                 del self._pending[index]
+                self.handled(update_id)
                 return
 
     def clear(self) -> None:
         """Drop everything pending."""
-        self._pending.clear()
+        dropped, self._pending = self._pending, []
+        for item in dropped:
+            self.handled(item.update["update_id"])
 
     def _drop_disallowed(self) -> None:
-        self._pending = [item for item in self._pending if self._allows(item.update)]
+        kept = []
+        for item in self._pending:
+            if self._allows(item.update):
+                kept.append(item)
+            else:
+                self.handled(item.update["update_id"])
+        self._pending = kept
 
     def _allows(self, update: dict[str, Any]) -> bool:
         kind = update_type(update)
@@ -206,9 +245,9 @@ class ChatRecord:
 class ChatStore:
     """Known chats and their messages."""
 
-    def __init__(self) -> None:
+    def __init__(self, pulse: Pulse | None = None) -> None:
         self._chats: dict[int, ChatRecord] = {}
-        self.pulse = Pulse()
+        self.pulse = pulse or Pulse()
 
     def register(self, chat: dict[str, Any]) -> ChatRecord:
         """Make a chat known (idempotent)."""
@@ -251,13 +290,19 @@ class ServerState:
     """Everything the fake Telegram remembers."""
 
     bot_user: dict[str, Any]
-    chats: ChatStore = field(default_factory=ChatStore)
+    progress: Pulse = field(default_factory=Pulse)
+    """Fires when the bot sends or edits something, or finishes handling an update."""
+    chats: ChatStore = field(init=False)
     files: FileStore = field(default_factory=FileStore)
-    updates: UpdateQueue = field(default_factory=UpdateQueue)
+    updates: UpdateQueue = field(init=False)
     callback_answers: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     closed: bool = False
+
+    def __post_init__(self) -> None:
+        self.chats = ChatStore(self.progress)
+        self.updates = UpdateQueue(on_handled=self.progress)
 
     def register_chats(self, update: dict[str, Any]) -> None:
         """Remember chats mentioned by an incoming update."""

@@ -70,6 +70,7 @@ class WebhookDelivery:
         self.max_connections = max_connections
         self.last_error_date = self.last_error_message = None
         self._generation += 1
+        self._queue.webhook_reported = True  # the POST returns once the bot has handled it
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="local-api-webhook")
         self._queue.pulse.fire()
@@ -77,6 +78,7 @@ class WebhookDelivery:
     async def disable(self) -> None:
         """Remove the webhook and stop delivering."""
         self.url = ""
+        self._queue.webhook_reported = False
         self._generation += 1
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task():

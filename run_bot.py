@@ -16,7 +16,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.settings import Settings, SettingsError, load_settings
+from app.settings import Settings, SettingsError, load_settings
 from domain.exceptions import DomainError
 
 log = logging.getLogger("run_bot")
@@ -82,7 +82,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) -> int:
-    from bot.core import build_app
+    from app.core import build_app
     from domain.catalog import import_inventory
     from domain.inventory import InvalidInventory
     from domain.owner import render_import
@@ -105,7 +105,7 @@ async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) 
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.core import build_app
+    from app.core import build_app
     from domain.exports import build_export, write_export
     from domain.money import format_count
     from domain.periods import MAX_YEAR, MIN_YEAR, between
@@ -153,7 +153,7 @@ def _cli_day(value: str | None, flag: str, min_year: int, max_year: int) -> date
 
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.search_run import run_search
+    from app.search_run import run_search
 
     return await run_search(
         settings,
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuración inválida: {error}", file=sys.stderr)
         return 2
-    from bot.logs import configure_logging
+    from app.logs import configure_logging
 
     quiet = args.command in {"demo", "chat", "search", "import-csv", "migrate", "export"}
     configure_logging("WARNING" if quiet else settings.log_level, as_json=settings.log_json)

@@ -1,4 +1,4 @@
-"""Telegram assembly: Bot, Dispatcher and commands over `bot.core`. Nothing runs at import."""
+"""Telegram assembly: Bot, Dispatcher and commands over `app.core`. Nothing runs at import."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 
-from bot.core import App, build_app, follow_catalog, forget_old_updates
+from app.core import App, build_app, follow_catalog, forget_old_updates
+from app.settings import Settings
 from bot.middlewares import DeduplicateUpdatesMiddleware
 from bot.retry import RetryAfterMiddleware
-from bot.settings import Settings
 from bot.storage import SQLAlchemyStorage
 from domain import texts
 from domain.exceptions import DomainError

@@ -22,10 +22,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from app.settings import Settings
 from bot.app import App
 from bot.keyboards import inline_keyboard
 from bot.sending import alert_owners, send_long
-from bot.settings import Settings
 from db.backup import BackupError, backup_database, sqlite_file
 from domain import jobs, texts
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from domain.model import CUSTOMER_FIELDS as CUSTOMER_FIELDS  # the fields a model may read
 from rag.embedder import EmbeddingError
 
 INTENTS = (
@@ -37,7 +38,6 @@ INTENTS = (
     "cart",
     "other",
 )
-CUSTOMER_FIELDS = ("national_id", "name", "phone", "address", "neighbourhood", "notes")
 
 
 class ProviderError(EmbeddingError):

@@ -40,6 +40,11 @@ class NewProduct:
     active: bool = True
 
 
+# The delivery data a customer gives, in the order the checkout asks for it: Customer's
+# attributes, the conversation's Contact, and the fields a model may read from a message.
+CUSTOMER_FIELDS = ("national_id", "name", "phone", "address", "neighbourhood", "notes")
+
+
 @dataclass(frozen=True)
 class Customer:
     id: int | None

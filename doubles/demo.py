@@ -13,9 +13,9 @@ from pathlib import Path
 from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
 
+from app.settings import Settings
 from bot.app import App, build_app
 from bot.runners import polling_in_background
-from bot.settings import Settings
 from domain.catalog import import_inventory
 from domain.model import Order, OrderStatus, Product
 from domain.money import format_cop, format_count

@@ -28,9 +28,9 @@ from aiogram.types import (
     TelegramObject,
 )
 
+from app.settings import Settings
 from bot.keyboards import inline_keyboard
 from bot.sending import acknowledge, send_long, split_text, tell_customer
-from bot.settings import Settings
 from domain import texts
 from domain.inventory import inventory_template
 from domain.owner import (

@@ -9,8 +9,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from app.settings import Settings
 from bot.sending import acknowledge
-from bot.settings import Settings
 from domain import texts
 from domain.owner import OwnerDesk
 

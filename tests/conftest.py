@@ -19,7 +19,7 @@ import pytest
 import pytest_asyncio
 from pydantic import SecretStr
 
-from bot.settings import DATA_DIR, Settings
+from app.settings import DATA_DIR, Settings
 from db.engine import create_engine
 from db.migrate import upgrade
 from doubles.telegram import LocalBotAPI

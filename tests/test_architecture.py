@@ -1,8 +1,8 @@
 """The layer matrix: which of our packages each package may import, and which frameworks.
 
-    run_bot ─▶ bot (Telegram plumbing + assembly) ─▶ handlers ─▶ domain ─▶ rag
-                  │                                      ▲        ▲
-                  └─▶ providers (AI vendor clients) ─────┴────────┘
+    run_bot ─▶ bot (Telegram plumbing) ─▶ handlers ─▶ domain ─▶ rag
+          └──▶ app (settings, build_app) ─────────────────▲────────▲
+                  └─▶ providers (AI vendor clients) ──────┴────────┘
     db ─▶ domain.model, domain.events (the types repositories return, the events a unit
           of work collects)          doubles ─▶ (demo only) bot, domain
     migrations ─▶ db
@@ -19,7 +19,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"bot", "handlers", "domain", "rag", "providers", "db", "doubles", "migrations", "run_bot"}
+OURS = {
+    "app",
+    "bot",
+    "handlers",
+    "domain",
+    "rag",
+    "providers",
+    "db",
+    "doubles",
+    "migrations",
+    "run_bot",
+}
 FRAMEWORKS = {"aiogram", "aiohttp", "apscheduler"}
 VENDOR_SDKS = {"google", "openai"}  # google-genai, openai: imported by providers/ only
 STORAGE = {"sqlalchemy", "alembic", "aiosqlite", "asyncpg"}
@@ -31,10 +42,12 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "db": ({"db", "domain.model", "domain.events"}, FRAMEWORKS | VENDOR_SDKS),
     "providers": ({"providers", "domain", "rag"}, {"aiogram", "apscheduler"} | STORAGE),
     "handlers": (
-        {"handlers", "domain", "bot.keyboards", "bot.responder", "bot.sending", "bot.settings"},
+        {"handlers", "domain", "bot.keyboards", "bot.responder", "bot.sending", "app.settings"},
         VENDOR_SDKS | STORAGE | {"apscheduler"},
     ),
-    "bot": ({"bot", "handlers", "domain", "rag", "providers", "db"}, VENDOR_SDKS),
+    "bot": ({"bot", "app", "handlers", "domain", "rag", "providers", "db"}, VENDOR_SDKS),
+    # Assembly without Telegram: the CLI's import, export and search never load aiogram.
+    "app": ({"app", "domain", "rag", "providers", "db"}, FRAMEWORKS | VENDOR_SDKS),
     "migrations": ({"migrations", "db"}, FRAMEWORKS | VENDOR_SDKS),
 }
 
@@ -136,7 +149,7 @@ def test_test_doubles_servers_stand_alone() -> None:
     for package in ("doubles/telegram", "doubles/ai"):
         for path in sorted((ROOT / package).rglob("*.py")):
             assert {m for m in imports_of(path) if ours(m) and not m.startswith("doubles")} == set()
-    for package in ("bot", "handlers", "domain", "rag", "providers", "db"):
+    for package in ("app", "bot", "handlers", "domain", "rag", "providers", "db"):
         for path in files_of(package):
             assert {m for m in imports_of(path) if m.startswith("doubles")} == set(), path
 

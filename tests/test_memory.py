@@ -190,3 +190,16 @@ async def test_a_chat_resumes_from_its_last_old_state(journey: str) -> None:
 def test_unreadable_memory_is_forgotten_not_fatal(data: dict | None) -> None:
     memory = Memory.load(data)
     assert Memory.load(memory.dump()) == memory
+
+
+def test_customer_fields_are_defined_once() -> None:
+    """The checkout's Contact, the stored Customer and the model's reading share one list."""
+    from dataclasses import fields
+
+    from domain.ai import CUSTOMER_FIELDS as READABLE
+    from domain.conversation.checkout import FIELDS
+    from domain.model import CUSTOMER_FIELDS, Customer
+
+    assert tuple(f.name for f in fields(Contact)) == CUSTOMER_FIELDS == READABLE
+    assert tuple(field.name for field in FIELDS.values()) == CUSTOMER_FIELDS
+    assert set(CUSTOMER_FIELDS) <= {f.name for f in fields(Customer)}

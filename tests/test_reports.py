@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.settings import DATA_DIR
+from app.settings import DATA_DIR
 from db.engine import create_session_factory
 from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow, ProductRow
 from db.uow import SqlUnitOfWork

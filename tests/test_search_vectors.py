@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from pydantic import SecretStr
 
+from app.settings import Settings
 from bot.app import App, build_app
-from bot.settings import Settings
 from domain.ai import ProviderError
 from domain.catalog import import_inventory
 from doubles.ai.gemini_server import LocalGemini

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 
 from domain import texts
 from domain.conversation.memory import Contact
@@ -126,10 +126,10 @@ def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> 
             lines.append(
                 texts.MY_ORDER_LINE.format(
                     order_id=order.id,
-                    date=_local(moment, timezone).strftime("%d/%m") if moment else "",
+                    date=moment.astimezone(timezone).strftime("%d/%m") if moment else "",
                     items=f"{items} producto{'s' if items != 1 else ''}",
                     total=format_cop(order.total_minor),
-                    status=texts.ORDER_STATUS.get(order.status, order.status),
+                    status=texts.ORDER_STATUS[order.status],
                 )
             )
     else:
@@ -137,12 +137,6 @@ def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> 
     if cart and cart.lines:
         lines.append(texts.MY_CART_PENDING.format(total=format_cop(cart.lines_total_minor)))
     return "\n".join(lines)
-
-
-def _local(moment: datetime, timezone: tzinfo) -> datetime:
-    """A stored moment (UTC; SQLite gives it back without zone) in the shop's time."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(timezone)
 
 
 def nothing_found(query: str, categories: Sequence[str]) -> str:

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.settings import Settings, SettingsError
+from app.settings import Settings, SettingsError
 from domain.conversation import AiTools
 from domain.media import MediaReader
 from providers.resilience import Policy

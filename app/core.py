@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.ai import AiSetup, build_ai
-from bot.settings import Settings
+from app.ai import AiSetup, build_ai
+from app.settings import Settings
 from db.engine import create_engine, create_session_factory
 from db.migrate import upgrade_async
 from db.uow import SqlUnitOfWork

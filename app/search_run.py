@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.core import App, build_app
-from bot.settings import Settings
+from app.core import App, build_app
+from app.settings import Settings
 from domain.catalog import import_inventory, product_pages
 from domain.inventory import InvalidInventory
 from domain.money import format_cop

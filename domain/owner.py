@@ -80,15 +80,6 @@ class UploadMode:
 
 
 @dataclass(frozen=True)
-class OrderChange:
-    """What changed an order: the owner's text, and the customer's (None if nothing did)."""
-
-    order: Order
-    owner_text: str
-    customer_text: str | None
-
-
-@dataclass(frozen=True)
 class ImportOutcome:
     ok: bool
     text: str
@@ -316,7 +307,9 @@ class OwnerDesk:
             raise UnknownOrder(order_id)
         return order
 
-    async def deliver(self, order_id: int) -> OrderChange:
+    async def deliver(self, order_id: int) -> str:
+        """Mark a confirmed order delivered; the owner's text (the customer is told through
+        OrderStatusChanged, after the commit)."""
         async with self._uow() as uow:
             moved = await uow.orders.move(order_id, OrderStatus.CONFIRMED, OrderStatus.DELIVERED)
             if moved is None:
@@ -327,12 +320,11 @@ class OwnerDesk:
             await uow.messages.add(moved.chat_id, "out", customer_text, intent="owner")
             uow.emit(OrderStatusChanged(order_id, moved.chat_id, moved.status, customer_text))
             await uow.commit()
-        return OrderChange(
-            moved, texts.OWNER_ORDER_DELIVERED.format(order_id=order_id), customer_text
-        )
+        return texts.OWNER_ORDER_DELIVERED.format(order_id=order_id)
 
-    async def cancel(self, order_id: int) -> OrderChange:
-        """Cancel a confirmed order and put its units back, all in one transaction."""
+    async def cancel(self, order_id: int) -> str:
+        """Cancel a confirmed order and put its units back, all in one transaction; the
+        owner's text."""
         async with self._uow() as uow:
             moved = await uow.orders.move(order_id, OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
             if moved is None:
@@ -345,18 +337,14 @@ class OwnerDesk:
             uow.emit(OrderStatusChanged(order_id, moved.chat_id, moved.status, customer_text))
             await uow.commit()
         units = sum(line.quantity for line in moved.lines)
-        return OrderChange(
-            moved, texts.OWNER_ORDER_CANCELLED.format(order_id=order_id, units=units), customer_text
-        )
+        return texts.OWNER_ORDER_CANCELLED.format(order_id=order_id, units=units)
 
-    async def _unchanged(self, uow: OwnerUnitOfWork, order_id: int) -> OrderChange:
+    async def _unchanged(self, uow: OwnerUnitOfWork, order_id: int) -> str:
         order = await uow.orders.get(order_id)
         if order is None or order.status == OrderStatus.CART:
             raise UnknownOrder(order_id)
         status = texts.ORDER_STATUS[order.status]
-        return OrderChange(
-            order, texts.OWNER_ORDER_ALREADY.format(order_id=order_id, status=status), None
-        )
+        return texts.OWNER_ORDER_ALREADY.format(order_id=order_id, status=status)
 
     def cancel_question(self, order: Order) -> str:
         return texts.OWNER_CANCEL_QUESTION.format(

@@ -249,14 +249,14 @@ async def on_order_button(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> No
     if action == OrderAction.KEEP:
         await pressed.edit_text(texts.OWNER_CANCEL_KEPT.format(order_id=order_id))
         return
-    change = await (desk.deliver if action == OrderAction.DELIVER else desk.cancel)(order_id)
+    owner_text = await (desk.deliver if action == OrderAction.DELIVER else desk.cancel)(order_id)
     if action == OrderAction.CANCEL:
-        await pressed.edit_text(change.owner_text)
+        await pressed.edit_text(owner_text)
         if pressed.reply_to_message is not None:  # the list or alert the question came from
             await drop_order_buttons(bot, pressed.reply_to_message, order_id)
     else:
         await drop_order_buttons(bot, pressed, order_id)
-        await bot.send_message(chat_id, change.owner_text)
+        await bot.send_message(chat_id, owner_text)
 
 
 async def drop_order_buttons(bot: Bot, message: Message, order_id: int) -> None:

@@ -70,6 +70,16 @@ class Facts:
     shop: str = ""  # shop profile lines that matter here
     customer_message: str = ""  # data, never instructions
 
+    def as_data(self) -> dict[str, object]:
+        """What a phrasing model receives, as JSON-ready data (the same for every vendor)."""
+        return {
+            "draft": self.draft,
+            "products": list(self.products),
+            "cart": self.cart,
+            "shop": self.shop,
+            "customer_message": self.customer_message,
+        }
+
 
 class Understander(Protocol):
     name: str

@@ -176,13 +176,7 @@ class GeminiProvider:
 
     async def phrase(self, facts: Facts) -> str:
         """The draft reworded; the domain still checks it states no new fact."""
-        data = {
-            "draft": facts.draft,
-            "products": list(facts.products),
-            "cart": facts.cart,
-            "shop": facts.shop,
-            "customer_message": facts.customer_message,
-        }
+        data = facts.as_data()
         config = types.GenerateContentConfig(system_instruction=PHRASE_INSTRUCTION)
         reply = (await self._generate([as_data(data)], config)).strip()
         if len(reply) > MAX_REPLY_CHARS:

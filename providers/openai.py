@@ -178,13 +178,7 @@ class OpenAIProvider:
 
     async def phrase(self, facts: Facts) -> str:
         """The draft reworded naturally; the domain still checks it states no new fact."""
-        data = {
-            "draft": facts.draft,
-            "products": list(facts.products),
-            "cart": facts.cart,
-            "shop": facts.shop,
-            "customer_message": facts.customer_message,
-        }
+        data = facts.as_data()
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": PHRASE_PROMPT},
             {"role": "user", "content": json.dumps(data, ensure_ascii=False)},

@@ -1,8 +1,9 @@
 """The sales conversation: one entry per kind of update, routed by the step it is in.
 
-Every entry takes plain values (the chat, the text, the step and the Memory kept in the
-FSM storage) and returns a `Reply`. Facts — names, prices, stock, totals — always come from
-the database; texts come from `domain.texts`. What follows a commit (the owners' alert,
+Every entry takes plain values (the chat, the text, the step and the Memory read from the
+FSM storage for this update, which it updates in place) and returns a `Reply` carrying it.
+Facts — names, prices, stock, totals — always come from the database; texts come from
+`domain.texts`. What follows a commit (the owners' alert,
 the search index) is emitted as events on the unit of work.
 """
 
@@ -55,7 +56,7 @@ class SalesAgent:
         self._model = ModelHelp(ai or AiTools(), catalog, shop.name)
 
     async def start(self, chat: ChatRef, step: Step, memory: Memory) -> Reply:
-        turn = Turn(chat, memory.copy(), step)
+        turn = Turn(chat, memory, step)
         shop = self._front.shop
         name, example = name_part(chat.first_name), self._front.example()
         turn.say(texts.START.format(name=name, shop=shop.name, example=example))
@@ -80,7 +81,7 @@ class SalesAgent:
         if step in SHOPPING_STEPS:  # elsewhere the text is data we validate
             meaning = await self._model.reading(text, reading.meaning, memory)
             reading = replace(reading, meaning=meaning)
-        turn = Turn(chat, memory.copy(), step)
+        turn = Turn(chat, memory, step)
         async with self._uow_factory() as uow:
             await self._route(uow, turn, reading)
             await _record(uow, turn, text, reading.meaning.intent)
@@ -91,9 +92,9 @@ class SalesAgent:
         """An inline button press; stale buttons answer sensibly."""
         if data == Action.CANCEL:
             return await self.cancel(chat, step, memory)
-        turn = Turn(chat, memory.copy(), step)
+        turn = Turn(chat, memory, step)
         async with self._uow_factory() as uow:
-            await buttons.on_button(self._front, uow, turn, data)
+            await buttons.on_button(uow, turn, data)
             if turn.step in SHOPPING_STEPS:
                 await cart.drain_queue(self._front, uow, turn)
             await _record(uow, turn, f"[botón] {data}", "button")
@@ -105,7 +106,7 @@ class SalesAgent:
         if turn.step in FIELD_STEPS:
             await checkout.on_field(front, uow, turn, meaning, text, reading.skip)
         elif turn.step == Step.CONFIRM_DATA:
-            await checkout.on_confirm_data(uow, turn, meaning, front, text)
+            await checkout.on_confirm_data(front, uow, turn, meaning, text)
         elif turn.step == Step.CONFIRMING:
             await self._on_confirming(uow, turn, reading)
         else:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from domain import texts
 from domain.conversation import cart, checkout, ordering
 from domain.conversation.memory import Memory
-from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
 from domain.ports import UnitOfWork
 
 
-async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
+async def on_button(uow: UnitOfWork, turn: Turn, data: str) -> None:
     if data.startswith(f"{Action.PICK}:"):
         await _pick(uow, turn, data.split(":", 1)[1])
         return
     step = turn.step
     match data:
         case Action.CHECKOUT:
-            await _checkout(front, uow, turn)
+            await _checkout(uow, turn)
         case Action.KEEP_SHOPPING:
             turn.say(texts.WHAT_ELSE)
         case Action.CLEAR_CART:
@@ -48,14 +47,14 @@ async def _pick(uow: UnitOfWork, turn: Turn, raw_id: str) -> None:
     await cart.chosen(uow, turn, product)
 
 
-async def _checkout(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+async def _checkout(uow: UnitOfWork, turn: Turn) -> None:
     if turn.step == Step.CONFIRM_DATA:
         turn.say(texts.CONFIRM_OR_CHANGE_DATA)
         turn.buttons = DATA_BUTTONS
     elif turn.step in COLLECTING_STEPS:
         await checkout.next_field(uow, turn)
     else:
-        await checkout.begin(front, uow, turn)
+        await checkout.begin(uow, turn)
 
 
 async def _stale(uow: UnitOfWork, turn: Turn) -> None:

@@ -61,7 +61,7 @@ def prompt_of(step: Step) -> str:
     return FIELDS[step].prompt if step in FIELDS else texts.WHAT_ELSE
 
 
-async def begin(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+async def begin(uow: UnitOfWork, turn: Turn) -> None:
     current = await uow.orders.get_cart(turn.chat.chat_id)
     if not current or not current.lines:
         turn.say(texts.CART_EMPTY)
@@ -159,7 +159,7 @@ def restart_data(turn: Turn) -> None:
 
 
 async def on_confirm_data(
-    uow: UnitOfWork, turn: Turn, meaning: Understanding, front: Shopfront, text: str
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
     """ "¿Usamos esos datos?": yes, change them, or a question in between."""
     if meaning.wants_change or (meaning.intent == Intent.DENY and not meaning.is_question):

@@ -83,9 +83,6 @@ class Memory:
     def forget_questions(self) -> None:
         self.offer = self.awaiting_quantity = self.pick = None
 
-    def copy(self) -> Memory:
-        return Memory.load(self.dump())
-
     def dump(self) -> dict[str, Any]:
         data = asdict(self)
         data["v"] = SCHEMA_VERSION
@@ -97,11 +94,12 @@ class Memory:
         if not data:
             return cls()
         if "v" not in data:
-            return _from_v0(data)
+            data = _v0_as_v1(data)
+        pick = data.get("pick")
         return cls(
             offer=_offer(data.get("offer")),
             awaiting_quantity=_int(data.get("awaiting_quantity")),
-            pick=Pick(_int(data["pick"].get("quantity"))) if _is_map(data.get("pick")) else None,
+            pick=Pick(_int(pick.get("quantity"))) if isinstance(pick, Mapping) else None,
             listed=_ints(data.get("listed")),
             shown=_ints(data.get("shown")),
             best_match=_int(data.get("best_match")),
@@ -112,25 +110,23 @@ class Memory:
         )
 
 
-def _from_v0(data: Mapping[str, Any]) -> Memory:
-    """The first SalesAgent's dict: offer, awaiting_qty, pending_qty, list_ids, last_ids…"""
-    return Memory(
-        offer=_offer(data.get("offer")),
-        awaiting_quantity=_int(data.get("awaiting_qty")),
-        # "pending_qty": null still meant "which one?" was asked, without a quantity.
-        pick=Pick(_int(data["pending_qty"])) if "pending_qty" in data else None,
-        listed=_ints(data.get("list_ids")),
-        shown=_ints(data.get("last_ids")),
-        best_match=_int(data.get("best_id")),
-        last_query=_str(data.get("last_query")),
-        queued=_strs(data.get("queued")),
-        contact=_contact(data.get("draft")),
-        known_national_id=_str(data.get("known_national_id")) or None,
-    )
+# Schema 0 (the first SalesAgent's dict) key -> schema 1 field, where only the name changed.
+V0_NAMES = {
+    "awaiting_qty": "awaiting_quantity",
+    "list_ids": "listed",
+    "last_ids": "shown",
+    "best_id": "best_match",
+    "draft": "contact",
+}
 
 
-def _is_map(value: object) -> bool:
-    return isinstance(value, Mapping)
+def _v0_as_v1(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Schema 0 renamed to schema 1; the loader then reads it like any stored memory."""
+    upgraded = {V0_NAMES.get(key, key): value for key, value in data.items()}
+    # "pending_qty": null still meant "which one?" was asked, without a quantity.
+    if "pending_qty" in upgraded:
+        upgraded["pick"] = {"quantity": upgraded.pop("pending_qty")}
+    return upgraded
 
 
 def _int(value: object) -> int | None:

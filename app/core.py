@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.ai import AiSetup, build_ai
 from app.settings import Settings
-from db.engine import create_engine, create_session_factory
+from db.engine import create_engine, create_session_factory, is_sqlite
 from db.migrate import upgrade_async
 from db.uow import SqlUnitOfWork
 from domain.catalog import Catalog
 from domain.conversation import SalesAgent
 from domain.effects import subscribe_search
 from domain.events import EventBus
+from domain.notices import promise_notices
 from domain.owner import OwnerDesk
 from domain.shop import ShopProfile, load_shop_profile
 from rag.search import ProductIndex
@@ -48,6 +49,8 @@ class App:
     desk: OwnerDesk
     ai: AiSetup
     bus: EventBus
+    # SQLite takes one writer at a time: the updates of this process queue here for it.
+    gate: asyncio.Lock | None
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -111,7 +114,9 @@ async def build_app(settings: Settings, *, migrate: bool = True, search: bool = 
         low_stock_threshold=settings.low_stock_threshold,
         owner_ids=settings.owner_ids,
     )
-    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai, bus)
+    promise_notices(bus, settings.owner_ids)
+    gate = asyncio.Lock() if is_sqlite(settings.database_url) else None
+    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai, bus, gate)
 
 
 async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) -> int:

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     backup_dir: Path = DATA_DIR / "backups"
     backup_hour: int = Field(default=3, ge=-1, le=23)  # -1 turns it off
     backup_keep: int = Field(default=7, ge=1)
+    # /health answers 503 when a promised message has waited this long in the outbox.
+    outbox_stuck_seconds: int = Field(default=600, ge=10)
     # AI providers, one per capability: offline (default, no network), gemini or openai.
     ai_text_provider: Provider = "offline"  # understanding messages and phrasing replies
     ai_vision_provider: Provider = "offline"  # photos

@@ -16,7 +16,8 @@ from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 
 from app.core import App, build_app, follow_catalog, forget_old_updates
 from app.settings import Settings
-from bot.middlewares import DeduplicateUpdatesMiddleware
+from bot.faults import describe, is_transient
+from bot.middlewares import Heartbeat, OneTransactionPerUpdate
 from bot.retry import RetryAfterMiddleware
 from bot.storage import SQLAlchemyStorage
 from domain import texts
@@ -79,11 +80,28 @@ def create_dispatcher(
         settings=app.settings,
         app=app,
     )
-    dp.update.outer_middleware(DeduplicateUpdatesMiddleware(app.session_factory))
+    heartbeat = Heartbeat()
+    dp["heartbeat"] = heartbeat
+    dp.update.outer_middleware(
+        OneTransactionPerUpdate(app.session_factory, app.bus, app.gate, heartbeat)
+    )
     dp.include_router(build_router())
     dp.errors.register(_on_domain_error, ExceptionTypeFilter(DomainError))
-    dp.errors.register(_on_unexpected_error)
+    # A transient failure has no handler: it leaves the dispatcher, so the update is not
+    # marked processed and comes again (webhook: 503; polling: the offset waits).
+    dp.errors.register(_on_unexpected_error, _not_transient)
     return dp
+
+
+def _not_transient(event: ErrorEvent) -> bool:
+    if is_transient(event.exception):
+        log.warning(
+            "update %s not handled now (%s); it will be handled again",
+            event.update.update_id,
+            describe(event.exception),
+        )
+        return False
+    return True
 
 
 async def _on_domain_error(event: ErrorEvent, bot: Bot) -> None:

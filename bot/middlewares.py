@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.uow import SqlUnitOfWork
+from db.scope import AlreadyHandled, UpdateTransaction
+from domain.events import EventBus
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +27,53 @@ def update_key(update: Update, bot_id: int) -> str:
     return f"{bot_id}:{update.update_id}:{digest[:32]}"
 
 
-class DeduplicateUpdatesMiddleware(BaseMiddleware):
-    """An update_id seen before is not processed again (retries, replays, replicas)."""
+class Heartbeat:
+    """When this process last finished handling an update (shown by /health)."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self) -> None:
+        self.last_update_at: datetime | None = None
+
+    def beat(self) -> None:
+        self.last_update_at = datetime.now(UTC)
+
+
+class OneTransactionPerUpdate(BaseMiddleware):
+    """Each update is handled in one database transaction that also marks it processed
+    (db/scope.py): a redelivered update already committed is skipped; one whose handling
+    failed or was cut short is handled as new. Handlers get the scope as `scope`."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        bus: EventBus,
+        gate: asyncio.Lock | None,
+        heartbeat: Heartbeat,
+    ) -> None:
         self._factory = session_factory
+        self._bus = bus
+        self._gate = gate
+        self._heartbeat = heartbeat
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, Update):
-            bot = data.get("bot")
-            key = update_key(event, bot.id if bot else 0)
-            async with SqlUnitOfWork(self._factory) as uow:
-                fresh = await uow.updates.claim(key, event.update_id)
-                await uow.commit()
-            if not fresh:
-                log.info("update %s already processed; skipped", event.update_id)
-                return None
-        return await handler(event, data)
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        bot = data.get("bot")
+        key = update_key(event, bot.id if bot else 0)
+        scope = UpdateTransaction(
+            self._factory, key, event.update_id, bus=self._bus, gate=self._gate
+        )
+        if await scope.seen():
+            log.info("update %s already processed; skipped", event.update_id)
+            return None
+        data["scope"] = scope
+        try:
+            with scope.active():
+                result = await handler(event, data)
+            await scope.commit()
+        except AlreadyHandled:
+            log.info("update %s was processed meanwhile by another process", event.update_id)
+            return None
+        finally:
+            await scope.close()
+        self._heartbeat.beat()
+        return result

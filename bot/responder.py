@@ -2,7 +2,9 @@
 
 `ConversationMiddleware` gives each customer handler a `Responder` (aiogram dependency
 injection): the step and `Memory` read from the FSM storage, and `send()`, which stores the
-reply's step and memory first and then sends it, so a restart never loses the flow.
+reply's step and memory and the reply itself (in the outbox) in the update's transaction:
+the reply goes out once that commits, so a customer is never told what did not happen, and
+a crash never loses what did.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from bot.keyboards import inline_keyboard
-from bot.sending import send_long
+from db.scope import UpdateTransaction
 from domain.conversation import ChatRef, Memory, Reply, Step
+
+__all__ = ["ConversationMiddleware", "Responder", "Sale", "UpdateTransaction", "chat_of"]
 
 
 class Sale(StatesGroup):
@@ -49,19 +52,26 @@ class Responder:
     """One update's conversation: who, in which step, remembering what; and the way back."""
 
     def __init__(
-        self, bot: Bot, state: FSMContext, chat: ChatRef, step: Step, memory: Memory
+        self,
+        bot: Bot,
+        state: FSMContext,
+        scope: UpdateTransaction,
+        chat: ChatRef,
+        step: Step,
+        memory: Memory,
     ) -> None:
         self.bot = bot
         self.chat = chat
         self.step = step
         self.memory = memory
         self._state = state
+        self._scope = scope
 
     async def send(self, reply: Reply) -> None:
-        """Persist the new step and memory first, then send."""
+        """The new step, memory and the reply, all in the update's transaction."""
         await self._state.set_state(STATE_OF_STEP[reply.step])
         await self._state.set_data(reply.memory.dump())
-        await send_long(self.bot, self.chat.chat_id, reply.text, inline_keyboard(reply.buttons))
+        await self._scope.say(self.chat.chat_id, reply.text, reply.buttons)
 
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -73,10 +83,11 @@ class ConversationMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         chat = chat_of(event)
         state: FSMContext | None = data.get("state")
-        if chat is not None and state is not None:
+        scope: UpdateTransaction | None = data.get("scope")
+        if chat is not None and state is not None and scope is not None:
             step = STEP_OF_STATE.get(await state.get_state() or "", Step.BROWSING)
             memory = Memory.load(await state.get_data())
-            data["responder"] = Responder(data["bot"], state, chat, step, memory)
+            data["responder"] = Responder(data["bot"], state, scope, chat, step, memory)
         return await handler(event, data)
 
 

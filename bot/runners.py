@@ -1,4 +1,9 @@
-"""Long polling for a laptop, webhook (aiohttp) for a server; both keep pending updates."""
+"""Long polling for a laptop, webhook (aiohttp) for a server; both keep pending updates.
+
+Each mode runs, beside the updates: the outbox sender's sweep (promised messages until
+Telegram takes them), the catalog follower (this process's index follows the database) and,
+when asked, the scheduled jobs.
+"""
 
 from __future__ import annotations
 
@@ -6,74 +11,102 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App, announce_commands, create_bot, create_dispatcher, follow_catalog
-from bot.notices import subscribe_notices
+from bot.health import Health
+from bot.notices import subscribe_low_stock
+from bot.outbox import OutboxSender
+from bot.polling import Poller
 from bot.scheduler import ShopJobs, build_scheduler
+from bot.webhook import webhook_handler
 
 log = logging.getLogger(__name__)
 
-CATALOG_FOLLOWER = web.AppKey("catalog_follower", asyncio.Task)
+BACKGROUND = web.AppKey("background", list)
 SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 
 
-def plug_jobs(app: App, bot: Bot) -> ShopJobs:
-    """The scheduled jobs for this bot, and the Telegram side of the domain's events (owner
-    alerts, customer notices; a sale runs the low-stock check at once)."""
+def plug_jobs(app: App, bot: Bot) -> tuple[ShopJobs, OutboxSender]:
+    """The scheduled jobs and the outbox sender for this bot, subscribed to the domain's
+    events: promised messages go out as soon as they are committed; a sale runs the
+    low-stock check at once."""
     jobs = ShopJobs(app, bot)
-    subscribe_notices(app.bus, bot, app.desk, app.settings.owner_ids, jobs.low_stock)
-    return jobs
+    sender = OutboxSender(app.uow, bot, app.settings.owner_ids)
+    sender.subscribe(app.bus)
+    subscribe_low_stock(app.bus, jobs.low_stock)
+    return jobs, sender
+
+
+def _background(*coroutines: Coroutine[Any, Any, None]) -> list[asyncio.Task[None]]:
+    return [asyncio.create_task(coroutine) for coroutine in coroutines]
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
+    jobs, sender = plug_jobs(app, bot)
     # Started inside the running loop, stopped before the database closes.
-    scheduler = build_scheduler(plug_jobs(app, bot), app.settings)
-    scheduler.start()
+    scheduler = build_scheduler(jobs, app.settings)
+    poller = Poller(bot, dp, allowed_updates=dp.resolve_used_update_types())
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, poller.stop)
+    tasks: list[asyncio.Task[None]] = []
     try:
         try:
             await bot.delete_webhook(drop_pending_updates=False)
         except TelegramAPIError as error:
             log.warning("deleteWebhook failed (%s); polling anyway", error)
         await announce_commands(bot, app.settings.owner_ids)
+        scheduler.start()
+        tasks = _background(follow_catalog(app), sender.run())
         log.info("polling %s", app.settings.telegram_api_base)
-        follower = asyncio.create_task(follow_catalog(app))
-        await dp.start_polling(
-            bot,
-            allowed_updates=dp.resolve_used_update_types(),
-            handle_signals=handle_signals,
-            close_bot_session=True,
-        )
-        follower.cancel()
+        await poller.run()
+        log.info("polling stopped")
     finally:
-        scheduler.shutdown(wait=False)
+        await _stop(tasks)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        await bot.session.close()
         await app.close()
 
 
 @contextlib.asynccontextmanager
 async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher]]:
-    """The bot polling as a task of the current loop (demo, chat, tests); closes the app."""
+    """The bot polling as a task of the current loop (demo, chat, tests); closes the app.
+
+    `dp["poller"].stop()` ends the polling early (a test's "restart").
+    """
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
-    plug_jobs(app, bot)  # the clock-driven jobs are not started; tests run them by hand
-    polling = asyncio.create_task(
-        dp.start_polling(bot, handle_signals=False, close_bot_session=True)
-    )
+    _, sender = plug_jobs(app, bot)  # the clock-driven jobs are not started; tests run them
+    poller = Poller(bot, dp)
+    dp["poller"] = poller
+    tasks = _background(poller.run(), sender.run())
     try:
         yield bot, dp
     finally:
-        with contextlib.suppress(RuntimeError):
-            await dp.stop_polling()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(polling, timeout=10)
+        poller.stop()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(asyncio.shield(tasks[0]), timeout=10)
+        await _stop(tasks)
+        await bot.session.close()
         await app.close()
 
 
@@ -85,25 +118,18 @@ def build_webhook_app(
     `scheduled_jobs` also runs the clock-driven jobs while the server is up.
     """
     settings = app.settings
-    shop_jobs = plug_jobs(app, bot)
+    shop_jobs, sender = plug_jobs(app, bot)
+    health = Health(app, dp["heartbeat"])
     secret = settings.webhook_secret.get_secret_value() or None
     web_app = web.Application()
-    # Each update is handled before Telegram gets its 200, so a graceful shutdown (aiohttp
+    # Each update is handled before Telegram gets its answer, so a graceful shutdown (aiohttp
     # waits for open requests) never drops one, and a crash makes Telegram deliver it again.
-    SimpleRequestHandler(
-        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
-    ).register(web_app, path=settings.webhook_path)
+    web_app.router.add_post(settings.webhook_path, webhook_handler(dp, bot, secret))
+    web_app.router.add_get("/health", health.handle)
 
-    async def health(_: web.Request) -> web.Response:
-        ok = await app.healthy()
-        return web.json_response(
-            {"status": "ok" if ok else "error", "database": ok}, status=200 if ok else 503
-        )
-
-    web_app.router.add_get("/health", health)
-
-    async def on_startup(bot: Bot) -> None:
-        web_app[CATALOG_FOLLOWER] = asyncio.create_task(follow_catalog(app))
+    async def on_startup(_: web.Application) -> None:
+        await health.probe()
+        web_app[BACKGROUND] = _background(follow_catalog(app), sender.run(), health.run())
         if scheduled_jobs:
             web_app[SCHEDULER] = build_scheduler(shop_jobs, settings)
             web_app[SCHEDULER].start()
@@ -119,15 +145,15 @@ def build_webhook_app(
         log.info("webhook set to %s", url)
         await announce_commands(bot, app.settings.owner_ids)
 
-    async def on_shutdown() -> None:
-        web_app[CATALOG_FOLLOWER].cancel()
+    async def on_shutdown(_: web.Application) -> None:
+        await _stop(web_app.get(BACKGROUND, []))
         if SCHEDULER in web_app:
             web_app[SCHEDULER].shutdown(wait=False)
+        await bot.session.close()
         await app.close()
 
-    dp.startup.register(on_startup)
-    dp.shutdown.register(on_shutdown)
-    setup_application(web_app, dp, bot=bot)
+    web_app.on_startup.append(on_startup)
+    web_app.on_cleanup.append(on_shutdown)
     return web_app
 
 

@@ -1,8 +1,8 @@
 """Scheduled jobs (APScheduler 3, in the shop's time zone) and how they reach Telegram.
 
-`ShopJobs` has one coroutine per job: it reads the clock, lets domain/jobs.py decide (each
-job claims its work in the database first, so a second run sends nothing) and sends with
-the bot. A send that fails for one owner or customer is logged and the job goes on.
+`ShopJobs` has one coroutine per job: it reads the clock and lets domain/jobs.py decide;
+each job claims its work and writes the messages it owes to the outbox in one transaction,
+so a second run sends nothing, and the outbox sender delivers them with retries.
 `build_scheduler` registers the enabled jobs; the runner starts and shuts it down.
 """
 
@@ -16,7 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -24,8 +23,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.settings import Settings
 from bot.app import App
-from bot.keyboards import inline_keyboard
-from bot.sending import alert_owners, send_long
+from bot.sending import alert_owners
 from db.backup import BackupError, backup_database, sqlite_file
 from domain import jobs, texts
 
@@ -79,11 +77,11 @@ class ShopJobs:
             hour=self.settings.daily_summary_hour,
             low_stock_threshold=self.settings.low_stock_threshold,
             ignore_chats=self.settings.owner_ids,
+            owner_ids=self.settings.owner_ids,
         )
         if text is None:
             log.info("daily summary already sent for this day")
             return False
-        await alert_owners(self.bot, self.settings.owner_ids, text)
         return True
 
     async def cart_reminders(self) -> int:
@@ -92,23 +90,8 @@ class ShopJobs:
         if hours <= 0:
             return 0
         reminders = await jobs.claim_cart_reminders(self.app.uow, self.now(), idle_hours=hours)
-        sent = 0
-        for reminder in reminders:
-            try:
-                await send_long(
-                    self.bot, reminder.chat_id, reminder.text, inline_keyboard(reminder.buttons)
-                )
-            except TelegramAPIError as error:  # e.g. 403: the customer blocked the bot
-                log.warning(
-                    "cart reminder for order %s to chat %s not sent: %s",
-                    reminder.order_id,
-                    reminder.chat_id,
-                    error,
-                )
-            else:
-                sent += 1
         if reminders:
-            log.info("idle-cart reminders: %d sent of %d due", sent, len(reminders))
+            log.info("idle-cart reminders: %d written to the outbox", len(reminders))
         return len(reminders)
 
     async def low_stock(self) -> int:
@@ -122,16 +105,18 @@ class ShopJobs:
         threshold = self.settings.low_stock_threshold
         async with self._low_stock_lock:
             try:
-                products = await jobs.claim_low_stock(self.app.uow, threshold=threshold)
+                products = await jobs.claim_low_stock(
+                    self.app.uow,
+                    self.now(),
+                    threshold=threshold,
+                    owner_ids=self.settings.owner_ids,
+                )
             except IntegrityError:  # another replica noted the same products first
                 log.info("low-stock alert already claimed by another process")
                 return 0
             except SQLAlchemyError:
                 log.exception("low-stock check failed; the next run tries again")
                 return 0
-        if products:
-            text = jobs.render_low_stock(products, threshold)
-            await alert_owners(self.bot, self.settings.owner_ids, text)
         return len(products)
 
     def can_back_up(self) -> bool:

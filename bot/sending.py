@@ -14,14 +14,22 @@ MESSAGE_LIMIT = 4096
 
 
 async def send_long(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    request_timeout: int | None = None,
 ) -> int:
     """Send text of any length (Telegram takes 4096 characters a message); the last id."""
     chunks = split_text(text)
     message_id = 0
     for n, chunk in enumerate(chunks, 1):
         sent = await bot.send_message(
-            chat_id, chunk, reply_markup=markup if n == len(chunks) else None
+            chat_id,
+            chunk,
+            reply_markup=markup if n == len(chunks) else None,
+            request_timeout=request_timeout,
         )
         message_id = sent.message_id
     return message_id

@@ -1,13 +1,16 @@
 """aiogram FSM storage in our database: state and JSON data per full StorageKey.
 
 Survives restarts. Pair it with an event isolation (`SimpleEventIsolation` in one process)
-so that two updates of the same chat never interleave.
+so that two updates of the same chat never interleave. While an update is handled, its
+writes join the update's transaction (db/scope.py): the conversation's new step commits with
+the order it confirmed and the reply it promised, or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -16,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import FsmStateRow
+from db.scope import UpdateTransaction
 
 
 def key_string(key: StorageKey) -> str:
@@ -56,12 +60,12 @@ class SQLAlchemyStorage(BaseStorage):
         return row
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        async with self._factory() as session, session.begin():
+        async with self._writing() as session:
             row = await self._row(session, key)
             row.state = _state_name(state)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._factory() as session:
+        async with self._reading() as session:
             state = await session.scalar(
                 select(FsmStateRow.state).where(FsmStateRow.key == key_string(key))
             )
@@ -69,12 +73,12 @@ class SQLAlchemyStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         payload = json.dumps(dict(data), ensure_ascii=False)
-        async with self._factory() as session, session.begin():
+        async with self._writing() as session:
             row = await self._row(session, key)
             row.data = payload
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._factory() as session:
+        async with self._reading() as session:
             raw = await session.scalar(
                 select(FsmStateRow.data).where(FsmStateRow.key == key_string(key))
             )
@@ -82,12 +86,35 @@ class SQLAlchemyStorage(BaseStorage):
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
         """Read-modify-write inside one transaction."""
-        async with self._factory() as session, session.begin():
+        async with self._writing() as session:
             row = await self._row(session, key)
             current = json.loads(row.data or "{}")
             current.update(data)
             row.data = json.dumps(current, ensure_ascii=False)
             return dict(current)
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """The update's transaction while one is handled, else a transaction of its own."""
+        scope = UpdateTransaction.current()
+        if scope is not None:
+            session = await scope.session()
+            yield session
+            await session.flush()
+            return
+        async with self._factory() as session, session.begin():
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncSession]:
+        """Reads see the update's own writes; before it wrote, no lock is taken."""
+        scope = UpdateTransaction.current()
+        joined = scope.joined if scope is not None else None
+        if joined is not None:
+            yield joined
+            return
+        async with self._factory() as session:
+            yield session
 
     async def close(self) -> None:
         """The engine belongs to the application; nothing to close here."""

@@ -218,3 +218,31 @@ class JobRunRow(Base):
     job: Mapped[str] = mapped_column(String(50), primary_key=True)
     run_key: Mapped[str] = mapped_column(String(50), primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class OutboxRow(Base):
+    """A message a state change promised, written in the same transaction as the change.
+
+    bot/outbox.py sends it, retrying with backoff until Telegram takes it (`sent`, with the
+    message id), the chat blocked the bot (`blocked`) or Telegram refuses it for good
+    (`failed`). `next_attempt_at` is also the lease: whoever wrote the row sends it first,
+    and the sweeper only takes rows whose time has come.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str] = mapped_column(Text, default="")  # JSON rows of [text, data]
+    relay_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    order_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str] = mapped_column(String(300), default="")

@@ -559,6 +559,9 @@ class UpdateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def seen(self, key: str) -> bool:
+        return await self._session.get(ProcessedUpdateRow, key) is not None
+
     async def claim(self, key: str, update_id: int) -> bool:
         """Record an update by its key; False if it was seen before."""
         dialect = self._session.get_bind().dialect.name

@@ -1,15 +1,19 @@
 """Unit of work: one session, the repositories over it, rolled back unless committed.
 
 Events emitted during the unit of work are handed to the bus after the commit, never when
-it rolls back (`domain.events`).
+it rolls back (`domain.events`); the messages they promise are written to the outbox in
+the same transaction. Opened while an update is handled, the unit of work joins the
+update's transaction (db/scope.py) in a savepoint: its commit is final only when the
+update's is.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from db.outbox import OutboxRepository, written_keys
 from db.reports import ReportRepository
 from db.repositories import (
     ChatControlRepository,
@@ -20,7 +24,8 @@ from db.repositories import (
     ProductRepository,
     UpdateRepository,
 )
-from domain.events import Collector, Event, EventBus
+from db.scope import UpdateTransaction
+from domain.events import Collector, Event, EventBus, NoticesWritten
 
 
 class SqlUnitOfWork:
@@ -32,16 +37,25 @@ class SqlUnitOfWork:
     chats: ChatControlRepository
     jobs: JobRepository
     reports: ReportRepository
+    outbox: OutboxRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], bus: EventBus | None = None
     ) -> None:
         self._factory = session_factory
+        self._bus = bus
         self._session: AsyncSession | None = None
         self._events = Collector(bus)
+        self._scope: UpdateTransaction | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._session = self._factory()
+        self._scope = UpdateTransaction.current()
+        if self._scope is not None:
+            self._session = await self._scope.session()
+            self._savepoint = await self._session.begin_nested()
+        else:
+            self._session = self._factory()
         self.products = ProductRepository(self._session)
         self.customers = CustomerRepository(self._session)
         self.orders = OrderRepository(self._session)
@@ -50,6 +64,7 @@ class SqlUnitOfWork:
         self.chats = ChatControlRepository(self._session)
         self.jobs = JobRepository(self._session)
         self.reports = ReportRepository(self._session)
+        self.outbox = OutboxRepository(self._session)
         return self
 
     async def __aexit__(
@@ -60,21 +75,41 @@ class SqlUnitOfWork:
     ) -> None:
         assert self._session is not None
         self._events.drop()
+        session, self._session = self._session, None
+        if self._scope is not None:  # the update's session lives on; only ours is undone
+            savepoint, self._savepoint = self._savepoint, None
+            if savepoint is not None and savepoint.is_active:
+                await savepoint.rollback()
+            return
         try:
-            await self._session.rollback()
+            await session.rollback()
         finally:
-            await self._session.close()
-            self._session = None
+            await session.close()
 
     def emit(self, event: Event) -> None:
         self._events.emit(event)
 
     async def commit(self) -> None:
         assert self._session is not None
+        await self.outbox.add(self._events.promised())
+        if self._scope is not None:
+            assert self._savepoint is not None
+            await self._savepoint.commit()
+            self._scope.after_commit(self._bus, self._events.take())
+            self._savepoint = await self._session.begin_nested()
+            return
         await self._session.commit()
+        keys = written_keys(self._session)
+        if self._bus is not None and keys:
+            await self._bus.publish([NoticesWritten(tuple(keys))])
         await self._events.committed()
 
     async def rollback(self) -> None:
         assert self._session is not None
         self._events.drop()
+        if self._scope is not None:
+            assert self._savepoint is not None
+            await self._savepoint.rollback()
+            self._savepoint = await self._session.begin_nested()
+            return
         await self._session.rollback()

@@ -12,7 +12,10 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from domain.model import Notice
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +51,16 @@ class OrderStatusChanged(Event):
     customer_notice: str
 
 
+@dataclass(frozen=True)
+class NoticesWritten(Event):
+    """Promised messages were committed to the outbox: send them now (their keys)."""
+
+    keys: tuple[str, ...]
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], Awaitable[None]]
+Promise = Callable[[Any], "Iterable[Notice]"]
 
 
 class EventBus:
@@ -57,9 +68,23 @@ class EventBus:
 
     def __init__(self) -> None:
         self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+        self._promises: dict[type[Event], list[Promise]] = defaultdict(list)
 
     def subscribe(self, kind: type[E], handler: Callable[[E], Awaitable[None]]) -> None:
+        """`handler` runs after the commit that made the event true."""
         self._handlers[kind].append(handler)
+
+    def promise(self, kind: type[E], notices: Callable[[E], Iterable[Notice]]) -> None:
+        """The messages an event promises: written in the event's own transaction."""
+        self._promises[kind].append(notices)
+
+    def promised(self, events: Iterable[Event]) -> list[Notice]:
+        return [
+            notice
+            for event in events
+            for promise in self._promises.get(type(event), ())
+            for notice in promise(event)
+        ]
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Run every handler of every event. The change is already committed, so a failing
@@ -85,7 +110,15 @@ class Collector:
     def drop(self) -> None:
         self._pending.clear()
 
-    async def committed(self) -> None:
+    def promised(self) -> list[Notice]:
+        """The messages the pending events promise (to write before the commit)."""
+        return self._bus.promised(self._pending) if self._bus is not None else []
+
+    def take(self) -> list[Event]:
         events, self._pending = self._pending, []
+        return events
+
+    async def committed(self) -> None:
+        events = self.take()
         if self._bus is not None and events:
             await self._bus.publish(events)

@@ -2,8 +2,9 @@
 
 Each function takes a unit-of-work factory and opens its own units of work (a job never
 shares a session) and claims its work in the database before anything is sent, so running a
-job twice for the same period changes nothing and sends nothing the second time. Sending is
-the caller's job (bot/scheduler.py).
+job twice for the same period changes nothing and sends nothing the second time. The
+messages a job owes are written to the outbox in the transaction that claims the work
+(`domain.notices`); the outbox sender delivers them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from domain import stats, texts
 from domain.conversation import Action, Button, render_cart
-from domain.model import Product
+from domain.model import Notice, Product
+from domain.notices import owners_notice
 from domain.ports import OwnerUnitOfWork
 
 DAILY_SUMMARY = "daily_summary"
@@ -53,8 +55,10 @@ async def daily_summary(
     hour: int,
     low_stock_threshold: int,
     ignore_chats: Collection[int] = (),
+    owner_ids: Collection[int] = (),
 ) -> str | None:
     """The owners' summary of the day, once per day: None if that day was already claimed.
+    Claimed together with the owners' message in the outbox.
 
     `ignore_chats`: the owners' own chats, not counted as customer conversations.
 
@@ -67,6 +71,8 @@ async def daily_summary(
     )
     async with new_uow() as uow:
         claimed = await uow.jobs.claim_run(DAILY_SUMMARY, day.isoformat())
+        if claimed:
+            await uow.outbox.add(owners_notice(f"daily-summary:{day}", owner_ids, text))
         await uow.commit()
     return text if claimed else None
 
@@ -103,7 +109,11 @@ async def claim_cart_reminders(
                 continue
             text = texts.CART_REMINDER.format(cart=render_cart(cart))
             await uow.messages.add(cart.chat_id, "out", text, intent="reminder")
-            reminders.append(CartReminder(cart.chat_id, cart.id, text))
+            reminder = CartReminder(cart.chat_id, cart.id, text)
+            await uow.outbox.add(
+                [Notice(f"cart-reminder:{cart.id}", cart.chat_id, text, reminder.buttons)]
+            )
+            reminders.append(reminder)
         await uow.commit()
     return reminders
 
@@ -114,11 +124,13 @@ async def _talked_since(uow: OwnerUnitOfWork, chat_id: int, moment: datetime) ->
 
 
 # ----------------------------------------------------------------- low stock
-async def claim_low_stock(new_uow: UowFactory, *, threshold: int) -> list[Product]:
+async def claim_low_stock(
+    new_uow: UowFactory, now: datetime, *, threshold: int, owner_ids: Collection[int] = ()
+) -> list[Product]:
     """Active products at or below `threshold` the owners were not told about yet.
 
-    They are noted as alerted; products back above the threshold (or deactivated) are
-    cleared, so a later crossing alerts again.
+    They are noted as alerted, in the transaction that writes the owners' alert; products
+    back above the threshold (or deactivated) are cleared, so a later crossing alerts again.
     """
     async with new_uow() as uow:
         low = await uow.products.low_stock(threshold)
@@ -130,6 +142,9 @@ async def claim_low_stock(new_uow: UowFactory, *, threshold: int) -> list[Produc
             await uow.jobs.clear_alerts(sorted(recovered))
         if fresh:
             await uow.jobs.note_alerted(product.id for product in fresh)
+            key = f"low-stock:{_utc(now).isoformat()}:{fresh[0].id}"
+            text = render_low_stock(fresh, threshold)
+            await uow.outbox.add(owners_notice(key, owner_ids, text))
         await uow.commit()
     return fresh
 

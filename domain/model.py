@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from domain.button import Buttons
+
 
 @dataclass(frozen=True, slots=True)
 class Product:
@@ -192,3 +194,16 @@ class MessageRecord:
     text: str
     intent: str | None
     created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message owed to one chat."""
+
+    key: str
+    chat_id: int
+    text: str
+    buttons: Buttons = ()
+    # An owner's reply to this message reaches this customer (the new-order alert).
+    relay_chat_id: int | None = None
+    order_id: int | None = None

@@ -15,6 +15,7 @@ from domain.model import (
     CustomerRecord,
     MessageRecord,
     NewProduct,
+    Notice,
     Order,
     OrderStatus,
     Product,
@@ -109,6 +110,12 @@ class UpdateRepo(Protocol):
     async def forget_before(self, moment: datetime) -> int: ...
 
 
+class OutboxRepo(Protocol):
+    async def add(self, notices: Iterable[Notice]) -> None:
+        """Written with the change that promised them; a key already written is kept."""
+        ...
+
+
 class ReportRepo(Protocol):
     """Read-only queries for stats and exports (db/reports.py); periods are [start, end)."""
 
@@ -172,5 +179,7 @@ class OwnerUnitOfWork(UnitOfWork, Protocol):
     def updates(self) -> UpdateRepo: ...
     @property
     def reports(self) -> ReportRepo: ...
+    @property
+    def outbox(self) -> OutboxRepo: ...
 
     async def __aenter__(self) -> Self: ...

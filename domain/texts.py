@@ -345,6 +345,11 @@ OWNER_RELAYED_TEXT = "💬 {name} (chat {chat_id}):\n{text}"
 OWNER_RELAYED_MEDIA = "💬 {name} (chat {chat_id}) envió esto:"
 OWNER_RELAY_FAILED = "No pude entregarle tu mensaje al chat {chat_id}: {reason}"
 OWNER_RELAY_BLOCKED = "el cliente bloqueó el bot"
+OWNER_NOTICE_BLOCKED = (
+    "⚠️ No pude avisarle al cliente{order} (chat {chat_id}): bloqueó el bot. "
+    "El aviso decía:\n«{text}»"
+)
+OWNER_NOTICE_BLOCKED_ORDER = " del pedido #{order_id}"
 OWNER_HELP = (
     "Comandos de la tienda:\n"
     "• Envía un .csv o .xlsx para cargar el inventario (/plantilla te da un ejemplo)\n"

@@ -30,7 +30,8 @@ from aiogram.types import (
 
 from app.settings import Settings
 from bot.keyboards import inline_keyboard
-from bot.sending import acknowledge, send_long, split_text, tell_customer
+from bot.responder import UpdateTransaction
+from bot.sending import acknowledge, send_long, split_text
 from domain import texts
 from domain.inventory import inventory_template
 from domain.owner import (
@@ -134,10 +135,13 @@ async def apply_upload(
         log.warning("could not download %s: %s", document.file_name, error)
         await progress.finish(texts.OWNER_UPLOAD_FAILED)
         return
-    outcome = await desk.import_file(
-        buffer.getvalue(), document.file_name or "inventario", replace=replace,
-        progress=progress.update,
-    )  # fmt: skip
+    # All-or-nothing by itself, in short transactions of its own: a big file never holds the
+    # update's write lock (customers keep being answered meanwhile).
+    with UpdateTransaction.detached():
+        outcome = await desk.import_file(
+            buffer.getvalue(), document.file_name or "inventario", replace=replace,
+            progress=progress.update,
+        )  # fmt: skip
     await progress.finish(outcome.text)
 
 
@@ -286,20 +290,24 @@ async def customer_profile(message: Message, command: CommandObject, desk: Owner
 
 
 # -------------------------------------------------------------------------- takeover
-async def pause(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
+async def pause(
+    message: Message, command: CommandObject, desk: OwnerDesk, scope: UpdateTransaction
+) -> None:
     chat_id = await _target_chat(message, command, desk, texts.OWNER_USAGE_PAUSE)
     owner_text, notice = await desk.pause(chat_id, message.chat.id)
-    await message.answer(owner_text)
-    if notice:
-        await tell_customer(bot, chat_id, notice)
+    await scope.say(message.chat.id, owner_text)
+    if notice:  # promised with the change: sent once it commits
+        await scope.say(chat_id, notice)
 
 
-async def resume(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
+async def resume(
+    message: Message, command: CommandObject, desk: OwnerDesk, scope: UpdateTransaction
+) -> None:
     chat_id = await _target_chat(message, command, desk, texts.OWNER_USAGE_RESUME)
     owner_text, notice = await desk.resume(chat_id)
-    await message.answer(owner_text)
+    await scope.say(message.chat.id, owner_text)
     if notice:
-        await tell_customer(bot, chat_id, notice)
+        await scope.say(chat_id, notice)
 
 
 async def _target_chat(

@@ -14,6 +14,7 @@ from domain.model import (
     ChatMessage,
     Customer,
     NewProduct,
+    Notice,
     Order,
     OrderLine,
     OrderStatus,
@@ -226,19 +227,29 @@ class FakeMessageRepo:
                 return
 
 
+class FakeOutboxRepo:
+    def __init__(self) -> None:
+        self.rows: dict[str, Notice] = {}
+
+    async def add(self, notices: Iterable[Notice]) -> None:
+        for notice in notices:
+            self.rows.setdefault(notice.key, notice)
+
+
 class FakeUnitOfWork:
     """One shared in-memory store. State is snapshotted on enter and restored on exit
     unless `commit()` was called; `rollback()` restores the snapshot at once.
 
     The same instance may be entered again while open (an event handler reading after a
     commit): each entry keeps its own snapshot. Emitted events go to `bus` after a commit
-    and are kept in `published`."""
+    and are kept in `published`; the messages they promise are in `outbox.rows`."""
 
     def __init__(self, bus: EventBus | None = None) -> None:
         self.products = FakeProductRepo()
         self.customers = FakeCustomerRepo()
         self.orders = FakeOrderRepo()
         self.messages = FakeMessageRepo()
+        self.outbox = FakeOutboxRepo()
         self.committed = False
         self.commits = 0
         self.published: list[Event] = []
@@ -252,6 +263,7 @@ class FakeUnitOfWork:
             "customers": copy.copy(self.customers.rows),
             "orders": copy.copy(self.orders.rows),
             "messages": (list(self.messages.rows), list(self.messages.users)),
+            "outbox": dict(self.outbox.rows),
         }
 
     def _restore(self, state: dict) -> None:
@@ -259,6 +271,7 @@ class FakeUnitOfWork:
         self.customers.rows = copy.copy(state["customers"])
         self.orders.rows = copy.copy(state["orders"])
         self.messages.rows, self.messages.users = (list(x) for x in state["messages"])
+        self.outbox.rows = dict(state["outbox"])
 
     async def __aenter__(self) -> Self:
         self.committed = False
@@ -274,6 +287,8 @@ class FakeUnitOfWork:
         self._pending[-1].append(event)
 
     async def commit(self) -> None:
+        if self._bus is not None:
+            await self.outbox.add(self._bus.promised(self._pending[-1]))
         self.committed = True
         self.commits += 1
         state = self._state()  # what is committed survives exit, at every level

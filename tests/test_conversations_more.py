@@ -117,7 +117,7 @@ async def test_restart_at_summary_and_at_pending_offer_keeps_everything(
     beto = shop.api.user(7606, first_name="Beto")
     summary = await to_summary(beto, "quiero 2 conos", "1020304080")
     assert "Total: $84.000" in texts_of(summary)
-    await shop.dp.stop_polling()  # the fixture's polling task ends; a new process starts
+    shop.dp["poller"].stop()  # the fixture's polling ends; a new process starts
     async with polling_bot(shop.api, shop.settings) as again:
         assert "2 × Bota de seguridad punta de acero talla 44" in await say_text(ana, "sí, las 2")
         assert "confirmado" in await say_text(beto, "sí")

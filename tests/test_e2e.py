@@ -165,7 +165,8 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
                 assert response.status == 401
             async with client.get(f"http://127.0.0.1:{port}/health") as response:
                 assert response.status == 200
-                assert (await response.json())["database"] is True
+                health = await response.json()
+                assert health["database"]["ok"] is True and health["status"] == "ok"
     finally:
         await runner.cleanup()
 

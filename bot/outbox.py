@@ -1,0 +1,163 @@
+"""Sending what the outbox holds: at once after the commit that wrote it, and again later
+until Telegram takes it.
+
+`send_now` runs right after an update (or a job) commits and sends the rows it wrote — the
+writer's head start (db/outbox.py) keeps the sweeper off them meanwhile. `run` sweeps every
+second for rows whose time has come: a writer that died before sending, a retry after a
+failure. Each outcome is recorded: sent (with the message id; an order alert also links the
+owner's message to the customer's chat), later (429: Telegram's `retry_after`; 5xx, network
+errors, a hang: exponential backoff up to five minutes), blocked (403; the owners are told
+when a customer's notice could not reach them) or failed (a request Telegram refuses).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.faults import describe
+from bot.keyboards import inline_keyboard
+from bot.sending import send_long
+from db.outbox import Outgoing
+from db.uow import SqlUnitOfWork
+from domain import texts
+from domain.events import EventBus, NoticesWritten
+from domain.notices import owners_notice
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY_SECONDS = 1.0
+SWEEP_BATCH = 50
+LEASE = timedelta(seconds=60)  # longer than a send can take (timeouts below)
+REQUEST_TIMEOUT_SECONDS = 10
+MAX_BACKOFF_SECONDS = 300
+PERMANENT = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
+
+
+def backoff(attempts: int) -> float:
+    return float(min(2**attempts, MAX_BACKOFF_SECONDS))
+
+
+class OutboxSender:
+    def __init__(
+        self, uow: Callable[[], SqlUnitOfWork], bot: Bot, owner_ids: tuple[int, ...]
+    ) -> None:
+        self._uow = uow
+        self._bot = bot
+        self._owner_ids = owner_ids
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(NoticesWritten, self.send_now)
+
+    async def send_now(self, event: NoticesWritten) -> None:
+        async with self._uow() as uow:
+            rows = await uow.outbox.pending(event.keys)
+        for row in rows:
+            await self._deliver(row)
+
+    async def sweep(self) -> int:
+        """Send the rows whose time has come; how many were taken."""
+        async with self._uow() as uow:
+            rows = await uow.outbox.claim_due(datetime.now(UTC), LEASE, SWEEP_BATCH)
+            await uow.commit()
+        for row in rows:
+            await self._deliver(row)
+        return len(rows)
+
+    async def run(self) -> None:
+        """Sweep until cancelled; a database failure waits for the next round."""
+        while True:
+            try:
+                taken = await self.sweep()
+            except SQLAlchemyError as error:
+                log.warning("outbox sweep failed (%s); trying again", describe(error))
+                taken = 0
+            if taken < SWEEP_BATCH:
+                await asyncio.sleep(SWEEP_EVERY_SECONDS)
+
+    async def _deliver(self, row: Outgoing) -> None:
+        try:
+            message_id = await send_long(
+                self._bot,
+                row.chat_id,
+                row.text,
+                inline_keyboard(row.buttons),
+                request_timeout=REQUEST_TIMEOUT_SECONDS,
+            )
+        except TelegramRetryAfter as error:
+            await self._later(row, float(error.retry_after), error)
+        except TelegramForbiddenError as error:
+            await self._blocked(row, error)
+        except PERMANENT as error:
+            log.error("Telegram refuses message %s to chat %s: %s", row.key, row.chat_id, error)
+            reason = describe(error)
+            await self._record(row, lambda uow: uow.outbox.failed(row.id, reason))
+        except (TelegramAPIError, aiohttp.ClientError, TimeoutError, OSError) as error:
+            await self._later(row, backoff(row.attempts), error)
+        else:
+            await self._sent(row, message_id)
+
+    async def _sent(self, row: Outgoing, message_id: int) -> None:
+        async def settle(uow: SqlUnitOfWork) -> None:
+            await uow.outbox.sent(row.id, message_id)
+            if row.relay_chat_id is not None:  # the owner's reply reaches the customer
+                await uow.chats.link(row.chat_id, message_id, row.relay_chat_id)
+
+        await self._record(row, settle)
+
+    async def _later(self, row: Outgoing, delay: float, error: BaseException) -> None:
+        log.warning(
+            "message %s to chat %s not sent (%s); again in %.0f s",
+            row.key,
+            row.chat_id,
+            describe(error),
+            delay,
+        )
+        moment = datetime.now(UTC) + timedelta(seconds=delay)
+        reason = describe(error)
+        await self._record(row, lambda uow: uow.outbox.retry_at(row.id, moment, reason))
+
+    async def _blocked(self, row: Outgoing, error: BaseException) -> None:
+        log.warning("chat %s blocked the bot; message %s not delivered", row.chat_id, row.key)
+
+        async def settle(uow: SqlUnitOfWork) -> None:
+            await uow.outbox.blocked(row.id, describe(error))
+            owners = [owner for owner in self._owner_ids if owner != row.chat_id]
+            if row.chat_id in self._owner_ids or not owners:
+                return
+            order = (
+                texts.OWNER_NOTICE_BLOCKED_ORDER.format(order_id=row.order_id)
+                if row.order_id is not None
+                else ""
+            )
+            text = texts.OWNER_NOTICE_BLOCKED.format(
+                order=order, chat_id=row.chat_id, text=row.text[:500]
+            )
+            await uow.outbox.add(owners_notice(f"blocked:{row.key}", owners, text))
+
+        await self._record(row, settle)
+
+    async def _record(
+        self, row: Outgoing, change: Callable[[SqlUnitOfWork], Awaitable[None]]
+    ) -> None:
+        """The outcome in its own transaction; if that fails the row is simply due again."""
+        try:
+            async with self._uow() as uow:
+                await change(uow)
+                await uow.commit()
+        except SQLAlchemyError as error:
+            log.warning("could not record the outcome of %s (%s)", row.key, describe(error))

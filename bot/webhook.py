@@ -1,0 +1,52 @@
+"""The webhook endpoint, answering Telegram as Telegram needs to be answered.
+
+200 once the update is handled (or was already) — and also for an update we cannot use,
+since sending it again would not help; 400 for a body that is not JSON or not an update;
+401 for a wrong secret; 503 when handling failed for a transient reason (database busy,
+full or read-only, the Bot API down), so Telegram delivers it again later.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+import json
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.faults import describe, is_transient
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+RETRY_AFTER_SECONDS = "1"
+
+
+Receive = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def webhook_handler(dp: Dispatcher, bot: Bot, secret: str | None) -> Receive:
+    async def receive(request: web.Request) -> web.StreamResponse:
+        if secret and not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+            return web.Response(status=401, text="wrong secret token")
+        try:
+            payload = json.loads(await request.read())
+            update = Update.model_validate(payload, context={"bot": bot})
+        except (ValueError, ValidationError) as error:  # JSONDecodeError is a ValueError
+            log.warning("webhook body refused: %s", describe(error))
+            return web.Response(status=400, text="body is not a Telegram update")
+        try:
+            await dp.feed_update(bot, update)
+        except Exception as error:  # noqa: BLE001 - transient: 503; anything else: 500
+            if is_transient(error):
+                log.warning("update %s answered 503 (%s)", update.update_id, describe(error))
+                return web.Response(status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
+            log.exception("update %s failed", update.update_id)
+            return web.Response(status=500)
+        return web.Response(status=200)
+
+    return receive

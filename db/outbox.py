@@ -1,0 +1,205 @@
+"""The outbox table: promised messages in, their fate (sent, blocked, failed) recorded.
+
+`add` runs inside the transaction that made the promise. The keys it wrote are kept on the
+session (`written_keys`) so that whoever commits can send them at once; everything else —
+rows whose sender died, retries after a failure — is found by `claim_due`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import OutboxRow
+from domain.button import Button, Buttons
+from domain.model import Notice
+
+PENDING, SENT, BLOCKED, FAILED = "pending", "sent", "blocked", "failed"
+# The writer's head start: the sweeper leaves a fresh row alone this long, so the process
+# that wrote it sends it without a second claim (and without a double send).
+WRITER_HEAD_START = timedelta(seconds=60)
+WRITTEN_KEYS = "outbox_keys"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A row to send, as plain data."""
+
+    id: int
+    key: str
+    chat_id: int
+    text: str
+    buttons: Buttons
+    relay_chat_id: int | None
+    order_id: int | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest: datetime | None
+    blocked: int
+    failed: int
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def written_keys(session: AsyncSession) -> list[str]:
+    """The keys this session wrote since the last call (taken after a commit)."""
+    keys: list[str] = session.info.pop(WRITTEN_KEYS, [])
+    return keys
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, notices: Iterable[Notice]) -> None:
+        rows = [
+            {
+                "key": notice.key,
+                "chat_id": notice.chat_id,
+                "text": notice.text,
+                "buttons": _dump_buttons(notice.buttons),
+                "relay_chat_id": notice.relay_chat_id,
+                "order_id": notice.order_id,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now() + WRITER_HEAD_START,
+                "created_at": now(),
+                "error": "",
+            }
+            for notice in notices
+        ]
+        if not rows:
+            return
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        written = await self._session.scalars(
+            insert(OutboxRow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxRow.key)
+        )
+        self._session.info.setdefault(WRITTEN_KEYS, []).extend(written.all())
+
+    async def pending(self, keys: Sequence[str]) -> list[Outgoing]:
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.key.in_(keys), OutboxRow.status == PENDING)
+            .order_by(OutboxRow.id)
+        )
+        return [_outgoing(row) for row in rows]
+
+    async def claim_due(self, moment: datetime, lease: timedelta, limit: int) -> list[Outgoing]:
+        """Rows whose time has come, each claimed for `lease` (a conditional UPDATE, so two
+        sweepers never take the same row)."""
+        due = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= moment)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        claimed = []
+        for row in due.all():
+            outcome = await self._session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == row.id,
+                    OutboxRow.status == PENDING,
+                    OutboxRow.next_attempt_at <= moment,
+                )
+                .values(next_attempt_at=moment + lease)
+                .execution_options(synchronize_session=False)
+            )
+            if outcome.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(_outgoing(row))
+        return claimed
+
+    async def sent(self, row_id: int, message_id: int) -> None:
+        await self._settle(row_id, status=SENT, sent_at=now(), message_id=message_id, error="")
+
+    async def blocked(self, row_id: int, error: str) -> None:
+        await self._settle(row_id, status=BLOCKED, error=error[:300])
+
+    async def failed(self, row_id: int, error: str) -> None:
+        await self._settle(row_id, status=FAILED, error=error[:300])
+
+    async def retry_at(self, row_id: int, moment: datetime, error: str) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, OutboxRow.status == PENDING)
+            .values(next_attempt_at=moment, attempts=OutboxRow.attempts + 1, error=error[:300])
+            .execution_options(synchronize_session=False)
+        )
+
+    async def backlog(self) -> Backlog:
+        pending = await self._session.execute(
+            select(func.count(), func.min(OutboxRow.created_at)).where(OutboxRow.status == PENDING)
+        )
+        count, oldest = pending.one()
+        if isinstance(oldest, str):  # an aggregate bypasses the column type on SQLite
+            oldest = datetime.fromisoformat(oldest)
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        settled = dict(
+            (
+                await self._session.execute(
+                    select(OutboxRow.status, func.count())
+                    .where(OutboxRow.status.in_((BLOCKED, FAILED)))
+                    .group_by(OutboxRow.status)
+                )
+            )
+            .tuples()
+            .all()
+        )
+        return Backlog(count, oldest, settled.get(BLOCKED, 0), settled.get(FAILED, 0))
+
+    async def forget_sent_before(self, moment: datetime) -> int:
+        outcome = await self._session.execute(
+            delete(OutboxRow).where(OutboxRow.status == SENT, OutboxRow.sent_at < moment)
+        )
+        return int(outcome.rowcount)  # type: ignore[attr-defined]
+
+    async def _settle(self, row_id: int, **values: object) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _dump_buttons(buttons: Buttons) -> str:
+    if not buttons:
+        return ""
+    return json.dumps([[[b.text, b.data] for b in row] for row in buttons], ensure_ascii=False)
+
+
+def _load_buttons(raw: str) -> Buttons:
+    if not raw:
+        return ()
+    return tuple(tuple(Button(text, data) for text, data in row) for row in json.loads(raw))
+
+
+def _outgoing(row: OutboxRow) -> Outgoing:
+    return Outgoing(
+        id=row.id,
+        key=row.key,
+        chat_id=row.chat_id,
+        text=row.text,
+        buttons=_load_buttons(row.buttons),
+        relay_chat_id=row.relay_chat_id,
+        order_id=row.order_id,
+        attempts=row.attempts,
+    )

@@ -1,0 +1,162 @@
+"""One update, one transaction.
+
+While an update is handled (bot/middlewares.py opens the scope), every unit of work and the
+FSM storage join one database transaction, and the mark that the update was processed is
+written in it: the update's effects, the replies it promised (outbox) and that mark commit
+together or not at all. A crash or a failure before the commit leaves no trace, so the
+update handled again when Telegram redelivers it is handled for the first time; after the
+commit, a redelivery finds the mark and changes nothing.
+
+Units of work inside the scope take savepoints, so a service's `rollback()` still undoes
+only its own work. On SQLite the scope's transaction begins with the mark's INSERT — a
+savepoint must never be the first statement there (pysqlite would commit at its RELEASE) —
+and scopes of one process take turns on an asyncio lock (`gate`) instead of polling
+SQLite's busy handler. After the commit, the gate is released first and then the events are
+handed out (index refresh, the outbox's immediate send), so no update waits for Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.outbox import OutboxRepository, written_keys
+from db.repositories import UpdateRepository
+from domain.button import Buttons
+from domain.events import Event, EventBus, NoticesWritten
+from domain.model import Notice
+
+_current: ContextVar[UpdateTransaction | None] = ContextVar("update_transaction", default=None)
+
+
+class AlreadyHandled(Exception):  # noqa: N818 - a fact, not an error
+    """Another process handled this update first (a redelivery raced the original)."""
+
+
+class UpdateTransaction:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        key: str,
+        update_id: int,
+        *,
+        bus: EventBus | None = None,
+        gate: asyncio.Lock | None = None,
+    ) -> None:
+        self.key = key
+        self._factory = session_factory
+        self._update_id = update_id
+        self._bus = bus
+        self._gate = gate
+        self._session: AsyncSession | None = None
+        self._holds_gate = False
+        self._committed: list[tuple[EventBus | None, list[Event]]] = []
+        self._replies = 0
+
+    # ------------------------------------------------------------------ context
+    @staticmethod
+    def current() -> UpdateTransaction | None:
+        """The scope of the update being handled by this task, if any."""
+        return _current.get()
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[UpdateTransaction]:
+        token = _current.set(self)
+        try:
+            yield self
+        finally:
+            _current.reset(token)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def detached() -> Iterator[None]:
+        """Work that runs in its own transactions even inside an update (a big import,
+        all-or-nothing by itself, must not hold the update's write lock for its length)."""
+        token = _current.set(None)
+        try:
+            yield
+        finally:
+            _current.reset(token)
+
+    # ------------------------------------------------------------------ database
+    async def seen(self) -> bool:
+        """Already processed (checked before handling, without taking the write lock)."""
+        async with self._factory() as session:
+            return await UpdateRepository(session).seen(self.key)
+
+    @property
+    def joined(self) -> AsyncSession | None:
+        return self._session
+
+    async def session(self) -> AsyncSession:
+        """The update's session; the first call begins the transaction with the mark."""
+        if self._session is not None:
+            return self._session
+        if self._gate is not None:
+            await self._gate.acquire()
+            self._holds_gate = True
+        session = self._factory()
+        try:
+            fresh = await UpdateRepository(session).claim(self.key, self._update_id)
+        except BaseException:
+            await session.close()
+            self._release()
+            raise
+        if not fresh:
+            await session.close()
+            self._release()
+            raise AlreadyHandled(self.key)
+        self._session = session
+        return session
+
+    def after_commit(self, bus: EventBus | None, events: list[Event]) -> None:
+        """Events of a unit of work that joined: handed out once the update commits."""
+        if events:
+            self._committed.append((bus, events))
+
+    async def say(self, chat_id: int, text: str, buttons: Buttons = ()) -> None:
+        """A reply of this update, sent once its transaction commits (through the outbox)."""
+        self._replies += 1
+        notice = Notice(f"reply:{self.key}:{self._replies}", chat_id, text, buttons)
+        await OutboxRepository(await self.session()).add([notice])
+
+    async def commit(self) -> None:
+        session = await self.session()
+        try:
+            await session.commit()
+        except BaseException:
+            await self.close()
+            raise
+        keys = written_keys(session)
+        committed, self._committed = self._committed, []
+        self._session = None
+        await session.close()
+        self._release()
+        with self.detached():  # what follows the commit works in transactions of its own
+            if self._bus is not None and keys:
+                await self._bus.publish([NoticesWritten(tuple(keys))])
+            for bus, events in committed:
+                if bus is not None:
+                    await bus.publish(events)
+
+    async def close(self) -> None:
+        """Roll back whatever was not committed; safe to call more than once."""
+        session, self._session = self._session, None
+        self._committed = []
+        try:
+            if session is not None:
+                try:
+                    await session.rollback()
+                finally:
+                    await session.close()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._holds_gate and self._gate is not None:
+            self._holds_gate = False
+            self._gate.release()

@@ -9,9 +9,9 @@ full or read-only, the Bot API down), so Telegram delivers it again later.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update

@@ -152,17 +152,12 @@ class OutboxRepository:
             oldest = datetime.fromisoformat(oldest)
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=UTC)
-        settled = dict(
-            (
-                await self._session.execute(
-                    select(OutboxRow.status, func.count())
-                    .where(OutboxRow.status.in_((BLOCKED, FAILED)))
-                    .group_by(OutboxRow.status)
-                )
-            )
-            .tuples()
-            .all()
+        counts = await self._session.execute(
+            select(OutboxRow.status, func.count())
+            .where(OutboxRow.status.in_((BLOCKED, FAILED)))
+            .group_by(OutboxRow.status)
         )
+        settled = {status: count for status, count in counts.all()}
         return Backlog(count, oldest, settled.get(BLOCKED, 0), settled.get(FAILED, 0))
 
     async def forget_sent_before(self, moment: datetime) -> int:

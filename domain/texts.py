@@ -110,6 +110,10 @@ PRICE_CHANGED = "Ojo: el precio de {name} cambió; ahora es {price} c/u."
 LINE_SOLD_OUT = "Ojo: {name} se agotó mientras tanto; lo quité de tu carrito."
 LINE_GONE = "Ojo: {name} ya no está disponible; lo quité de tu carrito."
 CART_NOW_EMPTY = "Tu carrito quedó vacío. ¿Te ayudo a buscar otra cosa?"
+ALREADY_CONFIRMED_ORDER = (
+    "Tu pedido #{order_id} ya quedó confirmado ✅\n{cart}\n\n"
+    "No hace falta confirmarlo otra vez. Escribe «¿cómo va mi pedido?» para ver su estado."
+)
 ALREADY_CONFIRMED = (
     "Ese pedido ya no está pendiente. Escribe «¿cómo va mi pedido?» para ver su estado."
 )

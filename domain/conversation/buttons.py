@@ -36,7 +36,7 @@ async def on_button(uow: UnitOfWork, turn: Turn, data: str) -> None:
         case Action.CONFIRM if step == Step.CONFIRMING:
             await ordering.confirm(uow, turn)
         case _:
-            await _stale(uow, turn)
+            await _stale(uow, turn, data)
 
 
 async def _pick(uow: UnitOfWork, turn: Turn, raw_id: str) -> None:
@@ -57,10 +57,15 @@ async def _checkout(uow: UnitOfWork, turn: Turn) -> None:
         await checkout.begin(uow, turn)
 
 
-async def _stale(uow: UnitOfWork, turn: Turn) -> None:
+async def _stale(uow: UnitOfWork, turn: Turn, data: str) -> None:
     """A button of an earlier message, pressed in a step where it no longer applies."""
     if turn.step == Step.CONFIRMING or turn.step not in COLLECTING_STEPS:
         current = await uow.orders.get_cart(turn.chat.chat_id)
-        turn.say(texts.ALREADY_CONFIRMED if not current else texts.WHAT_ELSE)
+        if current:
+            turn.say(texts.WHAT_ELSE)
+        elif data == Action.CONFIRM:  # "Confirmar" again: the order it already made
+            await ordering.already_confirmed(uow, turn)
+        else:
+            turn.say(texts.ALREADY_CONFIRMED)
     else:
         turn.say(checkout.prompt_of(turn.step))

@@ -8,7 +8,7 @@ from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
 from domain.conversation.turn import ChatRef, Step, Turn
 from domain.events import OrderConfirmed, ProductsChanged
-from domain.model import Customer, Order
+from domain.model import Customer, Order, OrderStatus
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 
@@ -17,9 +17,7 @@ async def confirm(uow: UnitOfWork, turn: Turn) -> None:
     """Take stock for every line in one transaction, or nothing at all."""
     cart = await uow.orders.get_cart(turn.chat.chat_id)
     if not cart or not cart.lines:
-        turn.say(texts.ALREADY_CONFIRMED)
-        turn.step = Step.BROWSING
-        turn.memory = Memory()
+        await already_confirmed(uow, turn)
         return
     refreshed, changed = await checkout.refresh_cart(uow, turn)
     if changed or refreshed is None:
@@ -45,6 +43,21 @@ async def confirm(uow: UnitOfWork, turn: Turn) -> None:
     turn.exact = True
     turn.memory = Memory()
     turn.step = Step.BROWSING
+
+
+async def already_confirmed(uow: UnitOfWork, turn: Turn) -> None:
+    """A second "Confirmar" (a double press, or one handled by two processes) answers with
+    the order the first one made — never a second order, never a failure."""
+    latest = await uow.orders.list_for_user(turn.chat.user_id, limit=1)
+    order = latest[0] if latest else None
+    if order is not None and order.status == OrderStatus.CONFIRMED:
+        turn.say(
+            texts.ALREADY_CONFIRMED_ORDER.format(order_id=order.id, cart=confirmed_lines(order))
+        )
+    else:
+        turn.say(texts.ALREADY_CONFIRMED)
+    turn.step = Step.BROWSING
+    turn.memory = Memory()
 
 
 async def _customer(uow: UnitOfWork, turn: Turn) -> Customer:

@@ -15,6 +15,7 @@ import numpy as np
 
 from domain import texts
 from domain.inventory import InventoryRow, parse_inventory
+from domain.language import analysed_part
 from domain.model import NewProduct, Product
 from domain.money import format_count
 from domain.ports import UnitOfWork
@@ -224,6 +225,7 @@ class Catalog:
 
     def match_strength(self, query: str, k: int = 3) -> float:
         """How much of `query` the best few visible products' names say (0..1)."""
+        query = analysed_part(query)
         hits = self.index.search(query, k=k, visible_only=True)
         names = [self._name_of.get(hit.id, "") for hit in hits]
         return max((word_coverage(query, name) for name in names), default=0.0)
@@ -257,13 +259,17 @@ class Catalog:
         return [p for p in products if p.visible]
 
     async def scored_ids(self, query: str, k: int = 10) -> list[tuple[int, float]]:
-        """(product id, score) of the visible products for `query`, best first."""
+        """(product id, score) of the visible products for `query`, best first.
+
+        A customer's query is read up to MAX_ANALYSED_CHARS, as every message is."""
+        query = analysed_part(query)
         vector = await self._query_vector(query)
         hits = self.index.search(query, k=k, visible_only=True, query_vector=vector)
         return [(hit.id, hit.score) for hit in hits]
 
     async def unavailable_match(self, uow: UnitOfWork, query: str) -> Product | None:
         """A hidden product (inactive or sold out) that matches better than anything on sale."""
+        query = analysed_part(query)
         vector = await self._query_vector(query)
         hits = self.index.search(query, k=1, visible_only=False, query_vector=vector)
         if not hits:

@@ -55,6 +55,10 @@ _PACK_WORDS = (
 )
 _LETTER_SIZES = ("xxxl", "xxl", "xl", "xxs", "xs", "s", "m", "l")
 
+# Linear time on any text (`tests/test_input_time.py`): a pattern searched for from a digit
+# starts only where a run of digits starts (a lookbehind), so a run of n digits is tried once and
+# not from each of its n positions (n² steps), and no two quantifiers next to each other can
+# share one run of spaces. The token patterns below are only ever fullmatched.
 _NUM = r"\d+(?:\.\d+)?"
 _ALIAS_TO_UNIT = {alias: unit for unit, aliases in _UNIT_ALIASES.items() for alias in aliases}
 _UNIT_RE = re.compile(
@@ -69,14 +73,16 @@ _FRACTION_UNIT_RE = re.compile(
 )
 _THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*)(?![\d]|[.,]\d)")
 _DECIMAL_RE = re.compile(r"(?<=\d)[.,](?=\d)")
-_TRAILING_ZEROS_RE = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
-_DIMENSION_RE = re.compile(rf"({_NUM})\s*[x*]\s*(?=\d)")
+# The decimals end in a zero; the zeros are trimmed in Python (a lazy `\d*?0+` retried the zeros
+# from every decimal: n² steps on '1.000…01').
+_TRAILING_ZEROS_RE = re.compile(r"(?<!\d)(\d+)\.(\d*0)(?!\d)")
+_DIMENSION_RE = re.compile(rf"(?<!\d)({_NUM})\s*[x*]\s*(?=\d)")
 _PACK_X_RE = re.compile(r"(?<![a-z0-9])x\s*(\d+)(?![a-z0-9.])")
 _PACK_N_RE = re.compile(rf"(?<![a-z0-9.])(\d+)\s*(?:{'|'.join(_PACK_WORDS)})(?![a-z0-9])\.?")
 _PACK_OF_RE = re.compile(r"(?<![a-z0-9])(pack|paquete|caja|kit)\s+(?:de\s+)?(\d+)(?![a-z0-9.])")
 _SIZE_RE = re.compile(
-    rf"(?<![a-z0-9])(?:talla|t)\s*\.?\s*(\d+(?:\.\d+)?|(?<=talla )(?:{'|'.join(_LETTER_SIZES)}))"
-    r"(?![a-z0-9])"
+    r"(?<![a-z0-9])(?:talla|t)\s*(?:\.\s*)?"  # one run of spaces each side of the dot
+    rf"(\d+(?:\.\d+)?|(?<=talla )(?:{'|'.join(_LETTER_SIZES)}))(?![a-z0-9])"
 )
 _NUMBER_IN_TOKEN_RE = re.compile(r"(?:talla|x)?(\d+(?:\.\d+)?)[a-z]*")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -120,9 +126,13 @@ def _normalize_numbers(text: str) -> str:
     """Drop thousands separators, use '.' for decimals, trim trailing decimal zeros."""
     text = _THOUSANDS_RE.sub(lambda m: re.sub(r"[.,]", "", m.group(1)), text)
     text = _DECIMAL_RE.sub(".", text)
-    return _TRAILING_ZEROS_RE.sub(
-        lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text
-    )
+    return _TRAILING_ZEROS_RE.sub(_without_trailing_zeros, text)
+
+
+def _without_trailing_zeros(match: re.Match[str]) -> str:
+    """'2.50' -> '2.5', '3.0' -> '3'."""
+    decimals = match.group(2).rstrip("0")
+    return match.group(1) + ("." + decimals if decimals else "")
 
 
 def _normalize_units(text: str) -> str:
@@ -165,10 +175,13 @@ _WORD_QUANTITY_RE = re.compile(
 )
 
 
+_FRACTION_DIGITS = 6  # longer numbers are no fraction of a unit (and int() of 4,301 digits raises)
+
+
 def _fraction_with_unit(match: re.Match[str]) -> str:
     """'1/2 pulgada' -> '0.5in', '1 1/2"' -> '1.5in' (a fraction of a unit as a decimal)."""
     whole, top, bottom, unit = match.groups()
-    if int(bottom) == 0:
+    if max(len(whole or ""), len(top), len(bottom)) > _FRACTION_DIGITS or int(bottom) == 0:
         return match.group(0)
     value = int(whole or 0) + int(top) / int(bottom)
     return f"{value:.3f}".rstrip("0").rstrip(".") + _ALIAS_TO_UNIT[unit]

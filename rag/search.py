@@ -131,6 +131,7 @@ class _Vocabulary:
         self._slot_of: dict[str, int] = {}
         self._words: list[str] = []
         self._grams = SparseIndex()
+        self.longest = 0  # letters of the longest word ever added
 
     def add(self, words: Iterable[str]) -> None:
         new = []
@@ -138,6 +139,7 @@ class _Vocabulary:
             if word not in self._slot_of and len(word) >= 3 and word.isalpha():
                 self._slot_of[word] = len(self._words)
                 self._words.append(word)
+                self.longest = max(self.longest, len(word))
                 grams = set(char_ngrams(word, 3, 3))
                 new.append((self._slot_of[word], dict.fromkeys(grams, 1.0), float(len(grams))))
         if new:
@@ -172,6 +174,7 @@ class _Vocabulary:
 # Vocabulary words sharing this share of char 3-grams with a query word are compared with it.
 _CANDIDATE_DICE = 0.3
 _CANDIDATE_POOL = 40
+_PLURAL_LETTERS = 4  # `singular` shortens a word by at most this many letters
 
 
 def _allowed_typos(word: str) -> int:
@@ -392,10 +395,16 @@ class ProductIndex:
         return concepts
 
     def _split(self, token: str) -> tuple[str, str] | None:
-        """Two catalog words that make ``token`` ('tapaoidos' -> 'tapa', 'oidos'), if any."""
+        """Two catalog words that make ``token`` ('tapaoidos' -> 'tapa', 'oidos'), if any.
+
+        A part longer than the longest catalog word and a plural ending is no catalog word,
+        so only the cuts leaving two parts that short are tried: a long token costs a bounded
+        number of cuts, not one per letter (each copying and hashing the token's parts).
+        """
         best: tuple[str, str] | None = None
         best_shorter = 0
-        for cut in range(3, len(token) - 2):
+        longest = self._vocabulary.longest + _PLURAL_LETTERS
+        for cut in range(max(3, len(token) - longest), min(len(token) - 2, longest + 1)):
             left, right = token[:cut], token[cut:]
             shorter = min(len(left), len(right))
             if shorter > best_shorter and all(

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from domain.conversation.turn import COLLECTING_STEPS, Action, Step
-from domain.language import Understanding, understand
+from domain.language import Understanding, analysed_part, understand
 from domain.validators import is_skip
 from rag.normalize import fold
 
@@ -21,13 +21,16 @@ class Reading:
 
 
 def read(text: str, step: Step) -> Reading:
+    """What the steps ask of a message, read from its analysed part (MAX_ANALYSED_CHARS);
+    delivery data (the text itself, a skipped note) is checked whole by the validators."""
+    analysed = analysed_part(text)
     meaning = understand(text)
-    words = " ".join(re.sub(r"[^a-z ]", " ", fold(text).lower()).split())
+    words = " ".join(re.sub(r"[^a-z ]", " ", fold(analysed).lower()).split())
     return Reading(
         text=text,
         meaning=meaning,
         button=typed_button(words, step),
-        cancel=text.strip().lower().lstrip("/") in CANCEL_WORDS,
+        cancel=analysed.strip().lower().lstrip("/") in CANCEL_WORDS,
         skip=step == Step.NOTES and is_skip(text),
     )
 

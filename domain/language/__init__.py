@@ -14,17 +14,18 @@ from domain.language.guards import looks_like_injection
 from domain.language.meaning import CHEAPEST, MOST_EXPENSIVE, InfoTopic, Intent, Understanding
 from domain.language.numbers import MAX_ORDINAL, MAX_QUANTITY, parse_quantity
 from domain.language.reading import is_done, split_items, states_a_number, understand, wants_change
-from domain.language.text import MAX_CHARS, strip_accents
+from domain.language.text import MAX_ANALYSED_CHARS, analysed_part, strip_accents
 
 __all__ = [
     "CHEAPEST",
-    "MAX_CHARS",
+    "MAX_ANALYSED_CHARS",
     "MAX_ORDINAL",
     "MAX_QUANTITY",
     "MOST_EXPENSIVE",
     "InfoTopic",
     "Intent",
     "Understanding",
+    "analysed_part",
     "is_done",
     "is_no",
     "is_yes",

@@ -63,13 +63,17 @@ def _buy_state(text: Text, reserved: set[int]) -> tuple[bool, set[int], bool]:
 
     Verbs inside ``reserved`` phrases ("qué llevo", "quiero pagar") do not count.
     """
-    active, negated, indices = False, False, set()
+    active, negated = False, False
+    indices: set[int] = set()
     norms = text.norms
     for match in BUY_RE.finditer(text.norm_text):
-        idx = sorted(_indices_of_span(text, match.start(), match.end()))
+        idx = text.token_span(match.start(), match.end())
         if set(idx) <= reserved:
             continue
-        before = text.norm_text[: match.start()].split()[-3:]
+        # The three words before the match: whole tokens, and the token's head when the match
+        # starts inside one (the text before it is not split again for every match).
+        inside = text.norm_text[text.starts[idx.start] : match.start()].split()
+        before = [*norms[max(idx.start - 3, 0) : idx.start], *inside][-3:]
         after = norms[idx[-1] + 1 : idx[-1] + 4] if idx else ()
         indices.update(idx)
         if "no" in before and set(before[before.index("no") + 1 :]) <= PRONOUNS:
@@ -77,10 +81,6 @@ def _buy_state(text: Text, reserved: set[int]) -> tuple[bool, set[int], bool]:
         elif not INFO_WORDS & set(after):
             active = True
     return active, indices, negated
-
-
-def _indices_of_span(text: Text, start: int, end: int) -> set[int]:
-    return {i for i, t in enumerate(text.toks) if t.start < end and t.start + len(t.norm) > start}
 
 
 def _ordinal(text: Text, numbers: list[Number]) -> tuple[int | None, set[int]]:

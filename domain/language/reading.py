@@ -18,7 +18,7 @@ from domain.language.patterns import (
     ITEM_SEPARATOR_RE,
     PRICE_OR_STOCK_RE,
 )
-from domain.language.text import Text, prepare
+from domain.language.text import Text, analysed_part, prepare
 from domain.language.words import ADDITIVE_AFTER, ADDITIVE_BEFORE
 
 
@@ -27,11 +27,13 @@ def understand(text: str) -> Understanding:
 
     The text is prepared once; besides the intent it carries what the conversation
     used to ask for separately (is_done, wants_change, states_number, injection,
-    items, is_yes, is_no), each equal to the function of the same name.
+    items, is_yes, is_no), each equal to the function of the same name. Only the
+    analysed part (MAX_ANALYSED_CHARS) is read; the injection check reads the whole text.
     """
     raw = text if isinstance(text, str) else ""
-    prepared = prepare(raw)
-    return _read(prepared, injection=injected(raw, prepared), items=_items(raw))
+    analysed = analysed_part(raw)
+    prepared = prepare(analysed)
+    return _read(prepared, injection=injected(raw, prepared), items=_items(analysed))
 
 
 def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = ()) -> Understanding:
@@ -165,8 +167,8 @@ def split_items(text: str) -> list[str]:
     """Several products in one order ("2 cascos blancos y 3 chalecos naranja"), or [text].
 
     Split only when every piece names its own quantity, so "guantes de nitrilo y vaqueta"
-    stays one request."""
-    return list(_items(text)) or [text]
+    stays one request; only the analysed part (MAX_ANALYSED_CHARS) is split."""
+    return list(_items(analysed_part(text))) or [text]
 
 
 def is_done(text: str) -> bool:

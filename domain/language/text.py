@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from domain.language.words import EMOJI_WORDS, SLANG
 
-MAX_CHARS = 1000  # longer messages are understood from their beginning only
+MAX_ANALYSED_CHARS = 1000
+"""Characters of a customer message that are read, from its first visible one.
+
+A reading is linear in the text it reads, and this bounds the text: what follows is ignored
+for understanding (intent, amounts, products, yes/no), never an error. The prompt-injection
+check alone reads the whole message, as a model may be shown all of it.
+"""
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+|\$")
 _TRIPLE_RE = re.compile(r"([a-z])\1{2,}")
 _TRAILING_RE = re.compile(r"([aeiouys])\1+$")
@@ -29,6 +36,14 @@ class Text:
     toks: tuple[Tok, ...]
     norm_text: str  # the normalised tokens joined by single spaces
     norms: tuple[str, ...]  # each token's normalised form
+    starts: tuple[int, ...]  # where each token starts in norm_text
+
+    def token_span(self, start: int, end: int) -> range:
+        """Indices of the tokens overlapping norm_text[start:end], found by bisection."""
+        first = bisect_right(self.starts, start) - 1
+        if first < 0 or self.starts[first] + len(self.norms[first]) <= start:
+            first += 1
+        return range(first, bisect_left(self.starts, end))
 
 
 def strip_accents(text: str) -> str:
@@ -46,10 +61,15 @@ def _norm_word(raw: str) -> str:
     return SLANG.get(word, word)
 
 
+def analysed_part(text: object) -> str:
+    """The part of a message that is read: MAX_ANALYSED_CHARS characters from its first
+    visible one; anything but a str reads as ""."""
+    return text.lstrip()[:MAX_ANALYSED_CHARS] if isinstance(text, str) else ""
+
+
 def prepare(text: object) -> Text:
-    """Tokenise and normalise the first MAX_CHARS characters; anything but a str reads as ""."""
-    raw = text if isinstance(text, str) else ""
-    raw = unicodedata.normalize("NFC", raw[:MAX_CHARS])
+    """Tokenise and normalise the analysed part of a message."""
+    raw = unicodedata.normalize("NFC", analysed_part(text))
     for emoji, word in EMOJI_WORDS:
         raw = raw.replace(emoji, word)
     toks: list[Tok] = []
@@ -59,14 +79,12 @@ def prepare(text: object) -> Text:
         toks.append(Tok(match.group().lower(), norm, offset))
         offset += len(norm) + 1
     norms = tuple(t.norm for t in toks)
-    return Text(raw, tuple(toks), " ".join(norms), norms)
+    return Text(raw, tuple(toks), " ".join(norms), norms, tuple(t.start for t in toks))
 
 
 def matched_indices(pattern: re.Pattern[str], text: Text) -> set[int]:
     """Token indices covered by every match of a phrase pattern."""
     found: set[int] = set()
     for match in pattern.finditer(text.norm_text):
-        for index, tok in enumerate(text.toks):
-            if tok.start < match.end() and tok.start + len(tok.norm) > match.start():
-                found.add(index)
+        found.update(text.token_span(match.start(), match.end()))
     return found

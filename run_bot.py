@@ -60,24 +60,28 @@ def _parser() -> argparse.ArgumentParser:
 async def _polling(settings: Settings) -> None:
     from bot.app import build_app
     from bot.runners import run_polling
+    from bot.startup import check_bot_api
 
     settings.require_token()
+    await check_bot_api(settings)  # waits while Telegram is down; a wrong token stops here
     await run_polling(await build_app(settings))
 
 
 async def _webhook(settings: Settings) -> None:
     from bot.app import build_app
     from bot.runners import run_webhook
+    from bot.startup import check_bot_api
 
     settings.require_token()
     settings.require_webhook()
+    await check_bot_api(settings)
     await run_webhook(await build_app(settings))
 
 
 async def _migrate(settings: Settings) -> None:
-    from db.migrate import upgrade_async
+    from app.core import migrate_database
 
-    await upgrade_async(settings.database_url)
+    await migrate_database(settings.database_url)
     print("Base de datos al día.")
 
 
@@ -173,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuración inválida: {error}", file=sys.stderr)
         return 2
+    from app.core import StartupError
     from app.logs import configure_logging
 
     quiet = args.command in {"demo", "chat", "search", "import-csv", "migrate", "export"}
@@ -198,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(runner(settings, args.database))
     except SettingsError as error:
         print(f"Configuración inválida: {error}", file=sys.stderr)
+        return 2
+    except StartupError as error:
+        if settings.log_level == "DEBUG":  # the cause and its traceback, only when asked
+            log.error("start-up failed", exc_info=error)
+        print(f"No pude arrancar: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
         print(str(error), file=sys.stderr)

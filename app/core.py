@@ -7,13 +7,26 @@ this alone, so they do not load the Telegram framework.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from alembic.util.exc import CommandError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InvalidRequestError,
+    NoSuchModuleError,
+    SQLAlchemyError,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.ai import AiSetup, build_ai
@@ -76,14 +89,48 @@ class App:
 
 
 async def build_app(settings: Settings, *, migrate: bool = True, search: bool = True) -> App:
-    """The one place the application is assembled: migrate the database, load the shop
-    profile and build the search index (`search=False`: the index stays empty, for commands
-    that never search, such as the export)."""
-    if migrate:
-        await upgrade_async(settings.database_url)
-    ai = build_ai(settings)  # a provider set up wrong stops start-up before anything opens
-    engine = create_engine(settings.database_url)
+    """The one place the application is assembled: open and migrate the database, load the
+    shop profile and build the search index (`search=False`: the index stays empty, for
+    commands that never search, such as the export).
+
+    A database that cannot be used raises StartupError (one line: DATABASE_URL and the fix).
+    """
+    url = settings.database_url
+    with database_errors(url):
+        check_sqlite_file(url)
+        engine = create_engine(url)
     session_factory = create_session_factory(engine)
+    try:
+        with database_errors(url):
+            # Opened here first, in this loop, so that a database that cannot be opened
+            # fails here (Alembic runs in a worker thread, with a loop of its own).
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            if migrate:
+                await upgrade_async(url)
+            await forget_old_updates(session_factory)  # the first write
+        return await _assemble(settings, engine, session_factory, search=search)
+    except BaseException:
+        await engine.dispose()
+        raise
+
+
+async def migrate_database(url: str) -> None:
+    """Bring the database to the newest revision (`run_bot.py migrate`); StartupError when
+    DATABASE_URL cannot be used."""
+    with database_errors(url):
+        check_sqlite_file(url)
+        await upgrade_async(url)
+
+
+async def _assemble(
+    settings: Settings,
+    engine: AsyncEngine,
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    search: bool,
+) -> App:
+    ai = build_ai(settings)  # a provider set up wrong stops start-up before the index is built
     shop = load_shop_profile(settings.shop_profile)
     synonyms = load_synonyms(settings.synonyms_file) if settings.synonyms_file.exists() else {}
     weights = settings.fusion_weights()
@@ -97,7 +144,6 @@ async def build_app(settings: Settings, *, migrate: bool = True, search: bool = 
     catalog = Catalog(index, vectors)
     if search:
         await catalog.load(SqlUnitOfWork(session_factory))
-    await forget_old_updates(session_factory)
     timezone = ZoneInfo(settings.shop_timezone)
     bus = EventBus()
 
@@ -138,3 +184,146 @@ async def follow_catalog(app: App, interval: float = CATALOG_FOLLOW_SECONDS) -> 
             continue
         if changed:
             log.debug("search index followed %d changed products", changed)
+
+
+# ---------------------------------------------------------------------- start-up errors
+class StartupError(Exception):
+    """Start-up cannot go on. The message is one line for the operator: the setting to look
+    at and the fix (run_bot.py prints it and exits with 2; the cause, with its traceback,
+    only with LOG_LEVEL=DEBUG)."""
+
+
+EXAMPLE_URLS = "sqlite+aiosqlite:///data/agente.db o postgresql+asyncpg://usuario:clave@host/base"
+
+
+@contextlib.contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Turn what an unusable DATABASE_URL raises inside the block into a StartupError;
+    anything else goes through untouched."""
+    try:
+        yield
+    except Exception as error:
+        explained = explain_database_error(error, url)
+        if explained is None:
+            raise
+        raise explained from error
+
+
+def explain_database_error(error: BaseException, url: str) -> StartupError | None:
+    """One line naming DATABASE_URL and the fix for what opening or migrating the database
+    raised; None for an error that is not about the database (a bug keeps its traceback)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        if isinstance(error, ArgumentError):
+            return StartupError(f"DATABASE_URL no es una URL de base de datos: usa {EXAMPLE_URLS}.")
+        return None
+    shown = parsed.render_as_string(hide_password=True)
+    if isinstance(error, NoSuchModuleError):
+        return StartupError(
+            f"DATABASE_URL pide «{parsed.drivername}», que SQLAlchemy no conoce: "
+            f"usa {EXAMPLE_URLS}."
+        )
+    if isinstance(error, ModuleNotFoundError):
+        driver = _driver(parsed)
+        if driver is None or (error.name or "").split(".")[0] != driver:
+            return None
+        extra = " (o pip install -e '.[postgres]')" if driver == "asyncpg" else ""
+        return StartupError(
+            f"DATABASE_URL usa el driver {driver}, que no está instalado: "
+            f"pip install {driver}{extra}."
+        )
+    if isinstance(error, InvalidRequestError) and "async driver" in str(error):
+        return StartupError(
+            f"DATABASE_URL usa un driver síncrono («{parsed.drivername}»); el bot necesita uno "
+            f"asíncrono: {EXAMPLE_URLS}."
+        )
+    if isinstance(error, CommandError):
+        return StartupError(
+            f"No pude migrar la base de datos de DATABASE_URL ({shown}): {_first_line(error)}."
+        )
+    reason = _reason(error)
+    if reason is None:
+        return None
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ":memory:"
+        if "readonly" in reason or "read-only" in reason:
+            return StartupError(
+                f"La base de datos {path} (DATABASE_URL) es de solo lectura: da permiso de "
+                "escritura sobre el archivo y su carpeta al usuario que corre el bot."
+            )
+        if "not a database" in reason:
+            return StartupError(
+                f"{path} (DATABASE_URL) no es una base de datos SQLite: apunta DATABASE_URL a "
+                "otro archivo (se crea solo) o restaura el archivo de una copia."
+            )
+        if "unable to open" in reason:
+            return StartupError(
+                f"No puedo abrir ni crear la base de datos {path} (DATABASE_URL): revisa que "
+                "la carpeta exista y que el usuario que corre el bot pueda escribir en ella."
+            )
+        return StartupError(
+            f"No pude usar la base de datos {path} (DATABASE_URL): {reason}. Revisa la ruta y "
+            "los permisos."
+        )
+    return StartupError(
+        f"No pude usar la base de datos de DATABASE_URL ({shown}): {reason}. Revisa que el "
+        "servidor esté en marcha y que el host, el usuario y la clave sean los correctos."
+    )
+
+
+def check_sqlite_file(url: str) -> None:
+    """Look at a SQLite file before the async driver opens it: StartupError if this process
+    may not write the file or its folder (SQLite would quietly open it read-only), and
+    sqlite3.Error if it cannot be opened or is no database. Checked here because aiosqlite,
+    when it fails to open a file, leaves a thread that prints a traceback once the loop has
+    closed, after our one line."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.query.get("uri"):
+        return
+    if parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StartupError(
+            f"La base de datos {path} (DATABASE_URL) es de solo lectura: da permiso de "
+            "escritura sobre el archivo al usuario que corre el bot."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StartupError(
+            f"No puedo escribir en la carpeta {folder} de la base de datos (DATABASE_URL): "
+            "SQLite guarda allí su diario; da permiso de escritura sobre la carpeta al usuario "
+            "que corre el bot."
+        )
+    with contextlib.closing(
+        sqlite3.connect(f"{path.absolute().as_uri()}?mode=rwc", uri=True)
+    ) as db:
+        db.execute("PRAGMA schema_version").fetchone()
+
+
+def _driver(url: URL) -> str | None:
+    try:
+        return url.get_driver_name()
+    except NoSuchModuleError:
+        return None
+
+
+def _reason(error: BaseException) -> str | None:
+    """What went wrong, in one line, for errors met while opening or using a database."""
+    if isinstance(error, DBAPIError):
+        return _first_line(error.orig or error)
+    if isinstance(error, sqlite3.Error):
+        return _first_line(error)
+    if isinstance(error, SQLAlchemyError):
+        return _first_line(error)
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or _first_line(error)}{where}"
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0].rstrip(".") if lines else type(error).__name__

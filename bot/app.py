@@ -8,7 +8,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -16,6 +15,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 
 from app.core import App, build_app, follow_catalog, forget_old_updates
 from app.settings import Settings
+from bot.cosmetic import optional
 from bot.faults import describe, is_transient
 from bot.middlewares import Heartbeat, OneTransactionPerUpdate
 from bot.retry import RetryAfterMiddleware
@@ -130,12 +130,11 @@ async def _tell_chat(event: ErrorEvent, bot: Bot, message: str) -> None:
 
 
 async def announce_commands(bot: Bot, owner_ids: tuple[int, ...] = ()) -> None:
-    """The command menu: the customer's for everyone, the shop's in each owner's chat."""
-    try:
-        await bot.set_my_commands(list(BOT_COMMANDS))
-        for owner_id in owner_ids:
-            await bot.set_my_commands(
-                list(OWNER_COMMANDS), scope=BotCommandScopeChat(chat_id=owner_id)
-            )
-    except TelegramAPIError as error:  # an optional nicety; the bot works without it
-        log.warning("setMyCommands failed (%s); continuing", error)
+    """The command menu: the customer's for everyone, the shop's in each owner's chat.
+    An optional nicety: whatever Telegram answers, start-up goes on (one warning a call)."""
+    await optional(bot.set_my_commands(list(BOT_COMMANDS)), "setMyCommands")
+    for owner_id in owner_ids:
+        await optional(
+            bot.set_my_commands(list(OWNER_COMMANDS), scope=BotCommandScopeChat(chat_id=owner_id)),
+            f"setMyCommands for owner {owner_id}",
+        )

@@ -15,16 +15,17 @@ from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App, announce_commands, create_bot, create_dispatcher, follow_catalog
+from bot.cosmetic import optional
 from bot.health import Health
 from bot.notices import subscribe_low_stock
 from bot.outbox import OutboxSender
 from bot.polling import Poller
 from bot.scheduler import ShopJobs, build_scheduler
+from bot.startup import call_with_backoff, wait_for_bot_api
 from bot.webhook import webhook_handler
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,8 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
             loop.add_signal_handler(sig, poller.stop)
     tasks: list[asyncio.Task[None]] = []
     try:
-        try:
-            await bot.delete_webhook(drop_pending_updates=False)
-        except TelegramAPIError as error:
-            log.warning("deleteWebhook failed (%s); polling anyway", error)
+        await wait_for_bot_api(bot, app.settings)
+        await optional(bot.delete_webhook(drop_pending_updates=False), "deleteWebhook")
         await announce_commands(bot, app.settings.owner_ids)
         scheduler.start()
         tasks = _background(follow_catalog(app), sender.run())
@@ -136,11 +135,17 @@ def build_webhook_app(
         url = settings.webhook_url.rstrip("/")
         if not url.endswith(settings.webhook_path):
             url += settings.webhook_path
-        await bot.set_webhook(
-            url,
-            secret_token=secret,
-            drop_pending_updates=False,
-            allowed_updates=dp.resolve_used_update_types(),
+        await wait_for_bot_api(bot, settings)
+        await call_with_backoff(
+            lambda: bot.set_webhook(
+                url,
+                secret_token=secret,
+                drop_pending_updates=False,
+                allowed_updates=dp.resolve_used_update_types(),
+            ),
+            "setWebhook",
+            settings,
+            setting="WEBHOOK_URL",
         )
         log.info("webhook set to %s", url)
         await announce_commands(bot, app.settings.owner_ids)
@@ -164,7 +169,11 @@ async def run_webhook(app: App) -> None:
     dp = create_dispatcher(app)
     web_app = build_webhook_app(app, bot, dp, scheduled_jobs=True)
     runner = web.AppRunner(web_app, handle_signals=False)
-    await runner.setup()
+    try:
+        await runner.setup()  # on_startup: waits for the Bot API, sets the webhook
+    except BaseException:
+        await runner.cleanup()  # closes the database even when start-up gives up
+        raise
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
     log.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)

@@ -10,10 +10,11 @@ from dataclasses import replace
 
 import aiohttp
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatAction
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message, PhotoSize
-from aiogram.utils.chat_action import ChatActionSender
 
+from bot.cosmetic import chat_action
 from bot.responder import Responder
 from domain import texts
 from domain.conversation import Reply, SalesAgent
@@ -63,7 +64,7 @@ async def on_photo(
         await message.answer(texts.PHOTO_TOO_BIG)
         return
     bot = responder.bot
-    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+    async with chat_action(bot, message.chat.id, ChatAction.TYPING):
         image = await download(bot, photo.file_id)
         seen = await media.describe(image, "image/jpeg") if image else None
         if seen is None and not caption:
@@ -87,7 +88,7 @@ async def on_voice(
         await message.answer(texts.VOICE_TOO_LONG.format(minutes=MAX_VOICE_SECONDS // 60))
         return
     bot = responder.bot
-    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+    async with chat_action(bot, message.chat.id, ChatAction.TYPING):
         audio = await download(bot, note.file_id)
         mime = note.mime_type or "audio/ogg"
         name = getattr(note, "file_name", None) or ("nota.ogg" if "ogg" in mime else "nota")

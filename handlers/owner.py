@@ -29,6 +29,7 @@ from aiogram.types import (
 )
 
 from app.settings import Settings
+from bot.cosmetic import chat_action
 from bot.keyboards import inline_keyboard
 from bot.responder import UpdateTransaction
 from bot.sending import acknowledge, send_long, split_text
@@ -186,8 +187,8 @@ CAPTION_LIMIT = 1024
 
 
 async def stats(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
-    await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_PHOTO)
-    text, chart = await desk.stats(command.args or "")
+    async with chat_action(bot, message.chat.id, ChatAction.UPLOAD_PHOTO):
+        text, chart = await desk.stats(command.args or "")
     photo = BufferedInputFile(chart, "ventas.png")
     if len(text) <= CAPTION_LIMIT:
         await message.answer_photo(photo, caption=text)
@@ -197,8 +198,8 @@ async def stats(message: Message, command: CommandObject, desk: OwnerDesk, bot: 
 
 
 async def export(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
-    await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
-    caption, files = await desk.export(command.args or "")
+    async with chat_action(bot, message.chat.id, ChatAction.UPLOAD_DOCUMENT):
+        caption, files = await desk.export(command.args or "")
     media: list[MediaUnion] = [
         InputMediaDocument(
             media=BufferedInputFile(file.data, file.name),

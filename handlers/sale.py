@@ -6,8 +6,8 @@ import contextlib
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.chat_action import ChatActionSender
 
+from bot.cosmetic import chat_action
 from bot.responder import Responder
 from bot.sending import acknowledge, drop_keyboard
 from domain.conversation import SalesAgent
@@ -20,7 +20,7 @@ async def on_text(
     text = message.text or message.caption or ""
     # A model may take a few seconds: the customer sees "escribiendo…" meanwhile.
     chat_id = responder.chat.chat_id
-    waiting = ChatActionSender.typing(bot=responder.bot, chat_id=chat_id) if ai_online else None
+    waiting = chat_action(responder.bot, chat_id) if ai_online else None
     async with waiting or contextlib.nullcontext():
         reply = await agent.handle_text(responder.chat, text, responder.step, responder.memory)
     await responder.send(reply)

@@ -42,7 +42,15 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "db": ({"db", "domain.model", "domain.events", "domain.button"}, FRAMEWORKS | VENDOR_SDKS),
     "providers": ({"providers", "domain", "rag"}, {"aiogram", "apscheduler"} | STORAGE),
     "handlers": (
-        {"handlers", "domain", "bot.keyboards", "bot.responder", "bot.sending", "app.settings"},
+        {
+            "handlers",
+            "domain",
+            "bot.cosmetic",
+            "bot.keyboards",
+            "bot.responder",
+            "bot.sending",
+            "app.settings",
+        },
         VENDOR_SDKS | STORAGE | {"apscheduler"},
     ),
     "bot": ({"bot", "app", "handlers", "domain", "rag", "providers", "db"}, VENDOR_SDKS),

@@ -14,10 +14,15 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
+    RestartingTelegram,
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramNetworkError,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
@@ -282,6 +287,89 @@ async def test_raw_429_body_matches_telegram(api: LocalBotAPI) -> None:
         "description": "Too Many Requests: retry after 3",
         "parameters": {"retry_after": 3},
     }
+
+
+async def test_html_502_is_nginx_page_that_aiogram_cannot_decode(
+    api: LocalBotAPI, bot: Bot
+) -> None:
+    api.fail_next("getMe", 502, html=True)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{api.base_url}/bot{api.token}/getMe") as response:
+            status, kind, page = response.status, response.content_type, await response.text()
+    assert (status, kind) == (502, "text/html")
+    assert "<title>502 Bad Gateway</title>" in page and "nginx" in page
+
+    api.fail_next("getMe", 502, html=True)
+    with pytest.raises(ClientDecodeError) as failure:  # not a TelegramAPIError at all
+        await bot.get_me()
+    assert not isinstance(failure.value, TelegramAPIError)
+    assert "502 Bad Gateway" in str(failure.value.data)
+    assert (await bot.get_me()).username == "agente_vendedor_bot"
+
+
+async def test_json_5xx_errors_are_telegram_server_errors(api: LocalBotAPI, bot: Bot) -> None:
+    api.fail_next("getMe", 500)
+    with pytest.raises(TelegramServerError, match="Internal Server Error"):
+        await bot.get_me()
+    api.fail_next("getMe", 502)
+    with pytest.raises(TelegramServerError, match="Bad Gateway"):
+        await bot.get_me()
+    api.fail_next("getMe", 500, "Internal Server Error: restart")
+    with pytest.raises(RestartingTelegram):
+        await bot.get_me()
+
+
+async def test_a_hang_is_a_request_timeout_and_the_abandoned_call_never_happens(
+    api: LocalBotAPI, bot: Bot
+) -> None:
+    await api.user(CUSTOMER_ID).send_text("hola")
+    api.hang_next("sendMessage")  # until the client gives up
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(TelegramNetworkError, match="Request timeout error"):
+        await bot.send_message(CUSTOMER_ID, "oferta", request_timeout=1)
+    assert asyncio.get_running_loop().time() - started < 3
+    await asyncio.sleep(0.2)  # the server notices the closed connection
+    assert api.sent_messages(CUSTOMER_ID) == []
+    assert (await bot.send_message(CUSTOMER_ID, "oferta")).text == "oferta"
+
+
+async def test_a_timed_hang_answers_late_but_answers(api: LocalBotAPI, bot: Bot) -> None:
+    api.hang_next("getMe", 0.3)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert (await bot.get_me()).is_bot
+    assert loop.time() - started >= 0.3
+
+
+async def test_faults_for_every_method_come_after_the_method_s_own(
+    api: LocalBotAPI, bot: Bot
+) -> None:
+    api.fail_next("*", 502, html=True, times=2)
+    api.fail_next("getMe", 403, "Forbidden: injected")
+    with pytest.raises(TelegramForbiddenError):
+        await bot.get_me()
+    with pytest.raises(ClientDecodeError):
+        await bot.get_me()
+    with pytest.raises(ClientDecodeError):
+        await bot.get_updates(timeout=0)
+    assert await bot.get_updates(timeout=0) == []
+
+
+async def test_stopping_the_server_ends_calls_that_hang() -> None:
+    api = LocalBotAPI()
+    await api.start()
+    bot = make_bot(api.base_url)
+    try:
+        api.hang_next("*")
+        call = asyncio.create_task(bot.get_me())
+        await api.wait_for(lambda: api.calls)
+        started = asyncio.get_running_loop().time()
+        await api.stop()
+        assert asyncio.get_running_loop().time() - started < 1
+        with pytest.raises(ClientDecodeError, match="504 Gateway Time"):  # nginx's 504 page
+            await call
+    finally:
+        await bot.session.close()
 
 
 async def test_limits_match_the_real_api(api: LocalBotAPI, bot: Bot) -> None:

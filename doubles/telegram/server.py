@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp import web
 
 from doubles.telegram.customer import Customer
-from doubles.telegram.errors import BotAPIError
+from doubles.telegram.errors import BotAPIError, Fault, Hang
 from doubles.telegram.methods import BotMethods
 from doubles.telegram.params import normalize, read_request
 from doubles.telegram.state import ServerState
@@ -26,6 +26,15 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
 WAIT_FOR_INTERVAL = 0.02
+EVERY_METHOD = "*"
+
+
+class CallAbandoned(Exception):
+    """The client gave up on a hanging call (or the server stopped): nothing is answered."""
+
+
+def _never() -> bool:
+    return False
 
 
 class LocalBotAPI:
@@ -52,7 +61,7 @@ class LocalBotAPI:
         )
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.errors: list[tuple[str, dict[str, Any], BotAPIError]] = []
-        self._faults: dict[str, list[BotAPIError]] = {}
+        self._faults: dict[str, list[Fault]] = {}
         self._customers: dict[int, Customer] = {}
         self._http: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
@@ -202,10 +211,45 @@ class LocalBotAPI:
         description: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        *,
+        html: bool = False,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with this error."""
-        error = BotAPIError.injected(error_code, description, retry_after)
-        self._faults.setdefault(method.lower(), []).extend([error] * times)
+        """Make the next ``times`` calls of ``method`` (``"*"``: of any method) fail.
+
+        The answer is the Bot API's JSON error (``retry_after`` for a 429), or with
+        ``html=True`` the HTML page Telegram's nginx front ends serve while the Bot API
+        behind them is down (``fail_next("*", 502, html=True)``): not JSON at all.
+        """
+        error = BotAPIError.injected(error_code, description, retry_after, html=html)
+        self._add_faults(method, [error] * times)
+
+    def hang_next(self, method: str, seconds: float | None = None, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` (``"*"``: of any method) answer
+        nothing for ``seconds`` (None: until the client gives up), then be handled as usual;
+        a call the client gave up on is never carried out."""
+        self._add_faults(method, [Hang(seconds)] * times)
+
+    def _add_faults(self, method: str, faults: list[Fault]) -> None:
+        """Faults queue per method, taken in order; a method's own before those of ``*``."""
+        self._faults.setdefault(method.lower(), []).extend(faults)
+
+    def _next_fault(self, name: str) -> Fault | None:
+        for key in (name, EVERY_METHOD):
+            queue = self._faults.get(key)
+            if queue:
+                return queue.pop(0)
+        return None
+
+    async def _hang(self, hang: Hang, given_up: Callable[[], bool]) -> None:
+        loop = asyncio.get_running_loop()
+        end = None if hang.seconds is None else loop.time() + hang.seconds
+        while end is None or loop.time() < end:
+            if given_up() or self.state.closed:
+                raise CallAbandoned
+            wait = WAIT_FOR_INTERVAL if end is None else min(WAIT_FOR_INTERVAL, end - loop.time())
+            await asyncio.sleep(max(wait, 0))
+        if given_up():
+            raise CallAbandoned
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
         """Poll ``predicate`` until it returns something truthy; return that value."""
@@ -217,8 +261,11 @@ class LocalBotAPI:
             await asyncio.sleep(WAIT_FOR_INTERVAL)
         return value
 
-    async def call(self, method: str, params: dict[str, Any]) -> Any:
-        """Run a Bot API method in-process, exactly as if it came over HTTP."""
+    async def call(
+        self, method: str, params: dict[str, Any], *, given_up: Callable[[], bool] = _never
+    ) -> Any:
+        """Run a Bot API method in-process, exactly as if it came over HTTP (``given_up``
+        tells a hanging call that its client left)."""
         params = normalize(params)
         name = method.lower()
         entry = self._handlers.get(name)
@@ -226,9 +273,11 @@ class LocalBotAPI:
         try:
             if entry is None:
                 raise BotAPIError(404, "Not Found: method not found")
-            faults = self._faults.get(name)
-            if faults:
-                raise faults.pop(0)
+            fault = self._next_fault(name)
+            if isinstance(fault, Hang):
+                await self._hang(fault, given_up)
+            elif fault is not None:
+                raise fault
             return await entry[1](params)
         except BotAPIError as error:
             self.errors.append((entry[0] if entry else method, params, error))
@@ -242,11 +291,17 @@ class LocalBotAPI:
     async def _handle_method(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error_response(BotAPIError(401, "Unauthorized"))
+
+        def given_up() -> bool:
+            return request.transport is None or request.transport.is_closing()
+
         try:
             params = await read_request(request)
-            result = await self.call(request.match_info["method"], params)
+            result = await self.call(request.match_info["method"], params, given_up=given_up)
         except BotAPIError as error:
             return _error_response(error)
+        except CallAbandoned:  # the client left (nobody reads this), or the server stops
+            return _error_response(BotAPIError(504, "Gateway Timeout", html=True))
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -262,7 +317,12 @@ class LocalBotAPI:
             await self.call(method, params)
         except BotAPIError as error:
             logger.warning("Method %s from webhook reply failed: %s", method, error.description)
+        except CallAbandoned:
+            logger.warning("Method %s from webhook reply dropped: the server stopped", method)
 
 
 def _error_response(error: BotAPIError) -> web.Response:
+    if error.html:
+        headers = {"Content-Type": "text/html"}
+        return web.Response(body=error.page().encode(), status=error.error_code, headers=headers)
     return web.json_response(error.payload(), status=error.error_code)

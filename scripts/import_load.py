@@ -14,19 +14,24 @@ then sends the next one `--interval` seconds later: "hola", "¿tienen extintores
 plus one probe product) with the caption "actualizar". When the owner's summary arrives, a
 new customer asks for the probe product: the search must already find it.
 
-Printed: customer reply latency p50/p99/max before and during the import, replies that never
-came (30 s) and error replies, "database is locked" and other errors logged by the bot, the
-longest event-loop stall in the bot during the import, and the import's wall time (document
-sent → summary shown).
+Printed: customer reply latency p50/p99/max before and during the import (and in each step
+the owner's progress message shows: checking the file, saving, updating the search), replies
+that never came (30 s) and error replies, "database is locked" and other errors logged by
+the bot, the bot's event-loop stalls and garbage-collector pauses during the import, the
+CPU the bot's process used, and the import's wall time (document sent → summary shown).
+`--freeze-gc` calls gc.freeze() once the bot has started (what a server may do so that full
+collections skip the objects of start-up; run_bot.py does not).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -51,6 +56,8 @@ CONVERSATION = ("hola", "¿tienen extintores?", "quiero 2", "¿tienen cascos?", 
 REPLY_TIMEOUT = 30.0
 IMPORT_TIMEOUT = 600.0
 LAG_TICK = 0.01  # seconds between the bot's event-loop heartbeats
+STALL = 0.1  # a heartbeat this late is a stall
+STEPS = ("checking", "saving", "indexing")  # what the owner's progress message says
 
 
 # ------------------------------------------------------------------- the Telegram side
@@ -69,6 +76,7 @@ class TelegramReport:
     import_ended: float = 0.0
     summary: str = ""
     progress_edits: int = 0
+    steps: list[tuple[float, str]] = field(default_factory=list)  # (when, step) as shown
     probe_found: bool = False
     probe_reply: str = ""
 
@@ -150,11 +158,20 @@ async def _telegram(conn: Connection, plan: dict[str, Any]) -> None:
         await owner.send_document("inventario.csv", data, caption="actualizar")
         status, _ = await _first_reply(api, OWNER_ID, cursor, REPLY_TIMEOUT)
         done = (texts.OWNER_IMPORT_DONE.split("(")[0], texts.OWNER_FIX_AND_RESEND)
+        shown = {
+            "checking": texts.IMPORT_CHECKING.split("{")[0],
+            "saving": texts.IMPORT_SAVING.split("{")[0],
+            "indexing": texts.IMPORT_INDEXING,
+        }
+        report.steps.append((report.import_started, "checking"))
         deadline = time.monotonic() + IMPORT_TIMEOUT
         while status is not None and time.monotonic() < deadline:
             report.summary = _owner_text(api, status.message_id)
             if any(mark in report.summary for mark in done):
                 break
+            step = next((k for k, text in shown.items() if report.summary.startswith(text)), "")
+            if step and step != report.steps[-1][1]:
+                report.steps.append((time.monotonic(), step))
             await api.state.progress.wait(deadline - time.monotonic())
         report.import_ended = time.monotonic()
         phase[0] = "after"
@@ -202,20 +219,49 @@ class ErrorCounter(logging.Handler):
 
 
 class LoopLag:
-    """Heartbeats on the bot's event loop: how late each one woke up."""
+    """Heartbeats on the bot's event loop: how late each one woke up, and the CPU time the
+    bot's process had used by then."""
 
     def __init__(self) -> None:
-        self.beats: list[tuple[float, float]] = []  # (when, lateness)
+        self.beats: list[tuple[float, float, float]] = []  # (when, lateness, CPU seconds)
 
     async def run(self) -> None:
         while True:
             expected = time.monotonic() + LAG_TICK
             await asyncio.sleep(LAG_TICK)
             now = time.monotonic()
-            self.beats.append((now, max(0.0, now - expected)))
+            self.beats.append((now, max(0.0, now - expected), time.process_time()))
+
+    def stalls(self, start: float, end: float) -> list[float]:
+        return [late for when, late, _ in self.beats if start <= when <= end and late >= STALL]
 
     def worst(self, start: float, end: float) -> float:
-        return max((late for when, late in self.beats if start <= when <= end), default=0.0)
+        return max((late for when, late, _ in self.beats if start <= when <= end), default=0.0)
+
+    def cpu(self, start: float, end: float) -> float:
+        """Cores the bot's process kept busy between `start` and `end` (1.0: one core)."""
+        inside = [(when, cpu) for when, _, cpu in self.beats if start <= when <= end]
+        if len(inside) < 2:
+            return 0.0
+        (first, cpu_first), (last, cpu_last) = inside[0], inside[-1]
+        return (cpu_last - cpu_first) / (last - first)
+
+
+class GcPauses:
+    """The garbage collector's full (generation 2) collections in the bot's process."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, float]] = []  # (when, seconds)
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif info["generation"] == 2:
+            self.pauses.append((time.monotonic(), time.perf_counter() - self._started))
+
+    def within(self, start: float, end: float) -> list[float]:
+        return [seconds for when, seconds in self.pauses if start <= when <= end]
 
 
 def write_catalog(rows: int, seed: int, path: Path) -> None:
@@ -278,8 +324,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         app = await build_app(settings)
         sample = DATA_DIR / "inventory.csv"
         await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
-        counter, lag = ErrorCounter(), LoopLag()
+        if args.freeze_gc:
+            gc.collect()
+            gc.freeze()
+        counter, lag, collections = ErrorCounter(), LoopLag(), GcPauses()
         logging.getLogger().addHandler(counter)
+        gc.callbacks.append(collections)
         heartbeat = asyncio.create_task(lag.run())
         async with polling_in_background(app):
             follower = asyncio.create_task(follow_catalog(app))  # as `run_bot.py polling`
@@ -287,15 +337,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             sent = await _recv(here)
             follower.cancel()
             logging.getLogger().removeHandler(counter)
+            gc.callbacks.remove(collections)
         heartbeat.cancel()
         here.send("stopped")
         samples = [Sample(**sample) for sample in sent.pop("samples")]
-        report = TelegramReport(samples=samples, **sent)
+        steps = [(when, step) for when, step in sent.pop("steps")]
+        report = TelegramReport(samples=samples, steps=steps, **sent)
     finally:
         telegram.join(timeout=10)
         if telegram.is_alive():
             telegram.kill()
-    return summarize(args, report, counter, lag)
+    return summarize(args, report, counter, lag, collections)
 
 
 def _percentiles(latencies: Sequence[float]) -> dict[str, float | None]:
@@ -306,33 +358,59 @@ def _percentiles(latencies: Sequence[float]) -> dict[str, float | None]:
     return {"p50": statistics.median(ordered), "p99": p99, "max": ordered[-1]}
 
 
+def _latencies(samples: Sequence[Sample]) -> dict[str, Any]:
+    answered = [s.latency for s in samples if s.latency is not None]
+    return {
+        "messages": len(samples),
+        "no_reply": sum(1 for s in samples if s.latency is None),
+        "error_replies": sum(1 for s in samples if s.error_reply),
+        "over_1s": sum(1 for latency in answered if latency > 1.0),
+        **_percentiles(answered),
+    }
+
+
 def summarize(
-    args: argparse.Namespace, report: TelegramReport, counter: ErrorCounter, lag: LoopLag
+    args: argparse.Namespace,
+    report: TelegramReport,
+    counter: ErrorCounter,
+    lag: LoopLag,
+    collections: GcPauses,
 ) -> dict[str, Any]:
-    phases: dict[str, Any] = {}
-    for phase in ("before", "during"):
-        samples = [s for s in report.samples if s.phase == phase]
-        answered = [s.latency for s in samples if s.latency is not None]
-        phases[phase] = {
-            "messages": len(samples),
-            "no_reply": sum(1 for s in samples if s.latency is None),
-            "error_replies": sum(1 for s in samples if s.error_reply),
-            "over_1s": sum(1 for latency in answered if latency > 1.0),
-            **_percentiles(answered),
+    start, end = report.import_started, report.import_ended
+    phases = {
+        phase: _latencies([s for s in report.samples if s.phase == phase])
+        for phase in ("before", "during")
+    }
+    bounds = [*report.steps, (end, "")]
+    steps = {
+        step: {
+            "seconds": until - since,
+            **_latencies([s for s in report.samples if since <= s.sent_at < until]),
         }
+        for (since, step), (until, _) in zip(bounds, bounds[1:], strict=False)
+    }
+    stalls, pauses = lag.stalls(start, end), collections.within(start, end)
     return {
         "rows": args.rows,
         "customers": args.customers,
         "interval": args.interval,
-        "import_seconds": report.import_ended - report.import_started,
+        "freeze_gc": args.freeze_gc,
+        "load_average": os.getloadavg()[0],
+        "import_seconds": end - start,
         "imported": "Inventario aplicado" in report.summary,
         "progress_edits": report.progress_edits,
         "probe_found_after_summary": report.probe_found,
         "bot_errors_logged": counter.errors,
         "database_is_locked": counter.locked,
         "first_errors": counter.first,
-        "loop_stall_max_during": lag.worst(report.import_started, report.import_ended),
+        "loop_stall_max_during": lag.worst(start, end),
+        "loop_stalls_during": len(stalls),
+        "gc_full_during": len(pauses),
+        "gc_full_max_during": max(pauses, default=0.0),
+        "bot_cpu_before": lag.cpu(start - args.warmup, start),
+        "bot_cpu_during": lag.cpu(start, end),
         "phases": phases,
+        "steps": steps,
         "summary": report.summary,
         "samples": [asdict(s) for s in report.samples] if args.samples else None,
     }
@@ -359,12 +437,27 @@ def render(figures: dict[str, Any]) -> str:
             f"p99 {_ms(p['p99'])}, max {_ms(p['max'])}, over 1 s: {p['over_1s']}, "
             f"no reply: {p['no_reply']}, error replies: {p['error_replies']}"
         )
+    for step, p in figures["steps"].items():
+        lines.append(
+            f"    while {step} ({p['seconds']:.1f} s): {p['messages']} messages, "
+            f"p50 {_ms(p['p50'])}, p99 {_ms(p['p99'])}, max {_ms(p['max'])}"
+        )
     lines.append(
         f"  bot errors logged: {figures['bot_errors_logged']} "
         f'("database is locked": {figures["database_is_locked"]})'
     )
-    lines.append(f"  longest event-loop stall during the import: "
-                 f"{_ms(figures['loop_stall_max_during'])}")  # fmt: skip
+    lines.append(
+        f"  bot event loop during the import: longest stall "
+        f"{_ms(figures['loop_stall_max_during'])}, {figures['loop_stalls_during']} stalls over "
+        f"{STALL * 1000:.0f} ms; {figures['gc_full_during']} full garbage collections, longest "
+        f"{_ms(figures['gc_full_max_during'])}"
+        + (" (gc.freeze() after start-up)" if figures["freeze_gc"] else "")
+    )
+    lines.append(
+        f"  bot process CPU: {figures['bot_cpu_before']:.2f} cores before, "
+        f"{figures['bot_cpu_during']:.2f} during; machine load average "
+        f"{figures['load_average']:.1f} at the end"
+    )
     lines += [f"    {error}" for error in figures["first_errors"]]
     return "\n".join(lines)
 
@@ -378,6 +471,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--samples", action="store_true", help="keep every sample in --json")
+    parser.add_argument(
+        "--freeze-gc", action="store_true", help="gc.freeze() once the bot has started"
+    )
     args = parser.parse_args(argv)
     if args.rows < 2 or args.customers < 1:
         parser.error("--rows must be at least 2 and --customers at least 1")

@@ -246,3 +246,31 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ProductStagingRow(Base):
+    """A row of an inventory upload on its way in (domain.catalog.import_inventory).
+
+    An import writes its rows here a few thousand at a time, each chunk its own short
+    transaction, then applies them to `products` in one set-based transaction and deletes
+    them. `import_id` keeps imports apart: the rows of one that crashed are never applied
+    by another, and the next import removes them once they are an hour old.
+    """
+
+    __tablename__ = "product_staging"
+    __table_args__ = (Index("ix_product_staging_import_id_product_id", "import_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[str] = mapped_column(String(32))
+    line: Mapped[int] = mapped_column(Integer)  # 0 for a deactivation
+    # The product a row updates (None: a new product) or, with `deactivate`, hides.
+    product_id: Mapped[int | None] = mapped_column(Integer)
+    deactivate: Mapped[bool] = mapped_column(Boolean, default=False)
+    sku: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(120))
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    stock: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool | None] = mapped_column(Boolean)
+    staged_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

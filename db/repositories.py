@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result
@@ -22,11 +23,14 @@ from db.models import (
     PausedChatRow,
     ProcessedUpdateRow,
     ProductRow,
+    ProductStagingRow,
     RelayLinkRow,
     StockAlertRow,
     utcnow,
 )
+from db.types import UtcDateTime
 from domain.model import (
+    AppliedImport,
     ChatMessage,
     Customer,
     NewProduct,
@@ -34,6 +38,8 @@ from domain.model import (
     OrderLine,
     OrderStatus,
     Product,
+    ProductKey,
+    StagedProduct,
     UpsertResult,
 )
 
@@ -41,6 +47,9 @@ CHUNK = 500  # ids per IN (...) list; well under every database's parameter limi
 BULK_ROWS = 2000  # rows per bulk INSERT call (SQLAlchemy batches them into statements)
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
+# A product read as plain columns: no ORM object per row when an import or the search index
+# walks a big catalog.
+PRODUCT_COLUMNS = (ProductRow.id, ProductRow.sku, *(getattr(ProductRow, f) for f in PRODUCT_FIELDS))
 
 
 def _rowcount(outcome: Result[Any]) -> int:
@@ -64,6 +73,21 @@ def _product(row: ProductRow) -> Product:
         price_minor=row.price_minor,
         stock=row.stock,
         active=row.active,
+    )
+
+
+def _product_of(row: Sequence[Any]) -> Product:
+    """A Product from a row of PRODUCT_COLUMNS."""
+    product_id, sku, name, description, category, price_minor, stock, active = row
+    return Product(
+        id=product_id,
+        sku=sku,
+        name=name,
+        description=description,
+        category=category,
+        price_minor=price_minor,
+        stock=stock,
+        active=active,
     )
 
 
@@ -131,8 +155,10 @@ class ProductRepository:
         by_id: dict[int, Product] = {}
         for start in range(0, len(ids), CHUNK):
             chunk = list(ids[start : start + CHUNK])
-            rows = await self._session.scalars(select(ProductRow).where(ProductRow.id.in_(chunk)))
-            by_id.update({row.id: _product(row) for row in rows})
+            rows = await self._session.execute(
+                select(*PRODUCT_COLUMNS).where(ProductRow.id.in_(chunk))
+            )
+            by_id.update({row.id: _product_of(row) for row in rows})
         return [by_id[i] for i in ids if i in by_id]
 
     async def list_all(self) -> list[Product]:
@@ -141,17 +167,26 @@ class ProductRepository:
 
     async def list_after(self, after_id: int, limit: int) -> list[Product]:
         """The next `limit` products by id (to walk a big catalog a page at a time)."""
-        rows = await self._session.scalars(
-            select(ProductRow).where(ProductRow.id > after_id).order_by(ProductRow.id).limit(limit)
+        rows = await self._session.execute(
+            select(*PRODUCT_COLUMNS)
+            .where(ProductRow.id > after_id)
+            .order_by(ProductRow.id)
+            .limit(limit)
         )
-        return [_product(row) for row in rows]
+        return [_product_of(row) for row in rows]
 
-    async def changed_since(self, moment: datetime) -> list[Product]:
-        """Products written at or after `moment` (by this process or another)."""
-        rows = await self._session.scalars(
-            select(ProductRow).where(ProductRow.updated_at >= moment).order_by(ProductRow.id)
+    async def changed_since(
+        self, moment: datetime, after_id: int = 0, limit: int | None = None
+    ) -> list[Product]:
+        """Products written at or after `moment` (by this process or another), by id; with
+        `limit`, a page of them after `after_id`."""
+        rows = await self._session.execute(
+            select(*PRODUCT_COLUMNS)
+            .where(ProductRow.updated_at >= moment, ProductRow.id > after_id)
+            .order_by(ProductRow.id)
+            .limit(limit)
         )
-        return [_product(row) for row in rows]
+        return [_product_of(row) for row in rows]
 
     async def upsert_many(self, products: Iterable[NewProduct]) -> UpsertResult:
         """Insert new skus, update changed ones; report which.
@@ -262,21 +297,125 @@ class ProductRepository:
         await self._session.flush()
         return _product(row)
 
-    async def deactivate_missing(self, keep_skus: Iterable[str]) -> list[Product]:
-        """Deactivate (never delete) active products whose sku is not in `keep_skus`."""
-        keep = {sku.lower() for sku in keep_skus}
-        active = await self._session.execute(
-            select(ProductRow.id, ProductRow.sku).where(ProductRow.active.is_(True))
+    # ---- inventory imports: read keys, stage in short transactions, apply in one
+
+    async def keys_after(self, after_id: int, limit: int) -> list[ProductKey]:
+        """Id, sku and visibility of the next `limit` products by id (an import's diff)."""
+        rows = await self._session.execute(
+            select(ProductRow.id, ProductRow.sku, ProductRow.active)
+            .where(ProductRow.id > after_id)
+            .order_by(ProductRow.id)
+            .limit(limit)
         )
-        ids = [product_id for product_id, sku in active if sku.lower() not in keep]
-        for start in range(0, len(ids), CHUNK):
-            await self._session.execute(
-                update(ProductRow)
-                .where(ProductRow.id.in_(ids[start : start + CHUNK]))
-                .values(active=False, updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-        return await self.list_by_ids(ids) if ids else []
+        return [ProductKey(product_id, sku, active) for product_id, sku, active in rows]
+
+    async def stage(self, import_id: str, rows: Iterable[StagedProduct]) -> None:
+        """Write rows of import `import_id` to the staging table (products stay as they are)."""
+        now = utcnow()
+        params = [
+            {
+                "import_id": import_id,
+                "line": row.line,
+                "product_id": row.product_id,
+                "deactivate": False,
+                "sku": row.values.sku,
+                **{f: getattr(row.values, f) for f in PRODUCT_FIELDS},
+                "staged_at": now,
+            }
+            for row in rows
+        ]
+        if params:
+            await self._stage(params)
+
+    async def stage_deactivations(self, import_id: str, product_ids: Iterable[int]) -> None:
+        """Stage the products import `import_id` hides (a replace leaves them out)."""
+        now = utcnow()
+        params = [
+            {
+                "import_id": import_id,
+                "line": 0,
+                "product_id": product_id,
+                "deactivate": True,
+                "staged_at": now,
+            }
+            for product_id in product_ids
+        ]
+        if params:
+            await self._stage(params)
+
+    async def _stage(self, params: list[dict[str, Any]]) -> None:
+        # The table, not the ORM class: one executemany for every row, at about half the
+        # event loop's time per row of an ORM bulk insert.
+        await self._session.execute(insert(cast(Table, ProductStagingRow.__table__)), params)
+
+    async def apply_staged(self, import_id: str) -> AppliedImport:
+        """Apply import `import_id` from the staging table: three set-based statements.
+
+        Matched products take the file's values where they differ, new skus are inserted in
+        the file's order (a sku someone inserted meanwhile is updated instead) and staged
+        deactivations hide what is still active. The caller's transaction makes it one swap.
+        """
+        staged = ProductStagingRow
+        mine = (staged.import_id == import_id, staged.deactivate.is_(False))
+        now = utcnow()
+        differs = or_(
+            *(getattr(ProductRow, f).is_distinct_from(getattr(staged, f)) for f in PRODUCT_FIELDS)
+        )
+        updated = await self._session.execute(
+            update(ProductRow)
+            .where(*mine, staged.product_id == ProductRow.id, differs)
+            .values({**{f: getattr(staged, f) for f in PRODUCT_FIELDS}, "updated_at": now})
+            .returning(ProductRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        updated_ids = array("q", updated.scalars())
+        moment = literal(now, UtcDateTime())
+        new_rows = (
+            select(staged.sku, *(getattr(staged, f) for f in PRODUCT_FIELDS), moment, moment)
+            .where(*mine, staged.product_id.is_(None))
+            .order_by(staged.line)
+        )
+        dialect = self._session.get_bind().dialect.name
+        upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        inserting = upsert(ProductRow).from_select(
+            ["sku", *PRODUCT_FIELDS, "created_at", "updated_at"], new_rows
+        )
+        created = await self._session.execute(
+            inserting.on_conflict_do_update(
+                index_elements=[ProductRow.sku],
+                set_={**{f: inserting.excluded[f] for f in PRODUCT_FIELDS}, "updated_at": now},
+            ).returning(ProductRow.id)
+        )
+        created_ids = array("q", created.scalars())
+        hidden = select(staged.product_id).where(
+            staged.import_id == import_id, staged.deactivate.is_(True)
+        )
+        deactivated = await self._session.execute(
+            update(ProductRow)
+            .where(ProductRow.active.is_(True), ProductRow.id.in_(hidden))
+            .values(active=False, updated_at=now)
+            .returning(ProductRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return AppliedImport(created_ids, updated_ids, array("q", deactivated.scalars()))
+
+    async def unstage(self, import_id: str, limit: int) -> int:
+        """Delete up to `limit` staged rows of import `import_id`; how many went."""
+        chosen = select(ProductStagingRow.id).where(ProductStagingRow.import_id == import_id)
+        return await self._delete_staged(chosen.limit(limit))
+
+    async def unstage_before(self, moment: datetime, limit: int) -> int:
+        """Delete up to `limit` rows staged before `moment` (imports that never finished)."""
+        chosen = select(ProductStagingRow.id).where(ProductStagingRow.staged_at < moment)
+        return await self._delete_staged(chosen.limit(limit))
+
+    async def _delete_staged(self, chosen: Any) -> int:
+        outcome = await self._session.execute(
+            delete(ProductStagingRow)
+            .where(ProductStagingRow.id.in_(chosen.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(outcome)
 
     async def low_stock(self, threshold: int) -> list[Product]:
         """Active products with `threshold` units or fewer, fewest first."""

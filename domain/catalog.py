@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import uuid
 from array import array
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,8 +17,9 @@ import numpy as np
 from domain import texts
 from domain.inventory import InventoryRow, parse_inventory
 from domain.language import analysed_part
-from domain.model import NewProduct, Product
+from domain.model import AppliedImport, NewProduct, Product, ProductKey, StagedProduct
 from domain.money import format_count
+from domain.pacing import LoopPacer
 from domain.ports import UnitOfWork
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
@@ -27,7 +29,9 @@ from rag.vectors import ProductVectors
 HEAD_WORDS = 3
 # Re-read a little before the last sync: clocks and commit order are not exact.
 SYNC_OVERLAP = timedelta(seconds=2)
-PAGE = 5_000  # products read from the database and indexed at a time
+PAGE = 5_000  # products read from the database and indexed at a time (start-up)
+REFRESH_PAGE = 1_000  # products read and indexed at a time while customers are served
+IN_THREAD = 100  # a refresh of more products than this is indexed in a worker thread
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +89,14 @@ def search_doc(product: Product) -> SearchDoc:
     )
 
 
-IMPORT_CHUNK = 2000  # rows per write; progress is reported between chunks
+IMPORT_CHUNK = 1000  # rows staged per transaction; progress is reported between chunks
+KEYS_PAGE = 5_000  # stored products read at a time to match a file's rows
+UNSTAGE_CHUNK = 5_000  # staged rows deleted per transaction
+# After each of its short transactions an import leaves SQLite's write lock free this long:
+# a customer's write waiting for it (SQLite retries at 1, 2, 5, 10, 15, 20 ms…) gets in
+# before the import's next chunk, instead of being starved into "database is locked".
+WRITE_PAUSE = 0.02
+ABANDONED_AFTER = timedelta(hours=1)  # staged rows this old are from an import that died
 SUMMARY_EXAMPLES = 5  # per outcome, the (sku, name) pairs a summary keeps as examples
 Progress = Callable[[str], Awaitable[None]]
 
@@ -108,22 +119,9 @@ class ImportSummary:
     deactivated: Outcome = Outcome()
 
 
-class _Tally:
-    def __init__(self) -> None:
-        self.count = 0
-        self.examples: list[tuple[str, str]] = []
-
-    def add(self, skus: Sequence[str], name_of: Mapping[str, str]) -> None:
-        self.count += len(skus)
-        wanted = SUMMARY_EXAMPLES - len(self.examples)
-        self.examples += [(sku, name_of.get(sku, "")) for sku in skus[:wanted]]
-
-    def outcome(self) -> Outcome:
-        return Outcome(self.count, tuple(self.examples))
-
-
 class Catalog:
-    """Owns the in-process index; every product change goes through `refresh`."""
+    """Owns the in-process index; every product change goes through `refresh` (a few
+    products) or `absorb` (many, indexed off the event loop)."""
 
     def __init__(self, index: ProductIndex, vectors: ProductVectors | None = None) -> None:
         self.index = index
@@ -132,6 +130,7 @@ class Catalog:
         self._category_of: dict[int, str] = {}
         self._name_of: dict[int, str] = {}
         self._embedding: asyncio.Task[None] | None = None
+        self._indexing = asyncio.Lock()  # one big refresh at a time (an import, the follower)
 
     async def load(self, uow: UnitOfWork) -> int:
         """Build the index from the database (start-up).
@@ -172,19 +171,27 @@ class Catalog:
             await self.vectors.save()
 
     async def follow(self, uow: UnitOfWork) -> int:
-        """Pick up products changed by another process (an import, another replica)."""
+        """Pick up products changed by another process (an import, another replica), a page
+        at a time: after a big import that is every product it wrote."""
         started = datetime.now(UTC)
         since = (self._synced_at or started) - SYNC_OVERLAP
-        async with uow:
-            products = await uow.products.changed_since(since)
-        self.refresh(products, embed_later=False)
+        followed, last_id = 0, 0
+        while True:
+            async with uow:
+                page = await uow.products.changed_since(since, last_id, REFRESH_PAGE)
+            await self.absorb(page, embed_later=False)
+            followed += len(page)
+            if len(page) < REFRESH_PAGE:
+                break
+            last_id = page[-1].id
         self._synced_at = started
         if self.vectors is not None and (self.vectors.pending or self.vectors.dirty):
             await self.settle()
-        return len(products)
+        return followed
 
     def refresh(self, products: Iterable[Product], *, embed_later: bool = True) -> None:
-        """Follow changed products at once (incremental, no rebuild).
+        """Follow changed products at once (incremental, no rebuild), on the caller's thread:
+        for a few products; `absorb` takes many off the event loop.
 
         Searchable on return; with a provider embedder their vectors follow in the
         background (the lexical signals rank them meanwhile), unless the caller settles.
@@ -192,6 +199,24 @@ class Catalog:
         products = list(products)
         docs = [search_doc(product) for product in products]
         self.index.upsert_many(docs)
+        self._indexed(products, docs, embed_later=embed_later)
+
+    async def absorb(self, products: Sequence[Product], *, embed_later: bool = True) -> None:
+        """`refresh`, with more than IN_THREAD products analysed and indexed in a worker
+        thread, so the event loop keeps answering other chats (a search waits for one
+        batch of index writes at most, see ProductIndex)."""
+        if len(products) <= IN_THREAD:
+            self.refresh(products, embed_later=embed_later)
+            return
+        docs = [search_doc(product) for product in products]
+        async with self._indexing:
+            await asyncio.to_thread(self.index.upsert_many, docs, LoopPacer())
+        self._indexed(products, docs, embed_later=embed_later)
+
+    def _indexed(
+        self, products: Sequence[Product], docs: Sequence[SearchDoc], *, embed_later: bool
+    ) -> None:
+        """What follows a product's indexing: its category and name, its vector."""
         self._note_categories(products)
         if self.vectors is None:
             return
@@ -238,12 +263,18 @@ class Catalog:
         """The categories with the most products on sale, to suggest to customers."""
         return [name for name, _ in Counter(self._category_of.values()).most_common(limit)]
 
-    async def refresh_ids(self, uow: UnitOfWork, ids: Sequence[int]) -> None:
-        for start in range(0, len(ids), PAGE):
+    async def refresh_ids(
+        self, uow: UnitOfWork, ids: Sequence[int], *, settle: bool = True
+    ) -> None:
+        """Follow the committed products `ids`, REFRESH_PAGE at a time (read, then indexed
+        off the event loop). `settle`: their vectors are embedded and saved before return;
+        otherwise they follow in the background."""
+        for start in range(0, len(ids), REFRESH_PAGE):
             async with uow:
-                products = await uow.products.list_by_ids(list(ids[start : start + PAGE]))
-            self.refresh(products, embed_later=False)
-        await self.settle()
+                products = await uow.products.list_by_ids(list(ids[start : start + REFRESH_PAGE]))
+            await self.absorb(products, embed_later=not settle)
+        if settle:
+            await self.settle()
 
     async def _query_vector(self, query: str) -> np.ndarray | None:
         if self.vectors is None:
@@ -308,40 +339,181 @@ async def import_inventory(
     replace: bool = False,
     progress: Progress = _quiet,
 ) -> ImportSummary:
-    """Validate the whole file, then apply every row in one transaction.
+    """Validate the whole file, then apply it all at once without holding the database's
+    write lock or the event loop for long.
 
-    `replace` also deactivates (never deletes) the products the file leaves out.
-    Raises `InvalidInventory` (nothing changes) when any row is wrong.
+    1. Parse and validate in a worker thread: a bad file raises `InvalidInventory` before
+       anything is written.
+    2. Match the rows to the stored products in memory (read a page at a time, matched in
+       a worker thread); nothing is written.
+    3. Stage the rows, IMPORT_CHUNK per short transaction; no product changes yet.
+    4. Apply them in one short set-based transaction (`ProductRepo.apply_staged`).
+    5. Delete the staged rows, a chunk per transaction, whether 4 happened or not.
+    6. The search index follows (off the event loop) before the summary is returned.
+
+    `replace` also deactivates (never deletes) the products the file leaves out. Until 4
+    commits, a failure or a crash changes no product; rows a crash leaves staged are never
+    applied by another import and the next import deletes them after ABANDONED_AFTER.
     """
     await progress(texts.IMPORT_CHECKING.format(file=filename))
     # Parsing a big file takes seconds: off the event loop, so other chats keep moving.
-    rows = await asyncio.to_thread(parse_inventory, data, filename)
+    rows = await asyncio.to_thread(parse_inventory, data, filename, pause=LoopPacer())
     del data  # the parsed rows say it all; a big file's bytes need not outlive them
-    total = len(rows)
-    created, updated, unchanged, deactivated = _Tally(), _Tally(), _Tally(), _Tally()
-    changed_ids = array("q")  # compact: no Python int per product held until indexing
-    async with uow:
-        for start in range(0, total, IMPORT_CHUNK):
-            if total > IMPORT_CHUNK:
-                await progress(
-                    texts.IMPORT_SAVING.format(done=format_count(start), total=format_count(total))
-                )
-            chunk = rows[start : start + IMPORT_CHUNK]
-            result = await uow.products.upsert_many(_new_product(row) for row in chunk)
-            name_of = {row.sku: row.name for row in chunk}
-            created.add(result.created, name_of)
-            updated.add(result.updated, name_of)
-            unchanged.add(result.unchanged, name_of)
-            changed_ids.extend(result.changed_ids)
-        gone = await uow.products.deactivate_missing(row.sku for row in rows) if replace else []
-        await uow.commit()
-    del rows  # before indexing, the import's biggest allocation
-    deactivated.add([p.sku for p in gone], {p.sku: p.name for p in gone[:SUMMARY_EXAMPLES]})
-    changed_ids.extend(product.id for product in gone)
-    del gone
-    if total > IMPORT_CHUNK:
+    plan = await _plan(uow, rows, replace=replace)
+    import_id = uuid.uuid4().hex
+    try:
+        await _forget_abandoned(uow)
+        await _stage(uow, import_id, rows, plan, progress)
+        async with uow:
+            applied = await uow.products.apply_staged(import_id)
+            await uow.commit()
+    finally:
+        await _unstage(uow, import_id)
+    summary = await _summary(uow, rows, plan, applied)
+    del rows, plan  # before indexing, the import's biggest allocation
+    changed = array("q", applied.created)
+    changed.extend(applied.updated)
+    changed.extend(applied.deactivated)
+    if len(changed) > IMPORT_CHUNK:
         await progress(texts.IMPORT_INDEXING)
-    await catalog.refresh_ids(uow, changed_ids)
-    return ImportSummary(
-        created.outcome(), updated.outcome(), unchanged.outcome(), deactivated.outcome()
+    await catalog.refresh_ids(uow, changed)
+    return summary
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The stored product each row updates (None: a new one), and what a replace hides."""
+
+    targets: list[int | None]
+    hidden: array[int]
+
+
+async def _plan(uow: UnitOfWork, rows: Sequence[InventoryRow], *, replace: bool) -> _Plan:
+    """Match the rows to the stored products: read a page at a time, matched off the loop."""
+    keys: list[ProductKey] = []
+    while True:
+        async with uow:
+            page = await uow.products.keys_after(keys[-1].id if keys else 0, KEYS_PAGE)
+        keys += page
+        if len(page) < KEYS_PAGE:
+            break
+    return await asyncio.to_thread(_match, rows, keys, replace)
+
+
+def _match(rows: Sequence[InventoryRow], keys: Sequence[ProductKey], replace: bool) -> _Plan:
+    exact = {key.sku: key.id for key in keys}
+    by_folded: dict[str, list[int]] = {}
+    for key in keys:
+        by_folded.setdefault(key.sku.lower(), []).append(key.id)
+    targets: list[int | None] = []
+    for row in rows:
+        target = exact.get(row.sku)
+        if target is None:
+            # "ext-abc-20" in a file is the EXT-ABC-20 already on sale (unless two stored
+            # skus differ only in case: then it is a new product).
+            same = by_folded.get(row.sku.lower(), ())
+            target = same[0] if len(same) == 1 else None
+        targets.append(target)
+    hidden = array("q")
+    if replace:
+        kept = {row.sku.lower() for row in rows}
+        hidden.extend(key.id for key in keys if key.active and key.sku.lower() not in kept)
+    return _Plan(targets, hidden)
+
+
+async def _stage(
+    uow: UnitOfWork,
+    import_id: str,
+    rows: Sequence[InventoryRow],
+    plan: _Plan,
+    progress: Progress,
+) -> None:
+    total = len(rows)
+    for start in range(0, total, IMPORT_CHUNK):
+        if total > IMPORT_CHUNK:
+            await progress(
+                texts.IMPORT_SAVING.format(done=format_count(start), total=format_count(total))
+            )
+        chunk = [
+            StagedProduct(row.line, target, _new_product(row))
+            for row, target in zip(
+                rows[start : start + IMPORT_CHUNK],
+                plan.targets[start : start + IMPORT_CHUNK],
+                strict=True,
+            )
+        ]
+        async with uow:
+            await uow.products.stage(import_id, chunk)
+            await uow.commit()
+        await asyncio.sleep(WRITE_PAUSE)
+    for start in range(0, len(plan.hidden), IMPORT_CHUNK):
+        async with uow:
+            await uow.products.stage_deactivations(
+                import_id, plan.hidden[start : start + IMPORT_CHUNK]
+            )
+            await uow.commit()
+        await asyncio.sleep(WRITE_PAUSE)
+
+
+async def _unstage(uow: UnitOfWork, import_id: str) -> None:
+    """Delete the import's staged rows, UNSTAGE_CHUNK per transaction."""
+    try:
+        while True:
+            async with uow:
+                deleted = await uow.products.unstage(import_id, UNSTAGE_CHUNK)
+                await uow.commit()
+            if deleted < UNSTAGE_CHUNK:
+                return
+            await asyncio.sleep(WRITE_PAUSE)
+    # Leftovers are harmless (no other import applies them; the next one deletes them after
+    # ABANDONED_AFTER): logged, so that they never turn an applied import into an error.
+    except Exception:  # noqa: BLE001
+        log.exception("could not delete the staged rows of import %s", import_id)
+
+
+async def _forget_abandoned(uow: UnitOfWork) -> None:
+    """Delete rows staged by imports that died (a crash, a restart) long ago."""
+    cutoff = datetime.now(UTC) - ABANDONED_AFTER
+    while True:
+        async with uow:
+            deleted = await uow.products.unstage_before(cutoff, UNSTAGE_CHUNK)
+            await uow.commit()
+        if deleted < UNSTAGE_CHUNK:
+            return
+        await asyncio.sleep(WRITE_PAUSE)
+
+
+async def _summary(
+    uow: UnitOfWork, rows: Sequence[InventoryRow], plan: _Plan, applied: AppliedImport
+) -> ImportSummary:
+    """Counts from what the swap did; examples in the file's order."""
+    created, updated, unchanged = await asyncio.to_thread(
+        _examples, rows, plan.targets, applied.updated
     )
+    async with uow:
+        hidden = await uow.products.list_by_ids(list(applied.deactivated[:SUMMARY_EXAMPLES]))
+    created_count, updated_count = len(applied.created), len(applied.updated)
+    return ImportSummary(
+        Outcome(created_count, created),
+        Outcome(updated_count, updated),
+        Outcome(len(rows) - created_count - updated_count, unchanged),
+        Outcome(len(applied.deactivated), tuple((p.sku, p.name) for p in hidden)),
+    )
+
+
+Examples = tuple[tuple[str, str], ...]
+
+
+def _examples(
+    rows: Sequence[InventoryRow], targets: Sequence[int | None], updated_ids: Iterable[int]
+) -> tuple[Examples, Examples, Examples]:
+    """The first SUMMARY_EXAMPLES (sku, name) rows created, updated and left unchanged."""
+    changed = set(updated_ids)
+    created: list[tuple[str, str]] = []
+    updated: list[tuple[str, str]] = []
+    unchanged: list[tuple[str, str]] = []
+    for row, target in zip(rows, targets, strict=True):
+        kind = created if target is None else updated if target in changed else unchanged
+        if len(kind) < SUMMARY_EXAMPLES:
+            kind.append((row.sku, row.name))
+    return tuple(created), tuple(updated), tuple(unchanged)

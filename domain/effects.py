@@ -13,8 +13,7 @@ def subscribe_search(bus: EventBus, catalog: Catalog, uow: Callable[[], UnitOfWo
     """The search index follows every committed product change at once."""
 
     async def refresh(event: ProductsChanged) -> None:
-        async with uow() as work:
-            products = await work.products.list_by_ids(list(event.product_ids))
-        catalog.refresh(products)
+        # A page at a time, a big page off the event loop; vectors follow in the background.
+        await catalog.refresh_ids(uow(), event.product_ids, settle=False)
 
     bus.subscribe(ProductsChanged, refresh)

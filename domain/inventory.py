@@ -116,21 +116,30 @@ class InvalidInventory(DomainError):
         return "\n".join(lines)
 
 
+def _never_pause() -> None:
+    return None
+
+
 def parse_inventory(
     data: bytes,
     filename: str,
     *,
     max_bytes: int = 20 * 1024 * 1024,
     max_rows: int = 200_000,
+    pause: Callable[[], None] = _never_pause,
 ) -> list[InventoryRow]:
-    """Parse an inventory CSV/XLSX into rows, or raise InvalidInventory with every problem."""
+    """Parse an inventory CSV/XLSX into rows, or raise InvalidInventory with every problem.
+
+    `pause` is called between rows (a worker thread leaves the event loop room with it,
+    see domain.pacing).
+    """
     if len(data) > max_bytes:
         limit_mb = max_bytes / (1024 * 1024)
         raise InvalidInventory.file_error(texts.INVENTORY_TOO_BIG.format(limit_mb=limit_mb))
     if not data.strip():
         raise InvalidInventory.file_error(texts.INVENTORY_NO_PRODUCTS)
-    with closing(_read_table(data, filename)) as rows:
-        return _parse_rows(rows, max_rows=max_rows)
+    with closing(_read_table(data, filename, pause)) as rows:
+        return _parse_rows(rows, max_rows=max_rows, pause=pause)
 
 
 TEMPLATE_COLUMNS = ("sku", "nombre", "descripcion", "categoria", "precio", "stock", "activo")
@@ -174,7 +183,9 @@ def inventory_template() -> list[tuple[str, bytes]]:
 # ---------------------------------------------------------------- file reading
 
 
-def _read_table(data: bytes, filename: str) -> Generator[Sequence[Any], None, None]:
+def _read_table(
+    data: bytes, filename: str, pause: Callable[[], None]
+) -> Generator[Sequence[Any], None, None]:
     """Pick the reader from the extension and the magic bytes."""
     name = filename.lower()
     if data.startswith(OLE_MAGIC) and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
@@ -183,7 +194,7 @@ def _read_table(data: bytes, filename: str) -> Generator[Sequence[Any], None, No
         raise InvalidInventory.file_error(texts.INVENTORY_OLD_EXCEL)
     if data.startswith(ZIP_MAGIC) or name.endswith(XLSX_EXTENSIONS):
         return _xlsx_rows(data)
-    return _csv_rows(_decode(data))
+    return _csv_rows(_decode(data), pause)
 
 
 def _decode(data: bytes) -> str:
@@ -217,7 +228,7 @@ def _binary_error() -> InvalidInventory:
     return InvalidInventory.file_error(texts.INVENTORY_NOT_CSV_OR_XLSX)
 
 
-def _unclosed_quote_line(text: str, delimiter: str) -> int:
+def _unclosed_quote_line(text: str, delimiter: str, pause: Callable[[], None]) -> int:
     """The row where a quoted field opens and never closes (0 when there is none).
 
     Inch marks inside a field (`Manguera 1/2"`) are fine; only a field that starts with a
@@ -228,6 +239,7 @@ def _unclosed_quote_line(text: str, delimiter: str) -> int:
     try:
         for _ in reader:
             ended = reader.line_num
+            pause()
     except csv.Error as error:
         if "unexpected end of data" in str(error):
             return ended + 1
@@ -251,9 +263,9 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(text: str) -> Generator[Sequence[Any], None, None]:
+def _csv_rows(text: str, pause: Callable[[], None]) -> Generator[Sequence[Any], None, None]:
     delimiter = _sniff_delimiter(text)
-    unclosed = _unclosed_quote_line(text, delimiter)
+    unclosed = _unclosed_quote_line(text, delimiter, pause)
     if unclosed:
         raise InvalidInventory.file_error(texts.INVENTORY_UNCLOSED_QUOTE.format(line=unclosed))
     reader = csv.reader(_lines(text), delimiter=delimiter)
@@ -365,7 +377,9 @@ class _ErrorLog:
             raise InvalidInventory(self.kept, self.total)
 
 
-def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[InventoryRow]:
+def _parse_rows(
+    rows: Iterable[Sequence[Any]], *, max_rows: int, pause: Callable[[], None]
+) -> list[InventoryRow]:
     """Map the header, then validate every data row, collecting all errors."""
     numbered = enumerate(rows, start=1)
     header_line, header = next(((n, row) for n, row in numbered if not _is_empty(row)), (0, ()))
@@ -379,6 +393,7 @@ def _parse_rows(rows: Iterable[Sequence[Any]], *, max_rows: int) -> list[Invento
     parsed: list[InventoryRow] = []
     count = 0
     for line, row in numbered:
+        pause()
         cells = {column: _cell(row, index) for column, index in positions.items()}
         if _is_empty(cells.values()):
             continue

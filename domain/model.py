@@ -7,6 +7,7 @@ Moments (`*_at`) are aware UTC datetimes (db/ guarantees it: db.types.UtcDateTim
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -129,6 +130,36 @@ class UpsertResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
+
+
+# --- inventory imports (domain.catalog.import_inventory)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductKey:
+    """What an import needs of a stored product to match a file's rows to it."""
+
+    id: int
+    sku: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StagedProduct:
+    """A file row on its way in: its line, the product it updates (None: a new one), values."""
+
+    line: int
+    product_id: int | None
+    values: NewProduct
+
+
+@dataclass(frozen=True)
+class AppliedImport:
+    """Ids of the products an import created, changed and deactivated when applied."""
+
+    created: Sequence[int]
+    updated: Sequence[int]
+    deactivated: Sequence[int]
 
 
 # --- reports (db/reports.py): read-only rows for stats and exports

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -205,9 +206,16 @@ def tokenize(text: str) -> list[str]:
     return normalize(text).split()
 
 
-@lru_cache(maxsize=1)
+_per_thread = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(_STEMMER_LANGUAGE)
+    """This thread's stemmer: one keeps the word it is stemming in itself, so the search
+    index, updated in a worker thread, and a query stemmed on the event loop need two."""
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer(_STEMMER_LANGUAGE)
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)

@@ -9,7 +9,8 @@ one concept; candidates are ranked by a weighted sum of normalised signals (Fusi
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,7 +36,7 @@ from rag.synonyms import SynonymTable
 logger = logging.getLogger(__name__)
 
 _QUERY_DROP = SPANISH_STOPWORDS | QUERY_FILLERS
-INDEX_BATCH = 5_000  # products analysed and written to the index at a time
+INDEX_BATCH = 250  # products analysed, then written under the index's lock, at a time
 _UNIT_MARK = "#unit:"
 _WORD_MARK = "="
 _PAIR_MARK = "~"
@@ -206,7 +207,12 @@ def _word_similarity(word: str, other: str) -> float:
 
 
 class ProductIndex:
-    """Incremental hybrid index over products; see the module docstring."""
+    """Incremental hybrid index over products; see the module docstring.
+
+    It may be updated from a worker thread while the event loop searches: products are
+    analysed (the costly part) outside a lock, and every batch of writes and every search
+    hold it, so a search waits for one batch at most, never for a whole import.
+    """
 
     def __init__(
         self,
@@ -228,6 +234,7 @@ class ProductIndex:
         self._ids = _GrowableArray(np.int64, -1)
         self._visible = _GrowableArray(np.bool_, False)
         self._digests = _GrowableArray(np.int64, 0)  # of each slot's indexed text
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -238,10 +245,35 @@ class ProductIndex:
         """Insert or replace one product; searchable on return."""
         self.upsert_many([doc])
 
-    def upsert_many(self, docs: Iterable[SearchDoc]) -> None:
-        """Insert or replace many products, a batch of index writes at a time."""
-        batch: list[tuple[int, SearchDoc]] = []
-        for doc in {d.id: d for d in docs}.values():
+    def upsert_many(
+        self, docs: Iterable[SearchDoc], pause: Callable[[], None] | None = None
+    ) -> None:
+        """Insert or replace many products, INDEX_BATCH at a time: each batch is analysed
+        without the lock, then written holding it. Safe from any thread; `pause` is called
+        between products, never holding the lock (a worker thread leaves the event loop
+        room with it)."""
+        unique = list({d.id: d for d in docs}.values())
+        for start in range(0, len(unique), INDEX_BATCH):
+            batch = unique[start : start + INDEX_BATCH]
+            # A product whose text is unchanged is not analysed again (only its visibility
+            # may change). Read without the lock, so checked again under it.
+            analysed: dict[int, _Analysis] = {}
+            for doc in batch:
+                if self._text_changed(doc):
+                    analysed[doc.id] = self._analyse(doc)
+                if pause is not None:
+                    pause()
+            with self._lock:
+                self._write(batch, analysed)
+
+    def _text_changed(self, doc: SearchDoc) -> bool:
+        slot = self._slot_of.get(doc.id)
+        digests = self._digests.data  # a writer may be growing it: a slot past it is new
+        return slot is None or slot >= len(digests) or digests[slot] != _text_digest(doc)
+
+    def _write(self, batch: list[SearchDoc], analysed: dict[int, _Analysis]) -> None:
+        writes: list[tuple[int, _Analysis]] = []
+        for doc in batch:
             known = doc.id in self._slot_of
             slot = self._slot_for(doc.id)
             self._visible.set(slot, doc.visible)
@@ -249,21 +281,22 @@ class ProductIndex:
             if known and self._digests.data[slot] == digest:
                 continue
             self._digests.set(slot, digest)
-            batch.append((slot, doc))
-            if len(batch) == INDEX_BATCH:
-                self._index(batch)
-                batch = []
-        if batch:
-            self._index(batch)
+            analysis = analysed.get(doc.id)
+            writes.append((slot, analysis if analysis is not None else self._analyse(doc)))
+        if writes:
+            self._index(writes)
 
-    def _index(self, batch: list[tuple[int, SearchDoc]]) -> None:
-        analysed = [(slot, self._analyse(doc)) for slot, doc in batch]
+    def _index(self, analysed: list[tuple[int, _Analysis]]) -> None:
         self._words.add_many((slot, a.words, a.words_length) for slot, a in analysed)
         self._heads.add_many((slot, a.head, float(len(a.head))) for slot, a in analysed)
         self._vocabulary.add({w for _, a in analysed for w in a.surface_words})
 
     def remove(self, doc_id: int) -> None:
         """Forget a product (no-op if unknown)."""
+        with self._lock:
+            self._remove(doc_id)
+
+    def _remove(self, doc_id: int) -> None:
         slot = self._slot_of.pop(doc_id, None)
         if slot is None:
             return
@@ -321,6 +354,12 @@ class ProductIndex:
         With ``query_vector`` (the query embedded as the products were) dense scores join
         the fusion; without it the ranking is lexical.
         """
+        with self._lock:
+            return self._search(query, k, visible_only, query_vector)
+
+    def _search(
+        self, query: str, k: int, visible_only: bool, query_vector: np.ndarray | None
+    ) -> list[SearchHit]:
         tokens = list(dict.fromkeys(t for t in tokenize(query) if t not in _QUERY_DROP))
         if not tokens or not self._slot_of or k <= 0:
             return []

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Self
 
 from domain.events import Event, EventBus
 from domain.model import (
+    AppliedImport,
     ChatMessage,
     Customer,
     NewProduct,
@@ -19,6 +20,8 @@ from domain.model import (
     OrderLine,
     OrderStatus,
     Product,
+    ProductKey,
+    StagedProduct,
     UpsertResult,
 )
 
@@ -28,6 +31,8 @@ PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "ac
 class FakeProductRepo:
     def __init__(self) -> None:
         self.rows: dict[int, Product] = {}
+        # (import id, staged at, a row or the id of a product to deactivate)
+        self.staged: list[tuple[str, datetime, StagedProduct | int]] = []
         self._ids = itertools.count(1)
 
     async def get(self, product_id: int) -> Product | None:
@@ -73,6 +78,54 @@ class FakeProductRepo:
     async def return_stock(self, product_id: int, quantity: int) -> None:
         product = self.rows[product_id]
         self.rows[product_id] = replace(product, stock=product.stock + quantity)
+
+    async def changed_since(
+        self, moment: datetime, after_id: int = 0, limit: int | None = None
+    ) -> list[Product]:
+        """Every product counts as changed: the fake keeps no times."""
+        return await self.list_after(after_id, len(self.rows) if limit is None else limit)
+
+    async def keys_after(self, after_id: int, limit: int) -> list[ProductKey]:
+        return [ProductKey(p.id, p.sku, p.active) for p in await self.list_after(after_id, limit)]
+
+    async def stage(self, import_id: str, rows: Iterable[StagedProduct]) -> None:
+        self.staged += [(import_id, datetime.now(UTC), row) for row in rows]
+
+    async def stage_deactivations(self, import_id: str, product_ids: Iterable[int]) -> None:
+        self.staged += [(import_id, datetime.now(UTC), product_id) for product_id in product_ids]
+
+    async def apply_staged(self, import_id: str) -> AppliedImport:
+        created: list[int] = []
+        updated: list[int] = []
+        deactivated: list[int] = []
+        mine = [item for key, _, item in self.staged if key == import_id]
+        for row in sorted((r for r in mine if isinstance(r, StagedProduct)), key=lambda r: r.line):
+            values = {f: getattr(row.values, f) for f in PRODUCT_FIELDS}
+            old = self.rows.get(row.product_id) if row.product_id else None
+            if old is None:
+                product = Product(id=next(self._ids), sku=row.values.sku, **values)
+                self.rows[product.id] = product
+                created.append(product.id)
+            elif any(getattr(old, f) != v for f, v in values.items()):
+                self.rows[old.id] = replace(old, **values)
+                updated.append(old.id)
+        for product_id in (r for r in mine if isinstance(r, int)):
+            if self.rows[product_id].active:
+                self.rows[product_id] = replace(self.rows[product_id], active=False)
+                deactivated.append(product_id)
+        return AppliedImport(created, updated, deactivated)
+
+    async def unstage(self, import_id: str, limit: int) -> int:
+        return self._unstage(lambda key, _: key == import_id, limit)
+
+    async def unstage_before(self, moment: datetime, limit: int) -> int:
+        return self._unstage(lambda _, at: at < moment, limit)
+
+    def _unstage(self, doomed: Callable[[str, datetime], bool], limit: int) -> int:
+        chosen = [n for n, (key, at, _) in enumerate(self.staged) if doomed(key, at)][:limit]
+        for n in reversed(chosen):
+            del self.staged[n]
+        return len(chosen)
 
     def set_stock(self, sku: str, stock: int) -> None:
         """Test helper: what another customer's purchase would do."""
@@ -260,6 +313,7 @@ class FakeUnitOfWork:
     def _state(self) -> dict:
         return {
             "products": copy.copy(self.products.rows),
+            "staged": list(self.products.staged),
             "customers": copy.copy(self.customers.rows),
             "orders": copy.copy(self.orders.rows),
             "messages": (list(self.messages.rows), list(self.messages.users)),
@@ -268,6 +322,7 @@ class FakeUnitOfWork:
 
     def _restore(self, state: dict) -> None:
         self.products.rows = copy.copy(state["products"])
+        self.products.staged = list(state["staged"])
         self.customers.rows = copy.copy(state["customers"])
         self.orders.rows = copy.copy(state["orders"])
         self.messages.rows, self.messages.users = (list(x) for x in state["messages"])

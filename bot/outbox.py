@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_EVERY_SECONDS = 1.0
 SWEEP_BATCH = 50
-LEASE = timedelta(seconds=60)  # longer than a send can take (timeouts below)
+LEASE = timedelta(seconds=30)  # longer than a send can take (timeouts below)
 REQUEST_TIMEOUT_SECONDS = 10
 MAX_BACKOFF_SECONDS = 300
 PERMANENT = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)

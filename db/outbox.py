@@ -24,7 +24,7 @@ from domain.model import Notice
 PENDING, SENT, BLOCKED, FAILED = "pending", "sent", "blocked", "failed"
 # The writer's head start: the sweeper leaves a fresh row alone this long, so the process
 # that wrote it sends it without a second claim (and without a double send).
-WRITER_HEAD_START = timedelta(seconds=60)
+WRITER_HEAD_START = timedelta(seconds=15)
 WRITTEN_KEYS = "outbox_keys"
 
 

@@ -183,7 +183,7 @@ async def webhook(api: LocalBotAPI, tmp_path: Path, sample_db: Path, monkeypatch
 async def test_a_locked_database_answers_503_and_the_redelivery_is_handled(webhook) -> None:  # noqa: ANN001
     api, app, _, path = webhook
     ana = api.user(7306, first_name="Ana")
-    blocker = sqlite3.connect(path, timeout=0)
+    blocker = sqlite3.connect(path, timeout=5)
     blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the database for a while
     await ana.send_text("¿tienen cascos?")
     await api.wait_for(lambda: any(a.status == 503 for a in api.webhook_attempts), 10)
@@ -213,7 +213,7 @@ async def test_health_says_503_while_the_database_cannot_be_written(webhook) -> 
             body = await response.json()
             assert response.status == 200 and body["database"]["ok"] is True
             assert body["outbox"]["pending"] == 0
-        blocker = sqlite3.connect(path, timeout=0)
+        blocker = sqlite3.connect(path, timeout=5)
         blocker.execute("BEGIN EXCLUSIVE")
         try:
             await asyncio.sleep(4)  # the next probe runs within three seconds

@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test test-fast demo chat lint bench clean
+.PHONY: venv test test-fast demo chat lint bench chaos clean
 
 venv: $(STAMP)
 
@@ -36,6 +36,11 @@ BENCH ?= ../shared/bench/esci_es_dev
 # Figures also in .venv/bench/results.json; `$(PY) scripts/bench.py --quick` for 10k only.
 bench: venv
 	$(PY) scripts/bench.py --dev $(BENCH)
+
+# Try to break the running bot (kill -9, Bot API faults, locks, a full disk, bad bodies) and
+# print what was promised, delivered, duplicated and lost; exits 1 if anything must-be-zero isn't.
+chaos: venv
+	$(PY) scripts/chaos.py
 
 lint: venv
 	$(PY) -m ruff check .

@@ -178,13 +178,16 @@ def _units_left(stock: int) -> str:
 class CleanUp:
     updates: int
     relay_links: int
+    sent_messages: int = 0
 
 
 async def clean_up(new_uow: UowFactory, now: datetime) -> CleanUp:
-    """Forget processed-update records older than a week and relay links older than a month."""
+    """Forget processed-update records older than a week; relay links and sent messages
+    (the outbox's record) older than a month."""
     now = _utc(now)
     async with new_uow() as uow:
         updates = await uow.updates.forget_before(now - UPDATE_MEMORY)
         links = await uow.chats.forget_links_before(now - RELAY_LINK_MEMORY)
+        sent = await uow.outbox.forget_sent_before(now - RELAY_LINK_MEMORY)
         await uow.commit()
-    return CleanUp(updates, links)
+    return CleanUp(updates, links, sent)

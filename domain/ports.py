@@ -127,6 +127,8 @@ class OutboxRepo(Protocol):
         """Written with the change that promised them; a key already written is kept."""
         ...
 
+    async def forget_sent_before(self, moment: datetime) -> int: ...
+
 
 class ReportRepo(Protocol):
     """Read-only queries for stats and exports (db/reports.py); periods are [start, end)."""

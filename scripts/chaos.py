@@ -344,7 +344,7 @@ async def lock(seconds: float) -> Row:
             blocker = sqlite3.connect(db, timeout=5)
             blocker.execute("BEGIN EXCLUSIVE")
             for customer in people:
-                await customer.send_text("quiero 1 casco")
+                await customer.send_text("quiero 1 extintor multipropósito de 10 libras")
             await asyncio.sleep(seconds)
             blocker.rollback()
             blocker.close()
@@ -381,7 +381,7 @@ async def disk_full() -> Row:
                     while True:
                         out.write(b"\0" * 65536)
                 customer = api.user(8800, first_name="D")
-                await customer.send_text("quiero 1 casco")
+                await customer.send_text("quiero 1 extintor multipropósito de 10 libras")
                 await api.wait_for(
                     lambda: any(a.status == 503 for a in api.webhook_attempts), timeout=30
                 )

@@ -154,6 +154,13 @@ async def test_polling_acknowledges_an_update_only_after_its_reply(shop: Harness
 
 
 # ------------------------------------------------------------------------------ webhook
+def hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's writer (waiting in a thread: the bot's loop must run meanwhile)."""
+    blocker = sqlite3.connect(path, timeout=10, check_same_thread=False)
+    blocker.execute("BEGIN EXCLUSIVE")
+    return blocker
+
+
 @pytest.fixture
 async def webhook(api: LocalBotAPI, tmp_path: Path, sample_db: Path, monkeypatch) -> AsyncIterator:  # noqa: ANN001
     """The bot in webhook mode behind the local server (which redelivers on non-2xx),
@@ -183,8 +190,7 @@ async def webhook(api: LocalBotAPI, tmp_path: Path, sample_db: Path, monkeypatch
 async def test_a_locked_database_answers_503_and_the_redelivery_is_handled(webhook) -> None:  # noqa: ANN001
     api, app, _, path = webhook
     ana = api.user(7306, first_name="Ana")
-    blocker = sqlite3.connect(path, timeout=5)
-    blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the database for a while
+    blocker = await asyncio.to_thread(hold_write_lock, path)  # another writer, for a while
     await ana.send_text("¿tienen cascos?")
     await api.wait_for(lambda: any(a.status == 503 for a in api.webhook_attempts), 10)
     blocker.rollback()
@@ -213,8 +219,7 @@ async def test_health_says_503_while_the_database_cannot_be_written(webhook) -> 
             body = await response.json()
             assert response.status == 200 and body["database"]["ok"] is True
             assert body["outbox"]["pending"] == 0
-        blocker = sqlite3.connect(path, timeout=5)
-        blocker.execute("BEGIN EXCLUSIVE")
+        blocker = await asyncio.to_thread(hold_write_lock, path)
         try:
             await asyncio.sleep(4)  # the next probe runs within three seconds
             async with client.get(f"{base}/health") as response:

@@ -1,9 +1,11 @@
 """Long polling that acknowledges an update only once it is handled.
 
 Telegram forgets an update when a later `getUpdates` asks from a higher offset. aiogram's
-own polling asks for the next batch while the last one is still being handled, so a crash
-loses what was in flight. Here a batch is handled first (its updates concurrently, one task
-each; the dispatcher keeps a chat's updates in order) and only then is the offset moved on.
+own polling moves the offset past updates still being handled, so a crash loses what was in
+flight. Here each update is handled in a task of its own (the dispatcher keeps a chat's
+updates in order) and the offset never passes the oldest one still being handled: updates
+fetched again meanwhile are recognised and left alone, so a long update (a big import) holds
+back the acknowledgement, never the other chats.
 An update that fails for a transient reason (bot/faults.py) is tried again with backoff
 until it succeeds; one that fails for good was already answered by the error handlers.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import aiohttp
 from aiogram import Bot, Dispatcher
@@ -25,6 +28,7 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_SECONDS = 30
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
+RECHECK_SECONDS = 0.2  # while an update is still handled, new ones are looked for this often
 
 
 class Poller:
@@ -42,9 +46,15 @@ class Poller:
 
     async def run(self, poll_timeout: int = POLL_TIMEOUT_SECONDS) -> None:
         delay = FIRST_RETRY_SECONDS
+        started: set[int] = set()
+        running: dict[int, asyncio.Task[None]] = {}
+        newest: int | None = None
         while not self._stop.is_set():
+            # Not past the oldest update still being handled (a crash must not lose it).
+            self.offset = min(running) if running else (newest + 1 if newest is not None else None)
+            started = {n for n in started if self.offset is None or n >= self.offset}
             try:
-                updates = await self._fetch(poll_timeout)
+                updates = await self._fetch(0 if running else poll_timeout)
             except TelegramUnauthorizedError:
                 raise
             except (TelegramAPIError, aiohttp.ClientError, TimeoutError, OSError) as error:
@@ -53,10 +63,17 @@ class Poller:
                 delay = min(delay * 2, MAX_RETRY_SECONDS)
                 continue
             delay = FIRST_RETRY_SECONDS
-            if updates is None or not updates:
-                continue
-            await asyncio.gather(*(asyncio.create_task(self._handle(u)) for u in updates))
-            self.offset = updates[-1].update_id + 1
+            fresh = [u for u in updates or () if u.update_id not in started]
+            for update in fresh:
+                started.add(update.update_id)
+                task = asyncio.create_task(self._handle(update))
+                running[update.update_id] = task
+                task.add_done_callback(_forget(running, update.update_id))
+                newest = max(newest or 0, update.update_id)
+            if running and not fresh:  # only updates already in hand: wait a moment
+                await asyncio.wait(set(running.values()), timeout=RECHECK_SECONDS)
+        if running:
+            await asyncio.gather(*running.values(), return_exceptions=True)
 
     async def _fetch(self, poll_timeout: int) -> list[Update] | None:
         """The next batch, or None when asked to stop meanwhile."""
@@ -102,3 +119,10 @@ class Poller:
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
         except TimeoutError:
             pass
+
+
+def _forget(running: dict[int, asyncio.Task[None]], update_id: int) -> Callable[[object], None]:
+    def done(_: object) -> None:
+        running.pop(update_id, None)
+
+    return done

@@ -68,15 +68,6 @@ async def alert_owners(
     return sent
 
 
-async def tell_customer(bot: Bot, chat_id: int, text: str) -> bool:
-    try:
-        await bot.send_message(chat_id, text)
-    except TelegramAPIError as error:
-        log.warning("could not tell chat %s about its order: %s", chat_id, error)
-        return False
-    return True
-
-
 async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
     """Buttons are used once; an already-cleaned message is fine."""
     try:

@@ -65,6 +65,7 @@ class OutboxRepository:
         self._session = session
 
     async def add(self, notices: Iterable[Notice]) -> None:
+        written = now()
         rows = [
             {
                 "key": notice.key,
@@ -75,8 +76,8 @@ class OutboxRepository:
                 "order_id": notice.order_id,
                 "status": PENDING,
                 "attempts": 0,
-                "next_attempt_at": now() + WRITER_HEAD_START,
-                "created_at": now(),
+                "next_attempt_at": written + WRITER_HEAD_START,
+                "created_at": written,
                 "error": "",
             }
             for notice in notices
@@ -85,13 +86,13 @@ class OutboxRepository:
             return
         dialect = self._session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        written = await self._session.scalars(
+        keys = await self._session.scalars(
             insert(OutboxRow)
             .values(rows)
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(OutboxRow.key)
         )
-        self._session.info.setdefault(WRITTEN_KEYS, []).extend(written.all())
+        self._session.info.setdefault(WRITTEN_KEYS, []).extend(keys.all())
 
     async def pending(self, keys: Sequence[str]) -> list[Outgoing]:
         rows = await self._session.scalars(

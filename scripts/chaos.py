@@ -144,6 +144,13 @@ async def wait_ready(port: int, timeout: float = 60) -> None:
     raise TimeoutError("the bot did not start")
 
 
+async def open_owner_chat(api: LocalBotAPI) -> None:
+    """The owner has opened the bot's chat (a bot cannot write first)."""
+    owner = api.user(OWNER, first_name="Dueña")
+    await owner.send_text("/start")
+    await owner.replies(timeout=30)
+
+
 def buttons(message: dict) -> dict[str, str]:
     markup = message.get("reply_markup") or {}
     return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
@@ -230,11 +237,9 @@ async def kill9(runs: int, buyers: int, rng: random.Random) -> Row:
             db = prepare_db(Path(tmp))
             port = free_port()
             async with LocalBotAPI(token=TOKEN) as api:
-                owner = api.user(OWNER, first_name="Dueña")
                 process = start_bot(api, db, port)
                 await wait_ready(port)
-                await owner.send_text("/start")
-                await owner.replies(timeout=30)
+                await open_owner_chat(api)
                 people = [api.user(8000 + run * 100 + n, first_name=f"C{n}") for n in range(buyers)]
                 summaries = await asyncio.gather(*(to_summary(c) for c in people))
                 for customer, summary in zip(people, summaries, strict=True):
@@ -267,9 +272,7 @@ async def api_faults(fault: str) -> Row:
         port = free_port()
         async with LocalBotAPI(token=TOKEN) as api, webhook_bot(api, db, port):
             await wait_ready(port)
-            owner = api.user(OWNER, first_name="Dueña")
-            await owner.send_text("/start")
-            await owner.replies(timeout=30)
+            await open_owner_chat(api)
             customer = api.user(8900, first_name="Ana")
             summary = await to_summary(customer)
             message, data = confirm_data(summary)
@@ -312,9 +315,7 @@ async def last_units(buyers: int) -> Row:
         port = free_port()
         async with LocalBotAPI(token=TOKEN) as api, webhook_bot(api, db, port):
             await wait_ready(port)
-            owner = api.user(OWNER, first_name="Dueña")
-            await owner.send_text("/start")
-            await owner.replies(timeout=30)
+            await open_owner_chat(api)
             people = [api.user(8500 + n, first_name=f"B{n}") for n in range(buyers)]
             summaries = await asyncio.gather(*(to_summary(c, 2) for c in people))
             for customer, summary in zip(people, summaries, strict=True):

@@ -3,9 +3,9 @@
 Telegram forgets an update when a later `getUpdates` asks from a higher offset. aiogram's
 own polling moves the offset past updates still being handled, so a crash loses what was in
 flight. Here each update is handled in a task of its own (the dispatcher keeps a chat's
-updates in order) and the offset never passes the oldest one still being handled: updates
-fetched again meanwhile are recognised and left alone, so a long update (a big import) holds
-back the acknowledgement, never the other chats.
+updates in order) and the offset never passes the oldest one still being handled, unless
+it was parked (bot/inflight.py: stored after a few seconds, so that a long import does not
+hold back the other chats' updates). Updates fetched again meanwhile are left alone.
 An update that fails for a transient reason (bot/faults.py) is tried again with backoff
 until it succeeds; one that fails for good was already answered by the error handlers.
 """
@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 
 import aiohttp
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.types import Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.faults import describe, is_transient
+from bot.faults import describe
+from bot.inflight import InFlight
 
 log = logging.getLogger(__name__)
 
@@ -33,28 +34,37 @@ RECHECK_SECONDS = 0.2  # while an update is still handled, new ones are looked f
 
 class Poller:
     def __init__(
-        self, bot: Bot, dp: Dispatcher, *, allowed_updates: list[str] | None = None
+        self,
+        bot: Bot,
+        dp: Dispatcher,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        allowed_updates: list[str] | None = None,
     ) -> None:
         self._bot = bot
-        self._dp = dp
         self._allowed = allowed_updates
         self._stop = asyncio.Event()
+        self.inflight = InFlight(bot, dp, session_factory, retry_always=True)
         self.offset: int | None = None
 
     def stop(self) -> None:
         self._stop.set()
+        self.inflight.stop()
 
     async def run(self, poll_timeout: int = POLL_TIMEOUT_SECONDS) -> None:
+        inflight = self.inflight
+        await inflight.replay()
         delay = FIRST_RETRY_SECONDS
         started: set[int] = set()
-        running: dict[int, asyncio.Task[None]] = {}
         newest: int | None = None
         while not self._stop.is_set():
-            # Not past the oldest update still being handled (a crash must not lose it).
-            self.offset = min(running) if running else (newest + 1 if newest is not None else None)
+            await inflight.park_slow()
+            # Not past the oldest update being handled and not parked (a crash must not lose it).
+            holding = inflight.unacknowledged()
+            self.offset = min(holding) if holding else (newest + 1 if newest is not None else None)
             started = {n for n in started if self.offset is None or n >= self.offset}
             try:
-                updates = await self._fetch(0 if running else poll_timeout)
+                updates = await self._fetch(0 if holding else poll_timeout)
             except TelegramUnauthorizedError:
                 raise
             except (TelegramAPIError, aiohttp.ClientError, TimeoutError, OSError) as error:
@@ -66,14 +76,11 @@ class Poller:
             fresh = [u for u in updates or () if u.update_id not in started]
             for update in fresh:
                 started.add(update.update_id)
-                task = asyncio.create_task(self._handle(update))
-                running[update.update_id] = task
-                task.add_done_callback(_forget(running, update.update_id))
+                inflight.start(update)
                 newest = max(newest or 0, update.update_id)
-            if running and not fresh:  # only updates already in hand: wait a moment
-                await asyncio.wait(set(running.values()), timeout=RECHECK_SECONDS)
-        if running:
-            await asyncio.gather(*running.values(), return_exceptions=True)
+            if holding and not fresh:  # only updates already in hand: wait a moment
+                await inflight.wait(RECHECK_SECONDS)
+        await inflight.drain()
 
     async def _fetch(self, poll_timeout: int) -> list[Update] | None:
         """The next batch, or None when asked to stop meanwhile."""
@@ -93,36 +100,9 @@ class Poller:
             return None
         return fetch.result()
 
-    async def _handle(self, update: Update) -> None:
-        delay = FIRST_RETRY_SECONDS
-        while True:
-            try:
-                await self._dp.feed_update(self._bot, update)
-                return
-            except Exception as error:  # noqa: BLE001 - sorted below: retried or logged
-                if not is_transient(error):
-                    log.exception("update %s failed", update.update_id)
-                    return
-                if self._stop.is_set():
-                    return  # not acknowledged: Telegram hands it out again next start
-                log.warning(
-                    "update %s failed (%s); again in %.1f s",
-                    update.update_id,
-                    describe(error),
-                    delay,
-                )
-                await self._sleep(delay)
-                delay = min(delay * 2, MAX_RETRY_SECONDS)
-
     async def _sleep(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
         except TimeoutError:
             pass
 
-
-def _forget(running: dict[int, asyncio.Task[None]], update_id: int) -> Callable[[object], None]:
-    def done(_: object) -> None:
-        running.pop(update_id, None)
-
-    return done

@@ -21,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import App, announce_commands, create_bot, create_dispatcher, follow_catalog
 from bot.cosmetic import optional
 from bot.health import Health
+from bot.inflight import InFlight
 from bot.notices import subscribe_low_stock
 from bot.outbox import OutboxSender
 from bot.polling import Poller
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 BACKGROUND = web.AppKey("background", list)
 SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
+SHUTDOWN_GRACE_SECONDS = 10.0  # parked updates get this long to finish when the server stops
 
 
 def plug_jobs(app: App, bot: Bot) -> tuple[ShopJobs, OutboxSender]:
@@ -63,7 +65,9 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     jobs, sender = plug_jobs(app, bot)
     # Started inside the running loop, stopped before the database closes.
     scheduler = build_scheduler(jobs, app.settings)
-    poller = Poller(bot, dp, allowed_updates=dp.resolve_used_update_types())
+    poller = Poller(
+        bot, dp, app.session_factory, allowed_updates=dp.resolve_used_update_types()
+    )
     if handle_signals:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -95,7 +99,7 @@ async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
     _, sender = plug_jobs(app, bot)  # the clock-driven jobs are not started; tests run them
-    poller = Poller(bot, dp)
+    poller = Poller(bot, dp, app.session_factory)
     dp["poller"] = poller
     tasks = _background(poller.run(), sender.run())
     try:
@@ -122,12 +126,16 @@ def build_webhook_app(
     secret = settings.webhook_secret.get_secret_value() or None
     web_app = web.Application()
     # Each update is handled before Telegram gets its answer, so a graceful shutdown (aiohttp
-    # waits for open requests) never drops one, and a crash makes Telegram deliver it again.
-    web_app.router.add_post(settings.webhook_path, webhook_handler(dp, bot, secret))
+    # waits for open requests) never drops one, and a crash makes Telegram deliver it again;
+    # one handled for long is parked first (stored, handed out again at the next start).
+    inflight = InFlight(bot, dp, app.session_factory, retry_always=False)
+    dp["inflight"] = inflight
+    web_app.router.add_post(settings.webhook_path, webhook_handler(inflight, bot, secret))
     web_app.router.add_get("/health", health.handle)
 
     async def on_startup(_: web.Application) -> None:
         await health.probe()
+        await inflight.replay()
         web_app[BACKGROUND] = _background(follow_catalog(app), sender.run(), health.run())
         if scheduled_jobs:
             web_app[SCHEDULER] = build_scheduler(shop_jobs, settings)
@@ -151,6 +159,8 @@ def build_webhook_app(
         await announce_commands(bot, app.settings.owner_ids)
 
     async def on_shutdown(_: web.Application) -> None:
+        inflight.stop()
+        await inflight.drain(timeout=SHUTDOWN_GRACE_SECONDS)  # parked ones not done stay parked
         await _stop(web_app.get(BACKGROUND, []))
         if SCHEDULER in web_app:
             web_app[SCHEDULER].shutdown(wait=False)

@@ -1,24 +1,28 @@
 """The webhook endpoint, answering Telegram as Telegram needs to be answered.
 
-200 once the update is handled (or was already) — and also for an update we cannot use,
-since sending it again would not help; 400 for a body that is not JSON or not an update;
+200 once the update is handled (or was already), or once it is parked after a few seconds
+(bot/inflight.py: stored and finished in the background, before Telegram gives up on the
+call and delivers it again) — and also for an update we cannot use, since sending it again
+would not help; 400 for a body that is not JSON or not an update;
 401 for a wrong secret; 503 when handling failed for a transient reason (database busy,
 full or read-only, the Bot API down), so Telegram delivers it again later.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
 from bot.faults import describe, is_transient
+from bot.inflight import InFlight
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +33,7 @@ RETRY_AFTER_SECONDS = "1"
 Receive = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def webhook_handler(dp: Dispatcher, bot: Bot, secret: str | None) -> Receive:
+def webhook_handler(inflight: InFlight, bot: Bot, secret: str | None) -> Receive:
     async def receive(request: web.Request) -> web.StreamResponse:
         if secret and not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
             return web.Response(status=401, text="wrong secret token")
@@ -39,8 +43,12 @@ def webhook_handler(dp: Dispatcher, bot: Bot, secret: str | None) -> Receive:
         except (ValueError, ValidationError) as error:  # JSONDecodeError is a ValueError
             log.warning("webhook body refused: %s", describe(error))
             return web.Response(status=400, text="body is not a Telegram update")
+        task = inflight.start(update)
+        done, _ = await asyncio.wait({task}, timeout=inflight.park_after)
+        if not done and await inflight.park(update.update_id):
+            return web.Response(status=200)  # stored: handled to the end even after a crash
         try:
-            await dp.feed_update(bot, update)
+            await task
         except Exception as error:  # noqa: BLE001 - transient: 503; anything else: 500
             if is_transient(error):
                 log.warning("update %s answered 503 (%s)", update.update_id, describe(error))

@@ -161,6 +161,18 @@ class ProcessedUpdateRow(Base):
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
+class ParkedUpdateRow(Base):
+    """An update still being handled after a few seconds (a big import), kept so that it can
+    be acknowledged to Telegram without being lost: a restart handles it again unless its
+    processed mark says it was done (bot/inflight.py)."""
+
+    __tablename__ = "parked_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    parked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class FsmStateRow(Base):
     """aiogram FSM state and data, one row per full StorageKey."""
 

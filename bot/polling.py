@@ -105,4 +105,3 @@ class Poller:
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
         except TimeoutError:
             pass
-

@@ -65,9 +65,7 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     jobs, sender = plug_jobs(app, bot)
     # Started inside the running loop, stopped before the database closes.
     scheduler = build_scheduler(jobs, app.settings)
-    poller = Poller(
-        bot, dp, app.session_factory, allowed_updates=dp.resolve_used_update_types()
-    )
+    poller = Poller(bot, dp, app.session_factory, allowed_updates=dp.resolve_used_update_types())
     if handle_signals:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.faults import describe, is_transient
 from db.parking import ParkedUpdates
+from domain.pacing import ATTENTION
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ class InFlight:
         running = self._tasks.get(update.update_id)
         if running is not None:
             return running
+        if update.update_id not in self._parked:
+            ATTENTION.begin()  # someone waits for its reply
         task = asyncio.create_task(self._run(update))
         self._tasks[update.update_id] = task
         self._updates[update.update_id] = update
@@ -129,6 +132,8 @@ class InFlight:
             await self._release(update.update_id)
 
     def _forget(self, update_id: int, task: asyncio.Task[None]) -> None:
+        if update_id not in self._parked:
+            ATTENTION.end()
         self._tasks.pop(update_id, None)
         self._updates.pop(update_id, None)
         self._started_at.pop(update_id, None)
@@ -165,6 +170,7 @@ class InFlight:
             await self._release(update_id)
             return True
         self._parked.add(update_id)  # only now may it be acknowledged
+        ATTENTION.end()  # and background work need not give way to it
         log.info("update %s still being handled; parked", update_id)
         return True
 

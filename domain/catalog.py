@@ -79,6 +79,12 @@ async def product_pages(uow: UnitOfWork, size: int = PAGE) -> AsyncIterator[list
         yield page
 
 
+def _fingerprint(product: Product) -> int:
+    """A stamp of everything indexing reads from a product (never 0: "never indexed")."""
+    seen = (product.name, product.description, product.category, product.visible, product.active)
+    return hash(seen) | 1
+
+
 def search_doc(product: Product) -> SearchDoc:
     return SearchDoc(
         id=product.id,
@@ -131,6 +137,10 @@ class Catalog:
         self._name_of: dict[int, str] = {}
         self._embedding: asyncio.Task[None] | None = None
         self._indexing = asyncio.Lock()  # one big refresh at a time (an import, the follower)
+        # What each product id looked like when indexed (0: never), so that a product seen
+        # again unchanged is not indexed again: the follower meets every product an import
+        # just indexed, and a stock-only import changes no searchable text.
+        self._fingerprints = np.zeros(0, dtype=np.int64)
 
     async def load(self, uow: UnitOfWork) -> int:
         """Build the index from the database (start-up).
@@ -172,15 +182,15 @@ class Catalog:
 
     async def follow(self, uow: UnitOfWork) -> int:
         """Pick up products changed by another process (an import, another replica), a page
-        at a time: after a big import that is every product it wrote."""
+        at a time; how many were indexed (those this process indexed already are skipped:
+        after an import here, the follower reads every product it wrote)."""
         started = datetime.now(UTC)
         since = (self._synced_at or started) - SYNC_OVERLAP
         followed, last_id = 0, 0
         while True:
             async with uow:
                 page = await uow.products.changed_since(since, last_id, REFRESH_PAGE)
-            await self.absorb(page, embed_later=False)
-            followed += len(page)
+            followed += await self.absorb(page, embed_later=False)
             if len(page) < REFRESH_PAGE:
                 break
             last_id = page[-1].id
@@ -189,34 +199,54 @@ class Catalog:
             await self.settle()
         return followed
 
-    def refresh(self, products: Iterable[Product], *, embed_later: bool = True) -> None:
+    def refresh(self, products: Iterable[Product], *, embed_later: bool = True) -> int:
         """Follow changed products at once (incremental, no rebuild), on the caller's thread:
         for a few products; `absorb` takes many off the event loop.
 
         Searchable on return; with a provider embedder their vectors follow in the
         background (the lexical signals rank them meanwhile), unless the caller settles.
         """
-        products = list(products)
+        products = self._unseen(products)
         docs = [search_doc(product) for product in products]
         self.index.upsert_many(docs)
         self._indexed(products, docs, embed_later=embed_later)
+        return len(docs)
 
-    async def absorb(self, products: Sequence[Product], *, embed_later: bool = True) -> None:
+    async def absorb(self, products: Sequence[Product], *, embed_later: bool = True) -> int:
         """`refresh`, with more than IN_THREAD products analysed and indexed in a worker
         thread, so the event loop keeps answering other chats (a search waits for one
         batch of index writes at most, see ProductIndex)."""
         if len(products) <= IN_THREAD:
-            self.refresh(products, embed_later=embed_later)
-            return
-        docs = [search_doc(product) for product in products]
+            return self.refresh(products, embed_later=embed_later)
         async with self._indexing:
-            await asyncio.to_thread(self.index.upsert_many, docs, LoopPacer())
-        self._indexed(products, docs, embed_later=embed_later)
+            fresh = self._unseen(products)
+            docs = [search_doc(product) for product in fresh]
+            if docs:
+                await asyncio.to_thread(self.index.upsert_many, docs, LoopPacer())
+            self._indexed(fresh, docs, embed_later=embed_later)
+        return len(docs)
+
+    def _unseen(self, products: Iterable[Product]) -> list[Product]:
+        """The products whose searchable side differs from what was last indexed."""
+        known = self._fingerprints
+        return [p for p in products if p.id >= len(known) or known[p.id] != _fingerprint(p)]
+
+    def _remember(self, products: Sequence[Product]) -> None:
+        if not products:
+            return
+        top = max(p.id for p in products)
+        if top >= len(self._fingerprints):
+            grown = np.zeros(max(top + 1, 2 * len(self._fingerprints)), dtype=np.int64)
+            grown[: len(self._fingerprints)] = self._fingerprints
+            self._fingerprints = grown
+        for product in products:
+            self._fingerprints[product.id] = _fingerprint(product)
 
     def _indexed(
         self, products: Sequence[Product], docs: Sequence[SearchDoc], *, embed_later: bool
     ) -> None:
         """What follows a product's indexing: its category and name, its vector."""
+        self._remember(products)
         self._note_categories(products)
         if self.vectors is None:
             return

@@ -7,7 +7,9 @@ customers slow down while it runs. The worker calls a `LoopPacer` between small 
 every few milliseconds of work it lets go of the interpreter until the event loop has run
 what was ready, and when the loop was busy it waits twice as long again, so the loop gets
 two thirds of the interpreter when it needs them and the work runs at full speed when the
-loop is idle.
+loop is idle. While people wait for a reply (`ATTENTION`: updates being handled, except
+long ones set aside), it also waits after every slice, so that their replies' many small
+steps (each database call hops between threads) do not queue behind the work.
 """
 
 from __future__ import annotations
@@ -20,6 +22,28 @@ SLICE_SECONDS = 0.004  # work between two looks at the event loop
 BUSY_SECONDS = 0.001  # the loop took longer than this to answer: it had work to do
 YIELD_RATIO = 2.0  # then wait this many times as long: the work takes a third at most
 LOOP_WAIT_SECONDS = 1.0  # never wait longer for a loop that does not answer (closing)
+GIVE_WAY_SECONDS = 0.008  # after each slice while someone waits: the work takes a third
+
+
+class Attention:
+    """How many people are waiting for a reply now. The code that handles updates counts
+    them (bot/inflight.py: every update from its start until it is done or parked)."""
+
+    def __init__(self) -> None:
+        self._waiting = 0
+
+    def begin(self) -> None:
+        self._waiting += 1
+
+    def end(self) -> None:
+        self._waiting -= 1
+
+    @property
+    def someone_waits(self) -> bool:
+        return self._waiting > 0
+
+
+ATTENTION = Attention()
 
 
 class LoopPacer:
@@ -50,6 +74,9 @@ class LoopPacer:
             return
         answered.wait(LOOP_WAIT_SECONDS)
         busy = time.perf_counter() - now
-        if busy > BUSY_SECONDS:
-            time.sleep(min(busy * YIELD_RATIO, LOOP_WAIT_SECONDS))
+        pause = busy * YIELD_RATIO if busy > BUSY_SECONDS else 0.0
+        if ATTENTION.someone_waits:
+            pause = max(pause, GIVE_WAY_SECONDS)
+        if pause:
+            time.sleep(min(pause, LOOP_WAIT_SECONDS))
         self._next = time.perf_counter() + self._slice

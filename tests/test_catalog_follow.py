@@ -44,3 +44,26 @@ async def test_an_import_by_another_process_becomes_searchable(tmp_path: Path) -
         follower.cancel()
         await bot_app.close()
         await operator.close()
+
+
+async def test_what_this_process_indexed_is_not_indexed_again(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    app = await build_app(settings)
+    rows = "".join(f"GEN-{n};Producto {n};{1000 + n};{n % 7 + 1}\n" for n in range(3000))
+    try:
+        header = "sku;nombre;precio;stock\n"
+        await import_inventory(app.uow(), app.catalog, (header + rows).encode(), "a.csv")
+        assert await app.catalog.follow(app.uow()) == 0  # the import indexed them already
+
+        restocked = rows.replace(";1\n", ";9\n")  # stock only: nothing searchable changes
+        await import_inventory(app.uow(), app.catalog, (header + restocked).encode(), "b.csv")
+        assert await app.catalog.follow(app.uow()) == 0
+
+        renamed = rows.replace("Producto 17;", "Sombrilla quetzal;")
+        await import_inventory(app.uow(), app.catalog, (header + renamed).encode(), "c.csv")
+        async with app.uow() as uow:
+            assert [p.sku for p in await app.catalog.search(uow, "sombrilla quetzal")][:1] == [
+                "GEN-17"
+            ]
+    finally:
+        await app.close()

@@ -106,6 +106,7 @@ STOCK_GONE = (
     "revísalo de nuevo:"
 )
 NOTHING_CONFIRMED = "No se confirmó nada todavía; revisa tu pedido otra vez."
+CART_CHANGED_SINCE = "Tu pedido cambió desde ese resumen; este es el de ahora:"
 PRICE_CHANGED = "Ojo: el precio de {name} cambió; ahora es {price} c/u."
 LINE_SOLD_OUT = "Ojo: {name} se agotó mientras tanto; lo quité de tu carrito."
 LINE_GONE = "Ojo: {name} ya no está disponible; lo quité de tu carrito."

@@ -14,6 +14,9 @@ Scenarios:
 - api-*:     the Bot API answers the sends after a confirmation with a fault (500, an HTML
              502 page, 429 with retry_after, 403 blocked, a hang past the request timeout).
 - last-units: customers confirm the last units of one product at the same time.
+- two processes: the same, with two webhook processes on one database behind a balancer
+             that hands each delivery to the next process; every customer presses
+             "Confirmar" twice (a double press handled by both processes).
 - lock:      another connection holds the SQLite write lock longer than the busy timeout
              while a customer writes (the webhook answers 503; Telegram redelivers).
 - disk-full: the database on a small tmpfs that fills up, then frees (needs mount; else
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import shutil
@@ -44,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
+from aiohttp import web  # noqa: E402
 
 from doubles.telegram import LocalBotAPI  # noqa: E402
 
@@ -122,11 +127,11 @@ async def webhook_bot(api: LocalBotAPI, db: Path, port: int) -> AsyncIterator[su
                 process.wait()
 
 
-def start_bot(api: LocalBotAPI, db: Path, port: int) -> subprocess.Popen:
+def start_bot(api: LocalBotAPI, db: Path, port: int, **extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "run_bot.py", "webhook"],
         cwd=ROOT,
-        env=bot_env(api, db, port),
+        env=bot_env(api, db, port, **extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -226,7 +231,22 @@ def count_notices(api: LocalBotAPI, db: Path, row: Row, customers: list[int]) ->
     row.check(all(n == 1 for n in by_chat.values()), f"double orders: {by_chat}")
     waiting = carts(db)
     for chat in customers:
-        row.check(chat in made.values() or chat in waiting, f"chat {chat}: cart lost")
+        told_sold_out = received(api, chat, "se agotó") > 0
+        kept = chat in made.values() or chat in waiting or told_sold_out
+        row.check(kept, f"chat {chat}: cart lost")
+
+
+def units_sold(db: Path, sku: str) -> tuple[int, int]:
+    """(units in confirmed orders, stock left) of one product."""
+    with sqlite3.connect(db) as connection:
+        (sold,) = connection.execute(
+            "SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "
+            "JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id "
+            "WHERE o.status != 'cart' AND p.sku = ?",
+            (sku,),
+        ).fetchone()
+        (stock,) = connection.execute("SELECT stock FROM products WHERE sku = ?", (sku,)).fetchone()
+    return sold, stock
 
 
 # ------------------------------------------------------------------------- scenarios
@@ -325,12 +345,78 @@ async def last_units(buyers: int) -> Row:
             await asyncio.sleep(3)
             row.runs = 1
             count_notices(api, db, row, [c.id for c in people])
-            with sqlite3.connect(db) as connection:
-                (stock,) = connection.execute(
-                    "SELECT stock FROM products WHERE sku = 'EXT-ABC-10'"
-                ).fetchone()
-            row.notes.append(f"{row.orders} order(s) for 3 units, stock left {stock}")
-            row.check(stock >= 0 and row.orders == 1, "oversold")
+            sold, stock = units_sold(db, "EXT-ABC-10")
+            row.notes.append(f"{sold} of 3 units sold in {row.orders} order(s), {stock} left")
+            row.check(stock >= 0 and sold + stock == 3, "oversold")
+    return row
+
+
+@contextlib.asynccontextmanager
+async def balancer(ports: list[int]) -> AsyncIterator[int]:
+    """A load balancer in front of webhook processes: each delivery goes to the next one
+    (its answer, or 502 if that one is down, goes back to Telegram). Yields its port."""
+    turn = itertools.cycle(ports)
+    async with aiohttp.ClientSession() as client:
+
+        async def forward(request: web.Request) -> web.Response:
+            body = await request.read()
+            url = f"http://127.0.0.1:{next(turn)}{request.path}"
+            try:
+                async with client.post(url, data=body, headers=request.headers) as answer:
+                    return web.Response(status=answer.status, body=await answer.read())
+            except aiohttp.ClientError:
+                return web.Response(status=502)
+
+        app = web.Application()
+        app.router.add_post("/{path:.*}", forward)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            yield port
+        finally:
+            await runner.cleanup()
+
+
+async def two_processes(buyers: int) -> Row:
+    row = Row("last units, 2 processes, 2 presses")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = prepare_db(Path(tmp))
+        with sqlite3.connect(db) as connection:
+            connection.execute("UPDATE products SET stock = 3 WHERE sku = 'EXT-ABC-10'")
+        ports = [free_port(), free_port()]
+        async with LocalBotAPI(token=TOKEN) as api, balancer(ports) as front:
+            url = {"WEBHOOK_URL": f"http://127.0.0.1:{front}"}
+            processes = [start_bot(api, db, port, **url) for port in ports]
+            try:
+                for port in ports:
+                    await wait_ready(port)
+                await open_owner_chat(api)
+                people = [api.user(8600 + n, first_name=f"P{n}") for n in range(buyers)]
+                summaries = await asyncio.gather(*(to_summary(c, 2) for c in people))
+                for customer, summary in zip(people, summaries, strict=True):
+                    message, data = confirm_data(summary)
+                    await customer.press(message, data)
+                    await customer.press(message, data)
+                await api.wait_for(lambda: api.pending_update_count == 0, timeout=60)
+                await asyncio.sleep(SETTLE_SECONDS)
+                row.runs = 1
+                count_notices(api, db, row, [c.id for c in people])
+                sold, stock = units_sold(db, "EXT-ABC-10")
+                failed = sum(received(api, c.id, "algo falló") for c in people)
+                row.notes.append(f"{sold} of 3 units sold in {row.orders} order(s), {stock} left")
+                row.check(stock >= 0 and sold + stock == 3, "oversold")
+                row.check(failed == 0, f"{failed} 'algo falló' replies")
+                row.check(row.lost == 0 and row.duplicates == 0, "lost or duplicated")
+            finally:
+                for process in processes:
+                    process.send_signal(signal.SIGTERM)
+                for process in processes:
+                    try:
+                        process.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
     return row
 
 
@@ -440,7 +526,8 @@ async def main(args: argparse.Namespace) -> int:
     rows = [await kill9(args.runs, args.buyers, rng)]
     for fault in ("500", "HTML 502", "429 retry_after 3", "403 blocked", "hang"):
         rows.append(await api_faults(fault))
-    rows += [await last_units(4), await lock(7.0), await disk_full(), await bad_bodies()]
+    rows += [await last_units(4), await two_processes(4)]
+    rows += [await lock(7.0), await disk_full(), await bad_bodies()]
     print_table(rows)
     return 1 if any(r.failed for r in rows) else 0
 

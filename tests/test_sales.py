@@ -196,7 +196,7 @@ async def test_journey_one_from_hello_to_my_orders(
     assert "Total: $1.225.000" in reply.text
     for value in ("1020345678", "Ana María Pérez", "3001234567", "Calle 45 # 12-30", "Laureles"):
         assert value in reply.text
-    assert "confirm" in button_data(reply)
+    assert any(data.startswith("confirm:") for data in button_data(reply))
     assert shop.product("EXT-ABC-20").stock == 7  # nothing taken before confirmation
 
     reply = await ana.press("confirm")
@@ -540,6 +540,25 @@ async def test_stock_lowered_before_confirm_adjusts_and_asks_again(shop: Shop) -
     assert await shop.uow.orders.list_for_user(ANA.user_id) == []
     assert "Total: $525.000" in reply.text
     reply = await ana.press("confirm")
+    assert "confirmado" in reply.text and shop.product("EXT-ABC-20").stock == 0
+
+
+async def test_a_second_press_on_the_summary_before_a_stock_change_confirms_nothing(
+    shop: Shop,
+) -> None:
+    ana = shop.chat(ANA)
+    await buy_seven_extinguishers(ana)
+    await ana.press("checkout")
+    summary = await fill_data(ana)
+    (shown,) = [data for data in button_data(summary) if data.startswith("confirm:")]
+    shop.uow.products.set_stock("EXT-ABC-20", 3)
+    await ana.press(shown)  # "only 3 left": the cart now has 3
+    reply = await ana.press(shown)  # the same button again (a double tap)
+    assert "cambió desde ese resumen" in reply.text and "Total: $525.000" in reply.text
+    assert await shop.uow.orders.list_for_user(ANA.user_id) == []
+    (current,) = [data for data in button_data(reply) if data.startswith("confirm:")]
+    assert current != shown
+    reply = await ana.press(current)
     assert "confirmado" in reply.text and shop.product("EXT-ABC-20").stock == 0
 
 

@@ -22,7 +22,6 @@ from domain.conversation.reading import Reading, read
 from domain.conversation.rendering import name_part
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import (
-    CONFIRM_BUTTONS,
     FIELD_STEPS,
     SHOPPING_STEPS,
     Action,
@@ -122,12 +121,11 @@ class SalesAgent:
             turn.step = Step.CART
             await browsing.on_browsing(self._front, uow, turn, meaning, reading.text)
         elif meaning.intent == Intent.DENY and not asked:
-            turn.say(texts.CONFIRM_OR_CHANGE)
-            turn.buttons = CONFIRM_BUTTONS
+            await checkout.ask_to_confirm(uow, turn, texts.CONFIRM_OR_CHANGE)
         else:
             await asides.answer_aside(self._front, uow, turn, meaning, reading.text)
-            turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE))
-            turn.buttons = CONFIRM_BUTTONS
+            prompt = texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE)
+            await checkout.ask_to_confirm(uow, turn, prompt)
 
     async def _worded(self, turn: Turn, text: str) -> Reply:
         """The reply as a model words it, when it keeps to the facts; else the draft."""

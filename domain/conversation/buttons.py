@@ -14,6 +14,12 @@ async def on_button(uow: UnitOfWork, turn: Turn, data: str) -> None:
         await _pick(uow, turn, data.split(":", 1)[1])
         return
     step = turn.step
+    if data.startswith(f"{Action.CONFIRM}:"):  # stamped with the cart its summary showed
+        if step == Step.CONFIRMING:
+            await ordering.confirm(uow, turn, shown=data.split(":", 1)[1])
+        else:
+            await _stale(uow, turn, Action.CONFIRM)
+        return
     match data:
         case Action.CHECKOUT:
             await _checkout(uow, turn)

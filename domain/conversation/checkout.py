@@ -11,12 +11,12 @@ from domain.conversation.memory import Contact
 from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import (
-    CONFIRM_BUTTONS,
     DATA_BUTTONS,
     FIELD_STEPS,
     SKIP_BUTTONS,
     Step,
     Turn,
+    confirm_buttons,
 )
 from domain.language import Intent, Understanding
 from domain.model import Order
@@ -207,6 +207,14 @@ async def refresh_cart(uow: UnitOfWork, turn: Turn) -> tuple[Order | None, bool]
     return (await uow.orders.get_cart(chat.chat_id) if changed else current), changed
 
 
+async def ask_to_confirm(uow: UnitOfWork, turn: Turn, prompt: str) -> None:
+    """`prompt` with the confirm buttons for the cart as it is (last shown in a summary)."""
+    turn.say(prompt)
+    current = await uow.orders.get_cart(turn.chat.chat_id)
+    if current and current.lines:
+        turn.buttons = confirm_buttons(current)
+
+
 async def summary(uow: UnitOfWork, turn: Turn) -> None:
     """The cart and the delivery data, to confirm."""
     current, _ = await refresh_cart(uow, turn)
@@ -219,5 +227,5 @@ async def summary(uow: UnitOfWork, turn: Turn) -> None:
     contact = turn.memory.contact or Contact()
     shown = masked(contact) if turn.memory.known_national_id else contact
     turn.say(texts.SUMMARY.format(cart=render_cart(current), data=render_contact(shown)))
-    turn.buttons = CONFIRM_BUTTONS
+    turn.buttons = confirm_buttons(current)
     turn.step = Step.CONFIRMING

@@ -6,20 +6,28 @@ from domain import texts
 from domain.conversation import checkout
 from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
-from domain.conversation.turn import ChatRef, Step, Turn
+from domain.conversation.turn import ChatRef, Step, Turn, cart_stamp
 from domain.events import OrderConfirmed, ProductsChanged
 from domain.model import Customer, Order, OrderStatus
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 
 
-async def confirm(uow: UnitOfWork, turn: Turn) -> None:
-    """Take stock for every line in one transaction, or nothing at all."""
+async def confirm(uow: UnitOfWork, turn: Turn, shown: str | None = None) -> None:
+    """Take stock for every line in one transaction, or nothing at all.
+
+    `shown`: the stamp of the cart the pressed button's summary showed (typed "confirmo"
+    has none: it answers the latest summary); another cart is shown again, not confirmed.
+    """
     cart = await uow.orders.get_cart(turn.chat.chat_id)
     if not cart or not cart.lines:
         await already_confirmed(uow, turn)
         return
     refreshed, changed = await checkout.refresh_cart(uow, turn)
+    if not changed and shown is not None and shown != cart_stamp(cart):
+        turn.say(texts.CART_CHANGED_SINCE)
+        await checkout.summary(uow, turn)
+        return
     if changed or refreshed is None:
         # The customer confirms what they see: nothing is taken before a new look.
         if not refreshed or not refreshed.lines:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -113,10 +114,20 @@ DATA_BUTTONS: Buttons = (
     ),
 )
 SKIP_BUTTONS: Buttons = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
-CONFIRM_BUTTONS: Buttons = (
-    (Button(texts.BUTTON_CONFIRM, Action.CONFIRM),),
-    (
-        Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
-        Button(texts.BUTTON_CANCEL, Action.CANCEL),
-    ),
-)
+
+
+def cart_stamp(order: Order) -> str:
+    """A short mark of the cart a summary showed. "Confirmar" carries it, so that a press on
+    an older summary (a double press after the stock changed) never confirms another cart."""
+    shown = ";".join(f"{n.product_id}x{n.quantity}@{n.unit_price_minor}" for n in order.lines)
+    return f"{zlib.crc32(shown.encode()):08x}"
+
+
+def confirm_buttons(order: Order) -> Buttons:
+    return (
+        (Button(texts.BUTTON_CONFIRM, f"{Action.CONFIRM}:{cart_stamp(order)}"),),
+        (
+            Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
+            Button(texts.BUTTON_CANCEL, Action.CANCEL),
+        ),
+    )

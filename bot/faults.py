@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -18,6 +23,8 @@ def is_transient(error: BaseException) -> bool:
         return True
     if isinstance(error, TelegramNetworkError | TelegramServerError | TelegramRetryAfter):
         return True
+    if isinstance(error, ClientDecodeError):
+        return True  # not the Bot API's JSON: the HTML page of Telegram's front ends, down
     return isinstance(error, OSError)  # the disk, the network
 
 

@@ -154,7 +154,9 @@ class InFlight:
                 await self.park(update_id)
 
     async def park(self, update_id: int) -> bool:
-        """Store the update so that it may be acknowledged; False if the database refused."""
+        """Store the update so that it may be acknowledged, and finish it here (retried
+        while its failures are transient). False if the database refused, or if it ended
+        meanwhile: then its outcome is its caller's to answer."""
         update = self._updates.get(update_id)
         if update is None:
             return False  # done meanwhile
@@ -166,9 +168,9 @@ class InFlight:
         except Exception as error:  # noqa: BLE001 - not parked: acknowledged only when done
             log.warning("could not park update %s (%s)", update_id, describe(error))
             return False
-        if update_id not in self._tasks:  # finished while it was being parked
+        if update_id not in self._tasks:  # finished (or failed) while it was being parked
             await self._release(update_id)
-            return True
+            return False  # its caller answers with the outcome
         self._parked.add(update_id)  # only now may it be acknowledged
         ATTENTION.end()  # and background work need not give way to it
         log.info("update %s still being handled; parked", update_id)

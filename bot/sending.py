@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+
+from bot.cosmetic import BOT_API_FAILURES
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ async def alert_owners(
     for owner_id in owner_ids:
         try:
             sent.append((owner_id, await send_long(bot, owner_id, text, markup)))
-        except TelegramAPIError as error:
+        except BOT_API_FAILURES as error:
             log.warning("could not alert owner %s: %s", owner_id, error)
     return sent
 
@@ -74,7 +75,7 @@ async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
         await bot.edit_message_reply_markup(
             chat_id=chat_id, message_id=message_id, reply_markup=None
         )
-    except TelegramAPIError as error:
+    except BOT_API_FAILURES as error:
         log.debug("could not remove the keyboard: %s", error)
 
 
@@ -82,5 +83,5 @@ async def acknowledge(query: CallbackQuery) -> None:
     """Stop the button's spinner; a server that refuses must not stop the reply."""
     try:
         await query.answer()
-    except TelegramAPIError as error:
+    except BOT_API_FAILURES as error:
         log.debug("answerCallbackQuery failed: %s", error)

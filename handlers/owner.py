@@ -29,7 +29,7 @@ from aiogram.types import (
 )
 
 from app.settings import Settings
-from bot.cosmetic import chat_action
+from bot.cosmetic import BOT_API_FAILURES, chat_action
 from bot.keyboards import inline_keyboard
 from bot.responder import UpdateTransaction
 from bot.sending import acknowledge, send_long, split_text
@@ -281,7 +281,7 @@ async def drop_order_buttons(bot: Bot, message: Message, order_id: int) -> None:
             message_id=message.message_id,
             reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
         )
-    except TelegramAPIError as error:
+    except BOT_API_FAILURES as error:
         log.debug("could not update the order buttons: %s", error)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from app.settings import Settings
+from bot.cosmetic import BOT_API_FAILURES
 from bot.sending import acknowledge
 from domain import texts
 from domain.owner import OwnerDesk
@@ -55,7 +55,7 @@ async def relay_to_owners(message: Message, desk: OwnerDesk, bot: Bot, settings:
                 )
                 await desk.link(owner_id, header.message_id, chat_id)
                 sent = await bot.forward_message(owner_id, chat_id, message.message_id)
-        except TelegramAPIError as error:
+        except BOT_API_FAILURES as error:
             log.warning("could not relay chat %s to owner %s: %s", chat_id, owner_id, error)
             continue
         await desk.link(owner_id, sent.message_id, chat_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Coroutine
@@ -59,7 +60,16 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
             await task
 
 
+def keep_start_up_objects() -> None:
+    """The search index and everything else built at start-up live as long as the process:
+    moved out of the garbage collector's sight, so that its full collections (which would
+    walk every one of them while every chat waits) stay short."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run_polling(app: App, *, handle_signals: bool = True) -> None:
+    keep_start_up_objects()
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
     jobs, sender = plug_jobs(app, bot)
@@ -172,6 +182,7 @@ def build_webhook_app(
 
 async def run_webhook(app: App) -> None:
     """Serve until SIGINT/SIGTERM, then finish the requests in flight and close."""
+    keep_start_up_objects()
     settings = app.settings
     bot = create_bot(settings)
     dp = create_dispatcher(app)

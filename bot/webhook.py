@@ -28,12 +28,18 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 RETRY_AFTER_SECONDS = "1"
+# Updates handled at once; more wait for their turn (Telegram sends 40 at once by default).
+# A thousand at once would each advance a step per turn of the event loop, and every turn
+# would take so long that /health (and everything else) answered in seconds.
+MAX_HANDLED_AT_ONCE = 40
 
 
 Receive = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def webhook_handler(inflight: InFlight, bot: Bot, secret: str | None) -> Receive:
+    handling = asyncio.Semaphore(MAX_HANDLED_AT_ONCE)
+
     async def receive(request: web.Request) -> web.StreamResponse:
         if secret and not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
             return web.Response(status=401, text="wrong secret token")
@@ -43,6 +49,10 @@ def webhook_handler(inflight: InFlight, bot: Bot, secret: str | None) -> Receive
         except (ValueError, ValidationError) as error:  # JSONDecodeError is a ValueError
             log.warning("webhook body refused: %s", describe(error))
             return web.Response(status=400, text="body is not a Telegram update")
+        async with handling:  # the rest wait here, cheaply, and /health stays quick
+            return await handle(update)
+
+    async def handle(update: Update) -> web.StreamResponse:
         task = inflight.start(update)
         done, _ = await asyncio.wait({task}, timeout=inflight.park_after)
         if not done and await inflight.park(update.update_id):

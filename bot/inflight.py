@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.faults import describe, is_transient
 from db.parking import ParkedUpdates
-from domain.pacing import ATTENTION
+from domain.pacing import Attention
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,11 @@ class InFlight:
         session_factory: async_sessionmaker[AsyncSession],
         *,
         retry_always: bool,
+        attention: Attention | None = None,
         park_after: float = PARK_AFTER_SECONDS,
     ) -> None:
         self.park_after = park_after
+        self._attention = attention or Attention()  # counts the updates not parked
         self._bot = bot
         self._dp = dp
         self._factory = session_factory
@@ -81,7 +83,7 @@ class InFlight:
         if running is not None:
             return running
         if update.update_id not in self._parked:
-            ATTENTION.begin()  # someone waits for its reply
+            self._attention.begin()  # someone waits for its reply
         task = asyncio.create_task(self._run(update))
         self._tasks[update.update_id] = task
         self._updates[update.update_id] = update
@@ -133,7 +135,7 @@ class InFlight:
 
     def _forget(self, update_id: int, task: asyncio.Task[None]) -> None:
         if update_id not in self._parked:
-            ATTENTION.end()
+            self._attention.end()
         self._tasks.pop(update_id, None)
         self._updates.pop(update_id, None)
         self._started_at.pop(update_id, None)
@@ -172,7 +174,7 @@ class InFlight:
             await self._release(update_id)
             return False  # its caller answers with the outcome
         self._parked.add(update_id)  # only now may it be acknowledged
-        ATTENTION.end()  # and background work need not give way to it
+        self._attention.end()  # and background work need not give way to it
         log.info("update %s still being handled; parked", update_id)
         return True
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.faults import describe
 from bot.inflight import InFlight
+from domain.pacing import Attention
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,12 @@ class Poller:
         session_factory: async_sessionmaker[AsyncSession],
         *,
         allowed_updates: list[str] | None = None,
+        attention: Attention | None = None,
     ) -> None:
         self._bot = bot
         self._allowed = allowed_updates
         self._stop = asyncio.Event()
-        self.inflight = InFlight(bot, dp, session_factory, retry_always=True)
+        self.inflight = InFlight(bot, dp, session_factory, retry_always=True, attention=attention)
         self.offset: int | None = None
 
     def stop(self) -> None:

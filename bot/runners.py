@@ -75,7 +75,13 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     jobs, sender = plug_jobs(app, bot)
     # Started inside the running loop, stopped before the database closes.
     scheduler = build_scheduler(jobs, app.settings)
-    poller = Poller(bot, dp, app.session_factory, allowed_updates=dp.resolve_used_update_types())
+    poller = Poller(
+        bot,
+        dp,
+        app.session_factory,
+        allowed_updates=dp.resolve_used_update_types(),
+        attention=app.catalog.attention,
+    )
     if handle_signals:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -107,7 +113,7 @@ async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
     _, sender = plug_jobs(app, bot)  # the clock-driven jobs are not started; tests run them
-    poller = Poller(bot, dp, app.session_factory)
+    poller = Poller(bot, dp, app.session_factory, attention=app.catalog.attention)
     dp["poller"] = poller
     tasks = _background(poller.run(), sender.run())
     try:
@@ -136,7 +142,9 @@ def build_webhook_app(
     # Each update is handled before Telegram gets its answer, so a graceful shutdown (aiohttp
     # waits for open requests) never drops one, and a crash makes Telegram deliver it again;
     # one handled for long is parked first (stored, handed out again at the next start).
-    inflight = InFlight(bot, dp, app.session_factory, retry_always=False)
+    inflight = InFlight(
+        bot, dp, app.session_factory, retry_always=False, attention=app.catalog.attention
+    )
     dp["inflight"] = inflight
     web_app.router.add_post(settings.webhook_path, webhook_handler(inflight, bot, secret))
     web_app.router.add_get("/health", health.handle)

@@ -19,7 +19,7 @@ from domain.inventory import InventoryRow, parse_inventory
 from domain.language import analysed_part
 from domain.model import AppliedImport, NewProduct, Product, ProductKey, StagedProduct
 from domain.money import format_count
-from domain.pacing import LoopPacer
+from domain.pacing import Attention, LoopPacer
 from domain.ports import UnitOfWork
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
@@ -129,9 +129,15 @@ class Catalog:
     """Owns the in-process index; every product change goes through `refresh` (a few
     products) or `absorb` (many, indexed off the event loop)."""
 
-    def __init__(self, index: ProductIndex, vectors: ProductVectors | None = None) -> None:
+    def __init__(
+        self,
+        index: ProductIndex,
+        vectors: ProductVectors | None = None,
+        attention: Attention | None = None,
+    ) -> None:
         self.index = index
         self.vectors = vectors
+        self.attention = attention or Attention()  # indexing gives way to waiting customers
         self._synced_at: datetime | None = None
         self._category_of: dict[int, str] = {}
         self._name_of: dict[int, str] = {}
@@ -222,7 +228,8 @@ class Catalog:
             fresh = self._unseen(products)
             docs = [search_doc(product) for product in fresh]
             if docs:
-                await asyncio.to_thread(self.index.upsert_many, docs, LoopPacer())
+                pacer = LoopPacer(attention=self.attention)
+                await asyncio.to_thread(self.index.upsert_many, docs, pacer)
             self._indexed(fresh, docs, embed_later=embed_later)
         return len(docs)
 
@@ -387,7 +394,8 @@ async def import_inventory(
     """
     await progress(texts.IMPORT_CHECKING.format(file=filename))
     # Parsing a big file takes seconds: off the event loop, so other chats keep moving.
-    rows = await asyncio.to_thread(parse_inventory, data, filename, pause=LoopPacer())
+    pacer = LoopPacer(attention=catalog.attention)
+    rows = await asyncio.to_thread(parse_inventory, data, filename, pause=pacer)
     del data  # the parsed rows say it all; a big file's bytes need not outlive them
     plan = await _plan(uow, rows, replace=replace)
     import_id = uuid.uuid4().hex

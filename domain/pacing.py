@@ -7,7 +7,7 @@ customers slow down while it runs. The worker calls a `LoopPacer` between small 
 every few milliseconds of work it lets go of the interpreter until the event loop has run
 what was ready, and when the loop was busy it waits twice as long again, so the loop gets
 two thirds of the interpreter when it needs them and the work runs at full speed when the
-loop is idle. While people wait for a reply (`ATTENTION`: updates being handled, except
+loop is idle. While people wait for a reply (an `Attention`: updates being handled, except
 long ones set aside), it also waits after every slice, so that their replies' many small
 steps (each database call hops between threads) do not queue behind the work.
 """
@@ -27,7 +27,8 @@ GIVE_WAY_SECONDS = 0.008  # after each slice while someone waits: the work takes
 
 class Attention:
     """How many people are waiting for a reply now. The code that handles updates counts
-    them (bot/inflight.py: every update from its start until it is done or parked)."""
+    them (bot/inflight.py: every update from its start until it is done or parked); one
+    per process, kept by the catalog, whose long work gives way to them."""
 
     def __init__(self) -> None:
         self._waiting = 0
@@ -43,9 +44,6 @@ class Attention:
         return self._waiting > 0
 
 
-ATTENTION = Attention()
-
-
 class LoopPacer:
     """Call it often from a worker thread; now and then it waits for the event loop.
 
@@ -57,8 +55,10 @@ class LoopPacer:
         *,
         slice_seconds: float = SLICE_SECONDS,
         loop: asyncio.AbstractEventLoop | None = None,
+        attention: Attention | None = None,
     ) -> None:
         self._loop = loop or asyncio.get_running_loop()
+        self._attention = attention
         self._slice = slice_seconds
         self._next = time.perf_counter() + slice_seconds
 
@@ -75,7 +75,7 @@ class LoopPacer:
         answered.wait(LOOP_WAIT_SECONDS)
         busy = time.perf_counter() - now
         pause = busy * YIELD_RATIO if busy > BUSY_SECONDS else 0.0
-        if ATTENTION.someone_waits:
+        if self._attention is not None and self._attention.someone_waits:
             pause = max(pause, GIVE_WAY_SECONDS)
         if pause:
             time.sleep(min(pause, LOOP_WAIT_SECONDS))

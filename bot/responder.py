@@ -33,6 +33,7 @@ class Sale(StatesGroup):
     address = State()
     neighbourhood = State()
     notes = State()
+    municipality = State()
     confirm_data = State()
     confirming = State()
 

@@ -103,6 +103,10 @@ class OrderRow(Base):
     address: Mapped[str] = mapped_column(String(200), default="")
     neighbourhood: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(String(300), default="")
+    # How it is delivered (domain.delivery.Method), where, and the fee (part of total_minor).
+    delivery_method: Mapped[str] = mapped_column(String(20), default="")
+    delivery_place: Mapped[str] = mapped_column(String(120), default="")
+    delivery_fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -62,6 +62,7 @@ class ReportRepository:
                 OrderRow.total_minor,
                 OrderRow.confirmed_at,
                 units,
+                OrderRow.delivery_fee_minor,
             )
             .where(OrderRow.status.in_(COUNTED), *_within(OrderRow.confirmed_at, start, end))
             .order_by(OrderRow.confirmed_at, OrderRow.id)
@@ -75,8 +76,9 @@ class ReportRepository:
                 total_minor=int(total or 0),
                 confirmed_at=confirmed_at,
                 units=int(quantity or 0),
+                delivery_fee_minor=int(fee or 0),
             )
-            for order_id, chat_id, customer_id, status, total, confirmed_at, quantity in rows
+            for order_id, chat_id, customer_id, status, total, confirmed_at, quantity, fee in rows
             if confirmed_at is not None  # always: the period's bounds leave out a NULL
         ]
 

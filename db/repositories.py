@@ -33,6 +33,7 @@ from domain.model import (
     AppliedImport,
     ChatMessage,
     Customer,
+    DeliveryLine,
     NewProduct,
     Order,
     OrderLine,
@@ -129,6 +130,9 @@ def _order(row: OrderRow) -> Order:
         address=row.address,
         neighbourhood=row.neighbourhood,
         notes=row.notes,
+        delivery_method=row.delivery_method,
+        delivery_place=row.delivery_place,
+        delivery_fee_minor=row.delivery_fee_minor,
         created_at=row.created_at,
         confirmed_at=row.confirmed_at,
         delivered_at=row.delivered_at,
@@ -538,7 +542,7 @@ class OrderRepository:
         )
         return _rowcount(outcome) > 0
 
-    async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
+    async def confirm(self, order_id: int, customer: Customer, delivery: DeliveryLine) -> Order:
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
         if row is None or row.status != OrderStatus.CART:
             raise LookupError(f"order {order_id} is not an open cart")
@@ -550,7 +554,11 @@ class OrderRepository:
         row.address = customer.address
         row.neighbourhood = customer.neighbourhood
         row.notes = customer.notes
-        row.total_minor = total_minor
+        row.delivery_method = delivery.method
+        row.delivery_place = delivery.place
+        row.delivery_fee_minor = delivery.fee_minor
+        lines_total = sum(line.unit_price_minor * line.quantity for line in row.lines)
+        row.total_minor = lines_total + delivery.fee_minor
         row.confirmed_at = utcnow()
         await self._session.flush()
         return _order(row)

@@ -190,6 +190,10 @@ def _orders(orders: list[Order]) -> _Table:
                 o.neighbourhood,
                 o.notes,
                 sum(line.quantity for line in o.lines),
+                texts.EXPORT_DELIVERY_METHOD.get(o.delivery_method, ""),
+                o.delivery_place,
+                _Money(o.total_minor - o.delivery_fee_minor),
+                _Money(o.delivery_fee_minor),
                 _Money(o.total_minor),
                 o.chat_id,
             ]

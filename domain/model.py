@@ -77,6 +77,15 @@ class OrderLine:
         return self.unit_price_minor * self.quantity
 
 
+@dataclass(frozen=True)
+class DeliveryLine:
+    """How a confirmed order is delivered (a domain.delivery.Method value), where, the fee."""
+
+    method: str
+    place: str
+    fee_minor: int
+
+
 class OrderStatus(StrEnum):
     """Where an order is: a cart until confirmed, then delivered or cancelled.
 
@@ -104,6 +113,9 @@ class Order:
     address: str = ""
     neighbourhood: str = ""
     notes: str = ""
+    delivery_method: str = ""  # a domain.delivery.Method once confirmed; "" for a cart
+    delivery_place: str = ""
+    delivery_fee_minor: int = 0  # included in total_minor
     created_at: datetime | None = None
     confirmed_at: datetime | None = None
     delivered_at: datetime | None = None
@@ -176,6 +188,7 @@ class Sale:
     total_minor: int
     confirmed_at: datetime
     units: int = 0
+    delivery_fee_minor: int = 0  # part of total_minor
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from domain import texts
 from domain.button import Button
 from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
 from domain.charts import stats_chart
+from domain.delivery import Method, stored_line
 from domain.events import OrderStatusChanged, ProductsChanged
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
@@ -289,12 +290,21 @@ class OwnerDesk:
             texts.OWNER_ORDER_ITEM.format(quantity=line.quantity, name=line.name)
             for line in order.lines
         )
-        return texts.OWNER_ORDER_ENTRY.format(
+        delivery = stored_line(
+            order.delivery_method, order.delivery_place, order.delivery_fee_minor
+        )
+        template = (
+            texts.OWNER_ORDER_ENTRY_PICKUP
+            if order.delivery_method == Method.PICKUP
+            else texts.OWNER_ORDER_ENTRY
+        )
+        return template.format(
             order_id=order.id,
             when=self._when(order.confirmed_at or order.created_at),
             name=order.customer_name,
             total=format_cop(order.total_minor),
             items=items,
+            delivery=delivery or texts.DELIVERY_UNKNOWN,
             phone=order.phone,
             address=order.address,
             neighbourhood=order.neighbourhood,

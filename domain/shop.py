@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from domain import texts
+from domain.delivery import Carrier, DeliveryOptions, Zone
 from domain.exceptions import DomainError
 from domain.money import InvalidPrice, format_cop, parse_price
 
@@ -65,11 +66,33 @@ class ShopProfile:
     instagram: str = ""
     nit: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    delivery_zones: tuple[Zone, ...] = ()
+    carrier: Carrier | None = None
+
+    @property
+    def delivery_options(self) -> DeliveryOptions:
+        """Zones (without any: the shop's city at `delivery_cost`), pickup, the carrier."""
+        zones = self.delivery_zones or (
+            Zone(self.city, self.delivery_cost_minor or 0, (self.city,)),
+        )
+        pickup = texts.PICKUP_AT.format(address=self.address, hours=self.hours)
+        return DeliveryOptions(
+            zones=zones,
+            free_from_minor=self.free_delivery_from_minor,
+            pickup=pickup if self.pickup else "",
+            carrier=self.carrier,
+        )
 
     def delivery_summary(self) -> str:
         """One Spanish line about delivery, cost and free-shipping threshold."""
         parts = [self.delivery]
-        if self.delivery_cost_minor is not None:
+        if self.delivery_zones:
+            zones = "; ".join(
+                texts.SHOP_ZONE_COST.format(zone=zone.name, fee=format_cop(zone.fee_minor))
+                for zone in self.delivery_zones
+            )
+            parts.append(texts.SHOP_ZONE_COSTS.format(zones=zones))
+        elif self.delivery_cost_minor is not None:
             parts.append(texts.SHOP_DELIVERY_COST.format(cost=format_cop(self.delivery_cost_minor)))
         if self.free_delivery_from_minor is not None:
             free_from = format_cop(self.free_delivery_from_minor)
@@ -123,7 +146,8 @@ def load_shop_profile(path: Path | str) -> ShopProfile:
 
 def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     price_keys = {key for key, _ in PRICE_KEYS}
-    known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | {"payment_methods", "extra"}
+    tables = {"payment_methods", "extra", "delivery_zones", "carrier"}
+    known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables
     unknown = sorted(set(raw) - known)
     if unknown:
         raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
@@ -136,7 +160,41 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
         values[target] = _price(raw, key, path)
     values["payment_methods"] = _text_list(raw, "payment_methods", path)
     values["extra"] = _extra(raw, path)
+    values["delivery_zones"] = _zones(raw, path)
+    values["carrier"] = _carrier(raw, path)
     return ShopProfile(**values)
+
+
+def _zones(raw: dict[str, Any], path: Path) -> tuple[Zone, ...]:
+    """[[delivery_zones]]: name, fee, municipalities (default: the name)."""
+    value = raw.get("delivery_zones", [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_BAD_ZONES)
+    zones = []
+    for item in value:
+        unknown = sorted(set(item) - {"name", "fee", "municipalities"})
+        if unknown:
+            raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
+        name = _text(item, "name", path, required=True)
+        fee = _price(item, "fee", path)
+        if fee is None:
+            raise InvalidShopProfile(path, texts.SHOP_PROFILE_ZONE_FEE.format(zone=name))
+        towns = _text_list(item, "municipalities", path) if "municipalities" in item else [name]
+        zones.append(Zone(name, fee, tuple(towns)))
+    return tuple(zones)
+
+
+def _carrier(raw: dict[str, Any], path: Path) -> Carrier | None:
+    """[carrier]: fee (empty: paid on arrival), note."""
+    value = raw.get("carrier")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_BAD_CARRIER)
+    unknown = sorted(set(value) - {"fee", "note"})
+    if unknown:
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
+    return Carrier(_price(value, "fee", path), _text(value, "note", path, required=False))
 
 
 def _text(raw: dict[str, Any], key: str, path: Path, *, required: bool) -> str:

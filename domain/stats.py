@@ -46,7 +46,7 @@ class Stats:
     period: Period
     orders: int
     cancelled: int
-    revenue_minor: int
+    revenue_minor: int  # products and delivery fees
     average_ticket_minor: int
     units: int
     top_products: list[TopProduct]
@@ -58,6 +58,7 @@ class Stats:
     low_stock: list[LowStock]
     low_stock_threshold: int
     open_orders: int
+    delivery_minor: int = 0  # the part of revenue_minor charged for delivery
 
     @property
     def conversion_percent(self) -> int:
@@ -146,6 +147,7 @@ async def _collect(
         low_stock=[LowStock(p.sku, p.name, p.stock) for p in low],
         low_stock_threshold=low_stock_threshold,
         open_orders=await uow.reports.open_orders(),
+        delivery_minor=sum(sale.delivery_fee_minor for sale in sold),
     )
 
 
@@ -193,6 +195,10 @@ def _body(stats: Stats) -> list[str]:
                 orders=format_count(stats.orders), revenue=format_cop(stats.revenue_minor)
             )
         )
+        if stats.delivery_minor:
+            products = format_cop(stats.revenue_minor - stats.delivery_minor)
+            delivery = format_cop(stats.delivery_minor)
+            lines.append(texts.STATS_REVENUE_SPLIT.format(products=products, delivery=delivery))
         lines.append(
             texts.STATS_AVERAGE.format(
                 average=format_cop(stats.average_ticket_minor), units=format_count(stats.units)

@@ -48,6 +48,7 @@ ADDED = "Listo ✅ Agregué {quantity} × {name} ({price} c/u)."
 CART_HEADER = "🛒 Tu carrito:"
 CART_LINE = "• {quantity} × {name} — {subtotal}"
 CART_TOTAL = "Total: {total}"
+CART_SUBTOTAL = "Subtotal: {total}"
 CART_EMPTY = "Tu carrito está vacío. ¿Qué te gustaría pedir?"
 ANYTHING_ELSE = "¿Algo más o finalizamos el pedido?"
 WHAT_ELSE = "Dale, ¿qué más necesitas?"
@@ -90,9 +91,22 @@ MASKED_ADDRESS = "la registrada"
 MASKED_PHONE_FULL = "número terminado en {tail}"
 MASKED_PLACE = "la dirección registrada"
 DATA_NOTES = "\n• Indicaciones: {notes}"
-SUMMARY = "Revisa tu pedido:\n\n{cart}\n\nEnvío a:\n{data}\n\n¿Confirmo el pedido?"
+SUMMARY = "Revisa tu pedido:\n\n{cart}\n\n{heading}\n{data}\n\n¿Confirmo el pedido?"
+SUMMARY_SHIP_TO = "Envío a:"
+SUMMARY_PICKUP = "Lo recoges tú:"
+DATA_BLOCK_PICKUP = (
+    "• Cédula: {national_id}\n• Nombre: {name}\n• Celular: {phone}\n• Dónde: {pickup}{notes}"
+)
+ASK_DELIVERY = "¿Cómo quieres recibir tu pedido?"
+ASK_MUNICIPALITY = "¿A qué municipio lo enviamos? Escríbeme solo el nombre, por ejemplo: Guarne."
+INVALID_MUNICIPALITY = "¿Me escribes solo el nombre del municipio? Por ejemplo: Rionegro."
+DELIVERY_FOR_THIS_ORDER = "Para este pedido: {delivery}. El total con envío queda en {total}."
 CONFIRM_OR_CHANGE_DATA = "¿Usamos los datos registrados o prefieres cambiarlos?"
 CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."
+CONFIRMED_PICKUP = (
+    "🎉 ¡Pedido #{order_id} confirmado!\n{cart}\n\n"
+    "Te esperamos en {pickup}. Te escribimos al {phone} cuando esté listo. ¡Gracias por tu compra!"
+)
 CONFIRMED = (
     "🎉 ¡Pedido #{order_id} confirmado!\n{cart}\n\n"
     "Te contactaremos al {phone} para coordinar la entrega en {place}. ¡Gracias por tu compra!"
@@ -156,6 +170,7 @@ BUTTON_USE_DATA = "Sí, usar estos datos"
 BUTTON_CHANGE_DATA = "✏️ Cambiar datos"
 BUTTON_SKIP = "Omitir"
 BUTTON_CONFIRM = "✅ Confirmar pedido"
+BUTTON_CHANGE_DELIVERY = "🚚 Cambiar entrega"
 BUTTON_CANCEL = "❌ Cancelar"
 
 ERROR_GENERIC = "Uy, algo falló de mi lado 😓. Intenta de nuevo en un momento, por favor."
@@ -186,7 +201,28 @@ SHOP_PROFILE_BAD_PRICE = "«{key}»: {reason}"
 SHOP_PROFILE_NOT_TEXT_LIST = "«{key}» debe ser una lista de textos."
 SHOP_PROFILE_EMPTY_LIST = "«{key}» no puede estar vacía."
 SHOP_PROFILE_BAD_EXTRA = "«extra» debe ser una tabla de textos."
+SHOP_PROFILE_BAD_ZONES = (
+    "«delivery_zones» debe ser una lista de zonas ([[delivery_zones]] con name, fee y "
+    "municipalities)."
+)
+SHOP_PROFILE_ZONE_FEE = 'la zona «{zone}» necesita «fee» (el costo del domicilio, p. ej. "12.000").'
+SHOP_PROFILE_BAD_CARRIER = "«carrier» debe ser una tabla ([carrier] con fee y note)."
+PICKUP_AT = "{address}. Horario: {hours}"
+DELIVERY_BUTTON_ZONE = "🛵 Domicilio {zone} — {fee}"
+DELIVERY_BUTTON_PICKUP = "🏬 Recoger en el local — gratis"
+DELIVERY_BUTTON_CARRIER = "📦 Otro municipio (transportadora)"
+DELIVERY_LINE_HOME = "Domicilio a {place}: {fee}"
+DELIVERY_UNKNOWN = "Entrega por acordar"  # orders confirmed before delivery was recorded
+DELIVERY_LINE_HOME_FREE = "Domicilio a {place}: gratis"
+DELIVERY_LINE_FREE = "Domicilio a {place}: gratis (compras desde {amount})"
+DELIVERY_LINE_PICKUP = "Recoges en el local: gratis"
+DELIVERY_LINE_CARRIER = "Envío por transportadora a {place}: {fee}"
+DELIVERY_LINE_CARRIER_ON_ARRIVAL = (
+    "Envío por transportadora a {place}: el flete lo pagas al recibir (no está en el total)"
+)
 SHOP_DELIVERY_COST = "Costo del domicilio: {cost}."
+SHOP_ZONE_COSTS = "Costo del domicilio: {zones}."
+SHOP_ZONE_COST = "{zone} {fee}"
 SHOP_FREE_DELIVERY_FROM = "Gratis en compras desde {amount}."
 SHOP_FACT_NAME = "Tienda: {name}"
 SHOP_FACT_ADDRESS = "Dirección: {address}, {city}"
@@ -293,7 +329,11 @@ OWNER_NO_OPEN_ORDERS = "No hay pedidos pendientes de entrega. 🎉"
 OWNER_OPEN_ORDERS_HEADER = "📦 Pedidos por entregar: {count}"
 OWNER_MORE_ORDERS = "…y {count} más. Entrega o cancela estos para ver los siguientes."
 OWNER_ORDER_ENTRY = (
-    "#{order_id} · {when} · {name} · {total}\n{items}\n📍 {address}, {neighbourhood} · 📞 {phone}"
+    "#{order_id} · {when} · {name} · {total}\n{items}\n🚚 {delivery}\n"
+    "📍 {address}, {neighbourhood} · 📞 {phone}"
+)
+OWNER_ORDER_ENTRY_PICKUP = (
+    "#{order_id} · {when} · {name} · {total}\n{items}\n🚚 {delivery} · 📞 {phone}"
 )
 OWNER_ORDER_ITEM = "  {quantity} × {name}"
 OWNER_BUTTON_DELIVERED = "✅ Entregado #{order_id}"
@@ -437,6 +477,7 @@ STATS_TITLE = "📊 Ventas — {label}"
 STATS_RANGE = "({range})"
 STATS_NO_SALES = "No hubo ventas en este periodo."
 STATS_ORDERS = "🧾 Pedidos: {orders} · Ingresos: {revenue}"
+STATS_REVENUE_SPLIT = "   Productos: {products} · Domicilios: {delivery}"
 STATS_AVERAGE = "Ticket promedio: {average} · Unidades vendidas: {units}"
 STATS_CUSTOMERS = "👥 Clientes nuevos: {new} · Clientes que repiten: {returning}"
 STATS_CANCELLED = "❌ Pedidos cancelados: {count}"
@@ -499,9 +540,18 @@ EXPORT_ORDER_COLUMNS = (
     "barrio",
     "indicaciones",
     "unidades",
+    "entrega",
+    "lugar_entrega",
+    "productos",
+    "domicilio",
     "total",
     "chat",
 )
+EXPORT_DELIVERY_METHOD = {
+    "home": "domicilio",
+    "pickup": "recoge en el local",
+    "carrier": "transportadora",
+}
 EXPORT_LINE_COLUMNS = ("pedido", "sku", "nombre", "precio_unitario", "cantidad", "subtotal")
 EXPORT_MESSAGE_COLUMNS = ("fecha", "chat", "usuario_telegram", "quién", "mensaje", "intención")
 EXPORT_ORDER_STATUS = {

@@ -149,6 +149,17 @@ def clean_address(text: str) -> str | None:
     return value if has_digit and has_letter else None
 
 
+def clean_municipality(text: str) -> str | None:
+    """A municipality's name, 3–60 chars of letters ("El Carmen de Viboral", "Santa Fe de
+    Antioquia"); None for anything else (an address, a number)."""
+    value = " ".join(_SYMBOLS_RE.sub(" ", _clean_input(text)).split()).strip(" .,")
+    if not 3 <= len(value) <= 60 or any(ch.isdigit() for ch in value) or "_" in value:
+        return None
+    if not _NEIGHBOURHOOD_CHARS_RE.fullmatch(value) or len(value.split()) > 6:
+        return None
+    return _title(value)
+
+
 def clean_neighbourhood(text: str) -> str | None:
     """Neighbourhood name, 2–80 chars, at least two letters ("Barrio 20 de Julio");
     emoji and stray symbols are dropped ("Belén – Los Alpes 🏡" -> "Belén – Los Alpes")."""

@@ -14,6 +14,7 @@ from domain.model import (
     AppliedImport,
     ChatMessage,
     Customer,
+    DeliveryLine,
     NewProduct,
     Notice,
     Order,
@@ -213,14 +214,17 @@ class FakeOrderRepo:
         del self.rows[cart.id]
         return True
 
-    async def confirm(self, order_id: int, customer: Customer, total_minor: int) -> Order:
+    async def confirm(self, order_id: int, customer: Customer, delivery: DeliveryLine) -> Order:
         order = self.rows[order_id]
         assert order.status == OrderStatus.CART
         return self._store(
             replace(
                 order,
                 status=OrderStatus.CONFIRMED,
-                total_minor=total_minor,
+                total_minor=order.lines_total_minor + delivery.fee_minor,
+                delivery_method=delivery.method,
+                delivery_place=delivery.place,
+                delivery_fee_minor=delivery.fee_minor,
                 customer_id=customer.id,
                 national_id=customer.national_id or "",
                 customer_name=customer.name,

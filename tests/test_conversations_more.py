@@ -80,10 +80,11 @@ async def test_returning_customer_only_confirms_twice(shop: Harness) -> None:
     await say(rosa, "hola de nuevo, necesito 3 conos")
     known = await say_text(rosa, "listo, eso es todo")
     assert "de nuevo, Cliente" in known and "Cra. 80 #45-23 int 201" in known
-    assert "Total: $126.000" in await say_text(rosa, "sí")
+    assert "Total: $138.000" in await say_text(rosa, "sí")  # $12.000 of delivery
     assert "confirmado" in await say_text(rosa, "sí")
     orders = await orders_of(shop, rosa.id)
-    assert [o.total_minor for o in orders] == [12_600_000, 11_000_000]
+    assert [o.total_minor for o in orders] == [13_800_000, 12_200_000]  # + $12.000 each
+    assert [o.delivery_fee_minor for o in orders] == [1_200_000, 1_200_000]
     assert {o.national_id for o in orders} == {"1050607080"}
 
 
@@ -102,7 +103,7 @@ async def test_questions_in_every_checkout_step_are_answered_and_resumed(shop: H
     assert "Nequi" in reply and "dirección" in reply
     await say(c, "Cra 43A # 1 sur - 50, Torre 2 apto 1504")
     reply = await say_text(c, "¿cuánto vale el domicilio a Envigado?")
-    assert "$12.000" in reply and "barrio" in reply
+    assert "Domicilio a Envigado: $15.000" in reply and "barrio" in reply
     await say(c, "El Poblado")
     summary = await say_text(c, "llamar antes de llegar 🙏")
     assert "Nombre: Ana Ruiz" in summary and "Barrio: El Poblado" in summary
@@ -116,7 +117,7 @@ async def test_restart_at_summary_and_at_pending_offer_keeps_everything(
     assert "Puedo ofrecerte 2" in await say_text(ana, "quiero 10 botas talla 44")
     beto = shop.api.user(7606, first_name="Beto")
     summary = await to_summary(beto, "quiero 2 conos", "1020304080")
-    assert "Total: $84.000" in texts_of(summary)
+    assert "Subtotal: $84.000" in texts_of(summary) and "Total: $96.000" in texts_of(summary)
     shop.dp["poller"].stop()  # the fixture's polling ends; a new process starts
     async with polling_bot(shop.api, shop.settings) as again:
         assert "2 × Bota de seguridad punta de acero talla 44" in await say_text(ana, "sí, las 2")
@@ -259,7 +260,7 @@ async def test_order_status_phrased_as_a_complaint(shop: Harness) -> None:
     c = shop.api.user(7711, first_name="Queja")
     summary = await to_summary(c, "quiero 2 conos", "1020304072")
     await press(c, summary, "Confirmar")
-    assert "$84.000" in await say_text(c, "no me ha llegado el pedido")
+    assert "$96.000" in await say_text(c, "no me ha llegado el pedido")
 
 
 async def test_listo_after_the_cart_goes_to_checkout(shop: Harness) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_session_factory
 from db.models import MessageRow
 from db.uow import SqlUnitOfWork
-from domain.model import Customer, NewProduct, OrderStatus
+from domain.model import Customer, DeliveryLine, NewProduct, OrderStatus
 
 
 def product(sku: str, price: int = 100_000_00, stock: int = 7, **changes: object) -> NewProduct:
@@ -199,11 +199,13 @@ async def cart_with(new_uow, chat_id: int, user_id: int, product_id: int, qty: i
     return order.id
 
 
+BOGOTA_DELIVERY = DeliveryLine("home", "Bogotá", 9_000_00)
+
+
 async def confirm(new_uow, order_id: int, customer: Customer) -> None:  # noqa: ANN001
     async with new_uow() as uow:
         saved = await uow.customers.save(customer)
-        cart = await uow.orders.get(order_id)
-        await uow.orders.confirm(order_id, saved, cart.lines_total_minor)
+        await uow.orders.confirm(order_id, saved, BOGOTA_DELIVERY)
         await uow.commit()
 
 
@@ -233,7 +235,9 @@ async def test_order_lines_snapshot_name_and_price(new_uow) -> None:  # noqa: AN
     assert order is not None and order.status is OrderStatus.CONFIRMED  # the enum, not a str
     assert order.lines[0].name == "Producto EXT"
     assert order.lines[0].unit_price_minor == 175_000_00
-    assert order.total_minor == 350_000_00
+    assert order.total_minor == 350_000_00 + 9_000_00  # the lines and the delivery fee
+    assert (order.delivery_method, order.delivery_place) == ("home", "Bogotá")
+    assert order.delivery_fee_minor == 9_000_00
     assert order.customer_name == "Ana María Pérez" and order.national_id == "1020345678"
     assert order.confirmed_at is not None
 
@@ -300,7 +304,7 @@ async def test_moments_come_back_aware_utc_from_sqlite(new_uow) -> None:  # noqa
         await uow.orders.set_line(10, 111, item, 1)
         cart = await uow.orders.get_cart(10)
         assert cart is not None
-        await uow.orders.confirm(cart.id, Customer(None, 111, "123"), 1)
+        await uow.orders.confirm(cart.id, Customer(None, 111, "123"), BOGOTA_DELIVERY)
         await uow.messages.add(10, "in", "hola", telegram_user_id=111)
         await uow.commit()
     async with new_uow() as uow:

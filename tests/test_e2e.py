@@ -150,7 +150,7 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
         for answer in ("52345678", "Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Laureles"):
             last = await say(ana, answer)
         summary = await press(ana, last, "Omitir")
-        assert "Total: $196.000" in texts_of(summary)
+        assert "Total: $208.000" in texts_of(summary)  # with $12.000 of delivery
         assert "confirmado" in texts_of(await press(ana, summary, "Confirmar"))
         async with app.uow() as uow:
             product = await uow.products.get_by_sku("EXT-ABC-10")

@@ -432,7 +432,8 @@ async def test_returning_customer_only_confirms_their_data(shop: Shop) -> None:
     assert "data:use" in button_data(reply)
     reply = await ana.say("sí")
     assert ana.step == Step.CONFIRMING
-    assert "Total: $30.000" in reply.text and "Laureles" in reply.text
+    assert "Subtotal: $30.000" in reply.text and "Laureles" in reply.text
+    assert "Domicilio a Medellín: $12.000" in reply.text and "Total: $42.000" in reply.text
     reply = await ana.press("confirm")
     orders = await shop.uow.orders.list_for_user(ANA.user_id)
     assert len(orders) == 2
@@ -492,7 +493,7 @@ async def test_my_orders_lists_only_mine(shop: Shop) -> None:
 
     reply = await ana.say("¿cómo va mi pedido?")
     assert f"#{ana_order.id}" in reply.text and f"#{luis_order.id}" not in reply.text
-    assert "$30.000" in reply.text and "$125.000" not in reply.text
+    assert "$42.000" in reply.text and "$137.000" not in reply.text  # with the delivery fee
     reply = await luis.say("¿cómo va mi pedido?")
     assert f"#{luis_order.id}" in reply.text and f"#{ana_order.id}" not in reply.text
 
@@ -524,7 +525,7 @@ async def test_stock_gone_before_confirm_applies_nothing(shop: Shop) -> None:
     cart = await cart_of(shop, ANA)
     assert cart is not None and [ln.sku for ln in cart.lines] == ["CAS-DIEL-BL"]
     assert ana.step == Step.CONFIRMING  # a fresh summary to review
-    assert "Total: $76.000" in reply.text
+    assert "Subtotal: $76.000" in reply.text and "Total: $88.000" in reply.text
 
 
 async def test_stock_lowered_before_confirm_adjusts_and_asks_again(shop: Shop) -> None:

@@ -25,7 +25,10 @@ def test_sample_shop_profile_loads() -> None:
     assert profile.city in {"Medellín", "Bogotá"}
     for method in ("Nequi", "Daviplata", "Bancolombia", "contra entrega"):
         assert any(method in item for item in profile.payment_methods)
-    assert profile.delivery_cost_minor is not None and profile.delivery_cost_minor > 0
+    options = profile.delivery_options
+    assert options.home.name == profile.city and options.home.fee_minor > 0
+    assert options.zone_of("Envigado") is not None and options.carrier is not None
+    assert options.pickup and options.free_from_minor
     assert "24 a 48" in profile.delivery
     assert profile.warranty and profile.returns and profile.greeting
     assert profile.name in profile.describe()

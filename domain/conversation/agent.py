@@ -93,7 +93,7 @@ class SalesAgent:
             return await self.cancel(chat, step, memory)
         turn = Turn(chat, memory, step)
         async with self._uow_factory() as uow:
-            await buttons.on_button(uow, turn, data)
+            await buttons.on_button(self._front, uow, turn, data)
             if turn.step in SHOPPING_STEPS:
                 await cart.drain_queue(self._front, uow, turn)
             await _record(uow, turn, f"[botón] {data}", "button")
@@ -108,6 +108,8 @@ class SalesAgent:
             await checkout.on_confirm_data(front, uow, turn, meaning, text)
         elif turn.step == Step.CONFIRMING:
             await self._on_confirming(uow, turn, reading)
+        elif turn.step == Step.MUNICIPALITY:
+            await checkout.on_municipality(front, uow, turn, meaning, text)
         else:
             await browsing.on_browsing(front, uow, turn, meaning, text)
 
@@ -116,16 +118,16 @@ class SalesAgent:
         if meaning.wants_change:
             checkout.restart_data(turn)
         elif meaning.intent in (Intent.AFFIRM, Intent.CHECKOUT) and not asked:
-            await ordering.confirm(uow, turn)
+            await ordering.confirm(self._front, uow, turn)
         elif meaning.intent in (Intent.BUY, Intent.REMOVE) and not asked:
             turn.step = Step.CART
             await browsing.on_browsing(self._front, uow, turn, meaning, reading.text)
         elif meaning.intent == Intent.DENY and not asked:
-            await checkout.ask_to_confirm(uow, turn, texts.CONFIRM_OR_CHANGE)
+            await checkout.ask_to_confirm(self._front, uow, turn, texts.CONFIRM_OR_CHANGE)
         else:
             await asides.answer_aside(self._front, uow, turn, meaning, reading.text)
             prompt = texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE)
-            await checkout.ask_to_confirm(uow, turn, prompt)
+            await checkout.ask_to_confirm(self._front, uow, turn, prompt)
 
     async def _worded(self, turn: Turn, text: str) -> Reply:
         """The reply as a model words it, when it keeps to the facts; else the draft."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from domain import texts
 from domain.catalog import word_coverage
 from domain.conversation import rendering
+from domain.conversation.delivering import delivery_answer
 from domain.conversation.rendering import product_list
 from domain.conversation.shopfront import Shopfront
-from domain.conversation.turn import ChatRef, Turn
-from domain.language import Intent, Understanding
+from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
+from domain.language import InfoTopic, Intent, Understanding
 from domain.ports import UnitOfWork
 
 # What a customer may ask in the middle of the checkout; answered, never stored as data.
@@ -19,7 +20,13 @@ async def answer_aside(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
     """Answer a question asked in the middle of the flow without changing the step."""
-    if meaning.intent == Intent.SHOP_INFO or meaning.topics:
+    cart = await uow.orders.get_cart(turn.chat.chat_id) if turn.step in COLLECTING_STEPS else None
+    if InfoTopic.DELIVERY in meaning.topics and cart and cart.lines:
+        turn.say(delivery_answer(front, turn, cart, text))  # this order's fee, not the policy
+        others = [topic for topic in meaning.topics if topic != InfoTopic.DELIVERY]
+        if others:
+            turn.say(rendering.shop_info(front.shop, others))
+    elif meaning.intent == Intent.SHOP_INFO or meaning.topics:
         turn.say(rendering.shop_info(front.shop, meaning.topics))
     elif meaning.intent == Intent.MY_ORDERS:
         turn.say(await my_orders(front, uow, turn.chat))

@@ -71,13 +71,13 @@ async def _by_intent(
         case Intent.CART:
             await cart.show(uow, turn)
         case Intent.CHECKOUT:
-            await checkout.begin(uow, turn)
+            await checkout.begin(front, uow, turn)
         case Intent.CANCEL:
             turn.say(texts.NOTHING_TO_CANCEL)
         case Intent.DENY | Intent.AFFIRM if in_cart and (intent == Intent.DENY or meaning.is_done):
-            await checkout.begin(uow, turn)
+            await checkout.begin(front, uow, turn)
         case Intent.DENY:
-            await _on_no(uow, turn)
+            await _on_no(front, uow, turn)
         case Intent.AFFIRM:
             await _on_yes(uow, turn)
         case Intent.REMOVE:
@@ -88,10 +88,10 @@ async def _by_intent(
             await product_question(front, uow, turn, meaning, text)
 
 
-async def _on_no(uow: UnitOfWork, turn: Turn) -> None:
+async def _on_no(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     current = await uow.orders.get_cart(turn.chat.chat_id)
     if turn.step == Step.CART and current and current.lines:
-        await checkout.begin(uow, turn)
+        await checkout.begin(front, uow, turn)
     else:
         turn.memory.offer = None
         turn.say(texts.OKAY)

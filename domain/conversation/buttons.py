@@ -5,24 +5,33 @@ from __future__ import annotations
 from domain import texts
 from domain.conversation import cart, checkout, ordering
 from domain.conversation.memory import Memory
+from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
 from domain.ports import UnitOfWork
 
 
-async def on_button(uow: UnitOfWork, turn: Turn, data: str) -> None:
+async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
     if data.startswith(f"{Action.PICK}:"):
         await _pick(uow, turn, data.split(":", 1)[1])
         return
     step = turn.step
+    if data.startswith(f"{Action.DELIVER_BY}:") or data == Action.DELIVERY:
+        if step not in (Step.CONFIRMING, Step.MUNICIPALITY):
+            await _stale(uow, turn, data)
+        elif data == Action.DELIVERY:
+            checkout.delivery_choices(front, turn)
+        else:
+            await checkout.choose_delivery(front, uow, turn, data.split(":", 1)[1])
+        return
     if data.startswith(f"{Action.CONFIRM}:"):  # stamped with the cart its summary showed
         if step == Step.CONFIRMING:
-            await ordering.confirm(uow, turn, shown=data.split(":", 1)[1])
+            await ordering.confirm(front, uow, turn, shown=data.split(":", 1)[1])
         else:
             await _stale(uow, turn, Action.CONFIRM)
         return
     match data:
         case Action.CHECKOUT:
-            await _checkout(uow, turn)
+            await _checkout(front, uow, turn)
         case Action.KEEP_SHOPPING:
             turn.say(texts.WHAT_ELSE)
         case Action.CLEAR_CART:
@@ -33,14 +42,14 @@ async def on_button(uow: UnitOfWork, turn: Turn, data: str) -> None:
         case Action.TAKE_OFFER | Action.DECLINE_OFFER:
             await cart.answer_offer(uow, turn, accept=data == Action.TAKE_OFFER)
         case Action.USE_DATA if step == Step.CONFIRM_DATA:
-            await checkout.use_known_data(uow, turn)
+            await checkout.use_known_data(front, uow, turn)
         case Action.CHANGE_DATA if step in COLLECTING_STEPS:
             checkout.restart_data(turn)
         case Action.SKIP if step == Step.NOTES:
             checkout.skip_notes(turn)
-            await checkout.next_field(uow, turn)
+            await checkout.next_field(front, uow, turn)
         case Action.CONFIRM if step == Step.CONFIRMING:
-            await ordering.confirm(uow, turn)
+            await ordering.confirm(front, uow, turn)
         case _:
             await _stale(uow, turn, data)
 
@@ -53,14 +62,14 @@ async def _pick(uow: UnitOfWork, turn: Turn, raw_id: str) -> None:
     await cart.chosen(uow, turn, product)
 
 
-async def _checkout(uow: UnitOfWork, turn: Turn) -> None:
+async def _checkout(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     if turn.step == Step.CONFIRM_DATA:
         turn.say(texts.CONFIRM_OR_CHANGE_DATA)
         turn.buttons = DATA_BUTTONS
     elif turn.step in COLLECTING_STEPS:
-        await checkout.next_field(uow, turn)
+        await checkout.next_field(front, uow, turn)
     else:
-        await checkout.begin(uow, turn)
+        await checkout.begin(front, uow, turn)
 
 
 async def _stale(uow: UnitOfWork, turn: Turn, data: str) -> None:

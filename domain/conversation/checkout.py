@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain import texts
+from domain.button import Button, Buttons
 from domain.conversation import asides
+from domain.conversation.delivering import quote_for
 from domain.conversation.memory import Contact
 from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
 from domain.conversation.shopfront import Shopfront
@@ -14,16 +16,19 @@ from domain.conversation.turn import (
     DATA_BUTTONS,
     FIELD_STEPS,
     SKIP_BUTTONS,
+    Action,
     Step,
     Turn,
     confirm_buttons,
 )
+from domain.delivery import Method, Quote, describe
 from domain.language import Intent, Understanding
 from domain.model import Order
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.validators import (
     clean_address,
+    clean_municipality,
     clean_national_id,
     clean_neighbourhood,
     clean_notes,
@@ -58,10 +63,12 @@ FIELDS: dict[Step, Field] = {
 
 
 def prompt_of(step: Step) -> str:
+    if step == Step.MUNICIPALITY:
+        return texts.ASK_MUNICIPALITY
     return FIELDS[step].prompt if step in FIELDS else texts.WHAT_ELSE
 
 
-async def begin(uow: UnitOfWork, turn: Turn) -> None:
+async def begin(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     current = await uow.orders.get_cart(turn.chat.chat_id)
     if not current or not current.lines:
         turn.say(texts.CART_EMPTY)
@@ -70,7 +77,7 @@ async def begin(uow: UnitOfWork, turn: Turn) -> None:
     turn.memory.forget_questions()
     turn.memory.queued = []
     if turn.memory.contact is not None and turn.memory.contact.complete():
-        await summary(uow, turn)
+        await summary(front, uow, turn)
         return
     known = await uow.customers.by_telegram_user(turn.chat.user_id)
     if known and known.complete:
@@ -116,7 +123,7 @@ async def on_field(
     turn.memory.contact = (turn.memory.contact or Contact()).with_value(rule.name, value)
     if step == Step.NATIONAL_ID and await _known_national_id(uow, turn, value):
         return
-    await next_field(uow, turn)
+    await next_field(front, uow, turn)
 
 
 async def _known_national_id(uow: UnitOfWork, turn: Turn, national_id: str) -> bool:
@@ -135,7 +142,7 @@ async def _known_national_id(uow: UnitOfWork, turn: Turn, national_id: str) -> b
     return True
 
 
-async def next_field(uow: UnitOfWork, turn: Turn) -> None:
+async def next_field(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     contact = turn.memory.contact or Contact()
     for step in FIELD_STEPS:
         if not contact.answered(FIELDS[step].name):
@@ -144,7 +151,7 @@ async def next_field(uow: UnitOfWork, turn: Turn) -> None:
             if step == Step.NOTES:
                 turn.buttons = SKIP_BUTTONS
             return
-    await summary(uow, turn)
+    await summary(front, uow, turn)
 
 
 def skip_notes(turn: Turn) -> None:
@@ -165,21 +172,21 @@ async def on_confirm_data(
     if meaning.wants_change or (meaning.intent == Intent.DENY and not meaning.is_question):
         restart_data(turn)
     elif meaning.intent == Intent.AFFIRM and not meaning.is_question:
-        await use_known_data(uow, turn)
+        await use_known_data(front, uow, turn)
     else:
         await asides.answer_aside(front, uow, turn, meaning, text)
         turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE_DATA))
         turn.buttons = DATA_BUTTONS
 
 
-async def use_known_data(uow: UnitOfWork, turn: Turn) -> None:
+async def use_known_data(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     """Use stored data; data found by cédula stays masked and keeps its owner."""
     national_id = turn.memory.known_national_id
     if national_id:
         known = await uow.customers.by_national_id(national_id)
         if known:
             turn.memory.contact = Contact.of(known)
-    await summary(uow, turn)
+    await summary(front, uow, turn)
 
 
 async def refresh_cart(uow: UnitOfWork, turn: Turn) -> tuple[Order | None, bool]:
@@ -207,15 +214,67 @@ async def refresh_cart(uow: UnitOfWork, turn: Turn) -> tuple[Order | None, bool]
     return (await uow.orders.get_cart(chat.chat_id) if changed else current), changed
 
 
-async def ask_to_confirm(uow: UnitOfWork, turn: Turn, prompt: str) -> None:
+async def ask_to_confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, prompt: str) -> None:
     """`prompt` with the confirm buttons for the cart as it is (last shown in a summary)."""
     turn.say(prompt)
     current = await uow.orders.get_cart(turn.chat.chat_id)
     if current and current.lines:
-        turn.buttons = confirm_buttons(current)
+        turn.buttons = _confirm_buttons(front, current, quote_for(front, turn, current))
 
 
-async def summary(uow: UnitOfWork, turn: Turn) -> None:
+def _confirm_buttons(front: Shopfront, cart: Order, quote: Quote) -> Buttons:
+    choices = len(front.shop.delivery_options.offered()) > 1
+    return confirm_buttons(cart, quote, choices=choices)
+
+
+def delivery_choices(front: Shopfront, turn: Turn) -> None:
+    """ "🚚 Cambiar entrega": the ways to receive the order, as buttons."""
+    options = front.shop.delivery_options
+    contact = turn.memory.contact or Contact()
+    said = f"{contact.value('address')} {contact.value('neighbourhood')}"
+    offered = options.offered(said)
+    turn.say(texts.ASK_DELIVERY)
+    turn.buttons = tuple(
+        (Button(options.button_label(choice), f"{Action.DELIVER_BY}:{n}"),)
+        for n, choice in enumerate(offered)
+    )
+
+
+async def choose_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: str) -> None:
+    """One of `delivery_choices` pressed: the summary again, or which municipality."""
+    options = front.shop.delivery_options
+    contact = turn.memory.contact or Contact()
+    offered = options.offered(f"{contact.value('address')} {contact.value('neighbourhood')}")
+    n = int(raw) if raw.isdigit() else -1
+    if not 0 <= n < len(offered):
+        delivery_choices(front, turn)
+        return
+    if offered[n].method == Method.CARRIER:
+        turn.say(texts.ASK_MUNICIPALITY)
+        turn.step = Step.MUNICIPALITY
+        return
+    turn.memory.delivery = offered[n]
+    await summary(front, uow, turn)
+
+
+async def on_municipality(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> None:
+    """ "¿A qué municipio lo enviamos?": a served one is a home delivery, any other the
+    carrier; a question in between is answered and asked again."""
+    place = clean_municipality(text)
+    if place is None or meaning.is_question:
+        if meaning.is_question:
+            await asides.answer_aside(front, uow, turn, meaning, text)
+            turn.say(texts.RESUME.format(prompt=texts.ASK_MUNICIPALITY))
+        else:
+            turn.say(texts.INVALID_MUNICIPALITY)
+        return
+    turn.memory.delivery = front.shop.delivery_options.destination(place)
+    await summary(front, uow, turn)
+
+
+async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     """The cart and the delivery data, to confirm."""
     current, _ = await refresh_cart(uow, turn)
     if not current or not current.lines:
@@ -226,6 +285,13 @@ async def summary(uow: UnitOfWork, turn: Turn) -> None:
         return
     contact = turn.memory.contact or Contact()
     shown = masked(contact) if turn.memory.known_national_id else contact
-    turn.say(texts.SUMMARY.format(cart=render_cart(current), data=render_contact(shown)))
-    turn.buttons = confirm_buttons(current)
+    options = front.shop.delivery_options
+    quote = quote_for(front, turn, current)
+    cart = render_cart(current, (describe(quote, options), quote.fee_minor))
+    if quote.choice.method == Method.PICKUP:
+        heading, data = texts.SUMMARY_PICKUP, render_contact(shown, pickup=options.pickup)
+    else:
+        heading, data = texts.SUMMARY_SHIP_TO, render_contact(shown)
+    turn.say(texts.SUMMARY.format(cart=cart, heading=heading, data=data))
+    turn.buttons = _confirm_buttons(front, current, quote)
     turn.step = Step.CONFIRMING

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from domain.delivery import Choice, Method
 from domain.model import CUSTOMER_FIELDS, Customer
 
-SCHEMA_VERSION = 1
+# 1: the typed memory. 2: adds `delivery` (absent in 1: chosen at the summary as for anyone).
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Memory:
     queued: list[str] = field(default_factory=list)  # items of a multi-item order, waiting
     contact: Contact | None = None  # None until the checkout starts
     known_national_id: str | None = None  # data found by a cédula: used, never shown
+    delivery: Choice | None = None  # chosen at checkout; None: follows from the address
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -107,6 +110,7 @@ class Memory:
             queued=_strs(data.get("queued")),
             contact=_contact(data.get("contact")),
             known_national_id=_str(data.get("known_national_id")) or None,
+            delivery=_choice(data.get("delivery")),
         )
 
 
@@ -160,6 +164,16 @@ def _offer(value: object) -> Offer | None:
     if product_id is None or quantity is None:
         return None
     return Offer(product_id, quantity)
+
+
+def _choice(value: object) -> Choice | None:
+    if not isinstance(value, Mapping):
+        return None
+    try:
+        method = Method(_str(value.get("method")))
+    except ValueError:
+        return None
+    return Choice(method, _str(value.get("place")))
 
 
 def _contact(value: object) -> Contact | None:

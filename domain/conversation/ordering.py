@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from domain import texts
 from domain.conversation import checkout
+from domain.conversation.delivering import quote_for
 from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
+from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import ChatRef, Step, Turn, cart_stamp
+from domain.delivery import Method
 from domain.events import OrderConfirmed, ProductsChanged
 from domain.model import Customer, Order, OrderStatus
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 
 
-async def confirm(uow: UnitOfWork, turn: Turn, shown: str | None = None) -> None:
+async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | None = None) -> None:
     """Take stock for every line in one transaction, or nothing at all.
 
     `shown`: the stamp of the cart the pressed button's summary showed (typed "confirmo"
@@ -24,9 +27,10 @@ async def confirm(uow: UnitOfWork, turn: Turn, shown: str | None = None) -> None
         await already_confirmed(uow, turn)
         return
     refreshed, changed = await checkout.refresh_cart(uow, turn)
-    if not changed and shown is not None and shown != cart_stamp(cart):
+    quote = quote_for(front, turn, cart)
+    if not changed and shown is not None and shown != cart_stamp(cart, quote):
         turn.say(texts.CART_CHANGED_SINCE)
-        await checkout.summary(uow, turn)
+        await checkout.summary(front, uow, turn)
         return
     if changed or refreshed is None:
         # The customer confirms what they see: nothing is taken before a new look.
@@ -36,18 +40,20 @@ async def confirm(uow: UnitOfWork, turn: Turn, shown: str | None = None) -> None
             turn.step = Step.BROWSING
             return
         turn.say(texts.NOTHING_CONFIRMED)
-        await checkout.summary(uow, turn)
+        await checkout.summary(front, uow, turn)
         return
     for line in cart.lines:
         if not await uow.products.take_stock(line.product_id, line.quantity):
             await uow.rollback()
-            await _stock_changed(uow, turn, line.product_id)
+            await _stock_changed(front, uow, turn, line.product_id)
             return
     customer = await _customer(uow, turn)
-    order = await uow.orders.confirm(cart.id, customer, cart.lines_total_minor)
+    order = await uow.orders.confirm(cart.id, customer, quote.line())
     uow.emit(ProductsChanged(tuple(line.product_id for line in order.lines)))
     uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, owner_alert(order, customer, turn.chat)))
-    turn.say(_confirmation(order, customer, by_national_id=bool(turn.memory.known_national_id)))
+    by_national_id = bool(turn.memory.known_national_id)
+    pickup = front.shop.delivery_options.pickup
+    turn.say(_confirmation(order, customer, by_national_id=by_national_id, pickup=pickup))
     turn.exact = True
     turn.memory = Memory()
     turn.step = Step.BROWSING
@@ -90,12 +96,19 @@ async def _customer(uow: UnitOfWork, turn: Turn) -> Customer:
     )
 
 
-def _confirmation(order: Order, customer: Customer, *, by_national_id: bool) -> str:
+def _confirmation(order: Order, customer: Customer, *, by_national_id: bool, pickup: str) -> str:
     if by_national_id:
         phone = texts.MASKED_PHONE_FULL.format(tail=customer.phone[-4:])
         place = texts.MASKED_PLACE
     else:
         phone, place = customer.phone, customer.neighbourhood
+    if order.delivery_method == Method.PICKUP:
+        cart = confirmed_lines(order)
+        return texts.CONFIRMED_PICKUP.format(
+            order_id=order.id, cart=cart, pickup=pickup, phone=phone
+        )
+    if order.delivery_method == Method.CARRIER:
+        place = order.delivery_place
     return texts.CONFIRMED.format(
         order_id=order.id, cart=confirmed_lines(order), phone=phone, place=place
     )
@@ -116,7 +129,7 @@ def owner_alert(order: Order, customer: Customer, chat: ChatRef) -> str:
     )
 
 
-async def _stock_changed(uow: UnitOfWork, turn: Turn, product_id: int) -> None:
+async def _stock_changed(front: Shopfront, uow: UnitOfWork, turn: Turn, product_id: int) -> None:
     """Another customer took the stock first: adjust the line and show the summary again."""
     product = await uow.products.get(product_id)
     if product is None or not product.visible:
@@ -134,4 +147,4 @@ async def _stock_changed(uow: UnitOfWork, turn: Turn, product_id: int) -> None:
         turn.say(texts.CART_NOW_EMPTY)
         turn.step = Step.BROWSING
         return
-    await checkout.summary(uow, turn)
+    await checkout.summary(front, uow, turn)

@@ -7,6 +7,7 @@ from datetime import tzinfo
 
 from domain import texts
 from domain.conversation.memory import Contact
+from domain.delivery import stored_line
 from domain.language import InfoTopic
 from domain.model import Order, Product
 from domain.money import format_cop
@@ -23,7 +24,9 @@ def availability(product: Product) -> str:
     return texts.AVAILABLE_FEW.format(stock=product.stock)
 
 
-def render_cart(order: Order) -> str:
+def render_cart(order: Order, delivery: tuple[str, int] | None = None) -> str:
+    """The lines and the total. With `delivery` (its line and fee, a summary's quote), or for
+    a confirmed order (what it stored), the subtotal, the delivery line and the total."""
     lines = [texts.CART_HEADER]
     lines += [
         texts.CART_LINE.format(
@@ -31,12 +34,30 @@ def render_cart(order: Order) -> str:
         )
         for line in order.lines
     ]
-    lines.append(texts.CART_TOTAL.format(total=format_cop(order.lines_total_minor)))
+    if delivery is None and order.delivery_method:
+        place, fee = order.delivery_place, order.delivery_fee_minor
+        delivery = (stored_line(order.delivery_method, place, fee), fee)
+    if delivery is None:
+        lines.append(texts.CART_TOTAL.format(total=format_cop(order.lines_total_minor)))
+    else:
+        text, fee = delivery
+        lines.append(texts.CART_SUBTOTAL.format(total=format_cop(order.lines_total_minor)))
+        lines.append(text)
+        lines.append(texts.CART_TOTAL.format(total=format_cop(order.lines_total_minor + fee)))
     return "\n".join(lines)
 
 
-def render_contact(contact: Contact) -> str:
+def render_contact(contact: Contact, *, pickup: str = "") -> str:
+    """The delivery data; for an order picked up at the shop, where (no address)."""
     notes = contact.value("notes")
+    if pickup:
+        return texts.DATA_BLOCK_PICKUP.format(
+            national_id=contact.value("national_id"),
+            name=contact.value("name"),
+            phone=contact.value("phone"),
+            pickup=pickup,
+            notes=texts.DATA_NOTES.format(notes=notes) if notes else "",
+        )
     return texts.DATA_BLOCK.format(
         national_id=contact.value("national_id"),
         name=contact.value("name"),

@@ -10,6 +10,7 @@ from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation.memory import Memory
 from domain.conversation.rendering import render_cart
+from domain.delivery import Quote
 from domain.model import Order
 
 
@@ -22,6 +23,7 @@ class Step(StrEnum):
     ADDRESS = "address"
     NEIGHBOURHOOD = "neighbourhood"
     NOTES = "notes"
+    MUNICIPALITY = "municipality"  # "Otro municipio": which one (then back to the summary)
     CONFIRM_DATA = "confirm_data"
     CONFIRMING = "confirming"
 
@@ -34,7 +36,7 @@ FIELD_STEPS = (
     Step.NEIGHBOURHOOD,
     Step.NOTES,
 )
-COLLECTING_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING)
+COLLECTING_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING, Step.MUNICIPALITY)
 SHOPPING_STEPS = (Step.BROWSING, Step.CART)
 
 
@@ -52,6 +54,8 @@ class Action(StrEnum):
     CONFIRM = "confirm"
     CANCEL = "cancel"
     PICK = "pick"  # pick:<product id>
+    DELIVERY = "delivery"  # show the ways to receive the order
+    DELIVER_BY = "dl"  # dl:<n>, the n-th of DeliveryOptions.offered()
 
 
 @dataclass(frozen=True)
@@ -116,18 +120,20 @@ DATA_BUTTONS: Buttons = (
 SKIP_BUTTONS: Buttons = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
 
 
-def cart_stamp(order: Order) -> str:
-    """A short mark of the cart a summary showed. "Confirmar" carries it, so that a press on
-    an older summary (a double press after the stock changed) never confirms another cart."""
+def cart_stamp(order: Order, delivery: Quote) -> str:
+    """A short mark of the cart and delivery a summary showed. "Confirmar" carries it, so that
+    a press on an older summary (a double press after the stock changed, or after another
+    delivery was chosen) never confirms what the customer did not see."""
     shown = ";".join(f"{n.product_id}x{n.quantity}@{n.unit_price_minor}" for n in order.lines)
+    shown += f";{delivery.choice.method}:{delivery.choice.place}:{delivery.fee_minor}"
     return f"{zlib.crc32(shown.encode()):08x}"
 
 
-def confirm_buttons(order: Order) -> Buttons:
+def confirm_buttons(order: Order, delivery: Quote, *, choices: bool) -> Buttons:
+    """`choices`: the shop offers more than one way to deliver (a button to change it)."""
+    change = (Button(texts.BUTTON_CHANGE_DELIVERY, Action.DELIVERY),) if choices else ()
     return (
-        (Button(texts.BUTTON_CONFIRM, f"{Action.CONFIRM}:{cart_stamp(order)}"),),
-        (
-            Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
-            Button(texts.BUTTON_CANCEL, Action.CANCEL),
-        ),
+        (Button(texts.BUTTON_CONFIRM, f"{Action.CONFIRM}:{cart_stamp(order, delivery)}"),),
+        (*change, Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA)),
+        (Button(texts.BUTTON_CANCEL, Action.CANCEL),),
     )

@@ -1,0 +1,49 @@
+"""The delivery of the order being checked out: chosen, or following from the address."""
+
+from __future__ import annotations
+
+import re
+
+from domain import texts
+from domain.conversation.memory import Contact
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import Turn
+from domain.delivery import Choice, Method, Quote, describe
+from domain.model import Order
+from domain.money import format_cop
+from rag.normalize import fold
+
+
+def quote_for(front: Shopfront, turn: Turn, cart: Order) -> Quote:
+    """The delivery chosen, or the one the address names (the shop's city by default)."""
+    options = front.shop.delivery_options
+    contact = turn.memory.contact or Contact()
+    choice = turn.memory.delivery or options.default(
+        contact.value("address"), contact.value("neighbourhood")
+    )
+    return options.quote(choice, cart.lines_total_minor)
+
+
+def delivery_answer(front: Shopfront, turn: Turn, cart: Order, text: str) -> str:
+    """A delivery question during the checkout, answered with this order's figures: "¿el
+    total ya incluye el domicilio?" gets the fee and the total; "¿hacen envíos a Bello?" the
+    shop's delivery policy and what this order would pay to Bello."""
+    options = front.shop.delivery_options
+    named = options.municipality_in(text)
+    if named:
+        quote = options.quote(Choice(Method.HOME, named), cart.lines_total_minor)
+    else:
+        quote = quote_for(front, turn, cart)
+    total = format_cop(cart.lines_total_minor + quote.fee_minor)
+    figures = texts.DELIVERY_FOR_THIS_ORDER.format(delivery=describe(quote, options), total=total)
+    if set(_WORD_RE.findall(fold(text))) & COST_WORDS:
+        return figures
+    return texts.INFO_DELIVERY.format(delivery=front.shop.delivery_summary()) + "\n\n" + figures
+
+
+# A question about what delivery costs, answered with the figures alone.
+COST_WORDS = frozenset(
+    "cuanto costo cuesta cuestan valor vale incluye incluido total precio cobran cobra "
+    "gratis pago pagar".split()
+)
+_WORD_RE = re.compile(r"[a-z]+")

@@ -1,0 +1,116 @@
+"""Delivery is a line of the order (issue 13): chosen at the summary or following from the
+address, stored with the order, and shown to the customer and to the owners everywhere.
+
+End to end through the local Bot API server, with the sample shop profile (Medellín
+$12.000, the metropolitan area $15.000, free from $300.000, pickup, a carrier elsewhere).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from domain.model import Order
+from tests.chat import press, say
+from tests.conftest import OWNER_ID, Harness, texts_of
+from tests.test_owner import owner_of
+
+ADDRESS = "Cra 70 # 44-10"
+
+
+async def to_summary(shop: Harness, user_id: int, units: int = 2, address: str = ADDRESS):  # noqa: ANN201
+    customer = shop.api.user(user_id, first_name="Ana")
+    cart = await say(customer, f"quiero {units} extintores multipropósito de 10 libras")
+    await press(customer, cart, "Finalizar")
+    for answer in (str(52345600 + user_id % 100), "Ana Ruiz", "3109876543", address):
+        await say(customer, answer)
+    notes = await say(customer, "Laureles")
+    return customer, await press(customer, notes, "Omitir")
+
+
+async def orders_of(shop: Harness, user_id: int) -> list[Order]:
+    async with shop.app.uow() as uow:
+        return await uow.orders.list_for_user(user_id)
+
+
+async def test_the_fee_is_in_the_summary_the_order_the_alert_and_the_owners_lists(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7601)
+    text = texts_of(summary)
+    assert "Subtotal: $196.000" in text and "Domicilio a Medellín: $12.000" in text
+    assert "Total: $208.000" in text
+
+    confirmed = texts_of(await press(ana, summary, "Confirmar"))
+    assert "confirmado" in confirmed and "Total: $208.000" in confirmed
+    (order,) = await orders_of(shop, ana.id)
+    assert (order.delivery_method, order.delivery_place) == ("home", "Medellín")
+    assert order.delivery_fee_minor == 12_000_00 and order.total_minor == 208_000_00
+    alert = texts_of(await owner.replies())
+    assert "$208.000" in alert and "Domicilio a Medellín: $12.000" in alert
+
+    listing = texts_of(await say(owner, "/pedidos"))
+    assert "$208.000" in listing and "Domicilio a Medellín: $12.000" in listing
+    stats = await say(owner, "/stats hoy")
+    caption = texts_of([{"text": m.get("caption", m.get("text", ""))} for m in stats])
+    assert "$208.000" in caption and "Productos: $196.000 · Domicilios: $12.000" in caption
+    await say(owner, "/export")
+    exported = dict(shop.api.user(OWNER_ID).documents())
+    rows = list(
+        csv.DictReader(io.StringIO(exported["pedidos.csv"].decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[0]["entrega"] == "domicilio" and rows[0]["lugar_entrega"] == "Medellín"
+    assert rows[0]["domicilio"] == "12000" and rows[0]["total"] == "208000"
+
+
+async def test_pickup_chosen_at_the_summary_costs_nothing_and_says_where(shop: Harness) -> None:
+    ana, summary = await to_summary(shop, 7602)
+    choices = await press(ana, summary, "Cambiar entrega")
+    assert "¿Cómo quieres recibir tu pedido?" in texts_of(choices)
+    shown = await press(ana, choices, "Recoger en el local")
+    again = texts_of(shown)
+    assert "Recoges en el local: gratis" in again and "Total: $196.000" in again
+    assert "Carrera 52 (Carabobo) # 38-47" in again and "Dirección:" not in again
+    confirmed = texts_of(await press(ana, shown, "Confirmar"))
+    assert "Te esperamos en" in confirmed
+    (order,) = await orders_of(shop, ana.id)
+    assert order.delivery_method == "pickup" and order.total_minor == 196_000_00
+
+
+async def test_another_municipality_goes_by_carrier_paid_on_arrival(shop: Harness) -> None:
+    ana, summary = await to_summary(shop, 7603)
+    choices = await press(ana, summary, "Cambiar entrega")
+    asked = texts_of(await press(ana, choices, "Otro municipio"))
+    assert "¿A qué municipio" in asked
+    shown = await say(ana, "Guarne")
+    again = texts_of(shown)
+    assert "Envío por transportadora a Guarne: el flete lo pagas al recibir" in again
+    assert "Total: $196.000" in again
+    await press(ana, shown, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    assert (order.delivery_method, order.delivery_place) == ("carrier", "Guarne")
+    assert order.delivery_fee_minor == 0
+
+
+async def test_an_address_in_envigado_is_charged_the_metropolitan_fee(shop: Harness) -> None:
+    _, summary = await to_summary(shop, 7604, address="Cra 43A # 1 sur - 50, Envigado")
+    text = texts_of(summary)
+    assert "Domicilio a Envigado: $15.000" in text and "Total: $211.000" in text
+
+
+async def test_the_fee_is_waived_from_the_threshold(shop: Harness) -> None:
+    _, summary = await to_summary(shop, 7605, units=4)
+    text = texts_of(summary)
+    assert "Domicilio a Medellín: gratis (compras desde $300.000)" in text
+    assert "Total: $392.000" in text
+
+
+async def test_asked_at_the_confirm_step_the_fee_is_this_orders(shop: Harness) -> None:
+    ana, _ = await to_summary(shop, 7606)
+    reply = await say(ana, "¿el total ya incluye el domicilio?")
+    answer = texts_of(reply)
+    assert "Domicilio a Medellín: $12.000" in answer and "$208.000" in answer
+    assert "Hacemos domicilios" not in answer  # the figures, not the policy again
+    await press(ana, reply, "Confirmar")  # and the step goes on
+    assert len(await orders_of(shop, ana.id)) == 1

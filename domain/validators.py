@@ -140,13 +140,34 @@ def clean_person_name(text: str) -> str | None:
 
 
 def clean_address(text: str) -> str | None:
-    """Free-text address, 5–200 chars, with at least one digit and one letter."""
+    """A Colombian address, 5–200 chars: urban ("Cra 43A # 1 sur - 50", "Diagonal 75B #
+    2A-80"), rural ("Vereda La Clara, finca Los Naranjos", "Km 5 vía Las Palmas") or free
+    directions ("por la iglesia, casa azul"): digits and letters, a rural or landmark word,
+    or at least three words."""
     value = _clean_input(text)
     if not 5 <= len(value) <= 200 or _URL_RE.search(value):
         return None
-    has_digit = any(ch.isdigit() for ch in value)
-    has_letter = any(ch.isalpha() for ch in value)
-    return value if has_digit and has_letter else None
+    letters = sum(ch.isalpha() for ch in value)
+    if letters < 3:
+        return None
+    if any(ch.isdigit() for ch in value):
+        return value
+    words = _fold_words(value)
+    if words & _PLACE_WORDS or len(words) >= 3:
+        return value
+    return None
+
+
+# Words of rural addresses and directions by landmarks.
+_PLACE_WORDS = frozenset(
+    "vereda finca corregimiento km kilometro via sector parcela hacienda lote manzana casa "
+    "iglesia parque escuela colegio frente diagonal esquina cerca lado detras tienda "
+    "cancha puente estacion hospital".split()
+)
+
+
+def _fold_words(value: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", strip_accents(value.lower())))
 
 
 def clean_municipality(text: str) -> str | None:

@@ -93,11 +93,13 @@ async def chosen(uow: UnitOfWork, turn: Turn, product: Product) -> None:
 async def add(
     uow: UnitOfWork, turn: Turn, product: Product, quantity: int, *, additive: bool = False
 ) -> None:
-    """Put `quantity` in the cart (on top of what is there when `additive`)."""
+    """Put `quantity` in the cart (on top of what is there when `additive`); the reply says
+    what the line holds now."""
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    lines = cart.lines if cart else ()
+    before = sum(line.quantity for line in lines if line.product_id == product.id)
     if additive:
-        cart = await uow.orders.get_cart(turn.chat.chat_id)
-        lines = cart.lines if cart else ()
-        quantity += sum(line.quantity for line in lines if line.product_id == product.id)
+        quantity += before
     turn.memory.forget_questions()
     if not product.visible:
         turn.say(texts.OUT_OF_STOCK.format(name=product.name))
@@ -109,11 +111,15 @@ async def add(
         turn.buttons = OFFER_BUTTONS
         return
     order = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, quantity)
-    turn.say(
-        texts.ADDED.format(
-            quantity=quantity, name=product.name, price=format_cop(product.price_minor)
+    if before and additive:
+        turn.say(
+            texts.ADDED_MORE.format(added=quantity - before, quantity=quantity, name=product.name)
         )
-    )
+    elif before and before != quantity:
+        turn.say(texts.QUANTITY_SET.format(quantity=quantity, name=product.name, before=before))
+    else:
+        price = format_cop(product.price_minor)
+        turn.say(texts.ADDED.format(quantity=quantity, name=product.name, price=price))
     # The cart is shown once, at the end of the reply (several items may be added).
     turn.cart = order
     turn.buttons = CART_BUTTONS
@@ -156,15 +162,20 @@ async def remove(uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
         turn.say(texts.CART_EMPTY)
         turn.step = Step.BROWSING
         return
-    query = meaning.product_query
-    in_cart = await uow.products.list_by_ids([line.product_id for line in cart.lines])
-    ranked = sorted(in_cart, key=lambda p: coverage(query, p), reverse=True)
-    if not ranked or coverage(query, ranked[0]) == 0:
-        turn.say(texts.NOT_IN_CART.format(query=query[:60]))
-        say_cart(turn, cart)
+    target = await _line_meant(uow, turn, cart, meaning.product_query)
+    if target is None:
         return
-    order = await uow.orders.remove_line(turn.chat.chat_id, ranked[0].id)
-    turn.say(texts.REMOVED.format(name=ranked[0].name))
+    line = next(ln for ln in cart.lines if ln.product_id == target.id)
+    some = meaning.quantity
+    if some is not None and some < line.quantity:  # "quíteme un chaleco": one of the four
+        left = line.quantity - some
+        fewer = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, target, left)
+        turn.say(texts.REMOVED_SOME.format(removed=some, name=target.name, quantity=left))
+        say_cart(turn, fewer)
+        turn.step = Step.CART
+        return
+    order = await uow.orders.remove_line(turn.chat.chat_id, target.id)
+    turn.say(texts.REMOVED.format(name=target.name))
     if order is None or not order.lines:
         await uow.orders.discard_cart(turn.chat.chat_id)
         turn.say(texts.CART_NOW_EMPTY)
@@ -172,3 +183,24 @@ async def remove(uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
         return
     say_cart(turn, order)
     turn.step = Step.CART
+
+
+async def _line_meant(uow: UnitOfWork, turn: Turn, cart: Order, query: str) -> Product | None:
+    """The cart line a removal names; without a name ("quítame uno"), the only line or the
+    product just talked about. None (and the customer is asked) when it is not clear."""
+    in_cart = await uow.products.list_by_ids([line.product_id for line in cart.lines])
+    if query:
+        ranked = sorted(in_cart, key=lambda p: coverage(query, p), reverse=True)
+        if ranked and coverage(query, ranked[0]) > 0:
+            return ranked[0]
+        turn.say(texts.NOT_IN_CART.format(query=query[:60]))
+        say_cart(turn, cart)
+        return None
+    if len(in_cart) == 1:
+        return in_cart[0]
+    recent = [p for p in in_cart if p.id in turn.memory.shown[:1]]
+    if recent:
+        return recent[0]
+    turn.say(texts.WHICH_TO_REMOVE.format(example=cart.lines[0].name.split()[0].lower()))
+    say_cart(turn, cart)
+    return None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain import texts
 from domain.button import Button, Buttons
-from domain.conversation import asides
+from domain.conversation import asides, cart
 from domain.conversation.delivering import quote_for
 from domain.conversation.memory import Contact
 from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
@@ -21,8 +22,9 @@ from domain.conversation.turn import (
     Turn,
     confirm_buttons,
 )
-from domain.delivery import Method, Quote, describe
+from domain.delivery import Choice, Method, Quote, describe
 from domain.language import Intent, Understanding
+from domain.language.patterns import BUY_RE
 from domain.model import Order
 from domain.money import format_cop
 from domain.ports import UnitOfWork
@@ -104,6 +106,16 @@ async def on_field(
     if step == Step.NATIONAL_ID and meaning.is_question and "para qu" in fold(text):
         turn.say(texts.WHY_NATIONAL_ID + "\n\n" + rule.prompt)
         return
+    if _edits_cart(step, meaning, text):
+        await _edit_cart_then_resume(front, uow, turn, meaning, rule.prompt)
+        return
+    if step == Step.ADDRESS and _picks_up(front, text):
+        turn.memory.delivery = Choice(Method.PICKUP)
+        contact = turn.memory.contact or Contact()
+        turn.memory.contact = contact.with_value("address", "").with_value("neighbourhood", "")
+        turn.say(texts.PICKUP_NOTED)
+        await next_field(front, uow, turn)
+        return
     value = "" if skip else rule.clean(text)
     asked = meaning.is_question and (step != Step.NOTES or meaning.intent != Intent.OTHER)
     aside = (
@@ -124,6 +136,50 @@ async def on_field(
     if step == Step.NATIONAL_ID and await _known_national_id(uow, turn, value):
         return
     await next_field(front, uow, turn)
+
+
+def _edits_cart(step: Step, meaning: Understanding, text: str) -> bool:
+    """ "quita los cascos", "agrégame 2 cascos más" while a piece of data is asked (notes
+    are free text: there only a removal counts)."""
+    if meaning.is_question:
+        return False
+    if meaning.intent == Intent.REMOVE:
+        return True
+    # Data is never an order: a bare number (a cédula, a phone) or a name ("Dos Santos")
+    # is what was asked; an order says so ("agrégame…", "quiero…", "2 más").
+    buys = meaning.additive or (bool(meaning.product_query) and bool(BUY_RE.search(fold(text))))
+    return meaning.intent == Intent.BUY and buys and step != Step.NOTES
+
+
+async def _edit_cart_then_resume(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, prompt: str
+) -> None:
+    """The cart edit, the cart as it is now, and the question that was pending."""
+    step = turn.step
+    if meaning.intent == Intent.REMOVE:
+        await cart.remove(uow, turn, meaning)
+    else:
+        await cart.buy_each(front, uow, turn, meaning)
+    if turn.step == Step.BROWSING or turn.memory.waiting():
+        return  # the cart is empty, or the bot asked which one or how many: that first
+    current = await uow.orders.get_cart(turn.chat.chat_id)
+    if turn.cart is not None and current:
+        turn.say(render_cart(current))
+        turn.cart = None
+    turn.step = step
+    turn.buttons = SKIP_BUTTONS if step == Step.NOTES else ()
+    turn.say(texts.RESUME.format(prompt=prompt))
+
+
+def _picks_up(front: Shopfront, text: str) -> bool:
+    """ "lo recojo en el local" where the address is asked (and the shop offers pickup)."""
+    return bool(front.shop.delivery_options.pickup) and bool(PICKUP_RE.search(fold(text)))
+
+
+PICKUP_RE = re.compile(
+    r"\b(recoj\w*|recog\w*|paso (por el|a recoger|al local|a la tienda)|voy (al local|a la "
+    r"tienda|por el)|en (el|su) local|en la tienda)\b"
+)
 
 
 async def _known_national_id(uow: UnitOfWork, turn: Turn, national_id: str) -> bool:
@@ -287,11 +343,11 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     shown = masked(contact) if turn.memory.known_national_id else contact
     options = front.shop.delivery_options
     quote = quote_for(front, turn, current)
-    cart = render_cart(current, (describe(quote, options), quote.fee_minor))
+    shown_cart = render_cart(current, (describe(quote, options), quote.fee_minor))
     if quote.choice.method == Method.PICKUP:
         heading, data = texts.SUMMARY_PICKUP, render_contact(shown, pickup=options.pickup)
     else:
         heading, data = texts.SUMMARY_SHIP_TO, render_contact(shown)
-    turn.say(texts.SUMMARY.format(cart=cart, heading=heading, data=data))
+    turn.say(texts.SUMMARY.format(cart=shown_cart, heading=heading, data=data))
     turn.buttons = _confirm_buttons(front, current, quote)
     turn.step = Step.CONFIRMING

@@ -22,7 +22,7 @@ from domain.language.number_words import (
     UNITS,
 )
 from domain.language.text import Text, prepare
-from domain.language.words import ANSWER_FILLER, STOPWORDS
+from domain.language.words import ANSWER_FILLER, REMOVE_VERBS, STOPWORDS
 
 MAX_QUANTITY = 100_000
 MAX_ORDINAL = 10
@@ -119,6 +119,7 @@ def is_product_word(norm: str) -> bool:
         and norm not in NUMBER_WORDS
         and norm not in ORDINAL_WORDS
         and norm not in QUANTITY_UNITS
+        and norm not in REMOVE_VERBS
     )
 
 

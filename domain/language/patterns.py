@@ -20,14 +20,19 @@ CANCEL_RE = _rx(
 # Taking one product out of the cart; what follows the verb says which.
 REMOVE_RE = _rx(
     r"\b(quit\w*|saca|sacame|saquen|saque|elimin\w*|borr(a|ame|ar|en|e)|"
-    r"ya no (quiero|necesito|voy a llevar)|mejor sin)\b"
+    r"ya no (quiero|necesito|voy a llevar)|mejor sin|^sin(?! embargo))\b"
 )
 CHECKOUT_RE = _rx(
     r"\b((quiero|quisiera|queremos|voy a|vamos a|ir a|pasar a|proceder a|listo para|deseo) "
     r"pagar|pagar (ya|ahora|de una)|proceder al pago|ir al pago|pasar al pago|"
     r"(finalizar|terminar|cerrar|completar|confirmar|concretar|hacer|realizar|tramitar) "
     r"(la |el |mi )(compra|pedido|orden)|(finalizar|terminar|confirmar) (compra|pedido)|"
-    r"eso seria todo|seria todo|checkout)\b"
+    r"eso seria todo|seria todo|checkout|finalic\w*|finaliz\w*|terminemos|cerremos)\b"
+)
+# Setting a quantity of what is in the cart: "que sean 5", "déjalo en 3", "mejor 10".
+SET_RE = _rx(
+    r"\b(que sean|mejor que sean|sean|dejal[oa]s? en|dejame|cambial[oa]s? a|ponle|ponme|"
+    r"mejor)\b"
 )
 CART_RE = _rx(
     r"\bcarrito\b|\bcarro de compras?\b|"

@@ -17,8 +17,9 @@ from domain.language.patterns import (
     DONE_RE,
     ITEM_SEPARATOR_RE,
     PRICE_OR_STOCK_RE,
+    SET_RE,
 )
-from domain.language.text import Text, analysed_part, prepare
+from domain.language.text import Text, analysed_part, matched_indices, prepare
 from domain.language.words import ADDITIVE_AFTER, ADDITIVE_BEFORE
 
 
@@ -55,7 +56,13 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
     numbers = [n for n in numbers if not set(range(n.start, n.end)) & blocked]
     features, removed = read_features(prepared, numbers, answer)
     intent = _decide(features)
-    buying = intent == Intent.BUY or only_number(prepared, numbers)
+    if features.remove and intent == Intent.OTHER and numbers:
+        intent = Intent.REMOVE  # "quítame uno": of what was just talked about
+    setting = bool(numbers) and intent in SETTABLE and bool(SET_RE.search(prepared.norm_text))
+    if setting:
+        intent = Intent.BUY  # "que sean 5": that many of the product talked about
+        removed |= matched_indices(SET_RE, prepared)
+    buying = intent in (Intent.BUY, Intent.REMOVE) or only_number(prepared, numbers)
     picked = pick_quantity(numbers, buying)
     if picked is not None and re.search(rf"(?:^|\s)-\s*{picked.value}\b", prepared.raw):
         picked = None  # "-3 conos" is no amount anyone can buy; ask instead
@@ -81,6 +88,10 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
     )
 
 
+# Intents a quantity-setting phrase turns into a purchase ("que sean 5" reads as nothing).
+SETTABLE = frozenset({Intent.OTHER, Intent.PRODUCT_QUESTION})
+
+
 class _Cues(TypedDict):
     is_done: bool
     wants_change: bool
@@ -92,10 +103,12 @@ class _Cues(TypedDict):
 
 
 def _is_additive(text: Text, picked: Number) -> bool:
-    """ "quiero 3 más", "ponle 1 más", "agrégame otros 2" add to the cart's quantity."""
+    """ "quiero 3 más", "ponle 1 más", "agrégame otros 2", "agrégueme 2 cascos blancos
+    más" add to the cart's quantity."""
     after = text.norms[picked.end] if picked.end < len(text.norms) else ""
     before = text.norms[picked.start - 1] if picked.start > 0 else ""
-    return after in ADDITIVE_AFTER or before in ADDITIVE_BEFORE
+    last = text.norms[-1] if picked.end < len(text.norms) else ""
+    return after in ADDITIVE_AFTER or before in ADDITIVE_BEFORE or last in ADDITIVE_AFTER
 
 
 def _decide(f: Features) -> Intent:

@@ -211,5 +211,10 @@ SI_CONDITIONAL_NEXT = frozenset(
     alcanza quisiera necesito tengo hubiera hubieran tuvieran tienes manejan venden
     usted ustedes ya mañana manana compro llevo pago""".split()
 )
+# Verbs that take something out of the cart: "quíteme un chaleco" (never a product's name).
+REMOVE_VERBS = frozenset(
+    "quita quitame quiteme quitale quitele quiten quitenme quite saca sacame saque saquen "
+    "sacale elimina eliminame elimine borra borrame borre".split()
+)
 ADDITIVE_AFTER = frozenset({"mas", "adicional", "adicionales", "extra", "extras"})
 ADDITIVE_BEFORE = frozenset({"otros", "otras", "otro", "otra", "sumale", "agregale", "anadele"})

@@ -1,0 +1,91 @@
+"""Cart edits mean what the customer says, also in the middle of the checkout, and Colombian
+addresses are taken as people write them (issue 13, points 4 and 5).
+
+End to end through the local Bot API server.
+"""
+
+from __future__ import annotations
+
+from domain.model import Order
+from tests.chat import press, say, say_text
+from tests.conftest import Harness, texts_of
+
+
+async def cart_of(shop: Harness, chat_id: int) -> dict[str, int]:
+    async with shop.app.uow() as uow:
+        cart: Order | None = await uow.orders.get_cart(chat_id)
+    return {line.sku: line.quantity for line in cart.lines} if cart else {}
+
+
+async def test_more_adds_to_the_line_and_says_how_many_there_are_now(shop: Harness) -> None:
+    ana = shop.api.user(7701, first_name="Ana")
+    await say(ana, "quiero 10 cascos dieléctricos blancos")
+    reply = await say_text(ana, "agrégueme 2 cascos blancos más")
+    assert "ahora tienes 12 × Casco dieléctrico tipo II clase E blanco" in reply
+    assert await cart_of(shop, ana.id) == {"CAS-DIEL-BL": 12}
+    reply = await say_text(ana, "que sean 5")
+    assert "Ahora tienes 5 × Casco dieléctrico" in reply and "antes 12" in reply
+    assert await cart_of(shop, ana.id) == {"CAS-DIEL-BL": 5}
+    await say(ana, "uno más")
+    assert await cart_of(shop, ana.id) == {"CAS-DIEL-BL": 6}
+
+
+async def test_removing_some_leaves_the_rest(shop: Harness) -> None:
+    luis = shop.api.user(7702, first_name="Luis")
+    await say(luis, "quiero 4 chalecos reflectivos naranja")
+    await say(luis, "y 3 guantes de vaqueta tipo ingeniero")
+    reply = await say_text(luis, "quíteme un chaleco")
+    assert "quité 1 × Chaleco reflectivo naranja; ahora tienes 3" in reply
+    assert await cart_of(shop, luis.id) == {"ROP-CHAL-NAR": 3, "GUA-VAQ-ING": 3}
+    reply = await say_text(luis, "sin los guantes")
+    assert "quité Guante de vaqueta tipo ingeniero" in reply
+    assert await cart_of(shop, luis.id) == {"ROP-CHAL-NAR": 3}
+
+
+async def test_ways_of_saying_lets_finish_start_the_checkout(shop: Harness) -> None:
+    for n, words in enumerate(("listo, finalicemos", "ya, eso es todo. finalizar")):
+        customer = shop.api.user(7703 + n, first_name="Eva")
+        await say(customer, "quiero 2 chalecos reflectivos naranja")
+        assert "cédula" in await say_text(customer, words)
+
+
+async def test_a_cart_edit_at_the_cedula_step_is_made_and_the_step_resumes(shop: Harness) -> None:
+    eva = shop.api.user(7710, first_name="Eva")
+    await say(eva, "quiero 2 chalecos reflectivos naranja")
+    await say(eva, "y 3 cascos dieléctricos blancos")
+    cart = await say(eva, "listo")
+    if "cédula" not in texts_of(cart):
+        await press(eva, cart, "Finalizar")
+    reply = await say_text(eva, "quita los cascos")
+    assert "no parece válida" not in reply and "quité Casco dieléctrico" in reply
+    assert "Sigamos con tu pedido" in reply and "cédula" in reply
+    assert await cart_of(shop, eva.id) == {"ROP-CHAL-NAR": 2}
+    reply = await say_text(eva, "agrégame 1 chaleco naranja más")
+    assert "ahora tienes 3 × Chaleco reflectivo naranja" in reply and "cédula" in reply
+    assert "nombre" in (await say_text(eva, "1020345611")).lower()  # the cédula was taken
+
+
+async def to_address_step(shop: Harness, user_id: int):  # noqa: ANN201
+    customer = shop.api.user(user_id, first_name="Rosa")
+    cart = await say(customer, "quiero 2 chalecos reflectivos naranja")
+    await press(customer, cart, "Finalizar")
+    for answer in (str(43100000 + user_id), "Rosa Gómez", "3104445566"):
+        await say(customer, answer)
+    return customer
+
+
+async def test_rural_addresses_and_directions_are_accepted(shop: Harness) -> None:
+    for n, address in enumerate(
+        ("Vereda La Clara, finca Los Naranjos, Guarne", "por la iglesia, casa azul de dos pisos")
+    ):
+        rosa = await to_address_step(shop, 7720 + n)
+        reply = await say_text(rosa, address)
+        assert "barrio" in reply.lower(), reply  # the next question, not "invalid"
+
+
+async def test_pickup_said_at_the_address_step_skips_the_address(shop: Harness) -> None:
+    rosa = await to_address_step(shop, 7730)
+    reply = await say(rosa, "no, mejor lo recojo en el local")
+    assert "no necesito dirección" in texts_of(reply)
+    summary = texts_of(await press(rosa, reply, "Omitir"))
+    assert "Recoges en el local: gratis" in summary and "Total: $30.000" in summary

@@ -39,8 +39,12 @@ SCRIPT: tuple[tuple[str, str], ...] = (
     ("text", "300 123 4567"),
     ("text", "¿hacen envíos a Bello?"),
     ("text", "Calle 45 # 12-30 apto 301"),
-    ("text", "Niquía"),
+    ("text", "Niquía, Bello"),
     ("button", "Omitir"),
+    ("button", "Cambiar entrega"),
+    ("button", "Recoger en el local"),
+    ("button", "Cambiar entrega"),
+    ("button", "Área metropolitana"),
     ("button", "Confirmar pedido"),
     ("text", "¿cómo va mi pedido?"),
 )

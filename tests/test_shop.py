@@ -1,5 +1,6 @@
 """Shop profile loading from TOML."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,17 @@ def test_invalid_profile_is_one_clear_line(tmp_path: Path, text: str, fragment: 
     assert fragment in message
     assert str(path) in message
     assert "\n" not in message.strip()
+
+
+def test_the_readme_example_profile_loads(tmp_path: Path) -> None:
+    """The ferretería in the README is a complete, valid profile (kept true by this test)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    path = tmp_path / "ferreteria.toml"
+    path.write_text(example.group(1), encoding="utf-8")
+    options = load_shop_profile(path).delivery_options
+    assert options.destination("Guarne").place == "Guarne"
+    assert options.quote(options.destination("Guarne"), 0).fee_minor == 10_000_00
+    assert options.quote(options.destination("Pereira"), 0).fee_minor == 18_000_00
+    assert options.pickup

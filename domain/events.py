@@ -52,6 +52,15 @@ class OrderStatusChanged(Event):
 
 
 @dataclass(frozen=True)
+class OrderCancelledByCustomer(Event):
+    """A customer cancelled their own confirmed order; the owners are told."""
+
+    order_id: int
+    chat_id: int
+    owner_alert: str
+
+
+@dataclass(frozen=True)
 class NoticesWritten(Event):
     """Promised messages were committed to the outbox: send them now (their keys)."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from domain.button import Buttons
-from domain.events import EventBus, OrderConfirmed, OrderStatusChanged
+from domain.events import EventBus, OrderCancelledByCustomer, OrderConfirmed, OrderStatusChanged
 from domain.model import Notice
 from domain.owner import order_buttons
 
@@ -44,7 +44,20 @@ def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
             )
         ]
 
+    def cancelled_by_customer(event: OrderCancelledByCustomer) -> Iterable[Notice]:
+        return [
+            Notice(
+                key=f"order:{event.order_id}:cancelled-by-customer:owner:{owner_id}",
+                chat_id=owner_id,
+                text=event.owner_alert,
+                relay_chat_id=event.chat_id,
+                order_id=event.order_id,
+            )
+            for owner_id in owner_ids
+        ]
+
     bus.promise(OrderConfirmed, new_order)
+    bus.promise(OrderCancelledByCustomer, cancelled_by_customer)
     bus.promise(OrderStatusChanged, status_changed)
 
 

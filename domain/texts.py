@@ -359,6 +359,22 @@ OWNER_CANCEL_QUESTION = (
 )
 OWNER_CANCEL_KEPT = "Listo, el pedido #{order_id} sigue en pie."
 CUSTOMER_ORDER_DELIVERED = "📦 Tu pedido #{order_id} fue entregado. ¡Gracias por comprar en {shop}!"
+ASK_CANCEL_ORDER = "¿Cancelo tu pedido #{order_id} ({total})? Las unidades vuelven a la tienda."
+BUTTON_CANCEL_ORDER_YES = "Sí, cancelarlo"
+BUTTON_KEEP_ORDER = "No, mantenerlo"
+ORDER_KEPT = "Perfecto, tu pedido sigue en pie. ¿Te ayudo con algo más?"
+ORDER_CANCELLED_BY_CUSTOMER = "Listo, cancelé tu pedido #{order_id} y le avisé a la tienda. Si quieres pedir de nuevo, aquí estoy."
+ORDER_ALREADY_CANCELLED = "Tu pedido #{order_id} ya está cancelado."
+ORDER_TOO_LATE_TO_CANCEL = (
+    "Tu pedido #{order_id} ya salió de la tienda, así que no puedo cancelarlo desde aquí. "
+    "Escríbenos al {phone} y te ayudamos con la devolución."
+)
+ORDER_NOT_YOURS = (
+    "No encuentro un pedido #{order_id} a tu nombre. Escribe «mis pedidos» para verlos."
+)
+OWNER_CUSTOMER_CANCELLED = (
+    "❌ {name} canceló su pedido #{order_id} ({total}). Las unidades volvieron al inventario."
+)
 CUSTOMER_ORDER_CANCELLED = (
     "Tu pedido #{order_id} fue cancelado por la tienda. Si tienes preguntas, escríbenos aquí."
 )

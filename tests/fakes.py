@@ -244,6 +244,19 @@ class FakeOrderRepo:
         ]
         return sorted(mine, key=lambda o: o.id, reverse=True)[:limit]
 
+    async def move(
+        self, order_id: int, from_status: OrderStatus, to_status: OrderStatus
+    ) -> Order | None:
+        order = self.rows.get(order_id)
+        if order is None or order.status != from_status:
+            return None
+        now = datetime.now(UTC)
+        stamps = {
+            OrderStatus.DELIVERED: {"delivered_at": now},
+            OrderStatus.CANCELLED: {"cancelled_at": now},
+        }.get(to_status, {})
+        return self._store(replace(order, status=to_status, **stamps))
+
     def _store(self, order: Order) -> Order:
         order = replace(
             order,

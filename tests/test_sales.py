@@ -682,3 +682,14 @@ async def test_a_follow_up_colour_keeps_the_product_asked_about(shop: Shop) -> N
     names = listed_names(reply) or [line for line in reply.text.splitlines() if "Casco" in line]
     assert names and all("Casco" in name for name in names)
     assert "amarillo" in reply.text.lower()
+
+
+async def test_a_customers_cancel_pressed_twice_returns_the_units_once(shop: Shop) -> None:
+    ana = shop.chat(ANA)
+    await place_order(ana)
+    (order,) = await shop.uow.orders.list_for_user(ANA.user_id)
+    stock = shop.product("ROP-CHAL-NAR").stock
+    await ana.press(f"ocancel:{order.id}")
+    reply = await ana.press(f"ocancel:{order.id}")  # a double tap, or one handled twice
+    assert "ya está cancelado" in reply.text
+    assert shop.product("ROP-CHAL-NAR").stock == stock + 2

@@ -15,7 +15,7 @@ from datetime import UTC, tzinfo
 
 from domain import texts
 from domain.catalog import Catalog
-from domain.conversation import asides, browsing, buttons, cart, checkout, ordering
+from domain.conversation import aftercare, asides, browsing, buttons, cart, checkout, ordering
 from domain.conversation.memory import Memory
 from domain.conversation.model_help import AiTools, ModelHelp
 from domain.conversation.reading import Reading, read
@@ -61,14 +61,24 @@ class SalesAgent:
         turn.say(texts.START.format(name=name, shop=shop.name, example=example))
         return await self._finish(turn, "/start")
 
-    async def cancel(self, chat: ChatRef, step: Step, memory: Memory) -> Reply:
+    async def cancel(self, chat: ChatRef, step: Step, memory: Memory, text: str = "") -> Reply:
+        """/cancelar, "cancela": the cart and the checkout in progress; with nothing in
+        progress, or with an order named ("cancelar el pedido #1"), a confirmed order
+        (asked first)."""
         turn = Turn(chat, Memory(), Step.BROWSING)
+        named = aftercare.named_order(text)
         async with self._uow_factory() as uow:
-            discarded = await uow.orders.discard_cart(chat.chat_id)
+            if named is not None:
+                await aftercare.ask_to_cancel(self._front, uow, turn, named)
+            else:
+                discarded = await uow.orders.discard_cart(chat.chat_id)
+                pending = discarded or step != Step.BROWSING or memory.offer is not None
+                if pending:
+                    turn.say(texts.CANCELLED)
+                elif not await aftercare.ask_to_cancel(self._front, uow, turn, None):
+                    turn.say(texts.NOTHING_TO_CANCEL)
             await uow.commit()
-        pending = discarded or step != Step.BROWSING or memory.offer is not None
-        turn.say(texts.CANCELLED if pending else texts.NOTHING_TO_CANCEL)
-        return await self._finish(turn, "/cancelar")
+        return await self._finish(turn, text or "/cancelar")
 
     async def handle_text(self, chat: ChatRef, text: str, step: Step, memory: Memory) -> Reply:
         """One customer text message in any step."""
@@ -76,7 +86,7 @@ class SalesAgent:
         if reading.button is not None:
             return await self.handle_button(chat, reading.button, step, memory)
         if reading.meaning.intent == Intent.CANCEL or reading.cancel:
-            return await self.cancel(chat, step, memory)
+            return await self.cancel(chat, step, memory, text)
         if step in SHOPPING_STEPS:  # elsewhere the text is data we validate
             meaning = await self._model.reading(text, reading.meaning, memory)
             reading = replace(reading, meaning=meaning)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import cart, checkout, ordering
+from domain.conversation import aftercare, cart, checkout, ordering
 from domain.conversation.memory import Memory
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
@@ -15,6 +15,12 @@ async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
         await _pick(uow, turn, data.split(":", 1)[1])
         return
     step = turn.step
+    if data.startswith(f"{Action.CANCEL_ORDER}:"):
+        await aftercare.cancel(front, uow, turn, data.split(":", 1)[1])
+        return
+    if data == Action.KEEP_ORDER:
+        turn.say(texts.ORDER_KEPT)
+        return
     if data.startswith(f"{Action.DELIVER_BY}:") or data == Action.DELIVERY:
         if step not in (Step.CONFIRMING, Step.MUNICIPALITY):
             await _stale(uow, turn, data)

@@ -56,6 +56,8 @@ class Action(StrEnum):
     PICK = "pick"  # pick:<product id>
     DELIVERY = "delivery"  # show the ways to receive the order
     DELIVER_BY = "dl"  # dl:<n>, the n-th of DeliveryOptions.offered()
+    CANCEL_ORDER = "ocancel"  # ocancel:<order id>, a confirmed order of the customer's
+    KEEP_ORDER = "okeep"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""What a customer does with an order already confirmed: cancel it while it has not left the
+shop (asked first; stock back, owners told), or be told whom to ask when it has."""
+
+from __future__ import annotations
+
+import re
+
+from domain import texts
+from domain.button import Button, Buttons
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import Action, Turn
+from domain.events import OrderCancelledByCustomer, ProductsChanged
+from domain.model import Order, OrderStatus
+from domain.money import format_cop
+from domain.ports import UnitOfWork
+
+ORDER_NUMBER_RE = re.compile(r"(?:pedido|orden|compra)\s*(?:n[°ºo.]*\s*|numero\s*)?#?\s*(\d{1,9})")
+
+
+def named_order(text: str) -> int | None:
+    """The order number in "cancelar el pedido #12" ("pedido 12", "orden n° 12")."""
+    found = ORDER_NUMBER_RE.search(text.lower().replace("número", "numero"))
+    return int(found.group(1)) if found else None
+
+
+async def ask_to_cancel(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, order_id: int | None
+) -> bool:
+    """ "quiero cancelar el pedido #1": ask before cancelling it, or say why it cannot be.
+    False when the customer has no order to talk about."""
+    order = await _mine(uow, turn, order_id)
+    if order is None:
+        if order_id is None:
+            return False
+        turn.say(texts.ORDER_NOT_YOURS.format(order_id=order_id))
+        return True
+    match order.status:
+        case OrderStatus.CONFIRMED:
+            turn.say(
+                texts.ASK_CANCEL_ORDER.format(
+                    order_id=order.id, total=format_cop(order.total_minor)
+                )
+            )
+            turn.buttons = cancel_buttons(order.id)
+        case OrderStatus.CANCELLED:
+            turn.say(texts.ORDER_ALREADY_CANCELLED.format(order_id=order.id))
+        case _:
+            turn.say(texts.ORDER_TOO_LATE_TO_CANCEL.format(order_id=order.id, **_contact(front)))
+    return True
+
+
+def cancel_buttons(order_id: int) -> Buttons:
+    return (
+        (
+            Button(texts.BUTTON_CANCEL_ORDER_YES, f"{Action.CANCEL_ORDER}:{order_id}"),
+            Button(texts.BUTTON_KEEP_ORDER, Action.KEEP_ORDER),
+        ),
+    )
+
+
+async def cancel(front: Shopfront, uow: UnitOfWork, turn: Turn, raw_id: str) -> None:
+    """ "Sí, cancelar #N": in one transaction the order is cancelled and its units go back;
+    the owners are told after the commit (outbox)."""
+    order = await _mine(uow, turn, int(raw_id) if raw_id.isdigit() else None)
+    if order is None:
+        turn.say(texts.OKAY)
+        return
+    moved = await uow.orders.move(order.id, OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
+    if moved is None:  # delivered or cancelled meanwhile (by the shop, or a double press)
+        await ask_to_cancel(front, uow, turn, order.id)
+        return
+    for line in moved.lines:
+        await uow.products.return_stock(line.product_id, line.quantity)
+    uow.emit(ProductsChanged(tuple(line.product_id for line in moved.lines)))
+    alert = texts.OWNER_CUSTOMER_CANCELLED.format(
+        order_id=moved.id, name=moved.customer_name, total=format_cop(moved.total_minor)
+    )
+    uow.emit(OrderCancelledByCustomer(moved.id, moved.chat_id, alert))
+    turn.say(texts.ORDER_CANCELLED_BY_CUSTOMER.format(order_id=moved.id))
+
+
+async def _mine(uow: UnitOfWork, turn: Turn, order_id: int | None) -> Order | None:
+    """The customer's own order `order_id`; without a number, their only open one."""
+    if order_id is not None:
+        order = await uow.orders.get(order_id)
+        if order is None or order.telegram_user_id != turn.chat.user_id:
+            return None
+        return order if order.status != OrderStatus.CART else None
+    recent = await uow.orders.list_for_user(turn.chat.user_id)
+    open_ones = [o for o in recent if o.status == OrderStatus.CONFIRMED]
+    return open_ones[0] if len(open_ones) == 1 else None
+
+
+def _contact(front: Shopfront) -> dict[str, str]:
+    shop = front.shop
+    return {"phone": shop.whatsapp or shop.phone}

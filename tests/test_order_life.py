@@ -1,0 +1,70 @@
+"""A customer can cancel their own confirmed order until it leaves the shop (issue 13, point
+3): asked first, the units go back, the owners are told; afterwards, whom to contact.
+
+End to end through the local Bot API server.
+"""
+
+from __future__ import annotations
+
+from domain.model import OrderStatus
+from tests.chat import press, say, stock_of
+from tests.conftest import OWNER_ID, Harness, texts_of
+from tests.test_order_delivery import orders_of, to_summary
+from tests.test_owner import owner_of
+
+
+async def confirmed(shop: Harness, user_id: int):  # noqa: ANN201
+    customer, summary = await to_summary(shop, user_id)
+    await press(customer, summary, "Confirmar")
+    (order,) = await orders_of(shop, customer.id)
+    return customer, order
+
+
+async def test_a_customer_cancels_their_order_and_the_owners_are_told(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    before = await stock_of(shop, "EXT-ABC-10")
+    ana, order = await confirmed(shop, 7801)
+    await owner.replies()
+    assert await stock_of(shop, "EXT-ABC-10") == before - 2
+
+    question = await say(ana, f"quiero cancelar el pedido #{order.id}")
+    assert f"¿Cancelo tu pedido #{order.id} ($208.000)?" in texts_of(question)
+    done = texts_of(await press(ana, question, "Sí, cancelarlo"))
+    assert f"cancelé tu pedido #{order.id}" in done
+    (after,) = await orders_of(shop, ana.id)
+    assert after.status == OrderStatus.CANCELLED
+    assert await stock_of(shop, "EXT-ABC-10") == before
+    alerts = [m["text"] for m in shop.api.user(OWNER_ID).messages() if "canceló" in m["text"]]
+    assert alerts == [f"❌ Ana Ruiz canceló su pedido #{order.id} ($208.000). Las unidades "
+                      "volvieron al inventario."]  # fmt: skip
+
+    again = texts_of(await say(ana, f"cancela el pedido #{order.id}"))
+    assert "ya está cancelado" in again
+    assert await stock_of(shop, "EXT-ABC-10") == before  # nothing returned twice
+
+
+async def test_keeping_the_order_changes_nothing(shop: Harness) -> None:
+    ana, order = await confirmed(shop, 7802)
+    question = await say(ana, "cancelar mi pedido")
+    assert f"#{order.id}" in texts_of(question)
+    assert "sigue en pie" in texts_of(await press(ana, question, "No, mantenerlo"))
+    (after,) = await orders_of(shop, ana.id)
+    assert after.status == OrderStatus.CONFIRMED
+
+
+async def test_a_delivered_order_is_not_cancelled_here(shop: Harness) -> None:
+    ana, order = await confirmed(shop, 7803)
+    await shop.app.desk.deliver(order.id)
+    reply = texts_of(await say(ana, f"cancela el pedido {order.id}"))
+    assert "ya salió de la tienda" in reply and shop.app.shop.whatsapp in reply
+    (after,) = await orders_of(shop, ana.id)
+    assert after.status == OrderStatus.DELIVERED
+
+
+async def test_nobody_cancels_someone_elses_order(shop: Harness) -> None:
+    _, order = await confirmed(shop, 7804)
+    luis = shop.api.user(7805, first_name="Luis")
+    reply = texts_of(await say(luis, f"quiero cancelar el pedido #{order.id}"))
+    assert f"No encuentro un pedido #{order.id} a tu nombre" in reply
+    (after,) = await orders_of(shop, 7804)
+    assert after.status == OrderStatus.CONFIRMED

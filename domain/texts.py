@@ -142,6 +142,8 @@ MY_ORDERS_HEADER = "Tus pedidos:"
 MY_ORDER_LINE = "• Pedido #{order_id} ({date}) — {items} — {total} — {status}"
 MY_ORDERS_NONE = "Aún no tienes pedidos confirmados. ¿Te ayudo a hacer uno?"
 MY_CART_PENDING = "Además tienes un carrito sin confirmar por {total}."
+MY_ORDER_ON_ITS_WAY = "🚚 {delivery}"
+MY_ORDER_TO_PICK_UP = "🏬 El pedido #{order_id} te espera en {pickup}."
 ORDER_STATUS = {
     OrderStatus.CONFIRMED: "confirmado, en preparación",
     OrderStatus.DELIVERED: "entregado",

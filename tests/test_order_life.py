@@ -68,3 +68,12 @@ async def test_nobody_cancels_someone_elses_order(shop: Harness) -> None:
     assert f"No encuentro un pedido #{order.id} a tu nombre" in reply
     (after,) = await orders_of(shop, 7804)
     assert after.status == OrderStatus.CONFIRMED
+
+
+async def test_when_will_it_arrive_answers_with_the_state_and_the_delivery_time(
+    shop: Harness,
+) -> None:
+    ana, order = await confirmed(shop, 7806)
+    reply = texts_of(await say(ana, "¿cuándo me llega?"))
+    assert f"Pedido #{order.id}" in reply and "en preparación" in reply
+    assert "24 a 48 horas hábiles" in reply

@@ -9,7 +9,9 @@ from domain.conversation.delivering import delivery_answer
 from domain.conversation.rendering import product_list
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
+from domain.delivery import Method
 from domain.language import InfoTopic, Intent, Understanding
+from domain.model import Order, OrderStatus
 from domain.ports import UnitOfWork
 
 # What a customer may ask in the middle of the checkout; answered, never stored as data.
@@ -55,4 +57,21 @@ async def my_orders(front: Shopfront, uow: UnitOfWork, chat: ChatRef) -> str:
     """This customer's own orders (by their Telegram account) and a pending cart."""
     orders = await uow.orders.list_for_user(chat.user_id)
     cart = await uow.orders.get_cart(chat.chat_id)
-    return rendering.my_orders(orders, cart, front.timezone)
+    listing = rendering.my_orders(orders, cart, front.timezone)
+    return "\n\n".join([listing, *_when_it_arrives(front, orders)])
+
+
+def _when_it_arrives(front: Shopfront, orders: list[Order]) -> list[str]:
+    """ "¿cuándo me llega?": for the orders still on their way, the shop's delivery times
+    (or where to pick one up)."""
+    waiting = [order for order in orders if order.status == OrderStatus.CONFIRMED]
+    lines = [
+        texts.MY_ORDER_TO_PICK_UP.format(
+            order_id=order.id, pickup=front.shop.delivery_options.pickup
+        )
+        for order in waiting
+        if order.delivery_method == Method.PICKUP
+    ]
+    if any(order.delivery_method != Method.PICKUP for order in waiting):
+        lines.append(texts.MY_ORDER_ON_ITS_WAY.format(delivery=front.shop.delivery))
+    return lines

@@ -22,7 +22,7 @@ SLICE_SECONDS = 0.004  # work between two looks at the event loop
 BUSY_SECONDS = 0.001  # the loop took longer than this to answer: it had work to do
 YIELD_RATIO = 2.0  # then wait this many times as long: the work takes a third at most
 LOOP_WAIT_SECONDS = 1.0  # never wait longer for a loop that does not answer (closing)
-GIVE_WAY_SECONDS = 0.008  # after each slice while someone waits: the work takes a third
+GIVE_WAY_SECONDS = 0.016  # after each slice while someone waits: the work takes a fifth
 
 
 class Attention:

@@ -19,8 +19,8 @@ the owner's progress message shows: checking the file, saving, updating the sear
 that never came (30 s) and error replies, "database is locked" and other errors logged by
 the bot, the bot's event-loop stalls and garbage-collector pauses during the import, the
 CPU the bot's process used, and the import's wall time (document sent → summary shown).
-`--freeze-gc` calls gc.freeze() once the bot has started (what a server may do so that full
-collections skip the objects of start-up; run_bot.py does not).
+gc.freeze() is called once the bot has started, as `run_bot.py polling|webhook` does (full
+collections then skip the objects of start-up); `--no-freeze-gc` leaves it out.
 """
 
 from __future__ import annotations
@@ -472,7 +472,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--samples", action="store_true", help="keep every sample in --json")
     parser.add_argument(
-        "--freeze-gc", action="store_true", help="gc.freeze() once the bot has started"
+        "--no-freeze-gc",
+        dest="freeze_gc",
+        action="store_false",
+        help="no gc.freeze() once the bot has started (run_bot.py does it)",
     )
     args = parser.parse_args(argv)
     if args.rows < 2 or args.customers < 1:

@@ -64,10 +64,6 @@ class InFlight:
         self._stopping = asyncio.Event()
 
     # ------------------------------------------------------------------ state
-    @property
-    def busy(self) -> bool:
-        return bool(self._tasks)
-
     def unacknowledged(self) -> list[int]:
         """Ids being handled that Telegram must not forget yet (running, not parked)."""
         return [n for n in self._tasks if n not in self._parked]

@@ -105,6 +105,10 @@ def _customer(row: CustomerRow) -> Customer:
     )
 
 
+def _lines_total(row: OrderRow) -> int:
+    return sum(line.unit_price_minor * line.quantity for line in row.lines)
+
+
 def _order(row: OrderRow) -> Order:
     lines = tuple(
         OrderLine(
@@ -522,7 +526,7 @@ class OrderRepository:
         line.sku = product.sku
         line.name = product.name
         line.unit_price_minor = product.price_minor
-        row.total_minor = sum(ln.unit_price_minor * ln.quantity for ln in row.lines)
+        row.total_minor = _lines_total(row)
         row.updated_at = utcnow()
         await self._session.flush()
         return _order(row)
@@ -532,7 +536,7 @@ class OrderRepository:
         if row is None:
             return None
         row.lines = [ln for ln in row.lines if ln.product_id != product_id]
-        row.total_minor = sum(ln.unit_price_minor * ln.quantity for ln in row.lines)
+        row.total_minor = _lines_total(row)
         await self._session.flush()
         return _order(row)
 
@@ -557,8 +561,7 @@ class OrderRepository:
         row.delivery_method = delivery.method
         row.delivery_place = delivery.place
         row.delivery_fee_minor = delivery.fee_minor
-        lines_total = sum(line.unit_price_minor * line.quantity for line in row.lines)
-        row.total_minor = lines_total + delivery.fee_minor
+        row.total_minor = _lines_total(row) + delivery.fee_minor
         row.confirmed_at = utcnow()
         await self._session.flush()
         return _order(row)

@@ -71,10 +71,10 @@ class DeliveryOptions:
         """The first zone: the shop's own city, the default destination."""
         return self.zones[0]
 
-    def default(self, *texts_said: str) -> Choice:
+    def default(self, said: str) -> Choice:
         """The destination the customer's own words name (a zone's municipality in their
         address), else the shop's city."""
-        place = self.municipality_in(" ".join(texts_said))
+        place = self.municipality_in(said)
         return Choice(Method.HOME, place or self.home.municipalities[0])
 
     def municipality_in(self, text: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ class ShopProfile:
     delivery_zones: tuple[Zone, ...] = ()
     carrier: Carrier | None = None
 
-    @property
+    @cached_property
     def delivery_options(self) -> DeliveryOptions:
         """Zones (without any: the shop's city at `delivery_cost`), pickup, the carrier."""
         zones = self.delivery_zones or (

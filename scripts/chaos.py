@@ -44,6 +44,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -331,12 +332,30 @@ async def api_faults(fault: str, method: str = "sendMessage") -> Row:
     return row
 
 
+LAST_UNITS = 3  # of EXT-ABC-10, for buyers who each want 2
+
+
+def last_units_db(folder: Path) -> Path:
+    """A fresh shop with only LAST_UNITS of EXT-ABC-10 left."""
+    db = prepare_db(folder)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE products SET stock = ? WHERE sku = 'EXT-ABC-10'", (LAST_UNITS,))
+    return db
+
+
+def judge_last_units(row: Row, api: LocalBotAPI, db: Path, people: list[Any]) -> None:
+    """Notices counted, and never more units sold than there were."""
+    row.runs = 1
+    count_notices(api, db, row, [c.id for c in people])
+    sold, stock = units_sold(db, "EXT-ABC-10")
+    row.notes.append(f"{sold} of {LAST_UNITS} units sold in {row.orders} order(s), {stock} left")
+    row.check(stock >= 0 and sold + stock == LAST_UNITS, "oversold")
+
+
 async def last_units(buyers: int) -> Row:
     row = Row("last units, concurrent buyers")
     with tempfile.TemporaryDirectory() as tmp:
-        db = prepare_db(Path(tmp))
-        with sqlite3.connect(db) as connection:
-            connection.execute("UPDATE products SET stock = 3 WHERE sku = 'EXT-ABC-10'")
+        db = last_units_db(Path(tmp))
         port = free_port()
         async with LocalBotAPI(token=TOKEN) as api, webhook_bot(api, db, port):
             await wait_ready(port)
@@ -348,11 +367,7 @@ async def last_units(buyers: int) -> Row:
                 await customer.press(message, data)
             await api.wait_for(lambda: api.pending_update_count == 0, timeout=60)
             await asyncio.sleep(3)
-            row.runs = 1
-            count_notices(api, db, row, [c.id for c in people])
-            sold, stock = units_sold(db, "EXT-ABC-10")
-            row.notes.append(f"{sold} of 3 units sold in {row.orders} order(s), {stock} left")
-            row.check(stock >= 0 and sold + stock == 3, "oversold")
+            judge_last_units(row, api, db, people)
     return row
 
 
@@ -387,9 +402,7 @@ async def balancer(ports: list[int]) -> AsyncIterator[int]:
 async def two_processes(buyers: int) -> Row:
     row = Row("last units, 2 processes, 2 presses")
     with tempfile.TemporaryDirectory() as tmp:
-        db = prepare_db(Path(tmp))
-        with sqlite3.connect(db) as connection:
-            connection.execute("UPDATE products SET stock = 3 WHERE sku = 'EXT-ABC-10'")
+        db = last_units_db(Path(tmp))
         ports = [free_port(), free_port()]
         async with LocalBotAPI(token=TOKEN) as api, balancer(ports) as front:
             url = {"WEBHOOK_URL": f"http://127.0.0.1:{front}"}
@@ -406,12 +419,8 @@ async def two_processes(buyers: int) -> Row:
                     await customer.press(message, data)
                 await api.wait_for(lambda: api.pending_update_count == 0, timeout=60)
                 await asyncio.sleep(SETTLE_SECONDS)
-                row.runs = 1
-                count_notices(api, db, row, [c.id for c in people])
-                sold, stock = units_sold(db, "EXT-ABC-10")
+                judge_last_units(row, api, db, people)
                 failed = sum(received(api, c.id, "algo falló") for c in people)
-                row.notes.append(f"{sold} of 3 units sold in {row.orders} order(s), {stock} left")
-                row.check(stock >= 0 and sold + stock == 3, "oversold")
                 row.check(failed == 0, f"{failed} 'algo falló' replies")
                 row.check(row.lost == 0 and row.duplicates == 0, "lost or duplicated")
             finally:

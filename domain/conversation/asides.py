@@ -22,8 +22,9 @@ async def answer_aside(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
     """Answer a question asked in the middle of the flow without changing the step."""
-    cart = await uow.orders.get_cart(turn.chat.chat_id) if turn.step in COLLECTING_STEPS else None
-    if InfoTopic.DELIVERY in meaning.topics and cart and cart.lines:
+    delivery_asked = InfoTopic.DELIVERY in meaning.topics and turn.step in COLLECTING_STEPS
+    cart = await uow.orders.get_cart(turn.chat.chat_id) if delivery_asked else None
+    if cart and cart.lines:
         turn.say(delivery_answer(front, turn, cart, text))  # this order's fee, not the policy
         others = [topic for topic in meaning.topics if topic != InfoTopic.DELIVERY]
         if others:

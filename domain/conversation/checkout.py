@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation import asides, cart
-from domain.conversation.delivering import quote_for
+from domain.conversation.delivering import quote_for, said_where
 from domain.conversation.memory import Contact
 from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
 from domain.conversation.shopfront import Shopfront
@@ -286,9 +286,7 @@ def _confirm_buttons(front: Shopfront, cart: Order, quote: Quote) -> Buttons:
 def delivery_choices(front: Shopfront, turn: Turn) -> None:
     """ "🚚 Cambiar entrega": the ways to receive the order, as buttons."""
     options = front.shop.delivery_options
-    contact = turn.memory.contact or Contact()
-    said = f"{contact.value('address')} {contact.value('neighbourhood')}"
-    offered = options.offered(said)
+    offered = options.offered(said_where(turn))
     turn.say(texts.ASK_DELIVERY)
     turn.buttons = tuple(
         (Button(options.button_label(choice), f"{Action.DELIVER_BY}:{n}"),)
@@ -298,9 +296,7 @@ def delivery_choices(front: Shopfront, turn: Turn) -> None:
 
 async def choose_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: str) -> None:
     """One of `delivery_choices` pressed: the summary again, or which municipality."""
-    options = front.shop.delivery_options
-    contact = turn.memory.contact or Contact()
-    offered = options.offered(f"{contact.value('address')} {contact.value('neighbourhood')}")
+    offered = front.shop.delivery_options.offered(said_where(turn))
     n = int(raw) if raw.isdigit() else -1
     if not 0 <= n < len(offered):
         delivery_choices(front, turn)

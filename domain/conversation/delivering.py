@@ -17,11 +17,14 @@ from rag.normalize import fold
 def quote_for(front: Shopfront, turn: Turn, cart: Order) -> Quote:
     """The delivery chosen, or the one the address names (the shop's city by default)."""
     options = front.shop.delivery_options
-    contact = turn.memory.contact or Contact()
-    choice = turn.memory.delivery or options.default(
-        contact.value("address"), contact.value("neighbourhood")
-    )
+    choice = turn.memory.delivery or options.default(said_where(turn))
     return options.quote(choice, cart.lines_total_minor)
+
+
+def said_where(turn: Turn) -> str:
+    """Where the customer said the order goes: their address and neighbourhood."""
+    contact = turn.memory.contact or Contact()
+    return f"{contact.value('address')} {contact.value('neighbourhood')}"
 
 
 def delivery_answer(front: Shopfront, turn: Turn, cart: Order, text: str) -> str:

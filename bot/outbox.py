@@ -48,6 +48,9 @@ MAX_BACKOFF_SECONDS = 300
 PERMANENT = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge)
 
 
+CAPTION_LIMIT = 1024  # characters of a photo's caption (Bot API)
+
+
 def backoff(attempts: int) -> float:
     return float(min(2**attempts, MAX_BACKOFF_SECONDS))
 
@@ -91,13 +94,23 @@ class OutboxSender:
 
     async def _deliver(self, row: Outgoing) -> None:
         try:
-            message_id = await send_long(
-                self._bot,
-                row.chat_id,
-                row.text,
-                inline_keyboard(row.buttons),
-                request_timeout=REQUEST_TIMEOUT_SECONDS,
-            )
+            if row.photo:
+                sent = await self._bot.send_photo(
+                    row.chat_id,
+                    row.photo,
+                    caption=row.text[:CAPTION_LIMIT],
+                    reply_markup=inline_keyboard(row.buttons),
+                    request_timeout=REQUEST_TIMEOUT_SECONDS,
+                )
+                message_id = sent.message_id
+            else:
+                message_id = await send_long(
+                    self._bot,
+                    row.chat_id,
+                    row.text,
+                    inline_keyboard(row.buttons),
+                    request_timeout=REQUEST_TIMEOUT_SECONDS,
+                )
         except TelegramRetryAfter as error:
             await self._later(row, float(error.retry_after), error)
         except TelegramForbiddenError as error:

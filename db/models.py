@@ -107,11 +107,26 @@ class OrderRow(Base):
     delivery_method: Mapped[str] = mapped_column(String(20), default="")
     delivery_place: Mapped[str] = mapped_column(String(120), default="")
     delivery_fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # How it is paid (domain.payment.PayKind), the payment's state and provider reference.
+    payment_method: Mapped[str] = mapped_column(String(20), default="")
+    payment_state: Mapped[str] = mapped_column(String(20), default="")
+    payment_ref: Mapped[str] = mapped_column(String(120), default="", index=True)
+    shipped_with: Mapped[str] = mapped_column(String(80), default="")
+    tracking: Mapped[str] = mapped_column(String(80), default="")
+    # Electronic invoice data, when the customer asked for a factura.
+    invoice_tax_id: Mapped[str] = mapped_column(String(20), default="")
+    invoice_name: Mapped[str] = mapped_column(String(160), default="")
+    invoice_email: Mapped[str] = mapped_column(String(160), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    preparing_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ready_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    refunded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When the idle-cart reminder went out; a cart is reminded once at most.
     reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -255,6 +270,7 @@ class OutboxRow(Base):
     buttons: Mapped[str] = mapped_column(Text, default="")  # JSON rows of [text, data]
     relay_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     order_id: Mapped[int | None] = mapped_column(Integer)
+    photo: Mapped[str] = mapped_column(String(200), default="")  # a Telegram file_id
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
@@ -262,6 +278,21 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str] = mapped_column(String(300), default="")
+
+
+class PaymentEventRow(Base):
+    """A payment provider's event, once: the same event delivered twice is found here and
+    changes nothing the second time."""
+
+    __tablename__ = "payment_events"
+    __table_args__ = (UniqueConstraint("provider", "event_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(120))
+    order_id: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(40), default="")
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ProductStagingRow(Base):

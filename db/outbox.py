@@ -40,6 +40,7 @@ class Outgoing:
     relay_chat_id: int | None
     order_id: int | None
     attempts: int
+    photo: str = ""  # a Telegram file_id: sent as a photo with the text as its caption
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class OutboxRepository:
                 "buttons": _dump_buttons(notice.buttons),
                 "relay_chat_id": notice.relay_chat_id,
                 "order_id": notice.order_id,
+                "photo": notice.photo,
                 "status": PENDING,
                 "attempts": 0,
                 "next_attempt_at": written + WRITER_HEAD_START,
@@ -198,4 +200,5 @@ def _outgoing(row: OutboxRow) -> Outgoing:
         relay_chat_id=row.relay_chat_id,
         order_id=row.order_id,
         attempts=row.attempts,
+        photo=row.photo,
     )

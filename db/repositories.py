@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -21,6 +21,7 @@ from db.models import (
     OrderLineRow,
     OrderRow,
     PausedChatRow,
+    PaymentEventRow,
     ProcessedUpdateRow,
     ProductRow,
     ProductStagingRow,
@@ -30,6 +31,10 @@ from db.models import (
 )
 from db.types import UtcDateTime
 from domain.model import (
+    OPEN_STATUSES,
+    PAYMENT_STAMPS,
+    SHIPPING_DETAILS,
+    STATUS_STAMPS,
     AppliedImport,
     ChatMessage,
     Customer,
@@ -38,6 +43,7 @@ from domain.model import (
     Order,
     OrderLine,
     OrderStatus,
+    PaymentLine,
     Product,
     ProductKey,
     StagedProduct,
@@ -137,11 +143,24 @@ def _order(row: OrderRow) -> Order:
         delivery_method=row.delivery_method,
         delivery_place=row.delivery_place,
         delivery_fee_minor=row.delivery_fee_minor,
+        payment_method=row.payment_method,
+        payment_state=row.payment_state,
+        payment_ref=row.payment_ref,
+        shipped_with=row.shipped_with,
+        tracking=row.tracking,
+        invoice_tax_id=row.invoice_tax_id,
+        invoice_name=row.invoice_name,
+        invoice_email=row.invoice_email,
         created_at=row.created_at,
         confirmed_at=row.confirmed_at,
         delivered_at=row.delivered_at,
         cancelled_at=row.cancelled_at,
         updated_at=row.updated_at,
+        preparing_at=row.preparing_at,
+        shipped_at=row.shipped_at,
+        ready_at=row.ready_at,
+        paid_at=row.paid_at,
+        refunded_at=row.refunded_at,
     )
 
 
@@ -546,7 +565,9 @@ class OrderRepository:
         )
         return _rowcount(outcome) > 0
 
-    async def confirm(self, order_id: int, customer: Customer, delivery: DeliveryLine) -> Order:
+    async def confirm(
+        self, order_id: int, customer: Customer, delivery: DeliveryLine, payment: PaymentLine
+    ) -> Order:
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
         if row is None or row.status != OrderStatus.CART:
             raise LookupError(f"order {order_id} is not an open cart")
@@ -562,6 +583,8 @@ class OrderRepository:
         row.delivery_place = delivery.place
         row.delivery_fee_minor = delivery.fee_minor
         row.total_minor = _lines_total(row) + delivery.fee_minor
+        row.payment_method = payment.method
+        row.payment_state = payment.state
         row.confirmed_at = utcnow()
         await self._session.flush()
         return _order(row)
@@ -592,7 +615,7 @@ class OrderRepository:
 
     async def list_open(self, limit: int = 20) -> tuple[list[Order], int]:
         """Confirmed orders not yet delivered or cancelled, oldest first, and how many."""
-        where = OrderRow.status == OrderStatus.CONFIRMED
+        where = OrderRow.status.in_(OPEN_STATUSES)
         total = await self._session.scalar(select(func.count()).select_from(OrderRow).where(where))
         rows = await self._session.scalars(
             self._query().where(where).order_by(OrderRow.id).limit(limit)
@@ -600,18 +623,58 @@ class OrderRepository:
         return [_order(row) for row in rows], int(total or 0)
 
     async def move(
-        self, order_id: int, from_status: OrderStatus, to_status: OrderStatus
+        self,
+        order_id: int,
+        from_status: OrderStatus | Collection[OrderStatus],
+        to_status: OrderStatus,
+        **details: str,
     ) -> Order | None:
-        """Change the status only if it still is `from_status` (one conditional UPDATE)."""
+        """Change the status only if it still is `from_status` (one of them): one conditional
+        UPDATE, so two presses (or two processes) move it once. `details`: shipped_with,
+        tracking."""
         now = utcnow()
-        stamps = {
-            OrderStatus.DELIVERED: {"delivered_at": now},
-            OrderStatus.CANCELLED: {"cancelled_at": now},
-        }.get(to_status, {})
+        stamp = STATUS_STAMPS.get(to_status)
+        stamps = {stamp: now} if stamp else {}
+        wanted = (from_status,) if isinstance(from_status, OrderStatus) else tuple(from_status)
+        allowed = {key: value for key, value in details.items() if key in SHIPPING_DETAILS}
+        return await self._changed(
+            order_id,
+            OrderRow.status.in_(wanted),
+            status=to_status,
+            updated_at=now,
+            **stamps,
+            **allowed,
+        )
+
+    async def set_payment(
+        self, order_id: int, from_state: str, to_state: str, ref: str | None = None
+    ) -> Order | None:
+        """Move the payment's state only if it still is `from_state` (paid twice: once)."""
+        stamp = PAYMENT_STAMPS.get(to_state)
+        values: dict[str, Any] = {"payment_state": to_state, "updated_at": utcnow()}
+        if stamp:
+            values[stamp] = values["updated_at"]
+        if ref is not None:
+            values["payment_ref"] = ref
+        return await self._changed(order_id, OrderRow.payment_state == from_state, **values)
+
+    async def set_payment_ref(self, order_id: int, ref: str) -> None:
+        await self._session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id)
+            .values(payment_ref=ref)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def by_payment_ref(self, ref: str) -> Order | None:
+        row = await self._session.scalar(self._query().where(OrderRow.payment_ref == ref))
+        return _order(row) if row else None
+
+    async def _changed(self, order_id: int, condition: Any, **values: Any) -> Order | None:
         outcome = await self._session.execute(
             update(OrderRow)
-            .where(OrderRow.id == order_id, OrderRow.status == from_status)
-            .values(status=to_status, updated_at=now, **stamps)
+            .where(OrderRow.id == order_id, condition)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         if _rowcount(outcome) != 1:
@@ -620,6 +683,25 @@ class OrderRepository:
             self._query().where(OrderRow.id == order_id).execution_options(populate_existing=True)
         )
         return _order(row) if row else None
+
+    async def record_payment_event(
+        self, provider: str, event_id: str, order_id: int | None, outcome: str
+    ) -> bool:
+        """Note a provider's event; False when it was seen before (then change nothing)."""
+        dialect = self._session.get_bind().dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        result = await self._session.execute(
+            insert_(PaymentEventRow)
+            .values(
+                provider=provider,
+                event_id=event_id,
+                order_id=order_id,
+                outcome=outcome,
+                received_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        )
+        return _rowcount(result) == 1
 
     async def idle_carts(self, idle_since: datetime) -> list[Order]:
         """Carts with products, untouched since `idle_since` and never reminded."""

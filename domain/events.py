@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from domain.button import Buttons
     from domain.model import Notice
 
 log = logging.getLogger(__name__)
@@ -34,21 +35,36 @@ class ProductsChanged(Event):
 
 @dataclass(frozen=True)
 class OrderConfirmed(Event):
-    """A customer confirmed an order; the alert is written as the owners will read it."""
+    """A customer confirmed an order; the alert is written as the owners will read it, with
+    their buttons for it."""
 
     order_id: int
     chat_id: int
     owner_alert: str
+    buttons: Buttons = ()
+
+
+@dataclass(frozen=True)
+class PaymentRequested(Event):
+    """An order to be paid online (a payment link, a Telegram invoice): after the commit the
+    link is created or the invoice sent (bot/payments.py)."""
+
+    order_id: int
+    chat_id: int
+    method: str
+    amount_minor: int
 
 
 @dataclass(frozen=True)
 class OrderStatusChanged(Event):
-    """The shop moved an order on (delivered, cancelled); the customer is told."""
+    """The shop moved an order on (or its payment); the customer is told. `detail` tells
+    two notices of one status apart (a tracking number sent after the order shipped)."""
 
     order_id: int
     chat_id: int
     status: str
     customer_notice: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,19 @@ class OrderCancelledByCustomer(Event):
     order_id: int
     chat_id: int
     owner_alert: str
+
+
+@dataclass(frozen=True)
+class ReceiptSent(Event):
+    """A customer sent a photo of a payment receipt for an order awaiting payment; the owners
+    get it with the order number and the "✅ Pago recibido" button."""
+
+    order_id: int
+    chat_id: int
+    photo: str  # the Telegram file_id
+    photo_key: str  # the file's unique id: one forward per receipt
+    owner_text: str
+    buttons: Buttons = ()
 
 
 @dataclass(frozen=True)

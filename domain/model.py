@@ -78,6 +78,14 @@ class OrderLine:
 
 
 @dataclass(frozen=True)
+class PaymentLine:
+    """How a confirmed order is paid (a domain.payment.PayKind value) and its state."""
+
+    method: str
+    state: str
+
+
+@dataclass(frozen=True)
 class DeliveryLine:
     """How a confirmed order is delivered (a domain.delivery.Method value), where, the fee."""
 
@@ -87,15 +95,48 @@ class DeliveryLine:
 
 
 class OrderStatus(StrEnum):
-    """Where an order is: a cart until confirmed, then delivered or cancelled.
+    """Where an order is: a cart until confirmed; then being prepared, shipped (or ready for
+    pickup) and delivered — or cancelled (domain.orders.NEXT says which moves are allowed).
 
     Stored as its value (the database column is plain text).
     """
 
     CART = "cart"
     CONFIRMED = "confirmed"
+    PREPARING = "preparing"
+    SHIPPED = "shipped"
+    READY = "ready"  # waiting at the shop for the customer to pick it up
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
+
+
+# Confirmed and not yet delivered nor cancelled: the shop still owes it.
+OPEN_STATUSES = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.PREPARING,
+    OrderStatus.SHIPPED,
+    OrderStatus.READY,
+)
+
+
+class PaymentState(StrEnum):
+    """Where an order's payment is; stored as its value ("" for a cart)."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    REFUNDED = "refunded"  # paid, then the order was cancelled: the money goes back
+
+
+# The Order attribute each status and payment state is stamped with, when it is reached.
+STATUS_STAMPS = {
+    OrderStatus.PREPARING: "preparing_at",
+    OrderStatus.SHIPPED: "shipped_at",
+    OrderStatus.READY: "ready_at",
+    OrderStatus.DELIVERED: "delivered_at",
+    OrderStatus.CANCELLED: "cancelled_at",
+}
+PAYMENT_STAMPS = {PaymentState.PAID: "paid_at", PaymentState.REFUNDED: "refunded_at"}
+SHIPPING_DETAILS = ("shipped_with", "tracking")
 
 
 @dataclass(frozen=True)
@@ -116,11 +157,24 @@ class Order:
     delivery_method: str = ""  # a domain.delivery.Method once confirmed; "" for a cart
     delivery_place: str = ""
     delivery_fee_minor: int = 0  # included in total_minor
+    payment_method: str = ""  # a domain.payment.PayKind once confirmed
+    payment_state: str = ""  # a domain.payment.PaymentState once confirmed
+    payment_ref: str = ""  # the provider's reference (a payment link, a charge id)
+    shipped_with: str = ""  # the carrier, when the owner said
+    tracking: str = ""  # the carrier's tracking number
+    invoice_tax_id: str = ""  # NIT or cédula for an electronic invoice ("" = no invoice)
+    invoice_name: str = ""
+    invoice_email: str = ""
     created_at: datetime | None = None
     confirmed_at: datetime | None = None
     delivered_at: datetime | None = None
     cancelled_at: datetime | None = None
     updated_at: datetime | None = None
+    preparing_at: datetime | None = None
+    shipped_at: datetime | None = None
+    ready_at: datetime | None = None
+    paid_at: datetime | None = None
+    refunded_at: datetime | None = None
 
     @property
     def lines_total_minor(self) -> int:
@@ -251,3 +305,4 @@ class Notice:
     # An owner's reply to this message reaches this customer (the new-order alert).
     relay_chat_id: int | None = None
     order_id: int | None = None
+    photo: str = ""  # a Telegram file_id (a customer's receipt): sent with the text as caption

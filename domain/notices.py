@@ -12,22 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from domain.button import Buttons
-from domain.events import EventBus, OrderCancelledByCustomer, OrderConfirmed, OrderStatusChanged
+from domain.events import (
+    EventBus,
+    OrderCancelledByCustomer,
+    OrderConfirmed,
+    OrderStatusChanged,
+    ReceiptSent,
+)
 from domain.model import Notice
-from domain.owner import order_buttons
 
 
 def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
     """What each event promises, registered once where the application is assembled."""
 
     def new_order(event: OrderConfirmed) -> Iterable[Notice]:
-        buttons = order_buttons(event.order_id)
         return [
             Notice(
                 key=f"order:{event.order_id}:confirmed:owner:{owner_id}",
                 chat_id=owner_id,
                 text=event.owner_alert,
-                buttons=buttons,
+                buttons=event.buttons,
                 relay_chat_id=event.chat_id,
                 order_id=event.order_id,
             )
@@ -37,7 +41,8 @@ def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
     def status_changed(event: OrderStatusChanged) -> Iterable[Notice]:
         return [
             Notice(
-                key=f"order:{event.order_id}:{event.status}:customer",
+                key=f"order:{event.order_id}:{event.status}:customer"
+                + (f":{event.detail}" if event.detail else ""),
                 chat_id=event.chat_id,
                 text=event.customer_notice,
                 order_id=event.order_id,
@@ -56,7 +61,22 @@ def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
             for owner_id in owner_ids
         ]
 
+    def receipt(event: ReceiptSent) -> Iterable[Notice]:
+        return [
+            Notice(
+                key=f"order:{event.order_id}:receipt:{event.photo_key}:owner:{owner_id}",
+                chat_id=owner_id,
+                text=event.owner_text,
+                buttons=event.buttons,
+                relay_chat_id=event.chat_id,
+                order_id=event.order_id,
+                photo=event.photo,
+            )
+            for owner_id in owner_ids
+        ]
+
     bus.promise(OrderConfirmed, new_order)
+    bus.promise(ReceiptSent, receipt)
     bus.promise(OrderCancelledByCustomer, cancelled_by_customer)
     bus.promise(OrderStatusChanged, status_changed)
 

@@ -18,12 +18,13 @@ from domain.button import Button
 from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
 from domain.charts import stats_chart
 from domain.delivery import Method, stored_line
-from domain.events import OrderStatusChanged, ProductsChanged
+from domain.events import ProductsChanged
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
 from domain.inventory import InvalidInventory
 from domain.model import Customer, Order, OrderStatus, Product
 from domain.money import InvalidPrice, format_cop, format_count, parse_price
+from domain.orders import OrderAction, OrderLife, order_state
 from domain.periods import Period, parse_period
 from domain.ports import OwnerUnitOfWork
 from domain.shop import ShopProfile
@@ -46,32 +47,6 @@ class UnknownSku(DomainError):
         super().__init__(texts.OWNER_UNKNOWN_SKU.format(sku=sku))
 
 
-class UnknownOrder(DomainError):
-    def __init__(self, order_id: int) -> None:
-        super().__init__(texts.OWNER_UNKNOWN_ORDER.format(order_id=order_id))
-
-
-class OrderAction:
-    """Callback data of the order buttons: `ord:<action>:<order id>`."""
-
-    PREFIX = "ord"
-    DELIVER = "deliver"
-    ASK_CANCEL = "cancel"
-    CANCEL = "cancel!"
-    KEEP = "keep"
-
-    @classmethod
-    def data(cls, action: str, order_id: int) -> str:
-        return f"{cls.PREFIX}:{action}:{order_id}"
-
-    @classmethod
-    def parse(cls, data: str) -> tuple[str, int] | None:
-        parts = data.split(":")
-        if len(parts) != 3 or parts[0] != cls.PREFIX or not re.fullmatch(r"\d{1,12}", parts[2]):
-            return None
-        return parts[1], int(parts[2])
-
-
 class UploadMode:
     """Callback data of the upload question: `inv:<mode>`."""
 
@@ -84,30 +59,6 @@ class UploadMode:
 class ImportOutcome:
     ok: bool
     text: str
-
-
-def order_buttons(order_id: int) -> tuple[tuple[Button, ...], ...]:
-    return (
-        (
-            Button(
-                texts.OWNER_BUTTON_DELIVERED.format(order_id=order_id),
-                OrderAction.data(OrderAction.DELIVER, order_id),
-            ),
-            Button(
-                texts.OWNER_BUTTON_CANCEL.format(order_id=order_id),
-                OrderAction.data(OrderAction.ASK_CANCEL, order_id),
-            ),
-        ),
-    )
-
-
-def cancel_buttons(order_id: int) -> tuple[tuple[Button, ...], ...]:
-    return (
-        (
-            Button(texts.OWNER_BUTTON_CANCEL_YES, OrderAction.data(OrderAction.CANCEL, order_id)),
-            Button(texts.OWNER_BUTTON_KEEP, OrderAction.data(OrderAction.KEEP, order_id)),
-        ),
-    )
 
 
 def upload_buttons() -> tuple[tuple[Button, ...], ...]:
@@ -173,6 +124,8 @@ class OwnerDesk:
         self._low_stock_threshold = low_stock_threshold
         self._owner_ids = owner_ids
         self._clock = clock
+        pickup = shop.delivery_options.pickup or shop.address
+        self.orders = OrderLife(uow_factory, shop.name, pickup)
 
     # ---------------------------------------------------------------- reports
     async def stats(self, args: str) -> tuple[str, bytes]:
@@ -308,53 +261,17 @@ class OwnerDesk:
             phone=order.phone,
             address=order.address,
             neighbourhood=order.neighbourhood,
+            state=order_state(order),
         )
 
     async def describe_order(self, order_id: int) -> Order:
-        async with self._uow() as uow:
-            order = await uow.orders.get(order_id)
-        if order is None or order.status == OrderStatus.CART:
-            raise UnknownOrder(order_id)
-        return order
+        return await self.orders.get(order_id)
 
     async def deliver(self, order_id: int) -> str:
-        """Mark a confirmed order delivered; the owner's text (the customer is told through
-        OrderStatusChanged, after the commit)."""
-        async with self._uow() as uow:
-            moved = await uow.orders.move(order_id, OrderStatus.CONFIRMED, OrderStatus.DELIVERED)
-            if moved is None:
-                return await self._unchanged(uow, order_id)
-            customer_text = texts.CUSTOMER_ORDER_DELIVERED.format(
-                order_id=order_id, shop=self._shop.name
-            )
-            await uow.messages.add(moved.chat_id, "out", customer_text, intent="owner")
-            uow.emit(OrderStatusChanged(order_id, moved.chat_id, moved.status, customer_text))
-            await uow.commit()
-        return texts.OWNER_ORDER_DELIVERED.format(order_id=order_id)
+        return (await self.orders.advance(order_id, OrderAction.DELIVER)).text
 
     async def cancel(self, order_id: int) -> str:
-        """Cancel a confirmed order and put its units back, all in one transaction; the
-        owner's text."""
-        async with self._uow() as uow:
-            moved = await uow.orders.move(order_id, OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
-            if moved is None:
-                return await self._unchanged(uow, order_id)
-            for line in moved.lines:
-                await uow.products.return_stock(line.product_id, line.quantity)
-            customer_text = texts.CUSTOMER_ORDER_CANCELLED.format(order_id=order_id)
-            await uow.messages.add(moved.chat_id, "out", customer_text, intent="owner")
-            uow.emit(ProductsChanged(tuple(line.product_id for line in moved.lines)))
-            uow.emit(OrderStatusChanged(order_id, moved.chat_id, moved.status, customer_text))
-            await uow.commit()
-        units = sum(line.quantity for line in moved.lines)
-        return texts.OWNER_ORDER_CANCELLED.format(order_id=order_id, units=units)
-
-    async def _unchanged(self, uow: OwnerUnitOfWork, order_id: int) -> str:
-        order = await uow.orders.get(order_id)
-        if order is None or order.status == OrderStatus.CART:
-            raise UnknownOrder(order_id)
-        status = texts.ORDER_STATUS[order.status]
-        return texts.OWNER_ORDER_ALREADY.format(order_id=order_id, status=status)
+        return (await self.orders.advance(order_id, OrderAction.CANCEL)).text
 
     def cancel_question(self, order: Order) -> str:
         return texts.OWNER_CANCEL_QUESTION.format(

@@ -12,6 +12,7 @@ from domain import texts
 from domain.delivery import Carrier, DeliveryOptions, Zone
 from domain.exceptions import DomainError
 from domain.money import InvalidPrice, format_cop, parse_price
+from domain.payment import PayKind, PaymentMethod, PaymentOptions, kind_of
 
 REQUIRED_TEXT = ("name", "city", "address", "phone", "hours", "delivery")
 OPTIONAL_TEXT = (
@@ -69,6 +70,15 @@ class ShopProfile:
     extra: dict[str, str] = field(default_factory=dict)
     delivery_zones: tuple[Zone, ...] = ()
     carrier: Carrier | None = None
+    payments: tuple[PaymentMethod, ...] = ()
+
+    @cached_property
+    def payment_options(self) -> PaymentOptions:
+        """[[payment]] methods; a shop listing names only gets one per name, without data."""
+        methods = self.payments or tuple(
+            PaymentMethod(kind_of(label), label) for label in self.payment_methods
+        )
+        return PaymentOptions(methods)
 
     @cached_property
     def delivery_options(self) -> DeliveryOptions:
@@ -147,7 +157,7 @@ def load_shop_profile(path: Path | str) -> ShopProfile:
 
 def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     price_keys = {key for key, _ in PRICE_KEYS}
-    tables = {"payment_methods", "extra", "delivery_zones", "carrier"}
+    tables = {"payment_methods", "payment", "extra", "delivery_zones", "carrier"}
     known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -159,7 +169,11 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
         values[key] = _text(raw, key, path, required=False)
     for key, target in PRICE_KEYS:
         values[target] = _price(raw, key, path)
-    values["payment_methods"] = _text_list(raw, "payment_methods", path)
+    values["payments"] = _payments(raw, path)
+    if "payment_methods" in raw or not values["payments"]:
+        values["payment_methods"] = _text_list(raw, "payment_methods", path)
+    else:
+        values["payment_methods"] = [method.label for method in values["payments"]]
     values["extra"] = _extra(raw, path)
     values["delivery_zones"] = _zones(raw, path)
     values["carrier"] = _carrier(raw, path)
@@ -183,6 +197,40 @@ def _zones(raw: dict[str, Any], path: Path) -> tuple[Zone, ...]:
         towns = _text_list(item, "municipalities", path) if "municipalities" in item else [name]
         zones.append(Zone(name, fee, tuple(towns)))
     return tuple(zones)
+
+
+PAYMENT_KEYS = ("label", "number", "holder", "holder_id", "key", "bank", "account_type", "note")
+
+
+def _payments(raw: dict[str, Any], path: Path) -> tuple[PaymentMethod, ...]:
+    """[[payment]]: kind (cash, nequi, daviplata, breb, bank, link, telegram) and its data."""
+    value = raw.get("payment", [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_BAD_PAYMENT)
+    methods = []
+    for item in value:
+        unknown = sorted(set(item) - {"kind", *PAYMENT_KEYS})
+        if unknown:
+            raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
+        try:
+            kind = PayKind(_text(item, "kind", path, required=True).lower())
+        except ValueError:
+            kinds = ", ".join(k.value for k in PayKind)
+            raise InvalidShopProfile(
+                path, texts.SHOP_PROFILE_BAD_PAY_KIND.format(kind=item["kind"], kinds=kinds)
+            ) from None
+        data = {key: _text(item, key, path, required=False) for key in PAYMENT_KEYS}
+        named = texts.PAY_KIND_LABEL[kind]
+        data["label"] = data["label"] or " ".join(filter(None, (named, data["bank"])))
+        method = PaymentMethod(kind, **data)
+        needed = {PayKind.NEQUI: "number", PayKind.DAVIPLATA: "number", PayKind.BREB: "key"}
+        needed |= {PayKind.BANK: "number"}
+        if kind in needed and not data[needed[kind]]:
+            raise InvalidShopProfile(
+                path, texts.SHOP_PROFILE_PAY_DATA.format(kind=kind.value, key=needed[kind])
+            )
+        methods.append(method)
+    return tuple(methods)
 
 
 def _carrier(raw: dict[str, Any], path: Path) -> Carrier | None:

@@ -95,7 +95,7 @@ MASKED_ADDRESS = "la registrada"
 MASKED_PHONE_FULL = "número terminado en {tail}"
 MASKED_PLACE = "la dirección registrada"
 DATA_NOTES = "\n• Indicaciones: {notes}"
-SUMMARY = "Revisa tu pedido:\n\n{cart}\n\n{heading}\n{data}\n\n¿Confirmo el pedido?"
+SUMMARY = "Revisa tu pedido:\n\n{cart}\n\n{heading}\n{data}\n\n{payment}\n\n¿Confirmo el pedido?"
 SUMMARY_SHIP_TO = "Envío a:"
 SUMMARY_PICKUP = "Lo recoges tú:"
 DATA_BLOCK_PICKUP = (
@@ -143,16 +143,21 @@ MY_ORDER_LINE = "• Pedido #{order_id} ({date}) — {items} — {total} — {st
 MY_ORDERS_NONE = "Aún no tienes pedidos confirmados. ¿Te ayudo a hacer uno?"
 MY_CART_PENDING = "Además tienes un carrito sin confirmar por {total}."
 MY_ORDER_ON_ITS_WAY = "🚚 {delivery}"
+MY_ORDER_TRACKING = "🚚 Pedido #{order_id}:{details}"
 MY_ORDER_TO_PICK_UP = "🏬 El pedido #{order_id} te espera en {pickup}."
 ORDER_STATUS = {
-    OrderStatus.CONFIRMED: "confirmado, en preparación",
+    OrderStatus.CONFIRMED: "confirmado",
+    OrderStatus.PREPARING: "en preparación",
+    OrderStatus.SHIPPED: "enviado",
+    OrderStatus.READY: "listo para recoger",
     OrderStatus.DELIVERED: "entregado",
     OrderStatus.CANCELLED: "cancelado",
     OrderStatus.CART: "sin confirmar",
 }
 
 OWNER_NEW_ORDER = (
-    "🛎️ Nuevo pedido #{order_id} — {total}\n{cart}\n\nCliente: {name} (CC {national_id})\n"
+    "🛎️ Nuevo pedido #{order_id} — {total}\n{cart}\n💳 {payment}\n\n"
+    "Cliente: {name} (CC {national_id})\n"
     "Celular: {phone}\nDirección: {address}, {neighbourhood}{notes}\n"
     "Chat: {chat_id} · responde a este mensaje para escribirle."
 )
@@ -179,6 +184,74 @@ BUTTON_SKIP = "Omitir"
 BUTTON_CONFIRM = "✅ Confirmar pedido"
 BUTTON_CHANGE_DELIVERY = "🚚 Cambiar entrega"
 BUTTON_CANCEL = "❌ Cancelar"
+BUTTON_CHANGE_PAYMENT = "💳 Cambiar pago"
+
+# --- payment (domain/payment.py)
+PAY_HOLDER = " a nombre de {holder}"
+PAY_HOLDER_ID = " ({holder_id})"
+PAY_ACCOUNT = "cuenta"
+PAY_TO_WALLET = "{label} {number}"
+PAY_TO_BREB = "Bre-B a la llave {key}"
+PAY_TO_BANK = "{bank}, {account_type} {number}"
+PAY_CASH = "💵 Pagas {amount} en efectivo al recibir."
+PAY_CASH_PICKUP = "💵 Pagas {amount} al recoger, en efectivo."
+PAY_TRANSFER = (
+    "💳 Para pagar transfiere {amount} a {details}\n"
+    "Cuando pagues, envíame aquí la foto del comprobante con el número #{order_id}; "
+    "despachamos cuando lo confirmemos."
+)
+PAY_TRANSFER_NO_DATA = (
+    "💳 Pagas {amount} por {label}; te enviamos los datos para pagar por este chat."
+)
+PAY_LINK_COMING = "💳 Pagas {amount} en línea: ya te envío el link de pago."
+PAY_LINK_READY = (
+    "💳 Este es el link para pagar tu pedido #{order_id} ({amount}):\n{url}\n"
+    "Te aviso aquí apenas se confirme el pago."
+)
+PAY_LINK_FAILED = (
+    "No pude generar el link de pago de tu pedido #{order_id}. La tienda ya lo sabe y te "
+    "escribe por aquí."
+)
+PAY_TELEGRAM_COMING = "💳 Pagas {amount} aquí mismo en Telegram: ya te envío la factura."
+PAY_KIND_LABEL = {
+    "cash": "Efectivo",
+    "nequi": "Nequi",
+    "daviplata": "Daviplata",
+    "breb": "Bre-B",
+    "bank": "Transferencia",
+    "link": "Link de pago",
+    "telegram": "Telegram",
+}
+PAY_STATE = {"pending": "pendiente de pago", "paid": "pagado", "refunded": "reembolsar"}
+PAY_STATE_LINE = "{label} · {state}"
+SUMMARY_PAYMENT = "💳 Pago: {label}"
+ASK_PAYMENT = "¿Cómo vas a pagar?"
+PAYMENT_NOTED = "Listo, pagas por {label}. {details}"
+PAYMENT_NOTED_NO_DATA = "Listo, pagas por {label}."
+PAYMENT_TOTAL_LATER = "El valor exacto te lo doy al confirmar el pedido."
+PAYMENT_NOT_TAKEN = "No recibimos {asked}. Puedes pagar con: {methods}."
+PAYMENT_RECEIVED_CUSTOMER = "✅ Recibimos el pago de tu pedido #{order_id} ({amount}). ¡Gracias!"
+PAYMENT_REFUND_CUSTOMER = (
+    "Como tu pedido #{order_id} ya estaba pago, la tienda te devuelve {amount}; te escribe "
+    "para coordinarlo."
+)
+RECEIPT_FORWARDED = (
+    "Gracias 🙌 Le pasé tu comprobante a la tienda; te aviso apenas confirmen el pago del "
+    "pedido #{order_id}."
+)
+OWNER_RECEIPT = (
+    "🧾 Comprobante de pago del pedido #{order_id} ({amount}, {method}) de {name}. "
+    "Revisa que haya llegado y toca el botón."
+)
+OWNER_BUTTON_PAID = "✅ Pago recibido #{order_id}"
+OWNER_PAID = "✅ Pedido #{order_id}: pago de {amount} registrado. Ya le avisé al cliente."
+OWNER_ALREADY_PAID = "El pedido #{order_id} ya estaba pagado; no cambié nada."
+OWNER_PAID_BY_PROVIDER = "💳 Pago en línea confirmado: pedido #{order_id} ({amount}, {method})."
+OWNER_REFUND_DUE = "💸 El pedido #{order_id} estaba pagado: devuélvele {amount} al cliente."
+OWNER_LINK_FAILED = (
+    "⚠️ No pude crear el link de pago del pedido #{order_id} ({amount}): {reason}. "
+    "Escríbele al cliente con otra forma de pago."
+)
 
 ERROR_GENERIC = "Uy, algo falló de mi lado 😓. Intenta de nuevo en un momento, por favor."
 UNKNOWN_COMMAND = "No conozco ese comando 🤔. Escribe /ayuda para ver lo que puedo hacer."
@@ -198,6 +271,11 @@ PRICE_TOO_HIGH = "«{value}» es demasiado alto para ser un precio."
 # --- shop profile (domain/shop.py)
 SHOP_PROFILE_INVALID = "No pude cargar el perfil de la tienda ({path}): {problem}"
 SHOP_PROFILE_MISSING_FILE = "el archivo no existe."
+SHOP_PROFILE_BAD_PAYMENT = "«payment» debe ser una lista de tablas [[payment]]."
+SHOP_PROFILE_BAD_PAY_KIND = "«{kind}» no es una forma de pago conocida; usa una de: {kinds}."
+SHOP_PROFILE_PAY_DATA = (
+    "la forma de pago «{kind}» necesita «{key}» (el cliente lo necesita para pagar)."
+)
 SHOP_PROFILE_UNREADABLE = "no se pudo leer ({error})."
 SHOP_PROFILE_BAD_TOML = "el TOML no es válido ({error})."
 SHOP_PROFILE_UNKNOWN_KEY = "clave desconocida «{key}»."
@@ -337,13 +415,31 @@ OWNER_OPEN_ORDERS_HEADER = "📦 Pedidos por entregar: {count}"
 OWNER_MORE_ORDERS = "…y {count} más. Entrega o cancela estos para ver los siguientes."
 OWNER_ORDER_ENTRY = (
     "#{order_id} · {when} · {name} · {total}\n{items}\n🚚 {delivery}\n"
-    "📍 {address}, {neighbourhood} · 📞 {phone}"
+    "📍 {address}, {neighbourhood} · 📞 {phone}\n📌 {state}"
 )
 OWNER_ORDER_ENTRY_PICKUP = (
-    "#{order_id} · {when} · {name} · {total}\n{items}\n🚚 {delivery} · 📞 {phone}"
+    "#{order_id} · {when} · {name} · {total}\n{items}\n🚚 {delivery} · 📞 {phone}\n📌 {state}"
 )
 OWNER_ORDER_ITEM = "  {quantity} × {name}"
 OWNER_BUTTON_DELIVERED = "✅ Entregado #{order_id}"
+OWNER_BUTTON_PREPARING = "👨‍🍳 Preparando #{order_id}"
+OWNER_BUTTON_SHIPPED = "🚚 Enviado #{order_id}"
+OWNER_BUTTON_READY = "🏬 Listo para recoger #{order_id}"
+OWNER_ORDER_MOVED = "Pedido #{order_id}: {status}. Ya le avisé al cliente."
+OWNER_ORDER_SHIPPED_NO_TRACKING = (
+    "🚚 Pedido #{order_id} enviado; ya le avisé al cliente. Si tienes guía, mándasela así: "
+    "/guia {order_id} Servientrega 700012345678"
+)
+OWNER_USAGE_TRACKING = (
+    "Escríbelo así: /guia PEDIDO TRANSPORTADORA GUÍA (por ejemplo: /guia 12 Servientrega "
+    "700012345678)."
+)
+CUSTOMER_ORDER_PREPARING = "👨‍🍳 Estamos preparando tu pedido #{order_id}."
+CUSTOMER_ORDER_SHIPPED = "🚚 Tu pedido #{order_id} va en camino."
+CUSTOMER_TRACKING = " Lo lleva {carrier}, guía {tracking}."
+CARRIER_DEFAULT = "la transportadora"
+CUSTOMER_ORDER_READY = "🏬 Tu pedido #{order_id} está listo: te esperamos en {pickup}."
+CUSTOMER_PAY_AT_PICKUP = " Al recoger pagas {amount}."
 OWNER_BUTTON_CANCEL = "❌ Cancelar #{order_id}"
 OWNER_BUTTON_CANCEL_YES = "Sí, cancelar"
 OWNER_BUTTON_KEEP = "No, dejarlo"
@@ -580,6 +676,9 @@ EXPORT_MESSAGE_COLUMNS = ("fecha", "chat", "usuario_telegram", "quién", "mensaj
 EXPORT_ORDER_STATUS = {
     OrderStatus.CART: "carrito",
     OrderStatus.CONFIRMED: "confirmado",
+    OrderStatus.PREPARING: "en preparación",
+    OrderStatus.SHIPPED: "enviado",
+    OrderStatus.READY: "listo para recoger",
     OrderStatus.DELIVERED: "entregado",
     OrderStatus.CANCELLED: "cancelado",
 }

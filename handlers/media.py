@@ -53,6 +53,15 @@ async def on_photo(
     message: Message, agent: SalesAgent, responder: Responder, media: MediaReader
 ) -> None:
     caption = message.caption or ""
+    if message.photo:  # a receipt for an order awaiting a transfer goes to the owners
+        biggest = message.photo[-1]
+        chat, step, memory = responder.chat, responder.step, responder.memory
+        taken = await agent.receipt(
+            chat, step, memory, biggest.file_id, biggest.file_unique_id, caption
+        )
+        if taken is not None:
+            await responder.send(taken)
+            return
     if not media.sees:
         if caption:  # the caption is read as a text message
             await responder.send(await _handle(agent, responder, caption))

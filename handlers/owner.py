@@ -21,7 +21,6 @@ from aiogram.types import (
     CallbackQuery,
     Document,
     InaccessibleMessage,
-    InlineKeyboardMarkup,
     InputMediaDocument,
     MediaUnion,
     Message,
@@ -34,13 +33,13 @@ from bot.keyboards import inline_keyboard
 from bot.responder import UpdateTransaction
 from bot.sending import acknowledge, send_long, split_text
 from domain import texts
+from domain.button import Button
 from domain.inventory import inventory_template
+from domain.model import Order
+from domain.orders import MOVES, OrderAction, cancel_buttons, order_buttons, parse_tracking
 from domain.owner import (
-    OrderAction,
     OwnerDesk,
     UploadMode,
-    cancel_buttons,
-    order_buttons,
     parse_chat_id,
     upload_buttons,
     upload_mode,
@@ -230,7 +229,7 @@ async def deactivate(message: Message, command: CommandObject, desk: OwnerDesk) 
 # ---------------------------------------------------------------------------- orders
 async def open_orders(message: Message, desk: OwnerDesk, bot: Bot) -> None:
     text, orders = await desk.open_orders()
-    rows = tuple(order_buttons(order.id)[0] for order in orders)
+    rows = tuple(row for order in orders for row in order_buttons(order))
     await send_long(bot, message.chat.id, text, inline_keyboard(rows))
 
 
@@ -254,35 +253,52 @@ async def on_order_button(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> No
     if action == OrderAction.KEEP:
         await pressed.edit_text(texts.OWNER_CANCEL_KEPT.format(order_id=order_id))
         return
-    owner_text = await (desk.deliver if action == OrderAction.DELIVER else desk.cancel)(order_id)
-    if action == OrderAction.CANCEL:
-        await pressed.edit_text(owner_text)
-        if pressed.reply_to_message is not None:  # the list or alert the question came from
-            await drop_order_buttons(bot, pressed.reply_to_message, order_id)
+    if action == OrderAction.PAID:
+        outcome = await desk.orders.mark_paid(order_id)
+    elif action in MOVES:
+        outcome = await desk.orders.advance(order_id, action)
     else:
-        await drop_order_buttons(bot, pressed, order_id)
-        await bot.send_message(chat_id, owner_text)
+        return
+    if action == OrderAction.CANCEL:
+        await pressed.edit_text(outcome.text)
+        if pressed.reply_to_message is not None:  # the list or alert the question came from
+            await show_order_buttons(bot, pressed.reply_to_message, outcome.order)
+    else:
+        await show_order_buttons(bot, pressed, outcome.order)
+        await bot.send_message(chat_id, outcome.text)
 
 
-async def drop_order_buttons(bot: Bot, message: Message, order_id: int) -> None:
-    """Remove one order's buttons from a list or an alert; the others stay usable."""
+async def show_order_buttons(bot: Bot, message: Message, order: Order) -> None:
+    """One order's buttons in a list or an alert become its next moves (none once delivered
+    or cancelled); the other orders' buttons stay as they are."""
     markup = message.reply_markup
     if markup is None:
         return
-    suffix = f":{order_id}"
+    suffix = f":{order.id}"
     rows = [
-        row
+        [(button.text, button.callback_data or "") for button in row]
         for row in markup.inline_keyboard
-        if not any((button.callback_data or "").endswith(suffix) for button in row)
     ]
+    mine = [n for n, row in enumerate(rows) if any(data.endswith(suffix) for _, data in row)]
+    fresh = [[(b.text, b.data) for b in row] for row in order_buttons(order)]
+    if mine:
+        rows[mine[0] : mine[-1] + 1] = fresh
+    keyboard = inline_keyboard(tuple(tuple(Button(t, d) for t, d in row) for row in rows))
     try:
         await bot.edit_message_reply_markup(
-            chat_id=message.chat.id,
-            message_id=message.message_id,
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
+            chat_id=message.chat.id, message_id=message.message_id, reply_markup=keyboard
         )
     except BOT_API_FAILURES as error:
         log.debug("could not update the order buttons: %s", error)
+
+
+async def tracking(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
+    """/guia 12 Servientrega 700012345678: shipped with that carrier and tracking number."""
+    order_id, carrier, number = parse_tracking(command.args or "")
+    outcome = await desk.orders.advance(
+        order_id, OrderAction.SHIP, shipped_with=carrier, tracking=number
+    )
+    await message.answer(outcome.text)
 
 
 # ------------------------------------------------------------------------- customers
@@ -346,6 +362,7 @@ def create_router() -> Router:
     router.message.register(activate, Command("activar", ignore_case=True))
     router.message.register(deactivate, Command("desactivar", ignore_case=True))
     router.message.register(open_orders, Command("pedidos", ignore_case=True))
+    router.message.register(tracking, Command("guia", "guía", ignore_case=True))
     router.message.register(customer_profile, Command("cliente", ignore_case=True))
     router.message.register(pause, Command("pausar", ignore_case=True))
     router.message.register(resume, Command("reanudar", ignore_case=True))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Self
 
 from domain.events import Event, EventBus
 from domain.model import (
+    PAYMENT_STAMPS,
+    STATUS_STAMPS,
     AppliedImport,
     ChatMessage,
     Customer,
@@ -20,6 +22,7 @@ from domain.model import (
     Order,
     OrderLine,
     OrderStatus,
+    PaymentLine,
     Product,
     ProductKey,
     StagedProduct,
@@ -168,6 +171,7 @@ class FakeCustomerRepo:
 class FakeOrderRepo:
     def __init__(self) -> None:
         self.rows: dict[int, Order] = {}
+        self.events: dict[tuple[str, str], str] = {}
         self._ids = itertools.count(1)
 
     async def get(self, order_id: int) -> Order | None:
@@ -214,7 +218,9 @@ class FakeOrderRepo:
         del self.rows[cart.id]
         return True
 
-    async def confirm(self, order_id: int, customer: Customer, delivery: DeliveryLine) -> Order:
+    async def confirm(
+        self, order_id: int, customer: Customer, delivery: DeliveryLine, payment: PaymentLine
+    ) -> Order:
         order = self.rows[order_id]
         assert order.status == OrderStatus.CART
         return self._store(
@@ -225,6 +231,8 @@ class FakeOrderRepo:
                 delivery_method=delivery.method,
                 delivery_place=delivery.place,
                 delivery_fee_minor=delivery.fee_minor,
+                payment_method=payment.method,
+                payment_state=payment.state,
                 customer_id=customer.id,
                 national_id=customer.national_id or "",
                 customer_name=customer.name,
@@ -245,17 +253,44 @@ class FakeOrderRepo:
         return sorted(mine, key=lambda o: o.id, reverse=True)[:limit]
 
     async def move(
-        self, order_id: int, from_status: OrderStatus, to_status: OrderStatus
+        self,
+        order_id: int,
+        from_status: OrderStatus | Collection[OrderStatus],
+        to_status: OrderStatus,
+        **details: str,
     ) -> Order | None:
         order = self.rows.get(order_id)
-        if order is None or order.status != from_status:
+        wanted = (from_status,) if isinstance(from_status, OrderStatus) else tuple(from_status)
+        if order is None or order.status not in wanted:
             return None
-        now = datetime.now(UTC)
-        stamps = {
-            OrderStatus.DELIVERED: {"delivered_at": now},
-            OrderStatus.CANCELLED: {"cancelled_at": now},
-        }.get(to_status, {})
-        return self._store(replace(order, status=to_status, **stamps))
+        stamp = STATUS_STAMPS.get(to_status)
+        stamps = {stamp: datetime.now(UTC)} if stamp else {}
+        return self._store(replace(order, status=to_status, **stamps, **details))
+
+    async def set_payment(
+        self, order_id: int, from_state: str, to_state: str, ref: str | None = None
+    ) -> Order | None:
+        order = self.rows.get(order_id)
+        if order is None or order.payment_state != from_state:
+            return None
+        stamp = PAYMENT_STAMPS.get(to_state)
+        stamps = {stamp: datetime.now(UTC)} if stamp else {}
+        ref = order.payment_ref if ref is None else ref
+        return self._store(replace(order, payment_state=to_state, payment_ref=ref, **stamps))
+
+    async def set_payment_ref(self, order_id: int, ref: str) -> None:
+        self.rows[order_id] = replace(self.rows[order_id], payment_ref=ref)
+
+    async def by_payment_ref(self, ref: str) -> Order | None:
+        return next((o for o in self.rows.values() if ref and o.payment_ref == ref), None)
+
+    async def record_payment_event(
+        self, provider: str, event_id: str, order_id: int | None, outcome: str
+    ) -> bool:
+        if (provider, event_id) in self.events:
+            return False
+        self.events[provider, event_id] = outcome
+        return True
 
     def _store(self, order: Order) -> Order:
         order = replace(

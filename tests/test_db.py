@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_session_factory
 from db.models import MessageRow
 from db.uow import SqlUnitOfWork
-from domain.model import Customer, DeliveryLine, NewProduct, OrderStatus
+from domain.model import Customer, DeliveryLine, NewProduct, OrderStatus, PaymentLine
 
 
 def product(sku: str, price: int = 100_000_00, stock: int = 7, **changes: object) -> NewProduct:
@@ -200,12 +200,13 @@ async def cart_with(new_uow, chat_id: int, user_id: int, product_id: int, qty: i
 
 
 BOGOTA_DELIVERY = DeliveryLine("home", "Bogotá", 9_000_00)
+CASH = PaymentLine("cash", "pending")
 
 
 async def confirm(new_uow, order_id: int, customer: Customer) -> None:  # noqa: ANN001
     async with new_uow() as uow:
         saved = await uow.customers.save(customer)
-        await uow.orders.confirm(order_id, saved, BOGOTA_DELIVERY)
+        await uow.orders.confirm(order_id, saved, BOGOTA_DELIVERY, CASH)
         await uow.commit()
 
 
@@ -304,7 +305,7 @@ async def test_moments_come_back_aware_utc_from_sqlite(new_uow) -> None:  # noqa
         await uow.orders.set_line(10, 111, item, 1)
         cart = await uow.orders.get_cart(10)
         assert cart is not None
-        await uow.orders.confirm(cart.id, Customer(None, 111, "123"), BOGOTA_DELIVERY)
+        await uow.orders.confirm(cart.id, Customer(None, 111, "123"), BOGOTA_DELIVERY, CASH)
         await uow.messages.add(10, "in", "hola", telegram_user_id=111)
         await uow.commit()
     async with new_uow() as uow:

@@ -78,13 +78,15 @@ def stored(journey: str, n: int) -> dict:
     return json.loads((FIXTURES / f"{journey}_{n:02d}.json").read_text(encoding="utf-8"))
 
 
-DELIVERY_LINES = re.compile(r"^(Subtotal|Total|Domicilio|Recoges|Envío por)\b.*\n?", re.MULTILINE)
+DELIVERY_LINES = re.compile(
+    r"^((Subtotal|Total|Domicilio|Recoges|Envío por)\b|💳 Pago:|💵 Pagas).*\n?", re.MULTILINE
+)
 
 
 def without_delivery(reply: str) -> str:
-    """A reply without its totals and delivery line: the one change since the fixtures were
-    recorded (a summary now shows the delivery fee, issue 13)."""
-    return DELIVERY_LINES.sub("", reply)
+    """A reply without its totals, delivery and payment lines: the changes since the fixtures
+    were recorded (a summary shows the delivery fee and the payment, issue 13)."""
+    return re.sub(r"\n{3,}", "\n\n", DELIVERY_LINES.sub("", reply)).strip()
 
 
 def all_fixtures() -> list[Path]:

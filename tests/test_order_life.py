@@ -75,5 +75,5 @@ async def test_when_will_it_arrive_answers_with_the_state_and_the_delivery_time(
 ) -> None:
     ana, order = await confirmed(shop, 7806)
     reply = texts_of(await say(ana, "¿cuándo me llega?"))
-    assert f"Pedido #{order.id}" in reply and "en preparación" in reply
+    assert f"Pedido #{order.id}" in reply and "confirmado" in reply
     assert "24 a 48 horas hábiles" in reply

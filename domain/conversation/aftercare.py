@@ -9,9 +9,10 @@ from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Turn
-from domain.events import OrderCancelledByCustomer, ProductsChanged
-from domain.model import Order, OrderStatus
+from domain.events import OrderCancelledByCustomer, ReceiptSent
+from domain.model import OPEN_STATUSES, Order, OrderStatus
 from domain.money import format_cop
+from domain.orders import CUSTOMER_MAY_CANCEL, OrderAction, awaits_payment, cancelled
 from domain.ports import UnitOfWork
 
 ORDER_NUMBER_RE = re.compile(r"(?:pedido|orden|compra)\s*(?:n[°ºo.]*\s*|numero\s*)?#?\s*(\d{1,9})")
@@ -35,7 +36,7 @@ async def ask_to_cancel(
         turn.say(texts.ORDER_NOT_YOURS.format(order_id=order_id))
         return True
     match order.status:
-        case OrderStatus.CONFIRMED:
+        case status if status in CUSTOMER_MAY_CANCEL:
             turn.say(
                 texts.ASK_CANCEL_ORDER.format(
                     order_id=order.id, total=format_cop(order.total_minor)
@@ -65,18 +66,19 @@ async def cancel(front: Shopfront, uow: UnitOfWork, turn: Turn, raw_id: str) -> 
     if order is None:
         turn.say(texts.OKAY)
         return
-    moved = await uow.orders.move(order.id, OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
-    if moved is None:  # delivered or cancelled meanwhile (by the shop, or a double press)
+    moved = await uow.orders.move(order.id, CUSTOMER_MAY_CANCEL, OrderStatus.CANCELLED)
+    if moved is None:  # shipped or cancelled meanwhile (by the shop, or a double press)
         await ask_to_cancel(front, uow, turn, order.id)
         return
-    for line in moved.lines:
-        await uow.products.return_stock(line.product_id, line.quantity)
-    uow.emit(ProductsChanged(tuple(line.product_id for line in moved.lines)))
+    moved, refund = await cancelled(uow, moved)
     alert = texts.OWNER_CUSTOMER_CANCELLED.format(
         order_id=moved.id, name=moved.customer_name, total=format_cop(moved.total_minor)
     )
+    if refund:
+        amount = format_cop(moved.total_minor)
+        alert += "\n" + texts.OWNER_REFUND_DUE.format(order_id=moved.id, amount=amount)
     uow.emit(OrderCancelledByCustomer(moved.id, moved.chat_id, alert))
-    turn.say(texts.ORDER_CANCELLED_BY_CUSTOMER.format(order_id=moved.id))
+    turn.say(texts.ORDER_CANCELLED_BY_CUSTOMER.format(order_id=moved.id) + refund)
 
 
 async def _mine(uow: UnitOfWork, turn: Turn, order_id: int | None) -> Order | None:
@@ -87,10 +89,36 @@ async def _mine(uow: UnitOfWork, turn: Turn, order_id: int | None) -> Order | No
             return None
         return order if order.status != OrderStatus.CART else None
     recent = await uow.orders.list_for_user(turn.chat.user_id)
-    open_ones = [o for o in recent if o.status == OrderStatus.CONFIRMED]
+    open_ones = [o for o in recent if o.status in OPEN_STATUSES]
     return open_ones[0] if len(open_ones) == 1 else None
 
 
 def _contact(front: Shopfront) -> dict[str, str]:
     shop = front.shop
     return {"phone": shop.whatsapp or shop.phone}
+
+
+async def receipt(uow: UnitOfWork, turn: Turn, photo: str, photo_key: str, caption: str) -> bool:
+    """A photo from a customer with an order awaiting a transfer: their receipt, passed on to
+    the owners with the order number and "✅ Pago recibido". False when no order awaits one
+    (the photo is then read as any other)."""
+    named = named_order(caption)
+    recent = await uow.orders.list_for_user(turn.chat.user_id)
+    waiting = [o for o in recent if awaits_payment(o) and o.status in OPEN_STATUSES]
+    order = next((o for o in waiting if o.id == named), waiting[0] if waiting else None)
+    if order is None:
+        return False
+    method = texts.PAY_KIND_LABEL.get(order.payment_method, order.payment_method)
+    text = texts.OWNER_RECEIPT.format(
+        order_id=order.id,
+        amount=format_cop(order.total_minor),
+        method=method,
+        name=order.customer_name,
+    )
+    paid = Button(
+        texts.OWNER_BUTTON_PAID.format(order_id=order.id),
+        OrderAction.data(OrderAction.PAID, order.id),
+    )
+    uow.emit(ReceiptSent(order.id, turn.chat.chat_id, photo, photo_key, text, ((paid,),)))
+    turn.say(texts.RECEIPT_FORWARDED.format(order_id=order.id))
+    return True

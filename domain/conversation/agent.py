@@ -15,15 +15,27 @@ from datetime import UTC, tzinfo
 
 from domain import texts
 from domain.catalog import Catalog
-from domain.conversation import aftercare, asides, browsing, buttons, cart, checkout, ordering
+from domain.conversation import (
+    aftercare,
+    asides,
+    browsing,
+    buttons,
+    cart,
+    checkout,
+    ordering,
+    paying,
+)
 from domain.conversation.memory import Memory
 from domain.conversation.model_help import AiTools, ModelHelp
 from domain.conversation.reading import Reading, read
 from domain.conversation.rendering import name_part
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import (
+    CART_BUTTONS,
+    DATA_BUTTONS,
     FIELD_STEPS,
     SHOPPING_STEPS,
+    SKIP_BUTTONS,
     Action,
     ChatRef,
     Reply,
@@ -31,6 +43,7 @@ from domain.conversation.turn import (
     Turn,
 )
 from domain.language import Intent
+from domain.payment import PayKind
 from domain.ports import UnitOfWork
 from domain.shop import ShopProfile
 
@@ -87,6 +100,9 @@ class SalesAgent:
             return await self.handle_button(chat, reading.button, step, memory)
         if reading.meaning.intent == Intent.CANCEL or reading.cancel:
             return await self.cancel(chat, step, memory, text)
+        paid_by = paying.named(self._front, step, reading.meaning, text)
+        if paid_by:
+            return await self._payment_words(Turn(chat, memory, step), paid_by, text)
         if step in SHOPPING_STEPS:  # elsewhere the text is data we validate
             meaning = await self._model.reading(text, reading.meaning, memory)
             reading = replace(reading, meaning=meaning)
@@ -96,6 +112,19 @@ class SalesAgent:
             await _record(uow, turn, text, reading.meaning.intent)
             await uow.commit()
         return await self._worded(turn, text)
+
+    async def receipt(
+        self, chat: ChatRef, step: Step, memory: Memory, photo: str, photo_key: str, caption: str
+    ) -> Reply | None:
+        """A photo that is a payment receipt (the customer has an order awaiting a transfer);
+        None when it is not one."""
+        turn = Turn(chat, memory, step)
+        async with self._uow_factory() as uow:
+            if not await aftercare.receipt(uow, turn, photo, photo_key, caption):
+                return None
+            await _record(uow, turn, f"[foto] {caption}".strip(), "receipt")
+            await uow.commit()
+        return turn.reply()
 
     async def handle_button(self, chat: ChatRef, data: str, step: Step, memory: Memory) -> Reply:
         """An inline button press; stale buttons answer sensibly."""
@@ -107,6 +136,29 @@ class SalesAgent:
             if turn.step in SHOPPING_STEPS:
                 await cart.drain_queue(self._front, uow, turn)
             await _record(uow, turn, f"[botón] {data}", "button")
+            await uow.commit()
+        return turn.reply()
+
+    async def _payment_words(self, turn: Turn, kinds: tuple[PayKind, ...], text: str) -> Reply:
+        """ "voy a pagar por nequi, ¿me pasa el número?": what paying that way takes, noted for
+        this order; then the step goes on where it was."""
+        front, step = self._front, turn.step
+        async with self._uow_factory() as uow:
+            noted = paying.note_choice(front, turn, kinds)
+            if step == Step.CONFIRMING:
+                if noted:
+                    await checkout.summary(front, uow, turn)
+                else:
+                    await checkout.ask_to_confirm(front, uow, turn, texts.CONFIRM_OR_CHANGE)
+            elif step == Step.CONFIRM_DATA:
+                turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE_DATA))
+                turn.buttons = DATA_BUTTONS
+            elif step not in SHOPPING_STEPS:
+                turn.say(texts.RESUME.format(prompt=checkout.prompt_of(step)))
+                turn.buttons = SKIP_BUTTONS if step == Step.NOTES else ()
+            elif (current := await uow.orders.get_cart(turn.chat.chat_id)) and current.lines:
+                turn.buttons = CART_BUTTONS
+            await _record(uow, turn, text, "payment")
             await uow.commit()
         return turn.reply()
 

@@ -11,7 +11,8 @@ from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
 from domain.delivery import Method
 from domain.language import InfoTopic, Intent, Understanding
-from domain.model import Order, OrderStatus
+from domain.model import OPEN_STATUSES, Order
+from domain.orders import shipping_details
 from domain.ports import UnitOfWork
 
 # What a customer may ask in the middle of the checkout; answered, never stored as data.
@@ -65,14 +66,19 @@ async def my_orders(front: Shopfront, uow: UnitOfWork, chat: ChatRef) -> str:
 def _when_it_arrives(front: Shopfront, orders: list[Order]) -> list[str]:
     """ "¿cuándo me llega?": for the orders still on their way, the shop's delivery times
     (or where to pick one up)."""
-    waiting = [order for order in orders if order.status == OrderStatus.CONFIRMED]
+    waiting = [order for order in orders if order.status in OPEN_STATUSES]
     lines = [
+        texts.MY_ORDER_TRACKING.format(order_id=order.id, details=shipping_details(order))
+        for order in waiting
+        if order.tracking
+    ]
+    lines += [
         texts.MY_ORDER_TO_PICK_UP.format(
             order_id=order.id, pickup=front.shop.delivery_options.pickup
         )
         for order in waiting
         if order.delivery_method == Method.PICKUP
     ]
-    if any(order.delivery_method != Method.PICKUP for order in waiting):
+    if any(order.delivery_method != Method.PICKUP and not order.tracking for order in waiting):
         lines.append(texts.MY_ORDER_ON_ITS_WAY.format(delivery=front.shop.delivery))
     return lines

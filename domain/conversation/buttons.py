@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import aftercare, cart, checkout, ordering
+from domain.conversation import aftercare, cart, checkout, ordering, paying
 from domain.conversation.memory import Memory
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
@@ -28,6 +28,14 @@ async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
             checkout.delivery_choices(front, turn)
         else:
             await checkout.choose_delivery(front, uow, turn, data.split(":", 1)[1])
+        return
+    if data.startswith(f"{Action.PAY_BY}:") or data == Action.PAYMENT:
+        if step != Step.CONFIRMING:
+            await _stale(uow, turn, data)
+        elif data == Action.PAYMENT:
+            paying.payment_choices(front, turn)
+        elif paying.choose(front, turn, data.split(":", 1)[1]):
+            await checkout.summary(front, uow, turn)
         return
     if data.startswith(f"{Action.CONFIRM}:"):  # stamped with the cart its summary showed
         if step == Step.CONFIRMING:

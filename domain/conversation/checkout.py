@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from domain import texts
 from domain.button import Button, Buttons
-from domain.conversation import asides, cart
+from domain.conversation import asides, cart, paying
 from domain.conversation.delivering import quote_for, said_where
 from domain.conversation.memory import Contact
 from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
@@ -275,12 +275,14 @@ async def ask_to_confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, prompt: 
     turn.say(prompt)
     current = await uow.orders.get_cart(turn.chat.chat_id)
     if current and current.lines:
-        turn.buttons = _confirm_buttons(front, current, quote_for(front, turn, current))
+        turn.buttons = _confirm_buttons(front, turn, current, quote_for(front, turn, current))
 
 
-def _confirm_buttons(front: Shopfront, cart: Order, quote: Quote) -> Buttons:
+def _confirm_buttons(front: Shopfront, turn: Turn, cart: Order, quote: Quote) -> Buttons:
     choices = len(front.shop.delivery_options.offered()) > 1
-    return confirm_buttons(cart, quote, choices=choices)
+    payments = len(front.shop.payment_options.methods) > 1
+    payment = paying.chosen(front, turn).kind
+    return confirm_buttons(cart, quote, payment, choices=choices, payments=payments)
 
 
 def delivery_choices(front: Shopfront, turn: Turn) -> None:
@@ -344,6 +346,7 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
         heading, data = texts.SUMMARY_PICKUP, render_contact(shown, pickup=options.pickup)
     else:
         heading, data = texts.SUMMARY_SHIP_TO, render_contact(shown)
-    turn.say(texts.SUMMARY.format(cart=shown_cart, heading=heading, data=data))
-    turn.buttons = _confirm_buttons(front, current, quote)
+    paid_by = texts.SUMMARY_PAYMENT.format(label=paying.chosen(front, turn).label)
+    turn.say(texts.SUMMARY.format(cart=shown_cart, heading=heading, data=data, payment=paid_by))
+    turn.buttons = _confirm_buttons(front, turn, current, quote)
     turn.step = Step.CONFIRMING

@@ -16,7 +16,8 @@ from domain.delivery import Choice, Method
 from domain.model import CUSTOMER_FIELDS, Customer
 
 # 1: the typed memory. 2: adds `delivery` (absent in 1: chosen at the summary as for anyone).
-SCHEMA_VERSION = 2
+# 3: adds `payment` (absent before: the shop's first method, changeable at the summary).
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Memory:
     contact: Contact | None = None  # None until the checkout starts
     known_national_id: str | None = None  # data found by a cédula: used, never shown
     delivery: Choice | None = None  # chosen at checkout; None: follows from the address
+    payment: str | None = None  # a domain.payment.PayKind chosen; None: the shop's first
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -111,6 +113,7 @@ class Memory:
             contact=_contact(data.get("contact")),
             known_national_id=_str(data.get("known_national_id")) or None,
             delivery=_choice(data.get("delivery")),
+            payment=_str(data.get("payment")) or None,
         )
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import checkout
+from domain.conversation import checkout, paying
 from domain.conversation.delivering import quote_for
 from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import ChatRef, Step, Turn, cart_stamp
 from domain.delivery import Method
-from domain.events import OrderConfirmed, ProductsChanged
-from domain.model import Customer, Order, OrderStatus
+from domain.events import OrderConfirmed, PaymentRequested, ProductsChanged
+from domain.model import OPEN_STATUSES, Customer, Order, PaymentLine, PaymentState
 from domain.money import format_cop
+from domain.orders import order_buttons
+from domain.payment import ONLINE
 from domain.ports import UnitOfWork
 
 
@@ -28,7 +30,8 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
         return
     refreshed, changed = await checkout.refresh_cart(uow, turn)
     quote = quote_for(front, turn, cart)
-    if not changed and shown is not None and shown != cart_stamp(cart, quote):
+    method = paying.chosen(front, turn)
+    if not changed and shown is not None and shown != cart_stamp(cart, quote, method.kind):
         turn.say(texts.CART_CHANGED_SINCE)
         await checkout.summary(front, uow, turn)
         return
@@ -48,12 +51,18 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
             await _stock_changed(front, uow, turn, line.product_id)
             return
     customer = await _customer(uow, turn)
-    order = await uow.orders.confirm(cart.id, customer, quote.line())
+    payment = PaymentLine(method.kind, PaymentState.PENDING)
+    order = await uow.orders.confirm(cart.id, customer, quote.line(), payment)
     uow.emit(ProductsChanged(tuple(line.product_id for line in order.lines)))
-    uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, owner_alert(order, customer, turn.chat)))
+    alert = owner_alert(order, customer, turn.chat, method.label)
+    uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, alert, order_buttons(order)))
+    if method.kind in ONLINE:
+        uow.emit(PaymentRequested(order.id, turn.chat.chat_id, method.kind, order.total_minor))
     by_national_id = bool(turn.memory.known_national_id)
     pickup = front.shop.delivery_options.pickup
     turn.say(_confirmation(order, customer, by_national_id=by_national_id, pickup=pickup))
+    at_pickup = order.delivery_method == Method.PICKUP
+    turn.say(method.instructions(order.total_minor, order.id, pickup=at_pickup))
     turn.exact = True
     turn.memory = Memory()
     turn.step = Step.BROWSING
@@ -64,7 +73,7 @@ async def already_confirmed(uow: UnitOfWork, turn: Turn) -> None:
     the order the first one made — never a second order, never a failure."""
     latest = await uow.orders.list_for_user(turn.chat.user_id, limit=1)
     order = latest[0] if latest else None
-    if order is not None and order.status == OrderStatus.CONFIRMED:
+    if order is not None and order.status in OPEN_STATUSES:
         turn.say(
             texts.ALREADY_CONFIRMED_ORDER.format(order_id=order.id, cart=confirmed_lines(order))
         )
@@ -114,10 +123,12 @@ def _confirmation(order: Order, customer: Customer, *, by_national_id: bool, pic
     )
 
 
-def owner_alert(order: Order, customer: Customer, chat: ChatRef) -> str:
+def owner_alert(order: Order, customer: Customer, chat: ChatRef, paid_by: str) -> str:
+    state = texts.PAY_STATE.get(order.payment_state, "")
     return texts.OWNER_NEW_ORDER.format(
         order_id=order.id,
         total=format_cop(order.total_minor),
+        payment=f"{paid_by} · {state}",
         cart=confirmed_lines(order),
         name=customer.name,
         national_id=customer.national_id,

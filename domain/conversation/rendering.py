@@ -11,6 +11,7 @@ from domain.delivery import stored_line
 from domain.language import InfoTopic
 from domain.model import Order, Product
 from domain.money import format_cop
+from domain.orders import order_state
 from domain.shop import ShopProfile
 
 FEW_LEFT = 10
@@ -150,7 +151,7 @@ def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> 
                     date=moment.astimezone(timezone).strftime("%d/%m") if moment else "",
                     items=f"{items} producto{'s' if items != 1 else ''}",
                     total=format_cop(order.total_minor),
-                    status=texts.ORDER_STATUS[order.status],
+                    status=order_state(order),
                 )
             )
     else:

@@ -56,6 +56,8 @@ class Action(StrEnum):
     PICK = "pick"  # pick:<product id>
     DELIVERY = "delivery"  # show the ways to receive the order
     DELIVER_BY = "dl"  # dl:<n>, the n-th of DeliveryOptions.offered()
+    PAYMENT = "payment"  # show the ways to pay
+    PAY_BY = "pay"  # pay:<kind>, a domain.payment.PayKind the shop takes
     CANCEL_ORDER = "ocancel"  # ocancel:<order id>, a confirmed order of the customer's
     KEEP_ORDER = "okeep"
 
@@ -122,20 +124,29 @@ DATA_BUTTONS: Buttons = (
 SKIP_BUTTONS: Buttons = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
 
 
-def cart_stamp(order: Order, delivery: Quote) -> str:
-    """A short mark of the cart and delivery a summary showed. "Confirmar" carries it, so that
-    a press on an older summary (a double press after the stock changed, or after another
-    delivery was chosen) never confirms what the customer did not see."""
+def cart_stamp(order: Order, delivery: Quote, payment: str = "") -> str:
+    """A short mark of the cart, delivery and payment a summary showed. "Confirmar" carries
+    it, so that a press on an older summary (a double press after the stock changed, or after
+    another delivery or payment was chosen) never confirms what the customer did not see."""
     shown = ";".join(f"{n.product_id}x{n.quantity}@{n.unit_price_minor}" for n in order.lines)
     shown += f";{delivery.choice.method}:{delivery.choice.place}:{delivery.fee_minor}"
+    shown += f";{payment}" if payment else ""
     return f"{zlib.crc32(shown.encode()):08x}"
 
 
-def confirm_buttons(order: Order, delivery: Quote, *, choices: bool) -> Buttons:
-    """`choices`: the shop offers more than one way to deliver (a button to change it)."""
+def confirm_buttons(
+    order: Order, delivery: Quote, payment: str, *, choices: bool, payments: bool
+) -> Buttons:
+    """`choices`, `payments`: the shop offers more than one way to deliver, to pay (a button
+    to change each)."""
+    stamp = cart_stamp(order, delivery, payment)
     change = (Button(texts.BUTTON_CHANGE_DELIVERY, Action.DELIVERY),) if choices else ()
+    change += (Button(texts.BUTTON_CHANGE_PAYMENT, Action.PAYMENT),) if payments else ()
     return (
-        (Button(texts.BUTTON_CONFIRM, f"{Action.CONFIRM}:{cart_stamp(order, delivery)}"),),
-        (*change, Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA)),
-        (Button(texts.BUTTON_CANCEL, Action.CANCEL),),
+        (Button(texts.BUTTON_CONFIRM, f"{Action.CONFIRM}:{stamp}"),),
+        *((change,) if change else ()),
+        (
+            Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
+            Button(texts.BUTTON_CANCEL, Action.CANCEL),
+        ),
     )

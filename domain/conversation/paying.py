@@ -1,0 +1,77 @@
+"""How the customer of the order being checked out pays: the shop's first method unless they
+choose another (a button at the summary, or in words at any step: "pago por nequi")."""
+
+from __future__ import annotations
+
+import re
+
+from domain import texts
+from domain.button import Button
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import FIELD_STEPS, Action, Step, Turn
+from domain.language import Intent, Understanding
+from domain.payment import PayKind, PaymentMethod
+from rag.normalize import fold
+
+# Naming a wallet is enough; other words ("efectivo", "transferencia", "tarjeta") count
+# only with a verb of paying, so that an address "frente al banco" stays an address.
+_WALLETS = frozenset({PayKind.NEQUI, PayKind.DAVIPLATA, PayKind.BREB})
+_PAYING_RE = re.compile(r"\b(pag\w*|transfier\w*|transfer\w*|consign\w*|acept\w*|recib\w*)\b")
+
+
+def chosen(front: Shopfront, turn: Turn) -> PaymentMethod:
+    return front.shop.payment_options.chosen(turn.memory.payment)
+
+
+def named(front: Shopfront, step: Step, meaning: Understanding, text: str) -> tuple[PayKind, ...]:
+    """The ways to pay the message is about ("voy a pagar por nequi", "¿aceptan tarjeta?");
+    nothing when it orders or removes products."""
+    if meaning.intent in (Intent.BUY, Intent.REMOVE, Intent.CANCEL):
+        return ()
+    kinds = front.shop.payment_options.named_in(text)
+    if not kinds or kinds[0] in _WALLETS:
+        return kinds
+    steps_with_data = (*FIELD_STEPS, Step.MUNICIPALITY)
+    if step in steps_with_data or meaning.intent not in (Intent.SHOP_INFO, Intent.CHECKOUT):
+        return kinds if _PAYING_RE.search(fold(text)) else ()
+    return kinds
+
+
+def note_choice(front: Shopfront, turn: Turn, kinds: tuple[PayKind, ...]) -> bool:
+    """Say what paying that way takes and remember it; False when the shop does not take it
+    (the customer is told the ways it does)."""
+    options = front.shop.payment_options
+    taken = [options.get(kind) for kind in kinds]
+    method = next((m for m in taken if m is not None), None)
+    if method is None:
+        asked = texts.PAY_KIND_LABEL.get(kinds[0], kinds[0])
+        turn.say(texts.PAYMENT_NOT_TAKEN.format(asked=asked, methods=", ".join(options.labels())))
+        return False
+    turn.memory.payment = method.kind
+    details = method.details()
+    if details:
+        turn.say(texts.PAYMENT_NOTED.format(label=method.label, details=details))
+    else:
+        turn.say(texts.PAYMENT_NOTED_NO_DATA.format(label=method.label))
+    if method.transfer and turn.step != Step.CONFIRMING:
+        turn.say(texts.PAYMENT_TOTAL_LATER)
+    return True
+
+
+def payment_choices(front: Shopfront, turn: Turn) -> None:
+    """ "💳 Cambiar pago": the shop's methods, as buttons."""
+    turn.say(texts.ASK_PAYMENT)
+    turn.buttons = tuple(
+        (Button(method.label, f"{Action.PAY_BY}:{method.kind}"),)
+        for method in front.shop.payment_options.methods
+    )
+
+
+def choose(front: Shopfront, turn: Turn, kind: str) -> bool:
+    """One of `payment_choices` pressed; False (and asked again) when it is not taken."""
+    method = front.shop.payment_options.get(kind)
+    if method is None:
+        payment_choices(front, turn)
+        return False
+    turn.memory.payment = method.kind
+    return True

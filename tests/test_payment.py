@@ -1,0 +1,157 @@
+"""Getting paid (issue 13, point 2): the shop's methods, the customer's choice (buttons or
+words), exact instructions with the amount, transfers pending until an owner taps "✅ Pago
+recibido", the receipt photo forwarded to the owners, the payment's state with its times.
+
+End to end through the local Bot API server with the sample shop profile (cash on delivery
+first, then Nequi, Daviplata, Bre-B and a Bancolombia account).
+"""
+
+from __future__ import annotations
+
+from domain.model import OrderStatus
+from tests.chat import press, say
+from tests.conftest import OWNER_ID, Harness, button_data, texts_of
+from tests.test_order_delivery import orders_of, to_summary
+from tests.test_owner import owner_of
+
+
+async def test_the_summary_offers_the_shops_ways_to_pay_and_nequi_gives_its_number(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7901)
+    assert "💳 Pago: Efectivo contra entrega" in texts_of(summary)
+    choices = await press(ana, summary, "Cambiar pago")
+    assert "¿Cómo vas a pagar?" in texts_of(choices)
+    labels = [b["text"] for row in choices[-1]["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == [
+        "Efectivo contra entrega", "Nequi", "Daviplata", "Bre-B", "Transferencia Bancolombia"
+    ]  # fmt: skip
+    shown = await press(ana, choices, "Nequi")
+    assert "💳 Pago: Nequi" in texts_of(shown) and "Total: $208.000" in texts_of(shown)
+
+    confirmed = texts_of(await press(ana, shown, "Confirmar"))
+    assert "transfiere $208.000 a Nequi 312 745 9036 a nombre de Dotaciones El Guardián" in (
+        confirmed
+    )
+    assert "comprobante" in confirmed
+    (order,) = await orders_of(shop, ana.id)
+    assert (order.payment_method, order.payment_state) == ("nequi", "pending")
+    assert order.paid_at is None
+
+    alert = await owner.replies()
+    assert "💳 Nequi · pendiente de pago" in texts_of(alert)
+    listing = await say(owner, "/pedidos")
+    assert "Nequi · pendiente de pago" in texts_of(listing)
+    message, data = button_data(alert, "Pago recibido")
+    await owner.press(message, data)
+    told = texts_of(await owner.replies())
+    assert f"Pedido #{order.id}: pago de $208.000 registrado" in told
+    (paid,) = await orders_of(shop, ana.id)
+    assert paid.payment_state == "paid" and paid.paid_at is not None
+    assert f"Recibimos el pago de tu pedido #{order.id} ($208.000)" in texts_of(await ana.replies())
+
+    (now,) = [m for m in owner.messages() if m["message_id"] == message["message_id"]]
+    assert "Pago recibido" not in str(now) and "Preparando" in str(now)  # the alert moved on
+    await owner.press(*button_data(listing, "Pago recibido"))  # the older list's button
+    assert "ya estaba pagado" in texts_of(await owner.replies())
+    (still,) = await orders_of(shop, ana.id)
+    assert still.paid_at == paid.paid_at
+
+
+async def test_paying_by_nequi_in_words_gives_the_number_without_starting_the_checkout(
+    shop: Harness,
+) -> None:
+    ana = shop.api.user(7902, first_name="Ana")
+    await say(ana, "quiero 2 extintores multipropósito de 10 libras")
+    reply = await say(ana, "voy a pagar por nequi, ¿me pasa el número?")
+    text = texts_of(reply)
+    assert "312 745 9036" in text and "Nequi" in text
+    assert "cédula" not in text.lower()  # the checkout did not start
+    assert "Finalizar pedido" in str(reply[-1].get("reply_markup"))
+
+    summary = await press(ana, reply, "Finalizar")
+    for answer in ("52345602", "Ana Ruiz", "3109876543", "Cra 70 # 44-10"):
+        await say(ana, answer)
+    notes = await say(ana, "Laureles")
+    summary = await press(ana, notes, "Omitir")
+    assert "💳 Pago: Nequi" in texts_of(summary)
+
+
+async def test_a_way_the_shop_does_not_take_is_answered_with_the_ones_it_does(
+    shop: Harness,
+) -> None:
+    ana = shop.api.user(7903, first_name="Ana")
+    text = await say(ana, "¿puedo pagar con tarjeta de crédito?")
+    assert "No recibimos" in texts_of(text) and "Nequi" in texts_of(text)
+
+
+async def test_a_payment_said_at_the_summary_changes_it_and_shows_it_again(shop: Harness) -> None:
+    ana, summary = await to_summary(shop, 7904)
+    shown = texts_of(await say(ana, "mejor le pago por transferencia bancolombia"))
+    assert "Bancolombia, cuenta de ahorros 245-873612-09" in shown
+    assert "💳 Pago: Transferencia Bancolombia" in shown and "Revisa tu pedido" in shown
+
+
+async def test_cash_on_delivery_is_paid_when_delivered(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7906)
+    confirmed = texts_of(await press(ana, summary, "Confirmar"))
+    assert "Pagas $208.000 en efectivo al recibir" in confirmed
+    alert = await owner.replies()
+    assert "Pago recibido" not in str(alert)  # cash: paid on delivery
+    message, data = button_data(alert, "Entregado")
+    await owner.press(message, data)
+    await owner.replies()
+    (order,) = await orders_of(shop, ana.id)
+    assert order.status == OrderStatus.DELIVERED and order.payment_state == "paid"
+    assert order.paid_at is not None
+
+
+async def test_a_receipt_photo_reaches_the_owners_with_the_order_and_the_button(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7907)
+    choices = await press(ana, summary, "Cambiar pago")
+    shown = await press(ana, choices, "Bre-B")
+    await press(ana, shown, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    await owner.replies()
+
+    await ana.send_photo(b"\x89PNG receipt bytes", caption="ya pagué")
+    told = texts_of(await ana.replies())
+    assert f"comprobante a la tienda" in told and f"#{order.id}" in told
+    forwarded = await owner.replies()
+    photo = next(m for m in forwarded if m.get("photo"))
+    assert f"Comprobante de pago del pedido #{order.id} ($208.000, Bre-B)" in photo["caption"]
+    message, data = button_data([photo], "Pago recibido")
+    await owner.press(message, data)
+    await owner.replies()
+    (paid,) = await orders_of(shop, ana.id)
+    assert paid.payment_state == "paid"
+
+
+async def test_a_photo_without_an_order_to_pay_is_read_as_usual(shop: Harness) -> None:
+    ana = shop.api.user(7908, first_name="Ana")
+    await ana.send_photo(b"\x89PNG a helmet", caption="casco blanco")
+    assert "Casco" in texts_of(await ana.replies())
+    assert not [m for m in shop.api.user(OWNER_ID).messages() if m.get("photo")]
+
+
+async def test_a_paid_order_cancelled_is_marked_for_refund(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7909)
+    choices = await press(ana, summary, "Cambiar pago")
+    await press(ana, await press(ana, choices, "Nequi"), "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    await shop.app.desk.orders.mark_paid(order.id)
+    question = await say(ana, f"quiero cancelar el pedido #{order.id}")
+    done = texts_of(await press(ana, question, "Sí, cancelarlo"))
+    assert "te devuelve $208.000" in done
+    (after,) = await orders_of(shop, ana.id)
+    assert after.status == OrderStatus.CANCELLED and after.payment_state == "refunded"
+    assert after.refunded_at is not None
+    await owner.replies()
+    alerts = texts_of([m for m in shop.api.user(OWNER_ID).messages() if "canceló" in m["text"]])
+    assert "devuélvele $208.000" in alerts

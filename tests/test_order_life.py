@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from domain.model import OrderStatus
 from tests.chat import press, say, stock_of
-from tests.conftest import OWNER_ID, Harness, texts_of
+from tests.conftest import OWNER_ID, Harness, button_data, texts_of
 from tests.test_order_delivery import orders_of, to_summary
 from tests.test_owner import owner_of
 
@@ -77,3 +77,69 @@ async def test_when_will_it_arrive_answers_with_the_state_and_the_delivery_time(
     reply = texts_of(await say(ana, "¿cuándo me llega?"))
     assert f"Pedido #{order.id}" in reply and "confirmado" in reply
     assert "24 a 48 horas hábiles" in reply
+
+
+async def test_the_owner_moves_the_order_on_and_the_customer_hears_each_step(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    ana, order = await confirmed(shop, 7810)
+    alert = await owner.replies()
+    message, _ = button_data(alert, "Preparando")
+
+    await owner.press(*button_data(alert, "Preparando"))
+    assert f"Pedido #{order.id}: en preparación" in texts_of(await owner.replies())
+    assert f"Estamos preparando tu pedido #{order.id}" in texts_of(await ana.replies())
+    (now,) = [m for m in owner.messages() if m["message_id"] == message["message_id"]]
+    assert "Enviado" in str(now) and "Preparando" not in str(now)  # the next move
+
+    question = await say(ana, "quiero cancelar mi pedido")  # still in the shop: may cancel
+    assert "¿Cancelo tu pedido" in texts_of(question)
+    await press(ana, question, "No, mantenerlo")
+
+    await owner.press(*button_data([now], "Enviado"))
+    assert "/guia" in texts_of(await owner.replies())
+    assert f"Tu pedido #{order.id} va en camino" in texts_of(await ana.replies())
+    told = texts_of(await say(owner, f"/guia {order.id} Servientrega 700012345678"))
+    assert "enviado" in told
+    tracking = texts_of(await ana.replies())
+    assert "Lo lleva Servientrega, guía 700012345678" in tracking
+    (shipped,) = await orders_of(shop, ana.id)
+    assert shipped.status == OrderStatus.SHIPPED and shipped.tracking == "700012345678"
+    assert shipped.preparing_at is not None and shipped.shipped_at is not None
+
+    late = texts_of(await say(ana, "quiero cancelar mi pedido"))
+    assert "ya salió de la tienda" in late
+    arrives = texts_of(await say(ana, "¿cuándo me llega?"))
+    assert "enviado" in arrives and "700012345678" in arrives
+
+    (now,) = [m for m in owner.messages() if m["message_id"] == message["message_id"]]
+    await owner.press(*button_data([now], "Entregado"))
+    await owner.replies()
+    assert "fue entregado" in texts_of(await ana.replies())
+    (done,) = await orders_of(shop, ana.id)
+    assert done.status == OrderStatus.DELIVERED and done.delivered_at is not None
+
+
+async def test_a_pickup_order_is_ready_to_collect_with_what_to_pay(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7811)
+    choices = await press(ana, summary, "Cambiar entrega")
+    await press(ana, await press(ana, choices, "Recoger en el local"), "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    alert = await owner.replies()
+    await owner.press(*button_data(alert, "Preparando"))
+    await owner.replies()
+    listing = await say(owner, "/pedidos")
+    assert "en preparación" in texts_of(listing)
+    await owner.press(*button_data(listing, "Listo para recoger"))
+    await owner.replies()
+    ready = texts_of(await ana.replies())
+    assert f"Tu pedido #{order.id} está listo" in ready and "Carrera 52" in ready
+    assert "Al recoger pagas $196.000" in ready
+
+
+async def test_a_wrong_tracking_command_says_how_to_write_it(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    assert "/guia PEDIDO TRANSPORTADORA GUÍA" in texts_of(await say(owner, "/guia 12"))
+    assert "No existe el pedido #999" in texts_of(await say(owner, "/guia 999 Envia 12345"))

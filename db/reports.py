@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from db.models import CustomerRow, MessageRow, OrderLineRow, OrderRow
 from db.repositories import _order
 from domain.model import (
+    OPEN_STATUSES,
     ConversationCounts,
     CustomerRecord,
     MessageRecord,
@@ -26,7 +27,7 @@ from domain.model import (
     Sale,
 )
 
-SOLD = (OrderStatus.CONFIRMED, OrderStatus.DELIVERED)
+SOLD = (*OPEN_STATUSES, OrderStatus.DELIVERED)  # confirmed and not cancelled
 COUNTED = (*SOLD, OrderStatus.CANCELLED)
 INCOMING = "in"
 
@@ -164,9 +165,7 @@ class ReportRepository:
     async def open_orders(self) -> int:
         """Confirmed orders still to deliver."""
         total = await self._session.scalar(
-            select(func.count())
-            .select_from(OrderRow)
-            .where(OrderRow.status == OrderStatus.CONFIRMED)
+            select(func.count()).select_from(OrderRow).where(OrderRow.status.in_(OPEN_STATUSES))
         )
         return int(total or 0)
 

@@ -195,6 +195,15 @@ def _orders(orders: list[Order]) -> _Table:
                 _Money(o.total_minor - o.delivery_fee_minor),
                 _Money(o.delivery_fee_minor),
                 _Money(o.total_minor),
+                texts.PAY_KIND_LABEL.get(o.payment_method, o.payment_method),
+                texts.PAY_STATE.get(o.payment_state, o.payment_state),
+                o.paid_at,
+                o.shipped_at,
+                o.shipped_with,
+                o.tracking,
+                o.invoice_tax_id,
+                o.invoice_name,
+                o.invoice_email,
                 o.chat_id,
             ]
             for o in orders

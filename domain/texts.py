@@ -664,6 +664,15 @@ EXPORT_ORDER_COLUMNS = (
     "productos",
     "domicilio",
     "total",
+    "pago",
+    "estado_pago",
+    "pagado",
+    "enviado",
+    "transportadora",
+    "guía",
+    "factura_nit_cc",
+    "factura_nombre",
+    "factura_correo",
     "chat",
 )
 EXPORT_DELIVERY_METHOD = {

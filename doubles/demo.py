@@ -16,9 +16,11 @@ from pydantic import SecretStr
 from app.settings import Settings
 from bot.app import App, build_app
 from bot.runners import polling_in_background
+from domain import texts
 from domain.catalog import import_inventory
-from domain.model import Order, OrderStatus, Product
+from domain.model import OPEN_STATUSES, Order, PaymentState, Product
 from domain.money import format_cop, format_count
+from domain.payment import state_line
 from doubles.telegram import LocalBotAPI
 
 DEMO_TOKEN = "123456:DEMO-TOKEN"
@@ -33,6 +35,7 @@ SCRIPT: tuple[tuple[str, str], ...] = (
     ("text", "¿tienen extintores?"),
     ("text", "quiero 10 del de 20 libras"),
     ("text", "sí"),
+    ("text", "mejor déjalo en 1"),
     ("button", "Finalizar pedido"),
     ("text", "1.020.345.678"),
     ("text", "laura gómez"),
@@ -45,9 +48,15 @@ SCRIPT: tuple[tuple[str, str], ...] = (
     ("button", "Recoger en el local"),
     ("button", "Cambiar entrega"),
     ("button", "Área metropolitana"),
+    ("button", "Cambiar pago"),
+    ("button", "Nequi"),
     ("button", "Confirmar pedido"),
+    ("photo", "ya te transferí"),
     ("text", "¿cómo va mi pedido?"),
 )
+# What the owner then does with the order: buttons of the owner's latest messages.
+OWNER_SCRIPT = ("Pago recibido", "Preparando", "Enviado")
+RECEIPT = b"\x89PNG demo: comprobante de Nequi"
 
 
 @dataclass
@@ -112,11 +121,11 @@ def _attachment(message: dict) -> str:
     return "[archivo]"
 
 
-async def _press(customer, messages: list[dict], label: str) -> None:  # noqa: ANN001
+async def _press(customer, messages: list[dict], label: str, who: str = "👤 Cliente") -> None:  # noqa: ANN001
     for message in reversed(messages):
         for button in _buttons(message):
             if label.lower() in button["text"].lower():
-                print(f"👤 Cliente toca: [{button['text']}]")
+                print(f"{who} toca: [{button['text']}]")
                 await customer.press(message, button["callback_data"])
                 return
     raise RuntimeError(f"no hay un botón «{label}» en la última respuesta")
@@ -156,18 +165,34 @@ async def run_demo(
             if kind == "text":
                 print(f"👤 Laura: {value}")
                 await customer.send_text(value)
+            elif kind == "photo":
+                print(f"👤 Laura envía la foto del comprobante: {value}")
+                await customer.send_photo(RECEIPT, caption=value)
             else:
                 await _press(customer, last, value)
             last = await customer.replies()
             _print_bot(last, seen)
         alerts = await owner.replies()
-        print("=== Aviso a la dueña ===")
+        print("=== Avisos a la dueña ===")
         _print_bot(alerts)
+        await _owner_moves_the_order(owner, customer, alerts)
         order = await _last_order(session.app)
         after = await _stock(session.app, WATCHED_SKU)
         files = await _owner_reports(owner, out_dir)
     sold = _report(order, before, after)
     return sold if uploaded and files else 1
+
+
+async def _owner_moves_the_order(owner, customer, alerts: list[dict]) -> None:  # noqa: ANN001
+    """The owner confirms the payment and moves the order on; Laura hears each step."""
+    print("=== La dueña mueve el pedido ===")
+    latest = alerts
+    for label in OWNER_SCRIPT:
+        shown = [m for m in owner.messages() if any(label in b["text"] for b in _buttons(m))]
+        await _press(owner, shown or latest, label, who="👩 Dueña")
+        latest = await owner.replies()
+        _print_bot([m for m in latest if not _buttons(m) or m.get("text", "").startswith("✅")])
+        _print_bot(await customer.replies())
 
 
 async def _upload_inventory(owner, inventory: Path) -> bool:  # noqa: ANN001
@@ -205,17 +230,25 @@ async def _owner_reports(owner, out_dir: Path) -> list[Path]:  # noqa: ANN001
 
 def _report(order: Order | None, before: Product | None, after: Product | None) -> int:
     print("=== Resultado ===")
-    if order is None or order.status != OrderStatus.CONFIRMED:
-        print("No quedó ningún pedido confirmado.")
+    if order is None or order.status not in OPEN_STATUSES:
+        print("No quedó ningún pedido en curso.")
         return 1
-    print(f"Pedido #{order.id} ({order.status}) para {order.customer_name}, {order.neighbourhood}:")
+    status = texts.ORDER_STATUS[order.status]
+    print(f"Pedido #{order.id} ({status}) para {order.customer_name}, {order.neighbourhood}:")
     for line in order.lines:
         print(f"  {line.quantity} × {line.name} ({line.sku}) a {format_cop(line.unit_price_minor)}")
-    print(f"  Total: {format_cop(order.total_minor)}")
+    fee, total = format_cop(order.delivery_fee_minor), format_cop(order.total_minor)
+    print(f"  Domicilio: {fee} · Total: {total}")
+    print(f"  Pago: {state_line(order.payment_method, order.payment_state)}")
     if before and after:
         print(f"Stock de {WATCHED_SKU}: {before.stock} → {after.stock}")
-    expected = sum(line.subtotal_minor for line in order.lines)
-    ok = order.total_minor == expected and bool(before and after and after.stock < before.stock)
+    expected = sum(line.subtotal_minor for line in order.lines) + order.delivery_fee_minor
+    paid = order.payment_state == PaymentState.PAID
+    ok = (
+        order.total_minor == expected
+        and paid
+        and bool(before and after and after.stock < before.stock)
+    )
     return 0 if ok else 1
 
 

@@ -39,8 +39,13 @@ def test_demo_sells_and_prints_the_order_and_the_stock() -> None:
     assert "Puedo ofrecerte 7" in out
     assert "Sigamos con tu pedido" in out
     assert "confirmado" in out
-    assert "Total: $1.225.000" in out
-    assert "Stock de EXT-ABC-20: 7 → 0" in out
+    assert "Ahora tienes 1 × Extintor multipropósito ABC 20 lb (antes 7)" in out
+    assert "Domicilio a Bello: $15.000" in out and "Total: $190.000" in out
+    assert "💳 Cambiar pago" in out and "transfiere $190.000 a Nequi" in out
+    assert "Comprobante de pago del pedido #1" in out
+    assert "Recibimos el pago de tu pedido #1" in out and "va en camino" in out
+    assert "Pago: Nequi · pagado" in out
+    assert "Stock de EXT-ABC-20: 7 → 6" in out
 
 
 def test_search_writes_ranked_skus_for_every_query(tmp_path: Path) -> None:

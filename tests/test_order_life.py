@@ -108,6 +108,8 @@ async def test_the_owner_moves_the_order_on_and_the_customer_hears_each_step(
     assert shipped.status == OrderStatus.SHIPPED and shipped.tracking == "700012345678"
     assert shipped.preparing_at is not None and shipped.shipped_at is not None
 
+    stats = await say(owner, "/stats hoy")  # a shipped order is a sale
+    assert "$208.000" in texts_of([{"text": m.get("caption", m.get("text", ""))} for m in stats])
     late = texts_of(await say(ana, "quiero cancelar mi pedido"))
     assert "ya salió de la tienda" in late
     arrives = texts_of(await say(ana, "¿cuándo me llega?"))

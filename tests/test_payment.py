@@ -8,6 +8,9 @@ first, then Nequi, Daviplata, Bre-B and a Bancolombia account).
 
 from __future__ import annotations
 
+import csv
+import io
+
 from domain.model import OrderStatus
 from tests.chat import press, say
 from tests.conftest import OWNER_ID, Harness, button_data, texts_of
@@ -57,6 +60,11 @@ async def test_the_summary_offers_the_shops_ways_to_pay_and_nequi_gives_its_numb
     assert "ya estaba pagado" in texts_of(await owner.replies())
     (still,) = await orders_of(shop, ana.id)
     assert still.paid_at == paid.paid_at
+
+    await say(owner, "/export")
+    exported = dict(shop.api.user(OWNER_ID).documents())
+    (row,) = csv.DictReader(io.StringIO(exported["pedidos.csv"].decode("utf-8-sig")), delimiter=";")
+    assert (row["pago"], row["estado_pago"]) == ("Nequi", "pagado") and row["pagado"]
 
 
 async def test_paying_by_nequi_in_words_gives_the_number_without_starting_the_checkout(
@@ -121,7 +129,7 @@ async def test_a_receipt_photo_reaches_the_owners_with_the_order_and_the_button(
 
     await ana.send_photo(b"\x89PNG receipt bytes", caption="ya pagué")
     told = texts_of(await ana.replies())
-    assert f"comprobante a la tienda" in told and f"#{order.id}" in told
+    assert "comprobante a la tienda" in told and f"#{order.id}" in told
     forwarded = await owner.replies()
     photo = next(m for m in forwarded if m.get("photo"))
     assert f"Comprobante de pago del pedido #{order.id} ($208.000, Bre-B)" in photo["caption"]

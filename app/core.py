@@ -30,6 +30,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.ai import AiSetup, build_ai
+from app.payments import build_payments
 from app.settings import Settings
 from db.engine import create_engine, create_session_factory, is_sqlite
 from db.migrate import upgrade_async
@@ -39,6 +40,7 @@ from domain.conversation import SalesAgent
 from domain.effects import subscribe_search
 from domain.events import EventBus
 from domain.notices import promise_notices
+from domain.online import OnlinePayments
 from domain.owner import OwnerDesk
 from domain.shop import ShopProfile, load_shop_profile
 from rag.search import ProductIndex
@@ -64,6 +66,7 @@ class App:
     bus: EventBus
     # SQLite takes one writer at a time: the updates of this process queue here for it.
     gate: asyncio.Lock | None
+    online: OnlinePayments | None = None  # payment links, when the shop offers them
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -161,8 +164,9 @@ async def _assemble(
         owner_ids=settings.owner_ids,
     )
     promise_notices(bus, settings.owner_ids)
+    online = build_payments(settings, shop, uow, bus)
     gate = asyncio.Lock() if is_sqlite(settings.database_url) else None
-    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai, bus, gate)
+    return App(settings, engine, session_factory, catalog, shop, agent, desk, ai, bus, gate, online)
 
 
 async def forget_old_updates(session_factory: async_sessionmaker[AsyncSession]) -> int:

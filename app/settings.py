@@ -52,6 +52,16 @@ class Settings(BaseSettings):
     backup_keep: int = Field(default=7, ge=1)
     # /health answers 503 when a promised message has waited this long in the outbox.
     outbox_stuck_seconds: int = Field(default=600, ge=10)
+    # Payment links by Wompi (the shop profile's [[payment]] kind = "link"): the keys from
+    # comercios.wompi.co > Desarrolladores; events are received on PAYMENTS_PATH (Wompi's
+    # "URL de eventos": WEBHOOK_URL's host + this path; in polling mode the bot listens on
+    # WEBHOOK_HOST:WEBHOOK_PORT for them).
+    wompi_private_key: SecretStr = Field(default=SecretStr(""))
+    wompi_events_secret: SecretStr = Field(default=SecretStr(""))
+    wompi_api_base: str = "https://production.wompi.co/v1"  # sandbox: https://sandbox.wompi.co/v1
+    wompi_checkout_base: str = "https://checkout.wompi.co"
+    wompi_redirect_url: str = ""  # where the checkout sends the customer after paying
+    payments_path: str = "/pagos/wompi"
     # AI providers, one per capability: offline (default, no network), gemini or openai.
     ai_text_provider: Provider = "offline"  # understanding messages and phrasing replies
     ai_vision_provider: Provider = "offline"  # photos

@@ -25,6 +25,7 @@ from bot.health import Health
 from bot.inflight import InFlight
 from bot.notices import subscribe_low_stock
 from bot.outbox import OutboxSender
+from bot.payments import add_payment_routes, sweep_links
 from bot.polling import Poller
 from bot.scheduler import ShopJobs, build_scheduler
 from bot.startup import call_with_backoff, wait_for_bot_api
@@ -60,6 +61,26 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
             await task
 
 
+def _payment_work(app: App) -> list[Coroutine[Any, Any, None]]:
+    """The sweep that makes payment links left unmade, when the shop takes them."""
+    return [sweep_links(app.online)] if app.online is not None else []
+
+
+async def _payment_listener(app: App) -> web.AppRunner | None:
+    """In polling mode, the payment provider's events still arrive over HTTP: a small server
+    on WEBHOOK_HOST:WEBHOOK_PORT for PAYMENTS_PATH (only when the shop takes links)."""
+    web_app = web.Application()
+    if not add_payment_routes(web_app, app):
+        return None
+    runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
+    await runner.setup()
+    settings = app.settings
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    log.info("payment events on %s:%s%s", settings.webhook_host, settings.webhook_port,
+             settings.payments_path)  # fmt: skip
+    return runner
+
+
 def keep_start_up_objects() -> None:
     """The search index and everything else built at start-up live as long as the process:
     moved out of the garbage collector's sight, so that its full collections (which would
@@ -92,9 +113,14 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
         await optional(bot.delete_webhook(drop_pending_updates=False), "deleteWebhook")
         await announce_commands(bot, app.settings.owner_ids)
         scheduler.start()
-        tasks = _background(follow_catalog(app), sender.run())
+        tasks = _background(follow_catalog(app), sender.run(), *_payment_work(app))
+        listener = await _payment_listener(app)
         log.info("polling %s", app.settings.telegram_api_base)
-        await poller.run()
+        try:
+            await poller.run()
+        finally:
+            if listener is not None:
+                await listener.cleanup()
         log.info("polling stopped")
     finally:
         await _stop(tasks)
@@ -148,11 +174,14 @@ def build_webhook_app(
     dp["inflight"] = inflight
     web_app.router.add_post(settings.webhook_path, webhook_handler(inflight, bot, secret))
     web_app.router.add_get("/health", health.handle)
+    add_payment_routes(web_app, app)
 
     async def on_startup(_: web.Application) -> None:
         await health.probe()
         await inflight.replay()
-        web_app[BACKGROUND] = _background(follow_catalog(app), sender.run(), health.run())
+        web_app[BACKGROUND] = _background(
+            follow_catalog(app), sender.run(), health.run(), *_payment_work(app)
+        )
         if scheduled_jobs:
             web_app[SCHEDULER] = build_scheduler(shop_jobs, settings)
             web_app[SCHEDULER].start()

@@ -44,6 +44,7 @@ from domain.model import (
     OrderLine,
     OrderStatus,
     PaymentLine,
+    PaymentState,
     Product,
     ProductKey,
     StagedProduct,
@@ -658,13 +659,30 @@ class OrderRepository:
             values["payment_ref"] = ref
         return await self._changed(order_id, OrderRow.payment_state == from_state, **values)
 
-    async def set_payment_ref(self, order_id: int, ref: str) -> None:
-        await self._session.execute(
+    async def set_payment_ref(self, order_id: int, ref: str) -> bool:
+        """Give the order its provider reference, unless it has one already."""
+        outcome = await self._session.execute(
             update(OrderRow)
-            .where(OrderRow.id == order_id)
+            .where(OrderRow.id == order_id, OrderRow.payment_ref == "")
             .values(payment_ref=ref)
             .execution_options(synchronize_session=False)
         )
+        return _rowcount(outcome) == 1
+
+    async def without_payment_ref(self, method: str, confirmed_before: datetime) -> list[Order]:
+        """Open orders paid by `method`, still pending, with no provider reference yet."""
+        rows = await self._session.scalars(
+            self._query()
+            .where(
+                OrderRow.status.in_(OPEN_STATUSES),
+                OrderRow.payment_method == method,
+                OrderRow.payment_state == PaymentState.PENDING,
+                OrderRow.payment_ref == "",
+                OrderRow.confirmed_at < confirmed_before,
+            )
+            .order_by(OrderRow.id)
+        )
+        return [_order(row) for row in rows]
 
     async def by_payment_ref(self, ref: str) -> Order | None:
         row = await self._session.scalar(self._query().where(OrderRow.payment_ref == ref))

@@ -77,6 +77,18 @@ class OrderCancelledByCustomer(Event):
 
 
 @dataclass(frozen=True)
+class PaymentUpdate(Event):
+    """Something about an order's online payment (its link, a provider's verdict) that the
+    customer and/or the owners are told; `step` names it once ("link", "paid:<event>")."""
+
+    order_id: int
+    chat_id: int
+    step: str
+    customer_text: str = ""
+    owner_text: str = ""
+
+
+@dataclass(frozen=True)
 class ReceiptSent(Event):
     """A customer sent a photo of a payment receipt for an order awaiting payment; the owners
     get it with the order number and the "✅ Pago recibido" button."""

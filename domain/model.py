@@ -135,7 +135,10 @@ STATUS_STAMPS = {
     OrderStatus.DELIVERED: "delivered_at",
     OrderStatus.CANCELLED: "cancelled_at",
 }
-PAYMENT_STAMPS = {PaymentState.PAID: "paid_at", PaymentState.REFUNDED: "refunded_at"}
+PAYMENT_STAMPS: dict[str, str] = {
+    PaymentState.PAID: "paid_at",
+    PaymentState.REFUNDED: "refunded_at",
+}
 SHIPPING_DETAILS = ("shipped_with", "tracking")
 
 

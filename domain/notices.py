@@ -17,6 +17,7 @@ from domain.events import (
     OrderCancelledByCustomer,
     OrderConfirmed,
     OrderStatusChanged,
+    PaymentUpdate,
     ReceiptSent,
 )
 from domain.model import Notice
@@ -75,7 +76,30 @@ def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
             for owner_id in owner_ids
         ]
 
+    def payment_update(event: PaymentUpdate) -> Iterable[Notice]:
+        key = f"order:{event.order_id}:payment:{event.step}"
+        notices = []
+        if event.customer_text:
+            notices.append(
+                Notice(
+                    f"{key}:customer", event.chat_id, event.customer_text, order_id=event.order_id
+                )
+            )
+        if event.owner_text:
+            notices += [
+                Notice(
+                    f"{key}:owner:{owner_id}",
+                    owner_id,
+                    event.owner_text,
+                    relay_chat_id=event.chat_id,
+                    order_id=event.order_id,
+                )
+                for owner_id in owner_ids
+            ]
+        return notices
+
     bus.promise(OrderConfirmed, new_order)
+    bus.promise(PaymentUpdate, payment_update)
     bus.promise(ReceiptSent, receipt)
     bus.promise(OrderCancelledByCustomer, cancelled_by_customer)
     bus.promise(OrderStatusChanged, status_changed)

@@ -149,3 +149,35 @@ def state_line(kind: str, state: str) -> str:
         return ""
     label = texts.PAY_KIND_LABEL.get(kind, kind)
     return texts.PAY_STATE_LINE.format(label=label, state=texts.PAY_STATE.get(state, state))
+
+
+# --- online payments (a payment-link provider such as Wompi)
+
+
+class InvalidPaymentEvent(ValueError):
+    """Not an event we can trust: unsigned, wrongly signed, or malformed."""
+
+
+class PaymentLinkError(Exception):
+    """The provider could not create a link (down, refused the request); the text says why."""
+
+
+@dataclass(frozen=True)
+class PaymentLink:
+    id: str  # the provider's id: stored on the order as payment_ref, events name it
+    url: str  # where the customer pays
+
+
+@dataclass(frozen=True)
+class PaymentEvent:
+    """A provider's signed notice about a payment, read into plain values."""
+
+    event_id: str  # unique per transaction and status: the same event twice is seen once
+    link_id: str  # the payment link it paid (the order's payment_ref)
+    status: str  # PAID, FAILED or PENDING (PaymentEvent.PAID ...)
+    amount_minor: int
+    method: str = ""  # how the customer paid at the provider (card, PSE, Nequi...)
+
+    PAID = "paid"
+    FAILED = "failed"
+    PENDING = "pending"

@@ -28,6 +28,7 @@ from domain.model import (
     StagedProduct,
     UpsertResult,
 )
+from domain.payment import PaymentEvent, PaymentLink
 
 
 class ProductRepo(Protocol):
@@ -92,7 +93,8 @@ class OrderRepo(Protocol):
     async def set_payment(
         self, order_id: int, from_state: str, to_state: str, ref: str | None = None
     ) -> Order | None: ...
-    async def set_payment_ref(self, order_id: int, ref: str) -> None: ...
+    async def set_payment_ref(self, order_id: int, ref: str) -> bool: ...
+    async def without_payment_ref(self, method: str, confirmed_before: datetime) -> list[Order]: ...
     async def by_payment_ref(self, ref: str) -> Order | None: ...
     async def record_payment_event(
         self, provider: str, event_id: str, order_id: int | None, outcome: str
@@ -165,6 +167,22 @@ class ReportRepo(Protocol):
     async def messages(
         self, start: datetime | None, end: datetime | None
     ) -> list[MessageRecord]: ...
+
+
+class PaymentLinks(Protocol):
+    """A payment-link provider (providers/wompi.py). Another provider (Bold, Mercado Pago)
+    implements the same two calls and reads its own events into a PaymentEvent."""
+
+    name: str  # stored with each event it sends ("wompi")
+
+    async def create(self, order_id: int, amount_minor: int, description: str) -> PaymentLink:
+        """A single-use link for exactly this amount; raises PaymentLinkError."""
+        ...
+
+    def read_event(self, body: bytes, signature: str | None) -> PaymentEvent | None:
+        """A posted event, its signature checked (InvalidPaymentEvent when it cannot be
+        trusted); None for events about nothing to act on."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -212,6 +212,15 @@ PAY_LINK_FAILED = (
     "No pude generar el link de pago de tu pedido #{order_id}. La tienda ya lo sabe y te "
     "escribe por aquí."
 )
+PAY_LINK_DESCRIPTION = "Pedido #{order_id} en {shop}"
+PAY_LINK_DECLINED = (
+    "El pago de tu pedido #{order_id} no fue aprobado. Puedes intentarlo otra vez con el mismo "
+    "link, o escribirme si prefieres otra forma de pago."
+)
+OWNER_PAID_WRONG_AMOUNT = (
+    "⚠️ Llegó un pago de {paid} para el pedido #{order_id}, que vale {amount}. No lo marqué "
+    "como pagado: revísalo en tu cuenta de Wompi."
+)
 PAY_TELEGRAM_COMING = "💳 Pagas {amount} aquí mismo en Telegram: ya te envío la factura."
 PAY_KIND_LABEL = {
     "cash": "Efectivo",

@@ -278,8 +278,22 @@ class FakeOrderRepo:
         ref = order.payment_ref if ref is None else ref
         return self._store(replace(order, payment_state=to_state, payment_ref=ref, **stamps))
 
-    async def set_payment_ref(self, order_id: int, ref: str) -> None:
+    async def set_payment_ref(self, order_id: int, ref: str) -> bool:
+        if self.rows[order_id].payment_ref:
+            return False
         self.rows[order_id] = replace(self.rows[order_id], payment_ref=ref)
+        return True
+
+    async def without_payment_ref(self, method: str, confirmed_before: datetime) -> list[Order]:
+        return [
+            o
+            for o in self.rows.values()
+            if o.payment_method == method
+            and o.payment_state == "pending"
+            and not o.payment_ref
+            and o.confirmed_at is not None
+            and o.confirmed_at < confirmed_before
+        ]
 
     async def by_payment_ref(self, ref: str) -> Order | None:
         return next((o for o in self.rows.values() if ref and o.payment_ref == ref), None)

@@ -140,8 +140,11 @@ def confirm_buttons(
     """`choices`, `payments`: the shop offers more than one way to deliver, to pay (a button
     to change each)."""
     stamp = cart_stamp(order, delivery, payment)
-    change = (Button(texts.BUTTON_CHANGE_DELIVERY, Action.DELIVERY),) if choices else ()
-    change += (Button(texts.BUTTON_CHANGE_PAYMENT, Action.PAYMENT),) if payments else ()
+    change: tuple[Button, ...] = ()
+    if choices:
+        change += (Button(texts.BUTTON_CHANGE_DELIVERY, Action.DELIVERY),)
+    if payments:
+        change += (Button(texts.BUTTON_CHANGE_PAYMENT, Action.PAYMENT),)
     return (
         (Button(texts.BUTTON_CONFIRM, f"{Action.CONFIRM}:{stamp}"),),
         *((change,) if change else ()),

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     wompi_checkout_base: str = "https://checkout.wompi.co"
     wompi_redirect_url: str = ""  # where the checkout sends the customer after paying
     payments_path: str = "/pagos/wompi"
+    # Telegram Payments ([[payment]] kind = "telegram"): the provider token BotFather gives.
+    telegram_payments_token: SecretStr = Field(default=SecretStr(""))
     # AI providers, one per capability: offline (default, no network), gemini or openai.
     ai_text_provider: Provider = "offline"  # understanding messages and phrasing replies
     ai_vision_provider: Provider = "offline"  # photos

@@ -78,6 +78,7 @@ def create_dispatcher(
         ai_online=app.ai.online,
         catalog=app.catalog,
         settings=app.settings,
+        online=app.online,
         app=app,
     )
     heartbeat = Heartbeat()

@@ -25,7 +25,7 @@ from bot.health import Health
 from bot.inflight import InFlight
 from bot.notices import subscribe_low_stock
 from bot.outbox import OutboxSender
-from bot.payments import add_payment_routes, sweep_links
+from bot.payments import Invoices, add_payment_routes, plug_invoices, sweep_payments
 from bot.polling import Poller
 from bot.scheduler import ShopJobs, build_scheduler
 from bot.startup import call_with_backoff, wait_for_bot_api
@@ -38,7 +38,7 @@ SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 SHUTDOWN_GRACE_SECONDS = 10.0  # parked updates get this long to finish when the server stops
 
 
-def plug_jobs(app: App, bot: Bot) -> tuple[ShopJobs, OutboxSender]:
+def plug_jobs(app: App, bot: Bot) -> tuple[ShopJobs, OutboxSender, Invoices | None]:
     """The scheduled jobs and the outbox sender for this bot, subscribed to the domain's
     events: promised messages go out as soon as they are committed; a sale runs the
     low-stock check at once."""
@@ -46,7 +46,7 @@ def plug_jobs(app: App, bot: Bot) -> tuple[ShopJobs, OutboxSender]:
     sender = OutboxSender(app.uow, bot, app.settings.owner_ids)
     sender.subscribe(app.bus)
     subscribe_low_stock(app.bus, jobs.low_stock)
-    return jobs, sender
+    return jobs, sender, plug_invoices(app, bot)
 
 
 def _background(*coroutines: Coroutine[Any, Any, None]) -> list[asyncio.Task[None]]:
@@ -61,9 +61,10 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
             await task
 
 
-def _payment_work(app: App) -> list[Coroutine[Any, Any, None]]:
-    """The sweep that makes payment links left unmade, when the shop takes them."""
-    return [sweep_links(app.online)] if app.online is not None else []
+def _payment_work(app: App, invoices: Invoices | None) -> list[Coroutine[Any, Any, None]]:
+    """The sweep that makes payment links and invoices left unmade, when the shop takes
+    online payments."""
+    return [sweep_payments(app.online, invoices)] if app.online is not None else []
 
 
 async def _payment_listener(app: App) -> web.AppRunner | None:
@@ -93,7 +94,7 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
     keep_start_up_objects()
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
-    jobs, sender = plug_jobs(app, bot)
+    jobs, sender, invoices = plug_jobs(app, bot)
     # Started inside the running loop, stopped before the database closes.
     scheduler = build_scheduler(jobs, app.settings)
     poller = Poller(
@@ -113,7 +114,7 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
         await optional(bot.delete_webhook(drop_pending_updates=False), "deleteWebhook")
         await announce_commands(bot, app.settings.owner_ids)
         scheduler.start()
-        tasks = _background(follow_catalog(app), sender.run(), *_payment_work(app))
+        tasks = _background(follow_catalog(app), sender.run(), *_payment_work(app, invoices))
         listener = await _payment_listener(app)
         log.info("polling %s", app.settings.telegram_api_base)
         try:
@@ -138,7 +139,8 @@ async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher
     """
     bot = create_bot(app.settings)
     dp = create_dispatcher(app)
-    _, sender = plug_jobs(app, bot)  # the clock-driven jobs are not started; tests run them
+    _, sender, invoices = plug_jobs(app, bot)  # clock-driven jobs not started; tests run them
+    dp["invoices"] = invoices
     poller = Poller(bot, dp, app.session_factory, attention=app.catalog.attention)
     dp["poller"] = poller
     tasks = _background(poller.run(), sender.run())
@@ -161,7 +163,7 @@ def build_webhook_app(
     `scheduled_jobs` also runs the clock-driven jobs while the server is up.
     """
     settings = app.settings
-    shop_jobs, sender = plug_jobs(app, bot)
+    shop_jobs, sender, invoices = plug_jobs(app, bot)
     health = Health(app, dp["heartbeat"])
     secret = settings.webhook_secret.get_secret_value() or None
     web_app = web.Application()
@@ -180,7 +182,7 @@ def build_webhook_app(
         await health.probe()
         await inflight.replay()
         web_app[BACKGROUND] = _background(
-            follow_catalog(app), sender.run(), health.run(), *_payment_work(app)
+            follow_catalog(app), sender.run(), health.run(), *_payment_work(app, invoices)
         )
         if scheduled_jobs:
             web_app[SCHEDULER] = build_scheduler(shop_jobs, settings)

@@ -1,9 +1,10 @@
-"""Online payments through a payment-link provider (domain.ports.PaymentLinks; Wompi first).
+"""Online payments: a payment-link provider (domain.ports.PaymentLinks; Wompi first) and
+Telegram Payments (the invoice itself is sent by bot/payments.py).
 
 A confirmed order to be paid by link gets its link after the commit (`send_link`, on the
 PaymentRequested event); an order whose link was never made — the process died, the
-provider was down — gets it from `sweep`, run at start-up and every minute. The provider's
-events (`on_event`) mark the order paid, once: each event is recorded under its id in the
+provider was down — gets it from `sweep`, run at start-up and every minute. The providers'
+verdicts (`on_event`) mark the order paid, once: each event is recorded under its id in the
 same transaction as its effect, so a redelivered event changes nothing.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain import texts
@@ -26,7 +28,10 @@ log = logging.getLogger(__name__)
 
 class OnlinePayments:
     def __init__(
-        self, uow_factory: Callable[[], UnitOfWork], links: PaymentLinks, shop_name: str
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        shop_name: str,
+        links: PaymentLinks | None = None,
     ) -> None:
         self._uow = uow_factory
         self.provider = links
@@ -36,7 +41,7 @@ class OnlinePayments:
     async def on_requested(self, event: PaymentRequested) -> None:
         """After the confirmation's commit: the link is made in the background, so the
         customer's confirmation does not wait for the provider."""
-        if event.method == PayKind.LINK:
+        if event.method == PayKind.LINK and self.provider is not None:
             task = asyncio.create_task(self.send_link(event.order_id))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -51,7 +56,7 @@ class OnlinePayments:
         failed (customer and owners are told, the sweep does not try again)."""
         async with self._uow() as uow:
             order = await uow.orders.get(order_id)
-        if order is None or not _needs_link(order):
+        if order is None or self.provider is None or not _unsent(order, PayKind.LINK):
             return True
         description = texts.PAY_LINK_DESCRIPTION.format(order_id=order.id, shop=self._shop_name)
         amount = format_cop(order.total_minor)
@@ -73,6 +78,8 @@ class OnlinePayments:
 
     async def sweep(self, confirmed_before: datetime) -> int:
         """Links owed and never made (confirmed before `confirmed_before`); how many sent."""
+        if self.provider is None:
+            return 0
         async with self._uow() as uow:
             owed = await uow.orders.without_payment_ref(PayKind.LINK, confirmed_before)
         sent = 0
@@ -80,9 +87,8 @@ class OnlinePayments:
             sent += await self.send_link(order.id)
         return sent
 
-    async def on_event(self, event: PaymentEvent) -> str:
+    async def on_event(self, event: PaymentEvent, provider: str) -> str:
         """A provider's verdict on a payment; what was done ("paid", "duplicate"…)."""
-        provider = self.provider.name
         async with self._uow() as uow:
             order = await uow.orders.by_payment_ref(event.link_id) if event.link_id else None
             order_id = order.id if order else None
@@ -90,13 +96,15 @@ class OnlinePayments:
                 provider, event.event_id, order_id, event.status
             ):
                 return "duplicate"
-            outcome = await self._apply(uow, order, event)
+            outcome = await self._apply(uow, order, event, provider)
             await uow.commit()
         return outcome
 
-    async def _apply(self, uow: UnitOfWork, order: Order | None, event: PaymentEvent) -> str:
+    async def _apply(
+        self, uow: UnitOfWork, order: Order | None, event: PaymentEvent, provider: str
+    ) -> str:
         if order is None:
-            log.warning("%s event %s names no order", self.provider.name, event.event_id)
+            log.warning("%s event %s names no order", provider, event.event_id)
             return "unknown"
         n, amount = order.id, format_cop(order.total_minor)
         step = f"{event.status}:{event.event_id}"
@@ -112,15 +120,17 @@ class OnlinePayments:
             uow.emit(PaymentUpdate(n, order.chat_id, step, owner_text=owners))
             return "amount"
         paid_order = await uow.orders.set_payment(n, PaymentState.PENDING, PaymentState.PAID)
-        if paid_order is None:
-            return "already"
+        if paid_order is None:  # a second payment of a paid order: the money goes back
+            owners = texts.OWNER_PAID_TWICE.format(order_id=n, amount=amount)
+            uow.emit(PaymentUpdate(n, order.chat_id, step, owner_text=owners))
+            return "twice"
         if order.status == OrderStatus.CANCELLED:  # cancelled before the money came in
             await uow.orders.set_payment(n, PaymentState.PAID, PaymentState.REFUNDED)
             owners = texts.OWNER_REFUND_DUE.format(order_id=n, amount=amount)
             uow.emit(PaymentUpdate(n, order.chat_id, step, owner_text=owners))
             return "refund"
         customer = texts.PAYMENT_RECEIVED_CUSTOMER.format(order_id=n, amount=amount)
-        method = event.method or self.provider.name
+        method = event.method or provider
         owners = texts.OWNER_PAID_BY_PROVIDER.format(order_id=n, amount=amount, method=method)
         uow.emit(PaymentUpdate(n, order.chat_id, step, customer, owners))
         return "paid"
@@ -135,12 +145,78 @@ class OnlinePayments:
             uow.emit(PaymentUpdate(order.id, order.chat_id, step, customer, owners))
             await uow.commit()
 
+    # --- Telegram Payments (the invoice is sent by the bot layer)
 
-def _needs_link(order: Order) -> bool:
+    async def unsent_invoices(self, confirmed_before: datetime) -> list[Order]:
+        async with self._uow() as uow:
+            return await uow.orders.without_payment_ref(PayKind.TELEGRAM, confirmed_before)
+
+    async def invoice_to_send(self, order_id: int) -> Invoice | None:
+        """The invoice an order paid in Telegram still needs; None when it has one."""
+        async with self._uow() as uow:
+            order = await uow.orders.get(order_id)
+        if order is None or not _unsent(order, PayKind.TELEGRAM):
+            return None
+        return invoice_for(order, self._shop_name)
+
+    async def invoice_sent(self, invoice: Invoice) -> None:
+        async with self._uow() as uow:
+            await uow.orders.set_payment_ref(invoice.order_id, invoice.payload)
+            await uow.commit()
+
+    async def checkout_problem(self, payload: str, currency: str, amount: int) -> str | None:
+        """Telegram asks before charging: None to go ahead, else why not (in Spanish). The
+        order's units were taken when it was confirmed; they are still held only while the
+        order is open — a cancelled order is never charged."""
+        async with self._uow() as uow:
+            order = await uow.orders.by_payment_ref(payload) if payload else None
+        if order is None:
+            return texts.PAY_CHECKOUT_UNKNOWN
+        if order.status == OrderStatus.CANCELLED:
+            return texts.PAY_CHECKOUT_CANCELLED.format(order_id=order.id)
+        if order.payment_state != PaymentState.PENDING:
+            return texts.PAY_CHECKOUT_PAID.format(order_id=order.id)
+        if currency != CURRENCY or amount != order.total_minor:
+            return texts.PAY_CHECKOUT_CHANGED.format(order_id=order.id)
+        return None
+
+
+CURRENCY = "COP"
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A Telegram invoice for one order: amounts in centavos (COP's minor unit there)."""
+
+    order_id: int
+    chat_id: int
+    title: str
+    description: str
+    payload: str  # stored as the order's payment_ref once sent
+    prices: tuple[tuple[str, int], ...]
+
+
+def invoice_for(order: Order, shop_name: str) -> Invoice:
+    items = ", ".join(f"{line.quantity} × {line.name}" for line in order.lines)
+    description = texts.PAY_INVOICE_DESCRIPTION.format(shop=shop_name, items=items)
+    prices = [(texts.PAY_INVOICE_PRODUCTS, order.lines_total_minor)]
+    if order.delivery_fee_minor:
+        prices.append((texts.PAY_INVOICE_DELIVERY, order.delivery_fee_minor))
+    return Invoice(
+        order_id=order.id,
+        chat_id=order.chat_id,
+        title=texts.PAY_INVOICE_TITLE.format(order_id=order.id)[:32],
+        description=description if len(description) <= 255 else description[:254] + "…",
+        payload=f"tg-{order.id}",
+        prices=tuple(prices),
+    )
+
+
+def _unsent(order: Order, kind: PayKind) -> bool:
+    """Paid by `kind`, still pending, and its link or invoice not made yet."""
     return (
-        order.payment_method == PayKind.LINK
+        order.payment_method == kind
         and order.payment_state == PaymentState.PENDING
         and not order.payment_ref
-        and order.status != OrderStatus.CANCELLED
         and order.status in OPEN_STATUSES
     )

@@ -221,6 +221,20 @@ OWNER_PAID_WRONG_AMOUNT = (
     "⚠️ Llegó un pago de {paid} para el pedido #{order_id}, que vale {amount}. No lo marqué "
     "como pagado: revísalo en tu cuenta de Wompi."
 )
+OWNER_PAID_TWICE = (
+    "⚠️ El pedido #{order_id} ya estaba pagado y llegó otro pago de {amount}: devuélveselo "
+    "al cliente."
+)
+PAY_INVOICE_TITLE = "Pedido #{order_id}"
+PAY_INVOICE_DESCRIPTION = "{shop}: {items}"
+PAY_INVOICE_PRODUCTS = "Productos"
+PAY_INVOICE_DELIVERY = "Domicilio"
+PAY_CHECKOUT_UNKNOWN = "No encuentro este pedido. Escríbeme y lo revisamos."
+PAY_CHECKOUT_CANCELLED = "El pedido #{order_id} fue cancelado, así que no te cobro nada."
+PAY_CHECKOUT_PAID = "El pedido #{order_id} ya está pagado; no te cobro otra vez."
+PAY_CHECKOUT_CHANGED = (
+    "El valor del pedido #{order_id} cambió. Escríbeme y te envío la factura nueva."
+)
 PAY_TELEGRAM_COMING = "💳 Pagas {amount} aquí mismo en Telegram: ya te envío la factura."
 PAY_KIND_LABEL = {
     "cash": "Efectivo",

@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.responder import ConversationMiddleware
-from handlers import commands, fallback, media, owner, sale, takeover
+from handlers import commands, fallback, media, owner, payments, sale, takeover
 
 
 def build_router() -> Router:
@@ -22,6 +22,7 @@ def build_router() -> Router:
         commands.create_router(), sale.create_router(), media.create_router()
     )
     root.include_routers(
+        payments.create_router(),
         owner.create_router(),
         takeover.create_router(),
         conversation,

@@ -121,6 +121,46 @@ class Customer:
         }
         return await self._push({"callback_query": query})
 
+    async def pay(self, invoice: MessageRef, timeout: float = 10.0) -> dict[str, Any]:
+        """Pay an invoice the bot sent here, as Telegram does: a pre_checkout_query the bot
+        must answer within `timeout` seconds; when it says ok, a message with
+        successful_payment. Returns the bot's answer ({"ok": ..., "error_message": ...})."""
+        message_id = _message_id(invoice)
+        sent = self._state.invoices.get((self.id, message_id))
+        if sent is None:
+            raise ValueError(f"message {message_id} in chat {self.id} is not an invoice")
+        query_id = str(secrets.randbits(62))
+        answers = self._state.pre_checkout_answers
+        answers[query_id] = None
+        query = {
+            "id": query_id,
+            "from": copy.deepcopy(self.user),
+            "currency": sent["currency"],
+            "total_amount": sent["total_amount"],
+            "invoice_payload": sent["payload"],
+        }
+        await self._push({"pre_checkout_query": query})
+        deadline = asyncio.get_running_loop().time() + timeout
+        while answers[query_id] is None:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                raise TimeoutError(f"the bot did not answer pre_checkout_query {query_id}")
+            await self._state.progress.wait(min(left, 0.05))
+        answer = answers[query_id]
+        assert answer is not None
+        if answer["ok"]:
+            charge = secrets.token_hex(8)
+            await self._send(
+                successful_payment={
+                    "currency": sent["currency"],
+                    "total_amount": sent["total_amount"],
+                    "invoice_payload": sent["payload"],
+                    "telegram_payment_charge_id": f"tg_{charge}",
+                    "provider_payment_charge_id": f"prov_{charge}",
+                }
+            )
+        return answer
+
     async def block(self, blocked: bool = True) -> dict[str, Any]:
         """Block (or unblock) the bot: sends now fail with 403, like Telegram."""
         record = self._state.chats.register(self.chat)

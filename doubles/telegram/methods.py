@@ -100,6 +100,8 @@ class BotMethods:
             "sendDocument": self.send_document,
             "sendPhoto": self.send_photo,
             "sendMediaGroup": self.send_media_group,
+            "sendInvoice": self.send_invoice,
+            "answerPreCheckoutQuery": self.answer_pre_checkout_query,
             "copyMessage": self.copy_message,
             "forwardMessage": self.forward_message,
             "getFile": self.get_file,
@@ -299,6 +301,62 @@ class BotMethods:
             "url": get_str(params, "url"),
             "cache_time": get_int(params, "cache_time") or 0,
         }
+        return True
+
+    async def send_invoice(self, params: dict[str, Any]) -> dict[str, Any]:
+        """sendInvoice: the message shows the invoice; the server keeps its payload, currency
+        and amount for the payment (`Customer.pay`)."""
+        record = self._chat(params)
+        title = get_str(params, "title", required=True) or ""
+        description = get_str(params, "description", required=True) or ""
+        payload = get_str(params, "payload", required=True) or ""
+        currency = get_str(params, "currency", required=True) or ""
+        if not 1 <= len(title) <= 32:
+            raise BotAPIError.bad_request("INVOICE_TITLE_INVALID")
+        if not 1 <= len(description) <= 255:
+            raise BotAPIError.bad_request("INVOICE_DESCRIPTION_INVALID")
+        if not 1 <= len(payload.encode()) <= 128:
+            raise BotAPIError.bad_request("INVOICE_PAYLOAD_INVALID")
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise BotAPIError.bad_request("CURRENCY_INVALID")
+        prices = get_json(params, "prices")
+        valid = isinstance(prices, list) and prices and all(
+            isinstance(p, dict) and isinstance(p.get("label"), str)
+            and isinstance(p.get("amount"), int) and not isinstance(p.get("amount"), bool)
+            for p in prices
+        )  # fmt: skip
+        if not valid:
+            raise BotAPIError.bad_request("can't parse prices JSON object")
+        total = sum(int(price["amount"]) for price in prices)
+        if total <= 0:
+            raise BotAPIError.bad_request("CURRENCY_TOTAL_AMOUNT_INVALID")
+        invoice = {
+            "title": title,
+            "description": description,
+            "start_parameter": get_str(params, "start_parameter") or "",
+            "currency": currency,
+            "total_amount": total,
+        }
+        message = self._bot_message(record, params, invoice=invoice)
+        self._state.invoices[record.chat["id"], message["message_id"]] = {
+            **invoice,
+            "payload": payload,
+            "prices": prices,
+            "provider_token": get_str(params, "provider_token") or "",
+        }
+        return message
+
+    async def answer_pre_checkout_query(self, params: dict[str, Any]) -> bool:
+        """answerPreCheckoutQuery: once per query; a refusal needs an error_message."""
+        query_id = get_str(params, "pre_checkout_query_id", required=True) or ""
+        answers = self._state.pre_checkout_answers
+        if query_id not in answers or answers[query_id] is not None:
+            raise BotAPIError.bad_request("QUERY_ID_INVALID")
+        ok = get_bool(params, "ok")
+        error = get_str(params, "error_message")
+        if not ok and not error:
+            raise BotAPIError.bad_request("ERROR_MESSAGE_EMPTY")
+        answers[query_id] = {"ok": ok, "error_message": error}
         return True
 
     async def send_chat_action(self, params: dict[str, Any]) -> bool:

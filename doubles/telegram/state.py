@@ -296,6 +296,9 @@ class ServerState:
     files: FileStore = field(default_factory=FileStore)
     updates: UpdateQueue = field(init=False)
     callback_answers: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    # Telegram Payments: each invoice sent (by chat and message id) and pre-checkout answers.
+    invoices: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    pre_checkout_answers: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     closed: bool = False

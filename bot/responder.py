@@ -36,6 +36,9 @@ class Sale(StatesGroup):
     municipality = State()
     confirm_data = State()
     confirming = State()
+    invoice_tax_id = State()
+    invoice_name = State()
+    invoice_email = State()
 
 
 STATE_OF_STEP: dict[Step, State | None] = {

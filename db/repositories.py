@@ -39,6 +39,7 @@ from domain.model import (
     ChatMessage,
     Customer,
     DeliveryLine,
+    InvoiceData,
     NewProduct,
     Order,
     OrderLine,
@@ -567,7 +568,12 @@ class OrderRepository:
         return _rowcount(outcome) > 0
 
     async def confirm(
-        self, order_id: int, customer: Customer, delivery: DeliveryLine, payment: PaymentLine
+        self,
+        order_id: int,
+        customer: Customer,
+        delivery: DeliveryLine,
+        payment: PaymentLine,
+        invoice: InvoiceData | None = None,
     ) -> Order:
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
         if row is None or row.status != OrderStatus.CART:
@@ -586,6 +592,9 @@ class OrderRepository:
         row.total_minor = _lines_total(row) + delivery.fee_minor
         row.payment_method = payment.method
         row.payment_state = payment.state
+        if invoice is not None:
+            row.invoice_tax_id, row.invoice_name = invoice.tax_id, invoice.name
+            row.invoice_email = invoice.email
         row.confirmed_at = utcnow()
         await self._session.flush()
         return _order(row)

@@ -86,6 +86,18 @@ class PaymentLine:
 
 
 @dataclass(frozen=True)
+class InvoiceData:
+    """Who an electronic invoice (factura) is made out to; empty fields while being asked."""
+
+    tax_id: str = ""  # a NIT with its check digit ("900123456-8") or a cédula
+    name: str = ""  # a person's name or a company's razón social
+    email: str = ""
+
+    def complete(self) -> bool:
+        return bool(self.tax_id and self.name and self.email)
+
+
+@dataclass(frozen=True)
 class DeliveryLine:
     """How a confirmed order is delivered (a domain.delivery.Method value), where, the fee."""
 

@@ -15,6 +15,7 @@ from domain.model import (
     Customer,
     CustomerRecord,
     DeliveryLine,
+    InvoiceData,
     MessageRecord,
     NewProduct,
     Notice,
@@ -78,7 +79,12 @@ class OrderRepo(Protocol):
     async def remove_line(self, chat_id: int, product_id: int) -> Order | None: ...
     async def discard_cart(self, chat_id: int) -> bool: ...
     async def confirm(
-        self, order_id: int, customer: Customer, delivery: DeliveryLine, payment: PaymentLine
+        self,
+        order_id: int,
+        customer: Customer,
+        delivery: DeliveryLine,
+        payment: PaymentLine,
+        invoice: InvoiceData | None = None,
     ) -> Order: ...
     async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]: ...
     async def list_for_customer(self, customer: Customer, limit: int = 10) -> list[Order]: ...

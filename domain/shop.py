@@ -71,6 +71,7 @@ class ShopProfile:
     delivery_zones: tuple[Zone, ...] = ()
     carrier: Carrier | None = None
     payments: tuple[PaymentMethod, ...] = ()
+    electronic_invoice: bool = False  # a customer who wants a factura is asked its data
 
     @cached_property
     def payment_options(self) -> PaymentOptions:
@@ -158,7 +159,7 @@ def load_shop_profile(path: Path | str) -> ShopProfile:
 def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     price_keys = {key for key, _ in PRICE_KEYS}
     tables = {"payment_methods", "payment", "extra", "delivery_zones", "carrier"}
-    known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables
+    known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables | {"electronic_invoice"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
@@ -170,6 +171,9 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     for key, target in PRICE_KEYS:
         values[target] = _price(raw, key, path)
     values["payments"] = _payments(raw, path)
+    values["electronic_invoice"] = raw.get("electronic_invoice", False)
+    if not isinstance(values["electronic_invoice"], bool):
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_NOT_BOOL.format(key="electronic_invoice"))
     if "payment_methods" in raw or not values["payments"]:
         values["payment_methods"] = _text_list(raw, "payment_methods", path)
     else:

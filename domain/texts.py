@@ -185,6 +185,23 @@ BUTTON_CONFIRM = "✅ Confirmar pedido"
 BUTTON_CHANGE_DELIVERY = "🚚 Cambiar entrega"
 BUTTON_CANCEL = "❌ Cancelar"
 BUTTON_CHANGE_PAYMENT = "💳 Cambiar pago"
+BUTTON_INVOICE = "🧾 Quiero factura electrónica"
+BUTTON_NO_INVOICE = "🧾 Sin factura"
+
+# --- electronic invoice data (domain/conversation/billing.py)
+ASK_INVOICE_TAX_ID = "Para la factura electrónica: ¿a qué NIT o cédula la hago? (ej.: 900123456-8)"
+ASK_INVOICE_NAME = "¿A nombre de quién? Nombre completo o razón social."
+ASK_INVOICE_EMAIL = "¿A qué correo te la envío?"
+INVALID_INVOICE_TAX_ID = (
+    "Ese NIT o cédula no parece válido. Escríbelo con números, y el dígito de verificación "
+    "después de un guion si es NIT (ej.: 900123456-8)."
+)
+INVALID_INVOICE_NAME = "¿Me escribes el nombre o la razón social como debe salir en la factura?"
+INVALID_INVOICE_EMAIL = "Ese correo no parece válido; escríbelo así: nombre@empresa.com"
+INVOICE_NOTED_LATER = "Listo, al final te pido los datos para la factura."
+INVOICE_NOT_OFFERED = "🧾 {invoicing}"
+SUMMARY_INVOICE = "🧾 Factura electrónica: {tax_id} · {name} · {email}"
+OWNER_INVOICE = "\n🧾 Factura: {tax_id} · {name} · {email}"
 
 # --- payment (domain/payment.py)
 PAY_HOLDER = " a nombre de {holder}"
@@ -294,6 +311,7 @@ PRICE_TOO_HIGH = "«{value}» es demasiado alto para ser un precio."
 # --- shop profile (domain/shop.py)
 SHOP_PROFILE_INVALID = "No pude cargar el perfil de la tienda ({path}): {problem}"
 SHOP_PROFILE_MISSING_FILE = "el archivo no existe."
+SHOP_PROFILE_NOT_BOOL = "«{key}» debe ser true o false."
 SHOP_PROFILE_BAD_PAYMENT = "«payment» debe ser una lista de tablas [[payment]]."
 SHOP_PROFILE_BAD_PAY_KIND = "«{kind}» no es una forma de pago conocida; usa una de: {kinds}."
 SHOP_PROFILE_PAY_DATA = (

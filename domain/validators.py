@@ -208,3 +208,50 @@ def is_skip(text: str) -> bool:
     if not words:
         return True
     return bool(_SKIP_RE.match(words))
+
+
+# --- electronic invoice data (a factura): NIT or cédula, name or razón social, e-mail
+
+_TAX_ID_RE = re.compile(r"^(?:nit|cc|c\.c\.|cedula)?\s*[:.#]?\s*([\d.\s]{6,15})(?:\s*-\s*(\d))?$")
+# DIAN's weights for a NIT's check digit, from the rightmost digit of the number.
+_NIT_WEIGHTS = (3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71)
+_EMAIL_RE = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
+
+
+def nit_check_digit(number: str) -> int:
+    """The DIAN check digit (dígito de verificación) of a NIT's digits."""
+    total = sum(int(d) * w for d, w in zip(reversed(number), _NIT_WEIGHTS, strict=False))
+    remainder = total % 11
+    return remainder if remainder < 2 else 11 - remainder
+
+
+def clean_tax_id(text: str) -> str | None:
+    """ "900.123.456-8" (a NIT, its check digit verified) or a cédula: digits, and "-DV"
+    when one was given."""
+    match = _TAX_ID_RE.match(strip_accents(_clean_input(text)).lower())
+    if match is None:
+        return None
+    number = re.sub(r"\D", "", match.group(1))
+    if not 6 <= len(number) <= 10:
+        return None
+    check = match.group(2)
+    if check is None:
+        return number
+    return f"{number}-{check}" if int(check) == nit_check_digit(number) else None
+
+
+def clean_business_name(text: str) -> str | None:
+    """A person's or a company's name as the invoice shows it ("Obras y Montajes S.A.S.")."""
+    value = _collapse(_clean_input(text))
+    if (
+        not 3 <= len(value) <= 160
+        or not re.search(r"[^\W\d_]{2}", value)
+        or _URL_RE.search(value.replace("@", ""))
+    ):
+        return None
+    return value
+
+
+def clean_email(text: str) -> str | None:
+    value = _clean_input(text).strip().strip(".").lower()
+    return value if len(value) <= 160 and _EMAIL_RE.match(value) else None

@@ -17,6 +17,7 @@ from domain.model import (
     ChatMessage,
     Customer,
     DeliveryLine,
+    InvoiceData,
     NewProduct,
     Notice,
     Order,
@@ -219,7 +220,12 @@ class FakeOrderRepo:
         return True
 
     async def confirm(
-        self, order_id: int, customer: Customer, delivery: DeliveryLine, payment: PaymentLine
+        self,
+        order_id: int,
+        customer: Customer,
+        delivery: DeliveryLine,
+        payment: PaymentLine,
+        invoice: InvoiceData | None = None,
     ) -> Order:
         order = self.rows[order_id]
         assert order.status == OrderStatus.CART
@@ -233,6 +239,9 @@ class FakeOrderRepo:
                 delivery_fee_minor=delivery.fee_minor,
                 payment_method=payment.method,
                 payment_state=payment.state,
+                invoice_tax_id=invoice.tax_id if invoice else "",
+                invoice_name=invoice.name if invoice else "",
+                invoice_email=invoice.email if invoice else "",
                 customer_id=customer.id,
                 national_id=customer.national_id or "",
                 customer_name=customer.name,

@@ -18,6 +18,7 @@ from domain.catalog import Catalog
 from domain.conversation import (
     aftercare,
     asides,
+    billing,
     browsing,
     buttons,
     cart,
@@ -34,6 +35,7 @@ from domain.conversation.turn import (
     CART_BUTTONS,
     DATA_BUTTONS,
     FIELD_STEPS,
+    INVOICE_STEPS,
     SHOPPING_STEPS,
     SKIP_BUTTONS,
     Action,
@@ -172,12 +174,17 @@ class SalesAgent:
             await self._on_confirming(uow, turn, reading)
         elif turn.step == Step.MUNICIPALITY:
             await checkout.on_municipality(front, uow, turn, meaning, text)
+        elif turn.step in INVOICE_STEPS:
+            if await billing.on_field(front, uow, turn, meaning, text):
+                await checkout.summary(front, uow, turn)
         else:
             await browsing.on_browsing(front, uow, turn, meaning, text)
 
     async def _on_confirming(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         meaning, asked = reading.meaning, reading.meaning.is_question
-        if meaning.wants_change:
+        if billing.wants(self._front, meaning, reading.text):
+            billing.begin(turn)
+        elif meaning.wants_change:
             checkout.restart_data(turn)
         elif meaning.intent in (Intent.AFFIRM, Intent.CHECKOUT) and not asked:
             await ordering.confirm(self._front, uow, turn)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import aftercare, cart, checkout, ordering, paying
+from domain.conversation import aftercare, billing, cart, checkout, ordering, paying
 from domain.conversation.memory import Memory
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
@@ -35,6 +35,15 @@ async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
         elif data == Action.PAYMENT:
             paying.payment_choices(front, turn)
         elif paying.choose(front, turn, data.split(":", 1)[1]):
+            await checkout.summary(front, uow, turn)
+        return
+    if data in (Action.INVOICE, Action.NO_INVOICE):
+        if step != Step.CONFIRMING or not billing.offered(front):
+            await _stale(uow, turn, data)
+        elif data == Action.INVOICE:
+            billing.begin(turn)
+        else:
+            billing.drop(turn)
             await checkout.summary(front, uow, turn)
         return
     if data.startswith(f"{Action.CONFIRM}:"):  # stamped with the cart its summary showed

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from domain import texts
 from domain.button import Button, Buttons
-from domain.conversation import asides, cart, paying
+from domain.conversation import asides, billing, cart, paying
 from domain.conversation.delivering import quote_for, said_where
 from domain.conversation.memory import Contact
 from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
@@ -25,7 +25,7 @@ from domain.conversation.turn import (
 from domain.delivery import Choice, Method, Quote, describe
 from domain.language import Intent, Understanding
 from domain.language.patterns import BUY_RE
-from domain.model import Order
+from domain.model import InvoiceData, Order
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.validators import (
@@ -36,6 +36,7 @@ from domain.validators import (
     clean_notes,
     clean_person_name,
     clean_phone,
+    is_skip,
 )
 from rag.normalize import fold
 
@@ -67,6 +68,8 @@ FIELDS: dict[Step, Field] = {
 def prompt_of(step: Step) -> str:
     if step == Step.MUNICIPALITY:
         return texts.ASK_MUNICIPALITY
+    if step in billing.FIELDS:
+        return billing.FIELDS[step].prompt
     return FIELDS[step].prompt if step in FIELDS else texts.WHAT_ELSE
 
 
@@ -106,6 +109,12 @@ async def on_field(
     if step == Step.NATIONAL_ID and meaning.is_question and "para qu" in fold(text):
         turn.say(texts.WHY_NATIONAL_ID + "\n\n" + rule.prompt)
         return
+    if billing.wants(front, meaning, text):  # "con factura, por favor": asked at the end
+        turn.memory.invoice = turn.memory.invoice or InvoiceData()
+        turn.say(texts.INVOICE_NOTED_LATER + "\n\n" + rule.prompt)
+        if step == Step.NOTES:
+            turn.buttons = SKIP_BUTTONS
+        return
     if _edits_cart(step, meaning, text):
         await _edit_cart_then_resume(front, uow, turn, meaning, rule.prompt)
         return
@@ -141,7 +150,7 @@ async def on_field(
 def _edits_cart(step: Step, meaning: Understanding, text: str) -> bool:
     """ "quita los cascos", "agrégame 2 cascos más" while a piece of data is asked (notes
     are free text: there only a removal counts)."""
-    if meaning.is_question:
+    if meaning.is_question or is_skip(text):  # "sin indicaciones" skips the notes
         return False
     if meaning.intent == Intent.REMOVE:
         return True
@@ -207,6 +216,9 @@ async def next_field(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
             if step == Step.NOTES:
                 turn.buttons = SKIP_BUTTONS
             return
+    if billing.pending(turn):
+        billing.ask(turn)
+        return
     await summary(front, uow, turn)
 
 
@@ -282,7 +294,10 @@ def _confirm_buttons(front: Shopfront, turn: Turn, cart: Order, quote: Quote) ->
     choices = len(front.shop.delivery_options.offered()) > 1
     payments = len(front.shop.payment_options.methods) > 1
     payment = paying.chosen(front, turn).kind
-    return confirm_buttons(cart, quote, payment, choices=choices, payments=payments)
+    invoice = billing.stamp(front, turn)
+    return confirm_buttons(
+        cart, quote, payment, choices=choices, payments=payments, invoice=invoice
+    )
 
 
 def delivery_choices(front: Shopfront, turn: Turn) -> None:
@@ -347,6 +362,7 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     else:
         heading, data = texts.SUMMARY_SHIP_TO, render_contact(shown)
     paid_by = texts.SUMMARY_PAYMENT.format(label=paying.chosen(front, turn).label)
+    paid_by += "\n" + billing.summary_line(turn) if billing.summary_line(turn) else ""
     turn.say(texts.SUMMARY.format(cart=shown_cart, heading=heading, data=data, payment=paid_by))
     turn.buttons = _confirm_buttons(front, turn, current, quote)
     turn.step = Step.CONFIRMING

@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from domain.delivery import Choice, Method
-from domain.model import CUSTOMER_FIELDS, Customer
+from domain.model import CUSTOMER_FIELDS, Customer, InvoiceData
 
 # 1: the typed memory. 2: adds `delivery` (absent in 1: chosen at the summary as for anyone).
 # 3: adds `payment` (absent before: the shop's first method, changeable at the summary).
-SCHEMA_VERSION = 3
+# 4: adds `invoice` (absent before: no factura asked for).
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Memory:
     known_national_id: str | None = None  # data found by a cédula: used, never shown
     delivery: Choice | None = None  # chosen at checkout; None: follows from the address
     payment: str | None = None  # a domain.payment.PayKind chosen; None: the shop's first
+    invoice: InvoiceData | None = None  # a factura asked for (its data as given so far)
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -114,6 +116,7 @@ class Memory:
             known_national_id=_str(data.get("known_national_id")) or None,
             delivery=_choice(data.get("delivery")),
             payment=_str(data.get("payment")) or None,
+            invoice=_invoice(data.get("invoice")),
         )
 
 
@@ -177,6 +180,12 @@ def _choice(value: object) -> Choice | None:
     except ValueError:
         return None
     return Choice(method, _str(value.get("place")))
+
+
+def _invoice(value: object) -> InvoiceData | None:
+    if not isinstance(value, Mapping):
+        return None
+    return InvoiceData(*(_str(value.get(key)) for key in ("tax_id", "name", "email")))
 
 
 def _contact(value: object) -> Contact | None:

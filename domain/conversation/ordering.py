@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import checkout, paying
+from domain.conversation import billing, checkout, paying
 from domain.conversation.delivering import quote_for
 from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
@@ -31,7 +31,9 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
     refreshed, changed = await checkout.refresh_cart(uow, turn)
     quote = quote_for(front, turn, cart)
     method = paying.chosen(front, turn)
-    if not changed and shown is not None and shown != cart_stamp(cart, quote, method.kind):
+    invoice = billing.stamp(front, turn) or ""
+    stamp = cart_stamp(cart, quote, method.kind, invoice)
+    if not changed and shown is not None and shown != stamp:
         turn.say(texts.CART_CHANGED_SINCE)
         await checkout.summary(front, uow, turn)
         return
@@ -52,7 +54,8 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
             return
     customer = await _customer(uow, turn)
     payment = PaymentLine(method.kind, PaymentState.PENDING)
-    order = await uow.orders.confirm(cart.id, customer, quote.line(), payment)
+    billed = turn.memory.invoice if invoice else None
+    order = await uow.orders.confirm(cart.id, customer, quote.line(), payment, billed)
     uow.emit(ProductsChanged(tuple(line.product_id for line in order.lines)))
     alert = owner_alert(order, customer, turn.chat, method.label)
     uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, alert, order_buttons(order)))
@@ -137,6 +140,14 @@ def owner_alert(order: Order, customer: Customer, chat: ChatRef, paid_by: str) -
         neighbourhood=customer.neighbourhood,
         notes=texts.DATA_NOTES.format(notes=customer.notes) if customer.notes else "",
         chat_id=chat.chat_id,
+    ) + _invoice_line(order)
+
+
+def _invoice_line(order: Order) -> str:
+    if not order.invoice_tax_id:
+        return ""
+    return texts.OWNER_INVOICE.format(
+        tax_id=order.invoice_tax_id, name=order.invoice_name, email=order.invoice_email
     )
 
 

@@ -26,6 +26,9 @@ class Step(StrEnum):
     MUNICIPALITY = "municipality"  # "Otro municipio": which one (then back to the summary)
     CONFIRM_DATA = "confirm_data"
     CONFIRMING = "confirming"
+    INVOICE_TAX_ID = "invoice_tax_id"  # a factura was asked for: its data, then the summary
+    INVOICE_NAME = "invoice_name"
+    INVOICE_EMAIL = "invoice_email"
 
 
 FIELD_STEPS = (
@@ -36,7 +39,14 @@ FIELD_STEPS = (
     Step.NEIGHBOURHOOD,
     Step.NOTES,
 )
-COLLECTING_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING, Step.MUNICIPALITY)
+INVOICE_STEPS = (Step.INVOICE_TAX_ID, Step.INVOICE_NAME, Step.INVOICE_EMAIL)
+COLLECTING_STEPS = (
+    *FIELD_STEPS,
+    Step.CONFIRM_DATA,
+    Step.CONFIRMING,
+    Step.MUNICIPALITY,
+    *INVOICE_STEPS,
+)
 SHOPPING_STEPS = (Step.BROWSING, Step.CART)
 
 
@@ -58,6 +68,8 @@ class Action(StrEnum):
     DELIVER_BY = "dl"  # dl:<n>, the n-th of DeliveryOptions.offered()
     PAYMENT = "payment"  # show the ways to pay
     PAY_BY = "pay"  # pay:<kind>, a domain.payment.PayKind the shop takes
+    INVOICE = "invoice"  # the customer wants a factura: its data is asked
+    NO_INVOICE = "noinvoice"
     CANCEL_ORDER = "ocancel"  # ocancel:<order id>, a confirmed order of the customer's
     KEEP_ORDER = "okeep"
 
@@ -124,30 +136,43 @@ DATA_BUTTONS: Buttons = (
 SKIP_BUTTONS: Buttons = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
 
 
-def cart_stamp(order: Order, delivery: Quote, payment: str = "") -> str:
+def cart_stamp(order: Order, delivery: Quote, payment: str = "", invoice: str = "") -> str:
     """A short mark of the cart, delivery and payment a summary showed. "Confirmar" carries
     it, so that a press on an older summary (a double press after the stock changed, or after
     another delivery or payment was chosen) never confirms what the customer did not see."""
     shown = ";".join(f"{n.product_id}x{n.quantity}@{n.unit_price_minor}" for n in order.lines)
     shown += f";{delivery.choice.method}:{delivery.choice.place}:{delivery.fee_minor}"
     shown += f";{payment}" if payment else ""
+    shown += f";{invoice}" if invoice else ""
     return f"{zlib.crc32(shown.encode()):08x}"
 
 
 def confirm_buttons(
-    order: Order, delivery: Quote, payment: str, *, choices: bool, payments: bool
+    order: Order,
+    delivery: Quote,
+    payment: str,
+    *,
+    choices: bool,
+    payments: bool,
+    invoice: str | None = None,
 ) -> Buttons:
     """`choices`, `payments`: the shop offers more than one way to deliver, to pay (a button
-    to change each)."""
-    stamp = cart_stamp(order, delivery, payment)
+    to change each). `invoice`: the shop makes electronic invoices ("" none asked for yet,
+    else the tax id it goes to)."""
+    stamp = cart_stamp(order, delivery, payment, invoice or "")
     change: tuple[Button, ...] = ()
     if choices:
         change += (Button(texts.BUTTON_CHANGE_DELIVERY, Action.DELIVERY),)
     if payments:
         change += (Button(texts.BUTTON_CHANGE_PAYMENT, Action.PAYMENT),)
+    factura: tuple[Button, ...] = ()
+    if invoice is not None:
+        wanted = (texts.BUTTON_NO_INVOICE, Action.NO_INVOICE) if invoice else None
+        factura = (Button(*(wanted or (texts.BUTTON_INVOICE, Action.INVOICE))),)
     return (
         (Button(texts.BUTTON_CONFIRM, f"{Action.CONFIRM}:{stamp}"),),
         *((change,) if change else ()),
+        *((factura,) if factura else ()),
         (
             Button(texts.BUTTON_CHANGE_DATA, Action.CHANGE_DATA),
             Button(texts.BUTTON_CANCEL, Action.CANCEL),

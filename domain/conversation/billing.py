@@ -1,0 +1,120 @@
+"""Electronic invoice data, asked only when the customer wants a factura (and the shop
+profile has `electronic_invoice = true`): NIT or cédula, name or razón social, e-mail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from domain import texts
+from domain.conversation import asides
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import Step, Turn
+from domain.language import InfoTopic, Intent, Understanding
+from domain.model import InvoiceData
+from domain.ports import UnitOfWork
+from domain.validators import clean_business_name, clean_email, clean_tax_id
+from rag.normalize import fold
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the InvoiceData attribute
+    prompt: str
+    clean: Callable[[str], str | None]
+    invalid: str
+
+
+FIELDS = {
+    Step.INVOICE_TAX_ID: Field(
+        "tax_id", texts.ASK_INVOICE_TAX_ID, clean_tax_id, texts.INVALID_INVOICE_TAX_ID
+    ),
+    Step.INVOICE_NAME: Field(
+        "name", texts.ASK_INVOICE_NAME, clean_business_name, texts.INVALID_INVOICE_NAME
+    ),
+    Step.INVOICE_EMAIL: Field(
+        "email", texts.ASK_INVOICE_EMAIL, clean_email, texts.INVALID_INVOICE_EMAIL
+    ),
+}
+# "quiero factura", "con factura a nombre de mi empresa", "me la facturan": a wish, not a
+# question about whether the shop invoices ("¿dan factura?" is answered with its policy).
+WANTS_RE = re.compile(
+    r"\b(quiero|quisiera|necesito|requiero|con|me (das|da|dan|hace|haces|hacen|expide|expiden)"
+    r"|hagan|haga|hazme|ponle|pon)\b.*\bfactura|\bme la factur|\bfactur(amela|enmela|ala)\b"
+    r"|a nombre de (mi|la) empresa"
+)
+
+
+def offered(front: Shopfront) -> bool:
+    return front.shop.electronic_invoice
+
+
+def wants(front: Shopfront, meaning: Understanding, text: str) -> bool:
+    """The customer asks for a factura for this order."""
+    if not offered(front) or InfoTopic.INVOICE not in meaning.topics:
+        return False
+    return bool(WANTS_RE.search(fold(text)))
+
+
+def pending(turn: Turn) -> bool:
+    """A factura was asked for and its data is not all there."""
+    invoice = turn.memory.invoice
+    return invoice is not None and not invoice.complete()
+
+
+def ask(turn: Turn, prefix: str = "") -> None:
+    """The first invoice field still missing."""
+    invoice = turn.memory.invoice or InvoiceData()
+    for step, rule in FIELDS.items():
+        if not getattr(invoice, rule.name):
+            turn.step = step
+            turn.say(prefix + rule.prompt)
+            return
+
+
+def begin(turn: Turn) -> None:
+    turn.memory.invoice = turn.memory.invoice or InvoiceData()
+    ask(turn)
+
+
+def drop(turn: Turn) -> None:
+    turn.memory.invoice = None
+
+
+async def on_field(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> bool:
+    """The answer to the invoice field being asked; True once all the data is in."""
+    rule = FIELDS[turn.step]
+    value = rule.clean(text)
+    if meaning.is_question or (value is None and meaning.intent in asides.ASIDE_INTENTS):
+        await asides.answer_aside(front, uow, turn, meaning, text)
+        turn.say(texts.RESUME.format(prompt=rule.prompt))
+        return False
+    if value is None or meaning.intent in (Intent.GREETING, Intent.THANKS):
+        turn.say(rule.invalid if value is None else rule.prompt)
+        return False
+    turn.memory.invoice = replace(turn.memory.invoice or InvoiceData(), **{rule.name: value})
+    if pending(turn):
+        ask(turn)
+        return False
+    return True
+
+
+def summary_line(turn: Turn) -> str:
+    invoice = turn.memory.invoice
+    if invoice is None or not invoice.complete():
+        return ""
+    return texts.SUMMARY_INVOICE.format(
+        tax_id=invoice.tax_id, name=invoice.name, email=invoice.email
+    )
+
+
+def stamp(front: Shopfront, turn: Turn) -> str | None:
+    """For the confirm buttons: None when the shop makes no invoices, "" when none was asked
+    for, else the tax id it goes to."""
+    if not offered(front):
+        return None
+    invoice = turn.memory.invoice
+    return invoice.tax_id if invoice is not None and invoice.complete() else ""

@@ -1,0 +1,82 @@
+"""Electronic invoice data (issue 13, point 6): asked only when the customer wants a factura
+(the sample shop profile has `electronic_invoice = true`) — NIT (its check digit verified)
+or cédula, name or razón social, e-mail — stored with the order, shown to the owners and
+exported. End to end through the local Bot API server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from domain.validators import clean_tax_id, nit_check_digit
+from tests.chat import press, say
+from tests.conftest import OWNER_ID, Harness, texts_of
+from tests.test_order_delivery import orders_of, to_summary
+from tests.test_owner import owner_of
+
+
+async def test_a_factura_asked_at_the_summary_is_stored_shown_and_exported(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 8201)
+    assert "NIT" not in texts_of(summary)  # nobody is asked unless they want one
+    asked = texts_of(await press(ana, summary, "Quiero factura"))
+    assert "¿a qué NIT o cédula" in asked
+    assert "no parece válido" in texts_of(await say(ana, "900.123.456-7"))  # wrong digit
+    assert "¿A nombre de quién?" in texts_of(await say(ana, "NIT 900.123.456-8"))
+    assert "¿A qué correo" in texts_of(await say(ana, "Obras y Montajes S.A.S."))
+    assert "no parece válido" in texts_of(await say(ana, "compras arroba obras"))
+    shown = await say(ana, "compras@obrasymontajes.com.co")
+    line = "🧾 Factura electrónica: 900123456-8 · Obras y Montajes S.A.S. · "
+    assert line + "compras@obrasymontajes.com.co" in texts_of(shown)
+
+    await press(ana, shown, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    assert (order.invoice_tax_id, order.invoice_name) == ("900123456-8", "Obras y Montajes S.A.S.")
+    assert order.invoice_email == "compras@obrasymontajes.com.co"
+    assert "🧾 Factura: 900123456-8 · Obras y Montajes S.A.S." in texts_of(await owner.replies())
+    await say(owner, "/export")
+    exported = dict(shop.api.user(OWNER_ID).documents())
+    (row,) = csv.DictReader(io.StringIO(exported["pedidos.csv"].decode("utf-8-sig")), delimiter=";")
+    assert row["factura_nit_cc"] == "900123456-8"
+    assert row["factura_correo"] == "compras@obrasymontajes.com.co"
+
+
+async def test_wanting_a_factura_while_giving_data_is_asked_at_the_end(shop: Harness) -> None:
+    ana = shop.api.user(8202, first_name="Ana")
+    cart = await say(ana, "quiero 2 extintores multipropósito de 10 libras")
+    await press(ana, cart, "Finalizar")
+    await say(ana, "52345602")
+    noted = texts_of(await say(ana, "necesito factura a nombre de mi empresa"))
+    assert "al final te pido los datos para la factura" in noted and "nombre" in noted
+    for answer in ("Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Laureles"):
+        await say(ana, answer)
+    notes = await say(ana, "sin indicaciones")
+    assert "NIT o cédula" in texts_of(notes)
+    await say(ana, "1020345678")
+    await say(ana, "Ana Ruiz")
+    summary = texts_of(await say(ana, "ana@example.com"))
+    assert "🧾 Factura electrónica: 1020345678 · Ana Ruiz · ana@example.com" in summary
+
+
+async def test_a_factura_can_be_dropped_before_confirming(shop: Harness) -> None:
+    ana, summary = await to_summary(shop, 8203)
+    await press(ana, summary, "Quiero factura")
+    await say(ana, "1020345678")
+    await say(ana, "Ana Ruiz")
+    shown = await say(ana, "ana@example.com")
+    again = await press(ana, shown, "Sin factura")
+    assert "Factura electrónica" not in texts_of(again)
+    await press(ana, again, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    assert order.invoice_tax_id == ""
+
+
+def test_nit_check_digits_are_dians() -> None:
+    # Published NITs: Bancolombia, Davivienda, Ecopetrol, DIAN.
+    for nit, digit in (("890903938", 8), ("860034313", 7), ("899999068", 1), ("800197268", 4)):
+        assert nit_check_digit(nit) == digit
+        assert clean_tax_id(f"{nit[:3]}.{nit[3:6]}.{nit[6:]}-{digit}") == f"{nit}-{digit}"
+        assert clean_tax_id(f"{nit}-{(digit + 1) % 10}") is None

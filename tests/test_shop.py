@@ -89,3 +89,40 @@ def test_the_readme_example_profile_loads(tmp_path: Path) -> None:
     assert options.quote(options.destination("Guarne"), 0).fee_minor == 10_000_00
     assert options.quote(options.destination("Pereira"), 0).fee_minor == 18_000_00
     assert options.pickup
+    profile = load_shop_profile(path)
+    kinds = [method.kind for method in profile.payment_options.methods]
+    assert kinds == ["cash", "nequi", "bank", "link"] and profile.electronic_invoice
+    bank = profile.payment_options.methods[2]
+    assert "Bancolombia, cuenta corriente 102-345678-90" in bank.details()
+
+
+PAYMENT = MINIMAL.replace('payment_methods = ["Nequi"]\n', "")
+
+
+@pytest.mark.parametrize(
+    ("payment", "fragment"),
+    [
+        ('[[payment]]\nkind = "bitcoin"\n', "«bitcoin» no es una forma de pago conocida"),
+        ('[[payment]]\nkind = "nequi"\n', "«nequi» necesita «number»"),
+        ('[[payment]]\nkind = "breb"\nnumber = "3001234567"\n', "«breb» necesita «key»"),
+        ('[[payment]]\nkind = "cash"\ncolor = "rojo"\n', "clave desconocida «color»"),
+        ('payment = "nequi"\n', "«payment» debe ser una lista"),
+        ('electronic_invoice = "sí"\npayment_methods = ["Nequi"]\n', "debe ser true o false"),
+    ],
+)
+def test_a_wrong_payment_method_stops_start_up_with_one_line(
+    tmp_path: Path, payment: str, fragment: str
+) -> None:
+    path = tmp_path / "shop.toml"  # a table goes last, a plain key first
+    path.write_text(PAYMENT + payment if payment.startswith("[[") else payment + PAYMENT)
+    with pytest.raises(InvalidShopProfile) as raised:
+        load_shop_profile(path)
+    assert fragment in str(raised.value)
+
+
+def test_a_payment_listed_by_name_only_is_read_by_kind(tmp_path: Path) -> None:
+    path = tmp_path / "shop.toml"
+    path.write_text(MINIMAL.replace('["Nequi"]', '["Efectivo contra entrega", "Nequi"]'))
+    options = load_shop_profile(path).payment_options
+    assert [m.kind for m in options.methods] == ["cash", "nequi"]
+    assert "te enviamos los datos" in options.methods[1].instructions(10_000_00, 1, pickup=False)

@@ -163,3 +163,11 @@ async def test_a_paid_order_cancelled_is_marked_for_refund(shop: Harness) -> Non
     await owner.replies()
     alerts = texts_of([m for m in shop.api.user(OWNER_ID).messages() if "canceló" in m["text"]])
     assert "devuélvele $208.000" in alerts
+
+
+async def test_asking_whether_a_way_is_taken_answers_yes_with_its_data(shop: Harness) -> None:
+    ana = shop.api.user(7910, first_name="Ana")
+    text = texts_of(await say(ana, "¿aceptan daviplata?"))
+    assert text.startswith("Sí, recibimos Daviplata") and "312 745 9036" in text
+    chose = texts_of(await say(ana, "listo, entonces voy a pagar por bre-b"))
+    assert chose.startswith("Listo, pagas por Bre-B") and "@elguardian" in chose

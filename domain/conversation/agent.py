@@ -104,7 +104,8 @@ class SalesAgent:
             return await self.cancel(chat, step, memory, text)
         paid_by = paying.named(self._front, step, reading.meaning, text)
         if paid_by:
-            return await self._payment_words(Turn(chat, memory, step), paid_by, text)
+            asked = paying.only_asks(reading.meaning, text)
+            return await self._payment_words(Turn(chat, memory, step), paid_by, text, asked)
         if step in SHOPPING_STEPS:  # elsewhere the text is data we validate
             meaning = await self._model.reading(text, reading.meaning, memory)
             reading = replace(reading, meaning=meaning)
@@ -141,12 +142,14 @@ class SalesAgent:
             await uow.commit()
         return turn.reply()
 
-    async def _payment_words(self, turn: Turn, kinds: tuple[PayKind, ...], text: str) -> Reply:
+    async def _payment_words(
+        self, turn: Turn, kinds: tuple[PayKind, ...], text: str, asked: bool
+    ) -> Reply:
         """ "voy a pagar por nequi, ¿me pasa el número?": what paying that way takes, noted for
         this order; then the step goes on where it was."""
         front, step = self._front, turn.step
         async with self._uow_factory() as uow:
-            noted = paying.note_choice(front, turn, kinds)
+            noted = paying.note_choice(front, turn, kinds, asked=asked)
             if step == Step.CONFIRMING:
                 if noted:
                     await checkout.summary(front, uow, turn)

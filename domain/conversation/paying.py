@@ -19,6 +19,18 @@ _WALLETS = frozenset({PayKind.NEQUI, PayKind.DAVIPLATA, PayKind.BREB})
 _PAYING_RE = re.compile(r"\b(pag\w*|transfier\w*|transfer\w*|consign\w*|acept\w*|recib\w*)\b")
 
 
+# "voy a pagar por nequi, ¿me pasa el número?" chooses; "¿aceptan nequi?" only asks.
+_CHOOSES_RE = re.compile(
+    r"\b(voy a|vamos a|quiero|quisiera|prefiero|mejor|pago|pagare|le pago|te pago|lo pago|"
+    r"les pago|yo pago)\b"
+)
+
+
+def only_asks(meaning: Understanding, text: str) -> bool:
+    """A question about a way to pay, not a choice of it."""
+    return meaning.is_question and not _CHOOSES_RE.search(fold(text))
+
+
 def chosen(front: Shopfront, turn: Turn) -> PaymentMethod:
     return front.shop.payment_options.chosen(turn.memory.payment)
 
@@ -37,22 +49,23 @@ def named(front: Shopfront, step: Step, meaning: Understanding, text: str) -> tu
     return kinds
 
 
-def note_choice(front: Shopfront, turn: Turn, kinds: tuple[PayKind, ...]) -> bool:
+def note_choice(
+    front: Shopfront, turn: Turn, kinds: tuple[PayKind, ...], *, asked: bool = False
+) -> bool:
     """Say what paying that way takes and remember it; False when the shop does not take it
     (the customer is told the ways it does)."""
     options = front.shop.payment_options
     taken = [options.get(kind) for kind in kinds]
     method = next((m for m in taken if m is not None), None)
     if method is None:
-        asked = texts.PAY_KIND_LABEL.get(kinds[0], kinds[0])
-        turn.say(texts.PAYMENT_NOT_TAKEN.format(asked=asked, methods=", ".join(options.labels())))
+        wanted = texts.PAY_KIND_LABEL.get(kinds[0], kinds[0])
+        methods = ", ".join(options.labels())
+        turn.say(texts.PAYMENT_NOT_TAKEN.format(asked=wanted, methods=methods))
         return False
     turn.memory.payment = method.kind
     details = method.details()
-    if details:
-        turn.say(texts.PAYMENT_NOTED.format(label=method.label, details=details))
-    else:
-        turn.say(texts.PAYMENT_NOTED_NO_DATA.format(label=method.label))
+    template = texts.PAYMENT_TAKEN if asked else texts.PAYMENT_NOTED  # "¿aceptan nequi?"
+    turn.say(template.format(label=method.label, details=details).strip())
     if method.transfer and turn.step != Step.CONFIRMING:
         turn.say(texts.PAYMENT_TOTAL_LATER)
     return True

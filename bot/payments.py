@@ -15,7 +15,7 @@ from app.core import App
 from bot.cosmetic import BOT_API_FAILURES
 from bot.faults import describe
 from domain.events import EventBus, PaymentRequested
-from domain.online import CURRENCY, OnlinePayments
+from domain.online import CURRENCY, Background, OnlinePayments
 from domain.payment import InvalidPaymentEvent, PayKind
 
 log = logging.getLogger(__name__)
@@ -68,20 +68,14 @@ class Invoices:
         self._online = online
         self._bot = bot
         self._token = provider_token
-        self._tasks: set[asyncio.Task[bool]] = set()
+        self.background = Background()
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(PaymentRequested, self.on_requested)
 
     async def on_requested(self, event: PaymentRequested) -> None:
         if event.method == PayKind.TELEGRAM:
-            task = asyncio.create_task(self.send(event.order_id))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def settle(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            self.background.start(self.send(event.order_id))
 
     async def send(self, order_id: int) -> bool:
         """False when Telegram did not take it (the sweep tries again)."""

@@ -26,77 +26,41 @@ from domain.model import Notice
 def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
     """What each event promises, registered once where the application is assembled."""
 
-    def new_order(event: OrderConfirmed) -> Iterable[Notice]:
+    def about_order(
+        key: str, order_id: int, chat_id: int, text: str, buttons: Buttons = (), photo: str = ""
+    ) -> list[Notice]:
+        """One per owner (`key:owner:ID`); an owner's reply reaches the order's customer."""
         return [
-            Notice(
-                key=f"order:{event.order_id}:confirmed:owner:{owner_id}",
-                chat_id=owner_id,
-                text=event.owner_alert,
-                buttons=event.buttons,
-                relay_chat_id=event.chat_id,
-                order_id=event.order_id,
-            )
-            for owner_id in owner_ids
+            Notice(f"{key}:owner:{owner}", owner, text, buttons, chat_id, order_id, photo)
+            for owner in owner_ids
         ]
+
+    def to_customer(key: str, order_id: int, chat_id: int, text: str) -> list[Notice]:
+        return [Notice(f"{key}:customer", chat_id, text, order_id=order_id)]
+
+    def new_order(event: OrderConfirmed) -> Iterable[Notice]:
+        key = f"order:{event.order_id}:confirmed"
+        return about_order(key, event.order_id, event.chat_id, event.owner_alert, event.buttons)
 
     def status_changed(event: OrderStatusChanged) -> Iterable[Notice]:
-        return [
-            Notice(
-                key=f"order:{event.order_id}:{event.status}:customer"
-                + (f":{event.detail}" if event.detail else ""),
-                chat_id=event.chat_id,
-                text=event.customer_notice,
-                order_id=event.order_id,
-            )
-        ]
+        key = f"order:{event.order_id}:{event.status}"
+        if event.detail:  # a second notice of the same status (a tracking number)
+            key += f":{event.detail}"
+        return to_customer(key, event.order_id, event.chat_id, event.customer_notice)
 
     def cancelled_by_customer(event: OrderCancelledByCustomer) -> Iterable[Notice]:
-        return [
-            Notice(
-                key=f"order:{event.order_id}:cancelled-by-customer:owner:{owner_id}",
-                chat_id=owner_id,
-                text=event.owner_alert,
-                relay_chat_id=event.chat_id,
-                order_id=event.order_id,
-            )
-            for owner_id in owner_ids
-        ]
+        key = f"order:{event.order_id}:cancelled-by-customer"
+        return about_order(key, event.order_id, event.chat_id, event.owner_alert)
 
     def receipt(event: ReceiptSent) -> Iterable[Notice]:
-        return [
-            Notice(
-                key=f"order:{event.order_id}:receipt:{event.photo_key}:owner:{owner_id}",
-                chat_id=owner_id,
-                text=event.owner_text,
-                buttons=event.buttons,
-                relay_chat_id=event.chat_id,
-                order_id=event.order_id,
-                photo=event.photo,
-            )
-            for owner_id in owner_ids
-        ]
+        key = f"order:{event.order_id}:receipt:{event.photo_key}"
+        text, photo = event.owner_text, event.photo
+        return about_order(key, event.order_id, event.chat_id, text, event.buttons, photo)
 
     def payment_update(event: PaymentUpdate) -> Iterable[Notice]:
-        key = f"order:{event.order_id}:payment:{event.step}"
-        notices = []
-        if event.customer_text:
-            notices.append(
-                Notice(
-                    f"{key}:customer", event.chat_id, event.customer_text, order_id=event.order_id
-                )
-            )
-        if event.owner_text:
-            notices += [
-                Notice(
-                    f"{key}:owner:{owner_id}",
-                    owner_id,
-                    event.owner_text,
-                    relay_chat_id=event.chat_id,
-                    order_id=event.order_id,
-                )
-                for owner_id in owner_ids
-            ]
-        return notices
+        key, n, chat = f"order:{event.order_id}:payment:{event.step}", event.order_id, event.chat_id
+        notices = to_customer(key, n, chat, event.customer_text) if event.customer_text else []
+        return notices + (about_order(key, n, chat, event.owner_text) if event.owner_text else [])
 
     bus.promise(OrderConfirmed, new_order)
     bus.promise(PaymentUpdate, payment_update)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,20 +36,13 @@ class OnlinePayments:
         self._uow = uow_factory
         self.provider = links
         self._shop_name = shop_name
-        self._tasks: set[asyncio.Task[bool]] = set()
+        self.background = Background()
 
     async def on_requested(self, event: PaymentRequested) -> None:
         """After the confirmation's commit: the link is made in the background, so the
         customer's confirmation does not wait for the provider."""
         if event.method == PayKind.LINK and self.provider is not None:
-            task = asyncio.create_task(self.send_link(event.order_id))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def settle(self) -> None:
-        """Wait for the links being made (a test, a shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            self.background.start(self.send_link(event.order_id))
 
     async def send_link(self, order_id: int) -> bool:
         """Create the order's link and promise it to the customer; False when the provider
@@ -182,6 +175,23 @@ class OnlinePayments:
 
 
 CURRENCY = "COP"
+
+
+class Background:
+    """Work started after a commit that nobody waits for (the sweeps redo what a crash
+    loses); kept referenced until done, and awaitable by a test or a shutdown."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    def start(self, work: Coroutine[object, object, object]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settle(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
 @dataclass(frozen=True)

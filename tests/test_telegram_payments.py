@@ -9,7 +9,6 @@ pre-checkout question and delivers the successful payment as Telegram does.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,9 +18,10 @@ from pydantic import SecretStr
 from domain.model import OrderStatus
 from doubles.telegram import LocalBotAPI
 from tests.chat import press, say
-from tests.conftest import DATA_DIR, Harness, copy_database, make_settings, polling_bot, texts_of
+from tests.conftest import Harness, copy_database, make_settings, polling_bot, texts_of
 from tests.test_order_delivery import orders_of, to_summary
 from tests.test_owner import owner_of
+from tests.test_wompi import profile_with
 
 TELEGRAM = '\n[[payment]]\nkind = "telegram"\nlabel = "Tarjeta aquí en Telegram"\n'
 
@@ -31,13 +31,10 @@ async def telegram_shop(
     api: LocalBotAPI, tmp_path: Path, sample_db: Path
 ) -> AsyncIterator[Harness]:
     copy_database(sample_db, tmp_path / "shop.db")
-    profile = tmp_path / "shop.toml"
-    shutil.copy(DATA_DIR / "shop.toml", profile)
-    profile.write_text(profile.read_text(encoding="utf-8") + TELEGRAM, encoding="utf-8")
     settings = make_settings(
         tmp_path,
         api.base_url,
-        shop_profile=profile,
+        shop_profile=profile_with(tmp_path, TELEGRAM),
         telegram_payments_token=SecretStr("284685063:TEST:local"),
     )
     async with polling_bot(api, settings) as harness:
@@ -48,7 +45,7 @@ async def invoiced(shop: Harness, user_id: int):  # noqa: ANN201
     ana, summary = await to_summary(shop, user_id)
     choices = await press(ana, summary, "Cambiar pago")
     confirmed = await press(ana, await press(ana, choices, "Telegram"), "Confirmar")
-    await shop.dp["invoices"].settle()
+    await shop.dp["invoices"].background.settle()
     replies = confirmed + await ana.replies()
     invoice = next(m for m in replies if "invoice" in m)
     (order,) = await orders_of(shop, ana.id)

@@ -10,7 +10,6 @@ events endpoint (bot/payments.py), as in production.
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,13 +65,10 @@ async def linked_shop(
 ) -> AsyncIterator[Harness]:
     """The sample shop, also taking payment links by Wompi."""
     copy_database(sample_db, tmp_path / "shop.db")
-    profile = tmp_path / "shop.toml"
-    shutil.copy(DATA_DIR / "shop.toml", profile)
-    profile.write_text(profile.read_text(encoding="utf-8") + LINK, encoding="utf-8")
     settings = make_settings(
         tmp_path,
         api.base_url,
-        shop_profile=profile,
+        shop_profile=profile_with(tmp_path, LINK),
         wompi_private_key=SecretStr(wompi.private_key),
         wompi_events_secret=SecretStr(wompi.events_secret),
         wompi_api_base=f"{wompi.base_url}/v1",
@@ -83,13 +79,20 @@ async def linked_shop(
             yield harness
 
 
+def profile_with(tmp_path: Path, more: str) -> Path:
+    """The sample shop profile with `more` TOML at its end."""
+    profile = tmp_path / "shop.toml"
+    profile.write_text((DATA_DIR / "shop.toml").read_text(encoding="utf-8") + more, "utf-8")
+    return profile
+
+
 async def pay_by_link(shop: Harness, user_id: int):  # noqa: ANN201
     """Ana confirms an order to be paid by link; her replies and her order."""
     ana, summary = await to_summary(shop, user_id)
     choices = await press(ana, summary, "Cambiar pago")
     confirmed = await press(ana, await press(ana, choices, "link de pago"), "Confirmar")
     assert shop.app.online is not None
-    await shop.app.online.settle()
+    await shop.app.online.background.settle()
     (order,) = await orders_of(shop, ana.id)
     return ana, texts_of(confirmed + await ana.replies()), order
 
@@ -192,7 +195,6 @@ async def test_a_shop_offering_links_without_wompi_keys_does_not_start(
     from bot.app import build_app
 
     copy_database(migrated_db, tmp_path / "shop.db")
-    profile = tmp_path / "shop.toml"
-    profile.write_text((DATA_DIR / "shop.toml").read_text(encoding="utf-8") + LINK, "utf-8")
+    profile = profile_with(tmp_path, LINK)
     with pytest.raises(SettingsError, match="WOMPI_PRIVATE_KEY"):
         await build_app(make_settings(tmp_path, shop_profile=profile))

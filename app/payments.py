@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.settings import Settings, SettingsError
-from domain.events import EventBus, PaymentRequested
+from domain.events import EventBus
 from domain.online import OnlinePayments
 from domain.payment import PayKind
 from domain.ports import UnitOfWork
@@ -30,7 +30,7 @@ def build_payments(
         )
     wompi = _wompi(settings) if links is not None else None
     online = OnlinePayments(uow, shop.name, wompi)
-    bus.subscribe(PaymentRequested, online.on_requested)
+    online.subscribe(bus)
     return online
 
 

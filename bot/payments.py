@@ -8,6 +8,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import LabeledPrice
 from aiohttp import web
 
@@ -60,6 +65,10 @@ def events_handler(online: OnlinePayments):  # noqa: ANN201 - an aiohttp handler
     return receive
 
 
+# What Telegram answers that another try would answer the same.
+REFUSED = (TelegramBadRequest, TelegramUnauthorizedError, TelegramForbiddenError)
+
+
 class Invoices:
     """Telegram Payments: the invoice of each order paid in Telegram, sent after its
     confirmation commits (and by the sweep when that did not happen)."""
@@ -94,6 +103,10 @@ class Invoices:
                     LabeledPrice(label=label, amount=amount) for label, amount in invoice.prices
                 ],
             )
+        except REFUSED as error:  # a wrong token, a blocked bot: trying again changes nothing
+            log.error("Telegram refuses the invoice of order %s: %s", order_id, describe(error))
+            await self._online.invoice_refused(invoice, describe(error))
+            return False
         except BOT_API_FAILURES as error:
             log.warning("invoice of order %s not sent: %s", order_id, describe(error))
             return False

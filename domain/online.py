@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 
 from domain import texts
-from domain.events import PaymentRequested, PaymentUpdate
+from domain.events import (
+    EventBus,
+    OrderCancelledByCustomer,
+    OrderStatusChanged,
+    PaymentRequested,
+    PaymentUpdate,
+)
 from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.payment import PayKind, PaymentEvent, PaymentLinkError
@@ -43,6 +50,30 @@ class OnlinePayments:
         customer's confirmation does not wait for the provider."""
         if event.method == PayKind.LINK and self.provider is not None:
             self.background.start(self.send_link(event.order_id))
+
+    async def on_cancelled(self, event: OrderStatusChanged | OrderCancelledByCustomer) -> None:
+        """A cancelled order's link is switched off, so nobody pays for it afterwards (a
+        payment that still comes in is marked to refund)."""
+        if isinstance(event, OrderStatusChanged) and event.status != OrderStatus.CANCELLED:
+            return
+        if self.provider is not None:
+            self.background.start(self._deactivate(event.order_id))
+
+    async def _deactivate(self, order_id: int) -> None:
+        async with self._uow() as uow:
+            order = await uow.orders.get(order_id)
+        if order is None or order.payment_method != PayKind.LINK or len(order.payment_ref) < 2:
+            return
+        assert self.provider is not None
+        try:
+            await self.provider.deactivate(order.payment_ref)
+        except PaymentLinkError as error:
+            log.warning("link of cancelled order %s still active: %s", order_id, error)
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(PaymentRequested, self.on_requested)
+        bus.subscribe(OrderStatusChanged, self.on_cancelled)
+        bus.subscribe(OrderCancelledByCustomer, self.on_cancelled)
 
     async def send_link(self, order_id: int) -> bool:
         """Create the order's link and promise it to the customer; False when the provider
@@ -83,7 +114,7 @@ class OnlinePayments:
     async def on_event(self, event: PaymentEvent, provider: str) -> str:
         """A provider's verdict on a payment; what was done ("paid", "duplicate"…)."""
         async with self._uow() as uow:
-            order = await uow.orders.by_payment_ref(event.link_id) if event.link_id else None
+            order = await _order_paid_by(uow, event.link_id)
             order_id = order.id if order else None
             if not await uow.orders.record_payment_event(
                 provider, event.event_id, order_id, event.status
@@ -105,6 +136,13 @@ class OnlinePayments:
             text = texts.PAY_LINK_DECLINED.format(order_id=n)
             uow.emit(PaymentUpdate(n, order.chat_id, step, customer_text=text))
             return "failed"
+        if event.status == PaymentEvent.VOIDED:  # an approved payment annulled afterwards
+            if await uow.orders.set_payment(n, PaymentState.PAID, PaymentState.PENDING) is None:
+                return "voided"
+            customer = texts.PAY_VOIDED_CUSTOMER.format(order_id=n)
+            owners = texts.OWNER_PAYMENT_VOIDED.format(order_id=n, amount=amount)
+            uow.emit(PaymentUpdate(n, order.chat_id, step, customer, owners))
+            return "voided"
         if event.status != PaymentEvent.PAID:
             return "pending"
         if event.amount_minor != order.total_minor:
@@ -117,10 +155,11 @@ class OnlinePayments:
             owners = texts.OWNER_PAID_TWICE.format(order_id=n, amount=amount)
             uow.emit(PaymentUpdate(n, order.chat_id, step, owner_text=owners))
             return "twice"
-        if order.status == OrderStatus.CANCELLED:  # cancelled before the money came in
+        if paid_order.status == OrderStatus.CANCELLED:  # cancelled before the money came in
             await uow.orders.set_payment(n, PaymentState.PAID, PaymentState.REFUNDED)
+            customer = texts.PAY_AFTER_CANCEL_CUSTOMER.format(order_id=n, amount=amount)
             owners = texts.OWNER_REFUND_DUE.format(order_id=n, amount=amount)
-            uow.emit(PaymentUpdate(n, order.chat_id, step, owner_text=owners))
+            uow.emit(PaymentUpdate(n, order.chat_id, step, customer, owners))
             return "refund"
         customer = texts.PAYMENT_RECEIVED_CUSTOMER.format(order_id=n, amount=amount)
         method = event.method or provider
@@ -152,6 +191,21 @@ class OnlinePayments:
             return None
         return invoice_for(order, self._shop_name)
 
+    async def invoice_refused(self, invoice: Invoice, reason: str) -> None:
+        """Telegram will not take the invoice: customer and owners are told (once)."""
+        async with self._uow() as uow:
+            order = await uow.orders.get(invoice.order_id)
+        if order is None:
+            return
+        amount = format_cop(order.total_minor)
+        await self._tell(
+            order,
+            "invoice-failed",
+            texts.PAY_INVOICE_FAILED.format(order_id=order.id),
+            texts.OWNER_INVOICE_FAILED.format(order_id=order.id, amount=amount, reason=reason),
+            ref="-",  # the owners handle it by hand
+        )
+
     async def invoice_sent(self, invoice: Invoice) -> None:
         async with self._uow() as uow:
             await uow.orders.set_payment_ref(invoice.order_id, invoice.payload)
@@ -162,7 +216,7 @@ class OnlinePayments:
         order's units were taken when it was confirmed; they are still held only while the
         order is open — a cancelled order is never charged."""
         async with self._uow() as uow:
-            order = await uow.orders.by_payment_ref(payload) if payload else None
+            order = await _order_paid_by(uow, payload)
         if order is None:
             return texts.PAY_CHECKOUT_UNKNOWN
         if order.status == OrderStatus.CANCELLED:
@@ -175,6 +229,21 @@ class OnlinePayments:
 
 
 CURRENCY = "COP"
+INVOICE_PAYLOAD_RE = re.compile(r"tg-(\d{1,12})")
+
+
+async def _order_paid_by(uow: UnitOfWork, ref: str) -> Order | None:
+    """The order a link id or an invoice payload pays. An invoice whose sending timed out
+    may be paid before its payload was stored: "tg-<id>" names its order anyway."""
+    if not ref:
+        return None
+    order = await uow.orders.by_payment_ref(ref)
+    invoice = INVOICE_PAYLOAD_RE.fullmatch(ref)
+    if order is None and invoice is not None:
+        order = await uow.orders.get(int(invoice.group(1)))
+        if order is not None and order.payment_method != PayKind.TELEGRAM:
+            return None
+    return order
 
 
 class Background:

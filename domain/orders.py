@@ -20,7 +20,7 @@ from domain.events import OrderStatusChanged, ProductsChanged
 from domain.exceptions import DomainError
 from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
-from domain.payment import PayKind, state_line
+from domain.payment import BY_HAND, PayKind, state_line
 from domain.ports import UnitOfWork
 
 # Until it ships the customer may cancel it themselves; after that they call the shop.
@@ -79,24 +79,28 @@ MOVES = {
         OrderStatus.READY, (OrderStatus.CONFIRMED, OrderStatus.PREPARING), texts.OWNER_BUTTON_READY
     ),
     OrderAction.DELIVER: Move(OrderStatus.DELIVERED, OPEN_STATUSES, texts.OWNER_BUTTON_DELIVERED),
-    OrderAction.CANCEL: Move(OrderStatus.CANCELLED, OPEN_STATUSES, texts.OWNER_BUTTON_CANCEL),
+    # Not once shipped: the units are with the carrier, not back on the shelf.
+    OrderAction.CANCEL: Move(OrderStatus.CANCELLED, CUSTOMER_MAY_CANCEL, texts.OWNER_BUTTON_CANCEL),
 }
 
 
 def awaits_payment(order: Order) -> bool:
-    """A transfer or an online payment not yet received (cash is paid on delivery)."""
-    return order.payment_state == PaymentState.PENDING and order.payment_method != PayKind.CASH
+    """A payment an owner confirms by hand (a transfer) not yet received. Cash is paid on
+    delivery; links and Telegram are confirmed by their provider."""
+    return order.payment_state == PaymentState.PENDING and order.payment_method in BY_HAND
 
 
 def order_buttons(order: Order) -> Buttons:
-    """The owner's next moves for this order, as it is now."""
-    if order.status not in OPEN_STATUSES:
-        return ()
+    """The owner's next moves for this order, as it is now (a transfer not yet received
+    keeps its "✅ Pago recibido" even once delivered on trust)."""
 
     def button(action: str, label: str | None = None) -> Button:
         text = (label or MOVES[action].label).format(order_id=order.id)
         return Button(text, OrderAction.data(action, order.id))
 
+    if order.status not in OPEN_STATUSES:
+        delivered_unpaid = order.status == OrderStatus.DELIVERED and awaits_payment(order)
+        return ((button(OrderAction.PAID, texts.OWNER_BUTTON_PAID),),) if delivered_unpaid else ()
     pickup = order.delivery_method == Method.PICKUP
     onward = {
         OrderStatus.CONFIRMED: (OrderAction.PREPARE, OrderAction.DELIVER),
@@ -168,7 +172,8 @@ class OrderLife:
         return Outcome(self._owner_text(moved), moved)
 
     async def mark_paid(self, order_id: int, ref: str | None = None) -> Outcome:
-        """ "✅ Pago recibido": pending → paid, once; the customer is told."""
+        """ "✅ Pago recibido": pending → paid, once; the customer is told. Money for an
+        order cancelled meanwhile is marked to refund, and both sides are told so."""
         async with self._uow() as uow:
             paid = await uow.orders.set_payment(
                 order_id, PaymentState.PENDING, PaymentState.PAID, ref
@@ -178,16 +183,21 @@ class OrderLife:
                 if order is None or order.status == OrderStatus.CART:
                     raise UnknownOrder(order_id)
                 return Outcome(texts.OWNER_ALREADY_PAID.format(order_id=order_id), order)
-            await self._tell_paid(uow, paid)
+            amount = format_cop(paid.total_minor)
+            if paid.status == OrderStatus.CANCELLED:
+                refunded = await uow.orders.set_payment(
+                    order_id, PaymentState.PAID, PaymentState.REFUNDED
+                )
+                paid = refunded or paid
+                notice = texts.PAY_AFTER_CANCEL_CUSTOMER.format(order_id=order_id, amount=amount)
+                owner = texts.OWNER_REFUND_DUE.format(order_id=order_id, amount=amount)
+            else:
+                notice = texts.PAYMENT_RECEIVED_CUSTOMER.format(order_id=order_id, amount=amount)
+                owner = texts.OWNER_PAID.format(order_id=order_id, amount=amount)
+            await uow.messages.add(paid.chat_id, "out", notice, intent="owner")
+            uow.emit(OrderStatusChanged(order_id, paid.chat_id, PaymentState.PAID, notice))
             await uow.commit()
-        amount = format_cop(paid.total_minor)
-        return Outcome(texts.OWNER_PAID.format(order_id=order_id, amount=amount), paid)
-
-    async def _tell_paid(self, uow: UnitOfWork, order: Order) -> None:
-        amount = format_cop(order.total_minor)
-        notice = texts.PAYMENT_RECEIVED_CUSTOMER.format(order_id=order.id, amount=amount)
-        await uow.messages.add(order.chat_id, "out", notice, intent="owner")
-        uow.emit(OrderStatusChanged(order.id, order.chat_id, PaymentState.PAID, notice))
+        return Outcome(owner, paid)
 
     async def _unchanged(self, uow: UnitOfWork, order_id: int) -> Outcome:
         order = await uow.orders.get(order_id)
@@ -205,7 +215,10 @@ class OrderLife:
                 return texts.CUSTOMER_ORDER_SHIPPED.format(order_id=n) + shipping_details(order)
             case OrderStatus.READY:
                 due = ""
-                if order.payment_state == PaymentState.PENDING:
+                if order.payment_state == PaymentState.PENDING and order.payment_method in (
+                    PayKind.CASH,
+                    "",
+                ):
                     due = texts.CUSTOMER_PAY_AT_PICKUP.format(amount=format_cop(order.total_minor))
                 return texts.CUSTOMER_ORDER_READY.format(order_id=n, pickup=self._pickup) + due
             case OrderStatus.DELIVERED:

@@ -27,21 +27,24 @@ class PayKind(StrEnum):
     BANK = "bank"
     LINK = "link"
     TELEGRAM = "telegram"
+    OTHER = "other"  # named by the shop only ("Addi", "datáfono"): the shop sends its data
 
 
 TRANSFERS = frozenset({PayKind.NEQUI, PayKind.DAVIPLATA, PayKind.BREB, PayKind.BANK})
 ONLINE = frozenset({PayKind.LINK, PayKind.TELEGRAM})
+# Paid when an owner says so ("✅ Pago recibido", maybe after a receipt photo).
+BY_HAND = TRANSFERS | {PayKind.OTHER}
 
 # The words that name each kind, folded (no accents, lower case).
 _WORDS: dict[PayKind, str] = {
     PayKind.CASH: r"efectivo|contra ?entrega|contraentrega|al recibir|cash|billete",
     PayKind.NEQUI: r"nequi|nekii?",
     PayKind.DAVIPLATA: r"davi ?plata",
-    PayKind.BREB: r"bre ?-? ?b|llave",
+    PayKind.BREB: r"bre ?-? ?b",
     PayKind.BANK: r"transferencia|transferir|consignacion|consignar|cuenta bancaria|"
     r"bancolombia|davivienda|banco de bogota|bbva|banco",
     PayKind.LINK: r"link|enlace|tarjeta|pse|wompi|en linea|online",
-    PayKind.TELEGRAM: r"telegram|pagar aqui|por aqui",
+    PayKind.TELEGRAM: r"telegram|tarjeta",
 }
 _KIND_RE = {kind: re.compile(rf"\b({words})\b") for kind, words in _WORDS.items()}
 
@@ -63,7 +66,7 @@ class PaymentMethod:
     @property
     def transfer(self) -> bool:
         """An owner confirms it by hand ("✅ Pago recibido")."""
-        return self.kind in TRANSFERS
+        return self.kind in BY_HAND
 
     def details(self) -> str:
         """Where the money goes, without the amount: "Nequi 312 745 9036 a nombre de …"."""
@@ -135,12 +138,13 @@ class PaymentOptions:
 
 
 def kind_of(label: str) -> PayKind:
-    """The kind a method listed by name only is ("Efectivo contra entrega": cash)."""
+    """The kind a method listed by name only is ("Efectivo contra entrega": cash). Online
+    kinds need their own setup, so a name never makes one ("Tarjeta (datáfono)": other)."""
     folded = fold(label)
-    for kind, pattern in _KIND_RE.items():
-        if pattern.search(folded):
+    for kind in (PayKind.CASH, PayKind.NEQUI, PayKind.DAVIPLATA, PayKind.BREB, PayKind.BANK):
+        if _KIND_RE[kind].search(folded):
             return kind
-    return PayKind.BANK if "transfer" in folded else PayKind.CASH
+    return PayKind.OTHER
 
 
 def state_line(kind: str, state: str) -> str:
@@ -174,10 +178,11 @@ class PaymentEvent:
 
     event_id: str  # unique per transaction and status: the same event twice is seen once
     link_id: str  # the payment link it paid (the order's payment_ref)
-    status: str  # PAID, FAILED or PENDING (PaymentEvent.PAID ...)
+    status: str  # PAID, FAILED, VOIDED or PENDING (PaymentEvent.PAID ...)
     amount_minor: int
     method: str = ""  # how the customer paid at the provider (card, PSE, Nequi...)
 
     PAID = "paid"
-    FAILED = "failed"
+    FAILED = "failed"  # declined, or an error: the customer may try again
+    VOIDED = "voided"  # an approved payment annulled afterwards
     PENDING = "pending"

@@ -185,6 +185,10 @@ class PaymentLinks(Protocol):
         """A single-use link for exactly this amount; raises PaymentLinkError."""
         ...
 
+    async def deactivate(self, link_id: str) -> None:
+        """Nobody can pay the link any more (its order was cancelled); PaymentLinkError."""
+        ...
+
     def read_event(self, body: bytes, signature: str | None) -> PaymentEvent | None:
         """A posted event, its signature checked (InvalidPaymentEvent when it cannot be
         trusted); None for events about nothing to act on."""

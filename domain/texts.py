@@ -238,6 +238,25 @@ OWNER_PAID_WRONG_AMOUNT = (
     "⚠️ Llegó un pago de {paid} para el pedido #{order_id}, que vale {amount}. No lo marqué "
     "como pagado: revísalo en tu cuenta de Wompi."
 )
+OWNER_PAYMENT_VOIDED = (
+    "⚠️ Wompi anuló el pago del pedido #{order_id} ({amount}): quedó pendiente de pago otra vez."
+)
+PAY_VOIDED_CUSTOMER = (
+    "El pago de tu pedido #{order_id} fue anulado, así que quedó pendiente. La tienda te "
+    "escribe para resolverlo."
+)
+PAY_AFTER_CANCEL_CUSTOMER = (
+    "Recibimos {amount} por tu pedido #{order_id}, que ya estaba cancelado: la tienda te "
+    "devuelve el dinero y te escribe para coordinarlo."
+)
+PAY_INVOICE_FAILED = (
+    "No pude enviarte la factura de pago del pedido #{order_id}. La tienda ya lo sabe y te "
+    "escribe por aquí."
+)
+OWNER_INVOICE_FAILED = (
+    "⚠️ Telegram no aceptó la factura de pago del pedido #{order_id} ({amount}): {reason}. "
+    "Revisa TELEGRAM_PAYMENTS_TOKEN y escríbele al cliente con otra forma de pago."
+)
 OWNER_PAID_TWICE = (
     "⚠️ El pedido #{order_id} ya estaba pagado y llegó otro pago de {amount}: devuélveselo "
     "al cliente."
@@ -261,6 +280,7 @@ PAY_KIND_LABEL = {
     "bank": "Transferencia",
     "link": "Link de pago",
     "telegram": "Telegram",
+    "other": "Otro medio",
 }
 PAY_STATE = {"pending": "pendiente de pago", "paid": "pagado", "refunded": "reembolsar"}
 PAY_STATE_LINE = "{label} · {state}"
@@ -269,7 +289,7 @@ ASK_PAYMENT = "¿Cómo vas a pagar?"
 PAYMENT_NOTED = "Listo, pagas por {label}. {details}"
 PAYMENT_TAKEN = "Sí, recibimos {label}. {details}"
 PAYMENT_TOTAL_LATER = "El valor exacto te lo doy al confirmar el pedido."
-PAYMENT_NOT_TAKEN = "No recibimos {asked}. Puedes pagar con: {methods}."
+PAYMENT_NOT_TAKEN = "Esa forma de pago no la recibimos. Puedes pagar con: {methods}."
 PAYMENT_RECEIVED_CUSTOMER = "✅ Recibimos el pago de tu pedido #{order_id} ({amount}). ¡Gracias!"
 PAYMENT_REFUND_CUSTOMER = (
     "Como tu pedido #{order_id} ya estaba pago, la tienda te devuelve {amount}; te escribe "

@@ -30,6 +30,7 @@ class Link:
     id: str
     body: dict[str, Any]
     paid: bool = False
+    active: bool = True
 
 
 @dataclass
@@ -51,6 +52,7 @@ class LocalWompi(LocalServer):
     def _route(self, app: web.Application) -> None:
         app.router.add_post("/v1/payment_links", self._create_link)
         app.router.add_get("/v1/payment_links/{link_id}", self._get_link)
+        app.router.add_patch("/v1/payment_links/{link_id}", self._update_link)
 
     async def _create_link(self, request: web.Request) -> web.Response:
         if self.fail_next:
@@ -75,6 +77,18 @@ class LocalWompi(LocalServer):
         link = self.links.get(request.match_info["link_id"])
         if link is None:
             return _error(404, "NOT_FOUND_ERROR", "El link no existe")
+        return web.json_response({"data": _link_data(link)})
+
+    async def _update_link(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {self.private_key}":
+            return _error(401, "INVALID_ACCESS_TOKEN", "Se esperaba una llave privada válida")
+        link = self.links.get(request.match_info["link_id"])
+        if link is None:
+            return _error(404, "NOT_FOUND_ERROR", "El link no existe")
+        body = await request.json()
+        if not isinstance(body, dict) or not isinstance(body.get("active"), bool):
+            return _error(422, "INPUT_VALIDATION_ERROR", "active debe ser booleano")
+        link.active = body["active"]
         return web.json_response({"data": _link_data(link)})
 
     def event(
@@ -112,8 +126,8 @@ class LocalWompi(LocalServer):
     async def pay(self, link_id: str, status: str = "APPROVED", amount: int | None = None) -> int:
         """The customer pays at the checkout: Wompi sends the event; its HTTP status."""
         link = self.links[link_id]
-        if link.paid and link.body.get("single_use"):
-            raise ValueError(f"link {link_id} was single-use and is already paid")
+        if not link.active or (link.paid and link.body.get("single_use")):
+            raise ValueError(f"link {link_id} is no longer active")
         event = self.event(link_id, status, amount)
         if status == "APPROVED":
             link.paid = True
@@ -150,7 +164,7 @@ def _problems(body: Any) -> dict[str, list[str]]:
 
 
 def _link_data(link: Link) -> dict[str, Any]:
-    return {"id": link.id, **link.body, "active": not link.paid}
+    return {"id": link.id, **link.body, "active": link.active and not link.paid}
 
 
 def _error(status: int, kind: str, reason: str) -> web.Response:

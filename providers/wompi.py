@@ -35,7 +35,7 @@ CHECKOUT = "https://checkout.wompi.co"
 STATUSES = {
     "APPROVED": PaymentEvent.PAID,
     "DECLINED": PaymentEvent.FAILED,
-    "VOIDED": PaymentEvent.FAILED,
+    "VOIDED": PaymentEvent.VOIDED,
     "ERROR": PaymentEvent.FAILED,
     "PENDING": PaymentEvent.PENDING,
 }
@@ -88,6 +88,21 @@ class Wompi:
             reason = _get(payload, "error.reason") or _get(payload, "error.type") or status
             raise PaymentLinkError(f"Wompi respondió {status}: {reason}")
         return PaymentLink(link_id, f"{self._checkout}/l/{link_id}")
+
+    async def deactivate(self, link_id: str) -> None:
+        """`PATCH {api}/payment_links/<id>` with `active: false`: nobody can pay it any more."""
+        headers = {"Authorization": f"Bearer {self._private_key}"}
+        url = f"{self._api}/payment_links/{link_id}"
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=self._timeout) as session,
+                session.patch(url, json={"active": False}, headers=headers) as answer,
+            ):
+                status = answer.status
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise PaymentLinkError(f"Wompi no respondió ({type(error).__name__})") from error
+        if status != 200:
+            raise PaymentLinkError(f"Wompi respondió {status} al desactivar el link")
 
     def read_event(self, body: bytes, signature: str | None) -> PaymentEvent | None:
         """The event, once its checksum is right; None for events that are not about a

@@ -7,6 +7,7 @@ End to end through the local Bot API server.
 from __future__ import annotations
 
 from domain.model import OrderStatus
+from domain.orders import OrderAction
 from tests.chat import press, say, stock_of
 from tests.conftest import OWNER_ID, Harness, button_data, texts_of
 from tests.test_order_delivery import orders_of, to_summary
@@ -145,3 +146,55 @@ async def test_a_wrong_tracking_command_says_how_to_write_it(shop: Harness) -> N
     owner = await owner_of(shop)
     assert "/guia PEDIDO TRANSPORTADORA GUÍA" in texts_of(await say(owner, "/guia 12"))
     assert "No existe el pedido #999" in texts_of(await say(owner, "/guia 999 Envia 12345"))
+
+
+async def test_a_shipped_order_cannot_be_cancelled_by_the_owner_either(shop: Harness) -> None:
+    ana, order = await confirmed(shop, 7812)
+    orders = shop.app.desk.orders
+    await orders.advance(order.id, OrderAction.SHIP)
+    refused = await orders.advance(order.id, OrderAction.CANCEL)  # another owner's old ❌
+    assert "ya está enviado" in refused.text
+    (after,) = await orders_of(shop, ana.id)
+    assert after.status == OrderStatus.SHIPPED
+
+
+async def test_a_transfer_paid_after_the_customer_cancelled_is_refunded(shop: Harness) -> None:
+    ana, summary = await to_summary(shop, 7813)
+    choices = await press(ana, summary, "Cambiar pago")
+    await press(ana, await press(ana, choices, "Nequi"), "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    question = await say(ana, f"quiero cancelar el pedido #{order.id}")
+    await press(ana, question, "Sí, cancelarlo")
+    owner_told = await shop.app.desk.orders.mark_paid(order.id)  # the receipt's old button
+    assert "devuélvele $208.000" in owner_told.text
+    assert "la tienda te devuelve el dinero" in texts_of(await ana.replies())
+    (after,) = await orders_of(shop, ana.id)
+    assert after.status == OrderStatus.CANCELLED and after.payment_state == "refunded"
+
+
+async def test_a_transfer_delivered_on_trust_can_still_be_marked_paid(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7814)
+    choices = await press(ana, summary, "Cambiar pago")
+    await press(ana, await press(ana, choices, "Nequi"), "Confirmar")
+    alert = await owner.replies()
+    message, data = button_data(alert, "Entregado")
+    await owner.press(message, data)
+    await owner.replies()
+    (now,) = [m for m in owner.messages() if m["message_id"] == message["message_id"]]
+    await owner.press(*button_data([now], "Pago recibido"))
+    await owner.replies()
+    (after,) = await orders_of(shop, ana.id)
+    assert after.status == OrderStatus.DELIVERED and after.payment_state == "paid"
+
+
+async def test_ready_for_pickup_asks_for_money_only_when_paid_in_cash(shop: Harness) -> None:
+    ana, summary = await to_summary(shop, 7815)
+    choices = await press(ana, summary, "Cambiar entrega")
+    shown = await press(ana, choices, "Recoger en el local")
+    nequi = await press(ana, await press(ana, shown, "Cambiar pago"), "Nequi")
+    await press(ana, nequi, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    await shop.app.desk.orders.advance(order.id, OrderAction.READY)
+    ready = texts_of(await ana.replies())
+    assert "está listo" in ready and "Al recoger pagas" not in ready

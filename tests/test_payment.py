@@ -91,7 +91,7 @@ async def test_a_way_the_shop_does_not_take_is_answered_with_the_ones_it_does(
 ) -> None:
     ana = shop.api.user(7903, first_name="Ana")
     text = await say(ana, "¿puedo pagar con tarjeta de crédito?")
-    assert "No recibimos" in texts_of(text) and "Nequi" in texts_of(text)
+    assert "no la recibimos" in texts_of(text) and "Nequi" in texts_of(text)
 
 
 async def test_a_payment_said_at_the_summary_changes_it_and_shows_it_again(shop: Harness) -> None:
@@ -171,3 +171,32 @@ async def test_asking_whether_a_way_is_taken_answers_yes_with_its_data(shop: Har
     assert text.startswith("Sí, recibimos Daviplata") and "312 745 9036" in text
     chose = texts_of(await say(ana, "listo, entonces voy a pagar por bre-b"))
     assert chose.startswith("Listo, pagas por Bre-B") and "@elguardian" in chose
+
+
+async def test_a_question_about_a_way_to_pay_does_not_choose_it(shop: Harness) -> None:
+    ana, _ = await to_summary(shop, 7911)
+    shown = await say(ana, "¿aceptan daviplata?")
+    text = texts_of(shown)
+    assert "Sí, recibimos Daviplata" in text and "💳 Pago: Efectivo contra entrega" in text
+    confirmed = texts_of(await press(ana, shown, "Confirmar"))
+    assert "en efectivo al recibir" in confirmed
+    (order,) = await orders_of(shop, ana.id)
+    assert order.payment_method == "cash"
+
+
+async def test_a_hardware_key_is_not_a_bre_b_key(shop: Harness) -> None:
+    ana = shop.api.user(7912, first_name="Ana")
+    reply = texts_of(await say(ana, "¿tienen llave inglesa?"))
+    assert "Bre-B" not in reply and "recibimos" not in reply
+
+
+async def test_a_product_photo_while_a_link_payment_waits_is_not_a_receipt(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7913)
+    await press(ana, summary, "Confirmar")  # cash: nothing owed by transfer
+    await owner.replies()
+    await ana.send_photo(b"\x89PNG a helmet", caption="casco blanco")
+    assert "comprobante" not in texts_of(await ana.replies())
+    assert not [m for m in shop.api.user(OWNER_ID).messages() if m.get("photo")]

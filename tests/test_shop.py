@@ -122,7 +122,9 @@ def test_a_wrong_payment_method_stops_start_up_with_one_line(
 
 def test_a_payment_listed_by_name_only_is_read_by_kind(tmp_path: Path) -> None:
     path = tmp_path / "shop.toml"
-    path.write_text(MINIMAL.replace('["Nequi"]', '["Efectivo contra entrega", "Nequi"]'))
+    names = '["Efectivo contra entrega", "Nequi", "Tarjeta débito y crédito (datáfono)", "PSE"]'
+    path.write_text(MINIMAL.replace('["Nequi"]', names))
     options = load_shop_profile(path).payment_options
-    assert [m.kind for m in options.methods] == ["cash", "nequi"]
+    # A name never makes an online method (those need keys): the shop still starts.
+    assert [m.kind for m in options.methods] == ["cash", "nequi", "other", "other"]
     assert "te enviamos los datos" in options.methods[1].instructions(10_000_00, 1, pickup=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import text
 
 from domain.model import OrderStatus
 from doubles.telegram import LocalBotAPI
@@ -90,3 +91,35 @@ async def test_a_cancelled_order_is_never_charged(telegram_shop: Harness) -> Non
     assert not [
         m for m in telegram_shop.api.user(ana.id).messages() if "Recibimos" in m.get("text", "")
     ]
+
+
+async def test_an_invoice_telegram_refuses_is_told_to_customer_and_owners(
+    telegram_shop: Harness,
+) -> None:
+    owner = await owner_of(telegram_shop)
+    telegram_shop.api.fail_next("sendInvoice", 400, "Bad Request: PAYMENT_PROVIDER_INVALID")
+    ana, summary = await to_summary(telegram_shop, 8103)
+    choices = await press(ana, summary, "Cambiar pago")
+    await press(ana, await press(ana, choices, "Telegram"), "Confirmar")
+    await telegram_shop.dp["invoices"].background.settle()
+    assert "No pude enviarte la factura de pago" in texts_of(await ana.replies())
+    assert "PAYMENT_PROVIDER_INVALID" in texts_of(await owner.replies())
+    (order,) = await orders_of(telegram_shop, ana.id)
+    assert order.payment_ref == "-"  # the sweep leaves it to the owners
+
+
+async def test_an_invoice_whose_sending_timed_out_is_still_paid_for_its_order(
+    telegram_shop: Harness,
+) -> None:
+    """Telegram took the invoice but the answer never came: its payload was not stored, and
+    the sweep would send another. Paying the first still pays the order, once."""
+    ana, _, invoice, order = await invoiced(telegram_shop, 8104)
+    async with telegram_shop.app.session_factory() as session:
+        await session.execute(
+            text("UPDATE orders SET payment_ref = '' WHERE id = :id"), {"id": order.id}
+        )
+        await session.commit()
+    assert (await ana.pay(invoice))["ok"] is True
+    await ana.replies()
+    (paid,) = await orders_of(telegram_shop, ana.id)
+    assert paid.payment_state == "paid"

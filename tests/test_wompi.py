@@ -10,6 +10,8 @@ events endpoint (bot/payments.py), as in production.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,14 +19,18 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy import text
 
 from bot.payments import add_payment_routes
 from domain.model import Customer, DeliveryLine, PaymentLine
+from domain.payment import PaymentEvent
 from doubles.telegram import LocalBotAPI
 from doubles.wompi import LocalWompi
-from tests.chat import press
+from providers.wompi import Wompi, sign
+from tests.chat import press, say
 from tests.conftest import (
     DATA_DIR,
+    OWNER_ID,
     Harness,
     copy_database,
     make_settings,
@@ -122,6 +128,11 @@ async def test_the_customer_gets_a_link_and_wompis_event_marks_the_order_paid_on
     assert again.paid_at == paid.paid_at
     notices = [m for m in linked_shop.api.user(ana.id).messages() if "Recibimos" in m["text"]]
     assert len(notices) == 1
+    owners_now = texts_of(linked_shop.api.user(OWNER_ID).messages())
+    assert "devuélveselo" not in owners_now  # the redelivery is not a second payment
+    async with linked_shop.app.session_factory() as session:
+        rows = await session.scalar(text("SELECT count(*) FROM payment_events"))
+    assert rows == 1
 
 
 async def test_an_event_with_a_wrong_signature_changes_nothing(
@@ -198,3 +209,62 @@ async def test_a_shop_offering_links_without_wompi_keys_does_not_start(
     profile = profile_with(tmp_path, LINK)
     with pytest.raises(SettingsError, match="WOMPI_PRIVATE_KEY"):
         await build_app(make_settings(tmp_path, shop_profile=profile))
+
+
+def test_the_checksum_is_built_as_wompis_documentation_shows() -> None:
+    """docs.wompi.co (Eventos, Seguridad): the example event's properties, its timestamp and
+    the example secret are concatenated in this order; SHA-256 of that string, in hex."""
+    data = {
+        "transaction": {
+            "id": "1234-1610641025-49201",
+            "status": "APPROVED",
+            "amount_in_cents": 4490000,
+        }
+    }
+    properties = ["transaction.id", "transaction.status", "transaction.amount_in_cents"]
+    secret = "prod_events_OcHnIzeBl5socpwByQ4hA52Em3USQ93Z"
+    documented = "1234-1610641025-49201APPROVED44900001530291411" + secret
+    expected = hashlib.sha256(documented.encode()).hexdigest()
+    assert sign(data, properties, 1530291411, secret) == expected
+    body = json.dumps(
+        {
+            "event": "transaction.updated",
+            "data": data,
+            "signature": {"properties": properties, "checksum": expected.upper()},
+            "timestamp": 1530291411,
+        }
+    ).encode()
+    event = Wompi("prv", secret).read_event(body, None)  # upper case, as Wompi sends it
+    assert event is not None and event.status == PaymentEvent.PAID
+    assert event.amount_minor == 4490000
+
+
+async def test_a_voided_payment_puts_the_order_back_to_pending(
+    linked_shop: Harness, wompi: LocalWompi
+) -> None:
+    owner = await owner_of(linked_shop)
+    ana, _, order = await pay_by_link(linked_shop, 8006)
+    await wompi.pay(order.payment_ref)
+    await ana.replies()
+    voided = wompi.event(order.payment_ref, status="VOIDED")
+    assert await wompi.send(voided) == 200
+    (after,) = await orders_of(linked_shop, ana.id)
+    assert after.payment_state == "pending"
+    assert "fue anulado" in texts_of(await ana.replies())
+    assert "anuló el pago" in texts_of(await owner.replies())
+
+
+async def test_a_cancelled_orders_link_is_switched_off_and_a_late_payment_refunded(
+    linked_shop: Harness, wompi: LocalWompi
+) -> None:
+    ana, _, order = await pay_by_link(linked_shop, 8007)
+    question = await say(ana, f"quiero cancelar el pedido #{order.id}")
+    await press(ana, question, "Sí, cancelarlo")
+    assert linked_shop.app.online is not None
+    await linked_shop.app.online.background.settle()
+    assert wompi.links[order.payment_ref].active is False
+    # A payment already under way when the link was switched off still arrives:
+    assert await wompi.send(wompi.event(order.payment_ref)) == 200
+    assert "la tienda te devuelve el dinero" in texts_of(await ana.replies())
+    (after,) = await orders_of(linked_shop, ana.id)
+    assert after.payment_state == "refunded"

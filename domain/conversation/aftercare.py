@@ -104,7 +104,8 @@ async def receipt(uow: UnitOfWork, turn: Turn, photo: str, photo_key: str, capti
     (the photo is then read as any other)."""
     named = named_order(caption)
     recent = await uow.orders.list_for_user(turn.chat.user_id)
-    waiting = [o for o in recent if awaits_payment(o) and o.status in OPEN_STATUSES]
+    owed = (*OPEN_STATUSES, OrderStatus.DELIVERED)  # delivered on trust, paid afterwards
+    waiting = [o for o in recent if awaits_payment(o) and o.status in owed]
     order = next((o for o in waiting if o.id == named), waiting[0] if waiting else None)
     if order is None:
         return False

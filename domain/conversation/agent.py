@@ -186,7 +186,8 @@ class SalesAgent:
     async def _on_confirming(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         meaning, asked = reading.meaning, reading.meaning.is_question
         if billing.wants(self._front, meaning, reading.text):
-            billing.begin(turn)
+            if not billing.begin(turn):
+                await checkout.summary(self._front, uow, turn)
         elif meaning.wants_change:
             checkout.restart_data(turn)
         elif meaning.intent in (Intent.AFFIRM, Intent.CHECKOUT) and not asked:

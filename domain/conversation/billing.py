@@ -73,9 +73,13 @@ def ask(turn: Turn, prefix: str = "") -> None:
             return
 
 
-def begin(turn: Turn) -> None:
+def begin(turn: Turn) -> bool:
+    """Ask for the invoice data; False when it is all there already (show the summary)."""
     turn.memory.invoice = turn.memory.invoice or InvoiceData()
+    if not pending(turn):
+        return False
     ask(turn)
+    return True
 
 
 def drop(turn: Turn) -> None:

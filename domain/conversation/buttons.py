@@ -41,7 +41,8 @@ async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
         if step != Step.CONFIRMING or not billing.offered(front):
             await _stale(uow, turn, data)
         elif data == Action.INVOICE:
-            billing.begin(turn)
+            if not billing.begin(turn):
+                await checkout.summary(front, uow, turn)
         else:
             billing.drop(turn)
             await checkout.summary(front, uow, turn)

@@ -293,7 +293,7 @@ async def ask_to_confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, prompt: 
 def _confirm_buttons(front: Shopfront, turn: Turn, cart: Order, quote: Quote) -> Buttons:
     choices = len(front.shop.delivery_options.offered()) > 1
     payments = len(front.shop.payment_options.methods) > 1
-    payment = paying.chosen(front, turn).kind
+    payment = turn.memory.payment or ""  # the default is stamped as none chosen
     invoice = billing.stamp(front, turn)
     return confirm_buttons(
         cart, quote, payment, choices=choices, payments=payments, invoice=invoice

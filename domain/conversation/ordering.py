@@ -32,7 +32,7 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
     quote = quote_for(front, turn, cart)
     method = paying.chosen(front, turn)
     invoice = billing.stamp(front, turn) or ""
-    stamp = cart_stamp(cart, quote, method.kind, invoice)
+    stamp = cart_stamp(cart, quote, turn.memory.payment or "", invoice)
     if not changed and shown is not None and shown != stamp:
         turn.say(texts.CART_CHANGED_SINCE)
         await checkout.summary(front, uow, turn)

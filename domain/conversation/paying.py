@@ -52,17 +52,16 @@ def named(front: Shopfront, step: Step, meaning: Understanding, text: str) -> tu
 def note_choice(
     front: Shopfront, turn: Turn, kinds: tuple[PayKind, ...], *, asked: bool = False
 ) -> bool:
-    """Say what paying that way takes and remember it; False when the shop does not take it
-    (the customer is told the ways it does)."""
+    """Say what paying that way takes and, unless only `asked`, remember it as the choice;
+    False when the shop does not take it (the customer is told the ways it does)."""
     options = front.shop.payment_options
     taken = [options.get(kind) for kind in kinds]
     method = next((m for m in taken if m is not None), None)
     if method is None:
-        wanted = texts.PAY_KIND_LABEL.get(kinds[0], kinds[0])
-        methods = ", ".join(options.labels())
-        turn.say(texts.PAYMENT_NOT_TAKEN.format(asked=wanted, methods=methods))
+        turn.say(texts.PAYMENT_NOT_TAKEN.format(methods=", ".join(options.labels())))
         return False
-    turn.memory.payment = method.kind
+    if not asked:  # "¿aceptan nequi?" asks; it does not choose
+        turn.memory.payment = method.kind
     details = method.details()
     template = texts.PAYMENT_TAKEN if asked else texts.PAYMENT_NOTED  # "¿aceptan nequi?"
     turn.say(template.format(label=method.label, details=details).strip())

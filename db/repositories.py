@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result
@@ -387,20 +387,46 @@ class ProductRepository:
         staged = ProductStagingRow
         mine = (staged.import_id == import_id, staged.deactivate.is_(False))
         now = utcnow()
-        differs = or_(
-            *(getattr(ProductRow, f).is_distinct_from(getattr(staged, f)) for f in PRODUCT_FIELDS)
-        )
+        # A staged NULL is a column the file does not have: the stored value stays.
+        changes = {
+            f: and_(
+                getattr(staged, f).is_not(None),
+                getattr(ProductRow, f).is_distinct_from(getattr(staged, f)),
+            )
+            for f in PRODUCT_FIELDS
+        }
+        matched = (*mine, staged.product_id == ProductRow.id)
+        changed_fields = {}
+        for f, changed in changes.items():
+            count = await self._session.scalar(
+                select(func.count()).select_from(ProductRow).join(staged, and_(*matched, changed))
+            )
+            if count:
+                changed_fields[f] = int(count)
         updated = await self._session.execute(
             update(ProductRow)
-            .where(*mine, staged.product_id == ProductRow.id, differs)
-            .values({**{f: getattr(staged, f) for f in PRODUCT_FIELDS}, "updated_at": now})
+            .where(*matched, or_(*changes.values()))
+            .values(
+                {
+                    **{
+                        f: func.coalesce(getattr(staged, f), getattr(ProductRow, f))
+                        for f in PRODUCT_FIELDS
+                    },
+                    "updated_at": now,
+                }
+            )  # fmt: skip
             .returning(ProductRow.id)
             .execution_options(synchronize_session=False)
         )
         updated_ids = array("q", updated.scalars())
         moment = literal(now, UtcDateTime())
+        defaults = {"description": "", "category": "", "stock": 0, "active": True}
+        new_values = (
+            func.coalesce(getattr(staged, f), defaults[f]) if f in defaults else getattr(staged, f)
+            for f in PRODUCT_FIELDS
+        )
         new_rows = (
-            select(staged.sku, *(getattr(staged, f) for f in PRODUCT_FIELDS), moment, moment)
+            select(staged.sku, *new_values, moment, moment)
             .where(*mine, staged.product_id.is_(None))
             .order_by(staged.line)
         )
@@ -426,7 +452,8 @@ class ProductRepository:
             .returning(ProductRow.id)
             .execution_options(synchronize_session=False)
         )
-        return AppliedImport(created_ids, updated_ids, array("q", deactivated.scalars()))
+        hidden_ids = array("q", deactivated.scalars())
+        return AppliedImport(created_ids, updated_ids, hidden_ids, changed_fields)
 
     async def unstage(self, import_id: str, limit: int) -> int:
         """Delete up to `limit` staged rows of import `import_id`; how many went."""

@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from domain import texts
-from domain.inventory import InventoryRow, parse_inventory
+from domain.inventory import InvalidInventory, InventoryRow, RowError, parse_inventory
 from domain.language import analysed_part
-from domain.model import AppliedImport, NewProduct, Product, ProductKey, StagedProduct
+from domain.model import AppliedImport, Product, ProductKey, ProductPatch, StagedProduct
 from domain.money import format_count
 from domain.pacing import Attention, LoopPacer
 from domain.ports import UnitOfWork
@@ -123,6 +123,24 @@ class ImportSummary:
     updated: Outcome
     unchanged: Outcome
     deactivated: Outcome = Outcome()
+    # How many stored products each field changed in (product field names); the file's
+    # other columns changed nothing, and columns it does not have were left alone.
+    changed_fields: tuple[tuple[str, int], ...] = ()
+    columns: tuple[str, ...] = ()  # the product fields the file carries
+
+
+class BigReplace(Exception):
+    """A replace would hide more than REPLACE_ASK_SHARE of the active products: the owner is
+    asked first (nothing was written)."""
+
+    def __init__(self, hidden: int, active: int, examples: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(f"a replace would hide {hidden} of {active} active products")
+        self.hidden = hidden
+        self.active = active
+        self.examples = examples
+
+
+REPLACE_ASK_SHARE = 0.2
 
 
 class Catalog:
@@ -351,8 +369,8 @@ class Catalog:
         return product
 
 
-def _new_product(row: InventoryRow) -> NewProduct:
-    return NewProduct(
+def _patch(row: InventoryRow) -> ProductPatch:
+    return ProductPatch(
         sku=row.sku,
         name=row.name,
         description=row.description,
@@ -361,6 +379,25 @@ def _new_product(row: InventoryRow) -> NewProduct:
         stock=row.stock,
         active=row.active,
     )
+
+
+def _check_new(rows: Sequence[InventoryRow], targets: Sequence[int | None]) -> None:
+    """A new product needs a name and a price; a file without those columns may only update
+    products that exist. Raises InvalidInventory naming each row (nothing is written)."""
+    errors = []
+    for row, target in zip(rows, targets, strict=True):
+        if target is not None:
+            continue
+        missing = [
+            column
+            for column, value in (("nombre", row.name), ("precio", row.price_minor))
+            if value is None
+        ]
+        if missing:
+            reason = texts.INVENTORY_NEW_NEEDS.format(sku=row.sku, missing=" y ".join(missing))
+            errors.append(RowError(row.line, missing[0], reason))
+    if errors:
+        raise InvalidInventory(errors[:1000], len(errors))
 
 
 async def _quiet(_: str) -> None:
@@ -374,6 +411,7 @@ async def import_inventory(
     filename: str,
     *,
     replace: bool = False,
+    hide_many: bool = False,
     progress: Progress = _quiet,
 ) -> ImportSummary:
     """Validate the whole file, then apply it all at once without holding the database's
@@ -388,7 +426,9 @@ async def import_inventory(
     5. Delete the staged rows, a chunk per transaction, whether 4 happened or not.
     6. The search index follows (off the event loop) before the summary is returned.
 
-    `replace` also deactivates (never deletes) the products the file leaves out. Until 4
+    `replace` also deactivates (never deletes) the products the file leaves out; when that
+    is more than REPLACE_ASK_SHARE of the active ones it raises BigReplace unless `hide_many`
+    (the owner said yes). Until 4
     commits, a failure or a crash changes no product; rows a crash leaves staged are never
     applied by another import and the next import deletes them after ABANDONED_AFTER.
     """
@@ -398,6 +438,11 @@ async def import_inventory(
     rows = await asyncio.to_thread(parse_inventory, data, filename, pause=pacer)
     del data  # the parsed rows say it all; a big file's bytes need not outlive them
     plan = await _plan(uow, rows, replace=replace)
+    _check_new(rows, plan.targets)
+    if plan.hidden and not hide_many and len(plan.hidden) > REPLACE_ASK_SHARE * plan.active:
+        async with uow:
+            shown = await uow.products.list_by_ids(list(plan.hidden[:SUMMARY_EXAMPLES]))
+        raise BigReplace(len(plan.hidden), plan.active, tuple((p.sku, p.name) for p in shown))
     import_id = uuid.uuid4().hex
     try:
         await _forget_abandoned(uow)
@@ -424,6 +469,7 @@ class _Plan:
 
     targets: list[int | None]
     hidden: array[int]
+    active: int = 0  # active products before the import
 
 
 async def _plan(uow: UnitOfWork, rows: Sequence[InventoryRow], *, replace: bool) -> _Plan:
@@ -456,7 +502,7 @@ def _match(rows: Sequence[InventoryRow], keys: Sequence[ProductKey], replace: bo
     if replace:
         kept = {row.sku.lower() for row in rows}
         hidden.extend(key.id for key in keys if key.active and key.sku.lower() not in kept)
-    return _Plan(targets, hidden)
+    return _Plan(targets, hidden, sum(1 for key in keys if key.active))
 
 
 async def _stage(
@@ -473,7 +519,7 @@ async def _stage(
                 texts.IMPORT_SAVING.format(done=format_count(start), total=format_count(total))
             )
         chunk = [
-            StagedProduct(row.line, target, _new_product(row))
+            StagedProduct(row.line, target, _patch(row))
             for row, target in zip(
                 rows[start : start + IMPORT_CHUNK],
                 plan.targets[start : start + IMPORT_CHUNK],
@@ -536,7 +582,17 @@ async def _summary(
         Outcome(updated_count, updated),
         Outcome(len(rows) - created_count - updated_count, unchanged),
         Outcome(len(applied.deactivated), tuple((p.sku, p.name) for p in hidden)),
+        tuple(applied.changed_fields.items()),
+        _columns(rows),
     )
+
+
+def _columns(rows: Sequence[InventoryRow]) -> tuple[str, ...]:
+    first = rows[0]
+    return tuple(field for field in PRODUCT_FIELDS if getattr(first, field) is not None)
+
+
+PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
 
 
 Examples = tuple[tuple[str, str], ...]
@@ -553,5 +609,5 @@ def _examples(
     for row, target in zip(rows, targets, strict=True):
         kind = created if target is None else updated if target in changed else unchanged
         if len(kind) < SUMMARY_EXAMPLES:
-            kind.append((row.sku, row.name))
+            kind.append((row.sku, row.name or ""))
     return tuple(created), tuple(updated), tuple(unchanged)

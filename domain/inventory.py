@@ -30,7 +30,7 @@ MAX_CATEGORY_LEN = 100
 MAX_STOCK = 1_000_000_000
 MAX_KEPT_ERRORS = 1000
 
-REQUIRED = ("sku", "nombre", "precio", "stock")
+REQUIRED = ("sku",)  # a new product also needs nombre and precio (domain.catalog checks)
 COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "sku": ("sku", "codigo", "ref", "referencia", "code"),
@@ -61,15 +61,16 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 @dataclass(frozen=True, slots=True)
 class InventoryRow:
-    """One valid product row; `line` is the row number the owner sees (header = 1)."""
+    """One valid product row; `line` is the row number the owner sees (header = 1).
+    None: the file has no such column, so the stored value stays as it is."""
 
     sku: str
-    name: str
-    description: str
-    category: str
-    price_minor: int
-    stock: int
-    active: bool
+    name: str | None
+    description: str | None
+    category: str | None
+    price_minor: int | None
+    stock: int | None
+    active: bool | None
     line: int
 
 
@@ -354,6 +355,8 @@ def _map_header(header: Sequence[Any], line: int) -> tuple[dict[str, int], list[
             errors.append(
                 RowError(line, column, texts.INVENTORY_MISSING_COLUMN.format(column=column))
             )
+    if "sku" in positions and len(positions) == 1:
+        errors.append(RowError(line, "", texts.INVENTORY_ONLY_SKU))
     return positions, errors
 
 
@@ -454,12 +457,12 @@ def _parse_row(cells: dict[str, Any], line: int, log: _ErrorLog) -> InventoryRow
         return values.get("sku")
     return InventoryRow(
         sku=values["sku"],
-        name=values["nombre"],
-        description=values.get("descripcion", ""),
-        category=values.get("categoria", ""),
-        price_minor=values["precio"],
-        stock=values["stock"],
-        active=values.get("activo", True),
+        name=values.get("nombre"),
+        description=values.get("descripcion"),
+        category=values.get("categoria"),
+        price_minor=values.get("precio"),
+        stock=values.get("stock"),
+        active=values.get("activo"),
         line=line,
     )
 

@@ -7,7 +7,7 @@ Moments (`*_at`) are aware UTC datetimes (db/ guarantees it: db.types.UtcDateTim
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -226,12 +226,26 @@ class ProductKey:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductPatch:
+    """A file row's values; None where the file has no such column (the stored value stays).
+    A new product needs at least a name and a price (domain.catalog checks it)."""
+
+    sku: str
+    name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    price_minor: int | None = None
+    stock: int | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StagedProduct:
     """A file row on its way in: its line, the product it updates (None: a new one), values."""
 
     line: int
     product_id: int | None
-    values: NewProduct
+    values: NewProduct | ProductPatch
 
 
 @dataclass(frozen=True)
@@ -241,6 +255,8 @@ class AppliedImport:
     created: Sequence[int]
     updated: Sequence[int]
     deactivated: Sequence[int]
+    # Per product field (PRODUCT_FIELDS names), how many stored products it changed.
+    changed_fields: Mapping[str, int] = field(default_factory=dict)
 
 
 # --- reports (db/reports.py): read-only rows for stats and exports

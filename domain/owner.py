@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from domain import texts
 from domain.button import Button
-from domain.catalog import Catalog, ImportSummary, Progress, import_inventory
+from domain.catalog import BigReplace, Catalog, ImportSummary, Progress, import_inventory
 from domain.charts import stats_chart
 from domain.delivery import Method, stored_line
 from domain.events import ProductsChanged
@@ -52,6 +52,7 @@ class UploadMode:
 
     UPDATE = "inv:update"
     REPLACE = "inv:replace"
+    REPLACE_ALL = "inv:replace!"  # a replace that hides many products, confirmed
     DROP = "inv:cancel"
 
 
@@ -59,6 +60,7 @@ class UploadMode:
 class ImportOutcome:
     ok: bool
     text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # a question before anything changes
 
 
 def upload_buttons() -> tuple[tuple[Button, ...], ...]:
@@ -67,6 +69,16 @@ def upload_buttons() -> tuple[tuple[Button, ...], ...]:
             Button(texts.OWNER_BUTTON_UPDATE, UploadMode.UPDATE),
             Button(texts.OWNER_BUTTON_REPLACE, UploadMode.REPLACE),
         ),
+        (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
+    )
+
+
+def replace_buttons(hidden: int) -> tuple[tuple[Button, ...], ...]:
+    """A replace hiding many products: confirm it, only update, or drop the file."""
+    confirm = texts.OWNER_BUTTON_REPLACE_ALL.format(count=format_count(hidden))
+    return (
+        (Button(confirm, UploadMode.REPLACE_ALL),),
+        (Button(texts.OWNER_BUTTON_UPDATE_ONLY, UploadMode.UPDATE),),
         (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
     )
 
@@ -156,15 +168,32 @@ class OwnerDesk:
 
     # ------------------------------------------------------------- inventory
     async def import_file(
-        self, data: bytes, filename: str, *, replace: bool, progress: Progress
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        replace: bool,
+        progress: Progress,
+        hide_many: bool = False,
     ) -> ImportOutcome:
-        """Apply an uploaded inventory, or explain every problem and change nothing."""
+        """Apply an uploaded inventory, or explain every problem and change nothing; a
+        replace that would hide many products asks first (`hide_many`: the owner said yes)."""
         try:
             summary = await import_inventory(
-                self._uow(), self._catalog, data, filename, replace=replace, progress=progress
-            )
+                self._uow(), self._catalog, data, filename,
+                replace=replace, hide_many=hide_many, progress=progress,
+            )  # fmt: skip
         except InvalidInventory as refused:
             return ImportOutcome(False, refused.report() + "\n" + texts.OWNER_FIX_AND_RESEND)
+        except BigReplace as big:
+            examples = "; ".join(f"{sku} {name}" for sku, name in big.examples[:EXAMPLES_PER_KIND])
+            question = texts.OWNER_REPLACE_ASK.format(
+                file=filename,
+                hidden=format_count(big.hidden),
+                active=format_count(big.active),
+                examples=examples,
+            )
+            return ImportOutcome(False, question, replace_buttons(big.hidden))
         return ImportOutcome(True, render_import(filename, summary))
 
     # ------------------------------------------------------------ quick edits
@@ -424,6 +453,19 @@ def render_import(filename: str, summary: ImportSummary) -> str:
         lines.append(
             texts.OWNER_IMPORT_UNCHANGED.format(count=format_count(summary.unchanged.count))
         )
+    if summary.changed_fields:
+        changed = ", ".join(
+            texts.OWNER_IMPORT_FIELD.format(
+                field=texts.PRODUCT_FIELD_NAMES[field], count=format_count(count)
+            )
+            for field, count in summary.changed_fields
+        )
+        lines.append(texts.OWNER_IMPORT_CHANGED_FIELDS.format(fields=changed))
+    left = [
+        texts.PRODUCT_FIELD_NAMES[f] for f in texts.PRODUCT_FIELD_NAMES if f not in summary.columns
+    ]
+    if summary.columns and left:
+        lines.append(texts.OWNER_IMPORT_LEFT_ALONE.format(fields=", ".join(left)))
     if not (summary.created.count or summary.updated.count or summary.deactivated.count):
         lines.append(texts.OWNER_IMPORT_NOTHING_NEW)
     else:

@@ -407,6 +407,25 @@ INVENTORY_BAD_EXCEL = (
 )
 INVENTORY_TOO_MANY_ROWS = "El archivo tiene más de {limit} productos; divídelo en partes."
 INVENTORY_DUPLICATE_COLUMN = "hay dos columnas para «{column}» («{first}» y «{second}»)."
+PRODUCT_FIELD_NAMES = {
+    "name": "nombre",
+    "description": "descripción",
+    "category": "categoría",
+    "price_minor": "precio",
+    "stock": "stock",
+    "active": "activo",
+}
+OWNER_IMPORT_FIELD = "{field} en {count}"
+OWNER_IMPORT_CHANGED_FIELDS = "✏️ Cambió: {fields}."
+OWNER_IMPORT_LEFT_ALONE = "El archivo no trae {fields}: eso quedó como estaba."
+INVENTORY_ONLY_SKU = (
+    "El archivo solo trae la columna sku: agrega las columnas que quieres cambiar (precio, "
+    "stock, nombre…)."
+)
+INVENTORY_NEW_NEEDS = (
+    "«{sku}» es un producto nuevo: necesita {missing} (las columnas que faltan solo se pueden "
+    "omitir para productos que ya existen)."
+)
 INVENTORY_MISSING_COLUMN = "falta la columna «{column}»."
 INVENTORY_DUPLICATE_SKU = "«{sku}» está repetido (también en la fila {first})."
 INVENTORY_FORMULA = "«{value}» parece una fórmula; escríbelo como texto simple."
@@ -441,6 +460,13 @@ OWNER_UPLOAD_ASK_MODE = (
     "• Reemplazar: además desactiva los productos que no vengan en el archivo (no se borran)."
 )
 OWNER_UPLOAD_DROPPED = "Listo, no usé ese archivo."
+OWNER_REPLACE_ASK = (
+    "⚠️ Reemplazar con {file} ocultaría {hidden} de tus {active} productos activos (los que "
+    "el archivo no trae), por ejemplo: {examples}. Los clientes dejarían de verlos.\n"
+    "¿Qué hago? No cambié nada todavía."
+)
+OWNER_BUTTON_REPLACE_ALL = "♻️ Sí, reemplazar y ocultar {count}"
+OWNER_BUTTON_UPDATE_ONLY = "🔄 Solo actualizar los del archivo"
 OWNER_UPLOAD_GONE = "Ya no encuentro ese archivo. Envíalo de nuevo, por favor."
 OWNER_UPLOAD_WRONG_KIND = (
     "«{file}» no parece un inventario. Envíame un archivo .csv o .xlsx "

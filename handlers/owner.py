@@ -21,6 +21,7 @@ from aiogram.types import (
     CallbackQuery,
     Document,
     InaccessibleMessage,
+    InlineKeyboardMarkup,
     InputMediaDocument,
     MediaUnion,
     Message,
@@ -96,7 +97,8 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
             reply_markup=inline_keyboard(upload_buttons()),
         )
         return
-    status = await message.answer(texts.IMPORT_CHECKING.format(file=document.file_name))
+    # A reply to the document: a question it may become ("¿ocultar 17?") finds the file.
+    status = await message.reply(texts.IMPORT_CHECKING.format(file=document.file_name))
     await apply_upload(bot, desk, document, status, replace=mode == UploadMode.REPLACE)
 
 
@@ -113,14 +115,30 @@ async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> Non
         await question.edit_text(texts.OWNER_UPLOAD_GONE)
         return
     document = original.document
-    await question.edit_text(texts.IMPORT_CHECKING.format(file=document.file_name))
-    await apply_upload(bot, desk, document, question, replace=query.data == UploadMode.REPLACE)
+    checking = texts.IMPORT_CHECKING.format(file=document.file_name)
+    status = await question.edit_text(checking)
+    replace = query.data in (UploadMode.REPLACE, UploadMode.REPLACE_ALL)
+    await apply_upload(
+        bot,
+        desk,
+        document,
+        status if isinstance(status, Message) else question,
+        replace=replace,
+        hide_many=query.data == UploadMode.REPLACE_ALL,
+    )
 
 
 async def apply_upload(
-    bot: Bot, desk: OwnerDesk, document: Document, status: Message, *, replace: bool
+    bot: Bot,
+    desk: OwnerDesk,
+    document: Document,
+    status: Message,
+    *,
+    replace: bool,
+    hide_many: bool = False,
 ) -> None:
-    """Download, apply and report in one message that is edited as the work goes."""
+    """Download, apply and report in one message that is edited as the work goes (and ends
+    as the summary, the report, or the question a big replace asks)."""
     progress = ProgressMessage(bot, status)
     buffer = io.BytesIO()
     try:
@@ -140,9 +158,9 @@ async def apply_upload(
     with UpdateTransaction.detached():
         outcome = await desk.import_file(
             buffer.getvalue(), document.file_name or "inventario", replace=replace,
-            progress=progress.update,
+            progress=progress.update, hide_many=hide_many,
         )  # fmt: skip
-    await progress.finish(outcome.text)
+    await progress.finish(outcome.text, inline_keyboard(outcome.buttons))
 
 
 class ProgressMessage:
@@ -153,6 +171,7 @@ class ProgressMessage:
         self._message = message
         self._shown = message.text or ""
         self._edited_at = 0.0
+        self._markup: InlineKeyboardMarkup | None = None
 
     async def update(self, text: str) -> None:
         now = time.monotonic()
@@ -161,23 +180,29 @@ class ProgressMessage:
         self._edited_at = now
         await self._edit(text)
 
-    async def finish(self, text: str) -> None:
+    async def finish(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         first, *rest = split_text(text)
+        self._markup = markup if not rest else None
         await self._edit(first)
-        for chunk in rest:
-            await self._bot.send_message(self._message.chat.id, chunk)
+        for n, chunk in enumerate(rest, 1):
+            last = markup if n == len(rest) else None
+            await self._bot.send_message(self._message.chat.id, chunk, reply_markup=last)
 
     async def _edit(self, text: str) -> None:
-        if text == self._shown:
+        if text == self._shown and self._markup is None:
             return
+        chat_id, message_id = self._message.chat.id, self._message.message_id
         try:
             await self._bot.edit_message_text(
-                text, chat_id=self._message.chat.id, message_id=self._message.message_id
+                text, chat_id=chat_id, message_id=message_id, reply_markup=self._markup
             )
             self._shown = text
-        except TelegramBadRequest as error:  # deleted by the owner: say it anew
-            log.debug("could not edit the progress message: %s", error)
-            sent = await self._bot.send_message(self._message.chat.id, text)
+        except TelegramBadRequest as error:
+            if "not modified" in str(error).lower():  # it already says that
+                self._shown = text
+                return
+            log.debug("could not edit the progress message: %s", error)  # deleted: anew
+            sent = await self._bot.send_message(chat_id, text, reply_markup=self._markup)
             self._message, self._shown = sent, text
 
 

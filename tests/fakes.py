@@ -104,21 +104,27 @@ class FakeProductRepo:
         updated: list[int] = []
         deactivated: list[int] = []
         mine = [item for key, _, item in self.staged if key == import_id]
+        changed_fields: dict[str, int] = {}
+        defaults = {"description": "", "category": "", "stock": 0, "active": True}
         for row in sorted((r for r in mine if isinstance(r, StagedProduct)), key=lambda r: r.line):
-            values = {f: getattr(row.values, f) for f in PRODUCT_FIELDS}
+            given = {f: getattr(row.values, f) for f in PRODUCT_FIELDS}
+            values = {f: v for f, v in given.items() if v is not None}  # None: not in file
             old = self.rows.get(row.product_id) if row.product_id else None
             if old is None:
-                product = Product(id=next(self._ids), sku=row.values.sku, **values)
+                product = Product(id=next(self._ids), sku=row.values.sku, **{**defaults, **values})
                 self.rows[product.id] = product
                 created.append(product.id)
             elif any(getattr(old, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    if getattr(old, f) != v:
+                        changed_fields[f] = changed_fields.get(f, 0) + 1
                 self.rows[old.id] = replace(old, **values)
                 updated.append(old.id)
         for product_id in (r for r in mine if isinstance(r, int)):
             if self.rows[product_id].active:
                 self.rows[product_id] = replace(self.rows[product_id], active=False)
                 deactivated.append(product_id)
-        return AppliedImport(created, updated, deactivated)
+        return AppliedImport(created, updated, deactivated, changed_fields)
 
     async def unstage(self, import_id: str, limit: int) -> int:
         return self._unstage(lambda key, _: key == import_id, limit)

@@ -188,12 +188,17 @@ def test_sample_inventory_parses_cleanly() -> None:
 # ---------------------------------------------------------------- refusals
 
 
-def test_missing_required_columns_reported_on_line_one() -> None:
-    error = refused(csv_bytes("A-1;Casco", header="sku;nombre;color"))
-    assert error.errors == [
-        RowError(1, "precio", "falta la columna «precio»."),
-        RowError(1, "stock", "falta la columna «stock»."),
-    ]
+def test_only_the_sku_column_is_required_and_it_is_reported_on_line_one() -> None:
+    error = refused(csv_bytes("Casco;1000", header="nombre;precio"))
+    assert error.errors == [RowError(1, "sku", "falta la columna «sku».")]
+    alone = refused(csv_bytes("A-1", header="sku"))
+    assert "solo trae la columna sku" in alone.errors[0].reason
+
+
+def test_a_price_only_file_reads_none_for_the_columns_it_lacks() -> None:
+    (row,) = parse_inventory(csv_bytes("A-1;12.500", header="sku;precio"), "precios.csv")
+    assert (row.sku, row.price_minor) == ("A-1", 12_500_00)
+    assert row.name is None and row.stock is None and row.description is None
 
 
 def test_repeated_column_is_refused() -> None:

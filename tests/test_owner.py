@@ -126,7 +126,17 @@ async def test_upload_without_caption_asks_and_replace_deactivates_the_rest(
 
     message, data = button_data(question, "Reemplazar")
     await owner.press(message, data)
-    report = texts_of(await owner.replies())
+    asked = await owner.replies(min_count=0)  # hiding 60 of 61 active: asked first (an edit)
+    assert [m["message_id"] for m in asked] == [message["message_id"]]  # the same message
+    assert "ocultaría 60 de tus 61 productos activos" in texts_of(asked)
+    assert (
+        await product(shop, "LIN-LED-01") is None and (await product(shop, "EXT-SOP-PARED")).active
+    )
+    await owner.press(*button_data(asked, "Sí, reemplazar y ocultar 60"))
+    done = await owner.replies(min_count=0)
+    assert [m["message_id"] for m in done] == [message["message_id"]]  # then the summary
+    report = texts_of(done)
+    assert "Revisando" not in report
     assert "1 nuevos" in report and "1 actualizados" in report
     assert "60 desactivados (no venían en el archivo)" in report
     soporte = await product(shop, "EXT-SOP-PARED")
@@ -517,3 +527,33 @@ async def test_export_sends_csv_files_and_one_workbook(shop: Harness) -> None:
     before = await catalog_state(shop)
     report = await upload(owner, "productos.csv", files["productos.csv"], "actualizar")
     assert "sin cambios" in report and await catalog_state(shop) == before
+
+
+async def test_a_replace_by_caption_that_hides_many_asks_and_can_only_update(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    before = await catalog_state(shop)
+    await owner.send_document("uno.csv", (HEADER + NEW_ROWS).encode(), caption="reemplazar")
+    asked = await owner.replies()
+    assert len(asked) == 1 and "ocultaría 60" in texts_of(asked)
+    assert await catalog_state(shop) == before  # nothing changed while asking
+    await owner.press(*button_data(asked, "Solo actualizar"))
+    report = texts_of(await owner.replies(min_count=0))
+    assert "1 nuevos" in report and "desactivados" not in report
+    assert (await product(shop, "EXT-SOP-PARED")).active
+
+
+async def test_a_replace_that_hides_few_products_is_applied_without_asking(
+    shop: Harness,
+) -> None:
+    owner = await owner_of(shop)
+    async with shop.app.uow() as uow:
+        everything = await uow.products.list_all()
+    kept = [p for p in everything if p.active][1:]  # all but one
+    rows = "".join(
+        f"{p.sku};{p.name};{p.description};{p.category};{p.price_minor // 100};{p.stock};si\n"
+        for p in kept
+    )
+    report = await upload(owner, "casi_todo.csv", (HEADER + rows).encode(), caption="reemplazar")
+    assert "1 desactivados" in report

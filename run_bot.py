@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also deactivate (never delete) the products the file leaves out",
     )
+    imp.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --replace: go ahead even when it hides more than 20%% of the products",
+    )
     export = commands.add_parser("export", help="write products, customers, orders and chats")
     export.add_argument("directory", type=Path, metavar="DIR")
     export.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first day (shop time)")
@@ -85,9 +90,11 @@ async def _migrate(settings: Settings) -> None:
     print("Base de datos al día.")
 
 
-async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) -> int:
+async def _import_csv(
+    settings: Settings, path: Path, *, replace: bool = False, yes: bool = False
+) -> int:
     from app.core import build_app
-    from domain.catalog import import_inventory
+    from domain.catalog import BigReplace, import_inventory
     from domain.inventory import InvalidInventory
     from domain.owner import render_import
 
@@ -97,10 +104,19 @@ async def _import_csv(settings: Settings, path: Path, *, replace: bool = False) 
     app = await build_app(settings)
     try:
         summary = await import_inventory(
-            app.uow(), app.catalog, path.read_bytes(), path.name, replace=replace
+            app.uow(), app.catalog, path.read_bytes(), path.name, replace=replace, hide_many=yes
         )
     except InvalidInventory as error:
         print(error.report(), file=sys.stderr)
+        return 1
+    except BigReplace as big:
+        examples = "; ".join(f"{sku} {name}" for sku, name in big.examples[:3])
+        print(
+            f"Reemplazar con {path.name} ocultaría {big.hidden} de {big.active} productos "
+            f"activos (por ejemplo: {examples}). No cambié nada; si es lo que quieres, repite "
+            "con --yes.",
+            file=sys.stderr,
+        )
         return 1
     finally:
         await app.close()
@@ -191,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             case "migrate":
                 asyncio.run(_migrate(settings))
             case "import-csv":
-                return asyncio.run(_import_csv(settings, args.file, replace=args.replace))
+                return asyncio.run(
+                    _import_csv(settings, args.file, replace=args.replace, yes=args.yes)
+                )
             case "search":
                 return asyncio.run(_search(settings, args))
             case "export":

@@ -280,6 +280,19 @@ class OutboxRow(Base):
     error: Mapped[str] = mapped_column(String(300), default="")
 
 
+class IdentityProofRow(Base):
+    """A chat's attempt to prove a registered cédula by the phone on file: counted, so that a
+    chat cannot try phone numbers without end (checkout._proves_known)."""
+
+    __tablename__ = "identity_proofs"
+    __table_args__ = (Index("ix_identity_proofs_chat_id_at", "chat_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class PaymentEventRow(Base):
     """A payment provider's event, once: the same event delivered twice is found here and
     changes nothing the second time."""

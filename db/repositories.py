@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from db.models import (
     CustomerRow,
+    IdentityProofRow,
     JobRunRow,
     MessageRow,
     OrderLineRow,
@@ -498,6 +499,22 @@ class CustomerRepository:
             select(CustomerRow).where(CustomerRow.national_id == national_id)
         )
         return _customer(row) if row else None
+
+    async def note_proof(self, chat_id: int, *, ok: bool) -> None:
+        self._session.add(IdentityProofRow(chat_id=chat_id, ok=ok, at=utcnow()))
+        await self._session.flush()
+
+    async def failed_proofs(self, chat_id: int, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(IdentityProofRow)
+            .where(
+                IdentityProofRow.chat_id == chat_id,
+                IdentityProofRow.ok.is_(False),
+                IdentityProofRow.at >= since,
+            )
+        )
+        return int(count or 0)
 
     async def save(self, customer: Customer) -> Customer:
         """Create or update by national id (then telegram user); returns the stored customer."""

@@ -82,18 +82,13 @@ KNOWN_CUSTOMER = (
     "¡Qué bueno verte de nuevo, {first}! Tengo estos datos de tu último pedido:\n{data}\n\n"
     "¿Los usamos para este envío?"
 )
-KNOWN_NATIONAL_ID = (
-    "Ya tengo datos registrados con esa cédula (a nombre de {masked_name}, celular terminado en "
-    "{phone_tail}). ¿Usamos esos datos para el envío?"
+KNOWN_BY_PHONE = (
+    "¡Te reconocí por tu cédula y tu celular! ¿Lo enviamos a {place}, como la última vez?"
 )
 DATA_BLOCK = (
     "• Cédula: {national_id}\n• Nombre: {name}\n• Celular: {phone}\n"
     "• Dirección: {address}\n• Barrio: {neighbourhood}{notes}"
 )
-MASKED_PHONE = "terminado en {tail}"
-MASKED_ADDRESS = "la registrada"
-MASKED_PHONE_FULL = "número terminado en {tail}"
-MASKED_PLACE = "la dirección registrada"
 DATA_NOTES = "\n• Indicaciones: {notes}"
 SUMMARY = "Revisa tu pedido:\n\n{cart}\n\n{heading}\n{data}\n\n{payment}\n\n¿Confirmo el pedido?"
 SUMMARY_SHIP_TO = "Envío a:"

@@ -151,6 +151,13 @@ class FakeCustomerRepo:
     def __init__(self) -> None:
         self.rows: dict[int, Customer] = {}
         self._ids = itertools.count(1)
+        self.proofs: list[tuple[int, bool, datetime]] = []
+
+    async def note_proof(self, chat_id: int, *, ok: bool) -> None:
+        self.proofs.append((chat_id, ok, datetime.now(UTC)))
+
+    async def failed_proofs(self, chat_id: int, since: datetime) -> int:
+        return sum(1 for c, ok, at in self.proofs if c == chat_id and not ok and at >= since)
 
     async def by_telegram_user(self, telegram_user_id: int) -> Customer | None:
         return next((c for c in self.rows.values() if c.telegram_user_id == telegram_user_id), None)

@@ -172,8 +172,9 @@ async def test_another_customers_data_never_reaches_the_model(store: Shop) -> No
     await ana.say("omitir")
     await ana.say("sí")  # Ana's order, with her data
     phraser = Phraser(lambda facts: facts.draft)
-    luis = await checkout(store, phraser, LUIS, (ANA_DATA[0],))  # Ana's cédula
-    await luis.say("sí")  # use the data registered with it
+    luis_data = (ANA_DATA[0], "Luis Gómez", "3109876543", "Carrera 70 # 1-20", "Belén")
+    luis = await checkout(store, phraser, LUIS, luis_data)  # Ana's cédula, his own data
+    await luis.say("omitir")
     await luis.say("sí")  # confirm
     await luis.say("¿cómo va mi pedido?")
     assert len([o for o in store.uow.orders.rows.values() if o.status != OrderStatus.CART]) == 2

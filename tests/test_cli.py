@@ -137,7 +137,11 @@ def test_import_csv_applies_a_good_file_and_refuses_a_bad_one(tmp_path: Path) ->
         "sku;nombre;precio;stock\nEXT-ABC-20;Extintor ABC 20 lb;175000;7\nN-1;Nuevo;1000;1\n",
         encoding="utf-8",
     )
-    replaced = run("import-csv", "--replace", str(small), env=env)
+    asked = run("import-csv", "--replace", str(small), env=env)
+    assert (
+        asked.returncode == 1 and "ocultaría 60 de 61" in asked.stderr and "--yes" in asked.stderr
+    )
+    replaced = run("import-csv", "--replace", "--yes", str(small), env=env)
     assert replaced.returncode == 0, replaced.stderr
     assert "1 nuevos" in replaced.stdout and "desactivados" in replaced.stdout
     active = sqlite3.connect(db).execute("select count(*) from products where active").fetchone()

@@ -73,7 +73,9 @@ async def test_an_import_matches_skus_without_case_and_counts_what_the_swap_did(
     second = HEADER + "cas-1;Casco blanco;Dieléctrico;Protección;39.000;10;si\n"
     second += "GUA-1;Guantes de nitrilo;Talla M;Protección;12.000;50;si\n"
     second += "LIN-1;Linterna LED;Recargable;Iluminación;45.000;15;si\n"
-    summary = await import_inventory(new_uow(), shop, second.encode(), "inv.csv", replace=True)
+    summary = await import_inventory(
+        new_uow(), shop, second.encode(), "inv.csv", replace=True, hide_many=True
+    )
 
     assert summary.created.examples == (("LIN-1", "Linterna LED"),)
     assert summary.updated.examples == (("cas-1", "Casco blanco"),)
@@ -105,7 +107,9 @@ async def test_a_failure_in_the_swap_changes_no_product_and_leaves_nothing_stage
     monkeypatch.setattr(ProductRepository, "apply_staged", fails_after_writing)
     changed = HEADER + "CAS-1;Casco rojo;;;1.000;1;no\nNUEVO-1;Linterna nueva;;;2.000;2;si\n"
     with pytest.raises(OSError, match="disk I/O"):
-        await import_inventory(new_uow(), shop, changed.encode(), "inv.csv", replace=True)
+        await import_inventory(
+            new_uow(), shop, changed.encode(), "inv.csv", replace=True, hide_many=True
+        )
 
     assert await products(new_uow) == before
     assert await staged_rows(engine) == 0
@@ -159,7 +163,9 @@ async def test_a_refused_file_stages_nothing(
     before = await products(new_uow)
     bad = HEADER + "CAS-1;Casco;;;38.000;10;si\nGUA-1;Guantes;;;gratis;5;si\n"
     with pytest.raises(InvalidInventory):
-        await import_inventory(new_uow(), shop, bad.encode(), "inv.csv", replace=True)
+        await import_inventory(
+            new_uow(), shop, bad.encode(), "inv.csv", replace=True, hide_many=True
+        )
     assert await products(new_uow) == before
     assert await staged_rows(engine) == 0
 
@@ -169,7 +175,9 @@ async def test_the_import_over_the_fakes_applies_only_on_the_swap() -> None:
     shop = catalog()
     await import_inventory(uow, shop, FIRST.encode(), "inv.csv")
     second = HEADER + "cas-1;Casco blanco;Dieléctrico;Protección;39.000;10;si\n"
-    summary = await import_inventory(uow, shop, second.encode(), "inv.csv", replace=True)
+    summary = await import_inventory(
+        uow, shop, second.encode(), "inv.csv", replace=True, hide_many=True
+    )
 
     assert (summary.updated.count, summary.unchanged.count, summary.deactivated.count) == (1, 0, 2)
     assert {p.sku: (p.price_minor, p.active) for p in await uow.products.list_all()} == {

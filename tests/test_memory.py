@@ -74,6 +74,11 @@ NEXT = {
 }
 
 
+# Replies the old code gave that are wrong now, on purpose: a cédula typed from another
+# Telegram account no longer reveals the holder's initials and phone (issue 14).
+CHANGED_ON_PURPOSE = {("known_national_id", 4)}
+
+
 def stored(journey: str, n: int) -> dict:
     return json.loads((FIXTURES / f"{journey}_{n:02d}.json").read_text(encoding="utf-8"))
 
@@ -158,6 +163,8 @@ async def test_old_stored_states_continue_with_the_same_replies(journey: str) ->
             chat.step, chat.stored = Step(before["step"]), before["data"]
         reply = await act(chat, how, value)
         expected = stored(journey, n)
+        if (journey, n) in CHANGED_ON_PURPOSE:
+            continue
         assert without_delivery(reply.text) == without_delivery(expected["reply"]), n
         assert chat.step == Step(expected["step"])
         assert chat.memory == Memory.load(expected["data"])
@@ -178,7 +185,8 @@ async def test_a_chat_resumes_from_its_last_old_state(journey: str) -> None:
         "offer_then_checkout": Step.CONFIRMING,
         "notes_then_confirming": Step.BROWSING,
         "returning_customer": Step.CONFIRMING,
-        "known_national_id": Step.CONFIRMING,
+        # The old masked offer is not honoured: the chat is asked for its own data.
+        "known_national_id": Step.NAME,
     }
     if journey in expected_steps:
         assert chat.step == expected_steps[journey], reply.text

@@ -441,28 +441,60 @@ async def test_returning_customer_only_confirms_their_data(shop: Shop) -> None:
     assert len(shop.uow.customers.rows) == 1
 
 
-async def test_someone_elses_national_id_shows_only_masked_data(shop: Shop) -> None:
+async def test_someone_elses_national_id_reveals_nothing(shop: Shop) -> None:
     await place_order(shop.chat(ANA))
     luis = shop.chat(LUIS)
     await luis.say("quiero 2 chalecos reflectivos naranja")
     await luis.press("checkout")
-    assert luis.step == Step.NATIONAL_ID
-    reply = await luis.say("1020345678")
-    assert "A. M. P." in reply.text and "4567" in reply.text
-    for secret in ("Ana", "Pérez", "3001234567", "Calle 45", "Laureles"):
-        assert secret not in reply.text
+    registered = await luis.say("1020345678")  # Ana's
+    stranger = shop.chat(ChatRef(chat_id=333, user_id=333, first_name="Eva"))
+    await stranger.say("quiero 2 chalecos reflectivos naranja")
+    await stranger.press("checkout")
+    unknown = await stranger.say("1099888777")  # nobody's
+    # The same question either way: not even whether the cédula exists.
+    assert registered.text == unknown.text and luis.step == stranger.step == Step.NAME
+    for secret in ("A. M. P.", "4567", "registr", "Ana", "Calle 45"):
+        assert secret not in registered.text
 
 
-async def test_someone_elses_data_stays_hidden_after_using_it(shop: Shop) -> None:
+async def test_a_registered_cedula_is_proven_by_the_phone_on_file(shop: Shop) -> None:
+    await place_order(shop.chat(ANA))
+    ana_again = shop.chat(ChatRef(chat_id=444, user_id=444, first_name="Ana"))  # new phone
+    await ana_again.say("quiero 2 chalecos reflectivos naranja")
+    await ana_again.press("checkout")
+    await ana_again.say("1020345678")
+    await ana_again.say("Ana María Pérez")
+    offer = await ana_again.say("300 123 4567")  # the phone on file
+    assert "Te reconocí" in offer.text and "Calle 45 # 12-30, Laureles" in offer.text
+    assert ana_again.step == Step.CONFIRM_DATA
+    summary = await ana_again.press("data:use")
+    assert ana_again.step == Step.CONFIRMING and "Calle 45 # 12-30" in summary.text
+    await ana_again.press("confirm")
+    # Proven: her record now belongs to this account.
+    moved = await shop.uow.customers.by_telegram_user(444)
+    assert moved is not None and moved.national_id == "1020345678"
+
+
+async def test_a_wrong_phone_goes_on_as_new_data_and_tries_are_limited(shop: Shop) -> None:
     await place_order(shop.chat(ANA))
     luis = shop.chat(LUIS)
-    await luis.say("quiero 2 chalecos reflectivos naranja")
+    for attempt in range(5):
+        await luis.say("quiero 1 chaleco reflectivo naranja")
+        if luis.step != Step.NATIONAL_ID:
+            await luis.press("checkout")
+        await luis.say("1020345678")
+        await luis.say("Luis Gómez")
+        reply = await luis.say(f"31000000{attempt:02d}")
+        assert "Te reconocí" not in reply.text and luis.step == Step.ADDRESS
+        await luis.say("cancelar")
+    tried = [ok for chat, ok, _ in shop.uow.customers.proofs if chat == LUIS.chat_id]
+    assert tried == [False, False, False]  # after three failures, no more checks this hour
+    # Even the right phone is not checked now: nothing can be learned by trying.
+    await luis.say("quiero 1 chaleco reflectivo naranja")
     await luis.press("checkout")
-    await luis.say("1020345678")
-    assert luis.step == Step.CONFIRM_DATA
-    reply = await luis.press("data:use")
-    for secret in ("Ana María Pérez", "3001234567", "Calle 45 # 12-30", "Laureles"):
-        assert secret not in reply.text
+    for value in ("1020345678", "Luis Gómez"):
+        await luis.say(value)
+    assert "Te reconocí" not in (await luis.say("3001234567")).text
 
 
 async def test_someone_elses_cedula_does_not_take_over_their_record(shop: Shop) -> None:
@@ -470,9 +502,12 @@ async def test_someone_elses_cedula_does_not_take_over_their_record(shop: Shop) 
     luis = shop.chat(LUIS)
     await luis.say("quiero 2 chalecos reflectivos naranja")
     await luis.press("checkout")
-    await luis.say("1020345678")
-    await luis.press("data:use")
+    await fill_data(luis, ("1020345678", "Luis Gómez", "3109876543", "Carrera 70 # 1-20", "Belén"))
     await luis.press("confirm")
+    ana = await shop.uow.customers.by_national_id("1020345678")
+    assert ana is not None and (ana.name, ana.address) == ("Ana María Pérez", "Calle 45 # 12-30")
+    (order,) = await shop.uow.orders.list_for_user(LUIS.user_id)  # his order, his address
+    assert (order.customer_name, order.address) == ("Luis Gómez", "Carrera 70 # 1-20")
     # Luis orders again: he must not be greeted with Ana's full data ...
     await luis.say("quiero 1 chaleco reflectivo naranja")
     reply = await luis.press("checkout")

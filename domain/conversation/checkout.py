@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation import asides, billing, cart, paying
 from domain.conversation.delivering import quote_for, said_where
 from domain.conversation.memory import Contact
-from domain.conversation.rendering import mask_name, masked, render_cart, render_contact
+from domain.conversation.rendering import render_cart, render_contact
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import (
     DATA_BUTTONS,
@@ -142,7 +143,7 @@ async def on_field(
             turn.buttons = SKIP_BUTTONS
         return
     turn.memory.contact = (turn.memory.contact or Contact()).with_value(rule.name, value)
-    if step == Step.NATIONAL_ID and await _known_national_id(uow, turn, value):
+    if step == Step.PHONE and await _proves_known(uow, turn, value):
         return
     await next_field(front, uow, turn)
 
@@ -191,20 +192,41 @@ PICKUP_RE = re.compile(
 )
 
 
-async def _known_national_id(uow: UnitOfWork, turn: Turn, national_id: str) -> bool:
-    """A cédula registered before (maybe by someone else): offer its data, masked."""
-    known = await uow.customers.by_national_id(national_id)
-    if not known or not known.complete:
+# A chat may fail to prove a registered cédula this many times an hour; after that its
+# data is taken as new (which is what a failed proof does anyway) without checking.
+MAX_FAILED_PROOFS = 3
+PROOF_WINDOW = timedelta(hours=1)
+
+
+async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
+    """A cédula registered by another Telegram account reveals nothing — not even that it
+    exists. The phone typed next is the proof: when it is the one on file, the registered
+    address is offered; otherwise the checkout simply goes on with the data typed."""
+    contact = turn.memory.contact or Contact()
+    national_id, chat = contact.value("national_id"), turn.chat
+    known = await uow.customers.by_national_id(national_id) if national_id else None
+    if known is None or not known.complete or known.telegram_user_id == chat.user_id:
+        return False
+    since = datetime.now(UTC) - PROOF_WINDOW
+    if await uow.customers.failed_proofs(chat.chat_id, since) >= MAX_FAILED_PROOFS:
+        return False
+    proven = _digits(known.phone) == _digits(phone)
+    await uow.customers.note_proof(chat.chat_id, ok=proven)
+    if not proven:
         return False
     turn.memory.known_national_id = national_id
-    turn.say(
-        texts.KNOWN_NATIONAL_ID.format(
-            masked_name=mask_name(known.name), phone_tail=known.phone[-4:]
-        )
-    )
+    for name in ("address", "neighbourhood", "notes"):
+        contact = contact.with_value(name, getattr(known, name))
+    turn.memory.contact = contact
+    place = ", ".join(part for part in (known.address, known.neighbourhood) if part)
+    turn.say(texts.KNOWN_BY_PHONE.format(place=place))
     turn.buttons = DATA_BUTTONS
     turn.step = Step.CONFIRM_DATA
     return True
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())[-10:]
 
 
 async def next_field(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
@@ -248,12 +270,12 @@ async def on_confirm_data(
 
 
 async def use_known_data(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
-    """Use stored data; data found by cédula stays masked and keeps its owner."""
-    national_id = turn.memory.known_national_id
-    if national_id:
-        known = await uow.customers.by_national_id(national_id)
-        if known:
-            turn.memory.contact = Contact.of(known)
+    """ "Sí, usar estos datos": the contact already holds them (the customer's own record,
+    or the address a proven cédula and phone have on file)."""
+    contact = turn.memory.contact or Contact()
+    if not contact.complete():  # a chat left mid-way by an older version: ask what is missing
+        await next_field(front, uow, turn)
+        return
     await summary(front, uow, turn)
 
 
@@ -353,7 +375,7 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
         turn.step = Step.BROWSING
         return
     contact = turn.memory.contact or Contact()
-    shown = masked(contact) if turn.memory.known_national_id else contact
+    shown = contact
     options = front.shop.delivery_options
     quote = quote_for(front, turn, current)
     shown_cart = render_cart(current, (describe(quote, options), quote.fee_minor))

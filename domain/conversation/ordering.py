@@ -61,9 +61,8 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
     uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, alert, order_buttons(order)))
     if method.kind in ONLINE:
         uow.emit(PaymentRequested(order.id, turn.chat.chat_id, method.kind, order.total_minor))
-    by_national_id = bool(turn.memory.known_national_id)
     pickup = front.shop.delivery_options.pickup
-    turn.say(_confirmation(order, customer, by_national_id=by_national_id, pickup=pickup))
+    turn.say(_confirmation(order, customer, pickup=pickup))
     at_pickup = order.delivery_method == Method.PICKUP
     turn.say(method.instructions(order.total_minor, order.id, pickup=at_pickup))
     turn.exact = True
@@ -87,33 +86,30 @@ async def already_confirmed(uow: UnitOfWork, turn: Turn) -> None:
 
 
 async def _customer(uow: UnitOfWork, turn: Turn) -> Customer:
-    """Who the order is for. Data found by someone else's cédula is used as stored, never
-    rewritten from this chat."""
-    if turn.memory.known_national_id:
-        registered = await uow.customers.by_national_id(turn.memory.known_national_id)
-        if registered:
-            return registered
+    """Who the order is for, saved as the customer's record — unless the cédula belongs to
+    another Telegram account's record and was not proven (by the phone on file): that record
+    is never rewritten from this chat, and the order keeps the data typed here."""
     contact = turn.memory.contact or Contact()
-    return await uow.customers.save(
-        Customer(
-            id=None,
-            telegram_user_id=turn.chat.user_id,
-            national_id=contact.national_id,
-            name=contact.value("name"),
-            phone=contact.value("phone"),
-            address=contact.value("address"),
-            neighbourhood=contact.value("neighbourhood"),
-            notes=contact.value("notes"),
-        )
+    national_id = contact.national_id
+    typed = Customer(
+        id=None,
+        telegram_user_id=turn.chat.user_id,
+        national_id=national_id,
+        name=contact.value("name"),
+        phone=contact.value("phone"),
+        address=contact.value("address"),
+        neighbourhood=contact.value("neighbourhood"),
+        notes=contact.value("notes"),
     )
+    holder = await uow.customers.by_national_id(national_id) if national_id else None
+    proven = bool(national_id) and turn.memory.known_national_id == national_id
+    if holder is not None and holder.telegram_user_id != turn.chat.user_id and not proven:
+        return typed
+    return await uow.customers.save(typed)
 
 
-def _confirmation(order: Order, customer: Customer, *, by_national_id: bool, pickup: str) -> str:
-    if by_national_id:
-        phone = texts.MASKED_PHONE_FULL.format(tail=customer.phone[-4:])
-        place = texts.MASKED_PLACE
-    else:
-        phone, place = customer.phone, customer.neighbourhood
+def _confirmation(order: Order, customer: Customer, *, pickup: str) -> str:
+    phone, place = customer.phone, customer.neighbourhood
     if order.delivery_method == Method.PICKUP:
         cart = confirmed_lines(order)
         return texts.CONFIRMED_PICKUP.format(

@@ -69,22 +69,6 @@ def render_contact(contact: Contact, *, pickup: str = "") -> str:
     )
 
 
-def mask_name(name: str) -> str:
-    return " ".join(part[0] + "." for part in name.split() if part) or "—"
-
-
-def masked(contact: Contact) -> Contact:
-    """What a chat may see of data registered by another Telegram account."""
-    return Contact(
-        national_id=contact.value("national_id"),
-        name=mask_name(contact.value("name")),
-        phone=texts.MASKED_PHONE.format(tail=contact.value("phone")[-4:]),
-        address=texts.MASKED_ADDRESS,
-        neighbourhood=texts.MASKED_ADDRESS,
-        notes="",
-    )
-
-
 def product_list(products: Sequence[Product]) -> str:
     lines = [texts.PRODUCT_LIST_HEADER]
     lines += [

@@ -41,6 +41,8 @@ BOT_COMMANDS = (
     BotCommand(command="start", description="Empezar"),
     BotCommand(command="ayuda", description="Qué puedo hacer"),
     BotCommand(command="cancelar", description="Cancelar el pedido en curso"),
+    BotCommand(command="misdatos", description="Ver los datos personales que tenemos"),
+    BotCommand(command="borrarmisdatos", description="Borrar tus datos personales"),
 )
 # What an owner sees in the command menu of their own chat.
 OWNER_COMMANDS = (

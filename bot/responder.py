@@ -36,6 +36,8 @@ class Sale(StatesGroup):
     municipality = State()
     confirm_data = State()
     confirming = State()
+    consent = State()
+    erasing = State()
     invoice_tax_id = State()
     invoice_name = State()
     invoice_email = State()

@@ -280,6 +280,16 @@ class OutboxRow(Base):
     error: Mapped[str] = mapped_column(String(300), default="")
 
 
+class ConsentRow(Base):
+    """A customer's authorisation to process their personal data (Ley 1581 de 2012), given
+    before the first personal-data question; deleted when they ask to erase their data."""
+
+    __tablename__ = "consents"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    accepted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class IdentityProofRow(Base):
     """A chat's attempt to prove a registered cédula by the phone on file: counted, so that a
     chat cannot try phone numbers without end (checkout._proves_known)."""

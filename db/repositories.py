@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import (
+    ConsentRow,
     CustomerRow,
     IdentityProofRow,
     JobRunRow,
@@ -499,6 +500,58 @@ class CustomerRepository:
             select(CustomerRow).where(CustomerRow.national_id == national_id)
         )
         return _customer(row) if row else None
+
+    async def consent_of(self, telegram_user_id: int) -> datetime | None:
+        row = await self._session.get(ConsentRow, telegram_user_id)
+        return row.accepted_at if row else None
+
+    async def give_consent(self, telegram_user_id: int) -> datetime:
+        row = await self._session.get(ConsentRow, telegram_user_id)
+        if row is None:
+            row = ConsentRow(telegram_user_id=telegram_user_id, accepted_at=utcnow())
+            self._session.add(row)
+            await self._session.flush()
+        return row.accepted_at
+
+    async def erase(self, telegram_user_id: int, chat_id: int) -> int:
+        """Anonymise what the shop holds about this person: their customer record, the
+        personal fields of their orders (kept for the accounts), their conversation, their
+        consent and identity proofs. How many orders were anonymised."""
+        blank = {"name": "", "phone": "", "address": "", "neighbourhood": "", "notes": ""}
+        await self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.telegram_user_id == telegram_user_id)
+            .values(**blank, national_id=None, telegram_user_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        await self._session.execute(
+            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
+        )
+        orders = await self._session.execute(
+            update(OrderRow)
+            .where(OrderRow.telegram_user_id == telegram_user_id)
+            .values(
+                national_id="",
+                customer_name="",
+                phone="",
+                address="",
+                neighbourhood="",
+                notes="",
+                invoice_tax_id="",
+                invoice_name="",
+                invoice_email="",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        for table, column in (
+            (MessageRow, MessageRow.chat_id),
+            (IdentityProofRow, IdentityProofRow.chat_id),
+        ):
+            await self._session.execute(delete(table).where(column == chat_id))
+        await self._session.execute(
+            delete(ConsentRow).where(ConsentRow.telegram_user_id == telegram_user_id)
+        )
+        return _rowcount(orders)
 
     async def note_proof(self, chat_id: int, *, ok: bool) -> None:
         self._session.add(IdentityProofRow(chat_id=chat_id, ok=ok, at=utcnow()))

@@ -319,9 +319,13 @@ class OwnerDesk:
             if customer is None:
                 raise OwnerInputError(texts.OWNER_UNKNOWN_CUSTOMER.format(national_id=wanted))
             orders = await uow.orders.list_for_customer(customer, limit=50)
-        return self._render_customer(customer, orders)
+            user = customer.telegram_user_id
+            consent = await uow.customers.consent_of(user) if user is not None else None
+        return self._render_customer(customer, orders, consent)
 
-    def _render_customer(self, customer: Customer, orders: Sequence[Order]) -> str:
+    def _render_customer(
+        self, customer: Customer, orders: Sequence[Order], consent: datetime | None = None
+    ) -> str:
         lines = [
             texts.OWNER_CUSTOMER_HEADER.format(
                 name=customer.name or texts.OWNER_NO_NAME,
@@ -334,6 +338,11 @@ class OwnerDesk:
         ]
         if customer.notes:
             lines.append(texts.DATA_NOTES.format(notes=customer.notes).strip())
+        lines.append(
+            texts.OWNER_CUSTOMER_CONSENT.format(when=self._when(consent))
+            if consent
+            else texts.OWNER_CUSTOMER_NO_CONSENT
+        )
         kept = [order for order in orders if order.status != OrderStatus.CANCELLED]
         spent = sum(order.total_minor for order in kept)
         if not orders:

@@ -27,6 +27,7 @@ OPTIONAL_TEXT = (
     "invoicing",
     "returns",
     "warranty",
+    "privacy_policy",
 )
 PRICE_KEYS = (
     ("delivery_cost", "delivery_cost_minor"),
@@ -60,6 +61,7 @@ class ShopProfile:
     pickup: str = ""
     returns: str = ""
     warranty: str = ""
+    privacy_policy: str = ""  # how personal data is handled: a text or a link (Ley 1581)
     invoicing: str = ""
     greeting: str = ""
     whatsapp: str = ""

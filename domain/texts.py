@@ -180,6 +180,37 @@ BUTTON_CONFIRM = "✅ Confirmar pedido"
 BUTTON_CHANGE_DELIVERY = "🚚 Cambiar entrega"
 BUTTON_CANCEL = "❌ Cancelar"
 BUTTON_CHANGE_PAYMENT = "💳 Cambiar pago"
+BUTTON_CONSENT_YES = "✅ Autorizo"
+BUTTON_CONSENT_NO = "No autorizo"
+BUTTON_ERASE_YES = "🗑️ Sí, borrar mis datos"
+BUTTON_ERASE_NO = "No, dejarlos"
+
+# --- personal data (domain/conversation/privacy.py; Ley 1581 de 2012)
+PRIVACY_NOTICE = (
+    "🔒 Para enviarte el pedido necesito tu cédula, nombre, celular y dirección. {shop} los "
+    "usa solo para entregar y facturar tus pedidos y escribirte sobre ellos (Ley 1581 de "
+    "2012). {policy}\nPuedes ver tus datos («mis datos») o pedir que los borremos («borra mis "
+    "datos») cuando quieras. ¿Nos autorizas a usarlos?"
+)
+PRIVACY_POLICY_ASK = "La política de tratamiento de datos te la enviamos si la pides al {phone}."
+PRIVACY_ACCEPTED = "Gracias, quedó registrada tu autorización."
+PRIVACY_DECLINED = (
+    "Entendido: no guardo ningún dato tuyo. Si quieres, haz el pedido llamando al {phone}"
+    "{whatsapp}. Tu carrito sigue aquí por si cambias de opinión."
+)
+PRIVACY_ASK_AGAIN = "¿Nos autorizas a usar tus datos para este pedido? Toca un botón."
+MY_DATA = (
+    "🔒 Estos son los datos que tengo tuyos:\n{data}\n\nAutorización: {date}. Para "
+    "borrarlos escribe «borra mis datos»."
+)
+MY_DATA_NONE = "No tengo datos personales tuyos guardados."
+NO_CONSENT = "no registrada"
+ASK_ERASE = (
+    "¿Borro tus datos personales (cédula, nombre, celular, dirección) y nuestra conversación? "
+    "Tus pedidos quedan en las cuentas de la tienda, pero sin tus datos."
+)
+ERASED = "Listo, borré tus datos personales y nuestra conversación. Si vuelves a comprar, te los pediré de nuevo."
+ERASE_KEPT = "Perfecto, no borré nada."
 BUTTON_INVOICE = "🧾 Quiero factura electrónica"
 BUTTON_NO_INVOICE = "🧾 Sin factura"
 
@@ -564,6 +595,8 @@ OWNER_NO_NAME = "(sin nombre)"
 OWNER_CUSTOMER_HEADER = (
     "👤 {name}\nCédula: {national_id}\nCelular: {phone}\nDirección: {address}\nChat: {chat}"
 )
+OWNER_CUSTOMER_CONSENT = "🔒 Autorizó el uso de sus datos el {when}."
+OWNER_CUSTOMER_NO_CONSENT = "🔒 Sin autorización de datos registrada (se le pide en su próximo pedido)."
 OWNER_CUSTOMER_NO_ORDERS = "Todavía no tiene pedidos."
 OWNER_CUSTOMER_TOTALS = "Pedidos: {count} · total comprado: {total}"
 OWNER_CUSTOMER_HISTORY = "Historial:"

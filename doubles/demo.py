@@ -37,6 +37,7 @@ SCRIPT: tuple[tuple[str, str], ...] = (
     ("text", "sí"),
     ("text", "mejor déjalo en 1"),
     ("button", "Finalizar pedido"),
+    ("button", "Autorizo"),
     ("text", "1.020.345.678"),
     ("text", "laura gómez"),
     ("text", "300 123 4567"),

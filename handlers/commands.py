@@ -1,4 +1,4 @@
-"""/start, /ayuda, /cancelar — they work in every state."""
+"""/start, /ayuda, /cancelar, /misdatos, /borrarmisdatos — they work in every state."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ async def cancel(message: Message, agent: SalesAgent, responder: Responder) -> N
     await responder.send(await agent.cancel(responder.chat, responder.step, responder.memory))
 
 
+async def my_data(message: Message, agent: SalesAgent, responder: Responder) -> None:
+    chat, step, memory = responder.chat, responder.step, responder.memory
+    await responder.send(await agent.privacy(chat, step, memory, "/misdatos", erase=False))
+
+
+async def erase_my_data(message: Message, agent: SalesAgent, responder: Responder) -> None:
+    chat, step, memory = responder.chat, responder.step, responder.memory
+    await responder.send(await agent.privacy(chat, step, memory, "/borrarmisdatos", erase=True))
+
+
 async def unknown_command(message: Message) -> None:
     await message.answer(texts.UNKNOWN_COMMAND)
 
@@ -28,5 +38,9 @@ def create_router() -> Router:
     router.message.register(start, CommandStart())
     router.message.register(start, Command("ayuda", "help", ignore_case=True))
     router.message.register(cancel, Command("cancelar", "cancel", ignore_case=True))
+    router.message.register(my_data, Command("misdatos", "mis_datos", ignore_case=True))
+    router.message.register(
+        erase_my_data, Command("borrarmisdatos", "borrar_mis_datos", "borrar", ignore_case=True)
+    )
     router.message.register(unknown_command, F.text.regexp(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)"))
     return router

@@ -175,7 +175,8 @@ async def press(customer, messages: list[dict], label: str) -> list[dict]:  # no
 async def to_summary(customer, units: int = 1) -> list[dict]:  # noqa: ANN001
     await customer.send_text(f"quiero {units} extintores multipropósito de 10 libras")
     cart = await customer.replies(timeout=30)
-    await press(customer, cart, "Finalizar")
+    notice = await press(customer, cart, "Finalizar")
+    await press(customer, notice, "Autorizo")  # the personal-data notice (Ley 1581)
     for answer in (str(50000000 + customer.id), "Cliente Caos", "3001234567", "Cra 70 # 44-10"):
         await customer.send_text(answer)
         await customer.replies(timeout=30)

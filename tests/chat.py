@@ -11,9 +11,25 @@ async def say(  # noqa: ANN201
     quiet: float | None = None,
     timeout: float = 10.0,
 ) -> list[dict]:
-    """Send `text`; what the bot sent or edited once it has handled it."""
+    """Send `text`; what the bot sent or edited once it has handled it (a customer who
+    authorises the use of their data when asked: see `consenting`)."""
     await customer.send_text(text)
-    return await customer.replies(quiet=quiet, timeout=timeout)
+    return await consenting(customer, await customer.replies(quiet=quiet, timeout=timeout))
+
+
+async def consenting(customer, messages: list[dict]) -> list[dict]:  # noqa: ANN001
+    """When the personal-data notice is among `messages`, tap "✅ Autorizo": the notice and
+    what follows (tests/test_privacy.py plays customers who do not)."""
+    for message in messages:
+        markup = message.get("reply_markup") or {}
+        if any(
+            button.get("callback_data") == "consent:yes"
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+        ):
+            await customer.press(message, "consent:yes")
+            return messages + await customer.replies()
+    return messages
 
 
 async def say_text(customer, text: str) -> str:  # noqa: ANN001
@@ -24,7 +40,7 @@ async def press(customer, messages: list[dict], label: str) -> list[dict]:  # no
     """Press the button whose label contains `label`; the new messages that follow."""
     message, data = button_data(messages, label)
     await customer.press(message, data)
-    fresh = await customer.replies()
+    fresh = await consenting(customer, await customer.replies())
     return [m for m in fresh if m["message_id"] != message["message_id"]]
 
 

@@ -148,10 +148,47 @@ class FakeProductRepo:
 
 
 class FakeCustomerRepo:
-    def __init__(self) -> None:
+    def __init__(
+        self, orders: FakeOrderRepo | None = None, messages: FakeMessageRepo | None = None
+    ) -> None:
         self.rows: dict[int, Customer] = {}
         self._ids = itertools.count(1)
         self.proofs: list[tuple[int, bool, datetime]] = []
+        self.consents: dict[int, datetime] = {}
+        self._orders = orders
+        self._messages = messages
+
+    async def consent_of(self, telegram_user_id: int) -> datetime | None:
+        return self.consents.get(telegram_user_id)
+
+    async def give_consent(self, telegram_user_id: int) -> datetime:
+        return self.consents.setdefault(telegram_user_id, datetime.now(UTC))
+
+    async def erase(self, telegram_user_id: int, chat_id: int) -> int:
+        for customer in list(self.rows.values()):
+            if customer.telegram_user_id == telegram_user_id:
+                self.rows[customer.id] = Customer(customer.id, None, None)
+        erased = 0
+        if self._orders is not None:
+            await self._orders.discard_cart(chat_id)
+            for order in list(self._orders.rows.values()):
+                if order.telegram_user_id == telegram_user_id:
+                    self._orders.rows[order.id] = replace(
+                        order, national_id="", customer_name="", phone="", address="",
+                        neighbourhood="", notes="", invoice_tax_id="", invoice_name="",
+                        invoice_email="",
+                    )  # fmt: skip
+                    erased += 1
+        if self._messages is not None:
+            kept = [
+                (m, u) for m, u in zip(self._messages.rows, self._messages.users, strict=True)
+                if m.chat_id != chat_id
+            ]  # fmt: skip
+            self._messages.rows = [m for m, _ in kept]
+            self._messages.users = [u for _, u in kept]
+        self.proofs = [p for p in self.proofs if p[0] != chat_id]
+        self.consents.pop(telegram_user_id, None)
+        return erased
 
     async def note_proof(self, chat_id: int, *, ok: bool) -> None:
         self.proofs.append((chat_id, ok, datetime.now(UTC)))
@@ -387,9 +424,9 @@ class FakeUnitOfWork:
 
     def __init__(self, bus: EventBus | None = None) -> None:
         self.products = FakeProductRepo()
-        self.customers = FakeCustomerRepo()
         self.orders = FakeOrderRepo()
         self.messages = FakeMessageRepo()
+        self.customers = FakeCustomerRepo(self.orders, self.messages)
         self.outbox = FakeOutboxRepo()
         self.committed = False
         self.commits = 0

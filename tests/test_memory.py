@@ -88,9 +88,15 @@ DELIVERY_LINES = re.compile(
 )
 
 
+# The personal-data notice and its acceptance, before the first data question (issue 14).
+CONSENT = re.compile(r"🔒 Para enviarte.*?quedó registrada tu autorización\.\n\n", re.DOTALL)
+
+
 def without_delivery(reply: str) -> str:
-    """A reply without its totals, delivery and payment lines: the changes since the fixtures
-    were recorded (a summary shows the delivery fee and the payment, issue 13)."""
+    """A reply without its totals, delivery and payment lines and the personal-data notice:
+    the changes since the fixtures were recorded (a summary shows the delivery fee and the
+    payment, issue 13; the notice comes before the cédula, issue 14)."""
+    reply = CONSENT.sub("", reply)
     return re.sub(r"\n{3,}", "\n\n", DELIVERY_LINES.sub("", reply)).strip()
 
 

@@ -55,6 +55,7 @@ class Chat:
         self.who = who
         self.step = Step.BROWSING
         self.stored: dict = {}  # what the FSM storage holds
+        self.consents = True  # authorises the use of personal data when asked
 
     @property
     def memory(self) -> Memory:
@@ -66,10 +67,22 @@ class Chat:
         return reply
 
     async def say(self, text: str) -> Reply:
-        return self._keep(await self.agent.handle_text(self.who, text, self.step, self.memory))
+        reply = self._keep(await self.agent.handle_text(self.who, text, self.step, self.memory))
+        return await self._consented(reply)
 
     async def press(self, data: str) -> Reply:
-        return self._keep(await self.agent.handle_button(self.who, data, self.step, self.memory))
+        reply = self._keep(await self.agent.handle_button(self.who, data, self.step, self.memory))
+        return await self._consented(reply)
+
+    async def _consented(self, reply: Reply) -> Reply:
+        """A customer who authorises the use of their data when asked (tests/test_privacy.py
+        plays one who does not): the notice and what follows, as one reply."""
+        if self.step != Step.CONSENT or not self.consents:
+            return reply
+        then = self._keep(
+            await self.agent.handle_button(self.who, "consent:yes", self.step, self.memory)
+        )
+        return replace(then, text=reply.text + "\n\n" + then.text)
 
     async def cancel(self) -> Reply:
         return self._keep(await self.agent.cancel(self.who, self.step, self.memory))

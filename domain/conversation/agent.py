@@ -25,6 +25,7 @@ from domain.conversation import (
     checkout,
     ordering,
     paying,
+    privacy,
 )
 from domain.conversation.memory import Memory
 from domain.conversation.model_help import AiTools, ModelHelp
@@ -102,6 +103,8 @@ class SalesAgent:
             return await self.handle_button(chat, reading.button, step, memory)
         if reading.meaning.intent == Intent.CANCEL or reading.cancel:
             return await self.cancel(chat, step, memory, text)
+        if privacy.asks_erase(text) or privacy.asks_my_data(text):
+            return await self.privacy(chat, step, memory, text, erase=privacy.asks_erase(text))
         paid_by = paying.named(self._front, step, reading.meaning, text)
         if paid_by:
             asked = paying.only_asks(reading.meaning, text)
@@ -142,6 +145,21 @@ class SalesAgent:
             await uow.commit()
         return turn.reply()
 
+    async def privacy(
+        self, chat: ChatRef, step: Step, memory: Memory, text: str, *, erase: bool
+    ) -> Reply:
+        """ "¿qué datos tienen de mí?" (/misdatos) and "borra mis datos" (/borrarmisdatos,
+        asked first)."""
+        turn = Turn(chat, memory, step)
+        async with self._uow_factory() as uow:
+            if erase:
+                privacy.ask_erase(turn)
+            else:
+                await privacy.show_my_data(self._front, uow, turn)
+            await _record(uow, turn, text, "privacy")
+            await uow.commit()
+        return turn.reply()
+
     async def _payment_words(
         self, turn: Turn, kinds: tuple[PayKind, ...], text: str, asked: bool
     ) -> Reply:
@@ -169,7 +187,15 @@ class SalesAgent:
 
     async def _route(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         front, meaning, text = self._front, reading.meaning, reading.text
-        if turn.step in FIELD_STEPS:
+        if turn.step == Step.CONSENT:
+            await self._on_consent(uow, turn, reading)
+        elif turn.step == Step.ERASING:
+            if meaning.intent == Intent.AFFIRM and not meaning.is_question:
+                await privacy.erase(uow, turn)
+            else:
+                turn.step = Step.BROWSING
+                turn.say(texts.ERASE_KEPT)
+        elif turn.step in FIELD_STEPS:
             await checkout.on_field(front, uow, turn, meaning, text, reading.skip)
         elif turn.step == Step.CONFIRM_DATA:
             await checkout.on_confirm_data(front, uow, turn, meaning, text)
@@ -182,6 +208,16 @@ class SalesAgent:
                 await checkout.summary(front, uow, turn)
         else:
             await browsing.on_browsing(front, uow, turn, meaning, text)
+
+    async def _on_consent(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
+        meaning, front = reading.meaning, self._front
+        if meaning.intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
+            accepted = meaning.intent == Intent.AFFIRM
+            if await privacy.answer_consent(front, uow, turn, accepted=accepted):
+                await checkout.begin(front, uow, turn)
+            return
+        await asides.answer_aside(front, uow, turn, meaning, reading.text)
+        privacy.ask_consent(front, turn)
 
     async def _on_confirming(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         meaning, asked = reading.meaning, reading.meaning.is_question
@@ -223,6 +259,8 @@ class SalesAgent:
 
 
 async def _record(uow: UnitOfWork, turn: Turn, text: str, intent: str) -> None:
+    if turn.erased:  # the customer just asked to forget them: not this exchange either
+        return
     await uow.messages.add(
         turn.chat.chat_id, "in", text, telegram_user_id=turn.chat.user_id, intent=intent
     )

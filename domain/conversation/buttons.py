@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import aftercare, billing, cart, checkout, ordering, paying
+from domain.conversation import aftercare, billing, cart, checkout, ordering, paying, privacy
 from domain.conversation.memory import Memory
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
@@ -36,6 +36,19 @@ async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
             paying.payment_choices(front, turn)
         elif paying.choose(front, turn, data.split(":", 1)[1]):
             await checkout.summary(front, uow, turn)
+        return
+    if data in (Action.CONSENT_YES, Action.CONSENT_NO):
+        if step != Step.CONSENT:
+            await _stale(uow, turn, data)
+        elif await privacy.answer_consent(front, uow, turn, accepted=data == Action.CONSENT_YES):
+            await checkout.begin(front, uow, turn)
+        return
+    if data in (Action.ERASE_YES, Action.ERASE_NO):
+        if data == Action.ERASE_YES and step == Step.ERASING:
+            await privacy.erase(uow, turn)
+        else:
+            turn.step = Step.BROWSING if step == Step.ERASING else step
+            turn.say(texts.ERASE_KEPT)
         return
     if data in (Action.INVOICE, Action.NO_INVOICE):
         if step != Step.CONFIRMING or not billing.offered(front):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain import texts
 from domain.button import Button, Buttons
-from domain.conversation import asides, billing, cart, paying
+from domain.conversation import asides, billing, cart, paying, privacy
 from domain.conversation.delivering import quote_for, said_where
 from domain.conversation.memory import Contact
 from domain.conversation.rendering import render_cart, render_contact
@@ -82,6 +82,9 @@ async def begin(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
         return
     turn.memory.forget_questions()
     turn.memory.queued = []
+    if await uow.customers.consent_of(turn.chat.user_id) is None:
+        privacy.ask_consent(front, turn)  # before the first personal-data question
+        return
     if turn.memory.contact is not None and turn.memory.contact.complete():
         await summary(front, uow, turn)
         return

@@ -26,6 +26,8 @@ class Step(StrEnum):
     MUNICIPALITY = "municipality"  # "Otro municipio": which one (then back to the summary)
     CONFIRM_DATA = "confirm_data"
     CONFIRMING = "confirming"
+    CONSENT = "consent"  # the personal-data notice was shown: authorise or not
+    ERASING = "erasing"  # "¿Borro tus datos?" was asked
     INVOICE_TAX_ID = "invoice_tax_id"  # a factura was asked for: its data, then the summary
     INVOICE_NAME = "invoice_name"
     INVOICE_EMAIL = "invoice_email"
@@ -68,6 +70,10 @@ class Action(StrEnum):
     DELIVER_BY = "dl"  # dl:<n>, the n-th of DeliveryOptions.offered()
     PAYMENT = "payment"  # show the ways to pay
     PAY_BY = "pay"  # pay:<kind>, a domain.payment.PayKind the shop takes
+    CONSENT_YES = "consent:yes"
+    CONSENT_NO = "consent:no"
+    ERASE_YES = "erase:yes"
+    ERASE_NO = "erase:no"
     INVOICE = "invoice"  # the customer wants a factura: its data is asked
     NO_INVOICE = "noinvoice"
     CANCEL_ORDER = "ocancel"  # ocancel:<order id>, a confirmed order of the customer's
@@ -100,6 +106,7 @@ class Turn:
     buttons: Buttons = ()
     cart: Order | None = None  # shown once at the end when lines were added
     exact: bool = False  # said exactly as built (an order confirmation): never reworded
+    erased: bool = False  # the customer's data was just erased: this exchange is not stored
 
     def say(self, text: str) -> None:
         self.parts.append(text)

@@ -1,0 +1,94 @@
+"""Personal data by the law (Ley 1581 de 2012, Decreto 1377 de 2013): the notice and the
+customer's authorisation before the first personal-data question, their own data on request,
+and erasure — orders stay for the shop's accounts, without name, phone or address."""
+
+from __future__ import annotations
+
+import re
+
+from domain import texts
+from domain.button import Button
+from domain.conversation.memory import Contact, Memory
+from domain.conversation.rendering import render_contact
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import Action, Step, Turn
+from domain.ports import UnitOfWork
+from rag.normalize import fold
+
+MY_DATA_RE = re.compile(
+    r"\b(que|cuales) datos (personales )?(tienen|tienes|guardan|guardas|hay|manejan) "
+    r"(de|sobre) mi\b|\b(ver|mostrar|muestrame|consultar) mis datos\b|^mis datos\??$"
+)
+ERASE_RE = re.compile(
+    r"\b(borr|elimin|suprim|quit)\w* (todos )?(mis|los) datos( personales)?\b|"
+    r"\bolvid\w* mis datos\b|\bno (quiero|quiera) que (tengan|guarden) mis datos\b"
+)
+
+
+def asks_my_data(text: str) -> bool:
+    return bool(MY_DATA_RE.search(fold(text).strip()))
+
+
+def asks_erase(text: str) -> bool:
+    return bool(ERASE_RE.search(fold(text)))
+
+
+def ask_consent(front: Shopfront, turn: Turn) -> None:
+    """The notice, with the shop's policy, and the two buttons."""
+    shop = front.shop
+    policy = shop.privacy_policy or texts.PRIVACY_POLICY_ASK.format(phone=shop.phone)
+    turn.say(texts.PRIVACY_NOTICE.format(shop=shop.name, policy=policy))
+    turn.buttons = (
+        (
+            Button(texts.BUTTON_CONSENT_YES, Action.CONSENT_YES),
+            Button(texts.BUTTON_CONSENT_NO, Action.CONSENT_NO),
+        ),
+    )
+    turn.step = Step.CONSENT
+
+
+async def answer_consent(front: Shopfront, uow: UnitOfWork, turn: Turn, *, accepted: bool) -> bool:
+    """Store the authorisation (with its time) and say so; without it, nothing personal is
+    asked or kept, and the customer is told how else to order. True when accepted."""
+    if not accepted:
+        shop = front.shop
+        other = f" o por WhatsApp al {shop.whatsapp}" if shop.whatsapp else ""
+        turn.say(texts.PRIVACY_DECLINED.format(phone=shop.phone, whatsapp=other))
+        turn.memory.contact = None
+        turn.step = Step.CART
+        return False
+    await uow.customers.give_consent(turn.chat.user_id)
+    turn.say(texts.PRIVACY_ACCEPTED)
+    return True
+
+
+async def show_my_data(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    """ "¿qué datos tienen de mí?": their own record (by their Telegram account) only."""
+    customer = await uow.customers.by_telegram_user(turn.chat.user_id)
+    consent = await uow.customers.consent_of(turn.chat.user_id)
+    if customer is None or not (customer.name or customer.phone or customer.national_id):
+        turn.say(texts.MY_DATA_NONE)
+        return
+    data = render_contact(Contact.of(customer))
+    when = consent.astimezone(front.timezone).strftime("%d/%m/%Y") if consent else texts.NO_CONSENT
+    turn.say(texts.MY_DATA.format(data=data, date=when))
+
+
+def ask_erase(turn: Turn) -> None:
+    turn.say(texts.ASK_ERASE)
+    turn.buttons = (
+        (
+            Button(texts.BUTTON_ERASE_YES, Action.ERASE_YES),
+            Button(texts.BUTTON_ERASE_NO, Action.ERASE_NO),
+        ),
+    )
+    turn.step = Step.ERASING
+
+
+async def erase(uow: UnitOfWork, turn: Turn) -> None:
+    """Anonymise everything personal, in one transaction; the chat starts afresh."""
+    await uow.customers.erase(turn.chat.user_id, turn.chat.chat_id)
+    turn.memory = Memory()
+    turn.step = Step.BROWSING
+    turn.say(texts.ERASED)
+    turn.erased = True

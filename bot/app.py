@@ -47,6 +47,7 @@ BOT_COMMANDS = (
 # What an owner sees in the command menu of their own chat.
 OWNER_COMMANDS = (
     BotCommand(command="pedidos", description="Pedidos por entregar"),
+    BotCommand(command="historial", description="Cambios de un producto: /historial SKU"),
     BotCommand(command="stats", description="Ventas y gráfico (ej.: /stats 7)"),
     BotCommand(command="export", description="Exportar datos en CSV y Excel"),
     BotCommand(command="plantilla", description="Plantilla del inventario"),

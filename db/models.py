@@ -280,6 +280,23 @@ class OutboxRow(Base):
     error: Mapped[str] = mapped_column(String(300), default="")
 
 
+class ProductChangeRow(Base):
+    """The audit of product changes (domain.model.ProductChange): imports, quick edits,
+    sales and cancels each leave rows here; `/historial SKU` reads the latest."""
+
+    __tablename__ = "product_changes"
+    __table_args__ = (Index("ix_product_changes_product_id_id", "product_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(20))
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class ConsentRow(Base):
     """A customer's authorisation to process their personal data (Ley 1581 de 2012), given
     before the first personal-data question; deleted when they ask to erase their data."""

@@ -7,7 +7,8 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Table, Text, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result
@@ -25,6 +26,7 @@ from db.models import (
     PausedChatRow,
     PaymentEventRow,
     ProcessedUpdateRow,
+    ProductChangeRow,
     ProductRow,
     ProductStagingRow,
     RelayLinkRow,
@@ -49,6 +51,7 @@ from domain.model import (
     PaymentLine,
     PaymentState,
     Product,
+    ProductChange,
     ProductKey,
     StagedProduct,
     UpsertResult,
@@ -379,7 +382,65 @@ class ProductRepository:
         # event loop's time per row of an ORM bulk insert.
         await self._session.execute(insert(cast(Table, ProductStagingRow.__table__)), params)
 
-    async def apply_staged(self, import_id: str) -> AppliedImport:
+    async def record_changes(self, changes: Iterable[ProductChange]) -> None:
+        """Add to the audit (product_changes)."""
+        now = utcnow()
+        params = [
+            {
+                "product_id": c.product_id,
+                "field": c.field,
+                "old": c.old,
+                "new": c.new,
+                "actor": c.actor[:60],
+                "source": c.source[:300],
+                "at": c.at or now,
+            }
+            for c in changes
+        ]
+        if params:
+            await self._session.execute(insert(ProductChangeRow), params)
+
+    async def history(self, product_id: int, limit: int = 10) -> list[ProductChange]:
+        """The product's latest changes, newest first."""
+        rows = await self._session.scalars(
+            select(ProductChangeRow)
+            .where(ProductChangeRow.product_id == product_id)
+            .order_by(ProductChangeRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            ProductChange(r.product_id, r.field, r.old, r.new, r.actor, r.source, r.at)
+            for r in rows
+        ]
+
+    async def _audit_staged(
+        self, matched: Any, changes: dict[str, Any], who: dict[str, Any]
+    ) -> None:
+        """One INSERT … SELECT per field: the audit of what an import is about to change."""
+        staged = ProductStagingRow
+        for f, changed in changes.items():
+            chosen = select(
+                ProductRow.id,
+                literal(f),
+                func.coalesce(sql_cast(getattr(ProductRow, f), Text), ""),
+                sql_cast(getattr(staged, f), Text),
+            ).join(staged, and_(*matched, changed))
+            await self._audit_select(chosen, who)
+
+    async def _audit_select(self, chosen: Any, who: dict[str, Any]) -> None:
+        """INSERT … SELECT into the audit: `chosen` gives product id, field, old and new."""
+        rows = chosen.add_columns(
+            literal(who["actor"]), literal(who["source"]), literal(who["at"], UtcDateTime())
+        )
+        await self._session.execute(
+            insert(ProductChangeRow).from_select(
+                ["product_id", "field", "old", "new", "actor", "source", "at"], rows
+            )
+        )
+
+    async def apply_staged(
+        self, import_id: str, actor: str = "", source: str = ""
+    ) -> AppliedImport:
         """Apply import `import_id` from the staging table: three set-based statements.
 
         Matched products take the file's values where they differ, new skus are inserted in
@@ -398,6 +459,8 @@ class ProductRepository:
             for f in PRODUCT_FIELDS
         }
         matched = (*mine, staged.product_id == ProductRow.id)
+        who = {"actor": actor[:60], "source": source[:300], "at": now}
+        await self._audit_staged(matched, changes, who)
         changed_fields = {}
         for f, changed in changes.items():
             count = await self._session.scalar(
@@ -444,9 +507,20 @@ class ProductRepository:
             ).returning(ProductRow.id)
         )
         created_ids = array("q", created.scalars())
+        new_skus = select(staged.sku).where(*mine, staged.product_id.is_(None))
+        await self._audit_select(
+            select(ProductRow.id, literal("created"), literal(""), literal(""))
+            .where(ProductRow.sku.in_(new_skus)),
+            who,
+        )  # fmt: skip
         hidden = select(staged.product_id).where(
             staged.import_id == import_id, staged.deactivate.is_(True)
         )
+        await self._audit_select(
+            select(ProductRow.id, literal("active"), literal("sí"), literal("no"))
+            .where(ProductRow.active.is_(True), ProductRow.id.in_(hidden)),
+            who,
+        )  # fmt: skip
         deactivated = await self._session.execute(
             update(ProductRow)
             .where(ProductRow.active.is_(True), ProductRow.id.in_(hidden))

@@ -412,6 +412,7 @@ async def import_inventory(
     *,
     replace: bool = False,
     hide_many: bool = False,
+    actor: str = "",
     progress: Progress = _quiet,
 ) -> ImportSummary:
     """Validate the whole file, then apply it all at once without holding the database's
@@ -448,7 +449,9 @@ async def import_inventory(
         await _forget_abandoned(uow)
         await _stage(uow, import_id, rows, plan, progress)
         async with uow:
-            applied = await uow.products.apply_staged(import_id)
+            source = texts.AUDIT_FROM_FILE.format(file=filename)
+            who = actor or texts.AUDIT_BY_OPERATOR  # run_bot.py import-csv
+            applied = await uow.products.apply_staged(import_id, who, source)
             await uow.commit()
     finally:
         await _unstage(uow, import_id)

@@ -226,6 +226,20 @@ class ProductKey:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductChange:
+    """One change to one product, as the audit keeps it: which field, from what to what
+    (a stock movement is "-2"/"+2" in `new`), who did it and from where."""
+
+    product_id: int
+    field: str  # a product field name, or "created"
+    old: str
+    new: str
+    actor: str  # "dueño 900", "cliente 7201"
+    source: str  # "archivo precios.csv", "/precio", "pedido #12"
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ProductPatch:
     """A file row's values; None where the file has no such column (the stored value stays).
     A new product needs at least a name and a price (domain.catalog checks it)."""

@@ -18,7 +18,7 @@ from domain.button import Button, Buttons
 from domain.delivery import Method
 from domain.events import OrderStatusChanged, ProductsChanged
 from domain.exceptions import DomainError
-from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
+from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState, ProductChange
 from domain.money import format_cop
 from domain.payment import BY_HAND, PayKind, state_line
 from domain.ports import UnitOfWork
@@ -158,7 +158,7 @@ class OrderLife:
                 return await self._unchanged(uow, order_id)
             notice = self._customer_notice(moved)
             if move.to == OrderStatus.CANCELLED:
-                moved, refund = await cancelled(uow, moved)
+                moved, refund = await cancelled(uow, moved, texts.AUDIT_BY_SHOP)
                 notice += refund
             elif move.to == OrderStatus.DELIVERED and moved.payment_method == PayKind.CASH:
                 moved = (
@@ -244,12 +244,17 @@ class OrderLife:
         return texts.OWNER_ORDER_MOVED.format(order_id=n, status=status)
 
 
-async def cancelled(uow: UnitOfWork, order: Order) -> tuple[Order, str]:
+async def cancelled(uow: UnitOfWork, order: Order, actor: str) -> tuple[Order, str]:
     """What a cancel does besides the status (in its transaction): the units go back, a paid
     order is marked to refund. The order as it is now, and what to add to the customer's
     notice."""
+    source = texts.AUDIT_CANCELLED.format(order_id=order.id)
     for line in order.lines:
         await uow.products.return_stock(line.product_id, line.quantity)
+    await uow.products.record_changes(
+        ProductChange(line.product_id, "stock", "", f"+{line.quantity}", actor, source)
+        for line in order.lines
+    )
     uow.emit(ProductsChanged(tuple(line.product_id for line in order.lines)))
     refunded = await uow.orders.set_payment(order.id, PaymentState.PAID, PaymentState.REFUNDED)
     if refunded is None:

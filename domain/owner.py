@@ -22,7 +22,7 @@ from domain.events import ProductsChanged
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
 from domain.inventory import InvalidInventory
-from domain.model import Customer, Order, OrderStatus, Product
+from domain.model import Customer, Order, OrderStatus, Product, ProductChange
 from domain.money import InvalidPrice, format_cop, format_count, parse_price
 from domain.orders import OrderAction, OrderLife, order_state
 from domain.periods import Period, parse_period
@@ -175,13 +175,14 @@ class OwnerDesk:
         replace: bool,
         progress: Progress,
         hide_many: bool = False,
+        by: int | None = None,
     ) -> ImportOutcome:
         """Apply an uploaded inventory, or explain every problem and change nothing; a
         replace that would hide many products asks first (`hide_many`: the owner said yes)."""
         try:
             summary = await import_inventory(
                 self._uow(), self._catalog, data, filename,
-                replace=replace, hide_many=hide_many, progress=progress,
+                replace=replace, hide_many=hide_many, actor=_actor(by), progress=progress,
             )  # fmt: skip
         except InvalidInventory as refused:
             return ImportOutcome(False, refused.report() + "\n" + texts.OWNER_FIX_AND_RESEND)
@@ -197,16 +198,16 @@ class OwnerDesk:
         return ImportOutcome(True, render_import(filename, summary))
 
     # ------------------------------------------------------------ quick edits
-    async def set_stock(self, args: str) -> str:
+    async def set_stock(self, args: str, by: int | None = None) -> str:
         sku, value = _two_args(args, texts.OWNER_USAGE_STOCK)
         if not re.fullmatch(r"\d{1,9}", value):
             raise OwnerInputError(texts.OWNER_BAD_STOCK.format(value=value))
-        before, after = await self._edit(sku, stock=int(value))
+        before, after = await self._edit(sku, "/stock", by, stock=int(value))
         return texts.OWNER_STOCK_SET.format(
             sku=after.sku, name=after.name, before=before.stock, after=after.stock
         )
 
-    async def set_price(self, args: str) -> str:
+    async def set_price(self, args: str, by: int | None = None) -> str:
         sku, value = _two_args(args, texts.OWNER_USAGE_PRICE)
         try:
             price = parse_price(value)
@@ -214,7 +215,7 @@ class OwnerDesk:
             raise OwnerInputError(texts.OWNER_BAD_PRICE.format(value=value)) from None
         if price <= 0:
             raise OwnerInputError(texts.OWNER_BAD_PRICE.format(value=value))
-        before, after = await self._edit(sku, price_minor=price)
+        before, after = await self._edit(sku, "/precio", by, price_minor=price)
         return texts.OWNER_PRICE_SET.format(
             sku=after.sku,
             name=after.name,
@@ -222,12 +223,13 @@ class OwnerDesk:
             after=format_cop(after.price_minor),
         )
 
-    async def set_active(self, args: str, *, active: bool) -> str:
+    async def set_active(self, args: str, *, active: bool, by: int | None = None) -> str:
         sku = args.strip()
         if not sku or " " in sku:
             usage = texts.OWNER_USAGE_ACTIVATE if active else texts.OWNER_USAGE_DEACTIVATE
             raise OwnerInputError(usage)
-        _, after = await self._edit(sku, active=active)
+        command = "/activar" if active else "/desactivar"
+        _, after = await self._edit(sku, command, by, active=active)
         if not active:
             return texts.OWNER_DEACTIVATED.format(sku=after.sku, name=after.name)
         if after.stock == 0:
@@ -237,6 +239,8 @@ class OwnerDesk:
     async def _edit(
         self,
         sku: str,
+        command: str,
+        by: int | None,
         *,
         stock: int | None = None,
         price_minor: int | None = None,
@@ -250,9 +254,40 @@ class OwnerDesk:
                 before.id, stock=stock, price_minor=price_minor, active=active
             )
             assert after is not None
+            actor = _actor(by)
+            await uow.products.record_changes(
+                ProductChange(after.id, f, str(getattr(before, f)), str(getattr(after, f)),
+                              actor, command)
+                for f in ("stock", "price_minor", "active")
+                if getattr(before, f) != getattr(after, f)
+            )  # fmt: skip
             uow.emit(ProductsChanged((after.id,)))
             await uow.commit()
         return before, after
+
+    async def history(self, args: str) -> str:
+        """/historial SKU: the product's latest changes, who made them and from where."""
+        sku = args.strip()
+        if not sku or " " in sku:
+            raise OwnerInputError(texts.OWNER_USAGE_HISTORY)
+        async with self._uow() as uow:
+            product = await uow.products.find_sku(sku)
+            if product is None:
+                raise UnknownSku(sku)
+            changes = await uow.products.history(product.id, limit=HISTORY_LINES)
+        if not changes:
+            return texts.OWNER_HISTORY_NONE.format(sku=product.sku, name=product.name)
+        lines = [texts.OWNER_HISTORY_HEADER.format(sku=product.sku, name=product.name)]
+        lines += [
+            texts.OWNER_HISTORY_LINE.format(
+                when=self._when(change.at),
+                change=_describe_change(change),
+                actor=change.actor or "—",
+                source=change.source or "—",
+            )
+            for change in changes
+        ]
+        return "\n".join(lines)
 
     # ----------------------------------------------------------------- orders
     async def open_orders(self) -> tuple[str, list[Order]]:
@@ -422,6 +457,35 @@ class OwnerDesk:
         if moment is None:
             return ""
         return moment.astimezone(self._timezone).strftime("%d/%m %H:%M")
+
+
+HISTORY_LINES = 15
+
+
+def _actor(owner_id: int | None) -> str:
+    return texts.AUDIT_BY_OWNER.format(owner_id=owner_id) if owner_id else texts.AUDIT_BY_SHOP
+
+
+def _describe_change(change: ProductChange) -> str:
+    if change.field == "created":
+        return texts.OWNER_HISTORY_CREATED
+    if change.field == "stock" and not change.old:  # a sale or a cancel: a movement
+        return texts.OWNER_HISTORY_MOVE.format(new=change.new)
+    name = texts.PRODUCT_FIELD_NAMES.get(change.field, change.field)
+    return texts.OWNER_HISTORY_CHANGE.format(
+        field=name, old=_shown(change.field, change.old), new=_shown(change.field, change.new)
+    )
+
+
+def _shown(field: str, value: str) -> str:
+    """A stored value as the owner reads it: prices in pesos, sí/no, short texts."""
+    if field == "price_minor" and value.lstrip("-").isdigit():
+        return format_cop(int(value))
+    if field == "active":
+        return {"1": "sí", "true": "sí", "True": "sí", "0": "no", "false": "no", "False": "no"}.get(
+            value, value
+        )
+    return value if len(value) <= 40 else value[:39] + "…"
 
 
 def parse_chat_id(args: str, usage: str) -> int:

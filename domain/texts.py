@@ -433,6 +433,20 @@ INVENTORY_BAD_EXCEL = (
 )
 INVENTORY_TOO_MANY_ROWS = "El archivo tiene más de {limit} productos; divídelo en partes."
 INVENTORY_DUPLICATE_COLUMN = "hay dos columnas para «{column}» («{first}» y «{second}»)."
+AUDIT_FROM_FILE = "archivo {file}"
+AUDIT_SOLD = "venta, pedido #{order_id}"
+AUDIT_CANCELLED = "pedido #{order_id} cancelado"
+AUDIT_BY_CUSTOMER = "cliente {chat_id}"
+AUDIT_BY_SHOP = "la tienda"
+AUDIT_BY_OPERATOR = "operador (línea de comandos)"
+AUDIT_BY_OWNER = "dueño {owner_id}"
+OWNER_USAGE_HISTORY = "Escríbelo así: /historial SKU (por ejemplo: /historial EXT-ABC-20)."
+OWNER_HISTORY_HEADER = "🕘 Cambios de {sku} ({name}), los más recientes primero:"
+OWNER_HISTORY_NONE = "{sku} ({name}) no tiene cambios registrados todavía."
+OWNER_HISTORY_LINE = "• {when} · {change} · {actor} · {source}"
+OWNER_HISTORY_CHANGE = "{field}: {old} → {new}"
+OWNER_HISTORY_MOVE = "stock {new}"
+OWNER_HISTORY_CREATED = "creado"
 PRODUCT_FIELD_NAMES = {
     "name": "nombre",
     "description": "descripción",
@@ -596,7 +610,9 @@ OWNER_CUSTOMER_HEADER = (
     "👤 {name}\nCédula: {national_id}\nCelular: {phone}\nDirección: {address}\nChat: {chat}"
 )
 OWNER_CUSTOMER_CONSENT = "🔒 Autorizó el uso de sus datos el {when}."
-OWNER_CUSTOMER_NO_CONSENT = "🔒 Sin autorización de datos registrada (se le pide en su próximo pedido)."
+OWNER_CUSTOMER_NO_CONSENT = (
+    "🔒 Sin autorización de datos registrada (se le pide en su próximo pedido)."
+)
 OWNER_CUSTOMER_NO_ORDERS = "Todavía no tiene pedidos."
 OWNER_CUSTOMER_TOTALS = "Pedidos: {count} · total comprado: {total}"
 OWNER_CUSTOMER_HISTORY = "Historial:"
@@ -632,11 +648,13 @@ OWNER_NOTICE_BLOCKED_ORDER = " del pedido #{order_id}"
 OWNER_HELP = (
     "Comandos de la tienda:\n"
     "• Envía un .csv o .xlsx para cargar el inventario (/plantilla te da un ejemplo)\n"
-    "• /pedidos — pedidos por entregar, con botones\n"
+    "• /pedidos — pedidos en curso, con botones (preparando, enviado, entregado, pago recibido)\n"
+    "• /guia PEDIDO TRANSPORTADORA GUÍA — la guía de un envío, para el cliente\n"
     "• /stats [periodo] — ventas y gráfico (ej.: /stats hoy, /stats 7, /stats 2026-11-01 2026-11-30)\n"
     "• /export [periodo] — productos, clientes, pedidos y conversaciones en CSV y Excel\n"
     "• /cliente CÉDULA — perfil e historial de un cliente\n"
     "• /stock SKU N · /precio SKU VALOR · /activar SKU · /desactivar SKU\n"
+    "• /historial SKU — quién cambió un producto, cuándo y desde dónde\n"
     "• /pausar CHAT y /reanudar CHAT — atender tú una conversación\n"
     "Todo lo demás que escribas lo respondo como si fueras un cliente, para que pruebes la tienda."
 )

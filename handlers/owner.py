@@ -99,7 +99,9 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
         return
     # A reply to the document: a question it may become ("¿ocultar 17?") finds the file.
     status = await message.reply(texts.IMPORT_CHECKING.format(file=document.file_name))
-    await apply_upload(bot, desk, document, status, replace=mode == UploadMode.REPLACE)
+    await apply_upload(
+        bot, desk, document, status, replace=mode == UploadMode.REPLACE, by=_who(message)
+    )
 
 
 async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> None:
@@ -125,6 +127,7 @@ async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> Non
         status if isinstance(status, Message) else question,
         replace=replace,
         hide_many=query.data == UploadMode.REPLACE_ALL,
+        by=query.from_user.id,
     )
 
 
@@ -136,6 +139,7 @@ async def apply_upload(
     *,
     replace: bool,
     hide_many: bool = False,
+    by: int | None = None,
 ) -> None:
     """Download, apply and report in one message that is edited as the work goes (and ends
     as the summary, the report, or the question a big replace asks)."""
@@ -158,7 +162,7 @@ async def apply_upload(
     with UpdateTransaction.detached():
         outcome = await desk.import_file(
             buffer.getvalue(), document.file_name or "inventario", replace=replace,
-            progress=progress.update, hide_many=hide_many,
+            progress=progress.update, hide_many=hide_many, by=by,
         )  # fmt: skip
     await progress.finish(outcome.text, inline_keyboard(outcome.buttons))
 
@@ -236,19 +240,19 @@ async def export(message: Message, command: CommandObject, desk: OwnerDesk, bot:
 
 # ----------------------------------------------------------------------- quick edits
 async def set_stock(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
-    await message.answer(await desk.set_stock(command.args or ""))
+    await message.answer(await desk.set_stock(command.args or "", by=_who(message)))
 
 
 async def set_price(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
-    await message.answer(await desk.set_price(command.args or ""))
+    await message.answer(await desk.set_price(command.args or "", by=_who(message)))
 
 
 async def activate(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
-    await message.answer(await desk.set_active(command.args or "", active=True))
+    await message.answer(await desk.set_active(command.args or "", active=True, by=_who(message)))
 
 
 async def deactivate(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
-    await message.answer(await desk.set_active(command.args or "", active=False))
+    await message.answer(await desk.set_active(command.args or "", active=False, by=_who(message)))
 
 
 # ---------------------------------------------------------------------------- orders
@@ -327,6 +331,14 @@ async def tracking(message: Message, command: CommandObject, desk: OwnerDesk) ->
 
 
 # ------------------------------------------------------------------------- customers
+async def history(message: Message, command: CommandObject, desk: OwnerDesk, bot: Bot) -> None:
+    await send_long(bot, message.chat.id, await desk.history(command.args or ""))
+
+
+def _who(message: Message) -> int | None:
+    return message.from_user.id if message.from_user else None
+
+
 async def customer_profile(message: Message, command: CommandObject, desk: OwnerDesk) -> None:
     await message.answer(await desk.customer_profile(command.args or ""))
 
@@ -387,6 +399,7 @@ def create_router() -> Router:
     router.message.register(activate, Command("activar", ignore_case=True))
     router.message.register(deactivate, Command("desactivar", ignore_case=True))
     router.message.register(open_orders, Command("pedidos", ignore_case=True))
+    router.message.register(history, Command("historial", ignore_case=True))
     router.message.register(tracking, Command("guia", "guía", ignore_case=True))
     router.message.register(customer_profile, Command("cliente", ignore_case=True))
     router.message.register(pause, Command("pausar", ignore_case=True))

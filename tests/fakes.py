@@ -25,6 +25,7 @@ from domain.model import (
     OrderStatus,
     PaymentLine,
     Product,
+    ProductChange,
     ProductKey,
     StagedProduct,
     UpsertResult,
@@ -38,6 +39,7 @@ class FakeProductRepo:
         self.rows: dict[int, Product] = {}
         # (import id, staged at, a row or the id of a product to deactivate)
         self.staged: list[tuple[str, datetime, StagedProduct | int]] = []
+        self.changes: list[ProductChange] = []
         self._ids = itertools.count(1)
 
     async def get(self, product_id: int) -> Product | None:
@@ -99,7 +101,15 @@ class FakeProductRepo:
     async def stage_deactivations(self, import_id: str, product_ids: Iterable[int]) -> None:
         self.staged += [(import_id, datetime.now(UTC), product_id) for product_id in product_ids]
 
-    async def apply_staged(self, import_id: str) -> AppliedImport:
+    async def record_changes(self, changes: Iterable[ProductChange]) -> None:
+        self.changes += [replace(c, at=c.at or datetime.now(UTC)) for c in changes]
+
+    async def history(self, product_id: int, limit: int = 10) -> list[ProductChange]:
+        return [c for c in reversed(self.changes) if c.product_id == product_id][:limit]
+
+    async def apply_staged(
+        self, import_id: str, actor: str = "", source: str = ""
+    ) -> AppliedImport:
         created: list[int] = []
         updated: list[int] = []
         deactivated: list[int] = []
@@ -118,6 +128,9 @@ class FakeProductRepo:
                 for f, v in values.items():
                     if getattr(old, f) != v:
                         changed_fields[f] = changed_fields.get(f, 0) + 1
+                        self.changes.append(
+                            ProductChange(old.id, f, str(getattr(old, f)), str(v), actor, source)
+                        )
                 self.rows[old.id] = replace(old, **values)
                 updated.append(old.id)
         for product_id in (r for r in mine if isinstance(r, int)):

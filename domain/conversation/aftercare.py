@@ -70,7 +70,8 @@ async def cancel(front: Shopfront, uow: UnitOfWork, turn: Turn, raw_id: str) -> 
     if moved is None:  # shipped or cancelled meanwhile (by the shop, or a double press)
         await ask_to_cancel(front, uow, turn, order.id)
         return
-    moved, refund = await cancelled(uow, moved)
+    actor = texts.AUDIT_BY_CUSTOMER.format(chat_id=turn.chat.chat_id)
+    moved, refund = await cancelled(uow, moved, actor)
     alert = texts.OWNER_CUSTOMER_CANCELLED.format(
         order_id=moved.id, name=moved.customer_name, total=format_cop(moved.total_minor)
     )

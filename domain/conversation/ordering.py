@@ -11,7 +11,7 @@ from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import ChatRef, Step, Turn, cart_stamp
 from domain.delivery import Method
 from domain.events import OrderConfirmed, PaymentRequested, ProductsChanged
-from domain.model import OPEN_STATUSES, Customer, Order, PaymentLine, PaymentState
+from domain.model import OPEN_STATUSES, Customer, Order, PaymentLine, PaymentState, ProductChange
 from domain.money import format_cop
 from domain.orders import order_buttons
 from domain.payment import ONLINE
@@ -57,6 +57,12 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
     billed = turn.memory.invoice if invoice else None
     order = await uow.orders.confirm(cart.id, customer, quote.line(), payment, billed)
     uow.emit(ProductsChanged(tuple(line.product_id for line in order.lines)))
+    actor = texts.AUDIT_BY_CUSTOMER.format(chat_id=turn.chat.chat_id)
+    sold = texts.AUDIT_SOLD.format(order_id=order.id)
+    await uow.products.record_changes(
+        ProductChange(line.product_id, "stock", "", f"-{line.quantity}", actor, sold)
+        for line in order.lines
+    )
     alert = owner_alert(order, customer, turn.chat, method.label)
     uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, alert, order_buttons(order)))
     if method.kind in ONLINE:

@@ -415,9 +415,11 @@ class ProductRepository:
 
     async def _audit_staged(
         self, matched: Any, changes: dict[str, Any], who: dict[str, Any]
-    ) -> None:
-        """One INSERT … SELECT per field: the audit of what an import is about to change."""
+    ) -> dict[str, int]:
+        """One INSERT … SELECT per field: the audit of what an import is about to change;
+        how many products each field changes in."""
         staged = ProductStagingRow
+        counts = {}
         for f, changed in changes.items():
             chosen = select(
                 ProductRow.id,
@@ -425,18 +427,23 @@ class ProductRepository:
                 func.coalesce(sql_cast(getattr(ProductRow, f), Text), ""),
                 sql_cast(getattr(staged, f), Text),
             ).join(staged, and_(*matched, changed))
-            await self._audit_select(chosen, who)
+            count = await self._audit_select(chosen, who)
+            if count:
+                counts[f] = count
+        return counts
 
-    async def _audit_select(self, chosen: Any, who: dict[str, Any]) -> None:
-        """INSERT … SELECT into the audit: `chosen` gives product id, field, old and new."""
+    async def _audit_select(self, chosen: Any, who: dict[str, Any]) -> int:
+        """INSERT … SELECT into the audit: `chosen` gives product id, field, old and new;
+        how many rows went in."""
         rows = chosen.add_columns(
             literal(who["actor"]), literal(who["source"]), literal(who["at"], UtcDateTime())
         )
-        await self._session.execute(
+        outcome = await self._session.execute(
             insert(ProductChangeRow).from_select(
                 ["product_id", "field", "old", "new", "actor", "source", "at"], rows
             )
         )
+        return _rowcount(outcome)
 
     async def apply_staged(
         self, import_id: str, actor: str = "", source: str = ""
@@ -460,14 +467,8 @@ class ProductRepository:
         }
         matched = (*mine, staged.product_id == ProductRow.id)
         who = {"actor": actor[:60], "source": source[:300], "at": now}
-        await self._audit_staged(matched, changes, who)
-        changed_fields = {}
-        for f, changed in changes.items():
-            count = await self._session.scalar(
-                select(func.count()).select_from(ProductRow).join(staged, and_(*matched, changed))
-            )
-            if count:
-                changed_fields[f] = int(count)
+        # The audit rows, one INSERT … SELECT per field; their counts say what changed.
+        changed_fields = await self._audit_staged(matched, changes, who)
         updated = await self._session.execute(
             update(ProductRow)
             .where(*matched, or_(*changes.values()))

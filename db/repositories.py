@@ -7,7 +7,19 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -336,12 +348,39 @@ class ProductRepository:
     async def keys_after(self, after_id: int, limit: int) -> list[ProductKey]:
         """Id, sku and visibility of the next `limit` products by id (an import's diff)."""
         rows = await self._session.execute(
-            select(ProductRow.id, ProductRow.sku, ProductRow.active)
+            select(ProductRow.id, ProductRow.sku, ProductRow.active, ProductRow.stock)
             .where(ProductRow.id > after_id)
             .order_by(ProductRow.id)
             .limit(limit)
         )
-        return [ProductKey(product_id, sku, active) for product_id, sku, active in rows]
+        return [ProductKey(*row) for row in rows]
+
+    async def last_import_at(self) -> datetime | None:
+        """When a file last changed the catalog (the audit's latest import row)."""
+        return await self._session.scalar(
+            select(func.max(ProductChangeRow.at)).where(ProductChangeRow.source.like("archivo %"))
+        )
+
+    async def sold_since(self, product_ids: Sequence[int], since: datetime) -> dict[int, int]:
+        """Units sold (net of cancels) since `since`, by product, from the audit's stock
+        movements ("-2" a sale, "+2" a cancel)."""
+        sold: dict[int, int] = {}
+        for start in range(0, len(product_ids), CHUNK):
+            rows = await self._session.execute(
+                select(
+                    ProductChangeRow.product_id,
+                    func.sum(sql_cast(ProductChangeRow.new, BigInteger)),
+                )
+                .where(
+                    ProductChangeRow.product_id.in_(product_ids[start : start + CHUNK]),
+                    ProductChangeRow.field == "stock",
+                    ProductChangeRow.old == "",
+                    ProductChangeRow.at > since,
+                )
+                .group_by(ProductChangeRow.product_id)
+            )
+            sold.update({pid: -int(net) for pid, net in rows if net and net < 0})
+        return sold
 
     async def stage(self, import_id: str, rows: Iterable[StagedProduct]) -> None:
         """Write rows of import `import_id` to the staging table (products stay as they are)."""
@@ -414,7 +453,7 @@ class ProductRepository:
         ]
 
     async def _audit_staged(
-        self, matched: Any, changes: dict[str, Any], who: dict[str, Any]
+        self, matched: Any, changes: dict[str, Any], target: dict[str, Any], who: dict[str, Any]
     ) -> dict[str, int]:
         """One INSERT … SELECT per field: the audit of what an import is about to change;
         how many products each field changes in."""
@@ -425,7 +464,7 @@ class ProductRepository:
                 ProductRow.id,
                 literal(f),
                 func.coalesce(sql_cast(getattr(ProductRow, f), Text), ""),
-                sql_cast(getattr(staged, f), Text),
+                sql_cast(target[f], Text),
             ).join(staged, and_(*matched, changed))
             count = await self._audit_select(chosen, who)
             if count:
@@ -446,7 +485,7 @@ class ProductRepository:
         return _rowcount(outcome)
 
     async def apply_staged(
-        self, import_id: str, actor: str = "", source: str = ""
+        self, import_id: str, actor: str = "", source: str = "", *, add_stock: bool = False
     ) -> AppliedImport:
         """Apply import `import_id` from the staging table: three set-based statements.
 
@@ -458,26 +497,27 @@ class ProductRepository:
         mine = (staged.import_id == import_id, staged.deactivate.is_(False))
         now = utcnow()
         # A staged NULL is a column the file does not have: the stored value stays.
+        # With `add_stock` (an "entrada de mercancía") the file's stock is added, not set.
+        target = {f: getattr(staged, f) for f in PRODUCT_FIELDS}
+        if add_stock:
+            target["stock"] = ProductRow.stock + staged.stock
         changes = {
             f: and_(
                 getattr(staged, f).is_not(None),
-                getattr(ProductRow, f).is_distinct_from(getattr(staged, f)),
+                getattr(ProductRow, f).is_distinct_from(target[f]),
             )
             for f in PRODUCT_FIELDS
         }
         matched = (*mine, staged.product_id == ProductRow.id)
         who = {"actor": actor[:60], "source": source[:300], "at": now}
         # The audit rows, one INSERT … SELECT per field; their counts say what changed.
-        changed_fields = await self._audit_staged(matched, changes, who)
+        changed_fields = await self._audit_staged(matched, changes, target, who)
         updated = await self._session.execute(
             update(ProductRow)
             .where(*matched, or_(*changes.values()))
             .values(
                 {
-                    **{
-                        f: func.coalesce(getattr(staged, f), getattr(ProductRow, f))
-                        for f in PRODUCT_FIELDS
-                    },
+                    **{f: func.coalesce(target[f], getattr(ProductRow, f)) for f in PRODUCT_FIELDS},
                     "updated_at": now,
                 }
             )  # fmt: skip

@@ -9,7 +9,7 @@ import uuid
 from array import array
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -141,6 +141,25 @@ class BigReplace(Exception):
 
 
 REPLACE_ASK_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class StaleLine:
+    sku: str
+    name: str
+    stock: int  # now
+    file_stock: int
+    sold: int  # units sold (net of cancels) since the last import
+
+
+class StaleStock(Exception):
+    """A file would raise the stock of products sold since the last import: it may be an
+    old file (which would undo those sales) or goods that arrived. The owner is asked."""
+
+    def __init__(self, lines: list[StaleLine], since: datetime) -> None:
+        super().__init__(f"{len(lines)} products sold since {since.isoformat()}")
+        self.lines = lines
+        self.since = since
 
 
 class Catalog:
@@ -412,6 +431,8 @@ async def import_inventory(
     *,
     replace: bool = False,
     hide_many: bool = False,
+    add_stock: bool = False,
+    stale_ok: bool = False,
     actor: str = "",
     progress: Progress = _quiet,
 ) -> ImportSummary:
@@ -427,9 +448,11 @@ async def import_inventory(
     5. Delete the staged rows, a chunk per transaction, whether 4 happened or not.
     6. The search index follows (off the event loop) before the summary is returned.
 
-    `replace` also deactivates (never deletes) the products the file leaves out; when that
-    is more than REPLACE_ASK_SHARE of the active ones it raises BigReplace unless `hide_many`
-    (the owner said yes). Until 4
+    `add_stock`: the file's stock is added to what there is ("entrada de mercancía"), not
+    set; a file that sets it higher for products sold since the last import raises
+    StaleStock unless `stale_ok`. `replace` also deactivates (never deletes) the products
+    the file leaves out; when that is more than REPLACE_ASK_SHARE of the active ones it
+    raises BigReplace unless `hide_many` (the owner said yes). Until 4
     commits, a failure or a crash changes no product; rows a crash leaves staged are never
     applied by another import and the next import deletes them after ABANDONED_AFTER.
     """
@@ -440,6 +463,8 @@ async def import_inventory(
     del data  # the parsed rows say it all; a big file's bytes need not outlive them
     plan = await _plan(uow, rows, replace=replace)
     _check_new(rows, plan.targets)
+    if not add_stock and not stale_ok:
+        await _check_stale(uow, rows, plan)
     if plan.hidden and not hide_many and len(plan.hidden) > REPLACE_ASK_SHARE * plan.active:
         async with uow:
             shown = await uow.products.list_by_ids(list(plan.hidden[:SUMMARY_EXAMPLES]))
@@ -451,7 +476,7 @@ async def import_inventory(
         async with uow:
             source = texts.AUDIT_FROM_FILE.format(file=filename)
             who = actor or texts.AUDIT_BY_OPERATOR  # run_bot.py import-csv
-            applied = await uow.products.apply_staged(import_id, who, source)
+            applied = await uow.products.apply_staged(import_id, who, source, add_stock=add_stock)
             await uow.commit()
     finally:
         await _unstage(uow, import_id)
@@ -473,6 +498,7 @@ class _Plan:
     targets: list[int | None]
     hidden: array[int]
     active: int = 0  # active products before the import
+    stocks: dict[int, int] = field(default_factory=dict)  # stock now, of the rows' targets
 
 
 async def _plan(uow: UnitOfWork, rows: Sequence[InventoryRow], *, replace: bool) -> _Plan:
@@ -505,7 +531,36 @@ def _match(rows: Sequence[InventoryRow], keys: Sequence[ProductKey], replace: bo
     if replace:
         kept = {row.sku.lower() for row in rows}
         hidden.extend(key.id for key in keys if key.active and key.sku.lower() not in kept)
-    return _Plan(targets, hidden, sum(1 for key in keys if key.active))
+    in_file = set(targets)
+    stocks = {key.id: key.stock for key in keys if key.id in in_file}
+    return _Plan(targets, hidden, sum(1 for key in keys if key.active), stocks)
+
+
+STALE_SHOWN = 10  # products a stale-stock question lists
+
+
+async def _check_stale(uow: UnitOfWork, rows: Sequence[InventoryRow], plan: _Plan) -> None:
+    """Raise StaleStock when the file raises the stock of products sold since the last
+    import (the sales would be undone if it is an old file)."""
+    raised = [
+        (row, target)
+        for row, target in zip(rows, plan.targets, strict=True)
+        if target is not None and row.stock is not None and row.stock > plan.stocks.get(target, 0)
+    ]
+    if not raised:
+        return
+    async with uow:
+        since = await uow.products.last_import_at()
+        if since is None:
+            return
+        sold = await uow.products.sold_since([target for _, target in raised], since)
+    lines = [
+        StaleLine(row.sku, row.name or "", plan.stocks[target], row.stock or 0, sold[target])
+        for row, target in raised
+        if sold.get(target)
+    ]
+    if lines:
+        raise StaleStock(lines, since)
 
 
 async def _stage(

@@ -223,6 +223,7 @@ class ProductKey:
     id: int
     sku: str
     active: bool
+    stock: int = 0
 
 
 @dataclass(frozen=True, slots=True)

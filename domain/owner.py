@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 
 from domain import texts
 from domain.button import Button
-from domain.catalog import BigReplace, Catalog, ImportSummary, Progress, import_inventory
+from domain.catalog import (
+    STALE_SHOWN,
+    BigReplace,
+    Catalog,
+    ImportSummary,
+    Progress,
+    StaleStock,
+    import_inventory,
+)
 from domain.charts import stats_chart
 from domain.delivery import Method, stored_line
 from domain.events import ProductsChanged
@@ -35,6 +43,10 @@ EXAMPLES_PER_KIND = 3
 INVENTORY_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 _REPLACE_WORDS = re.compile(r"\b(reemplaz\w*|sustitu\w*|replace)\b", re.IGNORECASE)
 _UPDATE_WORDS = re.compile(r"\b(actualiz\w*|agreg\w*|añad\w*|update|sumar)\b", re.IGNORECASE)
+_ADD_WORDS = re.compile(
+    r"\b(entrada|ingreso|sum\w*|lleg\w* (mercanc\w*|pedido|producto)|mercanc\w* nueva)\b",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"\b(no|sin|nada de|ni|don'?t|not|without)\s+(\w+\s+)?$", re.IGNORECASE)
 
 
@@ -53,6 +65,8 @@ class UploadMode:
     UPDATE = "inv:update"
     REPLACE = "inv:replace"
     REPLACE_ALL = "inv:replace!"  # a replace that hides many products, confirmed
+    ADD = "inv:add"  # an "entrada de mercancía": the file's stock is added
+    SET_ANYWAY = "inv:update!"  # set the stock even of products sold since the last import
     DROP = "inv:cancel"
 
 
@@ -69,6 +83,17 @@ def upload_buttons() -> tuple[tuple[Button, ...], ...]:
             Button(texts.OWNER_BUTTON_UPDATE, UploadMode.UPDATE),
             Button(texts.OWNER_BUTTON_REPLACE, UploadMode.REPLACE),
         ),
+        (Button(texts.OWNER_BUTTON_ADD, UploadMode.ADD),),
+        (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
+    )
+
+
+def stale_buttons() -> tuple[tuple[Button, ...], ...]:
+    """A file raising the stock of products sold since the last import: set it anyway, add
+    it as goods that arrived, or drop the file."""
+    return (
+        (Button(texts.OWNER_BUTTON_SET_ANYWAY, UploadMode.SET_ANYWAY),),
+        (Button(texts.OWNER_BUTTON_ADD, UploadMode.ADD),),
         (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
     )
 
@@ -94,6 +119,8 @@ def upload_mode(caption: str) -> str | None:
     ]  # fmt: skip
     if wanted:
         return UploadMode.REPLACE
+    if _ADD_WORDS.search(caption):
+        return UploadMode.ADD
     if _UPDATE_WORDS.search(caption):
         return UploadMode.UPDATE
     return None
@@ -175,6 +202,8 @@ class OwnerDesk:
         replace: bool,
         progress: Progress,
         hide_many: bool = False,
+        add_stock: bool = False,
+        stale_ok: bool = False,
         by: int | None = None,
     ) -> ImportOutcome:
         """Apply an uploaded inventory, or explain every problem and change nothing; a
@@ -182,7 +211,8 @@ class OwnerDesk:
         try:
             summary = await import_inventory(
                 self._uow(), self._catalog, data, filename,
-                replace=replace, hide_many=hide_many, actor=_actor(by), progress=progress,
+                replace=replace, hide_many=hide_many, add_stock=add_stock,
+                stale_ok=stale_ok, actor=_actor(by), progress=progress,
             )  # fmt: skip
         except InvalidInventory as refused:
             return ImportOutcome(False, refused.report() + "\n" + texts.OWNER_FIX_AND_RESEND)
@@ -195,7 +225,27 @@ class OwnerDesk:
                 examples=examples,
             )
             return ImportOutcome(False, question, replace_buttons(big.hidden))
+        except StaleStock as stale:
+            return ImportOutcome(False, self._stale_question(filename, stale), stale_buttons())
         return ImportOutcome(True, render_import(filename, summary))
+
+    def _stale_question(self, filename: str, stale: StaleStock) -> str:
+        shown = stale.lines[:STALE_SHOWN]
+        lines = [
+            texts.OWNER_STALE_ASK.format(
+                file=filename, count=format_count(len(stale.lines)), since=self._when(stale.since)
+            )
+        ]
+        lines += [
+            texts.OWNER_STALE_LINE.format(
+                sku=line.sku, now=line.stock, file=line.file_stock, sold=line.sold
+            )
+            for line in shown
+        ]
+        if len(stale.lines) > len(shown):
+            lines.append(texts.OWNER_IMPORT_MORE.format(count=len(stale.lines) - len(shown)))
+        lines.append(texts.OWNER_STALE_CHOOSE)
+        return "\n".join(lines)
 
     # ------------------------------------------------------------ quick edits
     async def set_stock(self, args: str, by: int | None = None) -> str:

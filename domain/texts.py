@@ -506,6 +506,17 @@ OWNER_REPLACE_ASK = (
     "¿Qué hago? No cambié nada todavía."
 )
 OWNER_BUTTON_REPLACE_ALL = "♻️ Sí, reemplazar y ocultar {count}"
+OWNER_BUTTON_ADD = "➕ Entrada de mercancía (sumar al stock)"
+OWNER_BUTTON_SET_ANYWAY = "✅ Fijar el stock del archivo igual"
+OWNER_STALE_ASK = (
+    "⚠️ {file} subiría el stock de {count} productos que se vendieron desde la última carga "
+    "({since}). Si es un archivo viejo, desharía esas ventas:"
+)
+OWNER_STALE_LINE = "• {sku}: tienes {now}, el archivo dice {file}; vendidos desde entonces: {sold}"
+OWNER_STALE_CHOOSE = (
+    "¿Fijo el stock como dice el archivo, o es mercancía que llegó y la sumo? No cambié nada "
+    "todavía."
+)
 OWNER_BUTTON_UPDATE_ONLY = "🔄 Solo actualizar los del archivo"
 OWNER_UPLOAD_GONE = "Ya no encuentro ese archivo. Envíalo de nuevo, por favor."
 OWNER_UPLOAD_WRONG_KIND = (

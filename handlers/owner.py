@@ -100,7 +100,13 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
     # A reply to the document: a question it may become ("¿ocultar 17?") finds the file.
     status = await message.reply(texts.IMPORT_CHECKING.format(file=document.file_name))
     await apply_upload(
-        bot, desk, document, status, replace=mode == UploadMode.REPLACE, by=_who(message)
+        bot,
+        desk,
+        document,
+        status,
+        replace=mode == UploadMode.REPLACE,
+        add_stock=mode == UploadMode.ADD,
+        by=_who(message),
     )
 
 
@@ -127,6 +133,8 @@ async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> Non
         status if isinstance(status, Message) else question,
         replace=replace,
         hide_many=query.data == UploadMode.REPLACE_ALL,
+        add_stock=query.data == UploadMode.ADD,
+        stale_ok=query.data == UploadMode.SET_ANYWAY,
         by=query.from_user.id,
     )
 
@@ -139,6 +147,8 @@ async def apply_upload(
     *,
     replace: bool,
     hide_many: bool = False,
+    add_stock: bool = False,
+    stale_ok: bool = False,
     by: int | None = None,
 ) -> None:
     """Download, apply and report in one message that is edited as the work goes (and ends
@@ -162,7 +172,8 @@ async def apply_upload(
     with UpdateTransaction.detached():
         outcome = await desk.import_file(
             buffer.getvalue(), document.file_name or "inventario", replace=replace,
-            progress=progress.update, hide_many=hide_many, by=by,
+            progress=progress.update, hide_many=hide_many, add_stock=add_stock,
+            stale_ok=stale_ok, by=by,
         )  # fmt: skip
     await progress.finish(outcome.text, inline_keyboard(outcome.buttons))
 

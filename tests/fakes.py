@@ -93,7 +93,19 @@ class FakeProductRepo:
         return await self.list_after(after_id, len(self.rows) if limit is None else limit)
 
     async def keys_after(self, after_id: int, limit: int) -> list[ProductKey]:
-        return [ProductKey(p.id, p.sku, p.active) for p in await self.list_after(after_id, limit)]
+        page = await self.list_after(after_id, limit)
+        return [ProductKey(p.id, p.sku, p.active, p.stock) for p in page]
+
+    async def last_import_at(self) -> datetime | None:
+        times = [c.at for c in self.changes if c.source.startswith("archivo ") and c.at]
+        return max(times) if times else None
+
+    async def sold_since(self, product_ids: Sequence[int], since: datetime) -> dict[int, int]:
+        net: dict[int, int] = {}
+        for c in self.changes:
+            if c.product_id in product_ids and c.field == "stock" and not c.old and c.at > since:
+                net[c.product_id] = net.get(c.product_id, 0) + int(c.new)
+        return {pid: -n for pid, n in net.items() if n < 0}
 
     async def stage(self, import_id: str, rows: Iterable[StagedProduct]) -> None:
         self.staged += [(import_id, datetime.now(UTC), row) for row in rows]
@@ -108,7 +120,7 @@ class FakeProductRepo:
         return [c for c in reversed(self.changes) if c.product_id == product_id][:limit]
 
     async def apply_staged(
-        self, import_id: str, actor: str = "", source: str = ""
+        self, import_id: str, actor: str = "", source: str = "", *, add_stock: bool = False
     ) -> AppliedImport:
         created: list[int] = []
         updated: list[int] = []
@@ -120,6 +132,8 @@ class FakeProductRepo:
             given = {f: getattr(row.values, f) for f in PRODUCT_FIELDS}
             values = {f: v for f, v in given.items() if v is not None}  # None: not in file
             old = self.rows.get(row.product_id) if row.product_id else None
+            if add_stock and old is not None and "stock" in values:
+                values["stock"] = old.stock + values["stock"]
             if old is None:
                 product = Product(id=next(self._ids), sku=row.values.sku, **{**defaults, **values})
                 self.rows[product.id] = product

@@ -100,8 +100,10 @@ async def test_a_failure_in_the_swap_changes_no_product_and_leaves_nothing_stage
     before = await products(new_uow)
     apply_staged = ProductRepository.apply_staged
 
-    async def fails_after_writing(self: ProductRepository, import_id: str, *who: str) -> None:
-        await apply_staged(self, import_id, *who)  # every statement of the swap ran...
+    async def fails_after_writing(
+        self: ProductRepository, import_id: str, *who: str, **how: bool
+    ) -> None:
+        await apply_staged(self, import_id, *who, **how)  # every statement of the swap ran...
         raise OSError("disk I/O error")  # ...and the commit never comes
 
     monkeypatch.setattr(ProductRepository, "apply_staged", fails_after_writing)

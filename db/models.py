@@ -230,6 +230,18 @@ class RelayLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
+class UploadStatusRow(Base):
+    """The status message an inventory upload is reported in: an upload handled again after a
+    restart (a parked update) edits the same message instead of leaving it behind."""
+
+    __tablename__ = "upload_status"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    status_message_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+
+
 class StockAlertRow(Base):
     """A product the owners were told is running low; removed when stock recovers."""
 

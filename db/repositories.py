@@ -43,6 +43,7 @@ from db.models import (
     ProductStagingRow,
     RelayLinkRow,
     StockAlertRow,
+    UploadStatusRow,
     utcnow,
 )
 from db.types import UtcDateTime
@@ -1093,6 +1094,20 @@ class ChatControlRepository:
     async def linked_chat(self, owner_chat_id: int, owner_message_id: int) -> int | None:
         row = await self._session.get(RelayLinkRow, (owner_chat_id, owner_message_id))
         return row.customer_chat_id if row else None
+
+    async def remember_status(self, chat_id: int, document_id: int, status_id: int) -> None:
+        await self._session.merge(
+            UploadStatusRow(
+                chat_id=chat_id,
+                document_message_id=document_id,
+                status_message_id=status_id,
+                created_at=utcnow(),
+            )
+        )
+
+    async def status_of(self, chat_id: int, document_id: int) -> int | None:
+        row = await self._session.get(UploadStatusRow, (chat_id, document_id))
+        return row.status_message_id if row else None
 
     async def forget_links_before(self, moment: datetime) -> int:
         outcome = await self._session.execute(

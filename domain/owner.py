@@ -247,6 +247,17 @@ class OwnerDesk:
         lines.append(texts.OWNER_STALE_CHOOSE)
         return "\n".join(lines)
 
+    async def upload_status(self, chat_id: int, document_id: int) -> int | None:
+        """The status message an upload is already reported in (handled again after a
+        restart), if any."""
+        async with self._uow() as uow:
+            return await uow.chats.status_of(chat_id, document_id)
+
+    async def remember_upload_status(self, chat_id: int, document_id: int, status: int) -> None:
+        async with self._uow() as uow:
+            await uow.chats.remember_status(chat_id, document_id, status)
+            await uow.commit()
+
     # ------------------------------------------------------------ quick edits
     async def set_stock(self, args: str, by: int | None = None) -> str:
         sku, value = _two_args(args, texts.OWNER_USAGE_STOCK)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -97,8 +98,16 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
             reply_markup=inline_keyboard(upload_buttons()),
         )
         return
-    # A reply to the document: a question it may become ("¿ocultar 17?") finds the file.
-    status = await message.reply(texts.IMPORT_CHECKING.format(file=document.file_name))
+    # A reply to the document: a question it may become ("¿ocultar 17?") finds the file. An
+    # upload handled again after a restart (a parked update) reports in the same message.
+    chat_id = message.chat.id
+    checking = texts.IMPORT_CHECKING.format(file=document.file_name)
+    with UpdateTransaction.detached():
+        status_id = await desk.upload_status(chat_id, message.message_id)
+        if status_id is None:
+            status_id = (await message.reply(checking)).message_id
+            await desk.remember_upload_status(chat_id, message.message_id, status_id)
+    status = StatusRef(chat_id, status_id, checking)
     await apply_upload(
         bot,
         desk,
@@ -126,11 +135,12 @@ async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> Non
     checking = texts.IMPORT_CHECKING.format(file=document.file_name)
     status = await question.edit_text(checking)
     replace = query.data in (UploadMode.REPLACE, UploadMode.REPLACE_ALL)
+    shown = status if isinstance(status, Message) else question
     await apply_upload(
         bot,
         desk,
         document,
-        status if isinstance(status, Message) else question,
+        StatusRef(shown.chat.id, shown.message_id, shown.text or ""),
         replace=replace,
         hide_many=query.data == UploadMode.REPLACE_ALL,
         add_stock=query.data == UploadMode.ADD,
@@ -143,7 +153,7 @@ async def apply_upload(
     bot: Bot,
     desk: OwnerDesk,
     document: Document,
-    status: Message,
+    status: StatusRef,
     *,
     replace: bool,
     hide_many: bool = False,
@@ -178,13 +188,22 @@ async def apply_upload(
     await progress.finish(outcome.text, inline_keyboard(outcome.buttons))
 
 
+@dataclass(frozen=True)
+class StatusRef:
+    """The message an upload is reported in, and what it says now ("" when unknown)."""
+
+    chat_id: int
+    message_id: int
+    text: str = ""
+
+
 class ProgressMessage:
     """One status message edited in place, at most once a second, then the result."""
 
-    def __init__(self, bot: Bot, message: Message) -> None:
+    def __init__(self, bot: Bot, status: StatusRef) -> None:
         self._bot = bot
-        self._message = message
-        self._shown = message.text or ""
+        self._chat_id, self._message_id = status.chat_id, status.message_id
+        self._shown = status.text
         self._edited_at = 0.0
         self._markup: InlineKeyboardMarkup | None = None
 
@@ -201,12 +220,12 @@ class ProgressMessage:
         await self._edit(first)
         for n, chunk in enumerate(rest, 1):
             last = markup if n == len(rest) else None
-            await self._bot.send_message(self._message.chat.id, chunk, reply_markup=last)
+            await self._bot.send_message(self._chat_id, chunk, reply_markup=last)
 
     async def _edit(self, text: str) -> None:
         if text == self._shown and self._markup is None:
             return
-        chat_id, message_id = self._message.chat.id, self._message.message_id
+        chat_id, message_id = self._chat_id, self._message_id
         try:
             await self._bot.edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, reply_markup=self._markup
@@ -218,7 +237,7 @@ class ProgressMessage:
                 return
             log.debug("could not edit the progress message: %s", error)  # deleted: anew
             sent = await self._bot.send_message(chat_id, text, reply_markup=self._markup)
-            self._message, self._shown = sent, text
+            self._message_id, self._shown = sent.message_id, text
 
 
 # --------------------------------------------------------------------------- reports

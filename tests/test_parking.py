@@ -96,5 +96,7 @@ async def test_a_parked_import_is_applied_once_after_a_restart(
         report = await api.wait_for(lambda: summary(api), timeout=20)
         assert "1 nuevos" in report
         assert sum("Inventario aplicado" in t for t in texts_of_owner(api)) == 1
+        # The replay reported in the first status message: none is left "⏳ Revisando…".
+        assert not [t for t in texts_of_owner(api) if t.startswith("⏳")]
         assert (await product(shop, "LIN-LED-01")).stock == 15
         assert await released(shop)

@@ -242,6 +242,17 @@ class UploadStatusRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
+class AppliedUploadRow(Base):
+    """An inventory upload applied (chat, document, choice): claimed inside the import's swap
+    transaction, so a replay after a crash or a double tap never applies it twice (an
+    'entrada de mercancía' would add its stock again)."""
+
+    __tablename__ = "applied_uploads"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class StockAlertRow(Base):
     """A product the owners were told is running low; removed when stock recovers."""
 

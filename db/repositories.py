@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import (
+    AppliedUploadRow,
     ConsentRow,
     CustomerRow,
     IdentityProofRow,
@@ -35,6 +36,7 @@ from db.models import (
     MessageRow,
     OrderLineRow,
     OrderRow,
+    OutboxRow,
     PausedChatRow,
     PaymentEventRow,
     ProcessedUpdateRow,
@@ -133,6 +135,9 @@ def _customer(row: CustomerRow) -> Customer:
 
 def _lines_total(row: OrderRow) -> int:
     return sum(line.unit_price_minor * line.quantity for line in row.lines)
+
+
+ERASED_TEXT = "(datos borrados a pedido del cliente)"
 
 
 def _order(row: OrderRow) -> Order:
@@ -356,31 +361,45 @@ class ProductRepository:
         )
         return [ProductKey(*row) for row in rows]
 
-    async def last_import_at(self) -> datetime | None:
-        """When a file last changed the catalog (the audit's latest import row)."""
-        return await self._session.scalar(
-            select(func.max(ProductChangeRow.at)).where(ProductChangeRow.source.like("archivo %"))
+    async def claim_upload(self, key: str) -> bool:
+        """Mark upload `key` applied; False when it already was (then apply nothing)."""
+        dialect = self._session.get_bind().dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        outcome = await self._session.execute(
+            insert_(AppliedUploadRow)
+            .values(key=key[:80], applied_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["key"])
         )
+        return _rowcount(outcome) == 1
 
-    async def sold_since(self, product_ids: Sequence[int], since: datetime) -> dict[int, int]:
-        """Units sold (net of cancels) since `since`, by product, from the audit's stock
-        movements ("-2" a sale, "+2" a cancel)."""
-        sold: dict[int, int] = {}
+    async def sold_since_import(
+        self, product_ids: Sequence[int]
+    ) -> dict[int, tuple[datetime, int]]:
+        """For each product: when a file last set its stock (or created it), and the units
+        sold since then, net of cancels — only the products with sales since."""
+        audit = ProductChangeRow
+        sold: dict[int, tuple[datetime, int]] = {}
         for start in range(0, len(product_ids), CHUNK):
-            rows = await self._session.execute(
-                select(
-                    ProductChangeRow.product_id,
-                    func.sum(sql_cast(ProductChangeRow.new, BigInteger)),
-                )
+            chunk = product_ids[start : start + CHUNK]
+            last = (
+                select(audit.product_id.label("pid"), func.max(audit.at).label("since"))
                 .where(
-                    ProductChangeRow.product_id.in_(product_ids[start : start + CHUNK]),
-                    ProductChangeRow.field == "stock",
-                    ProductChangeRow.old == "",
-                    ProductChangeRow.at > since,
+                    audit.product_id.in_(chunk),
+                    audit.source.like("archivo %"),
+                    audit.field.in_(("stock", "created")),
                 )
-                .group_by(ProductChangeRow.product_id)
+                .group_by(audit.product_id)
+                .subquery()
             )
-            sold.update({pid: -int(net) for pid, net in rows if net and net < 0})
+            rows = await self._session.execute(
+                select(last.c.pid, last.c.since, func.sum(sql_cast(audit.new, BigInteger)))
+                .join(audit, and_(audit.product_id == last.c.pid, audit.at > last.c.since))
+                .where(audit.field == "stock", audit.old == "")
+                .group_by(last.c.pid, last.c.since)
+            )
+            for pid, since, net in rows:
+                if net is not None and net < 0:
+                    sold[pid] = (since, -int(net))
         return sold
 
     async def stage(self, import_id: str, rows: Iterable[StagedProduct]) -> None:
@@ -631,21 +650,29 @@ class CustomerRepository:
 
     async def erase(self, telegram_user_id: int, chat_id: int) -> int:
         """Anonymise what the shop holds about this person: their customer record, the
-        personal fields of their orders (kept for the accounts), their conversation, their
-        consent and identity proofs. How many orders were anonymised."""
-        blank = {"name": "", "phone": "", "address": "", "neighbourhood": "", "notes": ""}
+        personal fields of their orders (kept for the accounts; by this account or by their
+        record), messages owed or sent about them, their conversation and their consent.
+        How many orders were anonymised. (Identity proofs stay: they hold no personal data
+        and limit how often a chat may try.)"""
+        records = select(CustomerRow.id).where(CustomerRow.telegram_user_id == telegram_user_id)
+        theirs = or_(
+            OrderRow.telegram_user_id == telegram_user_id,
+            OrderRow.customer_id.in_(records.scalar_subquery()),
+        )
+        order_ids = select(OrderRow.id).where(theirs).scalar_subquery()
         await self._session.execute(
-            update(CustomerRow)
-            .where(CustomerRow.telegram_user_id == telegram_user_id)
-            .values(**blank, national_id=None, telegram_user_id=None)
+            update(OutboxRow)
+            .where(or_(OutboxRow.chat_id == chat_id, OutboxRow.order_id.in_(order_ids)))
+            .where(OutboxRow.status != "pending")
+            .values(text=ERASED_TEXT, photo="")
             .execution_options(synchronize_session=False)
         )
         await self._session.execute(
-            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
+            delete(OutboxRow).where(OutboxRow.chat_id == chat_id, OutboxRow.status == "pending")
         )
         orders = await self._session.execute(
             update(OrderRow)
-            .where(OrderRow.telegram_user_id == telegram_user_id)
+            .where(theirs)
             .values(
                 national_id="",
                 customer_name="",
@@ -659,11 +686,17 @@ class CustomerRepository:
             )
             .execution_options(synchronize_session=False)
         )
-        for table, column in (
-            (MessageRow, MessageRow.chat_id),
-            (IdentityProofRow, IdentityProofRow.chat_id),
-        ):
-            await self._session.execute(delete(table).where(column == chat_id))
+        blank = {"name": "", "phone": "", "address": "", "neighbourhood": "", "notes": ""}
+        await self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.telegram_user_id == telegram_user_id)
+            .values(**blank, national_id=None, telegram_user_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        await self._session.execute(
+            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
+        )
+        await self._session.execute(delete(MessageRow).where(MessageRow.chat_id == chat_id))
         await self._session.execute(
             delete(ConsentRow).where(ConsentRow.telegram_user_id == telegram_user_id)
         )

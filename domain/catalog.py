@@ -129,6 +129,10 @@ class ImportSummary:
     columns: tuple[str, ...] = ()  # the product fields the file carries
 
 
+class AlreadyApplied(Exception):
+    """This upload (chat, document, choice) was applied before: nothing is applied again."""
+
+
 class BigReplace(Exception):
     """A replace would hide more than REPLACE_ASK_SHARE of the active products: the owner is
     asked first (nothing was written)."""
@@ -434,6 +438,7 @@ async def import_inventory(
     add_stock: bool = False,
     stale_ok: bool = False,
     actor: str = "",
+    once: str = "",
     progress: Progress = _quiet,
 ) -> ImportSummary:
     """Validate the whole file, then apply it all at once without holding the database's
@@ -450,9 +455,11 @@ async def import_inventory(
 
     `add_stock`: the file's stock is added to what there is ("entrada de mercancía"), not
     set; a file that sets it higher for products sold since the last import raises
-    StaleStock unless `stale_ok`. `replace` also deactivates (never deletes) the products
-    the file leaves out; when that is more than REPLACE_ASK_SHARE of the active ones it
-    raises BigReplace unless `hide_many` (the owner said yes). Until 4
+    StaleStock unless `stale_ok`. `once` names the upload: claimed in the swap's
+    transaction, a second application raises AlreadyApplied. `replace` also deactivates
+    (never deletes) the products the file leaves out; when that is more than
+    REPLACE_ASK_SHARE of the active ones it raises BigReplace unless `hide_many` (the owner
+    said yes). Until 4
     commits, a failure or a crash changes no product; rows a crash leaves staged are never
     applied by another import and the next import deletes them after ABANDONED_AFTER.
     """
@@ -474,6 +481,8 @@ async def import_inventory(
         await _forget_abandoned(uow)
         await _stage(uow, import_id, rows, plan, progress)
         async with uow:
+            if once and not await uow.products.claim_upload(once):
+                raise AlreadyApplied(once)  # a replay, a double tap: the rollback keeps all
             source = texts.AUDIT_FROM_FILE.format(file=filename)
             who = actor or texts.AUDIT_BY_OPERATOR  # run_bot.py import-csv
             applied = await uow.products.apply_staged(import_id, who, source, add_stock=add_stock)
@@ -550,17 +559,14 @@ async def _check_stale(uow: UnitOfWork, rows: Sequence[InventoryRow], plan: _Pla
     if not raised:
         return
     async with uow:
-        since = await uow.products.last_import_at()
-        if since is None:
-            return
-        sold = await uow.products.sold_since([target for _, target in raised], since)
+        sold = await uow.products.sold_since_import([target for _, target in raised])
     lines = [
-        StaleLine(row.sku, row.name or "", plan.stocks[target], row.stock or 0, sold[target])
+        StaleLine(row.sku, row.name or "", plan.stocks[target], row.stock or 0, sold[target][1])
         for row, target in raised
-        if sold.get(target)
+        if target in sold
     ]
     if lines:
-        raise StaleStock(lines, since)
+        raise StaleStock(lines, max(since for since, _ in sold.values()))
 
 
 async def _stage(

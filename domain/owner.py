@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from domain import texts
 from domain.button import Button
 from domain.catalog import (
     STALE_SHOWN,
+    AlreadyApplied,
     BigReplace,
     Catalog,
     ImportSummary,
@@ -44,7 +45,8 @@ INVENTORY_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 _REPLACE_WORDS = re.compile(r"\b(reemplaz\w*|sustitu\w*|replace)\b", re.IGNORECASE)
 _UPDATE_WORDS = re.compile(r"\b(actualiz\w*|agreg\w*|añad\w*|update|sumar)\b", re.IGNORECASE)
 _ADD_WORDS = re.compile(
-    r"\b(entrada|ingreso|sum\w*|lleg\w* (mercanc\w*|pedido|producto)|mercanc\w* nueva)\b",
+    r"\b(entrada( de mercanc[ií]a)?|ingreso de mercanc[ií]a|sumar|s[uú]malo|s[uú]malos|"
+    r"lleg[oó] (mercanc[ií]a|el pedido)|mercanc[ií]a nueva)\b",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"\b(no|sin|nada de|ni|don'?t|not|without)\s+(\w+\s+)?$", re.IGNORECASE)
@@ -59,15 +61,43 @@ class UnknownSku(DomainError):
         super().__init__(texts.OWNER_UNKNOWN_SKU.format(sku=sku))
 
 
-class UploadMode:
-    """Callback data of the upload question: `inv:<mode>`."""
+@dataclass(frozen=True)
+class UploadChoice:
+    """How an uploaded inventory is applied, carried in the buttons' callback data
+    (`inv:<r|a|u>[h][s]`), so each question keeps what was chosen before it."""
 
-    UPDATE = "inv:update"
-    REPLACE = "inv:replace"
-    REPLACE_ALL = "inv:replace!"  # a replace that hides many products, confirmed
-    ADD = "inv:add"  # an "entrada de mercancía": the file's stock is added
-    SET_ANYWAY = "inv:update!"  # set the stock even of products sold since the last import
+    replace: bool = False  # also hide the products the file leaves out
+    add_stock: bool = False  # an "entrada de mercancía": the file's stock is added
+    hide_many: bool = False  # the owner said yes to hiding more than 20%
+    stale_ok: bool = False  # the owner said set the stock even of products sold since
+
+    PREFIX = "inv"
     DROP = "inv:cancel"
+    OLD = {"update": "u", "replace": "r", "replace!": "rh", "add": "a", "update!": "us"}
+
+    @property
+    def mode(self) -> str:
+        return "r" if self.replace else "a" if self.add_stock else "u"
+
+    def data(self) -> str:
+        return f"{self.PREFIX}:{self.mode}{'h' * self.hide_many}{'s' * self.stale_ok}"
+
+    def once(self, chat_id: int, document_id: int) -> str:
+        """The upload's key: this document applied this way happens once."""
+        return f"upload:{chat_id}:{document_id}:{self.mode}"
+
+    @classmethod
+    def parse(cls, data: str) -> UploadChoice | None:
+        prefix, _, letters = data.partition(":")
+        letters = cls.OLD.get(letters, letters)
+        if prefix != cls.PREFIX or not re.fullmatch(r"[rau]h?s?", letters):
+            return None
+        return cls(
+            replace=letters[0] == "r",
+            add_stock=letters[0] == "a",
+            hide_many="h" in letters,
+            stale_ok="s" in letters,
+        )
 
 
 @dataclass(frozen=True)
@@ -80,35 +110,37 @@ class ImportOutcome:
 def upload_buttons() -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button(texts.OWNER_BUTTON_UPDATE, UploadMode.UPDATE),
-            Button(texts.OWNER_BUTTON_REPLACE, UploadMode.REPLACE),
+            Button(texts.OWNER_BUTTON_UPDATE, UploadChoice().data()),
+            Button(texts.OWNER_BUTTON_REPLACE, UploadChoice(replace=True).data()),
         ),
-        (Button(texts.OWNER_BUTTON_ADD, UploadMode.ADD),),
-        (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
+        (Button(texts.OWNER_BUTTON_ADD, UploadChoice(add_stock=True).data()),),
+        (Button(texts.BUTTON_CANCEL, UploadChoice.DROP),),
     )
 
 
-def stale_buttons() -> tuple[tuple[Button, ...], ...]:
+def stale_buttons(choice: UploadChoice) -> tuple[tuple[Button, ...], ...]:
     """A file raising the stock of products sold since the last import: set it anyway, add
-    it as goods that arrived, or drop the file."""
+    it as goods that arrived, or drop the file (a replace stays a replace)."""
+    anyway = replace(choice, stale_ok=True)
+    added = replace(choice, add_stock=True, replace=False)
     return (
-        (Button(texts.OWNER_BUTTON_SET_ANYWAY, UploadMode.SET_ANYWAY),),
-        (Button(texts.OWNER_BUTTON_ADD, UploadMode.ADD),),
-        (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
+        (Button(texts.OWNER_BUTTON_SET_ANYWAY, anyway.data()),),
+        (Button(texts.OWNER_BUTTON_ADD, added.data()),),
+        (Button(texts.BUTTON_CANCEL, UploadChoice.DROP),),
     )
 
 
-def replace_buttons(hidden: int) -> tuple[tuple[Button, ...], ...]:
+def replace_buttons(choice: UploadChoice, hidden: int) -> tuple[tuple[Button, ...], ...]:
     """A replace hiding many products: confirm it, only update, or drop the file."""
     confirm = texts.OWNER_BUTTON_REPLACE_ALL.format(count=format_count(hidden))
     return (
-        (Button(confirm, UploadMode.REPLACE_ALL),),
-        (Button(texts.OWNER_BUTTON_UPDATE_ONLY, UploadMode.UPDATE),),
-        (Button(texts.BUTTON_CANCEL, UploadMode.DROP),),
+        (Button(confirm, replace(choice, hide_many=True).data()),),
+        (Button(texts.OWNER_BUTTON_UPDATE_ONLY, replace(choice, replace=False).data()),),
+        (Button(texts.BUTTON_CANCEL, UploadChoice.DROP),),
     )
 
 
-def upload_mode(caption: str) -> str | None:
+def upload_mode(caption: str) -> UploadChoice | None:
     """The mode a caption asks for ("reemplazar", "actualizar"), if any.
 
     "no reemplazar", "sin reemplazar nada": never a replace; when in doubt, we ask.
@@ -118,11 +150,15 @@ def upload_mode(caption: str) -> str | None:
         if not _NEGATED.search(caption[: match.start()])
     ]  # fmt: skip
     if wanted:
-        return UploadMode.REPLACE
-    if _ADD_WORDS.search(caption):
-        return UploadMode.ADD
+        return UploadChoice(replace=True)
+    added = [
+        match for match in _ADD_WORDS.finditer(caption)
+        if not _NEGATED.search(caption[: match.start()])
+    ]  # fmt: skip
+    if added:
+        return UploadChoice(add_stock=True)
     if _UPDATE_WORDS.search(caption):
-        return UploadMode.UPDATE
+        return UploadChoice()
     return None
 
 
@@ -198,21 +234,20 @@ class OwnerDesk:
         self,
         data: bytes,
         filename: str,
+        choice: UploadChoice,
         *,
-        replace: bool,
         progress: Progress,
-        hide_many: bool = False,
-        add_stock: bool = False,
-        stale_ok: bool = False,
         by: int | None = None,
+        once: str = "",
     ) -> ImportOutcome:
         """Apply an uploaded inventory, or explain every problem and change nothing; a
         replace that would hide many products asks first (`hide_many`: the owner said yes)."""
         try:
             summary = await import_inventory(
                 self._uow(), self._catalog, data, filename,
-                replace=replace, hide_many=hide_many, add_stock=add_stock,
-                stale_ok=stale_ok, actor=_actor(by), progress=progress,
+                replace=choice.replace, hide_many=choice.hide_many,
+                add_stock=choice.add_stock, stale_ok=choice.stale_ok,
+                actor=_actor(by), once=once, progress=progress,
             )  # fmt: skip
         except InvalidInventory as refused:
             return ImportOutcome(False, refused.report() + "\n" + texts.OWNER_FIX_AND_RESEND)
@@ -224,9 +259,12 @@ class OwnerDesk:
                 active=format_count(big.active),
                 examples=examples,
             )
-            return ImportOutcome(False, question, replace_buttons(big.hidden))
+            return ImportOutcome(False, question, replace_buttons(choice, big.hidden))
         except StaleStock as stale:
-            return ImportOutcome(False, self._stale_question(filename, stale), stale_buttons())
+            question = self._stale_question(filename, stale)
+            return ImportOutcome(False, question, stale_buttons(choice))
+        except AlreadyApplied:
+            return ImportOutcome(False, texts.OWNER_UPLOAD_ALREADY.format(file=filename))
         return ImportOutcome(True, render_import(filename, summary))
 
     def _stale_question(self, filename: str, stale: StaleStock) -> str:

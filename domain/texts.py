@@ -500,6 +500,7 @@ OWNER_UPLOAD_ASK_MODE = (
     "• Reemplazar: además desactiva los productos que no vengan en el archivo (no se borran)."
 )
 OWNER_UPLOAD_DROPPED = "Listo, no usé ese archivo."
+OWNER_UPLOAD_ALREADY = "{file} ya se aplicó así; no lo apliqué otra vez."
 OWNER_REPLACE_ASK = (
     "⚠️ Reemplazar con {file} ocultaría {hidden} de tus {active} productos activos (los que "
     "el archivo no trae), por ejemplo: {examples}. Los clientes dejarían de verlos.\n"

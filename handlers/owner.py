@@ -41,7 +41,7 @@ from domain.model import Order
 from domain.orders import MOVES, OrderAction, cancel_buttons, order_buttons, parse_tracking
 from domain.owner import (
     OwnerDesk,
-    UploadMode,
+    UploadChoice,
     parse_chat_id,
     upload_buttons,
     upload_mode,
@@ -91,8 +91,8 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
     if refusal:
         await message.answer(refusal)
         return
-    mode = upload_mode(message.caption or "")
-    if mode is None:
+    choice = upload_mode(message.caption or "")
+    if choice is None:
         await message.reply(
             texts.OWNER_UPLOAD_ASK_MODE.format(file=document.file_name),
             reply_markup=inline_keyboard(upload_buttons()),
@@ -107,16 +107,9 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
         if status_id is None:
             status_id = (await message.reply(checking)).message_id
             await desk.remember_upload_status(chat_id, message.message_id, status_id)
-    status = StatusRef(chat_id, status_id, checking)
-    await apply_upload(
-        bot,
-        desk,
-        document,
-        status,
-        replace=mode == UploadMode.REPLACE,
-        add_stock=mode == UploadMode.ADD,
-        by=_who(message),
-    )
+    status = StatusRef(chat_id, status_id, checking, message.message_id)
+    once = choice.once(chat_id, message.message_id)
+    await apply_upload(bot, desk, document, status, choice, by=_who(message), once=once)
 
 
 async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> None:
@@ -125,28 +118,20 @@ async def on_upload_mode(query: CallbackQuery, desk: OwnerDesk, bot: Bot) -> Non
     if question is None or isinstance(question, InaccessibleMessage):
         return
     original = question.reply_to_message
-    if query.data == UploadMode.DROP:
+    if query.data == UploadChoice.DROP:
         await question.edit_text(texts.OWNER_UPLOAD_DROPPED)
         return
-    if original is None or original.document is None:
+    choice = UploadChoice.parse(query.data or "")
+    if choice is None or original is None or original.document is None:
         await question.edit_text(texts.OWNER_UPLOAD_GONE)
         return
     document = original.document
     checking = texts.IMPORT_CHECKING.format(file=document.file_name)
     status = await question.edit_text(checking)
-    replace = query.data in (UploadMode.REPLACE, UploadMode.REPLACE_ALL)
     shown = status if isinstance(status, Message) else question
-    await apply_upload(
-        bot,
-        desk,
-        document,
-        StatusRef(shown.chat.id, shown.message_id, shown.text or ""),
-        replace=replace,
-        hide_many=query.data == UploadMode.REPLACE_ALL,
-        add_stock=query.data == UploadMode.ADD,
-        stale_ok=query.data == UploadMode.SET_ANYWAY,
-        by=query.from_user.id,
-    )
+    ref = StatusRef(shown.chat.id, shown.message_id, shown.text or "", original.message_id)
+    once = choice.once(shown.chat.id, original.message_id)
+    await apply_upload(bot, desk, document, ref, choice, by=query.from_user.id, once=once)
 
 
 async def apply_upload(
@@ -154,12 +139,10 @@ async def apply_upload(
     desk: OwnerDesk,
     document: Document,
     status: StatusRef,
+    choice: UploadChoice,
     *,
-    replace: bool,
-    hide_many: bool = False,
-    add_stock: bool = False,
-    stale_ok: bool = False,
     by: int | None = None,
+    once: str = "",
 ) -> None:
     """Download, apply and report in one message that is edited as the work goes (and ends
     as the summary, the report, or the question a big replace asks)."""
@@ -179,22 +162,29 @@ async def apply_upload(
         return
     # All-or-nothing by itself, in short transactions of its own: a big file never holds the
     # update's write lock (customers keep being answered meanwhile).
-    with UpdateTransaction.detached():
-        outcome = await desk.import_file(
-            buffer.getvalue(), document.file_name or "inventario", replace=replace,
-            progress=progress.update, hide_many=hide_many, add_stock=add_stock,
-            stale_ok=stale_ok, by=by,
-        )  # fmt: skip
+    try:
+        with UpdateTransaction.detached():
+            outcome = await desk.import_file(
+                buffer.getvalue(), document.file_name or "inventario", choice,
+                progress=progress.update, by=by, once=once,
+            )  # fmt: skip
+    except Exception:
+        # Said in the status message; the update is handled again (its status message
+        # edited again) when the failure was transient.
+        await progress.finish(texts.OWNER_UPLOAD_FAILED)
+        raise
     await progress.finish(outcome.text, inline_keyboard(outcome.buttons))
 
 
 @dataclass(frozen=True)
 class StatusRef:
-    """The message an upload is reported in, and what it says now ("" when unknown)."""
+    """The message an upload is reported in, what it says now ("" when unknown), and the
+    document it answers (a message sent anew replies to it, so its buttons find the file)."""
 
     chat_id: int
     message_id: int
     text: str = ""
+    document_id: int | None = None
 
 
 class ProgressMessage:
@@ -203,6 +193,7 @@ class ProgressMessage:
     def __init__(self, bot: Bot, status: StatusRef) -> None:
         self._bot = bot
         self._chat_id, self._message_id = status.chat_id, status.message_id
+        self._document_id = status.document_id
         self._shown = status.text
         self._edited_at = 0.0
         self._markup: InlineKeyboardMarkup | None = None
@@ -236,7 +227,13 @@ class ProgressMessage:
                 self._shown = text
                 return
             log.debug("could not edit the progress message: %s", error)  # deleted: anew
-            sent = await self._bot.send_message(chat_id, text, reply_markup=self._markup)
+            sent = await self._bot.send_message(
+                chat_id,
+                text,
+                reply_markup=self._markup,
+                reply_to_message_id=self._document_id,
+                allow_sending_without_reply=True,
+            )
             self._message_id, self._shown = sent.message_id, text
 
 

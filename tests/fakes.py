@@ -40,6 +40,7 @@ class FakeProductRepo:
         # (import id, staged at, a row or the id of a product to deactivate)
         self.staged: list[tuple[str, datetime, StagedProduct | int]] = []
         self.changes: list[ProductChange] = []
+        self.claimed: set[str] = set()
         self._ids = itertools.count(1)
 
     async def get(self, product_id: int) -> Product | None:
@@ -96,16 +97,30 @@ class FakeProductRepo:
         page = await self.list_after(after_id, limit)
         return [ProductKey(p.id, p.sku, p.active, p.stock) for p in page]
 
-    async def last_import_at(self) -> datetime | None:
-        times = [c.at for c in self.changes if c.source.startswith("archivo ") and c.at]
-        return max(times) if times else None
+    async def claim_upload(self, key: str) -> bool:
+        if key in self.claimed:
+            return False
+        self.claimed.add(key)
+        return True
 
-    async def sold_since(self, product_ids: Sequence[int], since: datetime) -> dict[int, int]:
-        net: dict[int, int] = {}
-        for c in self.changes:
-            if c.product_id in product_ids and c.field == "stock" and not c.old and c.at > since:
-                net[c.product_id] = net.get(c.product_id, 0) + int(c.new)
-        return {pid: -n for pid, n in net.items() if n < 0}
+    async def sold_since_import(
+        self, product_ids: Sequence[int]
+    ) -> dict[int, tuple[datetime, int]]:
+        sold: dict[int, tuple[datetime, int]] = {}
+        for pid in product_ids:
+            mine = [c for c in self.changes if c.product_id == pid and c.at]
+            imports = [
+                c.at
+                for c in mine
+                if c.source.startswith("archivo ") and c.field in ("stock", "created")
+            ]
+            if not imports:
+                continue
+            since = max(imports)
+            net = sum(int(c.new) for c in mine if c.field == "stock" and not c.old and c.at > since)
+            if net < 0:
+                sold[pid] = (since, -net)
+        return sold
 
     async def stage(self, import_id: str, rows: Iterable[StagedProduct]) -> None:
         self.staged += [(import_id, datetime.now(UTC), row) for row in rows]
@@ -213,7 +228,6 @@ class FakeCustomerRepo:
             ]  # fmt: skip
             self._messages.rows = [m for m, _ in kept]
             self._messages.users = [u for _, u in kept]
-        self.proofs = [p for p in self.proofs if p[0] != chat_id]
         self.consents.pop(telegram_user_id, None)
         return erased
 

@@ -100,6 +100,8 @@ async def test_erasing_anonymises_the_customer_and_keeps_the_orders_for_the_acco
     ]
     assert await rows(shop, f"SELECT count(*) FROM messages WHERE chat_id = {ana.id}") == [(0,)]
     assert await rows(shop, "SELECT count(*) FROM consents") == [(0,)]
+    outbox = " ".join(text for (text,) in await rows(shop, "SELECT text FROM outbox"))
+    assert "Ana Ruiz" not in outbox and "1020304057" not in outbox  # the alerts too
     await say(owner, "/export")
     exported = dict(shop.api.user(OWNER_ID).documents())
     chats = exported["conversaciones.csv"].decode("utf-8-sig")

@@ -62,3 +62,55 @@ async def test_a_file_lowering_stock_or_untouched_products_does_not_ask(shop: Ha
     summary = await upload(owner, "conteo.csv", b"sku;stock\nEXT-ABC-10;20\n", caption="actualizar")
     assert "Inventario aplicado" in summary
     assert (await product(shop, "EXT-ABC-10")).stock == 20
+
+
+async def test_a_replace_stays_a_replace_through_both_questions(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    await sold_two(shop)
+    await owner.replies()
+    await owner.send_document(
+        "viejo.csv", b"sku;nombre;precio;stock\nEXT-ABC-10;E;98.000;24\n", caption="reemplazar"
+    )
+    stale = await owner.replies()
+    assert "vendidos desde entonces: 2" in texts_of(stale)
+    await owner.press(*button_data(stale, "Fijar el stock del archivo igual"))
+    big = await owner.replies(min_count=0)
+    assert "ocultaría" in texts_of(big)  # still a replace: now the other question
+    await owner.press(*button_data(big, "Sí, reemplazar y ocultar"))
+    done = texts_of(await owner.replies(min_count=0))
+    assert "desactivados" in done
+    assert (await product(shop, "EXT-ABC-10")).stock == 24
+    assert not (await product(shop, "EXT-SOP-PARED")).active
+
+
+async def test_the_same_entrada_is_never_added_twice(shop: Harness) -> None:
+    """A replayed update (after a crash) or a double tap applies an upload once."""
+    from domain.owner import UploadChoice
+
+    async def quiet(_: str) -> None:
+        return None
+
+    choice = UploadChoice(add_stock=True)
+    once = choice.once(900, 77)
+    desk = shop.app.desk
+    first = await desk.import_file(b"sku;stock\nEXT-ABC-10;5\n", "entrada.csv", choice,
+                                   progress=quiet, once=once)  # fmt: skip
+    again = await desk.import_file(b"sku;stock\nEXT-ABC-10;5\n", "entrada.csv", choice,
+                                   progress=quiet, once=once)  # fmt: skip
+    assert first.ok and not again.ok and "ya se aplicó" in again.text
+    assert (await product(shop, "EXT-ABC-10")).stock == 24 + 5
+
+
+async def test_the_guard_counts_sales_since_each_products_own_last_import(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    await sold_two(shop)
+    await owner.replies()
+    # A price file for another product does not hide EXT-ABC-10's sale...
+    await upload(owner, "precios.csv", b"sku;precio\nEXT-ABC-05;70.000\n", caption="actualizar")
+    await owner.send_document("viejo.csv", OLD_FILE, caption="actualizar")
+    assert "vendidos desde entonces: 2" in texts_of(await owner.replies())
+    # ...while a count of EXT-ABC-10 itself is its new starting point.
+    await upload(owner, "conteo.csv", b"sku;stock\nEXT-ABC-10;21\n", caption="actualizar")
+    summary = await upload(owner, "nuevo.csv", b"sku;stock\nEXT-ABC-10;30\n", caption="actualizar")
+    assert "Inventario aplicado" in summary
+    assert (await product(shop, "EXT-ABC-10")).stock == 30

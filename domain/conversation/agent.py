@@ -35,6 +35,7 @@ from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import (
     CART_BUTTONS,
     DATA_BUTTONS,
+    DATA_STEPS,
     FIELD_STEPS,
     INVOICE_STEPS,
     SHOPPING_STEPS,
@@ -187,6 +188,9 @@ class SalesAgent:
 
     async def _route(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         front, meaning, text = self._front, reading.meaning, reading.text
+        if turn.step in DATA_STEPS and await uow.customers.consent_of(turn.chat.user_id) is None:
+            privacy.ask_consent(front, turn)  # a chat mid-checkout from before the notice
+            return
         if turn.step == Step.CONSENT:
             await self._on_consent(uow, turn, reading)
         elif turn.step == Step.ERASING:

@@ -61,7 +61,9 @@ async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
             await checkout.summary(front, uow, turn)
         return
     if data.startswith(f"{Action.CONFIRM}:"):  # stamped with the cart its summary showed
-        if step == Step.CONFIRMING:
+        if step == Step.CONFIRMING and await uow.customers.consent_of(turn.chat.user_id) is None:
+            privacy.ask_consent(front, turn)  # a summary from before the notice
+        elif step == Step.CONFIRMING:
             await ordering.confirm(front, uow, turn, shown=data.split(":", 1)[1])
         else:
             await _stale(uow, turn, Action.CONFIRM)

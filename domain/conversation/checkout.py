@@ -207,15 +207,17 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
     address is offered; otherwise the checkout simply goes on with the data typed."""
     contact = turn.memory.contact or Contact()
     national_id, chat = contact.value("national_id"), turn.chat
-    known = await uow.customers.by_national_id(national_id) if national_id else None
-    if known is None or not known.complete or known.telegram_user_id == chat.user_id:
+    if not national_id:
         return False
     since = datetime.now(UTC) - PROOF_WINDOW
     if await uow.customers.failed_proofs(chat.chat_id, since) >= MAX_FAILED_PROOFS:
-        return False
-    proven = _digits(known.phone) == _digits(phone)
+        return False  # counted whatever the cédula: the limit itself says nothing of it
+    known = await uow.customers.by_national_id(national_id)
+    if known is not None and known.telegram_user_id == chat.user_id:
+        return False  # their own record: confirmed at the start of the checkout
+    proven = known is not None and known.complete and _digits(known.phone) == _digits(phone)
     await uow.customers.note_proof(chat.chat_id, ok=proven)
-    if not proven:
+    if not proven or known is None:
         return False
     turn.memory.known_national_id = national_id
     for name in ("address", "neighbourhood", "notes"):

@@ -50,6 +50,8 @@ COLLECTING_STEPS = (
     *INVOICE_STEPS,
 )
 SHOPPING_STEPS = (Step.BROWSING, Step.CART)
+# Where personal data is asked, shown or used: only with the customer's authorisation.
+DATA_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING, *INVOICE_STEPS)
 
 
 class Action(StrEnum):

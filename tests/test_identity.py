@@ -64,3 +64,23 @@ async def test_the_holder_on_a_new_account_proves_it_with_the_phone_on_file(
     async with shop.app.uow() as uow:
         holder = await uow.customers.by_national_id("1020304051")
     assert holder is not None and holder.telegram_user_id == new_phone.id  # proven: moved
+
+
+async def test_afterwards_the_stranger_sees_what_any_customer_would(shop: Harness) -> None:
+    """Ordering with a registered cédula must not give away, later, that it was registered:
+    /misdatos and the next checkout look the same as for an unregistered cédula."""
+    laura = shop.api.user(8305, first_name="Laura")
+    await order_as(laura, "1020304052", "Laura Restrepo", "3001234567", "Cra. 80 # 45-23")
+    pedro = shop.api.user(8306, first_name="Pedro")
+    await order_as(pedro, "1020304052", "Pedro Páramo", "3157778899", "Calle 1 # 2-3")
+    eva = shop.api.user(8307, first_name="Eva")
+    await order_as(eva, "1099000111", "Eva Luna", "3168889900", "Calle 9 # 8-7")
+    for customer, cedula in ((pedro, "1020304052"), (eva, "1099000111")):
+        mine = texts_of(await say(customer, "/misdatos"))
+        assert cedula in mine and "Calle" in mine
+        cart = await say(customer, "quiero 1 cono")
+        again = texts_of(await press(customer, cart, "Finalizar"))
+        assert "de nuevo" in again and cedula in again
+    async with shop.app.uow() as uow:
+        holder = await uow.customers.by_national_id("1020304052")
+    assert holder is not None and holder.name == "Laura Restrepo"

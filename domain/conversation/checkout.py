@@ -88,11 +88,12 @@ async def begin(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     if turn.memory.contact is not None and turn.memory.contact.complete():
         await summary(front, uow, turn)
         return
-    known = await uow.customers.by_telegram_user(turn.chat.user_id)
-    if known and known.complete:
-        turn.memory.contact = Contact.of(known)
-        first = known.name.split()[0] if known.name else ""
-        data = render_contact(turn.memory.contact)
+    own = await privacy.own_contact(uow, turn.chat.user_id)
+    if own is not None and own.complete():
+        turn.memory.contact = own
+        name = own.value("name")
+        first = name.split()[0] if name else ""
+        data = render_contact(own)
         turn.say(texts.KNOWN_CUSTOMER.format(first=first, data=data))
         turn.buttons = DATA_BUTTONS
         turn.step = Step.CONFIRM_DATA

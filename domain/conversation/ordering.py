@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from domain import texts
 from domain.conversation import billing, checkout, paying
 from domain.conversation.delivering import quote_for
@@ -110,7 +112,10 @@ async def _customer(uow: UnitOfWork, turn: Turn) -> Customer:
     holder = await uow.customers.by_national_id(national_id) if national_id else None
     proven = bool(national_id) and turn.memory.known_national_id == national_id
     if holder is not None and holder.telegram_user_id != turn.chat.user_id and not proven:
-        return typed
+        # This account's own record, without the cédula (it stays on the order): the
+        # holder's record is untouched, and this account sees what any customer would.
+        saved = await uow.customers.save(replace(typed, national_id=None))
+        return replace(saved, national_id=national_id)
     return await uow.customers.save(typed)
 
 

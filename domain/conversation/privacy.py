@@ -64,14 +64,29 @@ async def answer_consent(front: Shopfront, uow: UnitOfWork, turn: Turn, *, accep
 
 async def show_my_data(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     """ "¿qué datos tienen de mí?": their own record (by their Telegram account) only."""
-    customer = await uow.customers.by_telegram_user(turn.chat.user_id)
+    contact = await own_contact(uow, turn.chat.user_id)
     consent = await uow.customers.consent_of(turn.chat.user_id)
-    if customer is None or not (customer.name or customer.phone or customer.national_id):
+    if contact is None or not any(contact.value(f) for f in ("name", "phone", "national_id")):
         turn.say(texts.MY_DATA_NONE)
         return
-    data = render_contact(Contact.of(customer))
+    data = render_contact(contact)
     when = consent.astimezone(front.timezone).strftime("%d/%m/%Y") if consent else texts.NO_CONSENT
     turn.say(texts.MY_DATA.format(data=data, date=when))
+
+
+async def own_contact(uow: UnitOfWork, telegram_user_id: int) -> Contact | None:
+    """The data this account gave before: its customer record, with the cédula of its
+    latest order when the record has none (a cédula registered by another account is kept
+    on the order only — so that the account sees the same as any other customer)."""
+    known = await uow.customers.by_telegram_user(telegram_user_id)
+    if known is None:
+        return None
+    contact = Contact.of(known)
+    if not known.national_id:
+        latest = await uow.orders.list_for_user(telegram_user_id, limit=1)
+        if latest and latest[0].national_id:
+            contact = contact.with_value("national_id", latest[0].national_id)
+    return contact
 
 
 def ask_erase(turn: Turn) -> None:

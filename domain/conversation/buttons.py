@@ -13,61 +13,70 @@ from domain.ports import UnitOfWork
 async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
     if data.startswith(f"{Action.PICK}:"):
         await _pick(uow, turn, data.split(":", 1)[1])
-        return
-    step = turn.step
-    if data.startswith(f"{Action.CANCEL_ORDER}:"):
+    elif data.startswith(f"{Action.CANCEL_ORDER}:"):
         await aftercare.cancel(front, uow, turn, data.split(":", 1)[1])
-        return
-    if data == Action.KEEP_ORDER:
+    elif data == Action.KEEP_ORDER:
         turn.say(texts.ORDER_KEPT)
-        return
+    elif data in (Action.CONSENT_YES, Action.CONSENT_NO, Action.ERASE_YES, Action.ERASE_NO):
+        await _privacy(front, uow, turn, data)
+    elif not await _summary_choice(front, uow, turn, data):
+        await _the_rest(front, uow, turn, data)
+
+
+async def _privacy(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
+    """The personal-data notice's and the erase question's buttons."""
+    step = turn.step
+    if data in (Action.CONSENT_YES, Action.CONSENT_NO):
+        if step != Step.CONSENT:
+            await _stale(uow, turn, data)
+        elif await privacy.answer_consent(front, uow, turn, accepted=data == Action.CONSENT_YES):
+            await checkout.begin(front, uow, turn)
+    elif data == Action.ERASE_YES and step == Step.ERASING:
+        await privacy.erase(uow, turn)
+    else:
+        turn.step = Step.BROWSING if step == Step.ERASING else step
+        turn.say(texts.ERASE_KEPT)
+
+
+async def _summary_choice(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> bool:
+    """The summary's delivery, payment, invoice and Confirmar buttons; False for others."""
+    step, value = turn.step, data.split(":", 1)[1] if ":" in data else ""
     if data.startswith(f"{Action.DELIVER_BY}:") or data == Action.DELIVERY:
         if step not in (Step.CONFIRMING, Step.MUNICIPALITY):
             await _stale(uow, turn, data)
         elif data == Action.DELIVERY:
             checkout.delivery_choices(front, turn)
         else:
-            await checkout.choose_delivery(front, uow, turn, data.split(":", 1)[1])
-        return
-    if data.startswith(f"{Action.PAY_BY}:") or data == Action.PAYMENT:
+            await checkout.choose_delivery(front, uow, turn, value)
+    elif data.startswith(f"{Action.PAY_BY}:") or data == Action.PAYMENT:
         if step != Step.CONFIRMING:
             await _stale(uow, turn, data)
         elif data == Action.PAYMENT:
             paying.payment_choices(front, turn)
-        elif paying.choose(front, turn, data.split(":", 1)[1]):
+        elif paying.choose(front, turn, value):
             await checkout.summary(front, uow, turn)
-        return
-    if data in (Action.CONSENT_YES, Action.CONSENT_NO):
-        if step != Step.CONSENT:
-            await _stale(uow, turn, data)
-        elif await privacy.answer_consent(front, uow, turn, accepted=data == Action.CONSENT_YES):
-            await checkout.begin(front, uow, turn)
-        return
-    if data in (Action.ERASE_YES, Action.ERASE_NO):
-        if data == Action.ERASE_YES and step == Step.ERASING:
-            await privacy.erase(uow, turn)
-        else:
-            turn.step = Step.BROWSING if step == Step.ERASING else step
-            turn.say(texts.ERASE_KEPT)
-        return
-    if data in (Action.INVOICE, Action.NO_INVOICE):
+    elif data in (Action.INVOICE, Action.NO_INVOICE):
         if step != Step.CONFIRMING or not billing.offered(front):
             await _stale(uow, turn, data)
-        elif data == Action.INVOICE:
-            if not billing.begin(turn):
-                await checkout.summary(front, uow, turn)
-        else:
+        elif data == Action.NO_INVOICE:
             billing.drop(turn)
             await checkout.summary(front, uow, turn)
-        return
-    if data.startswith(f"{Action.CONFIRM}:"):  # stamped with the cart its summary showed
+        elif not billing.begin(turn):
+            await checkout.summary(front, uow, turn)
+    elif data.startswith(f"{Action.CONFIRM}:"):  # stamped with the cart its summary showed
         if step == Step.CONFIRMING and await uow.customers.consent_of(turn.chat.user_id) is None:
             privacy.ask_consent(front, turn)  # a summary from before the notice
         elif step == Step.CONFIRMING:
-            await ordering.confirm(front, uow, turn, shown=data.split(":", 1)[1])
+            await ordering.confirm(front, uow, turn, shown=value)
         else:
             await _stale(uow, turn, Action.CONFIRM)
-        return
+    else:
+        return False
+    return True
+
+
+async def _the_rest(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
+    step = turn.step
     match data:
         case Action.CHECKOUT:
             await _checkout(front, uow, turn)

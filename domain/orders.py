@@ -100,7 +100,7 @@ def order_buttons(order: Order) -> Buttons:
 
     if order.status not in OPEN_STATUSES:
         delivered_unpaid = order.status == OrderStatus.DELIVERED and awaits_payment(order)
-        return ((button(OrderAction.PAID, texts.OWNER_BUTTON_PAID),),) if delivered_unpaid else ()
+        return ((paid_button(order.id),),) if delivered_unpaid else ()
     pickup = order.delivery_method == Method.PICKUP
     onward = {
         OrderStatus.CONFIRMED: (OrderAction.PREPARE, OrderAction.DELIVER),
@@ -110,7 +110,7 @@ def order_buttons(order: Order) -> Buttons:
     }[order.status]
     rows: list[tuple[Button, ...]] = [tuple(button(action) for action in onward)]
     if awaits_payment(order):
-        rows.append((button(OrderAction.PAID, texts.OWNER_BUTTON_PAID),))
+        rows.append((paid_button(order.id),))
     if order.status != OrderStatus.SHIPPED:
         rows.append((button(OrderAction.ASK_CANCEL, texts.OWNER_BUTTON_CANCEL),))
     return tuple(rows)
@@ -143,10 +143,7 @@ class OrderLife:
 
     async def get(self, order_id: int) -> Order:
         async with self._uow() as uow:
-            order = await uow.orders.get(order_id)
-        if order is None or order.status == OrderStatus.CART:
-            raise UnknownOrder(order_id)
-        return order
+            return await _confirmed(uow, order_id)
 
     async def advance(self, order_id: int, action: str, **details: str) -> Outcome:
         """Move the order as `action` says (MOVES); unchanged when it is no longer where the
@@ -179,9 +176,7 @@ class OrderLife:
                 order_id, PaymentState.PENDING, PaymentState.PAID, ref
             )
             if paid is None:
-                order = await uow.orders.get(order_id)
-                if order is None or order.status == OrderStatus.CART:
-                    raise UnknownOrder(order_id)
+                order = await _confirmed(uow, order_id)
                 return Outcome(texts.OWNER_ALREADY_PAID.format(order_id=order_id), order)
             amount = format_cop(paid.total_minor)
             if paid.status == OrderStatus.CANCELLED:
@@ -200,9 +195,7 @@ class OrderLife:
         return Outcome(owner, paid)
 
     async def _unchanged(self, uow: UnitOfWork, order_id: int) -> Outcome:
-        order = await uow.orders.get(order_id)
-        if order is None or order.status == OrderStatus.CART:
-            raise UnknownOrder(order_id)
+        order = await _confirmed(uow, order_id)
         status = texts.ORDER_STATUS[order.status]
         return Outcome(texts.OWNER_ORDER_ALREADY.format(order_id=order_id, status=status), order)
 
@@ -242,6 +235,20 @@ class OrderLife:
                 return texts.OWNER_ORDER_DELIVERED.format(order_id=n)
         status = texts.ORDER_STATUS[order.status]
         return texts.OWNER_ORDER_MOVED.format(order_id=n, status=status)
+
+
+async def _confirmed(uow: UnitOfWork, order_id: int) -> Order:
+    """The order `order_id` as it is now; UnknownOrder for a cart or no order at all."""
+    order = await uow.orders.get(order_id)
+    if order is None or order.status == OrderStatus.CART:
+        raise UnknownOrder(order_id)
+    return order
+
+
+def paid_button(order_id: int) -> Button:
+    """ "✅ Pago recibido #N": in the order's buttons and on a customer's receipt."""
+    label = texts.OWNER_BUTTON_PAID.format(order_id=order_id)
+    return Button(label, OrderAction.data(OrderAction.PAID, order_id))
 
 
 async def cancelled(uow: UnitOfWork, order: Order, actor: str) -> tuple[Order, str]:

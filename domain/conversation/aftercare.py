@@ -12,7 +12,7 @@ from domain.conversation.turn import Action, Turn
 from domain.events import OrderCancelledByCustomer, ReceiptSent
 from domain.model import OPEN_STATUSES, Order, OrderStatus
 from domain.money import format_cop
-from domain.orders import CUSTOMER_MAY_CANCEL, OrderAction, awaits_payment, cancelled
+from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
 from domain.ports import UnitOfWork
 
 ORDER_NUMBER_RE = re.compile(r"(?:pedido|orden|compra)\s*(?:n[°ºo.]*\s*|numero\s*)?#?\s*(\d{1,9})")
@@ -117,10 +117,7 @@ async def receipt(uow: UnitOfWork, turn: Turn, photo: str, photo_key: str, capti
         method=method,
         name=order.customer_name,
     )
-    paid = Button(
-        texts.OWNER_BUTTON_PAID.format(order_id=order.id),
-        OrderAction.data(OrderAction.PAID, order.id),
-    )
-    uow.emit(ReceiptSent(order.id, turn.chat.chat_id, photo, photo_key, text, ((paid,),)))
+    buttons = ((paid_button(order.id),),)
+    uow.emit(ReceiptSent(order.id, turn.chat.chat_id, photo, photo_key, text, buttons))
     turn.say(texts.RECEIPT_FORWARDED.format(order_id=order.id))
     return True

@@ -216,7 +216,8 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
     known = await uow.customers.by_national_id(national_id)
     if known is not None and known.telegram_user_id == chat.user_id:
         return False  # their own record: confirmed at the start of the checkout
-    proven = known is not None and known.complete and _digits(known.phone) == _digits(phone)
+    # Both went through clean_phone (at this step, and when the holder gave it).
+    proven = known is not None and known.complete and known.phone == phone
     await uow.customers.note_proof(chat.chat_id, ok=proven)
     if not proven or known is None:
         return False
@@ -229,10 +230,6 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
     turn.buttons = DATA_BUTTONS
     turn.step = Step.CONFIRM_DATA
     return True
-
-
-def _digits(phone: str) -> str:
-    return "".join(ch for ch in phone if ch.isdigit())[-10:]
 
 
 async def next_field(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
@@ -390,7 +387,8 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     else:
         heading, data = texts.SUMMARY_SHIP_TO, render_contact(shown)
     paid_by = texts.SUMMARY_PAYMENT.format(label=paying.chosen(front, turn).label)
-    paid_by += "\n" + billing.summary_line(turn) if billing.summary_line(turn) else ""
+    invoice = billing.summary_line(turn)
+    paid_by += "\n" + invoice if invoice else ""
     turn.say(texts.SUMMARY.format(cart=shown_cart, heading=heading, data=data, payment=paid_by))
     turn.buttons = _confirm_buttons(front, turn, current, quote)
     turn.step = Step.CONFIRMING

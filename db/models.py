@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    LargeBinary,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -47,6 +48,8 @@ class ProductRow(Base):
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         # Imports match skus without case ("ext-abc-20" is EXT-ABC-20): indexed, not scanned.
         Index("ix_products_sku_lower", func.lower(text("sku"))),
+        # Browsing a category a page at a time (/catalogo), at 100k products too.
+        Index("ix_products_category_name", "category", "name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,6 +61,20 @@ class ProductRow(Base):
     stock: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ProductPhotoRow(Base):
+    """A product's photo: an https URL or the bytes of an image from the owner's ZIP until
+    Telegram has it, then its file_id (sent by id from then on, never uploaded again)."""
+
+    __tablename__ = "product_photos"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    file_id: Mapped[str] = mapped_column(String(200), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
@@ -294,6 +311,8 @@ class OutboxRow(Base):
     relay_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     order_id: Mapped[int | None] = mapped_column(Integer)
     photo: Mapped[str] = mapped_column(String(200), default="")  # a Telegram file_id
+    # Product ids whose photos go with the text ("12,40"): a product card or a short list.
+    product_photos: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

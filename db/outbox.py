@@ -41,6 +41,7 @@ class Outgoing:
     order_id: int | None
     attempts: int
     photo: str = ""  # a Telegram file_id: sent as a photo with the text as its caption
+    product_photos: tuple[int, ...] = ()  # products whose photos go with the text
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class OutboxRepository:
                 "relay_chat_id": notice.relay_chat_id,
                 "order_id": notice.order_id,
                 "photo": notice.photo,
+                "product_photos": ",".join(map(str, notice.product_photos)),
                 "status": PENDING,
                 "attempts": 0,
                 "next_attempt_at": written + WRITER_HEAD_START,
@@ -201,4 +203,5 @@ def _outgoing(row: OutboxRow) -> Outgoing:
         order_id=row.order_id,
         attempts=row.attempts,
         photo=row.photo,
+        product_photos=tuple(int(i) for i in row.product_photos.split(",") if i),
     )

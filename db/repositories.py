@@ -12,12 +12,14 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    case,
     delete,
     func,
     insert,
     literal,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy import cast as sql_cast
@@ -68,6 +70,7 @@ from domain.model import (
     Product,
     ProductChange,
     ProductKey,
+    Shelf,
     StagedProduct,
     UpsertResult,
 )
@@ -618,6 +621,46 @@ class ProductRepository:
             .order_by(ProductRow.stock, ProductRow.name)
         )
         return [_product(row) for row in rows]
+
+    async def shelves(self) -> list[Shelf]:
+        """Every category with active products: how many, and how many in stock; by name."""
+        in_stock = func.sum(case((ProductRow.stock > 0, 1), else_=0))
+        rows = await self._session.execute(
+            select(ProductRow.category, func.count(), in_stock)
+            .where(ProductRow.active.is_(True))
+            .group_by(ProductRow.category)
+            .order_by(ProductRow.category)
+        )
+        return [
+            Shelf(category, int(available or 0), int(total)) for category, total, available in rows
+        ]
+
+    async def shelf_page(
+        self, category: str, *, after: int | None = None, before: int | None = None, limit: int
+    ) -> list[Product]:
+        """A page of a category's active products, in stock first, then by name: the page
+        after the product `after` (or before `before`) — by key, so a page costs the same
+        deep in a category of thousands and an old button still lands where it said."""
+        sold_out = case((ProductRow.stock > 0, 0), else_=1)
+        key = tuple_(sold_out, ProductRow.name, ProductRow.id)
+        query = select(*PRODUCT_COLUMNS).where(
+            ProductRow.category == category, ProductRow.active.is_(True)
+        )
+        anchor = await self.get(after if after is not None else before or 0)
+        if anchor is not None and anchor.category == category:
+            mark = tuple_(
+                literal(0 if anchor.stock > 0 else 1), literal(anchor.name), literal(anchor.id)
+            )
+            query = query.where(key > mark if after is not None else key < mark)
+        backwards = before is not None and anchor is not None
+        order = (
+            (sold_out.desc(), ProductRow.name.desc(), ProductRow.id.desc())
+            if backwards
+            else (sold_out, ProductRow.name, ProductRow.id)
+        )
+        rows = await self._session.execute(query.order_by(*order).limit(limit))
+        products = [_product_of(row) for row in rows]
+        return products[::-1] if backwards else products
 
 
 class CustomerRepository:

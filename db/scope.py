@@ -118,10 +118,14 @@ class UpdateTransaction:
         if events:
             self._committed.append((bus, events))
 
-    async def say(self, chat_id: int, text: str, buttons: Buttons = ()) -> None:
-        """A reply of this update, sent once its transaction commits (through the outbox)."""
+    async def say(
+        self, chat_id: int, text: str, buttons: Buttons = (), photos: tuple[int, ...] = ()
+    ) -> None:
+        """A reply of this update, sent once its transaction commits (through the outbox);
+        `photos`: the products whose photos go with it."""
         self._replies += 1
-        notice = Notice(f"reply:{self.key}:{self._replies}", chat_id, text, buttons)
+        key = f"reply:{self.key}:{self._replies}"
+        notice = Notice(key, chat_id, text, buttons, product_photos=photos)
         await OutboxRepository(await self.session()).add([notice])
 
     async def commit(self) -> None:

@@ -14,6 +14,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from db.outbox import OutboxRepository, written_keys
+from db.photos import PhotoRepository
 from db.reports import ReportRepository
 from db.repositories import (
     ChatControlRepository,
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     customers: CustomerRepository
     orders: OrderRepository
     messages: MessageRepository
+    photos: PhotoRepository
     updates: UpdateRepository
     chats: ChatControlRepository
     jobs: JobRepository
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.customers = CustomerRepository(self._session)
         self.orders = OrderRepository(self._session)
         self.messages = MessageRepository(self._session)
+        self.photos = PhotoRepository(self._session)
         self.updates = UpdateRepository(self._session)
         self.chats = ChatControlRepository(self._session)
         self.jobs = JobRepository(self._session)

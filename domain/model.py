@@ -33,6 +33,39 @@ class Product:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductPhoto:
+    """Where a product's photo comes from. `file_id` is Telegram's id once it was sent (then
+    it is never uploaded again); before that, the image the owner's ZIP carried (`content`)
+    or the https URL the inventory file named. `revision` grows with every new photo, so a
+    file_id learnt from a send never lands on a photo that replaced it meanwhile."""
+
+    product_id: int
+    revision: int
+    file_id: str = ""
+    url: str = ""
+    content: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPhoto:
+    """A product's new photo: exactly one of a URL, image bytes or a Telegram file_id."""
+
+    product_id: int
+    url: str = ""
+    content: bytes | None = None
+    file_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Shelf:
+    """A category as customers browse it: its active products, and how many are in stock."""
+
+    name: str
+    available: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class NewProduct:
     sku: str
     name: str
@@ -352,3 +385,6 @@ class Notice:
     relay_chat_id: int | None = None
     order_id: int | None = None
     photo: str = ""  # a Telegram file_id (a customer's receipt): sent with the text as caption
+    # Products whose photos go with the text (a product card: one photo with the text as its
+    # caption; a short list: an album, then the text). A product without a photo is skipped.
+    product_photos: tuple[int, ...] = ()

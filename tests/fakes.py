@@ -18,6 +18,7 @@ from domain.model import (
     Customer,
     DeliveryLine,
     InvoiceData,
+    NewPhoto,
     NewProduct,
     Notice,
     Order,
@@ -27,6 +28,8 @@ from domain.model import (
     Product,
     ProductChange,
     ProductKey,
+    ProductPhoto,
+    Shelf,
     StagedProduct,
     UpsertResult,
 )
@@ -179,6 +182,31 @@ class FakeProductRepo:
         for n in reversed(chosen):
             del self.staged[n]
         return len(chosen)
+
+    async def shelves(self) -> list[Shelf]:
+        counts: dict[str, list[int]] = {}
+        for product in self.rows.values():
+            if product.active:
+                count = counts.setdefault(product.category, [0, 0])
+                count[0] += product.stock > 0
+                count[1] += 1
+        return [Shelf(name, *counts[name]) for name in sorted(counts)]
+
+    async def shelf_page(
+        self, category: str, *, after: int | None = None, before: int | None = None, limit: int
+    ) -> list[Product]:
+        def key(product: Product) -> tuple[int, str, int]:
+            return (product.stock <= 0, product.name, product.id)
+
+        shelf = sorted(
+            (p for p in self.rows.values() if p.category == category and p.active), key=key
+        )
+        anchor = self.rows.get(after if after is not None else before or 0)
+        if anchor is None or anchor.category != category:
+            return shelf[:limit]
+        if after is not None:
+            return [p for p in shelf if key(p) > key(anchor)][:limit]
+        return [p for p in shelf if key(p) < key(anchor)][-limit:]
 
     def set_stock(self, sku: str, stock: int) -> None:
         """Test helper: what another customer's purchase would do."""
@@ -446,6 +474,34 @@ class FakeMessageRepo:
                 return
 
 
+class FakePhotoRepo:
+    def __init__(self) -> None:
+        self.rows: dict[int, ProductPhoto] = {}
+
+    async def of(self, product_ids: Sequence[int]) -> dict[int, ProductPhoto]:
+        return {i: self.rows[i] for i in product_ids if i in self.rows}
+
+    async def having(self, product_ids: Sequence[int]) -> set[int]:
+        return {i for i in product_ids if i in self.rows}
+
+    async def put(self, photos: Iterable[NewPhoto]) -> int:
+        written = {photo.product_id: photo for photo in photos}
+        for photo in written.values():
+            old = self.rows.get(photo.product_id)
+            revision = old.revision + 1 if old else 1
+            self.rows[photo.product_id] = ProductPhoto(
+                photo.product_id, revision, photo.file_id, photo.url, photo.content
+            )
+        return len(written)
+
+    async def remember_file_id(self, product_id: int, revision: int, file_id: str) -> bool:
+        old = self.rows.get(product_id)
+        if old is None or old.revision != revision or old.file_id:
+            return False
+        self.rows[product_id] = replace(old, file_id=file_id)
+        return True
+
+
 class FakeOutboxRepo:
     def __init__(self) -> None:
         self.rows: dict[str, Notice] = {}
@@ -469,6 +525,7 @@ class FakeUnitOfWork:
         self.messages = FakeMessageRepo()
         self.customers = FakeCustomerRepo(self.orders, self.messages)
         self.outbox = FakeOutboxRepo()
+        self.photos = FakePhotoRepo()
         self.committed = False
         self.commits = 0
         self.published: list[Event] = []
@@ -484,6 +541,7 @@ class FakeUnitOfWork:
             "orders": copy.copy(self.orders.rows),
             "messages": (list(self.messages.rows), list(self.messages.users)),
             "outbox": dict(self.outbox.rows),
+            "photos": dict(self.photos.rows),
         }
 
     def _restore(self, state: dict) -> None:
@@ -493,6 +551,7 @@ class FakeUnitOfWork:
         self.orders.rows = copy.copy(state["orders"])
         self.messages.rows, self.messages.users = (list(x) for x in state["messages"])
         self.outbox.rows = dict(state["outbox"])
+        self.photos.rows = dict(state["photos"])
 
     async def __aenter__(self) -> Self:
         self.committed = False

@@ -1,0 +1,99 @@
+"""Product photos: where each comes from, and Telegram's file_id once it was sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ProductPhotoRow, utcnow
+from domain.model import NewPhoto, ProductPhoto
+
+CHUNK = 500
+
+
+class PhotoRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of(self, product_ids: Sequence[int]) -> dict[int, ProductPhoto]:
+        """The photos of these products (those that have one)."""
+        found: dict[int, ProductPhoto] = {}
+        for start in range(0, len(product_ids), CHUNK):
+            chunk = list(product_ids[start : start + CHUNK])
+            rows = await self._session.scalars(
+                select(ProductPhotoRow).where(ProductPhotoRow.product_id.in_(chunk))
+            )
+            found.update(
+                {
+                    row.product_id: ProductPhoto(
+                        row.product_id, row.revision, row.file_id, row.url, row.content
+                    )
+                    for row in rows
+                }
+            )
+        return found
+
+    async def having(self, product_ids: Sequence[int]) -> set[int]:
+        """Which of these products have a photo."""
+        having: set[int] = set()
+        for start in range(0, len(product_ids), CHUNK):
+            chunk = list(product_ids[start : start + CHUNK])
+            having.update(
+                await self._session.scalars(
+                    select(ProductPhotoRow.product_id).where(ProductPhotoRow.product_id.in_(chunk))
+                )
+            )
+        return having
+
+    async def put(self, photos: Iterable[NewPhoto]) -> int:
+        """Set each product's photo (a new revision: a file_id learnt for the old one is
+        dropped unless the new photo is itself a file_id); how many were written."""
+        rows = [
+            {
+                "product_id": photo.product_id,
+                "revision": 1,
+                "file_id": photo.file_id,
+                "url": photo.url,
+                "content": photo.content,
+                "updated_at": utcnow(),
+            }
+            for photo in {photo.product_id: photo for photo in photos}.values()
+        ]
+        if not rows:
+            return 0
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        for start in range(0, len(rows), CHUNK):
+            statement = insert(ProductPhotoRow).values(rows[start : start + CHUNK])
+            await self._session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["product_id"],
+                    set_={
+                        "revision": ProductPhotoRow.revision + 1,
+                        "file_id": statement.excluded.file_id,
+                        "url": statement.excluded.url,
+                        "content": statement.excluded.content,
+                        "updated_at": statement.excluded.updated_at,
+                    },
+                )
+            )
+        return len(rows)
+
+    async def remember_file_id(self, product_id: int, revision: int, file_id: str) -> bool:
+        """Telegram's id of the photo just sent, kept only if the photo is still that one."""
+        outcome = await self._session.execute(
+            update(ProductPhotoRow)
+            .where(
+                ProductPhotoRow.product_id == product_id,
+                ProductPhotoRow.revision == revision,
+                ProductPhotoRow.file_id == "",
+            )
+            .values(file_id=file_id)
+            .execution_options(synchronize_session=False)
+        )
+        return isinstance(outcome, CursorResult) and outcome.rowcount == 1

@@ -48,7 +48,9 @@ def build_ai(settings: Settings) -> AiSetup:
     text = client(settings.ai_text_provider)
     # A customer waits at most a little longer than one call's timeout for each model step.
     budget = settings.ai_timeout_seconds + 5
-    setup.tools = AiTools(understander=text, phraser=text, budget=budget)
+    setup.tools = AiTools(
+        understander=text, phraser=text, budget=budget, context_turns=settings.ai_context_turns
+    )
     setup.media = MediaReader(
         seer=client(settings.ai_vision_provider), hearer=client(settings.ai_voice_provider)
     )

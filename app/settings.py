@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     ai_embed_provider: Provider = "offline"  # product and query vectors for search
     ai_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     ai_attempts: int = Field(default=3, ge=1, le=6)
+    # Earlier messages of the chat the reading model sees with each message (as data).
+    ai_context_turns: int = Field(default=6, ge=0, le=20)
     gemini_api_key: SecretStr = Field(default=SecretStr(""))
     gemini_base_url: str = ""  # empty: Google's endpoint
     gemini_model: str = "gemini-3.5-flash-lite"

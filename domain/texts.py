@@ -862,3 +862,7 @@ PHOTO_TOO_BIG = "Esa imagen es muy pesada para mí. ¿Me mandas una más liviana
 VOICE_HEARD = "🎙️ Entendí: «{heard}»"
 VOICE_NOT_UNDERSTOOD = "No logré entender la nota de voz 🙉. ¿Me lo escribes, por favor?"
 VOICE_TOO_LONG = "Esa nota de voz es muy larga (máximo {minutes} minutos). ¿Me lo escribes o la mandas más corta?"
+
+# Who said each earlier message, as the reading model sees them
+CONTEXT_CUSTOMER = "cliente"
+CONTEXT_SHOP = "tienda"

@@ -193,3 +193,25 @@ async def test_gemini_reads_and_words_a_reply_that_keeps_to_the_facts(
         answer_text = await say_text(rosa, "¿tienen de esos extintores grandes de 20?")
         assert answer_text.startswith("¡Claro! ") and "$175.000" in answer_text
         assert all("¿tienen de esos" not in request.system for request in gemini.requests)
+
+
+@pytest.mark.parametrize("turns", [6, 0])
+async def test_the_reading_model_sees_the_last_turns_as_data(
+    api: LocalBotAPI, tmp_path: Path, turns: int
+) -> None:
+    settings = {"ai_text_provider": "openai", "ai_context_turns": turns}
+    async with ai_shop(api, tmp_path, **settings) as (shop, _, openai):
+        openai.script("chat", *[reading_and_wording(lambda draft: draft)] * 8)
+        rosa = shop.api.user(8110, first_name="Rosa")
+        await say_text(rosa, "¿tienen cascos?")
+        await say_text(rosa, "¿y de esos en amarillo?")
+        readings = [r for r in openai.requests if (r.json or {}).get("response_format")]
+        data = json.loads(readings[-1].messages[-1]["content"])
+        assert data["message"] == "¿y de esos en amarillo?"
+        if turns:
+            assert data["recent"][0] == "cliente: ¿tienen cascos?"
+            assert data["recent"][1].startswith("tienda: ") and "Casco" in data["recent"][1]
+            assert len(data["recent"]) == 2
+        else:
+            assert data["recent"] == []
+        assert "¿tienen cascos?" not in readings[-1].messages[0]["content"]  # never the prompt

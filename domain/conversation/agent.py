@@ -51,6 +51,8 @@ from domain.payment import PayKind
 from domain.ports import UnitOfWork
 from domain.shop import ShopProfile
 
+CONTEXT_CHARS = 300  # of each earlier message the reading model sees
+
 
 class SalesAgent:
     """The sales conversation over a unit of work, the catalog and the shop profile.
@@ -111,7 +113,8 @@ class SalesAgent:
             asked = paying.only_asks(reading.meaning, text)
             return await self._payment_words(Turn(chat, memory, step), paid_by, text, asked)
         if step in SHOPPING_STEPS:  # elsewhere the text is data we validate
-            meaning = await self._model.reading(text, reading.meaning, memory)
+            recent = await self._recent(chat)
+            meaning = await self._model.reading(text, reading.meaning, memory, recent)
             reading = replace(reading, meaning=meaning)
         turn = Turn(chat, memory, step)
         async with self._uow_factory() as uow:
@@ -254,6 +257,17 @@ class SalesAgent:
             await uow.messages.reword_last(turn.chat.chat_id, reply.text, worded)
             await uow.commit()
         return replace(reply, text=worded)
+
+    async def _recent(self, chat: ChatRef) -> list[str]:
+        """The chat's last messages for the reading model, oldest first ("cliente: …",
+        "tienda: …"); none when no model reads."""
+        wanted = self._model.context_turns
+        if not wanted:
+            return []
+        async with self._uow_factory() as uow:
+            found = await uow.messages.recent(chat.chat_id, wanted)
+        who = {"in": texts.CONTEXT_CUSTOMER, "out": texts.CONTEXT_SHOP}
+        return [f"{who.get(m.direction, '')}: {m.text[:CONTEXT_CHARS]}" for m in found]
 
     async def _finish(self, turn: Turn, text: str) -> Reply:
         async with self._uow_factory() as uow:

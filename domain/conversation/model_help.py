@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -41,6 +41,7 @@ class AiTools:
     understander: Understander | None = None
     phraser: Phraser | None = None
     budget: float = 20.0  # seconds a customer may wait for each model call, retries included
+    context_turns: int = 6  # earlier messages of the chat the reading model sees (as data)
 
 
 class ModelHelp:
@@ -49,8 +50,16 @@ class ModelHelp:
         self._catalog = catalog
         self._shop_name = shop_name
 
-    async def reading(self, text: str, offline: Understanding, memory: Memory) -> Understanding:
-        """Fill what the offline reading missed with the model's; the offline one on failure."""
+    @property
+    def context_turns(self) -> int:
+        """How many earlier messages `reading` wants (none without a reading model)."""
+        return self._tools.context_turns if self._tools.understander is not None else 0
+
+    async def reading(
+        self, text: str, offline: Understanding, memory: Memory, recent: Sequence[str] = ()
+    ) -> Understanding:
+        """Fill what the offline reading missed with the model's; the offline one on failure.
+        `recent`: the chat's last messages, oldest first, given to the model as context."""
         understander = self._tools.understander
         if (
             understander is None
@@ -60,7 +69,7 @@ class ModelHelp:
             or len(offline.items) > 1
         ):
             return offline
-        reading = await self._ask(understander.extract(text, ()), "reading")
+        reading = await self._ask(understander.extract(text, recent), "reading")
         if reading is None:
             return offline
         intent = offline.intent

@@ -40,6 +40,7 @@ __all__ = [
 BOT_COMMANDS = (
     BotCommand(command="start", description="Empezar"),
     BotCommand(command="ayuda", description="Qué puedo hacer"),
+    BotCommand(command="catalogo", description="Ver los productos por categoría"),
     BotCommand(command="cancelar", description="Cancelar el pedido en curso"),
     BotCommand(command="misdatos", description="Ver los datos personales que tenemos"),
     BotCommand(command="borrarmisdatos", description="Borrar tus datos personales"),

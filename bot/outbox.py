@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.faults import describe
 from bot.keyboards import inline_keyboard
+from bot.photos import ProductPhotos
 from bot.sending import send_long
 from db.outbox import Outgoing
 from db.uow import SqlUnitOfWork
@@ -62,6 +63,7 @@ class OutboxSender:
         self._uow = uow
         self._bot = bot
         self._owner_ids = owner_ids
+        self._photos = ProductPhotos(uow, bot)
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(NoticesWritten, self.send_now)
@@ -94,7 +96,9 @@ class OutboxSender:
 
     async def _deliver(self, row: Outgoing) -> None:
         try:
-            if row.photo:
+            if row.product_photos:
+                message_id = await self._photos.send(row)
+            elif row.photo:
                 sent = await self._bot.send_photo(
                     row.chat_id,
                     row.photo,

@@ -77,7 +77,7 @@ class Responder:
         """The new step, memory and the reply, all in the update's transaction."""
         await self._state.set_state(STATE_OF_STEP[reply.step])
         await self._state.set_data(reply.memory.dump())
-        await self._scope.say(self.chat.chat_id, reply.text, reply.buttons)
+        await self._scope.say(self.chat.chat_id, reply.text, reply.buttons, reply.photos)
 
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

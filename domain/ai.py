@@ -34,6 +34,8 @@ INTENTS = (
     "affirm",
     "deny",
     "thanks",
+    "goodbye",
+    "browse",
     "checkout",
     "cart",
     "other",

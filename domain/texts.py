@@ -866,3 +866,29 @@ VOICE_TOO_LONG = "Esa nota de voz es muy larga (máximo {minutes} minutos). ¿Me
 # Who said each earlier message, as the reading model sees them
 CONTEXT_CUSTOMER = "cliente"
 CONTEXT_SHOP = "tienda"
+
+# Browsing the catalog (/catalogo, «¿qué venden?», a category, a product's card)
+SHELVES = "📂 Tenemos {count} categorías. Toca una para ver sus productos:"
+SHELVES_EMPTY = "Por ahora no tenemos productos disponibles. Vuelve pronto 🙏"
+SHELF_OTHERS = "Otros"
+SHELF_HEADER = "📂 {category} — {available} disponibles"
+SHELF_FOOTER = "Toca un producto para ver su foto y detalles, o escribe su número."
+SHELF_GONE = "Esa categoría ya no tiene productos disponibles."
+PRODUCT_GONE = "Ese producto ya no está disponible."
+PRODUCT_CARD = (
+    "{name}\n{price} · {availability}{description}\n\nRef. {sku} · ¿Cuántas unidades quieres?"
+)
+SOLD_OUT = "agotado"
+MORE_RESULTS = "Más opciones:"
+NO_MORE_RESULTS = "No tengo más opciones para eso. ¿Buscas algo más?"
+NOTHING_MORE = "No hay más para mostrar. Escribe /catalogo para ver las categorías."
+BUTTON_PREVIOUS = "◀ Anteriores"
+BUTTON_NEXT = "Siguientes ▶"
+BUTTON_MORE_SHELVES = "Más categorías ▶"
+BUTTON_SHELVES = "📂 Categorías"
+BUTTON_VIEW = "{n}. {name}"
+BUTTON_ADD = "🛒 Agregar"
+BUTTON_ADD_AMOUNT = "🛒 {quantity}"
+BUTTON_MORE_RESULTS = "Ver más ▶"
+BUTTON_BACK_TO = "📂 Volver a {category}"
+GOODBYE = "¡Con gusto! Que tengas un buen día 👋 Aquí estaré cuando me necesites."

@@ -1,4 +1,4 @@
-"""/start, /ayuda, /cancelar, /misdatos, /borrarmisdatos — they work in every state."""
+"""/start, /ayuda, /catalogo, /cancelar, /misdatos, /borrarmisdatos — they work in every state."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ async def start(message: Message, agent: SalesAgent, responder: Responder) -> No
 
 async def cancel(message: Message, agent: SalesAgent, responder: Responder) -> None:
     await responder.send(await agent.cancel(responder.chat, responder.step, responder.memory))
+
+
+async def catalog(message: Message, agent: SalesAgent, responder: Responder) -> None:
+    await responder.send(await agent.browse(responder.chat, responder.step, responder.memory))
 
 
 async def my_data(message: Message, agent: SalesAgent, responder: Responder) -> None:
@@ -38,6 +42,7 @@ def create_router() -> Router:
     router.message.register(start, CommandStart())
     router.message.register(start, Command("ayuda", "help", ignore_case=True))
     router.message.register(cancel, Command("cancelar", "cancel", ignore_case=True))
+    router.message.register(catalog, Command("catalogo", "catálogo", "catalog", ignore_case=True))
     router.message.register(my_data, Command("misdatos", "mis_datos", ignore_case=True))
     router.message.register(
         erase_my_data, Command("borrarmisdatos", "borrar_mis_datos", "borrar", ignore_case=True)

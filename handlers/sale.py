@@ -11,6 +11,7 @@ from bot.cosmetic import chat_action
 from bot.responder import Responder
 from bot.sending import acknowledge, drop_keyboard
 from domain.conversation import SalesAgent
+from domain.conversation.shelves import reusable
 
 
 async def on_text(
@@ -33,7 +34,8 @@ async def on_button(
     reply = await agent.handle_button(
         responder.chat, query.data or "", responder.step, responder.memory
     )
-    await drop_keyboard(bot, responder.chat.chat_id, query.message.message_id)  # type: ignore[union-attr]
+    if not reusable(query.data or ""):  # a choice is made once; a list is browsed again
+        await drop_keyboard(bot, responder.chat.chat_id, query.message.message_id)  # type: ignore[union-attr]
     await responder.send(reply)
 
 

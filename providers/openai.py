@@ -42,7 +42,8 @@ Fields:
 prices), buy (wants to order or add products), shop_info (hours, location, payment, \
 delivery), my_orders (status of their own orders), cancel (cancel the order or the \
 process), remove (take something out of the cart), help, affirm (sí, dale, listo), deny \
-(no), thanks, checkout (wants to finish or pay), cart (what is in the cart), other.
+(no), thanks, goodbye, browse (what the shop sells as a whole: the catalog, its \
+categories), checkout (wants to finish or pay), cart (what is in the cart), other.
 - products: every product mentioned. query = the product in the customer's own words \
 ("extintor de 20 libras"); quantity = how many units they want, or null. A size, weight or \
 capacity is never a quantity: "extintor de 20 libras" -> null; "dos extintores de 20 \

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,10 @@ NEXT = {
 
 # Replies the old code gave that are wrong now, on purpose: a cédula typed from another
 # Telegram account no longer reveals the holder's initials and phone (issue 14).
+# Replies whose text changed on purpose: a cédula typed from another account reveals nothing;
+# a greeting is the shop profile's own (issue 15).
 CHANGED_ON_PURPOSE = {("known_national_id", 4)}
+NEW_WORDING = {("offer_then_checkout", 1)}
 
 
 def stored(journey: str, n: int) -> dict:
@@ -171,9 +175,10 @@ async def test_old_stored_states_continue_with_the_same_replies(journey: str) ->
         expected = stored(journey, n)
         if (journey, n) in CHANGED_ON_PURPOSE:
             continue
-        assert without_delivery(reply.text) == without_delivery(expected["reply"]), n
+        if (journey, n) not in NEW_WORDING:
+            assert without_delivery(reply.text) == without_delivery(expected["reply"]), n
         assert chat.step == Step(expected["step"])
-        assert chat.memory == Memory.load(expected["data"])
+        assert replace(chat.memory, more="") == Memory.load(expected["data"])  # more: new in 5
 
 
 @pytest.mark.parametrize("journey", JOURNEYS)

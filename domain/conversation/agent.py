@@ -26,6 +26,7 @@ from domain.conversation import (
     ordering,
     paying,
     privacy,
+    shelves,
 )
 from domain.conversation.memory import Memory
 from domain.conversation.model_help import AiTools, ModelHelp
@@ -79,6 +80,15 @@ class SalesAgent:
         name, example = name_part(chat.first_name), self._front.example()
         turn.say(texts.START.format(name=name, shop=shop.name, example=example))
         return await self._finish(turn, "/start")
+
+    async def browse(self, chat: ChatRef, step: Step, memory: Memory) -> Reply:
+        """/catalogo: the categories as buttons, in any step (the step stays)."""
+        turn = Turn(chat, memory, step)
+        async with self._uow_factory() as uow:
+            await shelves.show_shelves(uow, turn)
+            await _record(uow, turn, "/catalogo", "browse")
+            await uow.commit()
+        return turn.reply()
 
     async def cancel(self, chat: ChatRef, step: Step, memory: Memory, text: str = "") -> Reply:
         """/cancelar, "cancela": the cart and the checkout in progress; with nothing in
@@ -248,7 +258,7 @@ class SalesAgent:
     async def _worded(self, turn: Turn, text: str) -> Reply:
         """The reply as a model words it, when it keeps to the facts; else the draft."""
         reply = turn.reply()
-        if turn.step not in SHOPPING_STEPS or turn.exact:
+        if turn.step not in SHOPPING_STEPS or turn.exact or turn.photos:
             return reply
         worded = await self._model.wording(reply.text, text)
         if worded is None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import asides, cart, checkout
-from domain.conversation.finding import remember
+from domain.conversation import asides, cart, checkout, shelves
+from domain.conversation.finding import LIST_SIZE, remember
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
@@ -13,7 +13,7 @@ from domain.conversation.rendering import (
     shop_info,
 )
 from domain.conversation.shopfront import Shopfront
-from domain.conversation.turn import SHOPPING_STEPS, Step, Turn
+from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
 from domain.language import Intent, Understanding
 from domain.ports import UnitOfWork
 
@@ -21,7 +21,9 @@ from domain.ports import UnitOfWork
 async def on_browsing(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
-    if not await _answers_a_question(uow, turn, meaning, text):
+    if meaning.wants_more and turn.memory.more:
+        await shelves.on_button(front, uow, turn, turn.memory.more)
+    elif not await _answers_a_question(uow, turn, meaning, text):
         await _by_intent(front, uow, turn, meaning, text)
     if turn.step in SHOPPING_STEPS:
         await cart.drain_queue(front, uow, turn)
@@ -58,8 +60,11 @@ async def _by_intent(
     in_cart = turn.step == Step.CART
     match intent:
         case Intent.GREETING:
-            name = name_part(turn.chat.first_name)
-            turn.say(texts.GREETING.format(name=name, shop=front.shop.name))
+            turn.say(greeting(front, turn))
+        case Intent.BROWSE:
+            await shelves.show_shelves(uow, turn)
+        case Intent.GOODBYE:
+            turn.say(texts.GOODBYE)
         case Intent.HELP:
             turn.say(texts.START.format(name="", shop=front.shop.name, example=front.example()))
         case Intent.THANKS:
@@ -86,6 +91,17 @@ async def _by_intent(
             await cart.buy_each(front, uow, turn, meaning)
         case _:
             await product_question(front, uow, turn, meaning, text)
+
+
+def greeting(front: Shopfront, turn: Turn) -> str:
+    """The shop's own greeting when its profile has one."""
+    name = name_part(turn.chat.first_name)
+    own = front.shop.greeting
+    if not own:
+        return texts.GREETING.format(name=name, shop=front.shop.name)
+    if own.startswith("¡Hola!"):  # "¡Hola, Laura!": the customer by their name
+        return f"¡Hola{name}!{own[len('¡Hola!') :]}"
+    return own
 
 
 async def _on_no(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
@@ -130,8 +146,13 @@ async def product_question(
         turn.say(nothing_found(query, front.categories()))
         return
     remember(turn.memory, products, meaning)
+    await shelves.with_photos(uow, turn, products)
     if len(products) == 1:
         turn.memory.awaiting_quantity = products[0].id
         turn.say(product_detail(products[0]))
+        turn.buttons = shelves.amount_buttons(products[0])
         return
     turn.say(product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+    turn.memory.more = f"{Action.MORE}:{len(products)}" if len(products) >= LIST_SIZE else ""
+    more = ((Button(texts.BUTTON_MORE_RESULTS, turn.memory.more),),) if turn.memory.more else ()
+    turn.buttons = (*shelves.product_rows(products), *more)

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import aftercare, billing, cart, checkout, ordering, paying, privacy
+from domain.conversation import (
+    aftercare,
+    billing,
+    cart,
+    checkout,
+    ordering,
+    paying,
+    privacy,
+    shelves,
+)
 from domain.conversation.memory import Memory
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, DATA_BUTTONS, Action, Step, Turn
@@ -11,6 +20,8 @@ from domain.ports import UnitOfWork
 
 
 async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
+    if await shelves.on_button(front, uow, turn, data):
+        return
     if data.startswith(f"{Action.PICK}:"):
         await _pick(uow, turn, data.split(":", 1)[1])
     elif data.startswith(f"{Action.CANCEL_ORDER}:"):

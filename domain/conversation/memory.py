@@ -18,7 +18,8 @@ from domain.model import CUSTOMER_FIELDS, Customer, InvoiceData
 # 1: the typed memory. 2: adds `delivery` (absent in 1: chosen at the summary as for anyone).
 # 3: adds `payment` (absent before: the shop's first method, changeable at the summary).
 # 4: adds `invoice` (absent before: no factura asked for).
-SCHEMA_VERSION = 4
+# 5: adds `more` (absent before: "ver más" has nothing to follow).
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Memory:
     delivery: Choice | None = None  # chosen at checkout; None: follows from the address
     payment: str | None = None  # a domain.payment.PayKind chosen; None: the shop's first
     invoice: InvoiceData | None = None  # a factura asked for (its data as given so far)
+    more: str = ""  # the ▶ button of the last list: what "ver más" shows
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -117,6 +119,7 @@ class Memory:
             delivery=_choice(data.get("delivery")),
             payment=_str(data.get("payment")) or None,
             invoice=_invoice(data.get("invoice")),
+            more=_str(data.get("more")),
         )
 
 

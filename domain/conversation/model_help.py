@@ -27,7 +27,18 @@ T = TypeVar("T")
 # ever the customer's own words.
 MODEL_MAY_READ = frozenset({Intent.OTHER, Intent.PRODUCT_QUESTION, Intent.BUY})
 MODEL_MAY_SAY = frozenset(
-    {"product", "buy", "shop_info", "my_orders", "greeting", "thanks", "help", "other"}
+    {
+        "product",
+        "buy",
+        "shop_info",
+        "my_orders",
+        "greeting",
+        "thanks",
+        "goodbye",
+        "browse",
+        "help",
+        "other",
+    }
 )
 MAX_UNITS = 1000
 MAX_MODEL_QUERY = 80

@@ -80,6 +80,11 @@ class Action(StrEnum):
     NO_INVOICE = "noinvoice"
     CANCEL_ORDER = "ocancel"  # ocancel:<order id>, a confirmed order of the customer's
     KEEP_ORDER = "okeep"
+    SHELVES = "cats"  # cats, cats:>key, cats:<key: the categories (a page after/before one)
+    SHELF = "sh"  # sh:<key>[:>id|:<id]: a category's products, a page after/before a product
+    VIEW = "view"  # view:<product id>: its card
+    ADD = "add"  # add:<product id>:<quantity>
+    MORE = "more"  # more:<offset>: the next results of the last search
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class Reply:
     step: Step
     memory: Memory
     buttons: Buttons = ()
+    photos: tuple[int, ...] = ()  # products whose photos go with the text
 
 
 @dataclass
@@ -109,6 +115,7 @@ class Turn:
     cart: Order | None = None  # shown once at the end when lines were added
     exact: bool = False  # said exactly as built (an order confirmation): never reworded
     erased: bool = False  # the customer's data was just erased: this exchange is not stored
+    photos: tuple[int, ...] = ()  # products whose photos go with the reply (card, short list)
 
     def say(self, text: str) -> None:
         self.parts.append(text)
@@ -120,7 +127,7 @@ class Turn:
         return "\n\n".join(parts)
 
     def reply(self) -> Reply:
-        return Reply(self.text(), self.step, self.memory, self.buttons)
+        return Reply(self.text(), self.step, self.memory, self.buttons, self.photos)
 
 
 CART_BUTTONS: Buttons = (

@@ -9,6 +9,7 @@ from domain.language.meaning import CHEAPEST, MOST_EXPENSIVE, InfoTopic
 from domain.language.number_words import ORDINAL_WORDS, TIME_WORDS
 from domain.language.numbers import Number, is_product_word, pick_quantity
 from domain.language.patterns import (
+    BROWSE_RE,
     BUY_RE,
     CANCEL_RE,
     CART_RE,
@@ -17,6 +18,7 @@ from domain.language.patterns import (
     EXPENSIVE_RE,
     FIXED_PHRASE_RE,
     FOLLOW_UP_RE,
+    GOODBYE_RE,
     GREETING_RE,
     HELP_STRONG_RE,
     HELP_WEAK_RE,
@@ -56,6 +58,8 @@ class Features:
     no: bool
     thanks: bool
     greeting: bool
+    goodbye: bool = False
+    browse: bool = False
 
 
 def _buy_state(text: Text, reserved: set[int]) -> tuple[bool, set[int], bool]:
@@ -155,7 +159,9 @@ def read_features(text: Text, numbers: list[Number], answer: Answer) -> tuple[Fe
     ordinal, ordinal_idx = _ordinal(text, numbers)
     superlative, super_idx = _superlative(text)
     topics, topic_idx = _topics(text)
-    removed = reserved | buy_idx | ordinal_idx | super_idx | topic_idx
+    courtesy = matched_indices(THANKS_RE, text) | matched_indices(GOODBYE_RE, text)
+    browse_idx = matched_indices(BROWSE_RE, text)
+    removed = reserved | buy_idx | ordinal_idx | super_idx | topic_idx | courtesy | browse_idx
     for number in numbers:
         if number.kind in ("price", "time", "ignore", "ordinal"):
             removed |= set(range(number.start, number.end))
@@ -186,6 +192,8 @@ def read_features(text: Text, numbers: list[Number], answer: Answer) -> tuple[Fe
         no=answer.no,
         thanks=bool(THANKS_RE.search(nt)),
         greeting=bool(GREETING_RE.search(nt)),
+        goodbye=bool(GOODBYE_RE.search(nt)),
+        browse=bool(browse_idx),
     )
     return features, removed
 

@@ -23,6 +23,8 @@ class Intent(StrEnum):
     AFFIRM = "affirm"
     DENY = "deny"
     THANKS = "thanks"
+    GOODBYE = "goodbye"  # chao, hasta luego, que esté bien
+    BROWSE = "browse"  # ¿qué venden?, el catálogo, ¿qué categorías manejan?
     CHECKOUT = "checkout"
     CART = "cart"
     OTHER = "other"
@@ -61,3 +63,4 @@ class Understanding:
     items: tuple[str, ...] = ()  # split_items() when it splits in 2 or more, else ()
     is_yes: bool = False  # is_yes()
     is_no: bool = False  # is_no()
+    wants_more: bool = False  # "ver más", "siguientes": the next page of what was listed

@@ -154,8 +154,28 @@ GREETING_RE = _rx(
     r"como te va)\b"
 )
 THANKS_RE = _rx(
-    r"\b(gracias|agradezco|agradecido|agradecida|muy amable|que amable|dios le pague|"
-    r"dios te pague)\b"
+    r"\b((muchas|mil|muchisimas) gracias|gracias|agradezco|agradecido|agradecida|"
+    r"(muy|tan|super|que) amables?|dios le pague|dios te pague|con gusto|listo gracias)\b"
+)
+GOODBYE_RE = _rx(
+    r"\b(chao|chau|adios|hasta luego|hasta pronto|hasta manana|hasta la proxima|nos vemos|"
+    r"bendiciones|que (este|estes|esten) (muy )?bien|feliz (dia|tarde|noche|fin de semana)|"
+    r"buena (tarde|noche)|lindo dia|que le vaya bien|que te vaya bien)\b"
+)
+# What the shop sells, as a whole: the catalog, its categories.
+BROWSE_RE = _rx(
+    r"\b(catalogo|categorias|que (es lo que )?(venden|vende|manejan|maneja|ofrecen|ofrece)|"
+    r"que (mas )?(tienen|hay|manejan) (para (la )?venta|a la venta|disponibles?)|"
+    r"que (mas )?(productos|articulos|cosas|lineas) (tienen|venden|manejan|hay|ofrecen)|"
+    r"(cuales|que) son (sus|los) productos|que (mas )?tienen$|que mas hay$|"
+    r"(ver|mostrar|muestrame|muestreme|ensename|ensename|mandame|enviame) (el |los |sus |las )?"
+    r"(productos|categorias|catalogo|lista de productos))\b"
+)
+# The next page of what was just listed.
+MORE_RE = _rx(
+    r"^((ver|mostrar|muestrame|muestreme|ensename|mandame|quiero ver|dame) )?"
+    r"(mas|siguientes?|otros|otras|la siguiente pagina|siguiente pagina|mas (productos|opciones)|"
+    r"otras opciones|que mas)( por favor| porfa)?$"
 )
 AFFIRM_RE = _rx(
     r"^(si|dale|listo|claro|ok|bueno|perfecto|confirmo|confirmado|correcto|exacto|"

@@ -16,6 +16,7 @@ from domain.language.patterns import (
     COUNT_WORDS_RE,
     DONE_RE,
     ITEM_SEPARATOR_RE,
+    MORE_RE,
     PRICE_OR_STOCK_RE,
     SET_RE,
 )
@@ -48,6 +49,7 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
         items=items,
         is_yes=answer.yes,
         is_no=answer.no,
+        wants_more=bool(MORE_RE.match(prepared.norm_text.strip())),
     )
     if not prepared.toks or INJECTION_RE.search(prepared.norm_text):
         return Understanding(Intent.OTHER, None, "", (), answer.question, False, None, None, **cues)
@@ -100,6 +102,7 @@ class _Cues(TypedDict):
     items: tuple[str, ...]
     is_yes: bool
     is_no: bool
+    wants_more: bool
 
 
 def _is_additive(text: Text, picked: Number) -> bool:
@@ -125,6 +128,8 @@ def _decide(f: Features) -> Intent:
         return Intent.MY_ORDERS
     if f.help_strong:
         return Intent.HELP
+    if f.browse and not f.has_query:
+        return Intent.BROWSE
     if f.buy:
         return Intent.BUY
     if f.topics:
@@ -147,6 +152,8 @@ def _small_talk(f: Features) -> Intent:
         return Intent.DENY
     if f.yes:
         return Intent.AFFIRM
+    if f.goodbye:
+        return Intent.GOODBYE  # "chao, gracias" too
     if f.thanks:
         return Intent.THANKS
     if f.greeting:

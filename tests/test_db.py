@@ -342,3 +342,31 @@ async def test_a_naive_moment_is_refused(new_uow) -> None:  # noqa: ANN001
     async with new_uow() as uow:
         with pytest.raises(StatementError, match="naive datetime"):
             await uow.updates.forget_before(datetime(2026, 1, 1, 12, 0))
+
+
+async def test_a_category_pages_by_key_visit_each_product_once_both_ways(new_uow) -> None:  # noqa: ANN001
+    """In stock first, then by name (names repeat), then id; forward and back by key."""
+    names = ["Casco", "Arnés", "Casco", "Botas", "Arnés", "Guantes", "Casco"]
+    items = [
+        product(f"S-{n:03d}", stock=n % 3, name=names[n % len(names)], category="Seguridad")
+        for n in range(23)
+    ]
+    await seed(new_uow, *items, product("OTRO-1", category="Otra"))
+    async with new_uow() as uow:
+        everything = await uow.products.shelf_page("Seguridad", limit=100)
+        walked, after = [], None
+        while page := await uow.products.shelf_page("Seguridad", after=after, limit=5):
+            walked += page
+            after = page[-1].id
+        back, before = [], walked[-1].id
+        while page := await uow.products.shelf_page("Seguridad", before=before, limit=5):
+            back = page + back
+            before = page[0].id
+    assert [p.id for p in walked] == [p.id for p in everything] and len(walked) == 23
+    assert [p.id for p in back] == [p.id for p in everything][:-1]
+    keys = [(p.stock <= 0, p.name, p.id) for p in walked]
+    assert keys == sorted(keys)  # in stock first, then by name
+    async with new_uow() as uow:
+        shelves = {s.name: s for s in await uow.products.shelves()}
+    assert shelves["Seguridad"].total == 23
+    assert shelves["Seguridad"].available == sum(1 for p in items if p.stock > 0)

@@ -7,7 +7,6 @@ import logging
 import sys
 import uuid
 from array import array
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from rag.vectors import ProductVectors
 HEAD_WORDS = 3
 # Re-read a little before the last sync: clocks and commit order are not exact.
 SYNC_OVERLAP = timedelta(seconds=2)
+CATEGORY_SHARE = 0.5  # of a query's words a category's name must say to be the one meant
 PAGE = 5_000  # products read from the database and indexed at a time (start-up)
 REFRESH_PAGE = 1_000  # products read and indexed at a time while customers are served
 IN_THREAD = 100  # a refresh of more products than this is indexed in a worker thread
@@ -181,6 +181,8 @@ class Catalog:
         self.attention = attention or Attention()  # indexing gives way to waiting customers
         self._synced_at: datetime | None = None
         self._category_of: dict[int, str] = {}
+        self._in_category: dict[str, set[int]] = {}  # visible products of each category
+        self._category_stems: dict[str, frozenset[str]] = {}
         self._name_of: dict[int, str] = {}
         self._embedding: asyncio.Task[None] | None = None
         self._indexing = asyncio.Lock()  # one big refresh at a time (an import, the follower)
@@ -317,10 +319,17 @@ class Catalog:
 
     def _note_categories(self, products: Iterable[Product]) -> None:
         for product in products:
+            before = self._category_of.pop(product.id, None)
+            if before is not None:
+                members = self._in_category.get(before)
+                if members is not None:
+                    members.discard(product.id)
+                    if not members:
+                        del self._in_category[before]
             if product.visible and product.category:
-                self._category_of[product.id] = sys.intern(product.category)
-            else:
-                self._category_of.pop(product.id, None)
+                category = sys.intern(product.category)
+                self._category_of[product.id] = category
+                self._in_category.setdefault(category, set()).add(product.id)
             if product.active:
                 self._name_of[product.id] = product.name
             else:
@@ -333,13 +342,31 @@ class Catalog:
         names = [self._name_of.get(hit.id, "") for hit in hits]
         return max((word_coverage(query, name) for name in names), default=0.0)
 
+    def category_for(self, query: str) -> str | None:
+        """The category a query names ("algo para proteger la cabeza": Protección de cabeza),
+        when it says the query at least as well as any product's name does; else None."""
+        query = analysed_part(query)
+        wanted = set(_content_stems(query))
+        best, share = None, 0.0
+        for category in self._in_category if wanted else ():
+            stems = self._category_stems.get(category)
+            if stems is None:
+                stems = self._category_stems[category] = frozenset(map(stem, tokenize(category)))
+            said = len(wanted & stems) / len(wanted)
+            if said > share:
+                best, share = category, said
+        if best is None or share < CATEGORY_SHARE or self.match_strength(query) > share:
+            return None
+        return best
+
     def names(self) -> list[str]:
         """Names of the products customers can see (to check a model's wording)."""
         return list(self._name_of.values())
 
     def categories(self, limit: int) -> list[str]:
         """The categories with the most products on sale, to suggest to customers."""
-        return [name for name, _ in Counter(self._category_of.values()).most_common(limit)]
+        biggest = sorted(self._in_category.items(), key=lambda item: -len(item[1]))
+        return [name for name, _ in biggest[:limit]]
 
     async def refresh_ids(
         self, uow: UnitOfWork, ids: Sequence[int], *, settle: bool = True

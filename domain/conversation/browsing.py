@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import asides, cart, checkout, shelves
-from domain.conversation.finding import LIST_SIZE, remember
+from domain.conversation import asides, cards, cart, checkout, shelves
+from domain.conversation.finding import LIST_SIZE, described_only, remember
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
@@ -14,16 +14,24 @@ from domain.conversation.rendering import (
 )
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
-from domain.language import Intent, Understanding
+from domain.language import Intent, Understanding, understand
 from domain.ports import UnitOfWork
 
 
 async def on_browsing(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
+    alternatives, turn.memory.alternatives = turn.memory.alternatives, ""
+    yes = meaning.intent == Intent.AFFIRM and not meaning.is_question
     if meaning.wants_more and turn.memory.more:
         await shelves.on_button(front, uow, turn, turn.memory.more)
+    elif meaning.wants_more and turn.memory.listed and not meaning.product_query:
+        turn.say(texts.NOTHING_MORE)
+    elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
+        await show_alternatives(front, uow, turn, alternatives)
     elif not await _answers_a_question(uow, turn, meaning, text):
+        if meaning.product_query or meaning.intent == Intent.BROWSE:
+            turn.memory.offer = None  # a new request: an earlier "¿Los llevas?" is left behind
         await _by_intent(front, uow, turn, meaning, text)
     if turn.step in SHOPPING_STEPS:
         await cart.drain_queue(front, uow, turn)
@@ -93,6 +101,23 @@ async def _by_intent(
             await product_question(front, uow, turn, meaning, text)
 
 
+async def show_alternatives(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> None:
+    """What is in stock for what the customer asked, after its product was sold out."""
+    meaning = understand(query)
+    products = await front.finder.find(uow, turn.memory, meaning)
+    hidden = None if products else await front.finder.unavailable(uow, query, hidden=True)
+    if hidden is not None:  # nothing else says those words: its category, in stock
+        shelf = await uow.products.shelf_page(hidden.category, limit=LIST_SIZE)
+        products = [p for p in shelf if p.visible]
+    if not products:
+        turn.say(texts.NO_ALTERNATIVES)
+        return
+    remember(turn.memory, products, meaning)
+    await cards.with_photos(uow, turn, products)
+    turn.say(product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+    turn.buttons = cards.product_rows(products)
+
+
 def greeting(front: Shopfront, turn: Turn) -> str:
     """The shop's own greeting when its profile has one."""
     name = name_part(turn.chat.first_name)
@@ -141,18 +166,25 @@ async def product_question(
     if not products and meaning.intent == Intent.OTHER:
         turn.say(texts.FALLBACK.format(example=front.example()))
         return
+    if not products and not meaning.product_query:  # "¿cuántos hay?" with nothing shown
+        turn.say(texts.ASK_PRODUCT)
+        return
     if not products:
-        query = (meaning.product_query or text).strip()[:60]
+        query = meaning.product_query.strip()[:60]
         turn.say(nothing_found(query, front.categories()))
         return
+    query = meaning.product_query.strip()
+    if not meaning.is_follow_up and described_only(query, products):
+        await cards.suggest(uow, turn, query, products)
+        return
     remember(turn.memory, products, meaning)
-    await shelves.with_photos(uow, turn, products)
+    await cards.with_photos(uow, turn, products)
     if len(products) == 1:
         turn.memory.awaiting_quantity = products[0].id
         turn.say(product_detail(products[0]))
-        turn.buttons = shelves.amount_buttons(products[0])
+        turn.buttons = cards.amount_buttons(products[0])
         return
     turn.say(product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
     turn.memory.more = f"{Action.MORE}:{len(products)}" if len(products) >= LIST_SIZE else ""
     more = ((Button(texts.BUTTON_MORE_RESULTS, turn.memory.more),),) if turn.memory.more else ()
-    turn.buttons = (*shelves.product_rows(products), *more)
+    turn.buttons = (*cards.product_rows(products), *more)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from domain import texts
 from domain.catalog import coverage
-from domain.conversation.finding import remember
+from domain.conversation import cards
+from domain.conversation.finding import described_only, remember
 from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
@@ -52,6 +53,9 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
         else:
             turn.say(texts.ASK_PRODUCT)
         return
+    if not meaning.is_follow_up and described_only(meaning.product_query, products):
+        await cards.suggest(uow, turn, meaning.product_query.strip(), products)
+        return
     remember(memory, products, meaning)
     if len(products) > 1:
         memory.pick = Pick(meaning.quantity)
@@ -76,6 +80,8 @@ async def say_unavailable(front: Shopfront, uow: UnitOfWork, turn: Turn, query: 
         return False
     template = texts.OUT_OF_STOCK if hidden.active else texts.NOT_AVAILABLE
     turn.say(template.format(name=hidden.name))
+    turn.memory.forget_questions()
+    turn.memory.alternatives = query  # "sí" shows what there is for it
     return True
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from domain.catalog import Catalog, coverage, covers, names_it
+from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
 from domain.conversation.memory import Memory
 from domain.language import Intent, Understanding
 from domain.model import Product
@@ -35,8 +36,11 @@ class Finder:
             return shown
         query = meaning.product_query.strip()
         if not query:
-            return await self._without_words(uow, memory, picking=picking)
+            return await self._without_words(uow, memory, meaning, picking=picking)
         scored = await self._search(uow, memory, meaning, query, picking=picking)
+        category = None if meaning.is_follow_up else self.catalog.category_for(query)
+        if category is not None:  # "algo para proteger la cabeza": that category in stock first
+            scored = await self._category_first(uow, category, scored)
         if not scored:
             return []
         products = {p.id: p for p in await uow.products.list_by_ids([i for i, _ in scored])}
@@ -54,6 +58,18 @@ class Finder:
             scored = named + [hit for hit in scored if hit not in named]
         return [products[i] for i, _ in scored[:LIST_SIZE]]
 
+    @staticmethod
+    async def _category_first(uow: UnitOfWork, category: str, scored: Scored) -> Scored:
+        """The category's products found by the search first (best first), then its other
+        products in stock (by name), then the rest."""
+        shelf = [p for p in await uow.products.shelf_page(category, limit=LIST_SIZE) if p.visible]
+        found = await uow.products.list_by_ids([i for i, _ in scored])
+        inside = {p.id for p in found if p.category == category}
+        floor = min((s for _, s in scored), default=1.0)
+        first = [(i, s) for i, s in scored if i in inside]
+        first += [(p.id, floor) for p in shelf if p.id not in inside]
+        return first + [(i, s) for i, s in scored if i not in inside]
+
     async def _among_shown(
         self, uow: UnitOfWork, memory: Memory, meaning: Understanding
     ) -> list[Product] | None:
@@ -69,10 +85,15 @@ class Finder:
         return None
 
     @staticmethod
-    async def _without_words(uow: UnitOfWork, memory: Memory, *, picking: bool) -> list[Product]:
-        """ "quiero 3" names no product: the one just discussed, if any."""
+    async def _without_words(
+        uow: UnitOfWork, memory: Memory, meaning: Understanding, *, picking: bool
+    ) -> list[Product]:
+        """ "quiero 3" names no product: the one just discussed, if any; "¿cuántos hay?",
+        "¿y de precio?": what was just shown."""
         if not picking:
-            return []
+            if not meaning.is_follow_up or not memory.shown:
+                return []
+            return [p for p in await uow.products.list_by_ids(memory.shown) if p.active]
         if memory.best_match is not None and memory.best_match in memory.shown:
             return await uow.products.list_by_ids([memory.best_match])
         if memory.shown:
@@ -104,11 +125,31 @@ class Finder:
         shown = await uow.products.get(in_context[0][0])
         return shown is not None and covers(query, shown)
 
-    async def unavailable(self, uow: UnitOfWork, query: str) -> Product | None:
-        """A product the customer named that is sold out or withdrawn."""
-        if not query:
+    async def unavailable(
+        self, uow: UnitOfWork, query: str, *, hidden: bool = False
+    ) -> Product | None:
+        """A product the customer named that is sold out or withdrawn (not when the words
+        name a category with products in stock, unless `hidden`: that product anyway)."""
+        if not query or (not hidden and self.catalog.category_for(query) is not None):
             return None
         return await self.catalog.unavailable_match(uow, query)
+
+
+def described_only(query: str, products: Sequence[Product]) -> bool:
+    """None of the products is the thing asked for: each matched through its description
+    only ("martillos": a cabinet whose description mentions a hammer)."""
+    return bool(query and products) and all(
+        word_coverage(query, f"{p.name} {p.category}") == 0
+        and word_coverage(query, p.description) > 0  # a typo matches neither: not this
+        for p in products
+    )
+
+
+def snippet(query: str, product: Product, limit: int = 110) -> str:
+    """The part of the description that says the customer's words."""
+    parts = [part.strip() for part in re.split(r"(?<=[.;:])\s+", product.description) if part]
+    said = next((part for part in parts if word_coverage(query, part) > 0), "")
+    return said if len(said) <= limit else said[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) -> Scored:

@@ -18,7 +18,8 @@ from domain.model import CUSTOMER_FIELDS, Customer, InvoiceData
 # 1: the typed memory. 2: adds `delivery` (absent in 1: chosen at the summary as for anyone).
 # 3: adds `payment` (absent before: the shop's first method, changeable at the summary).
 # 4: adds `invoice` (absent before: no factura asked for).
-# 5: adds `more` (absent before: "ver más" has nothing to follow).
+# 5: adds `more` (absent before: "ver más" has nothing to follow) and `alternatives` (absent:
+# no "¿Te muestro otras opciones?" pending).
 SCHEMA_VERSION = 5
 
 
@@ -84,6 +85,7 @@ class Memory:
     payment: str | None = None  # a domain.payment.PayKind chosen; None: the shop's first
     invoice: InvoiceData | None = None  # a factura asked for (its data as given so far)
     more: str = ""  # the ▶ button of the last list: what "ver más" shows
+    alternatives: str = ""  # "¿Te muestro otras opciones?" was asked about these words
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -120,6 +122,7 @@ class Memory:
             payment=_str(data.get("payment")) or None,
             invoice=_invoice(data.get("invoice")),
             more=_str(data.get("more")),
+            alternatives=_str(data.get("alternatives")),
         )
 
 

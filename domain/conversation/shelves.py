@@ -12,20 +12,16 @@ import zlib
 from collections.abc import Sequence
 
 from domain import texts
-from domain.button import Button, Buttons
+from domain.button import Button
 from domain.conversation import cart
-from domain.conversation.rendering import availability
+from domain.conversation.cards import amount_buttons, card, listing, product_rows, with_photos
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Turn
 from domain.model import Product, Shelf
-from domain.money import format_cop
 from domain.ports import UnitOfWork
 
 PAGE = 5  # products a page (an album of their photos goes with it)
 SHELVES_PAGE = 10  # categories a page
-QUANTITIES = (1, 2, 3, 5)  # the card's quick amounts
-NAME_IN_BUTTON = 28
-DESCRIPTION_IN_CARD = 600  # the card is a photo caption: 1024 characters in all
 
 
 BROWSING_ACTIONS = frozenset({Action.SHELVES, Action.SHELF, Action.VIEW, Action.ADD, Action.MORE})
@@ -165,64 +161,6 @@ async def more_results(front: Shopfront, uow: UnitOfWork, turn: Turn, offset: in
     await _shown(uow, turn, products)
 
 
-def amount_buttons(product: Product) -> Buttons:
-    """ "🛒 1", "🛒 2"…: add that many at once (the amounts in stock)."""
-    if not product.visible:
-        return ()
-    return (
-        tuple(
-            Button(texts.BUTTON_ADD_AMOUNT.format(quantity=q), f"{Action.ADD}:{product.id}:{q}")
-            for q in QUANTITIES
-            if q <= product.stock
-        ),
-    )
-
-
-def listing(products: Sequence[Product]) -> str:
-    return "\n".join(
-        texts.PRODUCT_LINE.format(
-            n=n,
-            name=p.name,
-            price=format_cop(p.price_minor),
-            availability=availability(p) if p.visible else texts.SOLD_OUT,
-        )
-        for n, p in enumerate(products, 1)
-    )
-
-
-def product_rows(products: Sequence[Product]) -> Buttons:
-    """Per product: "Ver" (its card) and, when it can be bought, "🛒 Agregar" (one unit)."""
-    rows = []
-    for n, product in enumerate(products, 1):
-        name = short_name(product.name)
-        view = Button(texts.BUTTON_VIEW.format(n=n, name=name), f"{Action.VIEW}:{product.id}")
-        add = Button(texts.BUTTON_ADD, f"{Action.ADD}:{product.id}:1")
-        rows.append((view, add) if product.visible else (view,))
-    return tuple(rows)
-
-
-def short_name(name: str, limit: int = NAME_IN_BUTTON) -> str:
-    """A name that fits a button, keeping its start and its end (where sizes and models
-    are: "Extintor multipr… ABC 20 lb")."""
-    if len(name) <= limit:
-        return name
-    tail = limit // 2 - 1
-    return name[: limit - tail - 1].rstrip() + "…" + name[-tail:].lstrip()
-
-
-def card(product: Product) -> str:
-    description = product.description.strip()
-    if len(description) > DESCRIPTION_IN_CARD:
-        description = description[: DESCRIPTION_IN_CARD - 1].rsplit(" ", 1)[0] + "…"
-    return texts.PRODUCT_CARD.format(
-        name=product.name,
-        price=format_cop(product.price_minor),
-        availability=availability(product) if product.visible else texts.SOLD_OUT,
-        description=f"\n\n{description}" if description else "",
-        sku=product.sku,
-    )
-
-
 async def _shown(uow: UnitOfWork, turn: Turn, products: Sequence[Product]) -> None:
     """What "el segundo", "2" or "quiero 3" refer to next; their photos go as an album."""
     turn.memory.forget_questions()
@@ -230,13 +168,6 @@ async def _shown(uow: UnitOfWork, turn: Turn, products: Sequence[Product]) -> No
     turn.memory.shown = [p.id for p in products]
     turn.memory.best_match = None
     await with_photos(uow, turn, products)
-
-
-async def with_photos(uow: UnitOfWork, turn: Turn, products: Sequence[Product]) -> None:
-    """The reply carries the products' photos when any has one (the ids of all of them:
-    one product is a card, more a list whose album numbers its photos)."""
-    ids = [p.id for p in products]
-    turn.photos = tuple(ids) if await uow.photos.having(ids) else ()
 
 
 async def _add(uow: UnitOfWork, turn: Turn, raw_id: str, raw_quantity: str) -> None:

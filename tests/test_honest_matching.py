@@ -1,0 +1,46 @@
+"""Matching that says what it found: a product found only through its description is a
+suggestion, a category's words bring its products in stock first, "sí" to "¿Te muestro otras
+opciones?" shows them. End to end through the local Bot API server."""
+
+from __future__ import annotations
+
+from tests.chat import cart_of, say_text
+from tests.conftest import Harness
+
+
+async def test_a_product_that_only_mentions_the_word_is_a_suggestion_not_the_thing(
+    shop: Harness,
+) -> None:
+    ana = shop.api.user(9401, first_name="Ana")
+    reply = await say_text(ana, "quiero comprar 10 martillos")
+    assert "No tengo «martillos»" in reply
+    assert "Gabinete metálico para extintor de 20 lb" in reply and "martillo" in reply
+    assert "Puedo ofrecerte" not in reply and "¿Los llevas?" not in reply
+    assert await cart_of(shop, 9401) == {}
+
+
+async def test_a_category_in_words_brings_its_products_in_stock_first(shop: Harness) -> None:
+    ana = shop.api.user(9402, first_name="Ana")
+    reply = await say_text(ana, "necesito algo para proteger la cabeza")
+    assert "agotó" not in reply and "Monja" not in reply  # the one sold-out item
+    assert reply.count("Casco") >= 3
+    first = reply.split("\n1. ", 1)[1].split("\n", 1)[0]
+    assert "Camilla" not in first
+
+
+async def test_yes_to_other_options_shows_them(shop: Harness) -> None:
+    ana = shop.api.user(9403, first_name="Ana")
+    offered = await say_text(ana, "quiero 10 extintores ABC de 20 libras")
+    assert "¿Los llevas?" in offered  # only 7 left: an offer
+    sold_out = await say_text(ana, "¿tienen monja ignífuga?")
+    assert "agotó" in sold_out and "otras opciones" in sold_out
+    options = await say_text(ana, "sí")
+    assert "Casco" in options  # the same category, in stock
+    assert await cart_of(shop, 9403) == {}  # the earlier offer was not what "sí" answered
+
+
+async def test_how_many_are_there_asks_about_what_was_just_shown(shop: Harness) -> None:
+    ana = shop.api.user(9404, first_name="Ana")
+    assert "¿Qué producto" in await say_text(ana, "¿cuántos hay?")
+    await say_text(ana, "¿tienen extintores de CO2?")
+    assert "Extintor de CO2 10 lb" in await say_text(ana, "¿cuántos hay?")

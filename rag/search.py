@@ -580,8 +580,8 @@ TITLE_PARTS = (" - ", " – ", " — ")
 def _name_head(name: str, tokens: Sequence[str], limit: int) -> list[str]:
     """`name_head` of ``name`` whose tokens are ``tokens``."""
     head = head_of(tokens, limit)
-    cut = min((at for at in map(name.find, TITLE_PARTS) if at >= 0), default=-1)
-    if cut >= 0:
+    if " - " in name or " – " in name or " — " in name:  # TITLE_PARTS, cheaply
+        cut = min(at for at in map(name.find, TITLE_PARTS) if at >= 0)
         rest = head_of(tokenize(name[cut + 3 :]), limit)
         head += [word for word in rest if word not in head]
     return head

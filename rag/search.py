@@ -336,7 +336,7 @@ class ProductIndex:
             tokens = [t for t in tokens if t not in SPANISH_STOPWORDS]
             analysis.add_words(tokens, weight)
             analysis.add_pairs(tokens, weight)
-        analysis.head = {stem(t): 1.0 for t in head_of(name, w.head_words)}
+        analysis.head = {stem(t): 1.0 for t in _name_head(doc.name, name, w.head_words)}
         return analysis
 
     # ---- search ---------------------------------------------------------------------
@@ -566,8 +566,25 @@ HEAD_BREAKERS = frozenset({"para", "de", "del", "con", "en", "sin", "por", "tipo
 
 def name_head(name: str, limit: int) -> list[str]:
     """The words that say what a product is: the name up to its first complement, less
-    model numbers and quantities ('rj-661', '20lb'), which say which one it is."""
-    return head_of(tokenize(name), limit)
+    model numbers and quantities ('rj-661', '20lb'), which say which one it is. A title
+    written 'brand - what it is' ('geographical norway - parka niño biblos') says it after
+    its first spaced dash too, so the head of that part joins ('geographical', 'norway',
+    'parka', 'nino')."""
+    return _name_head(name, tokenize(name), limit)
+
+
+# A dash with a space each side parts a title ('marca - producto'); 'hidro-alcohólico' is one word.
+TITLE_PARTS = (" - ", " – ", " — ")
+
+
+def _name_head(name: str, tokens: Sequence[str], limit: int) -> list[str]:
+    """`name_head` of ``name`` whose tokens are ``tokens``."""
+    head = head_of(tokens, limit)
+    if " - " in name or " – " in name or " — " in name:  # TITLE_PARTS, cheaply
+        cut = min(at for at in map(name.find, TITLE_PARTS) if at >= 0)
+        rest = head_of(tokenize(name[cut + 3 :]), limit)
+        head += [word for word in rest if word not in head]
+    return head
 
 
 def head_of(tokens: Sequence[str], limit: int) -> list[str]:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from rag.embedder import Embedder, HashingEmbedder
-from rag.search import FusionWeights, ProductIndex, SearchDoc
+from rag.search import FusionWeights, ProductIndex, SearchDoc, name_head
 from rag.synonyms import load_synonyms
 from rag.vectors import LocalEmbedder, ProductVectors
 
@@ -245,6 +245,21 @@ def test_hashing_embedder_is_deterministic_and_normalised() -> None:
     assert not first[1].any()
 
 
+def test_a_brand_dash_title_says_what_it_is_after_the_dash() -> None:
+    assert name_head("Geographical Norway - parka niño biblos negro 14", 3) == [
+        "geographical", "norway", "parka", "nino", "biblos",
+    ]  # fmt: skip
+    assert name_head("Gel hidro-alcohólico para manos", 3) == ["gel", "hidro", "alcoholico"]
+    index = ProductIndex()
+    index.upsert_many(
+        [
+            SearchDoc(1, "Walkie talkie para niños con linterna, 16 canales"),
+            SearchDoc(2, "Acme Outdoor - linterna frontal recargable"),
+        ]
+    )
+    assert ids(index.search("linterna"))[0] == 2
+
+
 def test_load_synonyms_reads_groups(tmp_path: Path) -> None:
     path = tmp_path / "syn.txt"
     path.write_text("# comment\nExtintor, extinguidor  # inline\n\nsolo\ncasco, gorro\n")
@@ -256,8 +271,10 @@ def test_load_synonyms_reads_groups(tmp_path: Path) -> None:
     }
 
 
-# Measured 0.884 nDCG@10 on the dev set (95 queries) with the offline default; the floor
-# leaves a margin for small ranking changes, not for a broken ranking.
+# Measured 0.891 nDCG@10 on the dev set (95 queries) with the offline default (half A 0.879,
+# half B 0.902: `scripts/eval_search.py --half`); the floor leaves a margin for small ranking
+# changes, not for a broken ranking. Other queries over the same catalog score lower (the dev
+# set was tuned on), so this is a regression guard, not an estimate of quality.
 ESCI_NDCG_FLOOR = 0.87
 
 
@@ -274,3 +291,25 @@ def test_esci_dev_quality_floor() -> None:
     )
     assert metrics.queries == 95
     assert metrics.ndcg >= ESCI_NDCG_FLOOR
+
+
+def _eval_search():  # type: ignore[no-untyped-def]
+    path = ROOT / "scripts" / "eval_search.py"
+    spec = importlib.util.spec_from_file_location("eval_search", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_query_halves_are_stable_and_split_by_id() -> None:
+    eval_search = _eval_search()
+    # SHA-256 of the id, first byte even = A: the same on every machine and Python
+    assert eval_search.half_of("6110") == "A" and eval_search.half_of("274") == "B"
+    if BENCH.exists():
+        queries = eval_search.read_jsonl(BENCH / "queries.jsonl")
+        halves = [eval_search.half_of(q["id"]) for q in queries]
+        assert (halves.count("A"), halves.count("B")) == (44, 51)
+    qrels = {"6110": {"x": 3}, "274": {"y": 3}}
+    assert eval_search.only_half(qrels, "A") == {"6110": {"x": 3}}
+    assert eval_search.only_half(qrels, None) == qrels

@@ -74,6 +74,8 @@ class ShopProfile:
     carrier: Carrier | None = None
     payments: tuple[PaymentMethod, ...] = ()
     electronic_invoice: bool = False  # a customer who wants a factura is asked its data
+    # The shop's documents (Markdown, text, PDF), answered from: a folder; "" for none.
+    documents: str = ""
 
     @cached_property
     def payment_options(self) -> PaymentOptions:
@@ -161,7 +163,8 @@ def load_shop_profile(path: Path | str) -> ShopProfile:
 def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     price_keys = {key for key, _ in PRICE_KEYS}
     tables = {"payment_methods", "payment", "extra", "delivery_zones", "carrier"}
-    known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables | {"electronic_invoice"}
+    flags = {"electronic_invoice", "documents"}
+    known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables | flags
     unknown = sorted(set(raw) - known)
     if unknown:
         raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
@@ -183,7 +186,26 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     values["extra"] = _extra(raw, path)
     values["delivery_zones"] = _zones(raw, path)
     values["carrier"] = _carrier(raw, path)
+    values["documents"] = _documents(raw, path)
     return ShopProfile(**values)
+
+
+DOCUMENTS_FOLDER = "documentos"  # beside the profile, used when there is one
+
+
+def _documents(raw: dict[str, Any], path: Path) -> str:
+    """`documents = "carpeta"` (relative to the profile) must exist; without the key, a
+    "documentos" folder beside the profile is used when there is one."""
+    given = raw.get("documents")
+    if given is None:
+        folder = path.parent / DOCUMENTS_FOLDER
+        return str(folder) if folder.is_dir() else ""
+    if not isinstance(given, str):
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_NOT_TEXT.format(key="documents"))
+    folder = path.parent / given
+    if not folder.is_dir():
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_NO_DOCUMENTS.format(folder=given))
+    return str(folder)
 
 
 def _zones(raw: dict[str, Any], path: Path) -> tuple[Zone, ...]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
 from domain import texts
-from domain.catalog import word_coverage
 from domain.conversation import rendering
 from domain.conversation.delivering import delivery_answer
 from domain.conversation.rendering import product_list
@@ -15,6 +16,7 @@ from domain.model import OPEN_STATUSES, Order
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
 
+ABOUT_RE = re.compile(r"\b(informaci[oó]n|info|acerca|sobre)\b", re.IGNORECASE)
 # What a customer may ask in the middle of the checkout; answered, never stored as data.
 ASIDE_INTENTS = frozenset({Intent.MY_ORDERS, Intent.CART, Intent.HELP})
 
@@ -34,6 +36,8 @@ async def answer_aside(
         turn.say(rendering.shop_info(front.shop, meaning.topics))
     elif meaning.intent == Intent.MY_ORDERS:
         turn.say(await my_orders(front, uow, turn.chat))
+    elif said := shop_answer(front, text, meaning.product_query):
+        turn.say(said)
     elif meaning.intent in (Intent.PRODUCT_QUESTION, Intent.BUY, Intent.OTHER):
         products = await front.finder.find(uow, turn.memory, meaning)
         if products:
@@ -47,12 +51,26 @@ async def answer_aside(
             turn.say(rendering.render_cart(cart))
 
 
-def extra_answer(front: Shopfront, text: str) -> str | None:
-    """An entry of the profile's [extra] table whose every word the customer used."""
-    for title, answer in front.shop.extra.items():
-        if word_coverage(title, text) == 1.0:
-            return texts.INFO_EXTRA.format(title=title, answer=answer)
-    return None
+def shop_answer(front: Shopfront, question: str, product_words: str = "") -> str | None:
+    """The shop's own text that answers `question` (its profile's entries, its documents),
+    when it says the question better than any product's name says `product_words`."""
+    answer = front.knowledge.answer(question)
+    if answer is None:
+        return None
+    products = front.catalog.match_strength(product_words) if product_words else 0.0
+    # "información de la empresa": asked about the shop, even if a product says "empresa".
+    if answer.share < products or (answer.share == products and not ABOUT_RE.search(question)):
+        return None
+    return answer.text()
+
+
+def documents_answer(front: Shopfront, question: str) -> str | None:
+    """Beside the profile's line for a topic: what the shop's documents or entries add."""
+    answer = front.knowledge.answer(question)
+    if answer is None:
+        return None
+    extra = [p for p in answer.passages if p.source or p.title in front.shop.extra]
+    return answer.text() if extra and len(extra) == len(answer.passages) else None
 
 
 async def my_orders(front: Shopfront, uow: UnitOfWork, chat: ChatRef) -> str:

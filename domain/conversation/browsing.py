@@ -79,6 +79,8 @@ async def _by_intent(
             turn.say(texts.THANKS)
         case Intent.SHOP_INFO:
             turn.say(shop_info(front.shop, meaning.topics))
+            if more := asides.documents_answer(front, text):
+                turn.say(more)
         case Intent.MY_ORDERS:
             turn.say(await asides.my_orders(front, uow, turn.chat))
         case Intent.CART:
@@ -156,9 +158,9 @@ async def _on_yes(uow: UnitOfWork, turn: Turn) -> None:
 async def product_question(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
-    extra = asides.extra_answer(front, text)
-    if extra:
-        turn.say(extra)
+    said = asides.shop_answer(front, text, meaning.product_query)
+    if said:
+        turn.say(said)
         return
     if await cart.say_unavailable(front, uow, turn, meaning.product_query):
         return

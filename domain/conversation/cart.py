@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain import texts
 from domain.catalog import coverage
-from domain.conversation import cards
+from domain.conversation import asides, cards
 from domain.conversation.finding import described_only, remember
 from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
@@ -44,6 +44,11 @@ async def drain_queue(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
 
 async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
     memory = turn.memory
+    query = meaning.product_query
+    said = None if meaning.is_follow_up else asides.shop_answer(front, query, query)
+    if said:  # "necesito dotación para 10 trabajadores": the shop's word on it, not a product
+        turn.say(said)
+        return
     if not meaning.is_follow_up and await say_unavailable(front, uow, turn, meaning.product_query):
         return
     products = await front.finder.find(uow, memory, meaning, picking=True)

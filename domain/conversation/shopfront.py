@@ -8,6 +8,7 @@ from datetime import UTC, tzinfo
 from domain import texts
 from domain.catalog import Catalog
 from domain.conversation.finding import Finder
+from domain.knowledge import Knowledge
 from domain.shop import ShopProfile
 
 
@@ -17,9 +18,11 @@ class Shopfront:
     shop: ShopProfile
     timezone: tzinfo = UTC
     finder: Finder = field(init=False)
+    knowledge: Knowledge = field(init=False)  # the profile's and its documents' passages
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "finder", Finder(self.catalog))
+        object.__setattr__(self, "knowledge", Knowledge.of_shop(self.shop))
 
     def example(self) -> str:
         """A category to suggest ("¿tienen extintores?"), from the catalog."""

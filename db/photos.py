@@ -11,9 +11,10 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProductPhotoRow, utcnow
-from domain.model import NewPhoto, ProductPhoto
+from domain.model import NewPhoto, ProductPhoto, photo_digest
 
 CHUNK = 500
+DIGEST_CHUNK = 20  # image bytes read at a time (each up to a few MB)
 
 
 class PhotoRepository:
@@ -49,6 +50,40 @@ class PhotoRepository:
                 )
             )
         return having
+
+    async def urls(self, product_ids: Sequence[int]) -> dict[int, str]:
+        """The stored URL of each of these products that has a photo ("" when its photo is
+        image bytes or only a Telegram file_id); no image bytes are read."""
+        found: dict[int, str] = {}
+        for start in range(0, len(product_ids), CHUNK):
+            chunk = list(product_ids[start : start + CHUNK])
+            rows = await self._session.execute(
+                select(ProductPhotoRow.product_id, ProductPhotoRow.url).where(
+                    ProductPhotoRow.product_id.in_(chunk)
+                )
+            )
+            found.update({product_id: url for product_id, url in rows})
+        return found
+
+    async def digests(self, product_ids: Sequence[int]) -> dict[int, str]:
+        """The digest (domain.model.photo_digest) of each of these products' stored image
+        bytes, for those whose photo is image bytes. Reads the bytes: for a ZIP's images."""
+        found: dict[int, str] = {}
+        for start in range(0, len(product_ids), DIGEST_CHUNK):
+            chunk = list(product_ids[start : start + DIGEST_CHUNK])
+            rows = await self._session.execute(
+                select(ProductPhotoRow.product_id, ProductPhotoRow.content).where(
+                    ProductPhotoRow.product_id.in_(chunk), ProductPhotoRow.content.is_not(None)
+                )
+            )
+            found.update(
+                {
+                    product_id: photo_digest(content)
+                    for product_id, content in rows
+                    if content is not None
+                }
+            )
+        return found
 
     async def put(self, photos: Iterable[NewPhoto]) -> int:
         """Set each product's photo (a new revision: a file_id learnt for the old one is

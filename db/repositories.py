@@ -364,6 +364,17 @@ class ProductRepository:
         )
         return [ProductKey(*row) for row in rows]
 
+    async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
+        """The ids of the products with exactly these skus (those that exist)."""
+        found: dict[str, int] = {}
+        for start in range(0, len(skus), CHUNK):
+            chunk = list(skus[start : start + CHUNK])
+            rows = await self._session.execute(
+                select(ProductRow.sku, ProductRow.id).where(ProductRow.sku.in_(chunk))
+            )
+            found.update({sku: product_id for sku, product_id in rows})
+        return found
+
     async def claim_upload(self, key: str) -> bool:
         """Mark upload `key` applied; False when it already was (then apply nothing)."""
         dialect = self._session.get_bind().dialect.name

@@ -364,16 +364,20 @@ class ProductRepository:
         )
         return [ProductKey(*row) for row in rows]
 
-    async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
-        """The ids of the products with exactly these skus (those that exist)."""
-        found: dict[str, int] = {}
-        for start in range(0, len(skus), CHUNK):
-            chunk = list(skus[start : start + CHUNK])
-            rows = await self._session.execute(
-                select(ProductRow.sku, ProductRow.id).where(ProductRow.sku.in_(chunk))
+    async def created_ids(self, import_id: str) -> dict[str, int]:
+        """By sku, the ids of the products for the new skus import `import_id` staged: inside
+        its swap, after apply_staged (one query, however many)."""
+        staged = ProductStagingRow
+        rows = await self._session.execute(
+            select(ProductRow.sku, ProductRow.id)
+            .join(staged, staged.sku == ProductRow.sku)
+            .where(
+                staged.import_id == import_id,
+                staged.deactivate.is_(False),
+                staged.product_id.is_(None),
             )
-            found.update({sku: product_id for sku, product_id in rows})
-        return found
+        )
+        return {sku: product_id for sku, product_id in rows}
 
     async def claim_upload(self, key: str) -> bool:
         """Mark upload `key` applied; False when it already was (then apply nothing)."""

@@ -507,7 +507,7 @@ async def import_inventory(
             source = texts.AUDIT_FROM_FILE.format(file=filename)
             who = actor or texts.AUDIT_BY_OPERATOR  # run_bot.py import-csv
             applied = await uow.products.apply_staged(import_id, who, source, add_stock=add_stock)
-            await write_photos(uow, photos)  # with the products, or not at all
+            await write_photos(uow, photos, import_id)  # with the products, or not at all
             await uow.commit()
     finally:
         await _unstage(uow, import_id)

@@ -4,11 +4,13 @@ Only what changes is written: a photo the file names again — the same https UR
 bytes with the same digest — keeps its revision and the Telegram file_id learnt for it.
 The comparison reads the stored photos before the import's swap (no write lock held); the
 swap then writes the changed ones in its own transaction, so the photos land with the
-products or not at all.
+products or not at all. A photo the owner changes in the seconds between the two (a photo
+sent with its sku during a big import) stays when the file names the photo it had before.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -60,21 +62,40 @@ async def plan_photos(
     images: Mapping[str, bytes],
 ) -> PhotoPlan:
     """Compare the photos the rows name with the stored ones (their URL, the digest of their
-    bytes) and keep what changes; `targets`: each row's product (None: a new one)."""
-    named = [
+    bytes) and keep what changes; `targets`: each row's product (None: a new one). The work
+    per row runs in worker threads, as the import's matching does: 100k rows would hold
+    the event loop for most of a second."""
+    named = await asyncio.to_thread(_named, rows, targets)
+    unused = len(set(images) - {image for _, image, _ in named})
+    if not named:
+        return PhotoPlan(count=PhotoCount(unused=unused))
+    stored_ids = [target for _, _, target in named if target is not None]
+    async with uow:
+        urls = await uow.photos.urls(stored_ids)
+        with_bytes = [
+            t for _, image, t in named if t is not None and t in urls and not is_url(image)
+        ]
+        digests = await uow.photos.digests(with_bytes) if with_bytes else {}
+    plan = await asyncio.to_thread(_compare, named, urls, digests, images)
+    plan.count = replace(plan.count, unused=unused)
+    return plan
+
+
+Named = list[tuple[str, str, int | None]]  # sku, image, product (None: a new one)
+
+
+def _named(rows: Sequence[InventoryRow], targets: Sequence[int | None]) -> Named:
+    return [
         (row.sku, row.image, target)
         for row, target in zip(rows, targets, strict=True)
         if row.image is not None
     ]
-    unused = len(set(images) - {image for _, image, _ in named})
-    plan = PhotoPlan(count=PhotoCount(unused=unused))
-    if not named:
-        return plan
-    stored_ids = [target for _, _, target in named if target is not None]
-    async with uow:
-        urls = await uow.photos.urls(stored_ids)
-        with_bytes = [t for _, image, t in named if t in urls and not is_url(image)]
-        digests = await uow.photos.digests(with_bytes) if with_bytes else {}
+
+
+def _compare(
+    named: Named, urls: Mapping[int, str], digests: Mapping[int, str], images: Mapping[str, bytes]
+) -> PhotoPlan:
+    plan = PhotoPlan()
     digest_of: dict[str, str] = {}
     new = changed = same = 0
     for sku, image, target in named:
@@ -90,8 +111,8 @@ async def plan_photos(
             continue
         else:
             changed += 1
-        plan.stored.append(replace(photo, product_id=target))
-    plan.count = PhotoCount(new, changed, same, unused=unused)
+        plan.stored.append(NewPhoto(target, photo.url, photo.content))
+    plan.count = PhotoCount(new, changed, same)
     return plan
 
 
@@ -107,15 +128,20 @@ def _same(
     return digest_of[image] == digest
 
 
-async def write_photos(uow: UnitOfWork, plan: PhotoPlan) -> int:
-    """Inside the import's swap: the planned photos, new products' by sku; how many."""
-    photos = list(plan.stored)
+async def write_photos(uow: UnitOfWork, plan: PhotoPlan, import_id: str = "") -> int:
+    """Inside the swap of import `import_id`, after it applied: the planned photos (of the
+    products it created, by sku); how many."""
+    photos = plan.stored
     if plan.created:
-        ids = await uow.products.ids_by_sku([sku for sku, _ in plan.created])
-        photos += [replace(p, product_id=ids[sku]) for sku, p in plan.created if sku in ids]
+        ids = await uow.products.created_ids(import_id)
+        photos = photos + await asyncio.to_thread(_with_ids, plan.created, ids)
     if not photos:
         return 0
     return await uow.photos.put(photos)
+
+
+def _with_ids(created: list[tuple[str, NewPhoto]], ids: Mapping[str, int]) -> list[NewPhoto]:
+    return [NewPhoto(ids[sku], photo.url, photo.content) for sku, photo in created if sku in ids]
 
 
 def sku_rows(images: Mapping[str, bytes]) -> list[InventoryRow]:

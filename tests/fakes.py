@@ -101,8 +101,12 @@ class FakeProductRepo:
         page = await self.list_after(after_id, limit)
         return [ProductKey(p.id, p.sku, p.active, p.stock) for p in page]
 
-    async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
-        wanted = set(skus)
+    async def created_ids(self, import_id: str) -> dict[str, int]:
+        wanted = {
+            item.values.sku
+            for key, _, item in self.staged
+            if key == import_id and isinstance(item, StagedProduct) and item.product_id is None
+        }
         return {p.sku: p.id for p in self.rows.values() if p.sku in wanted}
 
     async def claim_upload(self, key: str) -> bool:

@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--database", help="SQLite file to use (default: a fresh temporary one)")
     chat = commands.add_parser("chat", help="type as a customer against a local Bot API server")
     chat.add_argument("--database", help="SQLite file to use (default: a fresh temporary one)")
-    imp = commands.add_parser("import-csv", help="import an inventory file (CSV or XLSX)")
+    imp = commands.add_parser(
+        "import-csv", help="import an inventory file (CSV or XLSX, or a ZIP of one and its images)"
+    )
     imp.add_argument("file", type=Path)
     imp.add_argument(
         "--replace",

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProductPhotoRow, utcnow
-from domain.model import NewPhoto, ProductPhoto
+from domain.model import NewPhoto, ProductPhoto, photo_digest
 
 CHUNK = 500
+PUT_CHUNK = 5_000  # photos per executemany
+DIGEST_CHUNK = 20  # image bytes read at a time (each up to a few MB)
 
 
 class PhotoRepository:
@@ -50,9 +53,44 @@ class PhotoRepository:
             )
         return having
 
+    async def urls(self, product_ids: Sequence[int]) -> dict[int, str]:
+        """The stored URL of each of these products that has a photo ("" when its photo is
+        image bytes or only a Telegram file_id); no image bytes are read."""
+        found: dict[int, str] = {}
+        for start in range(0, len(product_ids), CHUNK):
+            chunk = list(product_ids[start : start + CHUNK])
+            rows = await self._session.execute(
+                select(ProductPhotoRow.product_id, ProductPhotoRow.url).where(
+                    ProductPhotoRow.product_id.in_(chunk)
+                )
+            )
+            found.update({product_id: url for product_id, url in rows})
+        return found
+
+    async def digests(self, product_ids: Sequence[int]) -> dict[int, str]:
+        """The digest (domain.model.photo_digest) of each of these products' stored image
+        bytes, for those whose photo is image bytes. Reads the bytes: for a ZIP's images."""
+        found: dict[int, str] = {}
+        for start in range(0, len(product_ids), DIGEST_CHUNK):
+            chunk = list(product_ids[start : start + DIGEST_CHUNK])
+            rows = await self._session.execute(
+                select(ProductPhotoRow.product_id, ProductPhotoRow.content).where(
+                    ProductPhotoRow.product_id.in_(chunk), ProductPhotoRow.content.is_not(None)
+                )
+            )
+            found.update(
+                {
+                    product_id: photo_digest(content)
+                    for product_id, content in rows
+                    if content is not None
+                }
+            )
+        return found
+
     async def put(self, photos: Iterable[NewPhoto]) -> int:
         """Set each product's photo (a new revision: a file_id learnt for the old one is
         dropped unless the new photo is itself a file_id); how many were written."""
+        now = utcnow()
         rows = [
             {
                 "product_id": photo.product_id,
@@ -60,7 +98,7 @@ class PhotoRepository:
                 "file_id": photo.file_id,
                 "url": photo.url,
                 "content": photo.content,
-                "updated_at": utcnow(),
+                "updated_at": now,
             }
             for photo in {photo.product_id: photo for photo in photos}.values()
         ]
@@ -68,20 +106,21 @@ class PhotoRepository:
             return 0
         dialect = self._session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        for start in range(0, len(rows), CHUNK):
-            statement = insert(ProductPhotoRow).values(rows[start : start + CHUNK])
-            await self._session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["product_id"],
-                    set_={
-                        "revision": ProductPhotoRow.revision + 1,
-                        "file_id": statement.excluded.file_id,
-                        "url": statement.excluded.url,
-                        "content": statement.excluded.content,
-                        "updated_at": statement.excluded.updated_at,
-                    },
-                )
-            )
+        # The table, not the ORM class, and one executemany: an import's 100k photos are
+        # written inside its swap, where a statement compiled per chunk took seconds.
+        statement = insert(cast(Table, ProductPhotoRow.__table__))
+        upsert = statement.on_conflict_do_update(
+            index_elements=["product_id"],
+            set_={
+                "revision": ProductPhotoRow.revision + 1,
+                "file_id": statement.excluded.file_id,
+                "url": statement.excluded.url,
+                "content": statement.excluded.content,
+                "updated_at": statement.excluded.updated_at,
+            },
+        )
+        for start in range(0, len(rows), PUT_CHUNK):  # the event loop breathes between
+            await self._session.execute(upsert, rows[start : start + PUT_CHUNK])
         return len(rows)
 
     async def remember_file_id(self, product_id: int, revision: int, file_id: str) -> bool:

@@ -364,6 +364,21 @@ class ProductRepository:
         )
         return [ProductKey(*row) for row in rows]
 
+    async def created_ids(self, import_id: str) -> dict[str, int]:
+        """By sku, the ids of the products for the new skus import `import_id` staged: inside
+        its swap, after apply_staged (one query, however many)."""
+        staged = ProductStagingRow
+        rows = await self._session.execute(
+            select(ProductRow.sku, ProductRow.id)
+            .join(staged, staged.sku == ProductRow.sku)
+            .where(
+                staged.import_id == import_id,
+                staged.deactivate.is_(False),
+                staged.product_id.is_(None),
+            )
+        )
+        return {sku: product_id for sku, product_id in rows}
+
     async def claim_upload(self, key: str) -> bool:
         """Mark upload `key` applied; False when it already was (then apply nothing)."""
         dialect = self._session.get_bind().dialect.name

@@ -14,11 +14,20 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from domain import texts
+from domain.archive import Bundle, is_zip_upload, read_bundle
 from domain.inventory import InvalidInventory, InventoryRow, RowError, parse_inventory
 from domain.language import analysed_part
 from domain.model import AppliedImport, Product, ProductKey, ProductPatch, StagedProduct
 from domain.money import format_count
 from domain.pacing import Attention, LoopPacer
+from domain.photo_import import (
+    UNKNOWN_SHOWN,
+    PhotoCount,
+    PhotoPlan,
+    plan_photos,
+    sku_rows,
+    write_photos,
+)
 from domain.ports import UnitOfWork
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
@@ -127,6 +136,8 @@ class ImportSummary:
     # other columns changed nothing, and columns it does not have were left alone.
     changed_fields: tuple[tuple[str, int], ...] = ()
     columns: tuple[str, ...] = ()  # the product fields the file carries
+    photos: PhotoCount = PhotoCount()
+    photos_only: bool = False  # a ZIP of images named by sku: no product changed
 
 
 class AlreadyApplied(Exception):
@@ -491,9 +502,17 @@ async def import_inventory(
     applied by another import and the next import deletes them after ABANDONED_AFTER.
     """
     await progress(texts.IMPORT_CHECKING.format(file=filename))
+    images: dict[str, bytes] | None = None
+    if is_zip_upload(data, filename):  # one inventory file and its images, or images alone
+        bundle: Bundle = await asyncio.to_thread(read_bundle, data)
+        if bundle.table is None:
+            return await _import_photos(uow, bundle.images, once=once)
+        (filename, data), images = bundle.table, bundle.images
+        del bundle
     # Parsing a big file takes seconds: off the event loop, so other chats keep moving.
     pacer = LoopPacer(attention=catalog.attention)
-    rows = await asyncio.to_thread(parse_inventory, data, filename, pause=pacer)
+    names = list(images) if images is not None else None
+    rows = await asyncio.to_thread(parse_inventory, data, filename, pause=pacer, images=names)
     del data  # the parsed rows say it all; a big file's bytes need not outlive them
     plan = await _plan(uow, rows, replace=replace)
     _check_new(rows, plan.targets)
@@ -503,6 +522,8 @@ async def import_inventory(
         async with uow:
             shown = await uow.products.list_by_ids(list(plan.hidden[:SUMMARY_EXAMPLES]))
         raise BigReplace(len(plan.hidden), plan.active, tuple((p.sku, p.name) for p in shown))
+    photos = await plan_photos(uow, rows, plan.targets, images or {})
+    del images  # the photos to write hold the bytes they need
     import_id = uuid.uuid4().hex
     try:
         await _forget_abandoned(uow)
@@ -513,11 +534,12 @@ async def import_inventory(
             source = texts.AUDIT_FROM_FILE.format(file=filename)
             who = actor or texts.AUDIT_BY_OPERATOR  # run_bot.py import-csv
             applied = await uow.products.apply_staged(import_id, who, source, add_stock=add_stock)
+            await write_photos(uow, photos, import_id)  # with the products, or not at all
             await uow.commit()
     finally:
         await _unstage(uow, import_id)
-    summary = await _summary(uow, rows, plan, applied)
-    del rows, plan  # before indexing, the import's biggest allocation
+    summary = await _summary(uow, rows, plan, applied, photos.count)
+    del rows, plan, photos  # before indexing, the import's biggest allocation
     changed = array("q", applied.created)
     changed.extend(applied.updated)
     changed.extend(applied.deactivated)
@@ -659,7 +681,11 @@ async def _forget_abandoned(uow: UnitOfWork) -> None:
 
 
 async def _summary(
-    uow: UnitOfWork, rows: Sequence[InventoryRow], plan: _Plan, applied: AppliedImport
+    uow: UnitOfWork,
+    rows: Sequence[InventoryRow],
+    plan: _Plan,
+    applied: AppliedImport,
+    photos: PhotoCount,
 ) -> ImportSummary:
     """Counts from what the swap did; examples in the file's order."""
     created, updated, unchanged = await asyncio.to_thread(
@@ -675,7 +701,37 @@ async def _summary(
         Outcome(len(applied.deactivated), tuple((p.sku, p.name) for p in hidden)),
         tuple(applied.changed_fields.items()),
         _columns(rows),
+        photos,
     )
+
+
+async def _import_photos(
+    uow: UnitOfWork, images: dict[str, bytes], *, once: str = ""
+) -> ImportSummary:
+    """A ZIP of images alone, each named by its product's sku ("EXT-ABC-20.jpg"): the
+    products found get those photos in one transaction; the other names are reported. An
+    image of no product at all refuses the ZIP (nothing to do, and surely a mistake)."""
+    rows = sku_rows(images)
+    plan = await _plan(uow, rows, replace=False)
+    matched = list(zip(rows, plan.targets, strict=True))
+    found = [(row, target) for row, target in matched if target is not None]
+    unknown = [row.image or "" for row, target in matched if target is None]
+    if not found:
+        shown = ", ".join(unknown[:UNKNOWN_SHOWN])
+        raise InvalidInventory.file_error(texts.PHOTOS_ZIP_NO_SKU.format(names=shown))
+    photos: PhotoPlan = await plan_photos(
+        uow, [row for row, _ in found], [target for _, target in found], images
+    )
+    async with uow:
+        if once and not await uow.products.claim_upload(once):
+            raise AlreadyApplied(once)
+        await write_photos(uow, photos)
+        await uow.commit()
+    done = photos.count
+    count = PhotoCount(
+        done.new, done.changed, done.same, tuple(unknown[:UNKNOWN_SHOWN]), len(unknown)
+    )
+    return ImportSummary(Outcome(), Outcome(), Outcome(), photos=count, photos_only=True)
 
 
 def _columns(rows: Sequence[InventoryRow]) -> tuple[str, ...]:

@@ -131,7 +131,9 @@ def neutralize(text: str) -> str:
 def _products(products: list[Product]) -> _Table:
     return _Table(
         "productos",
-        tuple(COLUMN_ALIASES),  # the import columns, in the import's order
+        # The import's columns, in its order; photos are not exported (a ZIP's image or an
+        # owner's Telegram photo has no cell to go in), and a file without `imagen` keeps them.
+        tuple(column for column in COLUMN_ALIASES if column != "imagen"),
         [
             [
                 p.sku,

@@ -10,13 +10,22 @@ import io
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from domain import texts
 from domain.exceptions import DomainError
@@ -29,6 +38,7 @@ MAX_DESCRIPTION_LEN = 2000
 MAX_CATEGORY_LEN = 100
 MAX_STOCK = 1_000_000_000
 MAX_KEPT_ERRORS = 1000
+MAX_IMAGE_URL_LEN = 2000
 
 REQUIRED = ("sku",)  # a new product also needs nombre and precio (domain.catalog checks)
 COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -48,6 +58,19 @@ COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "precio": ("precio", "price", "valor", "precio unitario", "unit price"),
         "stock": ("stock", "cantidad", "existencias", "inventario", "qty", "quantity"),
         "activo": ("activo", "active", "estado", "habilitado", "visible"),
+        "imagen": (
+            "imagen",
+            "image",
+            "foto",
+            "photo",
+            "picture",
+            "fotografia",
+            "imagen url",
+            "image url",
+            "url imagen",
+            "url de la imagen",
+            "url foto",
+        ),
     }
 )
 TRUE_WORDS = frozenset({"si", "s", "true", "1", "x", "activo", "yes", "y", "verdadero"})
@@ -72,6 +95,9 @@ class InventoryRow:
     stock: int | None
     active: bool | None
     line: int
+    # An https URL, or the name of an image in the ZIP the file came in (its entry name);
+    # None: no such column or an empty cell, so the product's photo stays as it is.
+    image: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,11 +154,13 @@ def parse_inventory(
     max_bytes: int = 20 * 1024 * 1024,
     max_rows: int = 200_000,
     pause: Callable[[], None] = _never_pause,
+    images: Collection[str] | None = None,
 ) -> list[InventoryRow]:
     """Parse an inventory CSV/XLSX into rows, or raise InvalidInventory with every problem.
 
     `pause` is called between rows (a worker thread leaves the event loop room with it,
-    see domain.pacing).
+    see domain.pacing). `images`: the names of the images in the ZIP the file came in
+    (None: it came alone), which the `imagen` column may name.
     """
     if len(data) > max_bytes:
         limit_mb = max_bytes / (1024 * 1024)
@@ -140,7 +168,7 @@ def parse_inventory(
     if not data.strip():
         raise InvalidInventory.file_error(texts.INVENTORY_NO_PRODUCTS)
     with closing(_read_table(data, filename, pause)) as rows:
-        return _parse_rows(rows, max_rows=max_rows, pause=pause)
+        return _parse_rows(rows, max_rows=max_rows, pause=pause, images=_Images(images))
 
 
 TEMPLATE_COLUMNS = ("sku", "nombre", "descripcion", "categoria", "precio", "stock", "activo")
@@ -381,7 +409,11 @@ class _ErrorLog:
 
 
 def _parse_rows(
-    rows: Iterable[Sequence[Any]], *, max_rows: int, pause: Callable[[], None]
+    rows: Iterable[Sequence[Any]],
+    *,
+    max_rows: int,
+    pause: Callable[[], None],
+    images: _Images | None = None,
 ) -> list[InventoryRow]:
     """Map the header, then validate every data row, collecting all errors."""
     numbered = enumerate(rows, start=1)
@@ -392,6 +424,7 @@ def _parse_rows(
     if header_errors:
         raise InvalidInventory(header_errors)
     log = _ErrorLog()
+    parsers = _parsers(images or _Images(None))
     first_line_by_sku: dict[str, int] = {}
     parsed: list[InventoryRow] = []
     count = 0
@@ -405,7 +438,7 @@ def _parse_rows(
             raise InvalidInventory.file_error(
                 texts.INVENTORY_TOO_MANY_ROWS.format(limit=format_count(max_rows))
             )
-        product = _parse_row(cells, line, log)
+        product = _parse_row(cells, line, log, parsers)
         unique = _check_duplicate(product, line, first_line_by_sku, log)
         if isinstance(product, InventoryRow) and unique:
             parsed.append(product)
@@ -437,14 +470,19 @@ def _check_duplicate(
     return False
 
 
-def _parse_row(cells: dict[str, Any], line: int, log: _ErrorLog) -> InventoryRow | str | None:
+def _parse_row(
+    cells: dict[str, Any],
+    line: int,
+    log: _ErrorLog,
+    parsers: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> InventoryRow | str | None:
     """Validate every cell of one row, logging each problem.
 
     Returns the product, or when the row is invalid just its valid sku (for duplicate checks).
     """
     before = log.total
     values: dict[str, Any] = {}
-    for column, parser in _parsers().items():
+    for column, parser in (parsers or _parsers(_Images(None))).items():
         if column not in cells:
             continue
         value = _unquoted(cells[column])
@@ -464,6 +502,7 @@ def _parse_row(cells: dict[str, Any], line: int, log: _ErrorLog) -> InventoryRow
         stock=values.get("stock"),
         active=values.get("activo"),
         line=line,
+        image=values.get("imagen"),
     )
 
 
@@ -613,7 +652,58 @@ def _parse_active(value: Any) -> bool:
     raise _CellError(texts.INVENTORY_ACTIVE_UNKNOWN.format(value=_preview(text)))
 
 
-def _parsers() -> dict[str, Callable[[Any], Any]]:
+class _Images:
+    """The images a file's `imagen` column may name: those of the ZIP it came in, by path or
+    by file name alone, without case ("EXT-ABC-20.JPG", "fotos/ext-abc-20.jpg")."""
+
+    def __init__(self, names: Collection[str] | None) -> None:
+        self.in_zip = names is not None
+        self._by_path = {name.casefold(): name for name in names or ()}
+        self._by_file: dict[str, list[str]] = {}
+        for name in names or ():
+            self._by_file.setdefault(_file_part(name), []).append(name)
+
+    def parse(self, value: Any) -> str | None:
+        text = _cell_text(value)
+        if not text:
+            return None  # the product's photo stays
+        shown = _preview(text)
+        if len(text) > MAX_IMAGE_URL_LEN:
+            raise _CellError(
+                texts.INVENTORY_TOO_LONG_MASCULINE.format(length=len(text), limit=MAX_IMAGE_URL_LEN)
+            )
+        lowered = text.lower()
+        if lowered.startswith("http://"):
+            raise _CellError(texts.INVENTORY_IMAGE_HTTP.format(value=shown))
+        if lowered.startswith("https://"):
+            parts = urlsplit(text)
+            if not parts.hostname or "." not in parts.hostname or any(c.isspace() for c in text):
+                raise _CellError(texts.INVENTORY_IMAGE_BAD_URL.format(value=shown))
+            return text
+        if "://" in text or lowered.startswith("www."):
+            raise _CellError(texts.INVENTORY_IMAGE_BAD_URL.format(value=shown))
+        if not self.in_zip:
+            raise _CellError(texts.INVENTORY_IMAGE_NO_ZIP.format(value=shown))
+        return self._entry(text, shown)
+
+    def _entry(self, text: str, shown: str) -> str:
+        path = text.replace("\\", "/").removeprefix("./")
+        found = self._by_path.get(path.casefold())
+        if found is not None:
+            return found
+        same = self._by_file.get(_file_part(path), [])
+        if len(same) == 1:
+            return same[0]
+        if same:
+            raise _CellError(texts.INVENTORY_IMAGE_AMBIGUOUS.format(value=shown, count=len(same)))
+        raise _CellError(texts.INVENTORY_IMAGE_NOT_IN_ZIP.format(value=shown))
+
+
+def _file_part(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1].casefold()
+
+
+def _parsers(images: _Images) -> dict[str, Callable[[Any], Any]]:
     """Cell parser per Spanish column, in report order."""
     return {
         "sku": _parse_sku,
@@ -623,6 +713,7 @@ def _parsers() -> dict[str, Callable[[Any], Any]]:
         "precio": _parse_price_cell,
         "stock": _parse_stock,
         "activo": _parse_active,
+        "imagen": images.parse,
     }
 
 

@@ -7,6 +7,7 @@ Moments (`*_at`) are aware UTC datetimes (db/ guarantees it: db.types.UtcDateTim
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,6 +55,11 @@ class NewPhoto:
     url: str = ""
     content: bytes | None = None
     file_id: str = ""
+
+
+def photo_digest(content: bytes) -> str:
+    """How an image's bytes are compared with a stored photo's (a re-sent ZIP changes nothing)."""
+    return hashlib.sha256(content).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from domain import texts
+from domain.archive import photos_alone
 from domain.button import Button
 from domain.catalog import (
     STALE_SHOWN,
@@ -30,18 +31,19 @@ from domain.delivery import Method, stored_line
 from domain.events import ProductsChanged
 from domain.exceptions import DomainError
 from domain.exports import ExportFile, build_export
-from domain.inventory import InvalidInventory
-from domain.model import Customer, Order, OrderStatus, Product, ProductChange
+from domain.inventory import MAX_SKU_LEN, InvalidInventory
+from domain.model import Customer, NewPhoto, Order, OrderStatus, Product, ProductChange
 from domain.money import InvalidPrice, format_cop, format_count, parse_price
 from domain.orders import OrderAction, OrderLife, order_state
 from domain.periods import Period, parse_period
+from domain.photo_import import render_photos
 from domain.ports import OwnerUnitOfWork
 from domain.shop import ShopProfile
 from domain.stats import compute_stats, render_stats
 
 MAX_LISTED_ORDERS = 10
 EXAMPLES_PER_KIND = 3
-INVENTORY_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+INVENTORY_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".zip")
 _REPLACE_WORDS = re.compile(r"\b(reemplaz\w*|sustitu\w*|replace)\b", re.IGNORECASE)
 _UPDATE_WORDS = re.compile(r"\b(actualiz\w*|agreg\w*|añad\w*|update|sumar)\b", re.IGNORECASE)
 _ADD_WORDS = re.compile(
@@ -176,6 +178,40 @@ def upload_refusal(filename: str, size: int | None, limit: int) -> str | None:
     return None
 
 
+def asks_before_download(filename: str, choice: UploadChoice | None) -> bool:
+    """An upload without a mode is asked about at once, except a ZIP: it may hold images
+    alone, which need no choice (domain looks into it first)."""
+    return choice is None and not filename.lower().endswith(".zip")
+
+
+def upload_key(chat_id: int, document_id: int, choice: UploadChoice | None) -> str:
+    """The upload's once-key; a ZIP applied without a choice is applied as an update."""
+    return (choice or UploadChoice()).once(chat_id, document_id)
+
+
+_CAPTION_LEAD = frozenset({"sku", "foto", "de", "del", "ref", "referencia", "codigo", "código"})
+_SKU_MARKS = frozenset({"sku", "ref", "referencia", "codigo", "código"})
+
+
+def caption_sku(caption: str) -> tuple[str, bool] | None:
+    """The one word a photo's caption is, after "foto de", "sku:"…; and whether the caption
+    said it is a sku. None when the caption is empty or more than one word."""
+    words = caption.replace(":", " ").split()
+    explicit = False
+    while len(words) > 1 and words[0].casefold() in _CAPTION_LEAD:
+        explicit = explicit or words[0].casefold() in _SKU_MARKS
+        words.pop(0)
+    if len(words) != 1:
+        return None
+    sku = words[0].lstrip("#").rstrip(".,;")
+    return (sku, explicit) if 0 < len(sku) <= MAX_SKU_LEN else None
+
+
+def looks_like_sku(word: str) -> bool:
+    """Written like a code ("EXT-ABC-20", "CAS01"), not like a word of a customer's message."""
+    return any(char.isdigit() for char in word) or bool(re.search(r"\w[-_./]\w", word))
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")
 
@@ -234,14 +270,25 @@ class OwnerDesk:
         self,
         data: bytes,
         filename: str,
-        choice: UploadChoice,
+        choice: UploadChoice | None,
         *,
         progress: Progress,
         by: int | None = None,
         once: str = "",
     ) -> ImportOutcome:
         """Apply an uploaded inventory, or explain every problem and change nothing; a
-        replace that would hide many products asks first (`hide_many`: the owner said yes)."""
+        replace that would hide many products asks first (`hide_many`: the owner said yes).
+        `choice` None (a ZIP sent without a caption, looked into before asking): a ZIP of
+        images alone is applied, there is nothing to choose; one with an inventory asks."""
+        if choice is None:
+            try:
+                alone = await asyncio.to_thread(photos_alone, data, filename)
+            except InvalidInventory as refused:
+                return ImportOutcome(False, refused.report() + "\n" + texts.OWNER_FIX_AND_RESEND)
+            if not alone:
+                question = texts.OWNER_UPLOAD_ASK_MODE.format(file=filename)
+                return ImportOutcome(False, question, upload_buttons())
+            choice = UploadChoice()
         try:
             summary = await import_inventory(
                 self._uow(), self._catalog, data, filename,
@@ -295,6 +342,34 @@ class OwnerDesk:
         async with self._uow() as uow:
             await uow.chats.remember_status(chat_id, document_id, status)
             await uow.commit()
+
+    # ---------------------------------------------------------------- photos
+    async def photo_sku(self, caption: str) -> str | None:
+        """The sku an owner's photo caption names: a product's, or something written as a
+        sku ("EXT-ABC-20", "sku: casco") so that an unknown one is answered; None for any
+        other caption (the photo goes to the sale flow, as a customer's would)."""
+        named = caption_sku(caption)
+        if named is None:
+            return None
+        sku, explicit = named
+        if explicit or looks_like_sku(sku):
+            return sku
+        async with self._uow() as uow:
+            return sku if await uow.products.find_sku(sku) is not None else None
+
+    async def set_photo(self, sku: str, file_id: str) -> str:
+        """The owner's photo (Telegram's file_id) becomes the product's; the same photo
+        again changes nothing (its revision, and what the sender learnt, stay)."""
+        async with self._uow() as uow:
+            product = await uow.products.find_sku(sku)
+            if product is None:
+                raise OwnerInputError(texts.OWNER_PHOTO_UNKNOWN_SKU.format(sku=sku))
+            stored = (await uow.photos.of([product.id])).get(product.id)
+            if stored is not None and stored.file_id == file_id:
+                return texts.OWNER_PHOTO_SAME.format(sku=product.sku, name=product.name)
+            await uow.photos.put([NewPhoto(product.id, file_id=file_id)])
+            await uow.commit()
+        return texts.OWNER_PHOTO_SAVED.format(sku=product.sku, name=product.name)
 
     # ------------------------------------------------------------ quick edits
     async def set_stock(self, args: str, by: int | None = None) -> str:
@@ -603,6 +678,9 @@ def _two_args(args: str, usage: str) -> tuple[str, str]:
 
 def render_import(filename: str, summary: ImportSummary) -> str:
     """The owner's summary of an applied inventory, with a few examples of each kind."""
+    if summary.photos_only:
+        done = texts.PHOTOS_ZIP_DONE.format(file=filename)
+        return "\n".join([done, *render_photos(summary.photos)])
     lines = [texts.OWNER_IMPORT_DONE.format(file=filename)]
     kinds = (
         (summary.created, texts.OWNER_IMPORT_CREATED),
@@ -638,7 +716,9 @@ def render_import(filename: str, summary: ImportSummary) -> str:
     ]
     if summary.columns and left:
         lines.append(texts.OWNER_IMPORT_LEFT_ALONE.format(fields=", ".join(left)))
-    if not (summary.created.count or summary.updated.count or summary.deactivated.count):
+    lines += render_photos(summary.photos)
+    products = summary.created.count or summary.updated.count or summary.deactivated.count
+    if not (products or summary.photos.written):
         lines.append(texts.OWNER_IMPORT_NOTHING_NEW)
     else:
         lines.append(texts.OWNER_IMPORT_SEARCH_READY)

@@ -907,3 +907,65 @@ KNOWLEDGE_INVOICE = "Factura"
 KNOWLEDGE_PAYMENT = "Formas de pago"
 KNOWLEDGE_CONTACT = "Contacto"
 SHOP_PROFILE_NO_DOCUMENTS = "la carpeta de documentos «{folder}» no existe."
+
+# Product photos (owner)
+INVENTORY_IMAGE_HTTP = (
+    "«{value}» empieza por http://; usa el enlace https:// de la imagen (Telegram no muestra "
+    "fotos de enlaces sin https)"
+)
+INVENTORY_IMAGE_BAD_URL = "«{value}» no es un enlace https:// válido a una imagen"
+INVENTORY_IMAGE_NO_ZIP = (
+    "«{value}» no es un enlace https://; para usar tus propias fotos envía un ZIP con este "
+    "archivo y las imágenes"
+)
+INVENTORY_IMAGE_NOT_IN_ZIP = "no encuentro la imagen «{value}» dentro del ZIP"
+INVENTORY_IMAGE_AMBIGUOUS = (
+    "hay {count} imágenes llamadas «{value}» en el ZIP; escribe también la carpeta "
+    "(por ejemplo: fotos/{value})"
+)
+PHOTOS_ZIP_CORRUPT = (
+    "No pude abrir el ZIP: está dañado o incompleto. Comprímelo de nuevo y envíamelo."
+)
+PHOTOS_ZIP_ENCRYPTED = "El ZIP tiene contraseña. Comprímelo sin contraseña y envíamelo de nuevo."
+PHOTOS_ZIP_TOO_MANY = "El ZIP trae más de {limit} archivos; divídelo en varios ZIP más pequeños."
+PHOTOS_ZIP_TOO_BIG = (
+    "El contenido del ZIP pesa más de {limit_mb} MB al descomprimirlo; divídelo en varios ZIP "
+    "más pequeños."
+)
+PHOTOS_ZIP_BOMB = (
+    "«{name}» ocupa demasiado al descomprimirlo para lo poco que pesa en el ZIP; no lo abro."
+)
+PHOTOS_IMAGE_TOO_BIG = "La imagen «{name}» pesa más de {limit_mb} MB; envíala más liviana."
+PHOTOS_NOT_AN_IMAGE = (
+    "«{name}» no es una imagen JPG, PNG o WEBP (el archivo está dañado o es otra cosa)."
+)
+PHOTOS_WRONG_FORMAT = "«{name}»: usa fotos JPG, PNG o WEBP (guárdala como JPG y envíala de nuevo)."
+PHOTOS_ZIP_TWO_TABLES = (
+    "El ZIP trae más de un inventario ({names}); deja solo un .csv o .xlsx junto a las fotos."
+)
+PHOTOS_ZIP_EMPTY = "El ZIP no trae un inventario (.csv o .xlsx) ni fotos (.jpg, .png o .webp)."
+PHOTOS_SUMMARY = "📷 Fotos: {parts}."
+PHOTOS_NEW = "{count} nuevas"
+PHOTOS_NEW_ONE = "1 nueva"
+PHOTOS_CHANGED = "{count} cambiadas"
+PHOTOS_CHANGED_ONE = "1 cambiada"
+PHOTOS_SAME = "{count} iguales"
+PHOTOS_SAME_ONE = "1 igual"
+PHOTOS_UNKNOWN = "📷 Sin producto con ese SKU (no las usé): {names}"
+PHOTOS_UNUSED = (
+    "📷 {count} imágenes del ZIP no se usaron: ninguna fila las nombra en la columna imagen."
+)
+PHOTOS_UNUSED_ONE = "📷 1 imagen del ZIP no se usó: ninguna fila la nombra en la columna imagen."
+PHOTOS_ZIP_DONE = "✅ Fotos aplicadas ({file}):"
+PHOTOS_ZIP_TWICE = "«{first}» y «{second}» son fotos del mismo SKU; deja solo una."
+PHOTOS_ZIP_NO_SKU = (
+    "Ninguna foto del ZIP se llama como el SKU de uno de tus productos ({names}). Nómbralas "
+    "con el SKU, por ejemplo EXT-ABC-20.jpg, o envía también el inventario con una columna "
+    "imagen."
+)
+OWNER_PHOTO_SAVED = "📷 Foto guardada: {sku} — {name}"
+OWNER_PHOTO_SAME = "📷 {sku} — {name} ya tenía esa foto."
+OWNER_PHOTO_UNKNOWN_SKU = (
+    "No encuentro ningún producto con el SKU «{sku}»; no guardé la foto. Revisa el SKU "
+    "(está en /export o en tu inventario) y envíala de nuevo con el SKU como texto."
+)

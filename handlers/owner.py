@@ -42,8 +42,10 @@ from domain.orders import MOVES, OrderAction, cancel_buttons, order_buttons, par
 from domain.owner import (
     OwnerDesk,
     UploadChoice,
+    asks_before_download,
     parse_chat_id,
     upload_buttons,
+    upload_key,
     upload_mode,
     upload_refusal,
 )
@@ -92,7 +94,7 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
         await message.answer(refusal)
         return
     choice = upload_mode(message.caption or "")
-    if choice is None:
+    if asks_before_download(document.file_name or "", choice):
         await message.reply(
             texts.OWNER_UPLOAD_ASK_MODE.format(file=document.file_name),
             reply_markup=inline_keyboard(upload_buttons()),
@@ -108,7 +110,7 @@ async def on_document(message: Message, desk: OwnerDesk, bot: Bot) -> None:
             status_id = (await message.reply(checking)).message_id
             await desk.remember_upload_status(chat_id, message.message_id, status_id)
     status = StatusRef(chat_id, status_id, checking, message.message_id)
-    once = choice.once(chat_id, message.message_id)
+    once = upload_key(chat_id, message.message_id, choice)
     await apply_upload(bot, desk, document, status, choice, by=_who(message), once=once)
 
 
@@ -139,7 +141,7 @@ async def apply_upload(
     desk: OwnerDesk,
     document: Document,
     status: StatusRef,
-    choice: UploadChoice,
+    choice: UploadChoice | None,
     *,
     by: int | None = None,
     once: str = "",
@@ -235,6 +237,21 @@ class ProgressMessage:
                 allow_sending_without_reply=True,
             )
             self._message_id, self._shown = sent.message_id, text
+
+
+class CaptionNamesSku(Filter):
+    """An owner's photo whose caption is a sku: it becomes that product's photo. Any other
+    photo falls through to the sale flow, as a customer's."""
+
+    async def __call__(self, message: Message, desk: OwnerDesk) -> bool | dict[str, Any]:
+        sku = await desk.photo_sku(message.caption or "")
+        return {"sku": sku} if sku is not None else False
+
+
+async def product_photo(message: Message, sku: str, desk: OwnerDesk) -> None:
+    assert message.photo
+    largest = max(message.photo, key=lambda size: size.width * size.height)
+    await message.reply(await desk.set_photo(sku, largest.file_id))
 
 
 # --------------------------------------------------------------------------- reports
@@ -432,6 +449,7 @@ def create_router() -> Router:
     router.message.register(pause, Command("pausar", ignore_case=True))
     router.message.register(resume, Command("reanudar", ignore_case=True))
     router.message.register(relay_reply, RepliesToCustomer())
+    router.message.register(product_photo, F.photo, CaptionNamesSku())
     router.message.register(on_document, F.document)
     router.callback_query.register(on_upload_mode, F.data.startswith("inv:"))
     router.callback_query.register(on_order_button, F.data.startswith(f"{OrderAction.PREFIX}:"))

@@ -264,23 +264,28 @@ class GcPauses:
         return [seconds for when, seconds in self.pauses if start <= when <= end]
 
 
-def write_catalog(rows: int, seed: int, path: Path) -> None:
+def write_catalog(rows: int, seed: int, path: Path, images: bool = False) -> None:
+    """The generated catalog; `images`: with an imagen column, an https URL per product."""
     import csv
 
     sys.path.insert(0, str(ROOT / "scripts"))
     from gen_catalog import HEADER, generate_products
 
+    def image(sku: str) -> tuple[str, ...]:
+        return (f"https://cdn.example.com/fotos/{sku}.jpg",) if images else ()
+
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(HEADER)
+        writer.writerow((*HEADER, *(("imagen",) if images else ())))
         for product in generate_products(rows - 1, seed):
             writer.writerow(
                 (product.sku, product.name, product.description, product.category,
-                 product.price, product.stock)
+                 product.price, product.stock, *image(product.sku))
             )  # fmt: skip
         writer.writerow(
-            (PROBE_SKU, PROBE_NAME, "Producto de prueba de la medición", "Accesorios", 45000, 5)
-        )
+            (PROBE_SKU, PROBE_NAME, "Producto de prueba de la medición", "Accesorios", 45000, 5,
+             *image(PROBE_SKU))
+        )  # fmt: skip
 
 
 async def _recv(conn: Connection) -> Any:
@@ -298,7 +303,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="import-load-"))
     catalog = workdir / "inventario.csv"
     started = time.monotonic()
-    write_catalog(args.rows, args.seed, catalog)
+    write_catalog(args.rows, args.seed, catalog, images=args.images)
     print(f"catalog: {args.rows:,} rows, {catalog.stat().st_size / 1e6:.1f} MB "
           f"({time.monotonic() - started:.1f} s) in {workdir}", file=sys.stderr)  # fmt: skip
     plan = {
@@ -469,6 +474,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between messages")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of chat before")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--images", action="store_true", help="with an imagen column (an https URL a product)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--samples", action="store_true", help="keep every sample in --json")
     parser.add_argument(

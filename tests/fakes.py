@@ -32,6 +32,7 @@ from domain.model import (
     Shelf,
     StagedProduct,
     UpsertResult,
+    photo_digest,
 )
 
 PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "active")
@@ -99,6 +100,14 @@ class FakeProductRepo:
     async def keys_after(self, after_id: int, limit: int) -> list[ProductKey]:
         page = await self.list_after(after_id, limit)
         return [ProductKey(p.id, p.sku, p.active, p.stock) for p in page]
+
+    async def created_ids(self, import_id: str) -> dict[str, int]:
+        wanted = {
+            item.values.sku
+            for key, _, item in self.staged
+            if key == import_id and isinstance(item, StagedProduct) and item.product_id is None
+        }
+        return {p.sku: p.id for p in self.rows.values() if p.sku in wanted}
 
     async def claim_upload(self, key: str) -> bool:
         if key in self.claimed:
@@ -493,6 +502,16 @@ class FakePhotoRepo:
                 photo.product_id, revision, photo.file_id, photo.url, photo.content
             )
         return len(written)
+
+    async def urls(self, product_ids: Sequence[int]) -> dict[int, str]:
+        return {i: self.rows[i].url for i in product_ids if i in self.rows}
+
+    async def digests(self, product_ids: Sequence[int]) -> dict[int, str]:
+        return {
+            i: photo_digest(content)
+            for i in product_ids
+            if i in self.rows and (content := self.rows[i].content) is not None
+        }
 
     async def remember_file_id(self, product_id: int, revision: int, file_id: str) -> bool:
         old = self.rows.get(product_id)

@@ -151,6 +151,23 @@ def test_import_csv_applies_a_good_file_and_refuses_a_bad_one(tmp_path: Path) ->
     )
 
 
+def test_import_csv_takes_a_zip_of_the_inventory_and_its_images(tmp_path: Path) -> None:
+    import zipfile
+
+    db = tmp_path / "shop.db"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    bundle = tmp_path / "catalogo.zip"
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(100)
+    with zipfile.ZipFile(bundle, "w") as out:
+        out.writestr("inventario.csv", "sku;nombre;precio;imagen\nN-1;Nuevo;1000;fotos/n-1.jpg\n")
+        out.writestr("fotos/N-1.jpg", jpeg)
+    done = run("import-csv", str(bundle), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "1 nuevos" in done.stdout and "📷 Fotos: 1 nueva." in done.stdout
+    stored = sqlite3.connect(db).execute("select content, revision from product_photos").fetchall()
+    assert stored == [(jpeg, 1)]
+
+
 def test_a_bad_setting_stops_start_up_with_one_clear_line() -> None:
     result = run("polling", env={"OWNER_IDS": "uno,dos", "TELEGRAM_BOT_TOKEN": "1:x"})
     assert result.returncode == 2

@@ -969,3 +969,4 @@ OWNER_PHOTO_UNKNOWN_SKU = (
     "No encuentro ningún producto con el SKU «{sku}»; no guardé la foto. Revisa el SKU "
     "(está en /export o en tu inventario) y envíala de nuevo con el SKU como texto."
 )
+ABOUT = "Sobre «{query}»:"

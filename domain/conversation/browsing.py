@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.conversation import asides, cards, cart, checkout, shelves
+from domain.conversation import asides, cards, cart, checkout, several, shelves
 from domain.conversation.finding import LIST_SIZE, described_only, remember
 from domain.conversation.rendering import (
     name_part,
@@ -32,7 +32,8 @@ async def on_browsing(
     elif not await _answers_a_question(uow, turn, meaning, text):
         if meaning.product_query or meaning.intent == Intent.BROWSE:
             turn.memory.offer = None  # a new request: an earlier "¿Los llevas?" is left behind
-        await _by_intent(front, uow, turn, meaning, text)
+        if not await several.answer_each(front, uow, turn, text):
+            await _by_intent(front, uow, turn, meaning, text)
     if turn.step in SHOPPING_STEPS:
         await cart.drain_queue(front, uow, turn)
 

@@ -218,10 +218,20 @@ def _items(text: str) -> tuple[str, ...]:
 
     Each piece is read on its own (never split again); a piece repeated is read once.
     """
+    head, colon, tail = text.partition(":")
+    if colon and not states_a_number(head):  # "para mi empresa: 10 cascos, 20 guantes…"
+        listed = _items(tail)
+        if listed:
+            return listed
     pieces = [p.strip() for p in ITEM_SEPARATOR_RE.split(text) if p and p.strip()]
     if len(pieces) < 2:
         return ()
-    return tuple(pieces) if all(map(_is_item, dict.fromkeys(pieces))) else ()
+    items = [piece for piece in dict.fromkeys(pieces) if _is_item(piece)]
+    # "Buenas tardes, 10 cascos, 20 guantes…": pieces that name no product are left out.
+    rest = [piece for piece in pieces if piece not in items]
+    if len(items) < 2 or any(_read(prepare(piece)).product_query for piece in rest):
+        return ()
+    return tuple(items)
 
 
 def _is_item(piece: str) -> bool:

@@ -1,0 +1,61 @@
+"""A message with several questions (and orders) gets each answered, in one reply:
+"¿tienen cascos? ¿hacen factura? ¿y descuento por cantidad?"."""
+
+from __future__ import annotations
+
+import re
+
+from domain import texts
+from domain.conversation import asides, cards, cart
+from domain.conversation.finding import remember
+from domain.conversation.rendering import nothing_found, shop_info
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import Turn
+from domain.language import Intent, Understanding, understand
+from domain.ports import UnitOfWork
+
+# Where one question ends: ?, ¡, a line break, a sentence's full stop, a semicolon.
+QUESTION_END_RE = re.compile(r"[?!\n;]+|¿|(?<=[a-záéíóúñ\d)])\.\s+", re.IGNORECASE)
+CHATTER = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.AFFIRM, Intent.DENY})
+LISTED = 3  # products shown for each question of several
+
+
+def questions_in(text: str) -> list[tuple[str, Understanding]]:
+    """The message's questions that ask for something (not "hola", not "gracias")."""
+    pieces = [piece.strip(" ,.:") for piece in QUESTION_END_RE.split(text)]
+    read = [(piece, understand(piece)) for piece in pieces if len(piece) > 2]
+    return [
+        (piece, meaning)
+        for piece, meaning in read
+        if meaning.intent not in CHATTER and (meaning.product_query or meaning.topics)
+    ]
+
+
+async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """Answer every question of a message that has two or more; False (nothing said) for a
+    message with one."""
+    questions = questions_in(text)
+    if len(questions) < 2:
+        return False
+    for piece, meaning in questions:
+        await _answer(front, uow, turn, piece, meaning)
+    return True
+
+
+async def _answer(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, piece: str, meaning: Understanding
+) -> None:
+    if meaning.intent == Intent.BUY:
+        await cart.buy_each(front, uow, turn, meaning)
+    elif said := asides.shop_answer(front, piece, meaning.product_query):
+        turn.say(said)
+    elif meaning.intent == Intent.SHOP_INFO or meaning.topics:
+        turn.say(shop_info(front.shop, meaning.topics))
+    else:
+        products = (await front.finder.find(uow, turn.memory, meaning))[:LISTED]
+        query = meaning.product_query[:60]
+        if not products:
+            turn.say(nothing_found(query, ()))
+            return
+        remember(turn.memory, products, meaning)
+        turn.say(texts.ABOUT.format(query=query) + "\n" + cards.listing(products))

@@ -161,7 +161,8 @@ class OrderLineRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # Indexed: "también te puede servir" reads what was bought with a product.
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     sku: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(500))
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)

@@ -824,6 +824,25 @@ class OrderRepository:
             self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
         )
 
+    async def bought_with(self, product_id: int, limit: int) -> list[int]:
+        """Products other customers bought in the same orders as `product_id` (confirmed,
+        not cancelled), most often first."""
+        mine, other = OrderLineRow.__table__.alias("mine"), OrderLineRow.__table__.alias("other")
+        bought = [status.value for status in (*OPEN_STATUSES, OrderStatus.DELIVERED)]
+        rows = await self._session.execute(
+            select(other.c.product_id, func.count().label("times"))
+            .select_from(mine)
+            .join(
+                other, and_(other.c.order_id == mine.c.order_id, other.c.product_id != product_id)
+            )
+            .join(OrderRow, OrderRow.id == mine.c.order_id)
+            .where(mine.c.product_id == product_id, OrderRow.status.in_(bought))
+            .group_by(other.c.product_id)
+            .order_by(func.count().desc(), other.c.product_id)
+            .limit(limit)
+        )
+        return [row.product_id for row in rows]
+
     async def get(self, order_id: int) -> Order | None:
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
         return _order(row) if row else None

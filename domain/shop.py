@@ -74,6 +74,7 @@ class ShopProfile:
     carrier: Carrier | None = None
     payments: tuple[PaymentMethod, ...] = ()
     electronic_invoice: bool = False  # a customer who wants a factura is asked its data
+    related_products: bool = True  # "también te puede servir" after an add to the cart
     # The shop's documents (Markdown, text, PDF), answered from: a folder; "" for none.
     documents: str = ""
 
@@ -163,7 +164,7 @@ def load_shop_profile(path: Path | str) -> ShopProfile:
 def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     price_keys = {key for key, _ in PRICE_KEYS}
     tables = {"payment_methods", "payment", "extra", "delivery_zones", "carrier"}
-    flags = {"electronic_invoice", "documents"}
+    flags = {"electronic_invoice", "documents", "related_products"}
     known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables | flags
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -187,6 +188,9 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     values["delivery_zones"] = _zones(raw, path)
     values["carrier"] = _carrier(raw, path)
     values["documents"] = _documents(raw, path)
+    values["related_products"] = raw.get("related_products", True)
+    if not isinstance(values["related_products"], bool):
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_NOT_BOOL.format(key="related_products"))
     return ShopProfile(**values)
 
 

@@ -970,3 +970,6 @@ OWNER_PHOTO_UNKNOWN_SKU = (
     "(está en /export o en tu inventario) y envíala de nuevo con el SKU como texto."
 )
 ABOUT = "Sobre «{query}»:"
+RELATED = "💡 También te puede servir:"
+RELATED_LINE = "• {name} — {price}"
+BUTTON_ADD_RELATED = "➕ {name}"

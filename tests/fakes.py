@@ -11,6 +11,7 @@ from typing import Self
 
 from domain.events import Event, EventBus
 from domain.model import (
+    OPEN_STATUSES,
     PAYMENT_STAMPS,
     STATUS_STAMPS,
     AppliedImport,
@@ -302,6 +303,16 @@ class FakeOrderRepo:
         self.rows: dict[int, Order] = {}
         self.events: dict[tuple[str, str], str] = {}
         self._ids = itertools.count(1)
+
+    async def bought_with(self, product_id: int, limit: int) -> list[int]:
+        bought = (*OPEN_STATUSES, OrderStatus.DELIVERED)
+        times: dict[int, int] = {}
+        for order in self.rows.values():
+            ids = {line.product_id for line in order.lines}
+            if order.status in bought and product_id in ids:
+                for other in ids - {product_id}:
+                    times[other] = times.get(other, 0) + 1
+        return sorted(times, key=lambda i: (-times[i], i))[:limit]
 
     async def get(self, order_id: int) -> Order | None:
         return self.rows.get(order_id)

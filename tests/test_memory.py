@@ -95,12 +95,16 @@ DELIVERY_LINES = re.compile(
 # The personal-data notice and its acceptance, before the first data question (issue 14).
 CONSENT = re.compile(r"🔒 Para enviarte.*?quedó registrada tu autorización\.\n\n", re.DOTALL)
 
+# Products that go well with what was just added (issue 15): a block up to the next blank line.
+RELATED = re.compile(r"💡 También te puede servir:\n(?:• .*(?:\n|$))*")
+
 
 def without_delivery(reply: str) -> str:
     """A reply without its totals, delivery and payment lines and the personal-data notice:
     the changes since the fixtures were recorded (a summary shows the delivery fee and the
-    payment, issue 13; the notice comes before the cédula, issue 14)."""
-    reply = CONSENT.sub("", reply)
+    payment, issue 13; the notice comes before the cédula, issue 14; related products follow
+    an add, issue 15)."""
+    reply = RELATED.sub("", CONSENT.sub("", reply))
     return re.sub(r"\n{3,}", "\n\n", DELIVERY_LINES.sub("", reply)).strip()
 
 

@@ -26,6 +26,7 @@ from domain.conversation import (
     ordering,
     paying,
     privacy,
+    related,
     shelves,
 )
 from domain.conversation.memory import Memory
@@ -129,6 +130,7 @@ class SalesAgent:
         turn = Turn(chat, memory, step)
         async with self._uow_factory() as uow:
             await self._route(uow, turn, reading)
+            await related.suggest(self._front, uow, turn)
             await _record(uow, turn, text, reading.meaning.intent)
             await uow.commit()
         return await self._worded(turn, text)
@@ -155,6 +157,7 @@ class SalesAgent:
             await buttons.on_button(self._front, uow, turn, data)
             if turn.step in SHOPPING_STEPS:
                 await cart.drain_queue(self._front, uow, turn)
+            await related.suggest(self._front, uow, turn)
             await _record(uow, turn, f"[botón] {data}", "button")
             await uow.commit()
         return turn.reply()

@@ -116,6 +116,7 @@ class Turn:
     exact: bool = False  # said exactly as built (an order confirmation): never reworded
     erased: bool = False  # the customer's data was just erased: this exchange is not stored
     photos: tuple[int, ...] = ()  # products whose photos go with the reply (card, short list)
+    added: list[int] = field(default_factory=list)  # products put in the cart by this reply
 
     def say(self, text: str) -> None:
         self.parts.append(text)

@@ -1,0 +1,55 @@
+"""After an add to the cart: up to three products in stock that "también te pueden servir" —
+what other customers bought with it, then its category — unless the shop turned it off."""
+
+from __future__ import annotations
+
+from domain import texts
+from domain.button import Button
+from domain.conversation.cards import short_name
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import Action, Step, Turn
+from domain.model import Product
+from domain.money import format_cop
+from domain.ports import UnitOfWork
+
+RELATED = 3
+
+
+async def suggest(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    """Below the cart, when this reply added a product and asks nothing else."""
+    if not front.shop.related_products or not turn.added or turn.step != Step.CART:
+        return
+    if turn.memory.waiting() or turn.memory.queued or turn.cart is None:
+        return
+    products = await related_to(uow, turn.added[-1], {n.product_id for n in turn.cart.lines})
+    if not products:
+        return
+    lines = [
+        texts.RELATED_LINE.format(name=p.name, price=format_cop(p.price_minor)) for p in products
+    ]
+    turn.say(texts.RELATED + "\n" + "\n".join(lines))
+    add = tuple(
+        Button(
+            texts.BUTTON_ADD_RELATED.format(name=short_name(p.name, 24)), f"{Action.ADD}:{p.id}:1"
+        )
+        for p in products
+    )
+    turn.buttons = (*turn.buttons, *((button,) for button in add))
+
+
+async def related_to(uow: UnitOfWork, product_id: int, exclude: set[int]) -> list[Product]:
+    """In stock and not in the cart: bought together with it first, then its category."""
+    product = await uow.products.get(product_id)
+    if product is None:
+        return []
+    together = await uow.orders.bought_with(product_id, RELATED * 3)
+    candidates = [p for p in await uow.products.list_by_ids(together) if p.visible]
+    if product.category:
+        shelf = await uow.products.shelf_page(product.category, limit=RELATED * 3)
+        candidates += [p for p in shelf if p.visible]
+    chosen: list[Product] = []
+    for candidate in candidates:
+        taken = {p.id for p in chosen} | exclude | {product_id}
+        if candidate.id not in taken:
+            chosen.append(candidate)
+    return chosen[:RELATED]

@@ -146,7 +146,7 @@ async def _assemble(
     )
     catalog = Catalog(index, vectors)
     if search:
-        await catalog.load(SqlUnitOfWork(session_factory))
+        await catalog.load(SqlUnitOfWork(session_factory), saved=settings.index_file())
     timezone = ZoneInfo(settings.shop_timezone)
     bus = EventBus()
 

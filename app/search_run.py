@@ -39,7 +39,8 @@ async def run_search(
 ) -> int:
     """Run every query of `queries` (JSON lines {id, text}); write {id, results: [sku]}."""
     with tempfile.TemporaryDirectory() as tmp:
-        local = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{tmp}/search.db"})
+        database = f"sqlite+aiosqlite:///{tmp}/search.db"
+        local = settings.model_copy(update={"database_url": database, "search_index_file": "off"})
         app = await build_app(local)
         try:
             started = time.perf_counter()

@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     # SQLite database; "off" keeps it in memory only).
     search_weights: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
     search_vectors_file: str = ""
+    search_index_file: str = ""
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -141,14 +142,22 @@ class Settings(BaseSettings):
 
     def vectors_file(self) -> Path | None:
         """Where the dense index is saved: SEARCH_VECTORS_FILE, or beside a SQLite file."""
-        if self.search_vectors_file.strip().lower() == "off":
+        return self._beside_database(self.search_vectors_file, ".vectors.npz")
+
+    def _beside_database(self, setting: str, suffix: str) -> Path | None:
+        if setting.strip().lower() == "off":
             return None
-        if self.search_vectors_file.strip():
-            return Path(self.search_vectors_file.strip())
+        if setting.strip():
+            return Path(setting.strip())
         url = make_url(self.database_url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
-        return Path(url.database).with_suffix(".vectors.npz")
+        return Path(url.database).with_suffix(suffix)
+
+    def index_file(self) -> Path | None:
+        """Where the search index is kept between starts: SEARCH_INDEX_FILE, or beside a
+        SQLite file ("off": rebuilt at every start)."""
+        return self._beside_database(self.search_index_file, ".search-index")
 
     @field_validator("telegram_api_base")
     @classmethod

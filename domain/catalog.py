@@ -10,6 +10,7 @@ from array import array
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -31,7 +32,8 @@ from domain.photo_import import (
 from domain.ports import UnitOfWork
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
-from rag.search import ProductIndex, SearchDoc, name_head
+from rag.search import ProductIndex, SearchDoc, name_head, stable_digest
+from rag.snapshot import SnapshotError, read_arrays, write_arrays
 from rag.vectors import ProductVectors
 
 HEAD_WORDS = 3
@@ -89,9 +91,14 @@ async def product_pages(uow: UnitOfWork, size: int = PAGE) -> AsyncIterator[list
 
 
 def _fingerprint(product: Product) -> int:
-    """A stamp of everything indexing reads from a product (never 0: "never indexed")."""
-    seen = (product.name, product.description, product.category, product.visible, product.active)
-    return hash(seen) | 1
+    """A stamp of everything indexing reads from a product (never 0: "never indexed"); the
+    same in every process, since it is saved with the index."""
+    flags = f"{product.visible:d}{product.active:d}"
+    return stable_digest(product.name, product.description, product.category, flags)
+
+
+def _unprefixed(prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {name[len(prefix) :]: a for name, a in arrays.items() if name.startswith(prefix)}
 
 
 def search_doc(product: Product) -> SearchDoc:
@@ -201,27 +208,78 @@ class Catalog:
         # again unchanged is not indexed again: the follower meets every product an import
         # just indexed, and a stock-only import changes no searchable text.
         self._fingerprints = np.zeros(0, dtype=np.int64)
+        self._saved: Path | None = None  # where the index is kept between starts
 
-    async def load(self, uow: UnitOfWork) -> int:
+    async def load(self, uow: UnitOfWork, saved: Path | None = None) -> int:
         """Build the index from the database (start-up).
 
-        Product vectors come from the saved dense index where their text is unchanged;
-        only the rest is embedded. If a provider embedder is down, search starts lexical
-        and the vectors follow later (`follow`).
+        With `saved`, the index a previous start saved there is taken back first (when it
+        was built by the same code, weights and synonyms), so that only the products changed
+        since are analysed again; products gone from the database leave it. The index is
+        then saved there for the next start. Product vectors come from the saved dense
+        index where their text is unchanged; only the rest is embedded. If a provider
+        embedder is down, search starts lexical and the vectors follow later (`follow`).
         """
         started = datetime.now(UTC)
+        self._saved = saved
+        restored = await asyncio.to_thread(self._restore, saved) if saved else False
         reused = self.vectors.load() if self.vectors is not None else 0
         known: set[int] = set()
+        changed = 0
         async for products in product_pages(uow):
             known.update(p.id for p in products)
-            self.refresh(products, embed_later=False)
+            self._note_categories(products)
+            changed += self.refresh(products, embed_later=False)
+            if self.vectors is not None and restored:  # an unchanged product may lack its
+                # vector (a new embedding model): those with one are skipped
+                self.vectors.stage((p.id, self.index.dense_text(search_doc(p))) for p in products)
+        gone = [doc_id for doc_id in self.index.ids() if doc_id not in known]
+        for doc_id in gone:
+            self.index.remove(doc_id)
         self._synced_at = started
         if self.vectors is not None:
             self.vectors.forget(i for i in self.vectors.dense_ids() if i not in known)
             log.info("dense index: %d vectors reused, %d to embed", reused, self.vectors.pending)
             await self.settle()
-        log.info("search index built with %d products", len(known))
+        if saved and (changed or gone or not restored):
+            await asyncio.to_thread(self.save)
+        log.info(
+            "search index ready with %d products (%s, %d analysed again, %d gone)",
+            len(known), "saved index taken back" if restored else "built", changed, len(gone),
+        )  # fmt: skip
         return len(known)
+
+    def _restore(self, saved: Path) -> bool:
+        """Take back the index saved at `saved`; False (and an empty index) if there is none
+        usable."""
+        try:
+            meta, arrays = read_arrays(saved)
+        except SnapshotError as error:
+            if saved.exists():
+                log.warning("saved search index not usable, building it again: %s", error)
+            return False
+        if meta.get("signature") != self.index.signature:
+            log.info("search code or settings changed since the index was saved: building it")
+            return False
+        self.index.restore(_unprefixed("index.", arrays))
+        self._fingerprints = np.array(arrays["fingerprints"], dtype=np.int64)
+        return True
+
+    def save(self) -> None:
+        """Keep the index for the next start (beside the database), if it has a place."""
+        if self._saved is None:
+            return
+        # Fingerprints first: one is set only after its product's indexing, so every product
+        # they vouch for is in the index exported after (a product indexed in between is
+        # only analysed again at the next start).
+        arrays = {"fingerprints": self._fingerprints.copy()}
+        arrays.update({f"index.{name}": a for name, a in self.index.export().items()})
+        try:
+            size = write_arrays(self._saved, arrays, {"signature": self.index.signature})
+        except OSError as error:
+            log.warning("could not save the search index (%s): the next start rebuilds it", error)
+            return
+        log.info("search index saved (%.0f MB)", size / 1e6)
 
     async def settle(self) -> None:
         """Embed the product texts still pending and save the dense index."""
@@ -239,6 +297,7 @@ class Catalog:
             await asyncio.gather(self._embedding, return_exceptions=True)
         if self.vectors is not None:
             await self.vectors.save()
+        await asyncio.to_thread(self.save)
 
     async def follow(self, uow: UnitOfWork) -> int:
         """Pick up products changed by another process (an import, another replica), a page

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import mmap
+import zlib
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,8 +33,11 @@ REWRITE_MIN_DOCS = 1000  # a segment this big is rewritten once half its documen
 
 
 def term_key(term: str) -> int:
-    """The 64-bit key of a term (stable within the process, which is all an index needs)."""
-    return hash(term)
+    """The 63-bit key of a term, the same in every process (a saved index is read by the next
+    one): CRC-32 and Adler-32 of its UTF-8 bytes, two C calls (Python's own `hash` is
+    salted per process). No collision among a million distinct words."""
+    data = term.encode()
+    return (zlib.crc32(data) << 31) ^ zlib.adler32(data)
 
 
 @dataclass
@@ -78,6 +82,9 @@ def _mapped(size: int, dtype: type) -> np.ndarray:
 
 
 _MAP_MIN_BYTES = 256 * 1024  # smaller arrays stay on the heap
+
+
+_SEGMENT_PARTS = ("keys", "starts", "slots", "values")  # a segment's arrays, as saved
 
 
 def _segment(
@@ -147,6 +154,34 @@ class SparseIndex:
             owner = np.full(size, -1, dtype=np.int32)
             owner[: len(self._owner)] = self._owner
             self._owner = owner
+
+    # ---- saving -----------------------------------------------------------------------
+
+    def export(self) -> dict[str, np.ndarray]:
+        """Everything the index holds, as arrays (`restore` reads them back); the segments'
+        arrays themselves, not copies."""
+        segments = self._segments
+        table = np.array([[s.id, s.docs, s.live] for s in segments], dtype=np.int64)
+        scalars = np.array([self._total_length, self._count, self._next_id], dtype=np.float64)
+        arrays: dict[str, np.ndarray] = {"table": table.reshape(len(segments), 3)}
+        arrays.update(scalars=scalars, owner=self._owner.copy(), lengths=self._lengths.copy())
+        for n, segment in enumerate(segments):
+            for part in _SEGMENT_PARTS:
+                arrays[f"{n}.{part}"] = getattr(segment, part)
+        return arrays
+
+    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
+        """Take the state `export` gave (segments may stay memory maps: they are never
+        written; the per-slot arrays are copied)."""
+        segments = []
+        for n, (segment_id, docs, live) in enumerate(arrays["table"].tolist()):
+            keys, starts, slots, values = (arrays[f"{n}.{part}"] for part in _SEGMENT_PARTS)
+            segments.append(_Segment(segment_id, keys, starts, slots, values, docs, live))
+        total_length, count, next_id = arrays["scalars"].tolist()
+        self._segments = segments
+        self._owner = np.array(arrays["owner"], dtype=np.int32)
+        self._lengths = np.array(arrays["lengths"], dtype=np.float32)
+        self._total_length, self._count, self._next_id = total_length, int(count), int(next_id)
 
     # ---- writing --------------------------------------------------------------------
 

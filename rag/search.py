@@ -8,11 +8,13 @@ one concept; candidates are ranked by a weighted sum of normalised signals (Fusi
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -146,6 +148,17 @@ class _Vocabulary:
         if new:
             self._grams.add_many(new)
 
+    def export(self) -> dict[str, np.ndarray]:
+        text = np.frombuffer("\n".join(self._words).encode(), dtype=np.uint8)
+        return {"words": text, **_prefixed("grams.", self._grams.export())}
+
+    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
+        text = bytes(arrays["words"]).decode()
+        self._words = text.split("\n") if text else []
+        self._slot_of = {word: slot for slot, word in enumerate(self._words)}
+        self.longest = max(map(len, self._words), default=0)
+        self._grams.restore(_unprefixed("grams.", arrays))
+
     def similar(self, word: str, min_similarity: float, limit: int) -> list[tuple[str, float]]:
         """Catalog words that look like a misspelling, a spelling variant or a part of ``word``.
 
@@ -223,6 +236,7 @@ class ProductIndex:
     ) -> None:
         self.weights = weights or FusionWeights()
         self._synonyms = SynonymTable.build(synonyms)
+        self.signature = _signature(self.weights, synonyms or {})
         # Product vectors are kept by their owner (rag.vectors.ProductVectors); search reads
         # them with the query vector it is given.
         self._dense = dense if self.weights.dense > 0 else None
@@ -238,6 +252,42 @@ class ProductIndex:
 
     def __len__(self) -> int:
         return len(self._slot_of)
+
+    def ids(self) -> list[int]:
+        """The ids of the products indexed."""
+        with self._lock:
+            return list(self._slot_of)
+
+    # ---- saving ---------------------------------------------------------------------
+
+    def export(self) -> dict[str, np.ndarray]:
+        """The whole index as arrays, consistent (taken under the lock); `restore` takes
+        them back in another process."""
+        with self._lock:
+            size = len(self._slot_of) + len(self._free_slots)
+            return {
+                "ids": self._ids.data[:size].copy(),
+                "visible": self._visible.data[:size].copy(),
+                "digests": self._digests.data[:size].copy(),
+                "free": np.array(self._free_slots, dtype=np.int64),
+                **_prefixed("words.", self._words.export()),
+                **_prefixed("heads.", self._heads.export()),
+                **_prefixed("vocabulary.", self._vocabulary.export()),
+            }
+
+    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
+        """Become the index `export` described (replacing whatever this one held)."""
+        with self._lock:
+            ids = np.asarray(arrays["ids"], dtype=np.int64)
+            taken = np.flatnonzero(ids >= 0)
+            self._slot_of = dict(zip(ids[taken].tolist(), taken.tolist(), strict=True))
+            self._free_slots = np.asarray(arrays["free"]).tolist()
+            for target, name in ((self._ids, "ids"), (self._visible, "visible")):
+                target.data = np.array(arrays[name], dtype=target.data.dtype)
+            self._digests.data = np.array(arrays["digests"], dtype=np.int64)
+            self._words.restore(_unprefixed("words.", arrays))
+            self._heads.restore(_unprefixed("heads.", arrays))
+            self._vocabulary.restore(_unprefixed("vocabulary.", arrays))
 
     # ---- indexing -------------------------------------------------------------------
 
@@ -647,8 +697,33 @@ def _pairs(tokens: Sequence[str]) -> list[str]:
 
 
 def _text_digest(doc: SearchDoc) -> int:
-    """Tells when a product's indexed text changed (within this process)."""
-    return hash((doc.name, doc.description, doc.category))
+    """Tells when a product's indexed text changed (the same in every process: it is saved
+    with the index)."""
+    return stable_digest(doc.name, doc.description, doc.category)
+
+
+def stable_digest(*parts: str) -> int:
+    """A 64-bit digest of some texts, the same in every process (never 0)."""
+    data = "\x1f".join(parts).encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True) | 1
+
+
+def _signature(weights: FusionWeights, synonyms: Mapping[str, Sequence[str]]) -> str:
+    """What a saved index was built with: this package's code, the weights, the synonyms. A
+    saved index with another signature is not loaded (the products are analysed again)."""
+    digest = hashlib.sha256(repr(weights).encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    digest.update(repr(sorted((k, list(v)) for k, v in synonyms.items())).encode())
+    return digest.hexdigest()
+
+
+def _prefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {prefix + name: array for name, array in arrays.items()}
+
+
+def _unprefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {name[len(prefix) :]: a for name, a in arrays.items() if name.startswith(prefix)}
 
 
 def _unit_max(values: np.ndarray) -> np.ndarray:

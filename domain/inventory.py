@@ -171,12 +171,15 @@ def parse_inventory(
         return _parse_rows(rows, max_rows=max_rows, pause=pause, images=_Images(images))
 
 
-TEMPLATE_COLUMNS = ("sku", "nombre", "descripcion", "categoria", "precio", "stock", "activo")
+TEMPLATE_COLUMNS = (
+    "sku", "nombre", "descripcion", "categoria", "precio", "stock", "activo", "imagen"
+)  # fmt: skip
+# `imagen` left empty: an example link would be fetched when the owner sends the file back.
 TEMPLATE_EXAMPLES = (
     ("EXT-ABC-10", "Extintor ABC 10 lb", "Polvo químico seco, con soporte", "Extintores",
-     "89900", "12", "si"),
+     "89900", "12", "si", ""),
     ("CAS-BLA-01", "Casco de seguridad blanco", "Dieléctrico, con suspensión de 4 puntos",
-     "Protección", "35.000", "40", "si"),
+     "Protección", "35.000", "40", "si", ""),
 )  # fmt: skip
 
 
@@ -195,11 +198,10 @@ def inventory_template() -> list[tuple[str, bytes]]:
     sheet.append(TEMPLATE_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for sku, name, description, category, price, stock, active in TEMPLATE_EXAMPLES:
-        sheet.append(
-            (sku, name, description, category, int(price.replace(".", "")), int(stock), active)
-        )
-    for column, width in zip("ABCDEFG", (14, 30, 40, 16, 12, 8, 8), strict=True):
+    for sku, name, description, category, price, stock, active, image in TEMPLATE_EXAMPLES:
+        price_cop = int(price.replace(".", ""))
+        sheet.append((sku, name, description, category, price_cop, int(stock), active, image))
+    for column, width in zip("ABCDEFGH", (14, 30, 40, 16, 12, 8, 8, 40), strict=True):
         sheet.column_dimensions[column].width = width
     workbook_bytes = io.BytesIO()
     workbook.save(workbook_bytes)

@@ -531,7 +531,8 @@ OWNER_UPLOAD_EMPTY = "El archivo está vacío. No cambié nada."
 OWNER_UPLOAD_FAILED = "No pude descargar el archivo de Telegram. Envíalo de nuevo en un momento."
 OWNER_TEMPLATE_CAPTION = (
     "Plantilla de inventario. Columnas obligatorias: sku, nombre, precio y stock; "
-    "descripcion, categoria y activo son opcionales. Llénala y envíamela aquí."
+    "descripcion, categoria, activo e imagen son opcionales. En imagen va un enlace https "
+    "o el nombre de la foto dentro de un ZIP que envíes con el archivo. Llénala y envíamela aquí."
 )
 OWNER_UNKNOWN_SKU = "No encuentro ningún producto con el SKU «{sku}»."
 OWNER_USAGE_STOCK = "Escríbelo así: /stock SKU CANTIDAD (por ejemplo: /stock EXT-ABC-20 12)."
@@ -659,6 +660,7 @@ OWNER_NOTICE_BLOCKED_ORDER = " del pedido #{order_id}"
 OWNER_HELP = (
     "Comandos de la tienda:\n"
     "• Envía un .csv o .xlsx para cargar el inventario (/plantilla te da un ejemplo)\n"
+    "• Fotos: envía una foto con el SKU como descripción, o un ZIP con el inventario y sus fotos\n"
     "• /pedidos — pedidos en curso, con botones (preparando, enviado, entregado, pago recibido)\n"
     "• /guia PEDIDO TRANSPORTADORA GUÍA — la guía de un envío, para el cliente\n"
     "• /stats [periodo] — ventas y gráfico (ej.: /stats hoy, /stats 7, /stats 2026-11-01 2026-11-30)\n"

@@ -233,6 +233,9 @@ async def test_template_is_an_importable_file(shop: Harness) -> None:
         assert [row.sku for row in parse_inventory(data, name)] == ["EXT-ABC-10", "CAS-BLA-01"]
     sheet = load_workbook(io.BytesIO(files["plantilla_inventario.xlsx"])).active
     assert [cell.value for cell in sheet[1]][:4] == ["sku", "nombre", "descripcion", "categoria"]
+    assert "imagen" in [cell.value for cell in sheet[1]]
+    captions = " ".join(m.get("caption", "") for m in owner.messages() if "document" in m)
+    assert "imagen" in captions and "ZIP" in captions
 
 
 # ------------------------------------------------------------------------ quick edits

@@ -87,6 +87,7 @@ class App:
 
     async def close(self) -> None:
         await self.catalog.close()
+        await self.catalog.keep(self.uow())
         await self.ai.close()
         await self.engine.dispose()
 

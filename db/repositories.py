@@ -243,6 +243,15 @@ class ProductRepository:
         )
         return [_product_of(row) for row in rows]
 
+    async def change_stamp(self) -> tuple[int, int, str]:
+        row = (
+            await self._session.execute(
+                select(func.count(), func.max(ProductRow.id), func.max(ProductRow.updated_at))
+            )
+        ).one()
+        count, last_id, last_write = row
+        return int(count), int(last_id or 0), last_write.isoformat() if last_write else ""
+
     async def upsert_many(self, products: Iterable[NewProduct]) -> UpsertResult:
         """Insert new skus, update changed ones; report which.
 

@@ -101,6 +101,28 @@ def _unprefixed(prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndar
     return {name[len(prefix) :]: a for name, a in arrays.items() if name.startswith(prefix)}
 
 
+@dataclass(frozen=True)
+class _Saved:
+    """An index taken back from its file: what the products looked like then."""
+
+    stamp: list[object] | None
+    synced_at: datetime | None
+    arrays: dict[str, np.ndarray]
+
+
+def _packed(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Texts as one UTF-8 blob and the end of each."""
+    encoded = [text.encode() for text in texts]
+    ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends
+
+
+def _unpacked(blob: np.ndarray, ends: np.ndarray) -> list[str]:
+    data = bytes(blob)
+    bounds = ends.tolist()
+    return [data[start:end].decode() for start, end in zip([0, *bounds], bounds, strict=False)]
+
+
 def search_doc(product: Product) -> SearchDoc:
     return SearchDoc(
         id=product.id,
@@ -209,20 +231,37 @@ class Catalog:
         # just indexed, and a stock-only import changes no searchable text.
         self._fingerprints = np.zeros(0, dtype=np.int64)
         self._saved: Path | None = None  # where the index is kept between starts
+        # The products' change stamp (count, last id, last write) read before the last full
+        # read or sync, saved with the index; None: unknown.
+        self._stamp: list[object] | None = None
 
     async def load(self, uow: UnitOfWork, saved: Path | None = None) -> int:
-        """Build the index from the database (start-up).
+        """Build the index from the database (start-up); how many products it holds.
 
-        With `saved`, the index a previous start saved there is taken back first (when it
-        was built by the same code, weights and synonyms), so that only the products changed
-        since are analysed again; products gone from the database leave it. The index is
-        then saved there for the next start. Product vectors come from the saved dense
-        index where their text is unchanged; only the rest is embedded. If a provider
+        With `saved`, the index a previous run kept there is taken back first (when it was
+        built by the same code, weights and synonyms). If the products' change stamp is the
+        one saved with it, only what the saving run's last sync could have missed is read
+        (`follow`); otherwise every product is read and only those changed since are
+        analysed again, and those gone leave the index. Product vectors come from the saved
+        dense index where their text is unchanged; only the rest is embedded. If a provider
         embedder is down, search starts lexical and the vectors follow later (`follow`).
         """
         started = datetime.now(UTC)
         self._saved = saved
-        restored = await asyncio.to_thread(self._restore, saved) if saved else False
+        async with uow:
+            self._stamp = list(await uow.products.change_stamp())
+        restored = await asyncio.to_thread(self._restore, saved) if saved else None
+        if restored is not None and restored.stamp == self._stamp and self.vectors is None:
+            self._restore_shelves(restored.arrays)
+            self._synced_at = restored.synced_at
+            followed = await self.follow(uow)
+            if followed:
+                await asyncio.to_thread(self.save)
+            log.info(
+                "search index ready with %d products (saved index taken back, %d changed since)",
+                len(self.index), followed,
+            )  # fmt: skip
+            return len(self.index)
         reused = self.vectors.load() if self.vectors is not None else 0
         known: set[int] = set()
         changed = 0
@@ -241,32 +280,52 @@ class Catalog:
             self.vectors.forget(i for i in self.vectors.dense_ids() if i not in known)
             log.info("dense index: %d vectors reused, %d to embed", reused, self.vectors.pending)
             await self.settle()
-        if saved and (changed or gone or not restored):
+        if saved:
             await asyncio.to_thread(self.save)
         log.info(
             "search index ready with %d products (%s, %d analysed again, %d gone)",
-            len(known), "saved index taken back" if restored else "built", changed, len(gone),
+            len(known), "saved index read, products checked" if restored else "built",
+            changed, len(gone),
         )  # fmt: skip
         return len(known)
 
-    def _restore(self, saved: Path) -> bool:
-        """Take back the index saved at `saved`; False (and an empty index) if there is none
+    def _restore(self, saved: Path) -> _Saved | None:
+        """Take back the index saved at `saved`; None (and an empty index) if there is none
         usable."""
         try:
             meta, arrays = read_arrays(saved)
-        except SnapshotError as error:
+            if meta.get("signature") != self.index.signature:
+                log.info("search code or settings changed since the index was saved: building")
+                return None
+            self.index.restore(_unprefixed("index.", arrays))
+            self._fingerprints = np.array(arrays["fingerprints"], dtype=np.int64)
+            synced = meta.get("synced_at")
+            synced_at = datetime.fromisoformat(synced) if synced else None
+            return _Saved(meta.get("stamp"), synced_at, arrays)
+        except (SnapshotError, KeyError, ValueError) as error:
+            self.index.restore(ProductIndex().export())
+            self._fingerprints = np.zeros(0, dtype=np.int64)
             if saved.exists():
                 log.warning("saved search index not usable, building it again: %s", error)
-            return False
-        if meta.get("signature") != self.index.signature:
-            log.info("search code or settings changed since the index was saved: building it")
-            return False
-        self.index.restore(_unprefixed("index.", arrays))
-        self._fingerprints = np.array(arrays["fingerprints"], dtype=np.int64)
-        return True
+            return None
+
+    def _restore_shelves(self, arrays: dict[str, np.ndarray]) -> None:
+        """The names and categories saved with the index (what `_note_categories` keeps)."""
+        names = _unpacked(arrays["names"], arrays["name_ends"])
+        self._name_of = dict(zip(arrays["name_ids"].tolist(), names, strict=True))
+        saved = _unpacked(arrays["categories"], arrays["category_ends"])
+        categories = [sys.intern(category) for category in saved]
+        self._category_of, self._in_category = {}, {}
+        for product_id, which in zip(
+            arrays["category_ids"].tolist(), arrays["category_of"].tolist(), strict=True
+        ):
+            category = categories[which]
+            self._category_of[product_id] = category
+            self._in_category.setdefault(category, set()).add(product_id)
 
     def save(self) -> None:
-        """Keep the index for the next start (beside the database), if it has a place."""
+        """Keep the index for the next start (beside the database), if it has a place; with
+        the products' change stamp read before the last sync, when known."""
         if self._saved is None:
             return
         # Fingerprints first: one is set only after its product's indexing, so every product
@@ -274,12 +333,34 @@ class Catalog:
         # only analysed again at the next start).
         arrays = {"fingerprints": self._fingerprints.copy()}
         arrays.update({f"index.{name}": a for name, a in self.index.export().items()})
+        arrays.update(self._shelves())
+        synced = self._synced_at.isoformat() if self._synced_at else None
+        meta = {"signature": self.index.signature, "stamp": self._stamp, "synced_at": synced}
         try:
-            size = write_arrays(self._saved, arrays, {"signature": self.index.signature})
+            size = write_arrays(self._saved, arrays, meta)
         except OSError as error:
             log.warning("could not save the search index (%s): the next start rebuilds it", error)
             return
         log.info("search index saved (%.0f MB)", size / 1e6)
+
+    def _shelves(self) -> dict[str, np.ndarray]:
+        names = dict(self._name_of)
+        categories = sorted(set(self._category_of.values()))
+        position = {category: n for n, category in enumerate(categories)}
+        members = dict(self._category_of)
+        name_blob, name_ends = _packed(list(names.values()))
+        category_blob, category_ends = _packed(categories)
+        return {
+            "names": name_blob,
+            "name_ends": name_ends,
+            "name_ids": np.fromiter(names, dtype=np.int64, count=len(names)),
+            "categories": category_blob,
+            "category_ends": category_ends,
+            "category_ids": np.fromiter(members, dtype=np.int64, count=len(members)),
+            "category_of": np.fromiter(
+                (position[c] for c in members.values()), dtype=np.int32, count=len(members)
+            ),
+        }
 
     async def settle(self) -> None:
         """Embed the product texts still pending and save the dense index."""
@@ -297,6 +378,21 @@ class Catalog:
             await asyncio.gather(self._embedding, return_exceptions=True)
         if self.vectors is not None:
             await self.vectors.save()
+
+    async def keep(self, uow: UnitOfWork) -> None:
+        """Save the index for the next start, in step with the database (at shutdown): the
+        stamp is read before a last sync, so a start that finds it unchanged can trust the
+        saved index."""
+        if self._saved is None:
+            return
+        try:
+            async with uow:
+                stamp = list(await uow.products.change_stamp())
+            await self.follow(uow)
+            self._stamp = stamp
+        except Exception as error:  # noqa: BLE001 - the database going away must not lose the index
+            log.warning("could not sync before saving the search index: %s", error)
+            self._stamp = None
         await asyncio.to_thread(self.save)
 
     async def follow(self, uow: UnitOfWork) -> int:

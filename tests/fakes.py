@@ -98,6 +98,9 @@ class FakeProductRepo:
         """Every product counts as changed: the fake keeps no times."""
         return await self.list_after(after_id, len(self.rows) if limit is None else limit)
 
+    async def change_stamp(self) -> tuple[int, int, str]:
+        return len(self.rows), max(self.rows, default=0), str(hash(tuple(self.rows.items())))
+
     async def keys_after(self, after_id: int, limit: int) -> list[ProductKey]:
         page = await self.list_after(after_id, limit)
         return [ProductKey(p.id, p.sku, p.active, p.stock) for p in page]

@@ -44,8 +44,10 @@ async def test_a_restart_takes_the_saved_index_back_with_the_same_answers(
     with caplog.at_level(logging.INFO, logger="domain.catalog"):
         again = await started(tmp_path)
     try:
-        assert "saved index taken back, 0 analysed again" in caplog.text
+        assert "saved index taken back, 0 changed since" in caplog.text
         assert {q: await skus(again, q) for q in QUERIES} == before
+        assert again.catalog.categories(20) == app.catalog.categories(20) != []
+        assert sorted(again.catalog.names()) == sorted(app.catalog.names())
     finally:
         await again.close()
 
@@ -72,6 +74,30 @@ async def test_what_changed_while_the_bot_was_down_is_found_as_it_is_now(tmp_pat
         assert await skus(again, "botas") == []
         assert await skus(again, "guantes") == ["GUA-1"]
         assert len(again.catalog.index) == 2  # the deleted one holds no place in the index
+    finally:
+        await again.close()
+
+
+async def test_a_change_made_while_the_bot_ran_is_in_the_index_it_keeps(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    header = "sku;nombre;categoria;precio;stock\n"
+    app = await started(tmp_path)
+    first = f"{header}CAS-1;Casco;EPP;38.000;5\n"
+    await import_inventory(app.uow(), app.catalog, first.encode(), "a.csv")
+    operator = await build_app(make_settings(tmp_path), search=False)  # another process
+    renamed = f"{header}CAS-1;Arnés;Alturas;38.000;5\nLIN-1;Linterna;Luz;9.000;0\n"
+    await import_inventory(operator.uow(), operator.catalog, renamed.encode(), "b.csv")
+    await operator.close()
+    await app.close()  # before its follower met the change
+
+    with caplog.at_level(logging.INFO, logger="domain.catalog"):
+        again = await started(tmp_path)
+    try:
+        assert "saved index taken back, 0 changed since" in caplog.text  # nothing read again
+        assert await skus(again, "arnés") == ["CAS-1"]
+        assert await skus(again, "casco") == []
+        assert again.catalog.categories(5) == ["Alturas"]  # the sold-out Linterna is not offered
     finally:
         await again.close()
 

@@ -19,8 +19,9 @@ five ways (an equal share each, `KINDS`):
 
 Half of the queries lose their accents. The relevant products (grade 3) are the source product
 and every other one on sale with the same name (a generated catalog repeats names), or for a
-partial name every product it fits. Same
-catalog, n, seed and synonym list: the same files. Only the standard library.
+partial name every product it fits. Same catalog, n, seed and synonym list: the same files;
+each query has its own generator (seeded with the seed and its number), so another synonym
+list changes only the synonym queries. Only the standard library.
 """
 
 from __future__ import annotations
@@ -209,7 +210,6 @@ def make(
     products: Sequence[Product], n: int, seed: int, groups: Sequence[list[str]]
 ) -> tuple[list[dict], list[dict]]:
     """n queries (`{"id", "text", "kind"}`) and their judgments (`{"id", "sku", "grade"}`)."""
-    rng = random.Random(seed)
     same_name: dict[str, list[str]] = {}
     for product in products:
         same_name.setdefault(fold(product.name), []).append(product.sku)
@@ -217,6 +217,8 @@ def make(
     qrels: list[dict] = []
     for number in range(n):
         kind = KINDS[number % len(KINDS)]
+        # One generator per query: a change of the synonym list changes only synonym queries.
+        rng = random.Random(f"{seed}:{number}")
         for _attempt in range(200):  # a product the kind can vary
             product = products[rng.randrange(len(products))]
             match kind:

@@ -481,6 +481,9 @@ class ProductIndex:
             concepts.append(concept)
         self._add_joined(concepts)
         self._add_synonyms(concepts, meant)
+        stems = [stem(concept.token) for concept in concepts]
+        if stems != meant:  # a word the catalog lacks has synonyms of its own, not only its guess's
+            self._add_synonyms(concepts, stems)
         return concepts
 
     def _split(self, token: str) -> tuple[str, str] | None:

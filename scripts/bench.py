@@ -3,8 +3,12 @@
     python scripts/bench.py [--dev DIR] [--sizes 10000,100000] [--quick]
 
 1. Quality on the development set (DIR/catalog.csv, queries.jsonl, qrels.jsonl): nDCG@10,
-   Recall@10 and MRR@10 of each method, scored by scripts/eval_search.py.
-2. Scale on generated catalogs (scripts/gen_catalog.py, kept in .venv/bench/ and reused for the
+   Recall@10 and MRR@10 of each method, scored by scripts/eval_search.py, over all the queries
+   and over each fixed half (eval_search.half_of): tune on half A, half B is held out.
+2. Synthetic queries with known answers (scripts/synthetic_queries.py): N_SYNTHETIC product
+   names of the 10,000-product generated catalog typo'd, abbreviated, cut short, said with a
+   synonym or in the plural; nDCG@10 of each method, in all and by kind.
+3. Scale on generated catalogs (scripts/gen_catalog.py, kept in .venv/bench/ and reused for the
    same size and seed): import+build time, query latency p50/p99, peak memory of the process,
    and how long one changed product takes to be searchable.
 
@@ -31,13 +35,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
-from eval_search import load_qrels, read_jsonl, score_run  # noqa: E402
+from eval_search import HALVES, load_qrels, only_half, read_jsonl, score_run  # noqa: E402
+from synthetic_queries import KINDS, make, read_groups, read_products, write_jsonl  # noqa: E402
 
 WORK = ROOT / ".venv" / "bench"
 DEFAULT_DEV = ROOT.parent / "shared" / "bench" / "esci_es_dev"
+SYNONYMS = ROOT / "data" / "synonyms.txt"
 METHODS = ("ours", "bm25s", "tfidf")
 SEED = 7
 N_QUERIES = 1000
+N_SYNTHETIC = 300
+SYNTHETIC_SIZE = 10_000
 OUR_PROBES = 5  # run_bot.py search --change-probe renames 5 products
 BIG = 100_000  # from this size on a baseline's re-index takes seconds: median of 3, not 5
 
@@ -133,6 +141,14 @@ def quality(dev: Path, methods: Sequence[str]) -> dict[str, dict]:
             "p50_ms": stats["p50_ms"],
             "p99_ms": stats["p99_ms"],
         }
+        for half in HALVES:
+            part = score_run(run, only_half(qrels, half), k=10)
+            figures[method][f"half_{half}"] = {
+                "ndcg@10": round(part.ndcg, 4),
+                "recall@10": round(part.recall, 4),
+                "mrr@10": round(part.mrr, 4),
+                "queries": part.queries,
+            }
     return figures
 
 
@@ -147,11 +163,77 @@ def quality_table(figures: dict[str, dict], dev: Path) -> str:
             [label, *(f"{v:.3f}" for v in values), _ratio(figures, key),
              target.label("") if target else "", _met(target, figures["ours"][key])]
         )  # fmt: skip
+        if key != "ndcg@10":
+            continue
+        for half, role in zip(HALVES, ("tuned on", "held out"), strict=True):
+            part = {m: figures[m][f"half_{half}"] for m in methods}
+            count = part[methods[0]]["queries"]
+            rows.append(
+                [f"  half {half} ({count}, {role})", *(f"{part[m][key]:.3f}" for m in methods),
+                 _ratio(part, key), "", ""]
+            )  # fmt: skip
     title = f"Quality — {dev.name} ({queries} judged queries, top 10)"
     return _table(title, rows)
 
 
-# ---------------------------------------------------------------- part 2: scale
+# ---------------------------------------------------------------- part 2: synthetic queries
+
+
+def synthetic(seed: int, methods: Sequence[str]) -> dict[str, dict]:
+    """Made-up queries about SYNTHETIC_SIZE generated products, each with its product known."""
+    catalog, _ = generated(SYNTHETIC_SIZE, seed)
+    made, judged = make(read_products(catalog), N_SYNTHETIC, seed, read_groups(SYNONYMS))
+    queries = WORK / f"synthetic-{SYNTHETIC_SIZE}-seed{seed}.jsonl"
+    qrels_path = queries.with_suffix(".qrels.jsonl")
+    write_jsonl([{"id": q["id"], "text": q["text"]} for q in made], queries)
+    write_jsonl(judged, qrels_path)
+    kind_of = {q["id"]: q["kind"] for q in made}
+    qrels = load_qrels(qrels_path)
+    figures: dict[str, dict] = {}
+    for method in methods:
+        print(f"{method} on synthetic queries…", file=sys.stderr, flush=True)
+        out = WORK / f"synthetic-{method}.jsonl"
+        run_method(method, catalog, queries, out, WORK / f"synthetic-{method}.json", probes=0)
+        run = {str(r["id"]): [str(s) for s in r["results"]] for r in read_jsonl(out)}
+        every = score_run(run, qrels, k=10)
+        figures[method] = {
+            "ndcg@10": round(every.ndcg, 4),
+            "mrr@10": round(every.mrr, 4),
+            "queries": every.queries,
+        }
+        for kind in KINDS:
+            of_kind = {qid: j for qid, j in qrels.items() if kind_of[qid] == kind}
+            part = score_run(run, of_kind, k=10)
+            figures[method][kind] = {"ndcg@10": round(part.ndcg, 4), "queries": part.queries}
+    return figures
+
+
+def synthetic_table(figures: dict[str, dict], seed: int) -> str:
+    methods = list(figures)
+    first = figures[methods[0]]
+    rows = [["queries", *methods, "ours/bm25s"]]
+    rows.append(
+        [f"all {first['queries']}, nDCG@10", *(f"{figures[m]['ndcg@10']:.3f}" for m in methods),
+         _ratio(figures, "ndcg@10")]
+    )  # fmt: skip
+    rows.append(
+        [f"all {first['queries']}, MRR@10", *(f"{figures[m]['mrr@10']:.3f}" for m in methods),
+         _ratio(figures, "mrr@10")]
+    )  # fmt: skip
+    for kind in KINDS:
+        part = {m: figures[m][kind] for m in methods}
+        rows.append(
+            [f"  {kind} ({part[methods[0]]['queries']})",
+             *(f"{part[m]['ndcg@10']:.3f}" for m in methods), _ratio(part, "ndcg@10")]
+        )  # fmt: skip
+    title = (
+        f"Synthetic — product names of the {SYNTHETIC_SIZE:,}-product catalog said another way "
+        f"(scripts/synthetic_queries.py, seed {seed}), the product (and its namesakes) relevant"
+    )
+    return _table(title, rows)
+
+
+# ---------------------------------------------------------------- part 3: scale
 
 
 def generated(size: int, seed: int) -> tuple[Path, Path]:
@@ -254,7 +336,9 @@ def _table(title: str, rows: list[list[str]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="development set folder")
-    parser.add_argument("--sizes", default=f"10000,{BIG}", help="generated catalog sizes")
+    parser.add_argument(
+        "--sizes", default=f"10000,{BIG}", help="generated catalog sizes ('' for quality only)"
+    )
     parser.add_argument("--quick", action="store_true", help="10,000 products only")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
@@ -267,20 +351,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = os.getloadavg()[0]  # other work on the machine slows every figure down
     print("quality on the development set…", file=sys.stderr, flush=True)
     dev = quality(args.dev, METHODS)
+    made_up = synthetic(args.seed, METHODS)
     by_size = {size: scale(size, args.seed, METHODS) for size in sizes}
     print()
     print(quality_table(dev, args.dev))
     print()
-    print(scale_table(by_size))
+    print(synthetic_table(made_up, args.seed))
+    if by_size:
+        print()
+        print(scale_table(by_size))
     elapsed = time.perf_counter() - started
-    print(
-        f"\nChange: ours renames a product through the owner's import (median of {OUR_PROBES}); "
+    change = (
+        f"Change: ours renames a product through the owner's import (median of {OUR_PROBES}); "
         "bm25s and tfidf cannot update an index, so one change is a full re-index (median of "
         f"5, of 3 from {BIG:,} products). Peak RSS is each process's own. "
+    )
+    print(
+        f"\n{change if by_size else ''}"
         f"{os.cpu_count()} cores, load {load:.1f} at the start; {elapsed:.0f} s in all."
     )
     results = {
         "dev": {"set": str(args.dev), "methods": dev},
+        "synthetic": {"products": SYNTHETIC_SIZE, "queries": N_SYNTHETIC, "methods": made_up},
         "scale": {str(size): figures for size, figures in by_size.items()},
         "seed": args.seed,
         "targets": {

@@ -1,4 +1,5 @@
-"""The search benchmark's tools: the catalog generator and the two baselines (scripts/)."""
+"""The search benchmark's tools: the catalog generator, the synthetic queries and the two
+baselines (scripts/)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def _script(name: str) -> ModuleType:
 
 gen_catalog = _script("gen_catalog")
 baselines = _script("baselines")
+synthetic = _script("synthetic_queries")
 
 
 def generate(tmp_path: Path, products: int, seed: int, tag: str) -> tuple[bytes, bytes]:
@@ -100,3 +102,57 @@ def test_a_baseline_finds_the_obvious_product_and_only_what_is_on_sale(
     figures = json.loads(stats.read_text(encoding="utf-8"))
     assert figures["products"] == 3 and figures["queries"] == 3
     assert figures["change_s"] > 0 and figures["peak_rss_mb"] > 0
+
+
+def synthetic_files(tmp_path: Path, catalog: bytes, seed: int, tag: str) -> tuple[list, list]:
+    path = tmp_path / f"cat-{tag}.csv"
+    path.write_bytes(catalog)
+    queries, qrels = tmp_path / f"sq-{tag}.jsonl", tmp_path / f"sr-{tag}.jsonl"
+    args = ["--catalog", str(path), "--queries", str(queries), "--qrels", str(qrels)]
+    assert synthetic.main([*args, "--n", "100", "--seed", str(seed)]) == 0
+    read = [
+        [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()]
+        for file in (queries, qrels)
+    ]
+    return read[0], read[1]
+
+
+def test_synthetic_queries_are_the_same_for_a_seed_and_each_has_its_product(
+    tmp_path: Path,
+) -> None:
+    catalog, _ = generate(tmp_path, 1000, 7, "s")
+    queries, qrels = synthetic_files(tmp_path, catalog, 7, "a")
+    assert (queries, qrels) == synthetic_files(tmp_path, catalog, 7, "b")
+    assert synthetic_files(tmp_path, catalog, 8, "c")[0] != queries
+    assert len(queries) == 100
+    assert {q["kind"] for q in queries} == set(synthetic.KINDS)
+    on_sale = {p.sku: p.name for p in synthetic.read_products(tmp_path / "cat-a.csv")}
+    judged: dict[str, list[str]] = {}
+    for row in qrels:
+        assert row["grade"] == 3 and row["sku"] in on_sale  # never a sold-out product
+        judged.setdefault(row["id"], []).append(row["sku"])
+    for query in queries:
+        names = {synthetic.fold(on_sale[sku]) for sku in judged[query["id"]]}
+        if query["kind"] == "partial":  # every product the words fit
+            assert all(set(synthetic.fold(query["text"]).split()) <= set(n.split()) for n in names)
+        else:  # the source product and its namesakes, said another way
+            assert len(names) == 1 and synthetic.fold(query["text"]) not in names
+
+
+def test_synthetic_variants_read_like_slips_of_a_customer() -> None:
+    rng = synthetic.random.Random(1)
+    name = "almohada viscoelástica alpes blanca 45 x 65 cm"
+    assert synthetic.abbreviated(rng, "acondicionador hidratante 200 ml").split()[0] in {
+        "acon", "acond", "acondi"
+    }  # fmt: skip
+    assert synthetic.plural_of("lápiz") == "lápices"
+    assert synthetic.plural_of("camión") == "camiones"
+    assert synthetic.plural_of("bota") == "botas"
+    for _ in range(20):  # a quantity stays whole
+        text = synthetic.partial(rng, name)
+        assert text is not None and text.startswith("almohada viscoelástica")
+        assert "45" not in text or "45 x 65 cm" in text
+    groups = [["funda", "carcasa", "forro"]]
+    assert synthetic.synonym(rng, "funda para celular negra", groups) in {
+        "carcasa para celular negra", "forro para celular negra"
+    }  # fmt: skip

@@ -205,6 +205,21 @@ def test_a_misspelt_word_brings_its_synonyms() -> None:
     assert set(ids(index.search("bermduas"))) == {7, 12}
 
 
+def test_a_word_the_catalog_lacks_brings_its_own_synonyms_though_it_looks_like_another() -> None:
+    # 'persiana' is not in the catalog and looks like 'persona': both readings are tried.
+    index = ProductIndex(
+        synonyms={"persiana": ["estor"], "estor": ["persiana"]},
+        weights=FusionWeights(dense=0.0),
+    )
+    index.upsert_many(
+        [
+            SearchDoc(1, "Estor enrollable blanco 140 x 180 cm"),
+            SearchDoc(2, "Kayak para 1 persona"),
+        ]
+    )
+    assert ids(index.search("persiana"))[:1] == [1]
+
+
 def test_unknown_words_are_not_forced_onto_unlike_catalog_words() -> None:
     index = ProductIndex(weights=FusionWeights(dense=0.0))
     index.upsert_many(SPELLING_CATALOG)

@@ -1,4 +1,5 @@
-"""Repositories and unit of work against a real SQLite database built by the migrations."""
+"""Repositories and unit of work against a real database built by the migrations (SQLite, and
+PostgreSQL when TEST_POSTGRES_URL is set: see tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -297,7 +298,7 @@ async def test_messages_recent_per_chat_in_order(new_uow) -> None:  # noqa: ANN0
 # ------------------------------------------------------------------ moments (db.types.UtcDateTime)
 
 
-async def test_moments_come_back_aware_utc_from_sqlite(new_uow) -> None:  # noqa: ANN001
+async def test_moments_come_back_aware_utc(new_uow) -> None:  # noqa: ANN001
     ids = await seed(new_uow, product("A"))
     async with new_uow() as uow:
         item = await uow.products.get(ids["A"])
@@ -319,6 +320,7 @@ async def test_moments_come_back_aware_utc_from_sqlite(new_uow) -> None:  # noqa
 async def test_a_moment_in_another_zone_is_stored_and_compared_as_utc(
     engine: AsyncEngine,
     new_uow,  # noqa: ANN001
+    backend: str,
 ) -> None:
     bogota = ZoneInfo("America/Bogota")  # UTC-5
     async with create_session_factory(engine)() as session:
@@ -327,7 +329,10 @@ async def test_a_moment_in_another_zone_is_stored_and_compared_as_utc(
         await session.commit()
     async with engine.connect() as connection:
         stored = await connection.scalar(text("select created_at from messages"))
-    assert stored == "2026-01-01 12:00:00.000000"
+    if backend == "sqlite":  # text, without a zone
+        assert stored == "2026-01-01 12:00:00.000000"
+    else:  # timestamptz: the same instant
+        assert stored == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     async with new_uow() as uow:
         [message] = await uow.messages.recent(10)
         # Query bounds too: 07:30 in Bogotá is 12:30 UTC, after the message.

@@ -187,7 +187,7 @@ class Postgres:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def template(self, kind: str) -> str:
-        """"migrated": an empty database at the newest revision; "sample": with the sample
+        """ "migrated": an empty database at the newest revision; "sample": with the sample
         inventory. Made on first use."""
         if kind not in self._templates:
             if kind == "migrated":
@@ -285,9 +285,7 @@ class Databases:
 
 
 @pytest.fixture
-def databases(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[Databases]:
+def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Databases]:
     templates: dict[str, Path] = {}
     if backend == "sqlite":  # session fixtures: made once, here, where no loop runs yet
         templates["migrated"] = request.getfixturevalue("migrated_db")

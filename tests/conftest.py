@@ -117,8 +117,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     (and keeps its name)."""
     if "backend" not in metafunc.fixturenames:
         return
-    if "backend" in getattr(metafunc.function, "_backends_fixed", ()):
-        return
     if not (POSTGRES_ALL or metafunc.module.__name__.rsplit(".", 1)[-1] in POSTGRES_MODULES):
         return
     skip = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_POSTGRES_URL is not set")

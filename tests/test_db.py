@@ -271,6 +271,17 @@ async def test_discard_cart_leaves_confirmed_orders(new_uow) -> None:  # noqa: A
         assert await uow.orders.discard_cart(10) is False
 
 
+async def test_lock_cart_holds_an_open_cart_only(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("A", stock=50))
+    order_id = await cart_with(new_uow, 10, 111, ids["A"], 1)
+    async with new_uow() as uow:
+        assert await uow.orders.lock_cart(10) is True
+        assert await uow.orders.lock_cart(20) is False  # no cart in that chat
+        await uow.orders.confirm(order_id, ana(), BOGOTA_DELIVERY, CASH)
+        assert await uow.orders.lock_cart(10) is False  # confirmed: no open cart any more
+        await uow.commit()
+
+
 # ------------------------------------------------------------------ updates and messages
 
 

@@ -226,15 +226,16 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 class Databases:
-    """Fresh databases for one test on its backend, removed after it. Its methods may be
-    called from async tests too: the templates are ready before (SQLite's are session
-    fixtures, PostgreSQL's are made on a loop of their own)."""
+    """Fresh databases for one test on its backend, removed after it. PostgreSQL's templates
+    are made on a loop of their own, so any method may be called from an async test; SQLite's
+    are session fixtures, made when no loop runs: the migrated one always, the one with the
+    sample inventory for a `shop` test (elsewhere, call `sample()` from a sync fixture)."""
 
     def __init__(
         self,
         backend: str,
         folder: Path,
-        templates: dict[str, Path],
+        templates: Callable[[str], Path],
         postgres: Callable[[], Postgres],
     ) -> None:
         self.backend = backend
@@ -260,7 +261,7 @@ class Databases:
             path = self._folder / f"{name}-{len(self._made)}.db"
         self._made.append(str(path))
         if template:
-            copy_database(self._templates[template], path)
+            copy_database(self._templates(template), path)
         return sqlite_url(path)
 
     def empty(self) -> str:
@@ -284,11 +285,16 @@ class Databases:
 
 @pytest.fixture
 def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Databases]:
-    templates: dict[str, Path] = {}
-    if backend == "sqlite":  # session fixtures: made once, here, where no loop runs yet
-        templates["migrated"] = request.getfixturevalue("migrated_db")
-        templates["sample"] = request.getfixturevalue("sample_db")
-    made = Databases(backend, tmp_path, templates, lambda: request.getfixturevalue("postgres"))
+    def sqlite_template(kind: str) -> Path:
+        return request.getfixturevalue("migrated_db" if kind == "migrated" else "sample_db")
+
+    if backend == "sqlite":  # made here, where no loop runs yet, for the async fixtures
+        sqlite_template("migrated")
+        if "shop" in request.fixturenames:
+            sqlite_template("sample")
+    made = Databases(
+        backend, tmp_path, sqlite_template, lambda: request.getfixturevalue("postgres")
+    )
     yield made
     made.close()
 

@@ -46,12 +46,10 @@ async def processes(databases: Databases, tmp_path: Path) -> AsyncIterator[list[
     url = databases.migrated()
     apps: list[App] = []
     try:
-        for n in range(PROCESSES):
+        for n in range(PROCESSES):  # the later ones load the inventory the first imported
             apps.append(await build_app(make_settings(tmp_path / f"p{n}", database_url=url)))
             if n == 0:
                 await load_sample(apps[0])
-        for app in apps[1:]:
-            await app.catalog.load(app.uow())
         yield apps
     finally:
         for app in apps:

@@ -860,6 +860,19 @@ class OrderRepository:
         row = await self._cart_row(chat_id)
         return _order(row) if row else None
 
+    async def lock_cart(self, chat_id: int) -> bool:
+        """Hold the chat's open cart until this transaction ends; False when there is none
+        (any more). On PostgreSQL a second confirmation of the same cart (a double tap
+        handled by two processes) waits here for the first, then finds it confirmed, instead
+        of taking the stock a second time. SQLite has no row locks (the clause is left out):
+        its transactions take the database's write lock one at a time already (db/scope.py)."""
+        found = await self._session.scalar(
+            select(OrderRow.id)
+            .where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
+            .with_for_update()
+        )
+        return found is not None
+
     async def set_line(
         self, chat_id: int, telegram_user_id: int, product: Product, quantity: int
     ) -> Order:

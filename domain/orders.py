@@ -256,7 +256,7 @@ async def cancelled(uow: UnitOfWork, order: Order, actor: str) -> tuple[Order, s
     order is marked to refund. The order as it is now, and what to add to the customer's
     notice."""
     source = texts.AUDIT_CANCELLED.format(order_id=order.id)
-    for line in order.lines:
+    for line in sorted(order.lines, key=lambda line: line.product_id):  # as they were taken
         await uow.products.return_stock(line.product_id, line.quantity)
     await uow.products.record_changes(
         ProductChange(line.product_id, "stock", "", f"+{line.quantity}", actor, source)

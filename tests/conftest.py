@@ -3,14 +3,23 @@
 Every test that asks for the `api` fixture (so every `shop` test) is marked `e2e`, and every
 test in a module that imports `subprocess` is marked `cli`; `make test-fast` runs the rest.
 Start the local servers through these fixtures, not by hand, and the marks stay right.
+
+Databases: SQLite by default. With TEST_POSTGRES_URL set (`.ci/run` sets it), the tests of
+the modules in POSTGRES_MODULES that use a database (`db_url`, `engine`, `shop`,
+`databases`) run on PostgreSQL too, each in a database of its own made from a template
+(TEST_POSTGRES_ALL=1: every such test); without it, their PostgreSQL half is skipped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 import sqlite3
 import subprocess
-from collections.abc import AsyncIterator
+import threading
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +27,11 @@ from typing import TYPE_CHECKING
 import pytest
 import pytest_asyncio
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
 
 from app.settings import DATA_DIR, Settings
 from db.engine import create_engine
-from db.migrate import upgrade
+from db.migrate import upgrade, upgrade_async
 from doubles.telegram import LocalBotAPI
 
 # The bot's modules import aiogram (seconds of building its types): they are imported where
@@ -88,6 +98,207 @@ async def polling_bot(api: LocalBotAPI, settings: Settings) -> AsyncIterator[Har
         yield Harness(api, app, bot, dp, settings)
 
 
+# ---------------------------------------------------------------------- SQLite and PostgreSQL
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+POSTGRES_ALL = os.environ.get("TEST_POSTGRES_ALL", "") == "1"
+POSTGRES_MODULES = {
+    "test_db",
+    "test_storage",
+    "test_migrations",
+    "test_concurrency",
+    "test_e2e",
+    "test_order_life",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A database test of POSTGRES_MODULES runs once per backend; elsewhere on SQLite only
+    (and keeps its name)."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if not (POSTGRES_ALL or metafunc.module.__name__.rsplit(".", 1)[-1] in POSTGRES_MODULES):
+        return
+    skip = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_POSTGRES_URL is not set")
+    metafunc.parametrize(
+        "backend", ["sqlite", pytest.param("postgresql", marks=skip)], indirect=True
+    )
+
+
+def run_in_thread(make: Callable[[], Awaitable[object]]) -> object:
+    """Run a coroutine to the end on a loop of its own (a fixture may be called while the
+    test's loop runs, and Alembic runs its own)."""
+    result: list[object] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(make()))  # type: ignore[arg-type]
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller
+            failure.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0] if result else None
+
+
+class Postgres:
+    """Databases on the server of TEST_POSTGRES_URL: templates made once per test process
+    (pytest-xdist workers each have theirs), a database per test copied from one."""
+
+    def __init__(self, url: str, worker: str) -> None:
+        self.url = make_url(url)
+        self.prefix = f"agente_{worker}_{uuid.uuid4().hex[:6]}"
+        self._templates: dict[str, str] = {}
+
+    def url_of(self, database: str) -> str:
+        return self.url.set(database=database).render_as_string(hide_password=False)
+
+    def execute(self, *statements: str) -> None:
+        import asyncpg
+
+        async def run() -> None:
+            connection = await asyncpg.connect(
+                host=self.url.host,
+                port=self.url.port or 5432,
+                user=self.url.username,
+                password=self.url.password,
+                database=self.url.database,
+            )
+            try:
+                for statement in statements:
+                    await connection.execute(statement)
+            finally:
+                await connection.close()
+
+        run_in_thread(run)
+
+    def create(self, template: str | None = None) -> str:
+        name = f"{self.prefix}_{uuid.uuid4().hex[:10]}"
+        self.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return name
+
+    def drop(self, name: str) -> None:
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def template(self, kind: str) -> str:
+        """ "migrated": an empty database at the newest revision; "sample": with the sample
+        inventory. Made on first use."""
+        if kind not in self._templates:
+            if kind == "migrated":
+                name = self.create()
+                run_in_thread(lambda: upgrade_async(self.url_of(name)))
+            else:
+                name = self.create(self.template("migrated"))
+                run_in_thread(lambda: _with_sample(self.url_of(name)))
+            self._templates[kind] = name
+        return self._templates[kind]
+
+    def close(self) -> None:
+        for name in self._templates.values():
+            self.drop(name)
+
+
+async def _with_sample(url: str) -> None:
+    from bot.app import build_app
+
+    app = await build_app(make_settings(Path("/nonexistent"), database_url=url), migrate=False)
+    try:
+        await load_sample(app)
+    finally:
+        await app.close()
+
+
+@pytest.fixture(scope="session")
+def postgres(worker_id: str) -> Iterator[Postgres]:
+    server = Postgres(POSTGRES_URL, worker_id)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """ "sqlite", or "postgresql" for the tests pytest_generate_tests runs on both."""
+    return getattr(request, "param", "sqlite")
+
+
+class Databases:
+    """Fresh databases for one test on its backend, removed after it. PostgreSQL's templates
+    are made on a loop of their own, so any method may be called from an async test; SQLite's
+    are session fixtures, made when no loop runs: the migrated one always, the one with the
+    sample inventory for a `shop` test (elsewhere, call `sample()` from a sync fixture)."""
+
+    def __init__(
+        self,
+        backend: str,
+        folder: Path,
+        templates: Callable[[str], Path],
+        postgres: Callable[[], Postgres],
+    ) -> None:
+        self.backend = backend
+        self._folder = folder
+        self._templates = templates
+        self._postgres = postgres
+        self._made: list[str] = []
+
+    @property
+    def on_postgres(self) -> bool:
+        return self.backend == "postgresql"
+
+    def _new(self, template: str | None) -> str:
+        if self.on_postgres:
+            server = self._postgres()
+            name = server.create(server.template(template) if template else None)
+            self._made.append(name)
+            return server.url_of(name)
+        # The names the tests had before they ran on two backends (shop.db, test.db).
+        name = {"sample": "shop", "migrated": "test"}.get(template or "", "empty")
+        path = self._folder / f"{name}.db"
+        if path.exists():
+            path = self._folder / f"{name}-{len(self._made)}.db"
+        self._made.append(str(path))
+        if template:
+            copy_database(self._templates(template), path)
+        return sqlite_url(path)
+
+    def empty(self) -> str:
+        """A database with nothing in it (the program migrates it)."""
+        return self._new(None)
+
+    def migrated(self) -> str:
+        """An empty database at the newest revision."""
+        return self._new("migrated")
+
+    def sample(self) -> str:
+        """A migrated database with the sample inventory."""
+        return self._new("sample")
+
+    def close(self) -> None:
+        if self.on_postgres:
+            server = self._postgres()
+            for name in self._made:
+                server.drop(name)
+
+
+@pytest.fixture
+def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Databases]:
+    def sqlite_template(kind: str) -> Path:
+        return request.getfixturevalue("migrated_db" if kind == "migrated" else "sample_db")
+
+    if backend == "sqlite":  # made here, where no loop runs yet, for the async fixtures
+        sqlite_template("migrated")
+        if "shop" in request.fixturenames:
+            sqlite_template("sample")
+    made = Databases(
+        backend, tmp_path, sqlite_template, lambda: request.getfixturevalue("postgres")
+    )
+    yield made
+    made.close()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "api" in getattr(item, "fixturenames", ()):
@@ -119,10 +330,9 @@ async def sample_db(migrated_db: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, migrated_db: Path) -> str:
-    """A migrated SQLite database in the test's folder."""
-    copy_database(migrated_db, tmp_path / "test.db")
-    return sqlite_url(tmp_path / "test.db")
+def db_url(databases: Databases) -> str:
+    """A migrated database of the test's own (SQLite in its folder, or PostgreSQL)."""
+    return databases.migrated()
 
 
 @pytest.fixture
@@ -149,10 +359,9 @@ async def api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[LocalBotAPI]:
 
 
 @pytest.fixture
-async def shop(api: LocalBotAPI, tmp_path: Path, sample_db: Path) -> AsyncIterator[Harness]:
+async def shop(api: LocalBotAPI, tmp_path: Path, databases: Databases) -> AsyncIterator[Harness]:
     """The bot polling the local server, with the sample inventory loaded."""
-    copy_database(sample_db, tmp_path / "shop.db")
-    settings = make_settings(tmp_path, api.base_url)
+    settings = make_settings(tmp_path, api.base_url, database_url=databases.sample())
     async with polling_bot(api, settings) as harness:
         yield harness
 

@@ -330,6 +330,9 @@ class FakeOrderRepo:
             None,
         )
 
+    async def lock_cart(self, chat_id: int) -> bool:
+        return await self.get_cart(chat_id) is not None
+
     async def set_line(
         self, chat_id: int, telegram_user_id: int, product: Product, quantity: int
     ) -> Order:

@@ -1,4 +1,5 @@
-"""Repositories and unit of work against a real SQLite database built by the migrations."""
+"""Repositories and unit of work against a real database built by the migrations (SQLite, and
+PostgreSQL when TEST_POSTGRES_URL is set: see tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -270,6 +271,17 @@ async def test_discard_cart_leaves_confirmed_orders(new_uow) -> None:  # noqa: A
         assert await uow.orders.discard_cart(10) is False
 
 
+async def test_lock_cart_holds_an_open_cart_only(new_uow) -> None:  # noqa: ANN001
+    ids = await seed(new_uow, product("A", stock=50))
+    order_id = await cart_with(new_uow, 10, 111, ids["A"], 1)
+    async with new_uow() as uow:
+        assert await uow.orders.lock_cart(10) is True
+        assert await uow.orders.lock_cart(20) is False  # no cart in that chat
+        await uow.orders.confirm(order_id, ana(), BOGOTA_DELIVERY, CASH)
+        assert await uow.orders.lock_cart(10) is False  # confirmed: no open cart any more
+        await uow.commit()
+
+
 # ------------------------------------------------------------------ updates and messages
 
 
@@ -297,7 +309,7 @@ async def test_messages_recent_per_chat_in_order(new_uow) -> None:  # noqa: ANN0
 # ------------------------------------------------------------------ moments (db.types.UtcDateTime)
 
 
-async def test_moments_come_back_aware_utc_from_sqlite(new_uow) -> None:  # noqa: ANN001
+async def test_moments_come_back_aware_utc(new_uow) -> None:  # noqa: ANN001
     ids = await seed(new_uow, product("A"))
     async with new_uow() as uow:
         item = await uow.products.get(ids["A"])
@@ -319,6 +331,7 @@ async def test_moments_come_back_aware_utc_from_sqlite(new_uow) -> None:  # noqa
 async def test_a_moment_in_another_zone_is_stored_and_compared_as_utc(
     engine: AsyncEngine,
     new_uow,  # noqa: ANN001
+    backend: str,
 ) -> None:
     bogota = ZoneInfo("America/Bogota")  # UTC-5
     async with create_session_factory(engine)() as session:
@@ -327,7 +340,10 @@ async def test_a_moment_in_another_zone_is_stored_and_compared_as_utc(
         await session.commit()
     async with engine.connect() as connection:
         stored = await connection.scalar(text("select created_at from messages"))
-    assert stored == "2026-01-01 12:00:00.000000"
+    if backend == "sqlite":  # text, without a zone
+        assert stored == "2026-01-01 12:00:00.000000"
+    else:  # timestamptz: the same instant
+        assert stored == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     async with new_uow() as uow:
         [message] = await uow.messages.recent(10)
         # Query bounds too: 07:30 in Bogotá is 12:30 UTC, after the message.

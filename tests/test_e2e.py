@@ -1,4 +1,5 @@
-"""The real bot, over HTTP, against the local Bot API server: what a customer sees."""
+"""The real bot, over HTTP, against the local Bot API server: what a customer sees (on SQLite,
+and on PostgreSQL when TEST_POSTGRES_URL is set: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.chat import press, say, stock_of
 from tests.conftest import (
     OWNER_ID,
     TOKEN,
+    Databases,
     Harness,
     load_sample,
     make_settings,
@@ -122,7 +124,7 @@ async def test_rate_limited_reply_is_retried_after_retry_after(shop: Harness) ->
 
 
 async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
-    api: LocalBotAPI, tmp_path: Path
+    api: LocalBotAPI, tmp_path: Path, databases: Databases
 ) -> None:
     server = web.AppRunner(web.Application())
     await server.setup()
@@ -132,7 +134,11 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
     await server.cleanup()
 
     settings = make_settings(
-        tmp_path, api.base_url, webhook_url=f"http://127.0.0.1:{port}", webhook_secret="s3cret"
+        tmp_path,
+        api.base_url,
+        webhook_url=f"http://127.0.0.1:{port}",
+        webhook_secret="s3cret",
+        database_url=databases.empty(),
     )
     app = await build_app(settings)
     await load_sample(app)
@@ -171,7 +177,7 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
         await runner.cleanup()
 
 
-def _bot_env(base: str, db: Path) -> dict[str, str]:
+def _bot_env(base: str, database_url: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -180,7 +186,7 @@ def _bot_env(base: str, db: Path) -> dict[str, str]:
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=base,
-        DATABASE_URL=f"sqlite+aiosqlite:///{db}",
+        DATABASE_URL=database_url,
         OWNER_IDS=str(OWNER_ID),
         LOG_LEVEL="WARNING",
     )
@@ -206,9 +212,10 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-async def test_a_restart_mid_flow_keeps_cart_and_step(api: LocalBotAPI, tmp_path: Path) -> None:
-    db = tmp_path / "restart.db"
-    env = _bot_env(api.base_url, db)
+async def test_a_restart_mid_flow_keeps_cart_and_step(
+    api: LocalBotAPI, databases: Databases
+) -> None:
+    env = _bot_env(api.base_url, databases.empty())
     imported = subprocess.run(
         [sys.executable, "run_bot.py", "import-csv", "data/inventory.csv"],
         cwd=ROOT,

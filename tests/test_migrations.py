@@ -1,4 +1,5 @@
-"""Alembic: every revision goes up, down and up again; the models match the migrations."""
+"""Alembic: every revision goes up, down and up again; the models match the migrations —
+on SQLite, and on PostgreSQL when TEST_POSTGRES_URL is set (tests/conftest.py)."""
 
 import sqlite3
 from pathlib import Path
@@ -7,10 +8,13 @@ import pytest
 from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import Connection
 
+from db.engine import create_engine as create_async_engine
 from db.migrate import alembic_config, downgrade, render_item, upgrade
 from db.models import Base
+from tests.conftest import Databases, run_in_thread
 
 
 def revisions(url: str) -> list[str]:
@@ -18,31 +22,41 @@ def revisions(url: str) -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def test_stairway(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'stairway.db'}"
+async def _inspected(url: str, look):  # noqa: ANN001, ANN202
+    """`look(connection)` over a synchronous connection to `url` (asyncpg is our only
+    PostgreSQL driver)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(look)
+    finally:
+        await engine.dispose()
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+def _diff(connection: Connection) -> list:
+    return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+
+def test_stairway(databases: Databases) -> None:
+    url = databases.empty()
     for revision in revisions(url):
         upgrade(url, revision)
         down = ScriptDirectory.from_config(alembic_config(url)).get_revision(revision).down_revision
         downgrade(url, down or "base")
         upgrade(url, revision)
-    tables = {
-        row[0]
-        for row in sqlite3.connect(tmp_path / "stairway.db").execute(
-            "select name from sqlite_master where type='table'"
-        )
-    }
+    tables = run_in_thread(lambda: _inspected(url, _tables))
     assert {"products", "orders", "order_lines", "customers", "fsm_states"} <= tables
 
 
 # SQLite cannot reflect an expression index; the next test checks that one is there and used.
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
-def test_models_match_migrations(tmp_path: Path) -> None:
-    db = tmp_path / "head.db"
-    upgrade(f"sqlite+aiosqlite:///{db}")
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-    assert diff == []
+def test_models_match_migrations(databases: Databases) -> None:
+    url = databases.migrated()
+    assert run_in_thread(lambda: _inspected(url, _diff)) == []
 
 
 def test_sku_lookup_without_case_uses_an_index(tmp_path: Path) -> None:

@@ -25,8 +25,12 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
 
     `shown`: the stamp of the cart the pressed button's summary showed (typed "confirmo"
     has none: it answers the latest summary); another cart is shown again, not confirmed.
+    The cart is locked first (a second confirmation waits, then finds it confirmed) and the
+    stock is taken in product order (two carts with the same products never wait on each
+    other in a circle).
     """
-    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    locked = await uow.orders.lock_cart(turn.chat.chat_id)
+    cart = await uow.orders.get_cart(turn.chat.chat_id) if locked else None
     if not cart or not cart.lines:
         await already_confirmed(uow, turn)
         return
@@ -49,7 +53,7 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
         turn.say(texts.NOTHING_CONFIRMED)
         await checkout.summary(front, uow, turn)
         return
-    for line in cart.lines:
+    for line in sorted(cart.lines, key=lambda line: line.product_id):
         if not await uow.products.take_stock(line.product_id, line.quantity):
             await uow.rollback()
             await _stock_changed(front, uow, turn, line.product_id)

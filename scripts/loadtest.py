@@ -20,10 +20,12 @@ Measured for each bot and mode:
   update handed to the server to the first reply the server receives for that chat (p50 and
   p99), the webhook POST's own time (p50/p99), and CPU ms per update.
 - RSS (and its peak) of the bot process at the end.
-Then the ratios ours / echo. The machine is shared, so absolute figures move from run to
-run; compare the two bots of one run. `--profile DIR` records our bot with py-spy (if
-installed) during the throughput phase: DIR/ours-MODE.txt (collapsed stacks; figures of a
-profiled run are slower).
+Then the ratios ours / echo (and, with `--baseline DIR`, the bot of another checkout
+measured in the same run, named after its folder: ours / it, for a change's before and
+after). The machine is shared,
+so absolute figures move from run to run; compare the bots of one run. `--profile DIR`
+records our bot with py-spy (if installed) during the throughput phase: DIR/ours-MODE.txt
+(collapsed stacks; figures of a profiled run are slower).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ CONVERSATIONS = (
 REPLY_TIMEOUT = 30.0
 HEALTH_EVERY = 0.02
 FIRST_CHAT = 7_000_000
+BASELINES: dict[str, Path] = {}  # --baseline: other checkouts' bots, by folder name
 REUSE_AFTER = 1.0  # steady phase: a chat speaks again this long after its last reply
 
 
@@ -147,12 +150,13 @@ async def running_bot(
     name: str, mode: str, api: LoadAPI, db: Path, folder: Path
 ) -> AsyncIterator[Bot]:
     port = free_port()
-    script = "run_bot.py" if name == "ours" else "scripts/echo_bot.py"
+    script = "scripts/echo_bot.py" if name == "echo" else "run_bot.py"
+    folder_of_bot = BASELINES.get(name, ROOT)
     env = bot_env(api, db, port, LOG_LEVEL="WARNING")
     log = folder / f"{name}-{mode}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, script, mode], cwd=ROOT, env=env, stdout=out, stderr=out
+            [sys.executable, script, mode], cwd=folder_of_bot, env=env, stdout=out, stderr=out
         )
     bot = Bot(name, mode, process, port, log)
     try:
@@ -332,11 +336,11 @@ async def health_watched(bot: Bot, out: list[tuple[float, int]]) -> AsyncIterato
 @contextlib.contextmanager
 def profiled(bot: Bot, folder: Path | None, seconds: float) -> Iterator[None]:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    if folder is None or bot.name != "ours" or not Path(spy).exists():
+    if folder is None or bot.name == "echo" or not Path(spy).exists():
         yield
         return
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"ours-{bot.mode}.txt"
+    out = folder / f"{bot.name}-{bot.mode}.txt"
     command = [spy, "record", "--pid", str(bot.process.pid), "--format", "raw",
                "--rate", "200", "--duration", str(int(seconds) + 1), "--output", str(out),
                "--nonblocking"]  # fmt: skip
@@ -434,19 +438,25 @@ def print_result(r: Result, args: argparse.Namespace) -> None:
 def print_ratios(results: list[Result]) -> None:
     by = {(r.name, r.mode): r for r in results}
     for mode in dict.fromkeys(r.mode for r in results):
-        ours, echo = by.get(("ours", mode)), by.get(("echo", mode))
-        if ours is None or echo is None:
-            continue
-        throughput = ours.burst.per_second / echo.burst.per_second
-        cpu = ours.burst.cpu_ms / echo.burst.cpu_ms
-        p99 = percentile(ours.steady.latencies, 0.99) / percentile(echo.steady.latencies, 0.99)
-        print(
-            f"ours / echo, {mode}: throughput {throughput:.2f}x, CPU per update {cpu:.1f}x, "
-            f"steady first-reply p99 {p99:.1f}x, RSS {ours.rss_mb / echo.rss_mb:.1f}x"
-        )
+        names = [n for n in dict.fromkeys(r.name for r in results) if n != "echo"]
+        pairs = [(n, "echo") for n in names] + [("ours", n) for n in names if n != "ours"]
+        for name, other in pairs:
+            ours, echo = by.get((name, mode)), by.get((other, mode))
+            if ours is None or echo is None:
+                continue
+            throughput = ours.burst.per_second / echo.burst.per_second
+            cpu = ours.burst.cpu_ms / echo.burst.cpu_ms
+            p99 = percentile(ours.steady.latencies, 0.99) / percentile(echo.steady.latencies, 0.99)
+            print(
+                f"{name} / {other}, {mode}: throughput {throughput:.2f}x, CPU per update "
+                f"{cpu:.2f}x, steady first-reply p99 {p99:.2f}x, "
+                f"RSS {ours.rss_mb / echo.rss_mb:.2f}x"
+            )
 
 
 async def main(args: argparse.Namespace) -> int:
+    for folder in args.baseline:
+        BASELINES[Path(folder).name] = Path(folder).resolve()
     modes = [m for m in args.modes.split(",") if m]
     bots = [b for b in args.bots.split(",") if b]
     with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
@@ -454,6 +464,7 @@ async def main(args: argparse.Namespace) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         db = prepare_db(folder)
         results = []
+        bots = [*BASELINES, *bots]
         for mode in modes:
             for name in bots:
                 results.append(await measure(name, mode, args, db, folder))
@@ -471,6 +482,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--profile", type=Path, default=None, help="py-spy output folder")
+    parser.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        help="another checkout (e.g. `git archive REV | tar -x -C DIR`): its bot runs too, "
+        "named after the folder (repeatable)",
+    )
     parser.add_argument("--show", action="store_true", help="print one conversation of each")
     parser.add_argument("--keep", default="", help="keep databases and logs in this folder")
     return parser.parse_args(argv)

@@ -69,8 +69,11 @@ class OutboxSender:
         bus.subscribe(NoticesWritten, self.send_now)
 
     async def send_now(self, event: NoticesWritten) -> None:
-        async with self._uow() as uow:
-            rows = await uow.outbox.pending(event.keys)
+        """The rows just committed: as written (not read back), or by their keys."""
+        rows = [row for row in event.rows if isinstance(row, Outgoing)]
+        if len(rows) != len(event.keys):
+            async with self._uow() as uow:
+                rows = await uow.outbox.pending(event.keys)
         for row in rows:
             await self._deliver(row)
 

@@ -24,7 +24,7 @@ from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.outbox import OutboxRepository, written_keys
+from db.outbox import OutboxRepository, forget_written, take_written
 from db.repositories import UpdateRepository
 from domain.button import Buttons
 from domain.events import Event, EventBus, NoticesWritten
@@ -135,14 +135,15 @@ class UpdateTransaction:
         except BaseException:
             await self.close()
             raise
-        keys = written_keys(session)
+        written = take_written(session)
         committed, self._committed = self._committed, []
         self._session = None
         await session.close()
         self._release()
         with self.detached():  # what follows the commit works in transactions of its own
-            if self._bus is not None and keys:
-                await self._bus.publish([NoticesWritten(tuple(keys))])
+            if self._bus is not None and written:
+                keys = tuple(row.key for row in written)
+                await self._bus.publish([NoticesWritten(keys, tuple(written))])
             for bus, events in committed:
                 if bus is not None:
                     await bus.publish(events)
@@ -153,6 +154,7 @@ class UpdateTransaction:
         self._committed = []
         try:
             if session is not None:
+                forget_written(session)
                 try:
                     await session.rollback()
                 finally:

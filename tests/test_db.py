@@ -370,3 +370,39 @@ async def test_a_category_pages_by_key_visit_each_product_once_both_ways(new_uow
         shelves = {s.name: s for s in await uow.products.shelves()}
     assert shelves["Seguridad"].total == 23
     assert shelves["Seguridad"].available == sum(1 for p in items if p.stock > 0)
+
+
+async def test_only_committed_outbox_rows_are_handed_to_the_sender(engine: AsyncEngine) -> None:
+    """The sender gets the rows as written (not read back): a unit of work rolled back inside
+    the update's transaction takes its rows with it, the rest come in order, once."""
+    from db.scope import UpdateTransaction
+    from domain.events import EventBus, NoticesWritten
+    from domain.model import Notice
+
+    factory = create_session_factory(engine)
+    bus = EventBus()
+    heard: list[NoticesWritten] = []
+
+    async def hear(event: NoticesWritten) -> None:
+        heard.append(event)
+
+    bus.subscribe(NoticesWritten, hear)
+    scope = UpdateTransaction(factory, "k:1", 1, bus=bus)
+    with scope.active():
+        await scope.say(10, "primero")
+        async with SqlUnitOfWork(factory, bus) as uow:
+            await uow.outbox.add([Notice("undone", 10, "nunca")])
+            await uow.rollback()
+            await uow.outbox.add([Notice("kept", 10, "segundo")])
+            await uow.commit()
+        async with SqlUnitOfWork(factory, bus) as uow:
+            await uow.outbox.add([Notice("dropped", 10, "tampoco")])  # never committed
+        await scope.commit()
+    [event] = heard
+    assert [row.text for row in event.rows] == ["primero", "segundo"]
+    assert event.keys == tuple(row.key for row in event.rows)
+    async with SqlUnitOfWork(factory) as uow:
+        assert [row.id for row in event.rows] == [
+            r.id for r in await uow.outbox.pending(event.keys)
+        ]
+        assert await uow.outbox.pending(["undone", "dropped"]) == []

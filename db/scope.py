@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -56,6 +57,8 @@ class UpdateTransaction:
         self._holds_gate = False
         self._committed: list[tuple[EventBus | None, list[Event]]] = []
         self._replies = 0
+        self._before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
+        self.memo: dict[str, Any] = {}  # what a store keeps for the update's length
 
     # ------------------------------------------------------------------ context
     @staticmethod
@@ -118,6 +121,11 @@ class UpdateTransaction:
         if events:
             self._committed.append((bus, events))
 
+    def before_commit(self, write: Callable[[AsyncSession], Awaitable[None]]) -> None:
+        """`write` runs in the update's transaction just before it commits (a store's
+        deferred writes), once for each time it was asked."""
+        self._before_commit.append(write)
+
     async def say(
         self, chat_id: int, text: str, buttons: Buttons = (), photos: tuple[int, ...] = ()
     ) -> None:
@@ -131,6 +139,9 @@ class UpdateTransaction:
     async def commit(self) -> None:
         session = await self.session()
         try:
+            writes, self._before_commit = self._before_commit, []
+            for write in writes:
+                await write(session)
             await session.commit()
         except BaseException:
             await self.close()
@@ -138,6 +149,7 @@ class UpdateTransaction:
         written = take_written(session)
         committed, self._committed = self._committed, []
         self._session = None
+        self.memo = {}
         await session.close()
         self._release()
         with self.detached():  # what follows the commit works in transactions of its own
@@ -152,6 +164,8 @@ class UpdateTransaction:
         """Roll back whatever was not committed; safe to call more than once."""
         session, self._session = self._session, None
         self._committed = []
+        self._before_commit = []
+        self.memo = {}
         try:
             if session is not None:
                 forget_written(session)

@@ -1,11 +1,13 @@
 """Load test (`make loadtest`): our bot against a bare aiogram echo bot, in the same run.
 
     python scripts/loadtest.py [--modes webhook,polling] [--bots ours,echo] [--in-flight 40]
-                               [--rate 30] [--seconds 15] [--warmup 3] [--profile DIR]
+                               [--rate 30] [--seconds 15] [--warmup 3] [--rounds 1]
+                               [--baseline DIR] [--profile DIR] [--show]
 
 Each bot runs in a child process (`run_bot.py webhook|polling` on a fresh SQLite database
-with the sample inventory; `scripts/echo_bot.py webhook|polling`) against the local Bot API
-server (doubles/telegram) running in this process, over real HTTP: in webhook mode the
+with the sample inventory; `scripts/echo_bot.py webhook|polling`) against a local Bot API
+server of its own (doubles/telegram) running in this process, over real HTTP. The bots of
+one mode run at once and take each phase in turn (`--rounds` times). In webhook mode the
 server POSTs the updates like Telegram (up to 40 connections at once, one chat's updates in
 order), in polling mode the bot fetches them with getUpdates. Many distinct chats each play
 a short customer conversation ("hola", "¿tienen cascos?", "quiero 2 del blanco", ...).
@@ -362,25 +364,61 @@ class Result:
     peak_mb: float
 
 
-async def measure(name: str, mode: str, args: argparse.Namespace, db: Path, folder: Path) -> Result:
-    copy = folder / f"{name}-{mode}.db"
-    shutil.copy(db, copy)
-    async with LoadAPI(token=TOKEN, webhook_parallel=True) as api:
-        await open_owner_chat(api)
-        async with running_bot(name, mode, api, copy, folder) as bot:
+def merged(phases: list[Phase]) -> Phase:
+    total = Phase()
+    for phase in phases:
+        total.updates += phase.updates
+        total.unanswered += phase.unanswered
+        total.seconds += phase.seconds
+        total.cpu_seconds += phase.cpu_seconds
+        total.load_cpu_seconds += phase.load_cpu_seconds
+        total.latencies += phase.latencies
+        total.health += phase.health
+        total.posts += phase.posts
+    return total
+
+
+async def measure(
+    names: list[str], mode: str, args: argparse.Namespace, db: Path, folder: Path
+) -> list[Result]:
+    """All the bots of one mode run at once (idle but for their turn); each phase is taken
+    by each bot in turn, `--rounds` times, so that a change in the machine's load falls on
+    all of them alike."""
+    async with contextlib.AsyncExitStack() as stack:
+        bots: dict[str, tuple[LoadAPI, Bot]] = {}
+        for name in names:
+            copy = folder / f"{name}-{mode}.db"
+            shutil.copy(db, copy)
+            api = await stack.enter_async_context(LoadAPI(token=TOKEN, webhook_parallel=True))
+            await open_owner_chat(api)
+            bot = await stack.enter_async_context(running_bot(name, mode, api, copy, folder))
+            bots[name] = (api, bot)
+        for api, bot in bots.values():
             if args.show:
                 await show(api)
             await closed_loop(api, bot, args.in_flight, args.warmup)  # imports, caches, index
-            burst = Phase()
-            async with health_watched(bot, burst.health):
-                with profiled(bot, args.profile, args.seconds):
-                    measured = await closed_loop(api, bot, args.in_flight, args.seconds)
-            measured.health = burst.health
-            steady = await open_loop(api, bot, args.rate, args.seconds)
-            rss, peak = bot.memory_mb()
-    result = Result(name, mode, measured, steady, rss, peak)
-    print_result(result, args)
-    return result
+        bursts: dict[str, list[Phase]] = {name: [] for name in names}
+        steadies: dict[str, list[Phase]] = {name: [] for name in names}
+        for turn in range(args.rounds):
+            order = names[turn % len(names) :] + names[: turn % len(names)]
+            for name in order:
+                api, bot = bots[name]
+                health: list[tuple[float, int]] = []
+                async with health_watched(bot, health):
+                    with profiled(bot, args.profile if turn == 0 else None, args.seconds):
+                        burst = await closed_loop(api, bot, args.in_flight, args.seconds)
+                burst.health = health
+                bursts[name].append(burst)
+            for name in order:
+                api, bot = bots[name]
+                steadies[name].append(await open_loop(api, bot, args.rate, args.seconds))
+        results = []
+        for name in names:
+            rss, peak = bots[name][1].memory_mb()
+            result = Result(name, mode, merged(bursts[name]), merged(steadies[name]), rss, peak)
+            print_result(result, args)
+            results.append(result)
+    return results
 
 
 async def show(api: LoadAPI) -> None:
@@ -466,8 +504,7 @@ async def main(args: argparse.Namespace) -> int:
         results = []
         bots = [*BASELINES, *bots]
         for mode in modes:
-            for name in bots:
-                results.append(await measure(name, mode, args, db, folder))
+            results += await measure(bots, mode, args, db, folder)
         print_ratios(results)
     unanswered = sum(r.burst.unanswered + r.steady.unanswered for r in results)
     return 1 if unanswered else 0
@@ -481,6 +518,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=30.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="each phase this many times, the bots in turn"
+    )
     parser.add_argument("--profile", type=Path, default=None, help="py-spy output folder")
     parser.add_argument(
         "--baseline",

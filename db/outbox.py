@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -150,6 +150,19 @@ class OutboxRepository:
 
     async def sent(self, row_id: int, message_id: int) -> None:
         await self._settle(row_id, status=SENT, sent_at=now(), message_id=message_id, error="")
+
+    async def sent_many(self, sent: Sequence[tuple[int, int]]) -> None:
+        """Rows sent, as (row id, Telegram message id): one statement for all of them."""
+        if not sent:
+            return
+        table = cast(Table, OutboxRow.__table__)
+        connection = await self._session.connection()  # a plain executemany, not the ORM's
+        await connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(status=SENT, sent_at=now(), message_id=bindparam("sent_id"), error=""),
+            [{"row_id": row_id, "sent_id": message_id} for row_id, message_id in sent],
+        )
 
     async def blocked(self, row_id: int, error: str) -> None:
         await self._settle(row_id, status=BLOCKED, error=error[:300])

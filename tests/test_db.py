@@ -406,3 +406,30 @@ async def test_only_committed_outbox_rows_are_handed_to_the_sender(engine: Async
             r.id for r in await uow.outbox.pending(event.keys)
         ]
         assert await uow.outbox.pending(["undone", "dropped"]) == []
+
+
+async def test_sent_marks_of_many_senders_are_committed_together(engine: AsyncEngine) -> None:
+    """Each sender returns once its own mark is committed; marks that arrive while one is
+    written share the next commit."""
+    from bot.outbox import SentMarks
+    from db.outbox import SENT
+    from domain.model import Notice
+
+    factory = create_session_factory(engine)
+    async with SqlUnitOfWork(factory) as uow:
+        await uow.outbox.add([Notice(f"n{i}", 10, f"texto {i}") for i in range(6)])
+        await uow.commit()
+        rows = await uow.outbox.pending([f"n{i}" for i in range(6)])
+    commits = 0
+
+    def counted() -> SqlUnitOfWork:
+        nonlocal commits
+        commits += 1
+        return SqlUnitOfWork(factory)
+
+    marks = SentMarks(counted)
+    await asyncio.gather(*(marks.record(row.id, 100 + i) for i, row in enumerate(rows)))
+    assert 1 <= commits < len(rows)
+    async with factory() as session:
+        found = await session.execute(text("SELECT status, message_id FROM outbox ORDER BY id"))
+        assert found.all() == [(SENT, 100 + i) for i in range(6)]

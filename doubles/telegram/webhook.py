@@ -143,16 +143,22 @@ class WebhookDelivery:
     async def _run_parallel(self) -> None:
         running: dict[int, asyncio.Task[None]] = {}  # by update_id
         busy: set[Any] = set()  # chats with an update being delivered
+        picked: set[Any] = set()  # chats of the updates picked in this round
+
+        def taken(update: dict[str, Any]) -> bool:
+            """Not now: being delivered, or its chat is (one chat at a time)."""
+            chat = update_chat(update)
+            if update["update_id"] in running or chat in busy or chat in picked:
+                return True
+            picked.add(chat)
+            return False
+
         try:
             while self.url:
+                picked.clear()
                 room = self.max_connections - len(running)
-                batch = self._queue.deliverable(
-                    lambda u: u["update_id"] in running or update_chat(u) in busy, room
-                )
-                for update in batch:
+                for update in self._queue.deliverable(taken, room):
                     chat = update_chat(update)
-                    if chat in busy:  # two of one chat in this batch: the later one waits
-                        continue
                     busy.add(chat)
                     task = asyncio.create_task(self._deliver_until_done(update))
                     running[update["update_id"]] = task

@@ -34,6 +34,7 @@ from bot.keyboards import inline_keyboard
 from bot.photos import ProductPhotos
 from bot.sending import send_long
 from db.outbox import Outgoing
+from db.scope import UpdateTransaction
 from db.uow import SqlUnitOfWork
 from domain import texts
 from domain.events import EventBus, NoticesWritten
@@ -72,7 +73,8 @@ class SentMarks:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((row_id, message_id, done))
         if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
+            with UpdateTransaction.detached():  # its own transactions, whoever starts it
+                self._writer = asyncio.create_task(self._write())
         await asyncio.shield(done)
 
     async def _write(self) -> None:

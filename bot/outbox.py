@@ -34,6 +34,7 @@ from bot.keyboards import inline_keyboard
 from bot.photos import ProductPhotos
 from bot.sending import send_long
 from db.outbox import Outgoing
+from db.scope import UpdateTransaction
 from db.uow import SqlUnitOfWork
 from domain import texts
 from domain.events import EventBus, NoticesWritten
@@ -56,6 +57,53 @@ def backoff(attempts: int) -> float:
     return float(min(2**attempts, MAX_BACKOFF_SECONDS))
 
 
+class SentMarks:
+    """Records sent messages, those of many senders in one transaction (group commit): a
+    sender waits until its own mark is committed, as with a transaction of its own, but
+    under load one commit serves every mark that arrived while the previous one was being
+    written."""
+
+    def __init__(self, uow: Callable[[], SqlUnitOfWork]) -> None:
+        self._uow = uow
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, row_id: int, message_id: int) -> None:
+        """Returns once committed; raises what the commit raised."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row_id, message_id, done))
+        if self._writer is None or self._writer.done():
+            with UpdateTransaction.detached():  # its own transactions, whoever starts it
+                self._writer = asyncio.create_task(self._write())
+        await asyncio.shield(done)
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._uow() as uow:
+                    await uow.outbox.sent_many([(row_id, sent_id) for row_id, sent_id, _ in batch])
+                    await uow.commit()
+            except BaseException as error:  # handed to every waiting sender
+                self._settle(batch, error)
+                if not isinstance(error, Exception):
+                    raise  # cancelled: the senders heard it too
+            else:
+                self._settle(batch, None)
+
+    @staticmethod
+    def _settle(
+        batch: list[tuple[int, int, asyncio.Future[None]]], error: BaseException | None
+    ) -> None:
+        for _, _, done in batch:
+            if done.done():
+                continue
+            if error is None:
+                done.set_result(None)
+            else:
+                done.set_exception(error)
+
+
 class OutboxSender:
     def __init__(
         self, uow: Callable[[], SqlUnitOfWork], bot: Bot, owner_ids: tuple[int, ...]
@@ -64,13 +112,17 @@ class OutboxSender:
         self._bot = bot
         self._owner_ids = owner_ids
         self._photos = ProductPhotos(uow, bot)
+        self._marks = SentMarks(uow)
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(NoticesWritten, self.send_now)
 
     async def send_now(self, event: NoticesWritten) -> None:
-        async with self._uow() as uow:
-            rows = await uow.outbox.pending(event.keys)
+        """The rows just committed: as written (not read back), or by their keys."""
+        rows = [row for row in event.rows if isinstance(row, Outgoing)]
+        if len(rows) != len(event.keys):
+            async with self._uow() as uow:
+                rows = await uow.outbox.pending(event.keys)
         for row in rows:
             await self._deliver(row)
 
@@ -129,6 +181,13 @@ class OutboxSender:
             await self._sent(row, message_id)
 
     async def _sent(self, row: Outgoing, message_id: int) -> None:
+        if row.relay_chat_id is None:  # the common case: marked with others at once
+            try:
+                await self._marks.record(row.id, message_id)
+            except SQLAlchemyError as error:
+                log.warning("could not record the outcome of %s (%s)", row.key, describe(error))
+            return
+
         async def settle(uow: SqlUnitOfWork) -> None:
             await uow.outbox.sent(row.id, message_id)
             if row.relay_chat_id is not None:  # the owner's reply reaches the customer

@@ -91,6 +91,9 @@ class ConversationMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         scope: UpdateTransaction | None = data.get("scope")
         if chat is not None and state is not None and scope is not None:
+            # The turn ends by writing its step: its transaction begins here, so that the
+            # step and memory are read in it, once (bot/storage.py).
+            await scope.session()
             step = STEP_OF_STATE.get(await state.get_state() or "", Step.BROWSING)
             memory = Memory.load(await state.get_data())
             data["responder"] = Responder(data["bot"], state, scope, chat, step, memory)

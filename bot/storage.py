@@ -3,23 +3,29 @@
 Survives restarts. Pair it with an event isolation (`SimpleEventIsolation` in one process)
 so that two updates of the same chat never interleave. While an update is handled, its
 writes join the update's transaction (db/scope.py): the conversation's new step commits with
-the order it confirmed and the reply it promised, or not at all.
+the order it confirmed and the reply it promised, or not at all. Inside that transaction a
+key's row is read once (state and data together) and kept for the update; its changes are
+written with one upsert just before the commit.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import FsmStateRow
+from db.models import FsmStateRow, utcnow
 from db.scope import UpdateTransaction
+
+MEMO = "fsm"  # the update's rows, in UpdateTransaction.memo
 
 
 def key_string(key: StorageKey) -> str:
@@ -36,6 +42,16 @@ def key_string(key: StorageKey) -> str:
 
 def _state_name(state: StateType) -> str | None:
     return state.state if isinstance(state, State) else state
+
+
+@dataclass
+class _Held:
+    """A key's row as this update sees it."""
+
+    key: StorageKey
+    state: str | None
+    data: str
+    changed: bool = False
 
 
 class SQLAlchemyStorage(BaseStorage):
@@ -60,12 +76,19 @@ class SQLAlchemyStorage(BaseStorage):
         return row
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        async with self._writing() as session:
+        held = await self._held_for_writing(key)
+        if held is not None:
+            held.state = _state_name(state)
+            return
+        async with self._factory() as session, session.begin():
             row = await self._row(session, key)
             row.state = _state_name(state)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._reading() as session:
+        held = await self._held_for_reading(key)
+        if held is not None:
+            return held.state
+        async with self._factory() as session:
             state = await session.scalar(
                 select(FsmStateRow.state).where(FsmStateRow.key == key_string(key))
             )
@@ -73,12 +96,19 @@ class SQLAlchemyStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         payload = json.dumps(dict(data), ensure_ascii=False)
-        async with self._writing() as session:
+        held = await self._held_for_writing(key)
+        if held is not None:
+            held.data = payload
+            return
+        async with self._factory() as session, session.begin():
             row = await self._row(session, key)
             row.data = payload
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._reading() as session:
+        held = await self._held_for_reading(key)
+        if held is not None:
+            return json.loads(held.data) if held.data else {}
+        async with self._factory() as session:
             raw = await session.scalar(
                 select(FsmStateRow.data).where(FsmStateRow.key == key_string(key))
             )
@@ -86,35 +116,81 @@ class SQLAlchemyStorage(BaseStorage):
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
         """Read-modify-write inside one transaction."""
-        async with self._writing() as session:
+        held = await self._held_for_writing(key)
+        if held is not None:
+            current = json.loads(held.data or "{}")
+            current.update(data)
+            held.data = json.dumps(current, ensure_ascii=False)
+            return dict(current)
+        async with self._factory() as session, session.begin():
             row = await self._row(session, key)
             current = json.loads(row.data or "{}")
             current.update(data)
             row.data = json.dumps(current, ensure_ascii=False)
             return dict(current)
 
-    @contextlib.asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncSession]:
-        """The update's transaction while one is handled, else a transaction of its own."""
+    # ------------------------------------------------------------------ inside an update
+    async def _held_for_reading(self, key: StorageKey) -> _Held | None:
+        """The key's row in the update's transaction, if it has begun (reads before it do
+        not take the write lock: they go to the database as they are)."""
         scope = UpdateTransaction.current()
-        if scope is not None:
-            session = await scope.session()
-            yield session
-            await session.flush()
-            return
-        async with self._factory() as session, session.begin():
-            yield session
+        if scope is None or scope.joined is None:
+            return None
+        return await self._held(scope, key)
 
-    @contextlib.asynccontextmanager
-    async def _reading(self) -> AsyncIterator[AsyncSession]:
-        """Reads see the update's own writes; before it wrote, no lock is taken."""
+    async def _held_for_writing(self, key: StorageKey) -> _Held | None:
+        """The key's row in the update's transaction (begun now if need be), marked changed:
+        written just before the commit. None outside an update."""
         scope = UpdateTransaction.current()
-        joined = scope.joined if scope is not None else None
-        if joined is not None:
-            yield joined
-            return
-        async with self._factory() as session:
-            yield session
+        if scope is None:
+            return None
+        held = await self._held(scope, key)
+        if not held.changed:
+            held.changed = True
+            scope.before_commit(lambda session: self._write(session, held))
+        return held
+
+    async def _held(self, scope: UpdateTransaction, key: StorageKey) -> _Held:
+        rows: dict[str, _Held] = scope.memo.setdefault(MEMO, {})
+        name = key_string(key)
+        held = rows.get(name)
+        if held is None:
+            session = await scope.session()
+            found = (
+                await session.execute(
+                    select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == name)
+                )
+            ).first()
+            state, data = (found[0], found[1]) if found is not None else (None, "{}")
+            held = rows[name] = _Held(key, state, data)
+        return held
+
+    async def _write(self, session: AsyncSession, held: _Held) -> None:
+        key = held.key
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(FsmStateRow).values(
+            key=key_string(key),
+            bot_id=key.bot_id,
+            chat_id=key.chat_id,
+            user_id=key.user_id,
+            thread_id=key.thread_id,
+            business_connection_id=key.business_connection_id,
+            destiny=key.destiny,
+            state=held.state,
+            data=held.data,
+            updated_at=utcnow(),
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["key"],
+                set_={
+                    "state": statement.excluded.state,
+                    "data": statement.excluded.data,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            )
+        )
 
     async def close(self) -> None:
         """The engine belongs to the application; nothing to close here."""

@@ -1,8 +1,9 @@
 """The outbox table: promised messages in, their fate (sent, blocked, failed) recorded.
 
-`add` runs inside the transaction that made the promise. The keys it wrote are kept on the
-session (`written_keys`) so that whoever commits can send them at once; everything else —
-rows whose sender died, retries after a failure — is found by `claim_due`.
+`add` runs inside the transaction that made the promise. The rows it wrote are kept on the
+session (`take_written`) so that whoever commits can send them at once without reading
+them back (a savepoint rolled back forgets its own: `written_mark`, `forget_written`);
+everything else — rows whose sender died, retries after a failure — is found by `claim_due`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +27,7 @@ PENDING, SENT, BLOCKED, FAILED = "pending", "sent", "blocked", "failed"
 # The writer's head start: the sweeper leaves a fresh row alone this long, so the process
 # that wrote it sends it without a second claim (and without a double send).
 WRITER_HEAD_START = timedelta(seconds=15)
-WRITTEN_KEYS = "outbox_keys"
+WRITTEN = "outbox_written"
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,22 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def written_keys(session: AsyncSession) -> list[str]:
-    """The keys this session wrote since the last call (taken after a commit)."""
-    keys: list[str] = session.info.pop(WRITTEN_KEYS, [])
-    return keys
+def take_written(session: AsyncSession) -> list[Outgoing]:
+    """The rows this session wrote since the last call (taken after a commit)."""
+    rows: list[Outgoing] = session.info.pop(WRITTEN, [])
+    return rows
+
+
+def written_mark(session: AsyncSession) -> int:
+    """How many rows the session has written so far (taken when a savepoint begins)."""
+    return len(session.info.get(WRITTEN, ()))
+
+
+def forget_written(session: AsyncSession, mark: int = 0) -> None:
+    """The rows written after `mark` were rolled back: they will not be sent."""
+    written = session.info.get(WRITTEN)
+    if written:
+        del written[mark:]
 
 
 class OutboxRepository:
@@ -90,13 +104,16 @@ class OutboxRepository:
             return
         dialect = self._session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        keys = await self._session.scalars(
+        inserted = await self._session.execute(
             insert(OutboxRow)
             .values(rows)
             .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxRow.key)
+            .returning(OutboxRow.id, OutboxRow.key)
         )
-        self._session.info.setdefault(WRITTEN_KEYS, []).extend(keys.all())
+        by_key = {row["key"]: row for row in rows}
+        fresh = [_outgoing_of(row_id, by_key[key]) for row_id, key in inserted.all()]
+        fresh.sort(key=lambda row: row.id)
+        self._session.info.setdefault(WRITTEN, []).extend(fresh)
 
     async def pending(self, keys: Sequence[str]) -> list[Outgoing]:
         rows = await self._session.scalars(
@@ -133,6 +150,19 @@ class OutboxRepository:
 
     async def sent(self, row_id: int, message_id: int) -> None:
         await self._settle(row_id, status=SENT, sent_at=now(), message_id=message_id, error="")
+
+    async def sent_many(self, sent: Sequence[tuple[int, int]]) -> None:
+        """Rows sent, as (row id, Telegram message id): one statement for all of them."""
+        if not sent:
+            return
+        table = cast(Table, OutboxRow.__table__)
+        connection = await self._session.connection()  # a plain executemany, not the ORM's
+        await connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(status=SENT, sent_at=now(), message_id=bindparam("sent_id"), error=""),
+            [{"row_id": row_id, "sent_id": message_id} for row_id, message_id in sent],
+        )
 
     async def blocked(self, row_id: int, error: str) -> None:
         await self._settle(row_id, status=BLOCKED, error=error[:300])
@@ -190,6 +220,22 @@ def _load_buttons(raw: str) -> Buttons:
     if not raw:
         return ()
     return tuple(tuple(Button(text, data) for text, data in row) for row in json.loads(raw))
+
+
+def _outgoing_of(row_id: int, values: dict[str, Any]) -> Outgoing:
+    """What `_outgoing` would read back from the row just inserted with these values."""
+    return Outgoing(
+        id=row_id,
+        key=values["key"],
+        chat_id=values["chat_id"],
+        text=values["text"],
+        buttons=_load_buttons(values["buttons"]),
+        relay_chat_id=values["relay_chat_id"],
+        order_id=values["order_id"],
+        attempts=values["attempts"],
+        photo=values["photo"],
+        product_photos=tuple(int(i) for i in values["product_photos"].split(",") if i),
+    )
 
 
 def _outgoing(row: OutboxRow) -> Outgoing:

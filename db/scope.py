@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.outbox import OutboxRepository, written_keys
+from db.outbox import OutboxRepository, forget_written, take_written
 from db.repositories import UpdateRepository
 from domain.button import Buttons
 from domain.events import Event, EventBus, NoticesWritten
@@ -56,6 +57,8 @@ class UpdateTransaction:
         self._holds_gate = False
         self._committed: list[tuple[EventBus | None, list[Event]]] = []
         self._replies = 0
+        self._before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
+        self.memo: dict[str, Any] = {}  # what a store keeps for the update's length
 
     # ------------------------------------------------------------------ context
     @staticmethod
@@ -118,6 +121,11 @@ class UpdateTransaction:
         if events:
             self._committed.append((bus, events))
 
+    def before_commit(self, write: Callable[[AsyncSession], Awaitable[None]]) -> None:
+        """`write` runs in the update's transaction just before it commits (a store's
+        deferred writes), once for each time it was asked."""
+        self._before_commit.append(write)
+
     async def say(
         self, chat_id: int, text: str, buttons: Buttons = (), photos: tuple[int, ...] = ()
     ) -> None:
@@ -131,18 +139,23 @@ class UpdateTransaction:
     async def commit(self) -> None:
         session = await self.session()
         try:
+            writes, self._before_commit = self._before_commit, []
+            for write in writes:
+                await write(session)
             await session.commit()
         except BaseException:
             await self.close()
             raise
-        keys = written_keys(session)
+        written = take_written(session)
         committed, self._committed = self._committed, []
         self._session = None
+        self.memo = {}
         await session.close()
         self._release()
         with self.detached():  # what follows the commit works in transactions of its own
-            if self._bus is not None and keys:
-                await self._bus.publish([NoticesWritten(tuple(keys))])
+            if self._bus is not None and written:
+                keys = tuple(row.key for row in written)
+                await self._bus.publish([NoticesWritten(keys, tuple(written))])
             for bus, events in committed:
                 if bus is not None:
                     await bus.publish(events)
@@ -151,8 +164,11 @@ class UpdateTransaction:
         """Roll back whatever was not committed; safe to call more than once."""
         session, self._session = self._session, None
         self._committed = []
+        self._before_commit = []
+        self.memo = {}
         try:
             if session is not None:
+                forget_written(session)
                 try:
                     await session.rollback()
                 finally:

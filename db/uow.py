@@ -13,7 +13,12 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
-from db.outbox import OutboxRepository, written_keys
+from db.outbox import (
+    OutboxRepository,
+    forget_written,
+    take_written,
+    written_mark,
+)
 from db.photos import PhotoRepository
 from db.reports import ReportRepository
 from db.repositories import (
@@ -50,11 +55,13 @@ class SqlUnitOfWork:
         self._events = Collector(bus)
         self._scope: UpdateTransaction | None = None
         self._savepoint: AsyncSessionTransaction | None = None
+        self._mark = 0  # outbox rows written before our savepoint
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._scope = UpdateTransaction.current()
         if self._scope is not None:
             self._session = await self._scope.session()
+            self._mark = written_mark(self._session)
             self._savepoint = await self._session.begin_nested()
         else:
             self._session = self._factory()
@@ -82,9 +89,11 @@ class SqlUnitOfWork:
         if self._scope is not None:  # the update's session lives on; only ours is undone
             savepoint, self._savepoint = self._savepoint, None
             if savepoint is not None and savepoint.is_active:
+                forget_written(session, self._mark)
                 await savepoint.rollback()
             return
         try:
+            forget_written(session)
             await session.rollback()
         finally:
             await session.close()
@@ -99,12 +108,14 @@ class SqlUnitOfWork:
             assert self._savepoint is not None
             await self._savepoint.commit()
             self._scope.after_commit(self._bus, self._events.take())
+            self._mark = written_mark(self._session)
             self._savepoint = await self._session.begin_nested()
             return
         await self._session.commit()
-        keys = written_keys(self._session)
-        if self._bus is not None and keys:
-            await self._bus.publish([NoticesWritten(tuple(keys))])
+        written = take_written(self._session)
+        if self._bus is not None and written:
+            keys = tuple(row.key for row in written)
+            await self._bus.publish([NoticesWritten(keys, tuple(written))])
         await self._events.committed()
 
     async def rollback(self) -> None:
@@ -112,7 +123,10 @@ class SqlUnitOfWork:
         self._events.drop()
         if self._scope is not None:
             assert self._savepoint is not None
+            forget_written(self._session, self._mark)
             await self._savepoint.rollback()
+            self._mark = written_mark(self._session)
             self._savepoint = await self._session.begin_nested()
             return
+        forget_written(self._session)
         await self._session.rollback()

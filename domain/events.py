@@ -103,9 +103,11 @@ class ReceiptSent(Event):
 
 @dataclass(frozen=True)
 class NoticesWritten(Event):
-    """Promised messages were committed to the outbox: send them now (their keys)."""
+    """Promised messages were committed to the outbox: send them now (their keys, and the
+    rows as written, so that the sender need not read them back)."""
 
     keys: tuple[str, ...]
+    rows: tuple[Any, ...] = ()
 
 
 E = TypeVar("E", bound=Event)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -216,6 +217,12 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")
 
 
+# Every customer message asks whether its chat is paused; the set of paused chats is read at
+# most this often. This process's own pause and resume are seen at once, another's (several
+# webhook workers) within this long.
+PAUSED_FRESH_SECONDS = 1.0
+
+
 class OwnerDesk:
     def __init__(
         self,
@@ -235,6 +242,8 @@ class OwnerDesk:
         self._low_stock_threshold = low_stock_threshold
         self._owner_ids = owner_ids
         self._clock = clock
+        self._paused: frozenset[int] | None = None  # None: read it again
+        self._paused_read_at = 0.0
         pickup = shop.delivery_options.pickup or shop.address
         self.orders = OrderLife(uow_factory, shop.name, pickup)
 
@@ -584,6 +593,7 @@ class OwnerDesk:
             if paused:
                 await uow.messages.add(chat_id, "out", texts.CUSTOMER_HUMAN_TAKES_OVER)
             await uow.commit()
+        self._paused = None
         if not paused:
             return texts.OWNER_ALREADY_PAUSED.format(chat_id=chat_id), None
         return texts.OWNER_PAUSED.format(chat_id=chat_id), texts.CUSTOMER_HUMAN_TAKES_OVER
@@ -594,13 +604,19 @@ class OwnerDesk:
             if resumed:
                 await uow.messages.add(chat_id, "out", texts.CUSTOMER_BOT_IS_BACK)
             await uow.commit()
+        self._paused = None
         if not resumed:
             return texts.OWNER_NOT_PAUSED.format(chat_id=chat_id), None
         return texts.OWNER_RESUMED.format(chat_id=chat_id), texts.CUSTOMER_BOT_IS_BACK
 
     async def is_paused(self, chat_id: int) -> bool:
-        async with self._uow() as uow:
-            return await uow.chats.is_paused(chat_id)
+        """Whether an owner took this chat over (PAUSED_FRESH_SECONDS)."""
+        paused, now = self._paused, time.monotonic()
+        if paused is None or now - self._paused_read_at >= PAUSED_FRESH_SECONDS:
+            async with self._uow() as uow:
+                paused = frozenset(await uow.chats.paused())
+            self._paused, self._paused_read_at = paused, now
+        return chat_id in paused
 
     async def note_customer_message(self, chat_id: int, user_id: int, text: str) -> None:
         """A message in a paused chat: stored like any other, answered by a person."""

@@ -386,3 +386,66 @@ async def test_a_category_pages_by_key_visit_each_product_once_both_ways(new_uow
         shelves = {s.name: s for s in await uow.products.shelves()}
     assert shelves["Seguridad"].total == 23
     assert shelves["Seguridad"].available == sum(1 for p in items if p.stock > 0)
+
+
+async def test_only_committed_outbox_rows_are_handed_to_the_sender(engine: AsyncEngine) -> None:
+    """The sender gets the rows as written (not read back): a unit of work rolled back inside
+    the update's transaction takes its rows with it, the rest come in order, once."""
+    from db.scope import UpdateTransaction
+    from domain.events import EventBus, NoticesWritten
+    from domain.model import Notice
+
+    factory = create_session_factory(engine)
+    bus = EventBus()
+    heard: list[NoticesWritten] = []
+
+    async def hear(event: NoticesWritten) -> None:
+        heard.append(event)
+
+    bus.subscribe(NoticesWritten, hear)
+    scope = UpdateTransaction(factory, "k:1", 1, bus=bus)
+    with scope.active():
+        await scope.say(10, "primero")
+        async with SqlUnitOfWork(factory, bus) as uow:
+            await uow.outbox.add([Notice("undone", 10, "nunca")])
+            await uow.rollback()
+            await uow.outbox.add([Notice("kept", 10, "segundo")])
+            await uow.commit()
+        async with SqlUnitOfWork(factory, bus) as uow:
+            await uow.outbox.add([Notice("dropped", 10, "tampoco")])  # never committed
+        await scope.commit()
+    [event] = heard
+    assert [row.text for row in event.rows] == ["primero", "segundo"]
+    assert event.keys == tuple(row.key for row in event.rows)
+    async with SqlUnitOfWork(factory) as uow:
+        assert [row.id for row in event.rows] == [
+            r.id for r in await uow.outbox.pending(event.keys)
+        ]
+        assert await uow.outbox.pending(["undone", "dropped"]) == []
+
+
+async def test_sent_marks_of_many_senders_are_committed_together(engine: AsyncEngine) -> None:
+    """Each sender returns once its own mark is committed; marks that arrive while one is
+    written share the next commit."""
+    from bot.outbox import SentMarks
+    from db.outbox import SENT
+    from domain.model import Notice
+
+    factory = create_session_factory(engine)
+    async with SqlUnitOfWork(factory) as uow:
+        await uow.outbox.add([Notice(f"n{i}", 10, f"texto {i}") for i in range(6)])
+        await uow.commit()
+        rows = await uow.outbox.pending([f"n{i}" for i in range(6)])
+    commits = 0
+
+    def counted() -> SqlUnitOfWork:
+        nonlocal commits
+        commits += 1
+        return SqlUnitOfWork(factory)
+
+    marks = SentMarks(counted)
+    await asyncio.gather(*(marks.record(row.id, 100 + i) for i, row in enumerate(rows)))
+    assert 1 <= commits < len(rows)
+    async with factory() as session:
+        found = await session.execute(text("SELECT status, message_id FROM outbox ORDER BY id"))
+        assert found.all() == [(SENT, 100 + i) for i in range(6)]

@@ -897,3 +897,39 @@ async def test_updates_the_bot_never_gets_count_as_handled(api: LocalBotAPI, bot
     await customer.send_text("otra")
     await bot.delete_webhook(drop_pending_updates=True)
     await api.wait_handled(timeout=1)
+
+
+async def test_parallel_webhook_delivers_chats_at_once_each_chat_in_order() -> None:
+    """`webhook_parallel` (the load test): like Telegram, several POSTs at once, up to
+    max_connections, but never two of one chat at once, and each chat's in order."""
+    in_flight: list[int] = []
+    most = 0
+    seen: dict[int, list[str]] = {}
+    chats_at_once: set[int] = set()
+    overlapping_one_chat = False
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal most, overlapping_one_chat
+        update = await request.json()
+        chat = update["message"]["chat"]["id"]
+        overlapping_one_chat |= chat in chats_at_once
+        chats_at_once.add(chat)
+        in_flight.append(chat)
+        most = max(most, len(in_flight))
+        await asyncio.sleep(0.05)
+        seen.setdefault(chat, []).append(update["message"]["text"])
+        in_flight.remove(chat)
+        chats_at_once.discard(chat)
+        return web.Response(status=200)
+
+    async with LocalBotAPI(webhook_parallel=True) as api:
+        for chat in range(1, 7):
+            for n in range(3):
+                await api.user(1000 + chat).send_text(f"{chat}-{n}")
+        async with http_app(lambda app: app.router.add_post("/hook", hook)) as base:
+            await api.call("setWebhook", {"url": f"{base}/hook", "max_connections": 4})
+            await api.wait_for(lambda: api.pending_update_count == 0, timeout=10)
+            await api.call("deleteWebhook", {})
+    assert most == 4
+    assert not overlapping_one_chat
+    assert seen == {1000 + c: [f"{c}-{n}" for n in range(3)] for c in range(1, 7)}

@@ -48,6 +48,7 @@ class LocalBotAPI:
         bot_first_name: str = "Agente Vendedor",
         webhook_max_attempts: int = 20,
         webhook_retry_delay: float = 0.05,
+        webhook_parallel: bool = False,
     ) -> None:
         self.token = token
         bot_id, _, _ = token.partition(":")
@@ -72,6 +73,7 @@ class LocalBotAPI:
             self._execute_webhook_reply,
             max_attempts=webhook_max_attempts,
             retry_delay=webhook_retry_delay,
+            parallel=webhook_parallel,
         )
         self._handlers = BotMethods(self.state, self._webhook, self._client).handlers()
 

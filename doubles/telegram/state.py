@@ -8,6 +8,7 @@ import itertools
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,6 +180,22 @@ class UpdateQueue:
         """The oldest allowed update (for webhook delivery)."""
         self._drop_disallowed()
         return copy.deepcopy(self._pending[0].update) if self._pending else None
+
+    def deliverable(
+        self, skip: Callable[[dict[str, Any]], bool], limit: int
+    ) -> list[dict[str, Any]]:
+        """Up to ``limit`` allowed updates, oldest first, but those ``skip`` says to leave
+        (parallel webhook delivery)."""
+        if limit <= 0:
+            return []
+        self._drop_disallowed()
+        found = []
+        for item in self._pending:
+            if not skip(item.update):
+                found.append(copy.deepcopy(item.update))
+                if len(found) >= limit:
+                    break
+        return found
 
     def remove(self, update_id: int) -> None:
         """Drop the oldest pending update with ``update_id`` (delivered or given up on)."""

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 
 from doubles.telegram.params import read_multipart
-from doubles.telegram.state import UpdateQueue
+from doubles.telegram.state import Pulse, UpdateQueue
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,16 @@ class DeliveryAttempt:
     update_id: int
     status: int | None
     error: str | None
+    seconds: float = 0.0
+    """How long the POST took, until its answer was read."""
 
 
 class WebhookDelivery:
-    """Background task POSTing pending updates in order, with retries."""
+    """Background task POSTing pending updates in order, with retries.
+
+    `parallel`: like Telegram, up to `max_connections` POSTs at once, one chat's updates one
+    at a time and in order (the load test); otherwise one POST at a time, strictly in order.
+    """
 
     def __init__(
         self,
@@ -43,8 +49,11 @@ class WebhookDelivery:
         execute: Executor,
         max_attempts: int = 20,
         retry_delay: float = 0.05,
+        *,
+        parallel: bool = False,
     ) -> None:
         self._queue = queue
+        self._parallel = parallel
         self._http = http
         self._execute = execute
         self._max_attempts = max_attempts
@@ -72,7 +81,8 @@ class WebhookDelivery:
         self._generation += 1
         self._queue.webhook_reported = True  # the POST returns once the bot has handled it
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="local-api-webhook")
+            run = self._run_parallel if self._parallel else self._run
+            self._task = asyncio.create_task(run(), name="local-api-webhook")
         self._queue.pulse.fire()
 
     async def disable(self) -> None:
@@ -130,10 +140,51 @@ class WebhookDelivery:
                 continue
             await asyncio.sleep(min(self._retry_delay * 2 ** (failures - 1), MAX_RETRY_DELAY))
 
+    async def _run_parallel(self) -> None:
+        running: dict[int, asyncio.Task[None]] = {}  # by update_id
+        busy: set[Any] = set()  # chats with an update being delivered
+        picked: set[Any] = set()  # chats of the updates picked in this round
+
+        def taken(update: dict[str, Any]) -> bool:
+            """Not now: being delivered, or its chat is (one chat at a time)."""
+            chat = update_chat(update)
+            if update["update_id"] in running or chat in busy or chat in picked:
+                return True
+            picked.add(chat)
+            return False
+
+        try:
+            while self.url:
+                picked.clear()
+                room = self.max_connections - len(running)
+                for update in self._queue.deliverable(taken, room):
+                    chat = update_chat(update)
+                    busy.add(chat)
+                    task = asyncio.create_task(self._deliver_until_done(update))
+                    running[update["update_id"]] = task
+                    task.add_done_callback(
+                        _forget(running, busy, update["update_id"], chat, self._queue.pulse)
+                    )
+                await self._queue.pulse.wait(1.0)
+        finally:
+            for task in list(running.values()):
+                task.cancel()
+
+    async def _deliver_until_done(self, update: dict[str, Any]) -> None:
+        for failures in range(1, self._max_attempts + 1):
+            if await self._deliver(update):
+                break
+            if failures < self._max_attempts:
+                await asyncio.sleep(min(self._retry_delay * 2 ** (failures - 1), MAX_RETRY_DELAY))
+        else:
+            logger.error("Giving up on update %s: %s", update["update_id"], self.last_error_message)
+        self._queue.remove(update["update_id"])
+
     async def _deliver(self, update: dict[str, Any]) -> bool:
         """POST one update; True when the webhook accepted it."""
         headers = {SECRET_HEADER: self.secret_token} if self.secret_token else {}
         timeout = aiohttp.ClientTimeout(total=30)
+        started = time.perf_counter()
         try:
             async with self._http().post(
                 self.url, json=update, headers=headers, timeout=timeout
@@ -144,7 +195,8 @@ class WebhookDelivery:
                 reply = await _read_reply(response)
         except (aiohttp.ClientError, TimeoutError) as error:
             return self._failed(update, None, f"Connection failed: {error or type(error).__name__}")
-        self.attempts.append(DeliveryAttempt(update["update_id"], response.status, None))
+        seconds = time.perf_counter() - started
+        self.attempts.append(DeliveryAttempt(update["update_id"], response.status, None, seconds))
         method = reply.pop("method", None)
         if isinstance(method, str) and method:
             await self._execute(method, reply)
@@ -156,6 +208,31 @@ class WebhookDelivery:
         self.last_error_date = int(time.time())
         self.last_error_message = reason
         return False
+
+
+def _forget(
+    running: dict[int, asyncio.Task[None]], busy: set[Any], update_id: int, chat: Any, pulse: Pulse
+) -> Callable[[asyncio.Task[None]], None]:
+    """A delivery's end: its chat is free again, and the delivery loop looks again."""
+
+    def done(_: asyncio.Task[None]) -> None:
+        running.pop(update_id, None)
+        busy.discard(chat)
+        pulse.fire()
+
+    return done
+
+
+def update_chat(update: dict[str, Any]) -> Any:
+    """The chat an update belongs to (its sender's id for updates without a chat)."""
+    payload = next((v for k, v in update.items() if k != "update_id"), None)
+    if not isinstance(payload, dict):
+        return None
+    for holder in (payload, payload.get("message")):
+        if isinstance(holder, dict) and isinstance(holder.get("chat"), dict):
+            return holder["chat"].get("id")
+    sender = payload.get("from")
+    return sender.get("id") if isinstance(sender, dict) else None
 
 
 async def _read_reply(response: aiohttp.ClientResponse) -> dict[str, Any]:

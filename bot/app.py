@@ -9,7 +9,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 
@@ -19,7 +19,7 @@ from bot.cosmetic import optional
 from bot.faults import describe, is_transient
 from bot.middlewares import Heartbeat, OneTransactionPerUpdate
 from bot.retry import RetryAfterMiddleware
-from bot.storage import SQLAlchemyStorage
+from bot.storage import AfterCommitStorage, SQLAlchemyStorage
 from domain import texts
 from domain.exceptions import DomainError
 from handlers import build_router
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "App",
     "announce_commands",
+    "close_fsm",
     "build_app",
     "create_bot",
     "create_dispatcher",
@@ -70,12 +71,33 @@ def create_bot(settings: Settings) -> Bot:
     return Bot(settings.require_token(), session=session, default=DefaultBotProperties())
 
 
+def fsm_backends(app: App) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Where conversations keep their step, and how two updates of one chat take turns:
+    the database and a lock of this process by default; Redis when REDIS_URL is set, so
+    that several workers share both (the chat's lock expires REDIS_LOCK_SECONDS after a
+    worker died holding it)."""
+    url = app.settings.redis_url.get_secret_value()
+    if not url:
+        return SQLAlchemyStorage(app.session_factory), SimpleEventIsolation()
+    from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+
+    keys = DefaultKeyBuilder(prefix=app.settings.redis_prefix, with_bot_id=True, with_destiny=True)
+    redis = RedisStorage.from_url(url, key_builder=keys)
+    isolation = RedisEventIsolation(
+        redis.redis,
+        key_builder=keys,
+        lock_kwargs={"timeout": app.settings.redis_lock_seconds},
+    )
+    return AfterCommitStorage(redis), isolation
+
+
 def create_dispatcher(
     app: App, *, events_isolation: BaseEventIsolation | None = None
 ) -> Dispatcher:
+    storage, isolation = fsm_backends(app)
     dp = Dispatcher(
-        storage=SQLAlchemyStorage(app.session_factory),
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        storage=storage,
+        events_isolation=events_isolation or isolation,
         agent=app.agent,
         desk=app.desk,
         media=app.ai.media,
@@ -96,6 +118,12 @@ def create_dispatcher(
     # marked processed and comes again (webhook: 503; polling: the offset waits).
     dp.errors.register(_on_unexpected_error, _not_transient)
     return dp
+
+
+async def close_fsm(dp: Dispatcher) -> None:
+    """Close the FSM's connections (Redis); the database's belong to the application."""
+    await dp.fsm.storage.close()
+    await dp.fsm.events_isolation.close()
 
 
 def _not_transient(event: ErrorEvent) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,6 +55,7 @@ class UpdateTransaction:
         self._session: AsyncSession | None = None
         self._holds_gate = False
         self._committed: list[tuple[EventBus | None, list[Event]]] = []
+        self._on_commit: list[Callable[[], Awaitable[None]]] = []
         self._replies = 0
 
     # ------------------------------------------------------------------ context
@@ -118,6 +119,12 @@ class UpdateTransaction:
         if events:
             self._committed.append((bus, events))
 
+    def on_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run `callback` once the update's transaction has committed (before its events are
+        handed out); dropped if it rolls back. Writes to a store outside the database (the
+        FSM in Redis, bot/storage.py) wait here, so they never outlive a rolled-back update."""
+        self._on_commit.append(callback)
+
     async def say(
         self, chat_id: int, text: str, buttons: Buttons = (), photos: tuple[int, ...] = ()
     ) -> None:
@@ -137,10 +144,13 @@ class UpdateTransaction:
             raise
         keys = written_keys(session)
         committed, self._committed = self._committed, []
+        callbacks, self._on_commit = self._on_commit, []
         self._session = None
         await session.close()
         self._release()
         with self.detached():  # what follows the commit works in transactions of its own
+            for callback in callbacks:
+                await callback()
             if self._bus is not None and keys:
                 await self._bus.publish([NoticesWritten(tuple(keys))])
             for bus, events in committed:
@@ -151,6 +161,7 @@ class UpdateTransaction:
         """Roll back whatever was not committed; safe to call more than once."""
         session, self._session = self._session, None
         self._committed = []
+        self._on_commit = []
         try:
             if session is not None:
                 try:

@@ -2,7 +2,11 @@
 until Telegram takes it.
 
 `send_now` runs right after an update (or a job) commits and sends the rows it wrote — the
-writer's head start (db/outbox.py) keeps the sweeper off them meanwhile. `run` sweeps every
+writer's head start (db/outbox.py) keeps the sweepers off them meanwhile, and the writer
+claims them too, so one sent late past that head start still goes out once (whichever
+worker's sweeper or writer claims a row first sends it). With Redis, a receipt noted there
+the moment Telegram takes a message keeps a worker killed before recording it from making
+another worker send it again (bot/receipts.py). `run` sweeps every
 second for rows whose time has come: a writer that died before sending, a retry after a
 failure. Each outcome is recorded: sent (with the message id; an order alert also links the
 owner's message to the customer's chat), later (429: Telegram's `retry_after`; 5xx, network
@@ -32,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.faults import describe
 from bot.keyboards import inline_keyboard
 from bot.photos import ProductPhotos
+from bot.receipts import NoReceipts, Receipts
 from bot.sending import send_long
 from db.outbox import Outgoing
 from db.uow import SqlUnitOfWork
@@ -58,19 +63,28 @@ def backoff(attempts: int) -> float:
 
 class OutboxSender:
     def __init__(
-        self, uow: Callable[[], SqlUnitOfWork], bot: Bot, owner_ids: tuple[int, ...]
+        self,
+        uow: Callable[[], SqlUnitOfWork],
+        bot: Bot,
+        owner_ids: tuple[int, ...],
+        receipts: Receipts | None = None,
     ) -> None:
         self._uow = uow
         self._bot = bot
         self._owner_ids = owner_ids
         self._photos = ProductPhotos(uow, bot)
+        self._receipts = receipts or NoReceipts()
+
+    async def close(self) -> None:
+        await self._receipts.close()
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(NoticesWritten, self.send_now)
 
     async def send_now(self, event: NoticesWritten) -> None:
         async with self._uow() as uow:
-            rows = await uow.outbox.pending(event.keys)
+            rows = await uow.outbox.claim_written(event.keys, datetime.now(UTC), LEASE)
+            await uow.commit()
         for row in rows:
             await self._deliver(row)
 
@@ -95,6 +109,11 @@ class OutboxSender:
                 await asyncio.sleep(SWEEP_EVERY_SECONDS)
 
     async def _deliver(self, row: Outgoing) -> None:
+        taken = await self._receipts.find(row.key)
+        if taken is not None:  # its sender died before recording it: not sent twice
+            log.info("message %s was sent before (receipt); recorded now", row.key)
+            await self._sent(row, taken)
+            return
         try:
             if row.product_photos:
                 message_id = await self._photos.send(row)
@@ -126,6 +145,7 @@ class OutboxSender:
         except (TelegramAPIError, aiohttp.ClientError, TimeoutError, OSError) as error:
             await self._later(row, backoff(row.attempts), error)
         else:
+            await self._receipts.note(row.key, message_id)
             await self._sent(row, message_id)
 
     async def _sent(self, row: Outgoing, message_id: int) -> None:

@@ -19,7 +19,7 @@ from bot.cosmetic import optional
 from bot.faults import describe, is_transient
 from bot.middlewares import Heartbeat, OneTransactionPerUpdate
 from bot.retry import RetryAfterMiddleware
-from bot.storage import AfterCommitStorage, SQLAlchemyStorage
+from bot.storage import SQLAlchemyStorage
 from domain import texts
 from domain.exceptions import DomainError
 from handlers import build_router
@@ -74,21 +74,14 @@ def create_bot(settings: Settings) -> Bot:
 def fsm_backends(app: App) -> tuple[BaseStorage, BaseEventIsolation]:
     """Where conversations keep their step, and how two updates of one chat take turns:
     the database and a lock of this process by default; Redis when REDIS_URL is set, so
-    that several workers share both (the chat's lock expires REDIS_LOCK_SECONDS after a
-    worker died holding it)."""
+    that several workers share both (bot/redis_fsm.py)."""
     url = app.settings.redis_url.get_secret_value()
     if not url:
         return SQLAlchemyStorage(app.session_factory), SimpleEventIsolation()
-    from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+    from bot.redis_fsm import redis_backends  # redis-py only when asked for
 
-    keys = DefaultKeyBuilder(prefix=app.settings.redis_prefix, with_bot_id=True, with_destiny=True)
-    redis = RedisStorage.from_url(url, key_builder=keys)
-    isolation = RedisEventIsolation(
-        redis.redis,
-        key_builder=keys,
-        lock_kwargs={"timeout": app.settings.redis_lock_seconds},
-    )
-    return AfterCommitStorage(redis), isolation
+    settings = app.settings
+    return redis_backends(url, settings.redis_prefix, settings.redis_lock_seconds)
 
 
 def create_dispatcher(

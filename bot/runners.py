@@ -180,11 +180,13 @@ def build_webhook_app(
     *,
     scheduled_jobs: bool = False,
     sets_webhook: bool = True,
+    shared: bool = False,
 ) -> web.Application:
     """The aiohttp application: webhook route (secret checked), GET /health.
 
     `scheduled_jobs` also runs the clock-driven jobs while the server is up; `sets_webhook`
-    registers the URL with Telegram (one worker of several does it for all).
+    registers the URL with Telegram (one worker of several does it for all); `shared`: other
+    workers serve the same bot (parked updates are taken from the dead ones only).
     """
     settings = app.settings
     shop_jobs, sender, invoices = plug_jobs(app, bot)
@@ -204,9 +206,13 @@ def build_webhook_app(
 
     async def on_startup(_: web.Application) -> None:
         await health.probe()
-        await inflight.replay()
+        await inflight.replay(shared=shared)
         web_app[BACKGROUND] = _background(
-            follow_catalog(app), sender.run(), health.run(), *_payment_work(app, invoices)
+            follow_catalog(app),
+            sender.run(),
+            health.run(),
+            *_payment_work(app, invoices),
+            *([inflight.keep_parked()] if shared else []),
         )
         if scheduled_jobs:
             web_app[SCHEDULER] = build_scheduler(shop_jobs, settings)
@@ -258,7 +264,9 @@ async def run_webhook(app: App, *, worker: int | None = None) -> None:
     bot = create_bot(settings)
     dp = create_dispatcher(app)
     first = worker is None or worker == 0
-    web_app = build_webhook_app(app, bot, dp, scheduled_jobs=first, sets_webhook=first)
+    web_app = build_webhook_app(
+        app, bot, dp, scheduled_jobs=first, sets_webhook=first, shared=worker is not None
+    )
     runner = web.AppRunner(web_app, handle_signals=False)
     try:
         await runner.setup()  # on_startup: waits for the Bot API, sets the webhook

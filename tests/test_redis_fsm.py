@@ -146,3 +146,36 @@ async def test_with_redis_a_sale_keeps_its_step_across_a_restart_and_erase_clear
     assert not any(key.endswith(":state") for key in stored)  # back to browsing
     memory = b" ".join(value for key, value in stored.items() if key.endswith(":data"))
     assert b"1020304058" not in memory and b"Ana Ruiz" not in memory
+
+
+@needs_redis
+async def test_a_chat_lock_outlives_its_expiry_while_its_update_is_handled(
+    redis_prefix: str, redis_keys: list[str]
+) -> None:
+    import asyncio
+
+    from aiogram.fsm.storage.redis import DefaultKeyBuilder
+    from redis.asyncio import Redis
+
+    from bot.redis_fsm import RenewedRedisIsolation
+
+    client = Redis.from_url(REDIS_URL)
+    isolation = RenewedRedisIsolation(client, DefaultKeyBuilder(prefix=redis_prefix), 1.0)
+    order: list[str] = []
+
+    async def first() -> None:
+        async with isolation.lock(KEY):
+            order.append("first in")
+            await asyncio.sleep(2.5)  # over twice the expiry: renewed meanwhile
+            order.append("first out")
+
+    async def second() -> None:
+        await asyncio.sleep(0.2)
+        async with isolation.lock(KEY):
+            order.append("second in")
+
+    try:
+        await asyncio.gather(first(), second())  # no error on release either
+    finally:
+        await client.aclose()
+    assert order == ["first in", "first out", "second in"]

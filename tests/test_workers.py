@@ -71,7 +71,7 @@ async def workers(
         WEBHOOK_SECRET=SECRET,
         REDIS_URL=REDIS_URL,
         REDIS_PREFIX=f"workers-{uuid.uuid4().hex[:12]}",
-        REDIS_LOCK_SECONDS="3",
+        REDIS_LOCK_SECONDS="3",  # a killed worker's chats wait 3 s (renewed while alive)
         LOG_LEVEL="WARNING",
         DAILY_SUMMARY_HOUR="-1",
         BACKUP_HOUR="-1",

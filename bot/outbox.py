@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramEntityTooLarge,
@@ -142,7 +143,13 @@ class OutboxSender:
             log.error("Telegram refuses message %s to chat %s: %s", row.key, row.chat_id, error)
             reason = describe(error)
             await self._record(row, lambda uow: uow.outbox.failed(row.id, reason))
-        except (TelegramAPIError, aiohttp.ClientError, TimeoutError, OSError) as error:
+        except (
+            TelegramAPIError,
+            ClientDecodeError,  # an HTML 502 page from a front end, not the Bot API's answer
+            aiohttp.ClientError,
+            TimeoutError,
+            OSError,
+        ) as error:
             await self._later(row, backoff(row.attempts), error)
         else:
             await self._receipts.note(row.key, message_id)

@@ -4,7 +4,8 @@ the FSM in a real Redis, one SQLite database, the local Bot API server.
 The test plays Telegram: it POSTs updates to the webhook port on fresh connections (the
 kernel spreads them over the workers) and delivers again whatever was not answered 200.
 Mid-load one worker is killed with SIGKILL; the parent starts it again. Every update must
-be answered exactly once, and every reply promised (the outbox) sent exactly once.
+be answered once, every reply promised (the outbox) recorded as sent; at most one message
+goes twice (the one Telegram took in the instant before the killed worker noted it).
 
 Needs TEST_REDIS_URL (.ci/redis.sh starts a redis-server); skipped without it.
 """
@@ -218,9 +219,14 @@ async def test_two_workers_answer_every_update_once_even_when_one_is_killed(
         # (bot/outbox.py LEASE), recorded, and not sent again.
         await api.wait_for(answered, timeout=90)
         await api.wait_for(settled, timeout=90)
-        for user in users:
-            texts = [m.get("text") or m.get("caption") or "" for m in api.sent_messages(user)]
-            assert len(texts) == len(script), (user, texts)  # one reply to each update
+        said = {user: [m.get("text") or "" for m in api.sent_messages(user)] for user in users}
+        assert not [t for texts in said.values() for t in texts if "falló" in t], said
+        lost = sum(max(len(script) - len(texts), 0) for texts in said.values())
+        twice = {user: texts for user, texts in said.items() if len(texts) > len(script)}
+        assert lost == 0, said
+        # One window is left, as in one process: a message Telegram took in the instant
+        # between its answer and the receipt, when the kill came (README).
+        assert len(twice) <= 1 and all(len(t) == len(script) + 1 for t in twice.values()), twice
 
 
 def outbox_states(db: Path) -> dict[str, int]:

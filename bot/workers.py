@@ -21,6 +21,7 @@ scales further.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -40,6 +41,7 @@ FIRST_RESTART_DELAY = 0.5
 MAX_RESTART_DELAY = 30.0
 YOUNG_SECONDS = 10.0  # a worker that dies younger than this is restarted more slowly
 CANNOT_START = 2  # run_bot.py's exit code for a setting or a database to fix
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -53,10 +55,19 @@ class Worker:
     command: list[str] = field(default_factory=list)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command)  # noqa: S603 - our own program
+        self.process = subprocess.Popen(  # noqa: S603 - our own program
+            self.command, preexec_fn=_die_with_parent if sys.platform == "linux" else None
+        )
         self.started_at = time.monotonic()
         self.restart_at = None
         log.info("worker %d started (pid %d)", self.index, self.process.pid)
+
+
+def _die_with_parent() -> None:
+    """In the worker, before it runs (Linux): SIGTERM when the parent dies, even by SIGKILL,
+    so that no worker outlives its group (and keeps the port)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def worker_command(index: int) -> list[str]:

@@ -228,6 +228,23 @@ async def test_two_workers_answer_every_update_once_even_when_one_is_killed(
         # between its answer and the receipt, when the kill came (README).
         assert len(twice) <= 1 and all(len(t) == len(script) + 1 for t in twice.values()), twice
 
+        # the parent killed too: its workers stop (no worker outlives its group)
+        last = children(parent.pid)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 60
+        while any(alive(pid) for pid in last) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        assert not any(alive(pid) for pid in last)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
 
 def outbox_states(db: Path) -> dict[str, int]:
     import sqlite3

@@ -39,7 +39,7 @@ from bot.keyboards import inline_keyboard
 from bot.photos import ProductPhotos
 from bot.receipts import NoReceipts, Receipts
 from bot.sending import send_long
-from db.outbox import Outgoing
+from db.outbox import WRITER_HEAD_START, Outgoing
 from db.uow import SqlUnitOfWork
 from domain import texts
 from domain.events import EventBus, NoticesWritten
@@ -84,7 +84,9 @@ class OutboxSender:
 
     async def send_now(self, event: NoticesWritten) -> None:
         async with self._uow() as uow:
-            rows = await uow.outbox.claim_written(event.keys, datetime.now(UTC), LEASE)
+            # for as long as the head start it had: a writer killed now leaves it to the
+            # sweepers just as soon as before the claim
+            rows = await uow.outbox.claim_written(event.keys, datetime.now(UTC), WRITER_HEAD_START)
             await uow.commit()
         for row in rows:
             await self._deliver(row)

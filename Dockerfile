@@ -18,7 +18,7 @@ COPY doubles ./doubles
 COPY db ./db
 COPY migrations ./migrations
 COPY alembic.ini run_bot.py ./
-RUN pip install --no-cache-dir ".[postgres]" && useradd --create-home shop
+RUN pip install --no-cache-dir ".[postgres,redis]" && useradd --create-home shop
 COPY data ./data
 RUN mkdir -p /app/data && chown -R shop /app/data
 USER shop

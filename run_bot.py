@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Agente Vendedor — the one wiring point.
 
-python run_bot.py polling | webhook | demo | chat | migrate
+python run_bot.py polling | webhook [--workers N] | demo | chat | migrate
 python run_bot.py import-csv FILE
 python run_bot.py export DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 python run_bot.py search --catalog FILE.csv --queries FILE.jsonl --top-k 10 --out OUT.jsonl
@@ -26,7 +26,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run_bot.py", description="Agente Vendedor (Telegram)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("polling", help="long polling (laptop / simple server)")
-    commands.add_parser("webhook", help="aiohttp webhook server with /health")
+    webhook = commands.add_parser("webhook", help="aiohttp webhook server with /health")
+    webhook.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N processes sharing the port (several need REDIS_URL; see README)",
+    )
+    webhook.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # one of --workers
     commands.add_parser("migrate", help="apply database migrations")
     demo = commands.add_parser("demo", help="scripted sale against a local Bot API server")
     demo.add_argument("--database", help="SQLite file to use (default: a fresh temporary one)")
@@ -74,7 +82,7 @@ async def _polling(settings: Settings) -> None:
     await run_polling(await build_app(settings))
 
 
-async def _webhook(settings: Settings) -> None:
+async def _webhook(settings: Settings, worker: int | None = None) -> None:
     from bot.app import build_app
     from bot.runners import run_webhook
     from bot.startup import check_bot_api
@@ -82,7 +90,25 @@ async def _webhook(settings: Settings) -> None:
     settings.require_token()
     settings.require_webhook()
     await check_bot_api(settings)
-    await run_webhook(await build_app(settings))
+    # Workers find the database migrated by their parent.
+    await run_webhook(await build_app(settings, migrate=worker is None), worker=worker)
+
+
+def _workers(settings: Settings, count: int) -> int:
+    from app.core import migrate_database
+    from bot.workers import run_workers
+
+    settings.require_token()
+    settings.require_webhook()
+    if count < 1:
+        raise SettingsError("--workers must be 1 or more.")
+    if count > 1 and not settings.redis_url.get_secret_value():
+        raise SettingsError(
+            "--workers N (more than one) needs REDIS_URL: the conversations' state is "
+            "shared in Redis (e.g. redis://localhost:6379/0)."
+        )
+    asyncio.run(migrate_database(settings.database_url))
+    return run_workers(count)
 
 
 async def _migrate(settings: Settings) -> None:
@@ -204,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         match args.command:
             case "polling":
                 asyncio.run(_polling(settings))
+            case "webhook" if args.worker is None and args.workers > 1:
+                return _workers(settings, args.workers)
             case "webhook":
-                asyncio.run(_webhook(settings))
+                asyncio.run(_webhook(settings, args.worker))
             case "migrate":
                 asyncio.run(_migrate(settings))
             case "import-csv":

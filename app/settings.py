@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/webhook"
+    # FSM state in Redis (several webhook workers or replicas): redis://host:6379/0
+    redis_url: SecretStr = Field(default=SecretStr(""))
+    # Keys in Redis start with this (several shops may share one Redis).
+    redis_prefix: str = Field(default="agente", min_length=1)
+    # How long a chat's lock in Redis outlives a worker that died holding it (renewed while
+    # its worker lives).
+    redis_lock_seconds: float = Field(default=15.0, ge=1)
     shop_profile: Path = DATA_DIR / "shop.toml"
     synonyms_file: Path = DATA_DIR / "synonyms.txt"
     sample_inventory: Path = DATA_DIR / "inventory.csv"

@@ -10,7 +10,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "App",
     "announce_commands",
+    "close_fsm",
     "build_app",
     "create_bot",
     "create_dispatcher",
@@ -96,12 +97,26 @@ def create_bot(settings: Settings) -> Bot:
     return Bot(settings.require_token(), session=session, default=DefaultBotProperties())
 
 
+def fsm_backends(app: App) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Where conversations keep their step, and how two updates of one chat take turns:
+    the database and a lock of this process by default; Redis when REDIS_URL is set, so
+    that several workers share both (bot/redis_fsm.py)."""
+    url = app.settings.redis_url.get_secret_value()
+    if not url:
+        return SQLAlchemyStorage(app.session_factory), SimpleEventIsolation()
+    from bot.redis_fsm import redis_backends  # redis-py only when asked for
+
+    settings = app.settings
+    return redis_backends(url, settings.redis_prefix, settings.redis_lock_seconds)
+
+
 def create_dispatcher(
     app: App, *, events_isolation: BaseEventIsolation | None = None
 ) -> Dispatcher:
+    storage, isolation = fsm_backends(app)
     dp = Dispatcher(
-        storage=SQLAlchemyStorage(app.session_factory),
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        storage=storage,
+        events_isolation=events_isolation or isolation,
         agent=app.agent,
         desk=app.desk,
         media=app.ai.media,
@@ -122,6 +137,12 @@ def create_dispatcher(
     # marked processed and comes again (webhook: 503; polling: the offset waits).
     dp.errors.register(_on_unexpected_error, _not_transient)
     return dp
+
+
+async def close_fsm(dp: Dispatcher) -> None:
+    """Close the FSM's connections (Redis); the database's belong to the application."""
+    await dp.fsm.storage.close()
+    await dp.fsm.events_isolation.close()
 
 
 def _not_transient(event: ErrorEvent) -> bool:

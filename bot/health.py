@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -98,6 +99,7 @@ class Health:
             round((now - last).total_seconds(), 1) if last is not None else None
         )
         body["status"] = "error" if problems else "ok"
+        body["pid"] = os.getpid()  # which process answered (several workers share the port)
         if problems:
             body["problems"] = problems
         return (503 if problems else 200), body

@@ -11,7 +11,9 @@ the database, and from then on it may be acknowledged. When it is done its row i
 After a crash or a stop, start-up hands the parked updates to the dispatcher again; the
 processed mark (db/scope.py) skips the ones whose transaction had committed.
 A parked update that fails for a transient reason is tried again with backoff here, since
-Telegram will not deliver it again.
+Telegram will not deliver it again. With several workers on one database, each touches the
+rows of the updates it parked, and a row left untouched (its worker died) is taken by one
+other worker, at its start or in its rounds (`keep_parked`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
@@ -32,6 +35,10 @@ from domain.pacing import Attention
 log = logging.getLogger(__name__)
 
 PARK_AFTER_SECONDS = 2.0
+# Several workers: a worker touches its parked rows this often; one untouched for
+# STALE_PARKED_SECONDS belongs to a worker that died, and another one takes it.
+TOUCH_PARKED_SECONDS = 5.0
+STALE_PARKED_SECONDS = 20.0
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
 
@@ -182,11 +189,22 @@ class InFlight:
         except Exception as error:  # noqa: BLE001 - a leftover row is handled and skipped
             log.warning("could not release parked update %s (%s)", update_id, describe(error))
 
-    async def replay(self) -> int:
-        """Hand the updates parked before a stop or a crash to the dispatcher again."""
+    async def replay(self, *, shared: bool = False) -> int:
+        """Hand the updates parked before a stop or a crash to the dispatcher again.
+
+        `shared`: other workers park in the same table: only the rows their handler stopped
+        touching (STALE_PARKED_SECONDS) are taken, each by one worker."""
         async with self._factory() as session:
-            parked = await ParkedUpdates(session).all()
+            if shared:
+                now = datetime.now(UTC)
+                before = now - timedelta(seconds=STALE_PARKED_SECONDS)
+                parked = await ParkedUpdates(session).take_stale(before, now)
+                await session.commit()
+            else:
+                parked = await ParkedUpdates(session).all()
         for update_id, body in parked:
+            if update_id in self._tasks:
+                continue  # handled here already
             try:
                 update = Update.model_validate_json(body, context={"bot": self._bot})
             except ValueError as error:
@@ -198,3 +216,17 @@ class InFlight:
         if parked:
             log.info("%d parked updates handed out again", len(parked))
         return len(parked)
+
+    async def keep_parked(self) -> None:
+        """With other workers (run as a task): touch the rows of the updates parked here, so
+        that no other worker takes them, and take the ones whose worker died."""
+        while True:
+            await asyncio.sleep(TOUCH_PARKED_SECONDS)
+            try:
+                async with self._factory() as session:
+                    mine = [n for n in self._parked if n in self._tasks]
+                    await ParkedUpdates(session).touch(mine, datetime.now(UTC))
+                    await session.commit()
+                await self.replay(shared=True)
+            except Exception as error:  # noqa: BLE001 - tried again at the next round
+                log.warning("could not keep the parked updates (%s)", describe(error))

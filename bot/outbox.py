@@ -2,7 +2,11 @@
 until Telegram takes it.
 
 `send_now` runs right after an update (or a job) commits and sends the rows it wrote — the
-writer's head start (db/outbox.py) keeps the sweeper off them meanwhile. `run` sweeps every
+writer's head start (db/outbox.py) keeps the sweepers off them meanwhile, and the writer
+claims them too, so one sent late past that head start still goes out once (whichever
+worker's sweeper or writer claims a row first sends it). With Redis, a receipt noted there
+the moment Telegram takes a message keeps a worker killed before recording it from making
+another worker send it again (bot/receipts.py). `run` sweeps every
 second for rows whose time has come: a writer that died before sending, a retry after a
 failure. Each outcome is recorded: sent (with the message id; an order alert also links the
 owner's message to the customer's chat), later (429: Telegram's `retry_after`; 5xx, network
@@ -20,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramEntityTooLarge,
@@ -32,8 +37,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.faults import describe
 from bot.keyboards import inline_keyboard
 from bot.photos import ProductPhotos
+from bot.receipts import NoReceipts, Receipts
 from bot.sending import send_long
-from db.outbox import Outgoing
+from db.outbox import WRITER_HEAD_START, Outgoing
 from db.scope import UpdateTransaction
 from db.uow import SqlUnitOfWork
 from domain import texts
@@ -106,23 +112,38 @@ class SentMarks:
 
 class OutboxSender:
     def __init__(
-        self, uow: Callable[[], SqlUnitOfWork], bot: Bot, owner_ids: tuple[int, ...]
+        self,
+        uow: Callable[[], SqlUnitOfWork],
+        bot: Bot,
+        owner_ids: tuple[int, ...],
+        receipts: Receipts | None = None,
     ) -> None:
         self._uow = uow
         self._bot = bot
         self._owner_ids = owner_ids
         self._photos = ProductPhotos(uow, bot)
         self._marks = SentMarks(uow)
+        # With receipts in Redis, other workers may send too: a writer claims its rows first.
+        self._shared = receipts is not None
+        self._receipts = receipts or NoReceipts()
+
+    async def close(self) -> None:
+        await self._receipts.close()
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(NoticesWritten, self.send_now)
 
     async def send_now(self, event: NoticesWritten) -> None:
-        """The rows just committed: as written (not read back), or by their keys."""
+        """The rows just committed: in one process, sent as written (not read back); with
+        several workers, claimed first, so that another worker's sweeper never sends one too."""
         rows = [row for row in event.rows if isinstance(row, Outgoing)]
-        if len(rows) != len(event.keys):
+        if self._shared or len(rows) != len(event.keys):
             async with self._uow() as uow:
-                rows = await uow.outbox.pending(event.keys)
+                # for as long as the head start it had: a writer killed now leaves it to the
+                # sweepers just as soon as before the claim
+                moment = datetime.now(UTC)
+                rows = await uow.outbox.claim_written(event.keys, moment, WRITER_HEAD_START)
+                await uow.commit()
         for row in rows:
             await self._deliver(row)
 
@@ -147,6 +168,11 @@ class OutboxSender:
                 await asyncio.sleep(SWEEP_EVERY_SECONDS)
 
     async def _deliver(self, row: Outgoing) -> None:
+        taken = await self._receipts.find(row.key)
+        if taken is not None:  # its sender died before recording it: not sent twice
+            log.info("message %s was sent before (receipt); recorded now", row.key)
+            await self._sent(row, taken)
+            return
         try:
             if row.product_photos:
                 message_id = await self._photos.send(row)
@@ -175,9 +201,16 @@ class OutboxSender:
             log.error("Telegram refuses message %s to chat %s: %s", row.key, row.chat_id, error)
             reason = describe(error)
             await self._record(row, lambda uow: uow.outbox.failed(row.id, reason))
-        except (TelegramAPIError, aiohttp.ClientError, TimeoutError, OSError) as error:
+        except (
+            TelegramAPIError,
+            ClientDecodeError,  # an HTML 502 page from a front end, not the Bot API's answer
+            aiohttp.ClientError,
+            TimeoutError,
+            OSError,
+        ) as error:
             await self._later(row, backoff(row.attempts), error)
         else:
+            await self._receipts.note(row.key, message_id)
             await self._sent(row, message_id)
 
     async def _sent(self, row: Outgoing, message_id: int) -> None:

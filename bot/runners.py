@@ -19,7 +19,14 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import App, announce_commands, create_bot, create_dispatcher, follow_catalog
+from bot.app import (
+    App,
+    announce_commands,
+    close_fsm,
+    create_bot,
+    create_dispatcher,
+    follow_catalog,
+)
 from bot.cosmetic import optional
 from bot.health import Health
 from bot.inflight import InFlight
@@ -27,6 +34,7 @@ from bot.notices import subscribe_low_stock
 from bot.outbox import OutboxSender
 from bot.payments import Invoices, add_payment_routes, plug_invoices, sweep_payments
 from bot.polling import Poller
+from bot.receipts import Receipts, RedisReceipts
 from bot.scheduler import ShopJobs, build_scheduler
 from bot.startup import call_with_backoff, wait_for_bot_api
 from bot.webhook import webhook_handler
@@ -43,10 +51,16 @@ def plug_jobs(app: App, bot: Bot) -> tuple[ShopJobs, OutboxSender, Invoices | No
     events: promised messages go out as soon as they are committed; a sale runs the
     low-stock check at once."""
     jobs = ShopJobs(app, bot)
-    sender = OutboxSender(app.uow, bot, app.settings.owner_ids)
+    sender = OutboxSender(app.uow, bot, app.settings.owner_ids, receipts(app))
     sender.subscribe(app.bus)
     subscribe_low_stock(app.bus, jobs.low_stock)
     return jobs, sender, plug_invoices(app, bot)
+
+
+def receipts(app: App) -> Receipts | None:
+    """Receipts of sent messages in Redis, when the workers share one."""
+    url = app.settings.redis_url.get_secret_value()
+    return RedisReceipts(url, app.settings.redis_prefix) if url else None
 
 
 def _background(*coroutines: Coroutine[Any, Any, None]) -> list[asyncio.Task[None]]:
@@ -127,6 +141,8 @@ async def run_polling(app: App, *, handle_signals: bool = True) -> None:
         await _stop(tasks)
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        await close_fsm(dp)
+        await sender.close()
         await bot.session.close()
         await app.close()
 
@@ -151,16 +167,26 @@ async def polling_in_background(app: App) -> AsyncIterator[tuple[Bot, Dispatcher
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(asyncio.shield(tasks[0]), timeout=10)
         await _stop(tasks)
+        await close_fsm(dp)
+        await sender.close()
         await bot.session.close()
         await app.close()
 
 
 def build_webhook_app(
-    app: App, bot: Bot, dp: Dispatcher, *, scheduled_jobs: bool = False
+    app: App,
+    bot: Bot,
+    dp: Dispatcher,
+    *,
+    scheduled_jobs: bool = False,
+    sets_webhook: bool = True,
+    shared: bool = False,
 ) -> web.Application:
     """The aiohttp application: webhook route (secret checked), GET /health.
 
-    `scheduled_jobs` also runs the clock-driven jobs while the server is up.
+    `scheduled_jobs` also runs the clock-driven jobs while the server is up; `sets_webhook`
+    registers the URL with Telegram (one worker of several does it for all); `shared`: other
+    workers serve the same bot (parked updates are taken from the dead ones only).
     """
     settings = app.settings
     shop_jobs, sender, invoices = plug_jobs(app, bot)
@@ -180,17 +206,23 @@ def build_webhook_app(
 
     async def on_startup(_: web.Application) -> None:
         await health.probe()
-        await inflight.replay()
+        await inflight.replay(shared=shared)
         web_app[BACKGROUND] = _background(
-            follow_catalog(app), sender.run(), health.run(), *_payment_work(app, invoices)
+            follow_catalog(app),
+            sender.run(),
+            health.run(),
+            *_payment_work(app, invoices),
+            *([inflight.keep_parked()] if shared else []),
         )
         if scheduled_jobs:
             web_app[SCHEDULER] = build_scheduler(shop_jobs, settings)
             web_app[SCHEDULER].start()
+        await wait_for_bot_api(bot, settings)
+        if not sets_webhook:
+            return
         url = settings.webhook_url.rstrip("/")
         if not url.endswith(settings.webhook_path):
             url += settings.webhook_path
-        await wait_for_bot_api(bot, settings)
         await call_with_backoff(
             lambda: bot.set_webhook(
                 url,
@@ -211,6 +243,8 @@ def build_webhook_app(
         await _stop(web_app.get(BACKGROUND, []))
         if SCHEDULER in web_app:
             web_app[SCHEDULER].shutdown(wait=False)
+        await close_fsm(dp)
+        await sender.close()
         await bot.session.close()
         await app.close()
 
@@ -219,22 +253,36 @@ def build_webhook_app(
     return web_app
 
 
-async def run_webhook(app: App) -> None:
-    """Serve until SIGINT/SIGTERM, then finish the requests in flight and close."""
+async def run_webhook(app: App, *, worker: int | None = None) -> None:
+    """Serve until SIGINT/SIGTERM, then finish the requests in flight and close.
+
+    `worker`: this process is that worker of several (bot/workers.py): it shares the port
+    with the others (SO_REUSEPORT) and only worker 0 runs the jobs and sets the webhook.
+    """
     keep_start_up_objects()
     settings = app.settings
     bot = create_bot(settings)
     dp = create_dispatcher(app)
-    web_app = build_webhook_app(app, bot, dp, scheduled_jobs=True)
+    first = worker is None or worker == 0
+    web_app = build_webhook_app(
+        app, bot, dp, scheduled_jobs=first, sets_webhook=first, shared=worker is not None
+    )
     runner = web.AppRunner(web_app, handle_signals=False)
     try:
         await runner.setup()  # on_startup: waits for the Bot API, sets the webhook
     except BaseException:
         await runner.cleanup()  # closes the database even when start-up gives up
         raise
-    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    site = web.TCPSite(
+        runner, settings.webhook_host, settings.webhook_port, reuse_port=worker is not None
+    )
     await site.start()
-    log.info("webhook server on %s:%s", settings.webhook_host, settings.webhook_port)
+    log.info(
+        "webhook server on %s:%s%s",
+        settings.webhook_host,
+        settings.webhook_port,
+        "" if worker is None else f" (worker {worker})",
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

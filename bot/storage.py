@@ -1,4 +1,5 @@
-"""aiogram FSM storage in our database: state and JSON data per full StorageKey.
+"""aiogram FSM storage in our database: state and JSON data per full StorageKey, and the
+wrapper that makes an outside store (Redis, for several workers) follow the same rule.
 
 Survives restarts. Pair it with an event isolation (`SimpleEventIsolation` in one process)
 so that two updates of the same chat never interleave. While an update is handled, its
@@ -11,6 +12,7 @@ written with one upsert just before the commit.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -194,3 +196,81 @@ class SQLAlchemyStorage(BaseStorage):
 
     async def close(self) -> None:
         """The engine belongs to the application; nothing to close here."""
+
+
+class _Pending:
+    """One update's FSM writes, held until its transaction commits."""
+
+    def __init__(self) -> None:
+        self.states: dict[StorageKey, str | None] = {}
+        self.data: dict[StorageKey, dict[str, Any]] = {}
+
+
+class AfterCommitStorage(BaseStorage):
+    """An FSM storage outside the database (Redis) that moves with the update's transaction.
+
+    While an update is handled, its writes are held (and read back by the same update) and
+    reach `inner` only once the update's transaction commits (UpdateTransaction.on_commit):
+    an update that fails or is cut short leaves the conversation where it was, as with the
+    SQL storage, so that its redelivery finds the state it started from. Outside an update
+    (jobs, the CLI) writes go straight through.
+    """
+
+    def __init__(self, inner: BaseStorage) -> None:
+        self.inner = inner
+        self._held: weakref.WeakKeyDictionary[UpdateTransaction, _Pending] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _pending(self) -> _Pending | None:
+        scope = UpdateTransaction.current()
+        if scope is None:
+            return None
+        pending = self._held.get(scope)
+        if pending is None:
+            pending = self._held[scope] = _Pending()
+            scope.on_commit(lambda: self._flush(pending))
+        return pending
+
+    async def _flush(self, pending: _Pending) -> None:
+        for key, state in pending.states.items():
+            await self.inner.set_state(key, state)
+        for key, data in pending.data.items():
+            await self.inner.set_data(key, data)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        pending = self._pending()
+        if pending is None:
+            await self.inner.set_state(key, state)
+        else:
+            pending.states[key] = _state_name(state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        scope = UpdateTransaction.current()
+        pending = self._held.get(scope) if scope is not None else None
+        if pending is not None and key in pending.states:
+            return pending.states[key]
+        return await self.inner.get_state(key)
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        pending = self._pending()
+        if pending is None:
+            await self.inner.set_data(key, data)
+        else:
+            pending.data[key] = dict(data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        scope = UpdateTransaction.current()
+        pending = self._held.get(scope) if scope is not None else None
+        if pending is not None and key in pending.data:
+            return dict(pending.data[key])
+        return await self.inner.get_data(key)
+
+    async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
+        current = await self.get_data(key)
+        current.update(data)
+        await self.set_data(key, current)
+        return dict(current)
+
+    async def close(self) -> None:
+        await self.inner.close()

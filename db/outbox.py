@@ -115,13 +115,35 @@ class OutboxRepository:
         fresh.sort(key=lambda row: row.id)
         self._session.info.setdefault(WRITTEN, []).extend(fresh)
 
-    async def pending(self, keys: Sequence[str]) -> list[Outgoing]:
+    async def claim_written(
+        self, keys: Sequence[str], moment: datetime, lease: timedelta
+    ) -> list[Outgoing]:
+        """The writer's own rows, each claimed for `lease` unless someone took it first. A
+        row nobody claimed still has the head start it was written with; the claim is a
+        compare-and-set on that value, so a writer late past its head start and a sweeper (of
+        this process or another worker) never both send it."""
         rows = await self._session.scalars(
             select(OutboxRow)
             .where(OutboxRow.key.in_(keys), OutboxRow.status == PENDING)
             .order_by(OutboxRow.id)
         )
-        return [_outgoing(row) for row in rows]
+        claimed = []
+        for row in rows.all():
+            if row.next_attempt_at > row.created_at + WRITER_HEAD_START:
+                continue  # claimed (or put off) already
+            outcome = await self._session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == row.id,
+                    OutboxRow.status == PENDING,
+                    OutboxRow.next_attempt_at == row.next_attempt_at,
+                )
+                .values(next_attempt_at=moment + lease)
+                .execution_options(synchronize_session=False)
+            )
+            if outcome.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(_outgoing(row))
+        return claimed
 
     async def claim_due(self, moment: datetime, lease: timedelta, limit: int) -> list[Outgoing]:
         """Rows whose time has come, each claimed for `lease` (a conditional UPDATE, so two

@@ -56,6 +56,7 @@ class UpdateTransaction:
         self._session: AsyncSession | None = None
         self._holds_gate = False
         self._committed: list[tuple[EventBus | None, list[Event]]] = []
+        self._on_commit: list[Callable[[], Awaitable[None]]] = []
         self._replies = 0
         self._before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
         self.memo: dict[str, Any] = {}  # what a store keeps for the update's length
@@ -126,6 +127,12 @@ class UpdateTransaction:
         deferred writes), once for each time it was asked."""
         self._before_commit.append(write)
 
+    def on_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run `callback` once the update's transaction has committed (before its events are
+        handed out); dropped if it rolls back. Writes to a store outside the database (the
+        FSM in Redis, bot/storage.py) wait here, so they never outlive a rolled-back update."""
+        self._on_commit.append(callback)
+
     async def say(
         self, chat_id: int, text: str, buttons: Buttons = (), photos: tuple[int, ...] = ()
     ) -> None:
@@ -148,11 +155,14 @@ class UpdateTransaction:
             raise
         written = take_written(session)
         committed, self._committed = self._committed, []
+        callbacks, self._on_commit = self._on_commit, []
         self._session = None
         self.memo = {}
         await session.close()
         self._release()
         with self.detached():  # what follows the commit works in transactions of its own
+            for callback in callbacks:
+                await callback()
             if self._bus is not None and written:
                 keys = tuple(row.key for row in written)
                 await self._bus.publish([NoticesWritten(keys, tuple(written))])
@@ -165,6 +175,7 @@ class UpdateTransaction:
         session, self._session = self._session, None
         self._committed = []
         self._before_commit = []
+        self._on_commit = []
         self.memo = {}
         try:
             if session is not None:

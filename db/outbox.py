@@ -115,6 +115,15 @@ class OutboxRepository:
         fresh.sort(key=lambda row: row.id)
         self._session.info.setdefault(WRITTEN, []).extend(fresh)
 
+    async def pending(self, keys: Sequence[str]) -> list[Outgoing]:
+        """The rows of `keys` not yet sent (read only: no claim)."""
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.key.in_(keys), OutboxRow.status == PENDING)
+            .order_by(OutboxRow.id)
+        )
+        return [_outgoing(row) for row in rows]
+
     async def claim_written(
         self, keys: Sequence[str], moment: datetime, lease: timedelta
     ) -> list[Outgoing]:

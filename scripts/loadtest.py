@@ -1,6 +1,7 @@
 """Load test (`make loadtest`): our bot against a bare aiogram echo bot, in the same run.
 
     python scripts/loadtest.py [--modes webhook,polling] [--bots ours,echo] [--in-flight 40]
+                               [--workers N] [--database-url URL] [--redis-url URL]
                                [--rate 30] [--seconds 15] [--warmup 3] [--rounds 1]
                                [--baseline DIR] [--profile DIR] [--show]
 
@@ -79,6 +80,8 @@ REPLY_TIMEOUT = 30.0
 HEALTH_EVERY = 0.02
 FIRST_CHAT = 7_000_000
 BASELINES: dict[str, Path] = {}  # --baseline: other checkouts' bots, by folder name
+SHARED_ENV: dict[str, str] = {}  # --database-url, --redis-url: our bot's
+WORKERS = 1  # --workers: our webhook bot's
 REUSE_AFTER = 1.0  # steady phase: a chat speaks again this long after its last reply
 
 
@@ -133,18 +136,41 @@ class Bot:
     log: Path
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU of the bot's processes (with --workers, the parent's and its
+        workers')."""
+        total = 0
+        for pid in family(self.process.pid):
+            with contextlib.suppress(OSError, IndexError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def memory_mb(self) -> tuple[float, float]:
-        """RSS now and its peak, in MB."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
-        values = {
-            line.split(":")[0]: int(line.split()[1]) / 1024
-            for line in status
-            if line.startswith(("VmRSS", "VmHWM"))
-        }
-        return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+        """RSS now and its peak, in MB (summed over the bot's processes)."""
+        rss = peak = 0.0
+        for pid in family(self.process.pid):
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS"):
+                        rss += int(line.split()[1]) / 1024
+                    elif line.startswith("VmHWM"):
+                        peak += int(line.split()[1]) / 1024
+        return rss, peak
+
+
+def family(pid: int) -> list[int]:
+    """`pid` and its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(stat[1])
+    found, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
 
 
 @contextlib.asynccontextmanager
@@ -155,11 +181,14 @@ async def running_bot(
     script = "scripts/echo_bot.py" if name == "echo" else "run_bot.py"
     folder_of_bot = BASELINES.get(name, ROOT)
     env = bot_env(api, db, port, LOG_LEVEL="WARNING")
+    command = [sys.executable, script, mode]
+    if name == "ours":
+        env.update(SHARED_ENV)
+        if mode == "webhook" and WORKERS > 1:
+            command += ["--workers", str(WORKERS)]
     log = folder / f"{name}-{mode}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, script, mode], cwd=folder_of_bot, env=env, stdout=out, stderr=out
-        )
+        process = subprocess.Popen(command, cwd=folder_of_bot, env=env, stdout=out, stderr=out)
     bot = Bot(name, mode, process, port, log)
     try:
         await wait_ready(bot, api)
@@ -493,6 +522,17 @@ def print_ratios(results: list[Result]) -> None:
 
 
 async def main(args: argparse.Namespace) -> int:
+    global WORKERS
+    WORKERS = args.workers
+    if args.database_url and args.modes.count(",") > 0:
+        print("--database-url: one mode at a time, on a fresh database (update ids restart")
+        print("with each mode's Bot API server, and a database that saw them skips them)")
+        return 2
+    if args.database_url:
+        SHARED_ENV["DATABASE_URL"] = args.database_url
+        load_inventory(args.database_url)
+    if args.redis_url:
+        SHARED_ENV["REDIS_URL"] = args.redis_url
     for folder in args.baseline:
         BASELINES[Path(folder).name] = Path(folder).resolve()
     modes = [m for m in args.modes.split(",") if m]
@@ -508,6 +548,15 @@ async def main(args: argparse.Namespace) -> int:
         print_ratios(results)
     unanswered = sum(r.burst.unanswered + r.steady.unanswered for r in results)
     return 1 if unanswered else 0
+
+
+def load_inventory(database_url: str) -> None:
+    """The sample inventory in our bot's own database (--database-url), as prepare_db does."""
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "ERROR"}
+    subprocess.run(
+        [sys.executable, "run_bot.py", "import-csv", "data/inventory.csv"],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -531,6 +580,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--show", action="store_true", help="print one conversation of each")
     parser.add_argument("--keep", default="", help="keep databases and logs in this folder")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="our webhook bot: run_bot.py webhook --workers N"
+    )
+    parser.add_argument(
+        "--database-url", default="", help="our bot's database (e.g. PostgreSQL) instead of SQLite"
+    )
+    parser.add_argument("--redis-url", default="", help="our bot's REDIS_URL (FSM in Redis)")
     return parser.parse_args(argv)
 
 

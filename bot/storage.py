@@ -42,6 +42,19 @@ def key_string(key: StorageKey) -> str:
     return ":".join(str(part) for part in parts)
 
 
+def _key_columns(key: StorageKey) -> dict[str, Any]:
+    """The row's columns that say whose state it is."""
+    return {
+        "key": key_string(key),
+        "bot_id": key.bot_id,
+        "chat_id": key.chat_id,
+        "user_id": key.user_id,
+        "thread_id": key.thread_id,
+        "business_connection_id": key.business_connection_id,
+        "destiny": key.destiny,
+    }
+
+
 def _state_name(state: StateType) -> str | None:
     return state.state if isinstance(state, State) else state
 
@@ -63,17 +76,7 @@ class SQLAlchemyStorage(BaseStorage):
     async def _row(self, session: AsyncSession, key: StorageKey) -> FsmStateRow:
         row = await session.get(FsmStateRow, key_string(key))
         if row is None:
-            row = FsmStateRow(
-                key=key_string(key),
-                bot_id=key.bot_id,
-                chat_id=key.chat_id,
-                user_id=key.user_id,
-                thread_id=key.thread_id,
-                business_connection_id=key.business_connection_id,
-                destiny=key.destiny,
-                state=None,
-                data="{}",
-            )
+            row = FsmStateRow(**_key_columns(key), state=None, data="{}")
             session.add(row)
         return row
 
@@ -172,13 +175,7 @@ class SQLAlchemyStorage(BaseStorage):
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(FsmStateRow).values(
-            key=key_string(key),
-            bot_id=key.bot_id,
-            chat_id=key.chat_id,
-            user_id=key.user_id,
-            thread_id=key.thread_id,
-            business_connection_id=key.business_connection_id,
-            destiny=key.destiny,
+            **_key_columns(key),
             state=held.state,
             data=held.data,
             updated_at=utcnow(),

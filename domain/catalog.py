@@ -33,7 +33,7 @@ from domain.ports import UnitOfWork
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head, stable_digest
-from rag.snapshot import SnapshotError, read_arrays, write_arrays
+from rag.snapshot import SnapshotError, prefixed, read_arrays, unprefixed, write_arrays
 from rag.vectors import ProductVectors
 
 HEAD_WORDS = 3
@@ -95,10 +95,6 @@ def _fingerprint(product: Product) -> int:
     same in every process, since it is saved with the index."""
     flags = f"{product.visible:d}{product.active:d}"
     return stable_digest(product.name, product.description, product.category, flags)
-
-
-def _unprefixed(prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {name[len(prefix) :]: a for name, a in arrays.items() if name.startswith(prefix)}
 
 
 @dataclass(frozen=True)
@@ -248,8 +244,9 @@ class Catalog:
         """
         started = datetime.now(UTC)
         self._saved = saved
-        async with uow:
-            self._stamp = list(await uow.products.change_stamp())
+        if saved:  # the stamp only serves a saved index
+            async with uow:
+                self._stamp = list(await uow.products.change_stamp())
         restored = await asyncio.to_thread(self._restore, saved) if saved else None
         if restored is not None and restored.stamp == self._stamp and self.vectors is None:
             self._restore_shelves(restored.arrays)
@@ -297,7 +294,7 @@ class Catalog:
             if meta.get("signature") != self.index.signature:
                 log.info("search code or settings changed since the index was saved: building")
                 return None
-            self.index.restore(_unprefixed("index.", arrays))
+            self.index.restore(unprefixed("index.", arrays))
             self._fingerprints = np.array(arrays["fingerprints"], dtype=np.int64)
             synced = meta.get("synced_at")
             synced_at = datetime.fromisoformat(synced) if synced else None
@@ -332,7 +329,7 @@ class Catalog:
         # they vouch for is in the index exported after (a product indexed in between is
         # only analysed again at the next start).
         arrays = {"fingerprints": self._fingerprints.copy()}
-        arrays.update({f"index.{name}": a for name, a in self.index.export().items()})
+        arrays.update(prefixed("index.", self.index.export()))
         arrays.update(self._shelves())
         synced = self._synced_at.isoformat() if self._synced_at else None
         meta = {"signature": self.index.signature, "stamp": self._stamp, "synced_at": synced}

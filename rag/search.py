@@ -33,6 +33,7 @@ from rag.normalize import (
     typo_distance,
     unit_of,
 )
+from rag.snapshot import prefixed, unprefixed
 from rag.synonyms import SynonymTable
 
 logger = logging.getLogger(__name__)
@@ -150,14 +151,14 @@ class _Vocabulary:
 
     def export(self) -> dict[str, np.ndarray]:
         text = np.frombuffer("\n".join(self._words).encode(), dtype=np.uint8)
-        return {"words": text, **_prefixed("grams.", self._grams.export())}
+        return {"words": text, **prefixed("grams.", self._grams.export())}
 
     def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
         text = bytes(arrays["words"]).decode()
         self._words = text.split("\n") if text else []
         self._slot_of = {word: slot for slot, word in enumerate(self._words)}
         self.longest = max(map(len, self._words), default=0)
-        self._grams.restore(_unprefixed("grams.", arrays))
+        self._grams.restore(unprefixed("grams.", arrays))
 
     def similar(self, word: str, min_similarity: float, limit: int) -> list[tuple[str, float]]:
         """Catalog words that look like a misspelling, a spelling variant or a part of ``word``.
@@ -270,9 +271,9 @@ class ProductIndex:
                 "visible": self._visible.data[:size].copy(),
                 "digests": self._digests.data[:size].copy(),
                 "free": np.array(self._free_slots, dtype=np.int64),
-                **_prefixed("words.", self._words.export()),
-                **_prefixed("heads.", self._heads.export()),
-                **_prefixed("vocabulary.", self._vocabulary.export()),
+                **prefixed("words.", self._words.export()),
+                **prefixed("heads.", self._heads.export()),
+                **prefixed("vocabulary.", self._vocabulary.export()),
             }
 
     def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
@@ -285,9 +286,9 @@ class ProductIndex:
             for target, name in ((self._ids, "ids"), (self._visible, "visible")):
                 target.data = np.array(arrays[name], dtype=target.data.dtype)
             self._digests.data = np.array(arrays["digests"], dtype=np.int64)
-            self._words.restore(_unprefixed("words.", arrays))
-            self._heads.restore(_unprefixed("heads.", arrays))
-            self._vocabulary.restore(_unprefixed("vocabulary.", arrays))
+            self._words.restore(unprefixed("words.", arrays))
+            self._heads.restore(unprefixed("heads.", arrays))
+            self._vocabulary.restore(unprefixed("vocabulary.", arrays))
 
     # ---- indexing -------------------------------------------------------------------
 
@@ -719,14 +720,6 @@ def _signature(weights: FusionWeights, synonyms: Mapping[str, Sequence[str]]) ->
         digest.update(source.read_bytes())
     digest.update(repr(sorted((k, list(v)) for k, v in synonyms.items())).encode())
     return digest.hexdigest()
-
-
-def _prefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {prefix + name: array for name, array in arrays.items()}
-
-
-def _unprefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {name[len(prefix) :]: a for name, a in arrays.items() if name.startswith(prefix)}
 
 
 def _unit_max(values: np.ndarray) -> np.ndarray:

@@ -78,3 +78,13 @@ def read_arrays(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         return header["meta"], arrays
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise SnapshotError(f"{path}: {error}") from error
+
+
+def prefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`arrays` named under `prefix` (one part's arrays among a whole's)."""
+    return {prefix + name: array for name, array in arrays.items()}
+
+
+def unprefixed(prefix: str, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays named under `prefix`, without it (what `prefixed` gave)."""
+    return {name[len(prefix) :]: a for name, a in arrays.items() if name.startswith(prefix)}

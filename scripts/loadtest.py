@@ -37,7 +37,6 @@ import argparse
 import asyncio
 import collections
 import contextlib
-import http.client
 import itertools
 import os
 import shutil
@@ -59,6 +58,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import aiohttp  # noqa: E402
 from chaos import OWNER, TOKEN, bot_env, free_port, prepare_db  # noqa: E402
+from health_load import watch_health as ask_health  # noqa: E402
 
 from doubles.telegram import LocalBotAPI  # noqa: E402
 
@@ -77,7 +77,6 @@ CONVERSATIONS = (
      "muchas gracias"),
 )  # fmt: skip
 REPLY_TIMEOUT = 30.0
-HEALTH_EVERY = 0.02
 FIRST_CHAT = 7_000_000
 BASELINES: dict[str, Path] = {}  # --baseline: other checkouts' bots, by folder name
 SHARED_ENV: dict[str, str] = {}  # --database-url, --redis-url: our bot's
@@ -326,23 +325,12 @@ async def open_loop(api: LoadAPI, bot: Bot, rate: float, seconds: float) -> Phas
 
 
 def watch_health(port: int) -> None:
-    """Child process: GET /health every HEALTH_EVERY s (own connection, own clock, own GIL)
-    until stdin closes, then print one `latency status` line per ask."""
+    """Child process: GET /health every 20 ms (health_load.watch_health: own connection, own
+    clock, own GIL) until stdin closes, then print one `latency status` line per ask."""
     stop = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     out: list[tuple[float, int]] = []
-    while not stop.is_set():
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            connection.request("GET", "/health")
-            status = connection.getresponse().status
-        except OSError:
-            status = 0
-        finally:
-            connection.close()
-        out.append((time.perf_counter() - started, status))
-        time.sleep(HEALTH_EVERY)
+    ask_health(port, stop, out)
     print("\n".join(f"{latency} {status}" for latency, status in out))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import uuid
 from array import array
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -30,6 +29,7 @@ from domain.photo_import import (
     write_photos,
 )
 from domain.ports import UnitOfWork
+from domain.shelves import Shelves
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head, stable_digest
@@ -104,19 +104,6 @@ class _Saved:
     stamp: list[object] | None
     synced_at: datetime | None
     arrays: dict[str, np.ndarray]
-
-
-def _packed(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Texts as one UTF-8 blob and the end of each."""
-    encoded = [text.encode() for text in texts]
-    ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends
-
-
-def _unpacked(blob: np.ndarray, ends: np.ndarray) -> list[str]:
-    data = bytes(blob)
-    bounds = ends.tolist()
-    return [data[start:end].decode() for start, end in zip([0, *bounds], bounds, strict=False)]
 
 
 def search_doc(product: Product) -> SearchDoc:
@@ -216,10 +203,8 @@ class Catalog:
         self.vectors = vectors
         self.attention = attention or Attention()  # indexing gives way to waiting customers
         self._synced_at: datetime | None = None
-        self._category_of: dict[int, str] = {}
-        self._in_category: dict[str, set[int]] = {}  # visible products of each category
+        self._shelves = Shelves()  # each product's name and category
         self._category_stems: dict[str, frozenset[str]] = {}
-        self._name_of: dict[int, str] = {}
         self._embedding: asyncio.Task[None] | None = None
         self._indexing = asyncio.Lock()  # one big refresh at a time (an import, the follower)
         # What each product id looked like when indexed (0: never), so that a product seen
@@ -249,7 +234,7 @@ class Catalog:
                 self._stamp = list(await uow.products.change_stamp())
         restored = await asyncio.to_thread(self._restore, saved) if saved else None
         if restored is not None and restored.stamp == self._stamp and self.vectors is None:
-            self._restore_shelves(restored.arrays)
+            self._shelves.restore(restored.arrays)
             self._synced_at = restored.synced_at
             followed = await self.follow(uow)
             if followed:
@@ -272,6 +257,7 @@ class Catalog:
         gone = [doc_id for doc_id in self.index.ids() if doc_id not in known]
         for doc_id in gone:
             self.index.remove(doc_id)
+        self._shelves.pack()
         self._synced_at = started
         if self.vectors is not None:
             self.vectors.forget(i for i in self.vectors.dense_ids() if i not in known)
@@ -306,20 +292,6 @@ class Catalog:
                 log.warning("saved search index not usable, building it again: %s", error)
             return None
 
-    def _restore_shelves(self, arrays: dict[str, np.ndarray]) -> None:
-        """The names and categories saved with the index (what `_note_categories` keeps)."""
-        names = _unpacked(arrays["names"], arrays["name_ends"])
-        self._name_of = dict(zip(arrays["name_ids"].tolist(), names, strict=True))
-        saved = _unpacked(arrays["categories"], arrays["category_ends"])
-        categories = [sys.intern(category) for category in saved]
-        self._category_of, self._in_category = {}, {}
-        for product_id, which in zip(
-            arrays["category_ids"].tolist(), arrays["category_of"].tolist(), strict=True
-        ):
-            category = categories[which]
-            self._category_of[product_id] = category
-            self._in_category.setdefault(category, set()).add(product_id)
-
     def save(self) -> None:
         """Keep the index for the next start (beside the database), if it has a place; with
         the products' change stamp read before the last sync, when known."""
@@ -330,7 +302,7 @@ class Catalog:
         # only analysed again at the next start).
         arrays = {"fingerprints": self._fingerprints.copy()}
         arrays.update(prefixed("index.", self.index.export()))
-        arrays.update(self._shelves())
+        arrays.update(self._shelves.export())
         synced = self._synced_at.isoformat() if self._synced_at else None
         meta = {"signature": self.index.signature, "stamp": self._stamp, "synced_at": synced}
         try:
@@ -339,25 +311,6 @@ class Catalog:
             log.warning("could not save the search index (%s): the next start rebuilds it", error)
             return
         log.info("search index saved (%.0f MB)", size / 1e6)
-
-    def _shelves(self) -> dict[str, np.ndarray]:
-        names = dict(self._name_of)
-        categories = sorted(set(self._category_of.values()))
-        position = {category: n for n, category in enumerate(categories)}
-        members = dict(self._category_of)
-        name_blob, name_ends = _packed(list(names.values()))
-        category_blob, category_ends = _packed(categories)
-        return {
-            "names": name_blob,
-            "name_ends": name_ends,
-            "name_ids": np.fromiter(names, dtype=np.int64, count=len(names)),
-            "categories": category_blob,
-            "category_ends": category_ends,
-            "category_ids": np.fromiter(members, dtype=np.int64, count=len(members)),
-            "category_of": np.fromiter(
-                (position[c] for c in members.values()), dtype=np.int32, count=len(members)
-            ),
-        }
 
     async def settle(self) -> None:
         """Embed the product texts still pending and save the dense index."""
@@ -482,27 +435,19 @@ class Catalog:
 
     def _note_categories(self, products: Iterable[Product]) -> None:
         for product in products:
-            before = self._category_of.pop(product.id, None)
-            if before is not None:
-                members = self._in_category.get(before)
-                if members is not None:
-                    members.discard(product.id)
-                    if not members:
-                        del self._in_category[before]
-            if product.visible and product.category:
-                category = sys.intern(product.category)
-                self._category_of[product.id] = category
-                self._in_category.setdefault(category, set()).add(product.id)
-            if product.active:
-                self._name_of[product.id] = product.name
-            else:
-                self._name_of.pop(product.id, None)
+            self._shelves.note(
+                product.id,
+                product.name,
+                product.category,
+                active=product.active,
+                visible=product.visible,
+            )
 
     def match_strength(self, query: str, k: int = 3) -> float:
         """How much of `query` the best few visible products' names say (0..1)."""
         query = analysed_part(query)
         hits = self.index.search(query, k=k, visible_only=True)
-        names = [self._name_of.get(hit.id, "") for hit in hits]
+        names = [self._shelves.name(hit.id) or "" for hit in hits]
         return max((word_coverage(query, name) for name in names), default=0.0)
 
     def category_for(self, query: str) -> str | None:
@@ -511,7 +456,7 @@ class Catalog:
         query = analysed_part(query)
         wanted = set(_content_stems(query))
         best, share = None, 0.0
-        for category in self._in_category if wanted else ():
+        for category in self._shelves.counts() if wanted else ():
             stems = self._category_stems.get(category)
             if stems is None:
                 stems = self._category_stems[category] = frozenset(map(stem, tokenize(category)))
@@ -524,11 +469,11 @@ class Catalog:
 
     def names(self) -> list[str]:
         """Names of the products customers can see (to check a model's wording)."""
-        return list(self._name_of.values())
+        return self._shelves.names()
 
     def categories(self, limit: int) -> list[str]:
         """The categories with the most products on sale, to suggest to customers."""
-        biggest = sorted(self._in_category.items(), key=lambda item: -len(item[1]))
+        biggest = sorted(self._shelves.counts().items(), key=lambda item: -item[1])
         return [name for name, _ in biggest[:limit]]
 
     async def refresh_ids(

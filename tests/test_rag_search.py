@@ -328,3 +328,26 @@ def test_query_halves_are_stable_and_split_by_id() -> None:
     qrels = {"6110": {"x": 3}, "274": {"y": 3}}
     assert eval_search.only_half(qrels, "A") == {"6110": {"x": 3}}
     assert eval_search.only_half(qrels, None) == qrels
+
+
+def test_the_id_to_slot_map_answers_as_a_dict_through_its_merges(monkeypatch) -> None:  # noqa: ANN001
+    """ProductIndex keeps id -> slot in sorted arrays plus recent changes (rag.search._SlotMap)."""
+    import random
+
+    from rag import search as search_module
+
+    monkeypatch.setattr(search_module, "_SLOT_CHANGES", 5)
+    rng = random.Random(11)
+    slots, reference = search_module._SlotMap(), {}
+    for step in range(3000):
+        doc_id = rng.choice([rng.randrange(60), rng.randrange(-5, 10**12)])
+        if rng.random() < 0.35:
+            assert slots.pop(doc_id) == reference.pop(doc_id, None)
+        elif doc_id not in reference:
+            slots.set(doc_id, step)
+            reference[doc_id] = step
+        assert slots.get(doc_id) == reference.get(doc_id)
+        assert len(slots) == len(reference)
+        if step % 250 == 0:
+            assert sorted(slots.ids()) == sorted(reference)
+            assert all(slots.get(i) == s for i, s in reference.items())

@@ -11,13 +11,13 @@ import contextlib
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from alembic.util.exc import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
@@ -33,7 +33,7 @@ from app.ai import AiSetup, build_ai
 from app.payments import build_payments
 from app.settings import Settings
 from db.engine import create_engine, create_session_factory, is_sqlite
-from db.migrate import upgrade_async
+from db.migrate import at_newest, upgrade_async
 from db.uow import SqlUnitOfWork
 from domain.catalog import Catalog
 from domain.conversation import SalesAgent
@@ -110,7 +110,7 @@ async def build_app(settings: Settings, *, migrate: bool = True, search: bool = 
             # fails here (Alembic runs in a worker thread, with a loop of its own).
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-            if migrate:
+            if migrate and not await at_newest(engine):
                 await upgrade_async(url)
             await forget_old_updates(session_factory)  # the first write
         return await _assemble(settings, engine, session_factory, search=search)
@@ -201,6 +201,15 @@ class StartupError(Exception):
 EXAMPLE_URLS = "sqlite+aiosqlite:///data/agente.db o postgresql+asyncpg://usuario:clave@host/base"
 
 
+def _migration_failed(error: BaseException) -> bool:
+    """Alembic's CommandError (Alembic is imported only when a migration runs)."""
+    if "alembic" not in sys.modules:
+        return False
+    from alembic.util.exc import CommandError
+
+    return isinstance(error, CommandError)
+
+
 @contextlib.contextmanager
 def database_errors(url: str) -> Iterator[None]:
     """Turn what an unusable DATABASE_URL raises inside the block into a StartupError;
@@ -243,7 +252,7 @@ def explain_database_error(error: BaseException, url: str) -> StartupError | Non
             f"DATABASE_URL usa un driver síncrono («{parsed.drivername}»); el bot necesita uno "
             f"asíncrono: {EXAMPLE_URLS}."
         )
-    if isinstance(error, CommandError):
+    if _migration_failed(error):
         return StartupError(
             f"No pude migrar la base de datos de DATABASE_URL ({shown}): {_first_line(error)}."
         )

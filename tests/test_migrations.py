@@ -12,7 +12,15 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Connection
 
 from db.engine import create_engine as create_async_engine
-from db.migrate import alembic_config, downgrade, render_item, upgrade
+from db.migrate import (
+    alembic_config,
+    at_newest,
+    downgrade,
+    newest_revision,
+    render_item,
+    upgrade,
+    upgrade_async,
+)
 from db.models import Base
 from tests.conftest import Databases, run_in_thread
 
@@ -87,3 +95,22 @@ def test_autogenerate_writes_moments_as_timestamptz_not_our_type() -> None:
         )
     assert "sa.Column('created_at', sa.DateTime(timezone=True), nullable=False)" in code
     assert "db.types" not in code and "UtcDateTime" not in code
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_head(tmp_path: Path) -> None:
+    """A start skips Alembic (and its imports) when the database is at this revision."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    assert newest_revision() == ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+async def test_a_database_is_at_the_newest_revision_only_once_migrated(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    engine = create_async_engine(url)
+    try:
+        assert not await at_newest(engine)  # no alembic_version yet
+        await upgrade_async(url, revisions(url)[-2])
+        assert not await at_newest(engine)
+        await upgrade_async(url)
+        assert await at_newest(engine)
+    finally:
+        await engine.dispose()

@@ -19,6 +19,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from app.malloc import give_back_free_memory
 from bot.app import (
     App,
     announce_commands,
@@ -102,6 +103,7 @@ def keep_start_up_objects() -> None:
     walk every one of them while every chat waits) stay short."""
     gc.collect()
     gc.freeze()
+    give_back_free_memory()
 
 
 async def run_polling(app: App, *, handle_signals: bool = True) -> None:

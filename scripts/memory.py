@@ -11,8 +11,9 @@ file-backed) at idle; the same after `--searches` customers each ask one query o
 (`{"id", "text"}` per line, scripts/gen_catalog.py --queries), 10 at a time. Build the
 database once with `scripts/gen_catalog.py --products 100000 --seed 7 --out cat.csv` and
 `DATABASE_URL=sqlite+aiosqlite:///DIR/shop.db python run_bot.py import-csv cat.csv`.
-`--modules FILE` writes the modules the idle bot has imported (it is started through a
-wrapper that writes `sys.modules` on SIGUSR1).
+`--modules FILE` writes the modules the bot has imported to FILE.1 (idle) and FILE.2 (after
+the searches), and with PYTHONTRACEMALLOC=1 in the environment tracemalloc snapshots beside
+them (FILE.N.tracemalloc): the bot is started through a wrapper that writes them on SIGUSR1.
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ IN_FLIGHT = 10
 WRAPPER = """
 import runpy, signal, sys, tracemalloc
 OUT = sys.argv.pop(1)
+DUMPS = []
 def dump(*_):
-    with open(OUT, "w") as f:
+    DUMPS.append(1)
+    with open(f"{OUT}.{len(DUMPS)}", "w") as f:
         f.write("\\n".join(sorted(sys.modules)))
     if tracemalloc.is_tracing():  # PYTHONTRACEMALLOC=N in the environment
-        tracemalloc.take_snapshot().dump(OUT + ".tracemalloc")
+        tracemalloc.take_snapshot().dump(f"{OUT}.{len(DUMPS)}.tracemalloc")
 signal.signal(signal.SIGUSR1, dump)
 sys.argv[0] = "run_bot.py"
 runpy.run_path("run_bot.py", run_name="__main__")
@@ -138,6 +141,9 @@ async def main(args: argparse.Namespace) -> int:
                 print(f"{len(texts)} searches in {spent:.1f} s ({missed} unanswered)")
                 await asyncio.sleep(args.idle)
                 show(f"after {len(texts)} searches", process.pid, args.inspect)
+                if args.modules:
+                    process.send_signal(signal.SIGUSR1)
+                    await asyncio.sleep(1)
             finally:
                 process.send_signal(signal.SIGTERM)
                 try:

@@ -95,6 +95,7 @@ _SEGMENT_PARTS = ("keys", "starts", "slots", "values")  # a segment's arrays, as
 # products): stored as one byte each, an index into the segment's table of them, when they
 # are this few (8 bytes a posting down to 5; the same float32 values read back).
 _MAX_CODES = 256
+_CODED_MIN = 1 << 16  # postings: smaller segments, soon merged, keep float32 (no sort)
 
 
 def _segment(
@@ -114,16 +115,18 @@ def _segment(
     del keys, changes
     sorted_slots = _mapped(len(order), np.int32)
     np.take(slots, order, out=sorted_slots)
-    table, codes = np.unique(values, return_inverse=True)
-    if len(table) > _MAX_CODES:
-        sorted_values = _mapped(len(order), np.float32)
-        np.take(values, order, out=sorted_values)
-        return _Segment(segment_id, unique, starts, sorted_slots, sorted_values, docs, docs)
-    sorted_codes = _mapped(len(order), np.uint8)
-    np.take(codes.astype(np.uint8), order, out=sorted_codes)
-    return _Segment(
-        segment_id, unique, starts, sorted_slots, sorted_codes, docs, docs, table.astype(np.float32)
-    )
+    if len(values) >= _CODED_MIN:
+        table, codes = np.unique(values, return_inverse=True)
+        if len(table) <= _MAX_CODES:
+            sorted_codes = _mapped(len(order), np.uint8)
+            np.take(codes.astype(np.uint8), order, out=sorted_codes)
+            table = table.astype(np.float32)
+            return _Segment(
+                segment_id, unique, starts, sorted_slots, sorted_codes, docs, docs, table
+            )
+    sorted_values = _mapped(len(order), np.float32)
+    np.take(values, order, out=sorted_values)
+    return _Segment(segment_id, unique, starts, sorted_slots, sorted_values, docs, docs)
 
 
 class SparseIndex:

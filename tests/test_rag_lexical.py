@@ -26,13 +26,16 @@ def check_against(index: SparseIndex, model: dict[int, dict[str, float]]) -> Non
     assert index.avgdl == pytest.approx(sum(lengths) / len(lengths) if lengths else 1.0)
 
 
+@pytest.mark.parametrize("coded", [False, True], ids=["float", "coded"])
 @pytest.mark.parametrize("mapped", [False, True], ids=["heap", "mapped"])
 @pytest.mark.parametrize("seed", range(5))
 def test_random_changes_match_a_plain_model(
-    monkeypatch: pytest.MonkeyPatch, seed: int, mapped: bool
+    monkeypatch: pytest.MonkeyPatch, seed: int, mapped: bool, coded: bool
 ) -> None:
     if mapped:  # segments in their own memory maps, as a big catalog's are
         monkeypatch.setattr(lexical, "_MAP_MIN_BYTES", 1)
+    if coded:  # values as one-byte codes into a table, as a big catalog's segments hold them
+        monkeypatch.setattr(lexical, "_CODED_MIN", 1)
     monkeypatch.setattr(lexical, "SEGMENT_POSTINGS", 60)  # many segments and merges
     monkeypatch.setattr(lexical, "REWRITE_MIN_DOCS", 4)  # and rewrites of half-dead ones
     rng = random.Random(seed)
@@ -51,6 +54,21 @@ def test_random_changes_match_a_plain_model(
         index.add_many((slot, terms, sum(terms.values())) for slot, terms in batch.items())
         model.update(batch)
     check_against(index, model)
+    again = SparseIndex()  # saved and taken back
+    again.restore(index.export())
+    check_against(again, model)
+
+
+def test_segments_with_many_distinct_values_keep_them_as_float32(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lexical, "_CODED_MIN", 1)
+    index = SparseIndex()
+    model = {slot: {"w1": 1.0 + slot / 7, "w2": 2.5} for slot in range(300)}
+    index.add_many((slot, terms, sum(terms.values())) for slot, terms in model.items())
+    check_against(
+        index, {slot: {k: np.float32(v) for k, v in t.items()} for slot, t in model.items()}
+    )
 
 
 def test_bm25_favours_the_rarer_term_and_the_shorter_document() -> None:

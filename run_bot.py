@@ -223,10 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from app.core import StartupError
     from app.logs import configure_logging
-    from app.malloc import limit_arenas
+    from app.malloc import tune_allocator
 
     if args.command in {"polling", "webhook"}:
-        limit_arenas()  # before any thread starts
+        tune_allocator()  # before any thread starts
 
     quiet = args.command in {"demo", "chat", "search", "import-csv", "migrate", "export"}
     configure_logging("WARNING" if quiet else settings.log_level, as_json=settings.log_json)

@@ -72,9 +72,12 @@ def read_arrays(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             if count == 0:
                 arrays[name] = np.empty(shape, dtype=dtype)
                 continue
-            arrays[name] = np.memmap(
+            mapped = np.memmap(
                 path, dtype=dtype, mode="r", offset=start + entry["offset"], shape=shape
             )
+            # A plain array over the map: np.memmap's own indexing (a subclass to finish
+            # at every slice) made a search at 100k products a fifth slower.
+            arrays[name] = mapped.view(np.ndarray)
         return header["meta"], arrays
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise SnapshotError(f"{path}: {error}") from error

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -63,6 +64,13 @@ def memory(pid: int) -> dict[str, float]:
         if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             found[key] = int(line.split()[1]) / 1024
     return found
+
+
+def cpu(pid: int) -> tuple[float, float, int]:
+    """User and system CPU seconds, and minor page faults, of the process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick, int(fields[7])
 
 
 def show(label: str, pid: int, inspect: str) -> None:
@@ -135,10 +143,16 @@ async def main(args: argparse.Namespace) -> int:
                 if args.modules:
                     process.send_signal(signal.SIGUSR1)
                     await asyncio.sleep(1)
-                began = time.perf_counter()
+                began, before = time.perf_counter(), cpu(process.pid)
                 missed = await searches(api, texts)
                 spent = time.perf_counter() - began
-                print(f"{len(texts)} searches in {spent:.1f} s ({missed} unanswered)")
+                user, system, faults = (
+                    b - a for a, b in zip(before, cpu(process.pid), strict=True)
+                )
+                print(
+                    f"{len(texts)} searches in {spent:.1f} s ({missed} unanswered); the bot's CPU "
+                    f"{user:.1f} s user + {system:.1f} s system, {faults:,} page faults"
+                )
                 await asyncio.sleep(args.idle)
                 show(f"after {len(texts)} searches", process.pid, args.inspect)
                 if args.modules:

@@ -225,8 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.logs import configure_logging
     from app.malloc import tune_allocator
 
-    if args.command in {"polling", "webhook"}:
-        tune_allocator()  # before any thread starts
+    tune_allocator()  # before any thread starts
 
     quiet = args.command in {"demo", "chat", "search", "import-csv", "migrate", "export"}
     configure_logging("WARNING" if quiet else settings.log_level, as_json=settings.log_json)

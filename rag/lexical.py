@@ -92,10 +92,11 @@ _MAP_MIN_BYTES = 256 * 1024  # smaller arrays stay on the heap
 
 _SEGMENT_PARTS = ("keys", "starts", "slots", "values")  # a segment's arrays, as saved
 # A segment's values are a few distinct numbers (the field weights' sums: 14 at 100k
-# products): stored as one byte each, an index into the segment's table of them, when they
-# are this few (8 bytes a posting down to 5; the same float32 values read back).
+# products): saved as one byte each, an index into the segment's table of them, when they
+# are this few (8 bytes a posting down to 5 in the file, whose pages a restored index reads;
+# the same float32 values come back). A segment written in this process keeps float32: no
+# sort at each write, no table lookup at each read.
 _MAX_CODES = 256
-_CODED_MIN = 1 << 16  # postings: smaller segments, soon merged, keep float32 (no sort)
 
 
 def _segment(
@@ -115,18 +116,17 @@ def _segment(
     del keys, changes
     sorted_slots = _mapped(len(order), np.int32)
     np.take(slots, order, out=sorted_slots)
-    if len(values) >= _CODED_MIN:
-        table, codes = np.unique(values, return_inverse=True)
-        if len(table) <= _MAX_CODES:
-            sorted_codes = _mapped(len(order), np.uint8)
-            np.take(codes.astype(np.uint8), order, out=sorted_codes)
-            table = table.astype(np.float32)
-            return _Segment(
-                segment_id, unique, starts, sorted_slots, sorted_codes, docs, docs, table
-            )
     sorted_values = _mapped(len(order), np.float32)
     np.take(values, order, out=sorted_values)
     return _Segment(segment_id, unique, starts, sorted_slots, sorted_values, docs, docs)
+
+
+def _coded(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(one-byte codes, float32 table) giving back `values` exactly, if they are few."""
+    table, codes = np.unique(values, return_inverse=True)
+    if len(table) > _MAX_CODES:
+        return None
+    return codes.astype(np.uint8), table.astype(np.float32)
 
 
 class SparseIndex:
@@ -179,7 +179,7 @@ class SparseIndex:
 
     def export(self) -> dict[str, np.ndarray]:
         """Everything the index holds, as arrays (`restore` reads them back); the segments'
-        arrays themselves, not copies."""
+        arrays themselves, not copies, but their values coded (`_coded`) where they can be."""
         segments = self._segments
         table = np.array([[s.id, s.docs, s.live] for s in segments], dtype=np.int64)
         scalars = np.array([self._total_length, self._count, self._next_id], dtype=np.float64)
@@ -188,8 +188,11 @@ class SparseIndex:
         for n, segment in enumerate(segments):
             for part in _SEGMENT_PARTS:
                 arrays[f"{n}.{part}"] = getattr(segment, part)
-            if segment.table is not None:
-                arrays[f"{n}.table"] = segment.table
+            coded = (segment.values, segment.table) if segment.table is not None else None
+            if coded is None and len(segment.values):
+                coded = _coded(segment.values)
+            if coded is not None:
+                arrays[f"{n}.values"], arrays[f"{n}.distinct"] = coded
         return arrays
 
     def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
@@ -198,7 +201,7 @@ class SparseIndex:
         segments = []
         for n, (segment_id, docs, live) in enumerate(arrays["table"].tolist()):
             keys, starts, slots, values = (arrays[f"{n}.{part}"] for part in _SEGMENT_PARTS)
-            table = arrays.get(f"{n}.table")
+            table = arrays.get(f"{n}.distinct")
             segments.append(_Segment(segment_id, keys, starts, slots, values, docs, live, table))
         total_length, count, next_id = arrays["scalars"].tolist()
         self._segments = segments

@@ -26,22 +26,23 @@ def check_against(index: SparseIndex, model: dict[int, dict[str, float]]) -> Non
     assert index.avgdl == pytest.approx(sum(lengths) / len(lengths) if lengths else 1.0)
 
 
-@pytest.mark.parametrize("coded", [False, True], ids=["float", "coded"])
+@pytest.mark.parametrize("restored", [False, True], ids=["live", "restored"])
 @pytest.mark.parametrize("mapped", [False, True], ids=["heap", "mapped"])
 @pytest.mark.parametrize("seed", range(5))
 def test_random_changes_match_a_plain_model(
-    monkeypatch: pytest.MonkeyPatch, seed: int, mapped: bool, coded: bool
+    monkeypatch: pytest.MonkeyPatch, seed: int, mapped: bool, restored: bool
 ) -> None:
     if mapped:  # segments in their own memory maps, as a big catalog's are
         monkeypatch.setattr(lexical, "_MAP_MIN_BYTES", 1)
-    if coded:  # values as one-byte codes into a table, as a big catalog's segments hold them
-        monkeypatch.setattr(lexical, "_CODED_MIN", 1)
     monkeypatch.setattr(lexical, "SEGMENT_POSTINGS", 60)  # many segments and merges
     monkeypatch.setattr(lexical, "REWRITE_MIN_DOCS", 4)  # and rewrites of half-dead ones
     rng = random.Random(seed)
     index = SparseIndex()
     model: dict[int, dict[str, float]] = {}
-    for _ in range(300):
+    for step in range(300):
+        if restored and step % 100 == 50:  # saved and taken back (values coded), then changed
+            index, saved = SparseIndex(), index.export()
+            index.restore(saved)
         slot = rng.randrange(80)
         if rng.random() < 0.25:
             index.remove(slot)
@@ -59,16 +60,18 @@ def test_random_changes_match_a_plain_model(
     check_against(again, model)
 
 
-def test_segments_with_many_distinct_values_keep_them_as_float32(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(lexical, "_CODED_MIN", 1)
-    index = SparseIndex()
-    model = {slot: {"w1": 1.0 + slot / 7, "w2": 2.5} for slot in range(300)}
-    index.add_many((slot, terms, sum(terms.values())) for slot, terms in model.items())
-    check_against(
-        index, {slot: {k: np.float32(v) for k, v in t.items()} for slot, t in model.items()}
-    )
+def test_saved_values_come_back_coded_when_few_and_as_float32_when_many() -> None:
+    for model, coded in (
+        ({slot: {"w1": 1.0 + slot % 3, "w2": 2.5} for slot in range(300)}, True),
+        ({slot: {"w1": 1.0 + slot / 7, "w2": 2.5} for slot in range(300)}, False),
+    ):
+        saved = SparseIndex()
+        saved.add_many((slot, terms, sum(terms.values())) for slot, terms in model.items())
+        index = SparseIndex()
+        index.restore(saved.export())
+        assert all((segment.table is not None) == coded for segment in index._segments)
+        exact = {slot: {k: np.float32(v) for k, v in t.items()} for slot, t in model.items()}
+        check_against(index, exact)
 
 
 def test_bm25_favours_the_rarer_term_and_the_shorter_document() -> None:

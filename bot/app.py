@@ -20,7 +20,7 @@ from app.core import App, build_app, follow_catalog, forget_old_updates
 from app.settings import Settings
 from bot.cosmetic import optional
 from bot.faults import describe, is_transient
-from bot.middlewares import Heartbeat, OneTransactionPerUpdate
+from bot.middlewares import ChatTurns, Heartbeat, OneTransactionPerUpdate
 from bot.retry import RetryAfterMiddleware
 from bot.storage import SQLAlchemyStorage
 from domain import texts
@@ -126,6 +126,9 @@ def create_dispatcher(
         online=app.online,
         app=app,
     )
+    dp.update.outer_middleware.unregister(dp.fsm)
+    dp.fsm = ChatTurns(dp.fsm.storage, dp.fsm.events_isolation, dp.fsm.strategy)
+    dp.update.outer_middleware(dp.fsm)
     heartbeat = Heartbeat()
     dp["heartbeat"] = heartbeat
     dp.update.outer_middleware(

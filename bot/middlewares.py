@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,6 +36,23 @@ class Heartbeat:
 
     def beat(self) -> None:
         self.last_update_at = datetime.now(UTC)
+
+
+class ChatTurns(FSMContextMiddleware):
+    """aiogram's FSM middleware (the chat's FSMContext as `state`, one update of a chat at a
+    time) without reading the state up front for `raw_state`: no handler filters on a state
+    (the conversation reads its step in bot/responder.py, inside the update's transaction),
+    and that read cost a session and a query of its own on every update."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        bot: Bot = data["bot"]
+        context = self.resolve_event_context(bot, data)
+        data["fsm_storage"] = self.storage
+        if context is None:
+            return await handler(event, data)
+        async with self.events_isolation.lock(key=context.key):
+            data["state"] = context
+            return await handler(event, data)
 
 
 class OneTransactionPerUpdate(BaseMiddleware):

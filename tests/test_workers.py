@@ -1,5 +1,6 @@
 """`run_bot.py webhook --workers 2` for real: two worker processes on one port (SO_REUSEPORT),
-the FSM in a real Redis, one SQLite database, the local Bot API server.
+the FSM in a real Redis, one database (SQLite, and PostgreSQL with TEST_POSTGRES_URL: a fresh
+database of the test's own), the local Bot API server.
 
 The test plays Telegram: it POSTs updates to the webhook port on fresh connections (the
 kernel spreads them over the workers) and delivers again whatever was not answered 200.
@@ -21,15 +22,17 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import text
 
+from db.engine import create_engine
 from doubles.telegram import LocalBotAPI
-from tests.conftest import OWNER_ID, TOKEN, copy_database
+from tests.conftest import OWNER_ID, TOKEN, Databases
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -58,13 +61,13 @@ def children(pid: int) -> list[int]:
 
 @contextlib.asynccontextmanager
 async def workers(
-    api: LocalBotAPI, db: Path, port: int, log: Path
+    api: LocalBotAPI, db_url: str, port: int, log: Path
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=api.base_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{db}",
+        DATABASE_URL=db_url,
         OWNER_IDS=str(OWNER_ID),
         WEBHOOK_URL=f"http://127.0.0.1:{port}",
         WEBHOOK_HOST="127.0.0.1",
@@ -169,14 +172,18 @@ def message_update(api: LocalBotAPI, update_id: int, user_id: int, text: str) ->
     return {"update_id": update_id, "message": message}
 
 
+@pytest.fixture
+def shop_url(databases: Databases) -> str:
+    """A fresh database with the sample inventory, on the test's backend."""
+    return databases.sample()
+
+
 async def test_two_workers_answer_every_update_once_even_when_one_is_killed(
-    api: LocalBotAPI, tmp_path: Path, sample_db: Path
+    api: LocalBotAPI, tmp_path: Path, shop_url: str
 ) -> None:
-    db = tmp_path / "shop.db"
-    copy_database(sample_db, db)
     port = free_port()
     log = tmp_path / "workers.log"
-    async with workers(api, db, port, log) as parent:
+    async with workers(api, shop_url, port, log) as parent:
         first = await wait_for_workers(parent, port, log)  # both answer on the one port
         users = [7600 + n for n in range(CUSTOMERS)]
         script = ("hola", "¿tienen conos?", "muchas gracias")
@@ -211,14 +218,14 @@ async def test_two_workers_answer_every_update_once_even_when_one_is_killed(
         def answered() -> bool:
             return all(len(api.sent_messages(user)) >= len(script) for user in users)
 
-        def settled() -> bool:
-            return outbox_states(db) == {"sent": len(updates)}
+        async def settled() -> bool:
+            return await outbox_states(shop_url) == {"sent": len(updates)}
 
         # A reply the killed worker had committed but not sent is swept by another worker;
         # one it had sent but not recorded is found by its receipt once its claim lapses
         # (bot/outbox.py LEASE), recorded, and not sent again.
         await api.wait_for(answered, timeout=90)
-        await api.wait_for(settled, timeout=90)
+        await poll(settled, timeout=90)
         said = {user: [m.get("text") or "" for m in api.sent_messages(user)] for user in users}
         assert not [t for texts in said.values() for t in texts if "falló" in t], said
         lost = sum(max(len(script) - len(texts), 0) for texts in said.values())
@@ -246,9 +253,20 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def outbox_states(db: Path) -> dict[str, int]:
-    import sqlite3
+async def outbox_states(db_url: str) -> dict[str, int]:
+    engine = create_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            query = text("SELECT status, count(*) FROM outbox GROUP BY status")
+            rows = (await connection.execute(query)).all()
+    finally:
+        await engine.dispose()
+    return {str(status): int(count) for status, count in rows}
 
-    with contextlib.closing(sqlite3.connect(db)) as connection:
-        rows = connection.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
-    return dict(rows)
+
+async def poll(condition: Callable[[], Awaitable[bool]], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(0.2)

@@ -8,6 +8,10 @@ Mid-load one worker is killed with SIGKILL; the parent starts it again. Every up
 be answered once, every reply promised (the outbox) recorded as sent; at most one message
 goes twice (the one Telegram took in the instant before the killed worker noted it).
 
+And the search index of each worker follows the database: the owner's inventory file, handled
+by one worker (a connection kept open to it), is found by customers whose messages go to the
+other worker once that worker has followed the database (every 5 s; allowed 30 s here).
+
 Needs TEST_REDIS_URL (.ci/redis.sh starts a redis-server); skipped without it.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -31,7 +36,7 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import create_engine
-from doubles.telegram import LocalBotAPI
+from doubles.telegram import LocalBotAPI, media
 from tests.conftest import OWNER_ID, TOKEN, Databases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -270,3 +275,175 @@ async def poll(condition: Callable[[], Awaitable[bool]], timeout: float) -> None
         if time.monotonic() >= deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         await asyncio.sleep(0.2)
+
+
+# ------------------------------------------------------------ the catalog follows across workers
+NEW_PRODUCT = "Sombrilla quetzal para obra"
+NEW_INVENTORY = (
+    "sku;nombre;descripcion;categoria;precio;stock;activo\n"
+    f"SOM-QTZ-01;{NEW_PRODUCT};Sombrilla de 2 m con base de concreto;Señalización;85.000;12;si\n"
+)
+QUESTION = "¿tienen sombrillas quetzal?"
+FOLLOW_SECONDS = 5.0  # app/core.py CATALOG_FOLLOW_SECONDS: how often a worker reads the changes
+FOLLOW_MARGIN = 25.0  # a busy machine: two workers, the Bot API double and pytest on 2 cores
+
+
+class Pinned:
+    """One keep-alive connection to the webhook port, so to one worker (the kernel picks the
+    worker when a connection is made): its pid from /health, then updates to that worker
+    alone. A dropped connection fails the test instead of landing on another worker."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+        self.pid = 0
+
+    @classmethod
+    async def open(cls, port: int) -> Pinned:
+        pinned = cls(*await asyncio.open_connection("127.0.0.1", port))
+        status, body = await pinned.request("GET", "/health")
+        pinned.pid = int(json.loads(body)["pid"])
+        return pinned
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        self._writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await self._writer.drain()
+        head = await asyncio.wait_for(self._reader.readuntil(b"\r\n\r\n"), timeout=60)
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        fields = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in header_lines if line)
+        }
+        assert "chunked" not in fields.get("transfer-encoding", ""), fields
+        content = await self._reader.readexactly(int(fields.get("content-length", "0")))
+        return int(status_line.split()[1]), content
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        """POST an update to this worker; it answers 200 once the update is handled."""
+        headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+        status, body = await self.request("POST", "/webhook", json.dumps(update).encode(), headers)
+        assert status == 200, (self.pid, status, body)
+
+    async def close(self) -> None:
+        self._writer.close()
+        with contextlib.suppress(ConnectionError):
+            await self._writer.wait_closed()
+
+
+async def one_per_worker(port: int, pids: set[int]) -> dict[int, Pinned]:
+    """A pinned connection to each worker (new connections until each pid has one)."""
+    pinned: dict[int, Pinned] = {}
+    for _ in range(200):
+        connection = await Pinned.open(port)
+        if connection.pid in pinned:
+            await connection.close()
+        else:
+            pinned[connection.pid] = connection
+        if set(pinned) == pids:
+            return pinned
+    raise AssertionError(f"connections reached only {set(pinned)} of {pids}")
+
+
+def document_update(
+    api: LocalBotAPI, update_id: int, user_id: int, name: str, data: bytes, caption: str
+) -> dict[str, Any]:
+    owner = api.user(user_id, first_name="Dueña")
+    record = api.state.chats.register(owner.chat)
+    document = media.make_document(api.state.files, data, name)
+    message = api.state.chats.new_message(
+        record, **{"from": dict(owner.user)}, document=document, caption=caption
+    )
+    return {"update_id": update_id, "message": message}
+
+
+class Chats:
+    """Customers, each in a chat of their own, asking through a given worker."""
+
+    def __init__(self, api: LocalBotAPI) -> None:
+        self.api = api
+        self.users: list[int] = []
+        self.next_update = 50_000
+
+    def update_id(self) -> int:
+        self.next_update += 1
+        return self.next_update
+
+    def new_customer(self) -> int:
+        self.users.append(8800 + len(self.users))
+        return self.users[-1]
+
+    async def ask(self, worker: Pinned, text: str, user: int | None = None) -> str:
+        """A customer's message handled by `worker` (a new customer unless `user`); the
+        bot's answer to it."""
+        user = self.new_customer() if user is None else user
+        before = len(self.api.sent_messages(user))
+        await worker.deliver(message_update(self.api, self.update_id(), user, text))
+
+        def answer() -> str:
+            messages = self.api.sent_messages(user)[before:]
+            return "\n".join(m.get("text") or m.get("caption") or "" for m in messages)
+
+        # the reply travels through the outbox, right after the update's commit
+        return str(await self.api.wait_for(answer, timeout=30))
+
+    def everything_said(self) -> str:
+        return "\n".join(
+            m.get("text") or m.get("caption") or ""
+            for user in (*self.users, OWNER_ID)
+            for m in self.api.sent_messages(user)
+        )
+
+
+async def test_a_product_the_owner_adds_through_one_worker_is_found_through_the_other(
+    api: LocalBotAPI, tmp_path: Path, shop_url: str
+) -> None:
+    port = free_port()
+    log = tmp_path / "workers.log"
+    async with workers(api, shop_url, port, log) as parent:
+        pids = await wait_for_workers(parent, port, log)
+        pinned = await one_per_worker(port, pids)
+        owners_worker, other = (pinned[pid] for pid in sorted(pids))
+        chats = Chats(api)
+        try:
+            # Nobody sells it yet, on either worker.
+            assert NEW_PRODUCT not in await chats.ask(owners_worker, QUESTION)
+            asked_before = chats.new_customer()
+            assert NEW_PRODUCT not in await chats.ask(other, QUESTION, user=asked_before)
+
+            upload = document_update(
+                api, chats.update_id(), OWNER_ID, "nuevos.csv", NEW_INVENTORY.encode(), "actualizar"
+            )
+            await owners_worker.deliver(upload)
+
+            def applied() -> str:
+                return "\n".join(m.get("text") or "" for m in api.sent_messages(OWNER_ID))
+
+            await api.wait_for(lambda: "Inventario aplicado" in applied(), timeout=30)
+            assert f"1 nuevos: SOM-QTZ-01 {NEW_PRODUCT}" in applied(), applied()
+            applied_at = time.monotonic()
+
+            # The worker that imported it indexed it on commit.
+            assert NEW_PRODUCT in await chats.ask(owners_worker, QUESTION)
+            # The other worker finds it once it has followed the database (every 5 s):
+            # new customers ask it until one is shown the product.
+            while NEW_PRODUCT not in await chats.ask(other, QUESTION):
+                waited = time.monotonic() - applied_at
+                assert waited < FOLLOW_SECONDS + FOLLOW_MARGIN, (
+                    f"the other worker did not follow the import in {waited:.0f} s"
+                )
+                await asyncio.sleep(0.5)
+            followed_in = time.monotonic() - applied_at
+            # From then on every customer finds it on either worker, and the customer of the
+            # other worker who asked before the import is not stuck with the old answer.
+            for n in range(6):
+                assert NEW_PRODUCT in await chats.ask((owners_worker, other)[n % 2], QUESTION)
+            assert NEW_PRODUCT in await chats.ask(other, QUESTION, user=asked_before)
+            print(f"the other worker found the new product {followed_in:.1f} s after the import")
+        finally:
+            for connection in pinned.values():
+                await connection.close()
+        assert "falló" not in chats.everything_said()

@@ -398,6 +398,11 @@ class Catalog:
         after an import here, the follower reads every product it wrote)."""
         started = datetime.now(UTC)
         since = (self._synced_at or started) - SYNC_OVERLAP
+        # An import stamps its products when its apply begins; they show when it commits,
+        # seconds later for a big one. While one is under way (rows staged), the next follow
+        # reads again from before it began, or it would miss them.
+        async with uow:
+            importing = await uow.products.oldest_staged(started - ABANDONED_AFTER)
         followed, last_id = 0, 0
         while True:
             async with uow:
@@ -406,7 +411,7 @@ class Catalog:
             if len(page) < REFRESH_PAGE:
                 break
             last_id = page[-1].id
-        self._synced_at = started
+        self._synced_at = min(started, importing) if importing else started
         if self.vectors is not None and (self.vectors.pending or self.vectors.dirty):
             await self.settle()
         return followed

@@ -624,6 +624,13 @@ class ProductRepository:
         chosen = select(ProductStagingRow.id).where(ProductStagingRow.import_id == import_id)
         return await self._delete_staged(chosen.limit(limit))
 
+    async def oldest_staged(self, after: datetime) -> datetime | None:
+        staged_at = ProductStagingRow.staged_at
+        oldest: datetime | None = await self._session.scalar(
+            select(func.min(staged_at)).where(staged_at >= after)
+        )
+        return oldest
+
     async def unstage_before(self, moment: datetime, limit: int) -> int:
         """Delete up to `limit` rows staged before `moment` (imports that never finished)."""
         chosen = select(ProductStagingRow.id).where(ProductStagingRow.staged_at < moment)

@@ -37,7 +37,21 @@ SQLITE_BUSY = 5
 SQLITE_BUSY_RECOVERY = 5 | (1 << 8)
 FIRST_PAUSE = 0.001
 LONGEST_PAUSE = 0.05
+BREATHE_EVERY = 0.002
 READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+_last_pause = 0.0
+
+
+async def _breathe() -> None:
+    """Statements never pause a task, so a long run of them would hold the loop: after
+    BREATHE_EVERY seconds without a pause here, the loop gets a turn (other tasks, /health)."""
+    global _last_pause
+    now = time.perf_counter()
+    if now - _last_pause >= BREATHE_EVERY:
+        _last_pause = now
+        await asyncio.sleep(0)
 
 
 def may_write(sql: str) -> bool:
@@ -149,6 +163,7 @@ class InlineConnection:
             return await self.run(call, sql, parameters)
         finally:
             self._pass_turn()
+            await _breathe()
 
     async def _take_turn(self) -> None:
         turn = self._turns.lock()

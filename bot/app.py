@@ -132,7 +132,13 @@ def create_dispatcher(
     heartbeat = Heartbeat()
     dp["heartbeat"] = heartbeat
     dp.update.outer_middleware(
-        OneTransactionPerUpdate(app.session_factory, app.bus, app.gate, heartbeat)
+        OneTransactionPerUpdate(
+            app.session_factory,
+            app.bus,
+            app.gate,
+            heartbeat,
+            alone=not app.settings.redis_url.get_secret_value(),  # workers share Redis
+        )
     )
     dp.include_router(build_router())
     dp.errors.register(_on_domain_error, ExceptionTypeFilter(DomainError))

@@ -154,7 +154,7 @@ async def close_fsm(dp: Dispatcher) -> None:
     await dp.fsm.events_isolation.close()
 
 
-def _not_transient(event: ErrorEvent) -> bool:
+async def _not_transient(event: ErrorEvent) -> bool:
     if is_transient(event.exception):
         log.warning(
             "update %s not handled now (%s); it will be handled again",

@@ -20,7 +20,7 @@ from app.core import App, build_app, follow_catalog, forget_old_updates
 from app.settings import Settings
 from bot.cosmetic import optional
 from bot.faults import describe, is_transient
-from bot.middlewares import Heartbeat, OneTransactionPerUpdate
+from bot.middlewares import ChatTurns, Heartbeat, OneTransactionPerUpdate
 from bot.retry import RetryAfterMiddleware
 from bot.storage import SQLAlchemyStorage
 from domain import texts
@@ -126,10 +126,19 @@ def create_dispatcher(
         online=app.online,
         app=app,
     )
+    dp.update.outer_middleware.unregister(dp.fsm)
+    dp.fsm = ChatTurns(dp.fsm.storage, dp.fsm.events_isolation, dp.fsm.strategy)
+    dp.update.outer_middleware(dp.fsm)
     heartbeat = Heartbeat()
     dp["heartbeat"] = heartbeat
     dp.update.outer_middleware(
-        OneTransactionPerUpdate(app.session_factory, app.bus, app.gate, heartbeat)
+        OneTransactionPerUpdate(
+            app.session_factory,
+            app.bus,
+            app.gate,
+            heartbeat,
+            alone=not app.settings.redis_url.get_secret_value(),  # workers share Redis
+        )
     )
     dp.include_router(build_router())
     dp.errors.register(_on_domain_error, ExceptionTypeFilter(DomainError))
@@ -145,7 +154,7 @@ async def close_fsm(dp: Dispatcher) -> None:
     await dp.fsm.events_isolation.close()
 
 
-def _not_transient(event: ErrorEvent) -> bool:
+async def _not_transient(event: ErrorEvent) -> bool:
     if is_transient(event.exception):
         log.warning(
             "update %s not handled now (%s); it will be handled again",

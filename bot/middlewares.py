@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -37,10 +38,33 @@ class Heartbeat:
         self.last_update_at = datetime.now(UTC)
 
 
+class ChatTurns(FSMContextMiddleware):
+    """aiogram's FSM middleware (the chat's FSMContext as `state`, one update of a chat at a
+    time) without reading the state up front for `raw_state`: no handler filters on a state
+    (the conversation reads its step in bot/responder.py, inside the update's transaction),
+    and that read cost a session and a query of its own on every update."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        bot: Bot = data["bot"]
+        context = self.resolve_event_context(bot, data)
+        data["fsm_storage"] = self.storage
+        if context is None:
+            return await handler(event, data)
+        async with self.events_isolation.lock(key=context.key):
+            data["state"] = context
+            return await handler(event, data)
+
+
 class OneTransactionPerUpdate(BaseMiddleware):
     """Each update is handled in one database transaction that also marks it processed
     (db/scope.py): a redelivered update already committed is skipped; one whose handling
-    failed or was cut short is handled as new. Handlers get the scope as `scope`."""
+    failed or was cut short is handled as new. Handlers get the scope as `scope`.
+
+    Whether it was processed is asked before handling (so that a redelivery does nothing,
+    not even what a handler does before its first write) — except, in a process that has the
+    database to itself (`alone`), for an update id above every one it has known: Telegram's
+    ids grow, so no such update can have been processed. The claim in the transaction is
+    what decides in every case."""
 
     def __init__(
         self,
@@ -48,11 +72,15 @@ class OneTransactionPerUpdate(BaseMiddleware):
         bus: EventBus,
         gate: asyncio.Lock | None,
         heartbeat: Heartbeat,
+        *,
+        alone: bool = True,
     ) -> None:
         self._factory = session_factory
         self._bus = bus
         self._gate = gate
         self._heartbeat = heartbeat
+        self._alone = alone
+        self._newest: int | None = None  # the highest update id known here; None: not read
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
@@ -62,7 +90,7 @@ class OneTransactionPerUpdate(BaseMiddleware):
         scope = UpdateTransaction(
             self._factory, key, event.update_id, bus=self._bus, gate=self._gate
         )
-        if await scope.seen():
+        if await self._maybe_seen(scope, event.update_id):
             log.info("update %s already processed; skipped", event.update_id)
             return None
         data["scope"] = scope
@@ -77,3 +105,12 @@ class OneTransactionPerUpdate(BaseMiddleware):
             await scope.close()
         self._heartbeat.beat()
         return result
+
+    async def _maybe_seen(self, scope: UpdateTransaction, update_id: int) -> bool:
+        if self._alone:
+            if self._newest is None:
+                self._newest = await scope.newest()
+            if update_id > self._newest:
+                self._newest = update_id
+                return False
+        return await scope.seen()

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.dialects import Insert, built
 from db.models import FsmStateRow, utcnow
 from db.scope import UpdateTransaction
 
@@ -61,12 +60,28 @@ def _state_name(state: StateType) -> str | None:
 
 @dataclass
 class _Held:
-    """A key's row as this update sees it."""
+    """A key's row as this update sees it (`read`: as it was in the database)."""
 
     key: StorageKey
     state: str | None
     data: str
+    read: tuple[str | None, str | None] = (None, None)
     changed: bool = False
+
+
+_READ = select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == bindparam("key"))
+
+
+def _upsert(insert: Callable[..., Insert]) -> Any:
+    statement = insert(FsmStateRow)
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "state": statement.excluded.state,
+            "data": statement.excluded.data,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
 
 
 class SQLAlchemyStorage(BaseStorage):
@@ -161,35 +176,23 @@ class SQLAlchemyStorage(BaseStorage):
         held = rows.get(name)
         if held is None:
             session = await scope.session()
-            found = (
-                await session.execute(
-                    select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == name)
-                )
-            ).first()
-            state, data = (found[0], found[1]) if found is not None else (None, "{}")
-            held = rows[name] = _Held(key, state, data)
+            found = (await session.execute(_READ, {"key": name})).first()
+            if found is None:  # no row yet: written even if the update sets nothing
+                held = rows[name] = _Held(key, None, "{}")
+            else:
+                held = rows[name] = _Held(key, found[0], found[1], read=(found[0], found[1]))
         return held
 
     async def _write(self, session: AsyncSession, held: _Held) -> None:
-        key = held.key
-        dialect = session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(FsmStateRow).values(
-            **_key_columns(key),
-            state=held.state,
-            data=held.data,
-            updated_at=utcnow(),
-        )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["key"],
-                set_={
-                    "state": statement.excluded.state,
-                    "data": statement.excluded.data,
-                    "updated_at": statement.excluded.updated_at,
-                },
-            )
-        )
+        if (held.state, held.data) == held.read:
+            return  # the update left the conversation where it was
+        statement = built(session, "fsm upsert", _upsert)
+        connection = await session.connection()  # Core, not the ORM's bulk insert
+        await connection.execute(
+            statement,
+            {**_key_columns(held.key), "state": held.state, "data": held.data,
+             "updated_at": utcnow()},
+        )  # fmt: skip
 
     async def close(self) -> None:
         """The engine belongs to the application; nothing to close here."""

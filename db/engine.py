@@ -1,13 +1,17 @@
-"""Engine and session factory. SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine and session factory. SQLite gets WAL, foreign keys and a busy timeout, and runs on
+the event loop's thread (db/inline_sqlite.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
+
+from db.inline_sqlite import connector
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -24,7 +28,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     in_memory = database == ":memory:"
     if not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    # The URL's options, as the dialect reads them, for our own connector.
+    args, options = SQLiteDialect_pysqlite().create_connect_args(make_url(url))
+    creator = connector(args[0], options, busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    kwargs: dict = {"async_creator": creator}
     if in_memory:
         kwargs["poolclass"] = StaticPool
     engine = create_async_engine(url, echo=echo, **kwargs)
@@ -35,7 +42,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA busy_timeout=0")  # waits on the loop instead (inline_sqlite)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -9,16 +9,15 @@ everything else — rows whose sender died, retries after a failure — is found
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialects import Insert, built
 from db.models import OutboxRow
 from domain.button import Button, Buttons
 from domain.model import Notice
@@ -76,6 +75,22 @@ def forget_written(session: AsyncSession, mark: int = 0) -> None:
         del written[mark:]
 
 
+_TABLE = cast(Table, OutboxRow.__table__)
+_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(status=SENT, sent_at=bindparam("moment"), message_id=bindparam("sent_id"), error="")
+)
+
+
+def _add(insert: Callable[..., Insert]) -> Any:
+    return (
+        insert(OutboxRow)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxRow.id, OutboxRow.key, sort_by_parameter_order=True)
+    )
+
+
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -102,14 +117,9 @@ class OutboxRepository:
         ]
         if not rows:
             return
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        inserted = await self._session.execute(
-            insert(OutboxRow)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxRow.id, OutboxRow.key)
-        )
+        statement = built(self._session, "outbox add", _add)
+        connection = await self._session.connection()  # Core, not the ORM's bulk insert
+        inserted = await connection.execute(statement, rows)
         by_key = {row["key"]: row for row in rows}
         fresh = [_outgoing_of(row_id, by_key[key]) for row_id, key in inserted.all()]
         fresh.sort(key=lambda row: row.id)
@@ -186,13 +196,11 @@ class OutboxRepository:
         """Rows sent, as (row id, Telegram message id): one statement for all of them."""
         if not sent:
             return
-        table = cast(Table, OutboxRow.__table__)
         connection = await self._session.connection()  # a plain executemany, not the ORM's
+        moment = now()
         await connection.execute(
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values(status=SENT, sent_at=now(), message_id=bindparam("sent_id"), error=""),
-            [{"row_id": row_id, "sent_id": message_id} for row_id, message_id in sent],
+            _SENT,
+            [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent],
         )
 
     async def blocked(self, row_id: int, error: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -29,6 +30,7 @@ from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db.dialects import Insert, built
 from db.models import (
     AppliedUploadRow,
     ConsentRow,
@@ -624,6 +626,13 @@ class ProductRepository:
         chosen = select(ProductStagingRow.id).where(ProductStagingRow.import_id == import_id)
         return await self._delete_staged(chosen.limit(limit))
 
+    async def oldest_staged(self, after: datetime) -> datetime | None:
+        staged_at = ProductStagingRow.staged_at
+        oldest: datetime | None = await self._session.scalar(
+            select(func.min(staged_at)).where(staged_at >= after)
+        )
+        return oldest
+
     async def unstage_before(self, moment: datetime, limit: int) -> int:
         """Delete up to `limit` rows staged before `moment` (imports that never finished)."""
         chosen = select(ProductStagingRow.id).where(ProductStagingRow.staged_at < moment)
@@ -1100,6 +1109,9 @@ class OrderRepository:
         return _rowcount(outcome) == 1
 
 
+_ADD_MESSAGE = insert(MessageRow)
+
+
 class MessageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -1113,15 +1125,12 @@ class MessageRepository:
         telegram_user_id: int | None = None,
         intent: str | None = None,
     ) -> None:
-        self._session.add(
-            MessageRow(
-                chat_id=chat_id,
-                telegram_user_id=telegram_user_id,
-                direction=direction,
-                text=text,
-                intent=intent,
-            )
-        )
+        connection = await self._session.connection()  # Core, not the ORM's bulk insert
+        await connection.execute(
+            _ADD_MESSAGE,
+            {"chat_id": chat_id, "telegram_user_id": telegram_user_id, "direction": direction,
+             "text": text, "intent": intent},
+        )  # fmt: skip
 
     async def reword_last(self, chat_id: int, draft: str, text: str) -> None:
         """Replace the chat's latest outgoing `draft` with the `text` actually sent."""
@@ -1159,21 +1168,30 @@ class MessageRepository:
         return list(reversed(found))
 
 
+_SEEN = select(ProcessedUpdateRow.key).where(ProcessedUpdateRow.key == bindparam("key"))
+
+
+def _claim(insert: Callable[..., Insert]) -> Any:
+    return insert(ProcessedUpdateRow).on_conflict_do_nothing(index_elements=["key"])
+
+
 class UpdateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def seen(self, key: str) -> bool:
-        return await self._session.get(ProcessedUpdateRow, key) is not None
+        return await self._session.scalar(_SEEN, {"key": key}) is not None
+
+    async def newest(self) -> int:
+        """The highest update id recorded (0 if none)."""
+        return await self._session.scalar(select(func.max(ProcessedUpdateRow.update_id))) or 0
 
     async def claim(self, key: str, update_id: int) -> bool:
         """Record an update by its key; False if it was seen before."""
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        outcome = await self._session.execute(
-            insert(ProcessedUpdateRow)
-            .values(key=key, update_id=update_id, processed_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["key"])
+        statement = built(self._session, "claim", _claim)
+        connection = await self._session.connection()  # Core, not the ORM's bulk insert
+        outcome = await connection.execute(
+            statement, {"key": key, "update_id": update_id, "processed_at": utcnow()}
         )
         return _rowcount(outcome) == 1
 

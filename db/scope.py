@@ -92,6 +92,11 @@ class UpdateTransaction:
         async with self._factory() as session:
             return await UpdateRepository(session).seen(self.key)
 
+    async def newest(self) -> int:
+        """The highest update id ever recorded as processed."""
+        async with self._factory() as session:
+            return await UpdateRepository(session).newest()
+
     @property
     def joined(self) -> AsyncSession | None:
         return self._session

@@ -245,6 +245,7 @@ class Catalog:
             )  # fmt: skip
             return len(self.index)
         reused = self.vectors.load() if self.vectors is not None else 0
+        synced_at = await self._sync_point(uow, started)
         known: set[int] = set()
         changed = 0
         async for products in product_pages(uow):
@@ -258,7 +259,7 @@ class Catalog:
         for doc_id in gone:
             self.index.remove(doc_id)
         self._shelves.pack()
-        self._synced_at = started
+        self._synced_at = synced_at
         if self.vectors is not None:
             self.vectors.forget(i for i in self.vectors.dense_ids() if i not in known)
             log.info("dense index: %d vectors reused, %d to embed", reused, self.vectors.pending)
@@ -351,6 +352,7 @@ class Catalog:
         after an import here, the follower reads every product it wrote)."""
         started = datetime.now(UTC)
         since = (self._synced_at or started) - SYNC_OVERLAP
+        synced_at = await self._sync_point(uow, started)
         followed, last_id = 0, 0
         while True:
             async with uow:
@@ -359,10 +361,20 @@ class Catalog:
             if len(page) < REFRESH_PAGE:
                 break
             last_id = page[-1].id
-        self._synced_at = started
+        self._synced_at = synced_at
         if self.vectors is not None and (self.vectors.pending or self.vectors.dirty):
             await self.settle()
         return followed
+
+    @staticmethod
+    async def _sync_point(uow: UnitOfWork, started: datetime) -> datetime:
+        """What a read of the products begun at `started` (and after this call) has seen all
+        changes up to. An import stamps its products when its apply begins and they show when
+        it commits, seconds later for a big one: while one is under way (rows staged), the
+        next sync reads again from before it began, or it would miss them."""
+        async with uow:
+            importing = await uow.products.oldest_staged(started - ABANDONED_AFTER)
+        return min(started, importing) if importing else started
 
     def refresh(self, products: Iterable[Product], *, embed_later: bool = True) -> int:
         """Follow changed products at once (incremental, no rebuild), on the caller's thread:

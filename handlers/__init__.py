@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
+from bot.filters import Magic
 from bot.responder import ConversationMiddleware
 from handlers import commands, fallback, media, owner, payments, sale, takeover
 
@@ -12,8 +13,8 @@ from handlers import commands, fallback, media, owner, payments, sale, takeover
 def build_router() -> Router:
     root = Router(name="root")
     # A shop chat is one customer with the bot; in groups a cart would be shared.
-    root.message.filter(F.chat.type == ChatType.PRIVATE)
-    root.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    root.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
+    root.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
     # The customer's conversation: each handler gets its step, memory and Responder.
     conversation = Router(name="conversation")
     conversation.message.middleware(ConversationMiddleware())

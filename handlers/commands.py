@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
+from bot.filters import Magic
 from bot.responder import Responder
 from domain import texts
 from domain.conversation import SalesAgent
@@ -47,5 +48,5 @@ def create_router() -> Router:
     router.message.register(
         erase_my_data, Command("borrarmisdatos", "borrar_mis_datos", "borrar", ignore_case=True)
     )
-    router.message.register(unknown_command, F.text.regexp(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)"))
+    router.message.register(unknown_command, Magic(F.text.regexp(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)")))
     return router

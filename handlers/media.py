@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message, PhotoSize
 
 from bot.cosmetic import chat_action
+from bot.filters import Magic
 from bot.responder import Responder
 from domain import texts
 from domain.conversation import Reply, SalesAgent
@@ -116,6 +117,6 @@ async def _handle(agent: SalesAgent, responder: Responder, text: str) -> Reply:
 
 def create_router() -> Router:
     router = Router(name="media")
-    router.message.register(on_photo, F.photo)
-    router.message.register(on_voice, F.voice | F.audio | F.video_note)
+    router.message.register(on_photo, Magic(F.photo))
+    router.message.register(on_voice, Magic(F.voice | F.audio | F.video_note))
     return router

@@ -31,6 +31,7 @@ from aiogram.types import (
 
 from app.settings import Settings
 from bot.cosmetic import BOT_API_FAILURES, chat_action
+from bot.filters import Magic
 from bot.keyboards import inline_keyboard
 from bot.responder import UpdateTransaction
 from bot.sending import acknowledge, send_long, split_text
@@ -449,8 +450,10 @@ def create_router() -> Router:
     router.message.register(pause, Command("pausar", ignore_case=True))
     router.message.register(resume, Command("reanudar", ignore_case=True))
     router.message.register(relay_reply, RepliesToCustomer())
-    router.message.register(product_photo, F.photo, CaptionNamesSku())
-    router.message.register(on_document, F.document)
-    router.callback_query.register(on_upload_mode, F.data.startswith("inv:"))
-    router.callback_query.register(on_order_button, F.data.startswith(f"{OrderAction.PREFIX}:"))
+    router.message.register(product_photo, Magic(F.photo), CaptionNamesSku())
+    router.message.register(on_document, Magic(F.document))
+    router.callback_query.register(on_upload_mode, Magic(F.data.startswith("inv:")))
+    router.callback_query.register(
+        on_order_button, Magic(F.data.startswith(f"{OrderAction.PREFIX}:"))
+    )
     return router

@@ -8,6 +8,7 @@ import logging
 from aiogram import F, Router
 from aiogram.types import Message, PreCheckoutQuery
 
+from bot.filters import Magic
 from domain import texts
 from domain.online import OnlinePayments
 from domain.payment import PaymentEvent
@@ -44,5 +45,5 @@ async def on_successful_payment(message: Message, online: OnlinePayments | None)
 def create_router() -> Router:
     router = Router(name="payments")
     router.pre_checkout_query.register(on_pre_checkout)
-    router.message.register(on_successful_payment, F.successful_payment)
+    router.message.register(on_successful_payment, Magic(F.successful_payment))
     return router

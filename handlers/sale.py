@@ -8,6 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.cosmetic import chat_action
+from bot.filters import Magic
 from bot.responder import Responder
 from bot.sending import acknowledge, drop_keyboard
 from domain.conversation import SalesAgent
@@ -41,6 +42,6 @@ async def on_button(
 
 def create_router() -> Router:
     router = Router(name="sale")
-    router.message.register(on_text, F.text)
-    router.callback_query.register(on_button, F.data, F.message)
+    router.message.register(on_text, Magic(F.text))
+    router.callback_query.register(on_button, Magic(F.data), Magic(F.message))
     return router

@@ -109,6 +109,7 @@ POSTGRES_MODULES = {
     "test_concurrency",
     "test_e2e",
     "test_order_life",
+    "test_workers",
 }
 
 

@@ -187,6 +187,9 @@ class FakeProductRepo:
     async def unstage(self, import_id: str, limit: int) -> int:
         return self._unstage(lambda key, _: key == import_id, limit)
 
+    async def oldest_staged(self, after: datetime) -> datetime | None:
+        return min((at for _, at, _ in self.staged if at >= after), default=None)
+
     async def unstage_before(self, moment: datetime, limit: int) -> int:
         return self._unstage(lambda _, at: at < moment, limit)
 

@@ -46,6 +46,7 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
             "handlers",
             "domain",
             "bot.cosmetic",
+            "bot.filters",
             "bot.keyboards",
             "bot.responder",
             "bot.sending",

@@ -129,14 +129,21 @@ async def webhook_bot(api: LocalBotAPI, db: Path, port: int) -> AsyncIterator[su
                 process.wait()
 
 
+BOT_LOGS: dict[int, Path] = {}  # port -> the stderr of the bot started on it
+
+
 def start_bot(api: LocalBotAPI, db: Path, port: int, **extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "run_bot.py", "webhook"],
-        cwd=ROOT,
-        env=bot_env(api, db, port, **extra),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """`run_bot.py webhook` on `port`; its stderr goes to bot-PORT.log beside the database,
+    shown by wait_ready if the bot never answers."""
+    BOT_LOGS[port] = db.parent / f"bot-{port}.log"
+    with BOT_LOGS[port].open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "run_bot.py", "webhook"],
+            cwd=ROOT,
+            env=bot_env(api, db, port, **extra),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
 
 async def wait_ready(port: int, timeout: float = 60) -> None:
@@ -148,7 +155,9 @@ async def wait_ready(port: int, timeout: float = 60) -> None:
                     if response.status in (200, 503):
                         return
             await asyncio.sleep(0.2)
-    raise TimeoutError("the bot did not start")
+    log = BOT_LOGS.get(port)
+    said = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    raise TimeoutError(f"the bot on port {port} did not start; its stderr ended with:\n{said}")
 
 
 async def open_owner_chat(api: LocalBotAPI) -> None:

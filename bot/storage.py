@@ -22,7 +22,7 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.dialects import Insert, built
+from db.dialects import Insert, built, execute_core
 from db.models import FsmStateRow, utcnow
 from db.scope import UpdateTransaction
 
@@ -187,8 +187,8 @@ class SQLAlchemyStorage(BaseStorage):
         if (held.state, held.data) == held.read:
             return  # the update left the conversation where it was
         statement = built(session, "fsm upsert", _upsert)
-        connection = await session.connection()  # Core, not the ORM's bulk insert
-        await connection.execute(
+        await execute_core(
+            session,
             statement,
             {**_key_columns(held.key), "state": held.state, "data": held.data,
              "updated_at": utcnow()},

@@ -1,4 +1,5 @@
-"""Statements of the hot path, built once for each database dialect.
+"""Statements that differ by database dialect: the `insert` with ON CONFLICT of the session's
+database, and the hot path's statements, built once for each dialect.
 
 Building a statement (its clauses, the upsert's `excluded` columns) and its cache key costs
 more than SQLite takes to run it; the ones every update runs are built at their first use
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 S = TypeVar("S")
@@ -31,6 +33,13 @@ def built(session: AsyncSession, name: str, make: Callable[[Callable[..., Insert
     dialect = session.get_bind().dialect.name
     found = _built.get((name, dialect))
     if found is None:
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        found = _built[(name, dialect)] = make(insert)
+        found = _built[(name, dialect)] = make(dialect_insert(session))
     return found  # type: ignore[no-any-return]
+
+
+async def execute_core(session: AsyncSession, statement: Any, parameters: Any) -> CursorResult[Any]:
+    """`statement` run as Core on the session's connection (one row's parameters, or a list
+    of them for an executemany): through the session an ORM-enabled insert takes the ORM's
+    bulk path, which costs more and returns no rowcount."""
+    connection = await session.connection()
+    return await connection.execute(statement, parameters)

@@ -24,12 +24,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Build the async engine; pragmas are set on every new SQLite connection."""
     if not is_sqlite(url):
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    database = make_url(url).database or ":memory:"
+    parsed = make_url(url)
+    database = parsed.database or ":memory:"
     in_memory = database == ":memory:"
     if not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # The URL's options, as the dialect reads them, for our own connector.
-    args, options = SQLiteDialect_pysqlite().create_connect_args(make_url(url))
+    args, options = SQLiteDialect_pysqlite().create_connect_args(parsed)
     creator = connector(args[0], options, busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     kwargs: dict = {"async_creator": creator}
     if in_memory:

@@ -125,9 +125,6 @@ class InlineCursor:
 class _Queue:
     """The dialect sets the isolation level through aiosqlite's queue of work: done at once."""
 
-    def __init__(self, owner: InlineConnection) -> None:
-        self._owner = owner
-
     def put_nowait(self, item: tuple[asyncio.Future[Any], Callable[[], Any]]) -> None:
         future, function = item
         try:
@@ -147,7 +144,7 @@ class InlineConnection:
         self._turns = turns
         self._turn: asyncio.Lock | None = None  # held while this connection writes
         self._busy_timeout = busy_timeout
-        self._tx = _Queue(self)
+        self._tx = _Queue()
 
     @property
     def isolation_level(self) -> str | None:

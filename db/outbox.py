@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.dialects import Insert, built
+from db.dialects import Insert, built, execute_core
 from db.models import OutboxRow
 from domain.button import Button, Buttons
 from domain.model import Notice
@@ -118,10 +118,9 @@ class OutboxRepository:
         if not rows:
             return
         statement = built(self._session, "outbox add", _add)
-        connection = await self._session.connection()  # Core, not the ORM's bulk insert
-        inserted = await connection.execute(statement, rows)
+        inserted = await execute_core(self._session, statement, rows)
         by_key = {row["key"]: row for row in rows}
-        fresh = [_outgoing_of(row_id, by_key[key]) for row_id, key in inserted.all()]
+        fresh = [_outgoing_of(row.id, by_key[row.key]) for row in inserted.all()]
         fresh.sort(key=lambda row: row.id)
         self._session.info.setdefault(WRITTEN, []).extend(fresh)
 
@@ -196,9 +195,9 @@ class OutboxRepository:
         """Rows sent, as (row id, Telegram message id): one statement for all of them."""
         if not sent:
             return
-        connection = await self._session.connection()  # a plain executemany, not the ORM's
         moment = now()
-        await connection.execute(
+        await execute_core(
+            self._session,
             _SENT,
             [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent],
         )

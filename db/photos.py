@@ -6,11 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import cast
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialects import dialect_insert
 from db.models import ProductPhotoRow, utcnow
 from domain.model import NewPhoto, ProductPhoto, photo_digest
 
@@ -104,8 +103,7 @@ class PhotoRepository:
         ]
         if not rows:
             return 0
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert = dialect_insert(self._session)
         # The table, not the ORM class, and one executemany: an import's 100k photos are
         # written inside its swap, where a statement compiled per chunk took seconds.
         statement = insert(cast(Table, ProductPhotoRow.__table__))

@@ -24,13 +24,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.dialects import Insert, built
+from db.dialects import Insert, built, dialect_insert, execute_core
 from db.models import (
     AppliedUploadRow,
     ConsentRow,
@@ -392,8 +390,7 @@ class ProductRepository:
 
     async def claim_upload(self, key: str) -> bool:
         """Mark upload `key` applied; False when it already was (then apply nothing)."""
-        dialect = self._session.get_bind().dialect.name
-        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert_ = dialect_insert(self._session)
         outcome = await self._session.execute(
             insert_(AppliedUploadRow)
             .values(key=key[:80], applied_at=utcnow())
@@ -585,8 +582,7 @@ class ProductRepository:
             .where(*mine, staged.product_id.is_(None))
             .order_by(staged.line)
         )
-        dialect = self._session.get_bind().dialect.name
-        upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        upsert = dialect_insert(self._session)
         inserting = upsert(ProductRow).from_select(
             ["sku", *PRODUCT_FIELDS, "created_at", "updated_at"], new_rows
         )
@@ -1069,8 +1065,7 @@ class OrderRepository:
         self, provider: str, event_id: str, order_id: int | None, outcome: str
     ) -> bool:
         """Note a provider's event; False when it was seen before (then change nothing)."""
-        dialect = self._session.get_bind().dialect.name
-        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert_ = dialect_insert(self._session)
         result = await self._session.execute(
             insert_(PaymentEventRow)
             .values(
@@ -1125,8 +1120,8 @@ class MessageRepository:
         telegram_user_id: int | None = None,
         intent: str | None = None,
     ) -> None:
-        connection = await self._session.connection()  # Core, not the ORM's bulk insert
-        await connection.execute(
+        await execute_core(
+            self._session,
             _ADD_MESSAGE,
             {"chat_id": chat_id, "telegram_user_id": telegram_user_id, "direction": direction,
              "text": text, "intent": intent},
@@ -1189,9 +1184,8 @@ class UpdateRepository:
     async def claim(self, key: str, update_id: int) -> bool:
         """Record an update by its key; False if it was seen before."""
         statement = built(self._session, "claim", _claim)
-        connection = await self._session.connection()  # Core, not the ORM's bulk insert
-        outcome = await connection.execute(
-            statement, {"key": key, "update_id": update_id, "processed_at": utcnow()}
+        outcome = await execute_core(
+            self._session, statement, {"key": key, "update_id": update_id, "processed_at": utcnow()}
         )
         return _rowcount(outcome) == 1
 
@@ -1274,8 +1268,7 @@ class JobRepository:
 
     async def claim_run(self, job: str, run_key: str) -> bool:
         """Record `job` for `run_key` (a day); False if it already ran."""
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert = dialect_insert(self._session)
         outcome = await self._session.execute(
             insert(JobRunRow)
             .values(job=job, run_key=run_key, ran_at=utcnow())

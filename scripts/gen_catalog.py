@@ -18,7 +18,7 @@ import csv
 import json
 import random
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -586,10 +586,9 @@ def generate_products(count: int, seed: int) -> Iterator[Product]:
         yield _product(rng, shop, kind, number)
 
 
-def _typo(rng: random.Random, word: str) -> str:
-    """One slip of the finger: a letter dropped, doubled, swapped or replaced."""
-    if len(word) < 5 or not word.isalpha():
-        return word
+def slip(rng: random.Random, word: str, replace: Callable[[random.Random, str], str]) -> str:
+    """One slip of the finger inside `word` (not its first or last letter): a letter
+    dropped, doubled, swapped with the next, or replaced by `replace(rng, letter)`."""
     i = rng.randrange(1, len(word) - 1)
     match rng.randrange(4):
         case 0:
@@ -599,7 +598,14 @@ def _typo(rng: random.Random, word: str) -> str:
         case 2:
             return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         case _:
-            return word[:i] + rng.choice(LETTERS) + word[i + 1 :]
+            return word[:i] + replace(rng, word[i]) + word[i + 1 :]
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    """A slip of the finger in a word of five letters or more, any letter for a letter."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    return slip(rng, word, lambda rng, _: rng.choice(LETTERS))
 
 
 def _spoken_size(rng: random.Random, size: str) -> str:

@@ -35,6 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gen_catalog import slip  # the same slips as the generated catalog's typos
+
 KINDS = ("typo", "abbreviated", "partial", "synonym", "plural")
 DEFAULT_SYNONYMS = Path(__file__).resolve().parents[1] / "data" / "synonyms.txt"
 SMALL_WORDS = frozenset({"de", "del", "para", "con", "en", "y", "a", "la", "el", "x"})
@@ -100,17 +102,13 @@ def _words(name: str) -> list[str]:
 
 
 def _slip(rng: random.Random, word: str) -> str:
-    i = rng.randrange(1, len(word) - 1)
-    match rng.randrange(4):
-        case 0:
-            return word[:i] + word[i + 1 :]
-        case 1:
-            return word[:i] + word[i] + word[i:]
-        case 2:
-            return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        case _:
-            near = _NEIGHBOURS.get(fold(word[i])[:1], "")
-            return word[:i] + (rng.choice(near) if near else word[i]) + word[i + 1 :]
+    return slip(rng, word, _neighbour)
+
+
+def _neighbour(rng: random.Random, letter: str) -> str:
+    """A key next to `letter` on a Spanish keyboard (the letter itself if it has none)."""
+    near = _NEIGHBOURS.get(fold(letter)[:1], "")
+    return rng.choice(near) if near else letter
 
 
 def typo(rng: random.Random, name: str) -> str | None:

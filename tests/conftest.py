@@ -70,6 +70,26 @@ def make_settings(tmp_path: Path, base: str = "http://127.0.0.1:1", **extra: obj
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def bot_env(base: str, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a `run_bot.py` process under test: the test's token, owner and
+    database, the local Bot API at `base` (none of the machine's own TELEGRAM_, DATABASE_ or
+    OWNER_ settings), and `extra`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DATABASE_", "OWNER_"))
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=base,
+        DATABASE_URL=database_url,
+        OWNER_IDS=str(OWNER_ID),
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
 async def load_sample(app: App) -> None:
     from domain.catalog import import_inventory
 

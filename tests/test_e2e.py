@@ -4,7 +4,6 @@ and on PostgreSQL when TEST_POSTGRES_URL is set: tests/conftest.py)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -21,9 +20,9 @@ from doubles.telegram import LocalBotAPI
 from tests.chat import press, say, stock_of
 from tests.conftest import (
     OWNER_ID,
-    TOKEN,
     Databases,
     Harness,
+    bot_env,
     load_sample,
     make_settings,
     texts_of,
@@ -177,22 +176,6 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
         await runner.cleanup()
 
 
-def _bot_env(base: str, database_url: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "DATABASE_", "OWNER_"))
-    }
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE=base,
-        DATABASE_URL=database_url,
-        OWNER_IDS=str(OWNER_ID),
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def _start_polling(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "run_bot.py", "polling"],
@@ -215,7 +198,7 @@ def _stop(process: subprocess.Popen) -> None:
 async def test_a_restart_mid_flow_keeps_cart_and_step(
     api: LocalBotAPI, databases: Databases
 ) -> None:
-    env = _bot_env(api.base_url, databases.empty())
+    env = bot_env(api.base_url, databases.empty())
     imported = subprocess.run(
         [sys.executable, "run_bot.py", "import-csv", "data/inventory.csv"],
         cwd=ROOT,

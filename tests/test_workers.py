@@ -37,7 +37,7 @@ from sqlalchemy import text
 
 from db.engine import create_engine
 from doubles.telegram import LocalBotAPI, media
-from tests.conftest import OWNER_ID, TOKEN, Databases
+from tests.conftest import OWNER_ID, Databases, bot_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -68,12 +68,9 @@ def children(pid: int) -> list[int]:
 async def workers(
     api: LocalBotAPI, db_url: str, port: int, log: Path
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE=api.base_url,
-        DATABASE_URL=db_url,
-        OWNER_IDS=str(OWNER_ID),
+    env = bot_env(
+        api.base_url,
+        db_url,
         WEBHOOK_URL=f"http://127.0.0.1:{port}",
         WEBHOOK_HOST="127.0.0.1",
         WEBHOOK_PORT=str(port),
@@ -81,7 +78,6 @@ async def workers(
         REDIS_URL=REDIS_URL,
         REDIS_PREFIX=f"workers-{uuid.uuid4().hex[:12]}",
         REDIS_LOCK_SECONDS="3",  # a killed worker's chats wait 3 s (renewed while alive)
-        LOG_LEVEL="WARNING",
         DAILY_SUMMARY_HOUR="-1",
         BACKUP_HOUR="-1",
     )

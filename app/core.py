@@ -154,8 +154,11 @@ async def _assemble(
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(session_factory, bus)
 
+    def reads() -> SqlUnitOfWork:
+        return SqlUnitOfWork(session_factory, bus, apart=True)
+
     subscribe_search(bus, catalog, uow)
-    agent = SalesAgent(uow, catalog, shop, timezone, ai.tools)
+    agent = SalesAgent(uow, catalog, shop, timezone, ai.tools, reads)
     desk = OwnerDesk(
         uow,
         catalog,
@@ -163,6 +166,7 @@ async def _assemble(
         timezone,
         low_stock_threshold=settings.low_stock_threshold,
         owner_ids=settings.owner_ids,
+        reads=reads,
     )
     promise_notices(bus, settings.owner_ids)
     online = build_payments(settings, shop, uow, bus)

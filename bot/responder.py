@@ -4,12 +4,14 @@
 injection): the step and `Memory` read from the FSM storage, and `send()`, which stores the
 reply's step and memory and the reply itself (in the outbox) in the update's transaction:
 the reply goes out once that commits, so a customer is never told what did not happen, and
-a crash never loses what did.
+a crash never loses what did. A reply a model may word is worded after that commit
+(`SalesAgent.word`, db/scope.py), outside the write lock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -18,7 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from db.scope import UpdateTransaction
-from domain.conversation import ChatRef, Memory, Reply, Step
+from domain.conversation import ChatRef, Memory, Reply, SalesAgent, Step
 
 __all__ = ["ConversationMiddleware", "Responder", "Sale", "UpdateTransaction", "chat_of"]
 
@@ -65,6 +67,7 @@ class Responder:
         chat: ChatRef,
         step: Step,
         memory: Memory,
+        agent: SalesAgent | None = None,
     ) -> None:
         self.bot = bot
         self.chat = chat
@@ -72,12 +75,17 @@ class Responder:
         self.memory = memory
         self._state = state
         self._scope = scope
+        self._agent = agent
 
     async def send(self, reply: Reply) -> None:
-        """The new step, memory and the reply, all in the update's transaction."""
+        """The new step, memory and the reply, all in the update's transaction; a model's
+        wording of the reply, if it may have one, is asked after the commit."""
         await self._state.set_state(STATE_OF_STEP[reply.step])
         await self._state.set_data(reply.memory.dump())
-        await self._scope.say(self.chat.chat_id, reply.text, reply.buttons, reply.photos)
+        final = partial(self._agent.word, reply) if self._agent and reply.word_for else None
+        await self._scope.say(
+            self.chat.chat_id, reply.text, reply.buttons, reply.photos, final=final
+        )
 
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -91,12 +99,13 @@ class ConversationMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         scope: UpdateTransaction | None = data.get("scope")
         if chat is not None and state is not None and scope is not None:
-            # The turn ends by writing its step: its transaction begins here, so that the
-            # step and memory are read in it, once (bot/storage.py).
-            await scope.session()
+            # Read once for the update, before its transaction begins (bot/storage.py): on
+            # SQLite the transaction holds the write lock, and no customer should wait for
+            # another's model call.
             step = STEP_OF_STATE.get(await state.get_state() or "", Step.BROWSING)
             memory = Memory.load(await state.get_data())
-            data["responder"] = Responder(data["bot"], state, scope, chat, step, memory)
+            agent = data.get("agent")
+            data["responder"] = Responder(data["bot"], state, scope, chat, step, memory, agent)
         return await handler(event, data)
 
 

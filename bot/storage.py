@@ -4,9 +4,12 @@ wrapper that makes an outside store (Redis, for several workers) follow the same
 Survives restarts. Pair it with an event isolation (`SimpleEventIsolation` in one process)
 so that two updates of the same chat never interleave. While an update is handled, its
 writes join the update's transaction (db/scope.py): the conversation's new step commits with
-the order it confirmed and the reply it promised, or not at all. Inside that transaction a
-key's row is read once (state and data together) and kept for the update; its changes are
-written with one upsert just before the commit.
+the order it confirmed and the reply it promised, or not at all. A key's row is read once
+per update (state and data together) and kept for it; its changes are written with one
+upsert just before the commit. The read does not begin the update's transaction: on SQLite
+that takes the write lock, and the conversation may first wait for a model's reading. Only
+the chat's own updates write its row, one at a time (the event isolation), so the row read
+before the transaction is the row the transaction would have read.
 """
 
 from __future__ import annotations
@@ -151,16 +154,15 @@ class SQLAlchemyStorage(BaseStorage):
 
     # ------------------------------------------------------------------ inside an update
     async def _held_for_reading(self, key: StorageKey) -> _Held | None:
-        """The key's row in the update's transaction, if it has begun (reads before it do
-        not take the write lock: they go to the database as they are)."""
+        """The key's row as this update sees it; None outside an update."""
         scope = UpdateTransaction.current()
-        if scope is None or scope.joined is None:
+        if scope is None:
             return None
         return await self._held(scope, key)
 
     async def _held_for_writing(self, key: StorageKey) -> _Held | None:
-        """The key's row in the update's transaction (begun now if need be), marked changed:
-        written just before the commit. None outside an update."""
+        """The key's row as this update sees it, marked changed: written in the update's
+        transaction just before it commits. None outside an update."""
         scope = UpdateTransaction.current()
         if scope is None:
             return None
@@ -175,13 +177,20 @@ class SQLAlchemyStorage(BaseStorage):
         name = key_string(key)
         held = rows.get(name)
         if held is None:
-            session = await scope.session()
-            found = (await session.execute(_READ, {"key": name})).first()
+            found = await self._read(scope.joined, name)
             if found is None:  # no row yet: written even if the update sets nothing
                 held = rows[name] = _Held(key, None, "{}")
             else:
                 held = rows[name] = _Held(key, found[0], found[1], read=(found[0], found[1]))
         return held
+
+    async def _read(self, joined: AsyncSession | None, name: str) -> Any:
+        """(state, data) of the key's row, or None: in the update's transaction if it has
+        begun, else in a read of its own (which takes no lock)."""
+        if joined is not None:
+            return (await joined.execute(_READ, {"key": name})).first()
+        async with self._factory() as session:
+            return (await session.execute(_READ, {"key": name})).first()
 
     async def _write(self, session: AsyncSession, held: _Held) -> None:
         if (held.state, held.data) == held.read:

@@ -202,6 +202,17 @@ class OutboxRepository:
             [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent],
         )
 
+    async def reword(self, row_id: int, text: str) -> bool:
+        """A pending row's text replaced (its final wording); False when it is no longer
+        pending."""
+        outcome = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, OutboxRow.status == PENDING)
+            .values(text=text)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(outcome.rowcount)  # type: ignore[attr-defined]
+
     async def blocked(self, row_id: int, error: str) -> None:
         await self._settle(row_id, status=BLOCKED, error=error[:300])
 

@@ -13,23 +13,40 @@ savepoint must never be the first statement there (pysqlite would commit at its 
 and scopes of one process take turns on an asyncio lock (`gate`) instead of polling
 SQLite's busy handler. After the commit, the gate is released first and then the events are
 handed out (index refresh, the outbox's immediate send), so no update waits for Telegram.
+
+A reply may have a final wording still to come (a model's, `say(final=...)`): it is promised
+with its draft, and the wording is asked after the commit, outside the write lock, then put
+in the outbox row before the send. A crash meanwhile sends the draft (the sweeper finds the
+row once the writer's head start is over); a wording later than `FINAL_WITHIN` is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
+from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.outbox import OutboxRepository, forget_written, take_written
-from db.repositories import UpdateRepository
+from db.outbox import WRITER_HEAD_START, OutboxRepository, Outgoing, forget_written, take_written
+from db.repositories import MessageRepository, UpdateRepository
 from domain.button import Buttons
 from domain.events import Event, EventBus, NoticesWritten
 from domain.model import Notice
+
+log = logging.getLogger(__name__)
+
+# How long a reply's final wording may take after the commit: half the writer's head start,
+# so that no sweeper sends the draft while the writer still waits for the wording (the other
+# half is for storing it, a lock waited for included).
+FINAL_WITHIN = WRITER_HEAD_START.total_seconds() / 2
+
+Final = Callable[[], Awaitable[str | None]]
 
 _current: ContextVar[UpdateTransaction | None] = ContextVar("update_transaction", default=None)
 
@@ -58,6 +75,7 @@ class UpdateTransaction:
         self._committed: list[tuple[EventBus | None, list[Event]]] = []
         self._on_commit: list[Callable[[], Awaitable[None]]] = []
         self._replies = 0
+        self._finals: dict[str, Final] = {}  # reply key → its final wording, asked after commit
         self._before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
         self.memo: dict[str, Any] = {}  # what a store keeps for the update's length
 
@@ -139,14 +157,22 @@ class UpdateTransaction:
         self._on_commit.append(callback)
 
     async def say(
-        self, chat_id: int, text: str, buttons: Buttons = (), photos: tuple[int, ...] = ()
+        self,
+        chat_id: int,
+        text: str,
+        buttons: Buttons = (),
+        photos: tuple[int, ...] = (),
+        final: Final | None = None,
     ) -> None:
         """A reply of this update, sent once its transaction commits (through the outbox);
-        `photos`: the products whose photos go with it."""
+        `photos`: the products whose photos go with it; `final`: asked after the commit for
+        the text to send instead (None keeps `text`)."""
         self._replies += 1
         key = f"reply:{self.key}:{self._replies}"
         notice = Notice(key, chat_id, text, buttons, product_photos=photos)
         await OutboxRepository(await self.session()).add([notice])
+        if final is not None:
+            self._finals[key] = final
 
     async def commit(self) -> None:
         session = await self.session()
@@ -161,6 +187,7 @@ class UpdateTransaction:
         written = take_written(session)
         committed, self._committed = self._committed, []
         callbacks, self._on_commit = self._on_commit, []
+        finals, self._finals = self._finals, {}
         self._session = None
         self.memo = {}
         await session.close()
@@ -168,6 +195,8 @@ class UpdateTransaction:
         with self.detached():  # what follows the commit works in transactions of its own
             for callback in callbacks:
                 await callback()
+            if finals:
+                written = [await self._worded(row, finals.get(row.key)) for row in written]
             if self._bus is not None and written:
                 keys = tuple(row.key for row in written)
                 await self._bus.publish([NoticesWritten(keys, tuple(written))])
@@ -175,12 +204,37 @@ class UpdateTransaction:
                 if bus is not None:
                     await bus.publish(events)
 
+    async def _worded(self, row: Outgoing, final: Final | None) -> Outgoing:
+        """The promised reply with its final text, stored in its outbox row and in the
+        chat's message log (what the customer will read); the draft when there is none in
+        time, or the row could not be changed."""
+        if final is None:
+            return row
+        try:
+            async with asyncio.timeout(FINAL_WITHIN):
+                text = await final()
+            if not text or text == row.text:
+                return row
+            async with self._factory() as session:
+                if not await OutboxRepository(session).reword(row.id, text):
+                    return row  # already on its way
+                await MessageRepository(session).reword_last(row.chat_id, row.text, text)
+                await session.commit()
+        except TimeoutError:
+            log.warning("reply %s: no wording within %gs; the draft is sent", row.key, FINAL_WITHIN)
+            return row
+        except SQLAlchemyError as error:
+            log.warning("reply %s: wording not stored (%s); the draft is sent", row.key, error)
+            return row
+        return replace(row, text=text)
+
     async def close(self) -> None:
         """Roll back whatever was not committed; safe to call more than once."""
         session, self._session = self._session, None
         self._committed = []
         self._before_commit = []
         self._on_commit = []
+        self._finals = {}
         self.memo = {}
         try:
             if session is not None:

@@ -4,7 +4,8 @@ Events emitted during the unit of work are handed to the bus after the commit, n
 it rolls back (`domain.events`); the messages they promise are written to the outbox in
 the same transaction. Opened while an update is handled, the unit of work joins the
 update's transaction (db/scope.py) in a savepoint: its commit is final only when the
-update's is.
+update's is — unless it is `apart`: reads that must not begin the update's transaction
+(on SQLite that takes the write lock), such as what a model is shown before it is asked.
 """
 
 from __future__ import annotations
@@ -47,10 +48,15 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], bus: EventBus | None = None
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        bus: EventBus | None = None,
+        *,
+        apart: bool = False,
     ) -> None:
         self._factory = session_factory
         self._bus = bus
+        self._apart = apart
         self._session: AsyncSession | None = None
         self._events = Collector(bus)
         self._scope: UpdateTransaction | None = None
@@ -58,7 +64,7 @@ class SqlUnitOfWork:
         self._mark = 0  # outbox rows written before our savepoint
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._scope = UpdateTransaction.current()
+        self._scope = None if self._apart else UpdateTransaction.current()
         if self._scope is not None:
             self._session = await self._scope.session()
             self._mark = written_mark(self._session)

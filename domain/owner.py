@@ -234,8 +234,11 @@ class OwnerDesk:
         low_stock_threshold: int = 3,
         owner_ids: tuple[int, ...] = (),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        reads: Callable[[], OwnerUnitOfWork] | None = None,
     ) -> None:
         self._uow = uow_factory
+        # Reads made before a customer's update begins its transaction (which paused chats).
+        self._reads = reads or uow_factory
         self._catalog = catalog
         self._shop = shop
         self._timezone = timezone
@@ -613,7 +616,7 @@ class OwnerDesk:
         """Whether an owner took this chat over (PAUSED_FRESH_SECONDS)."""
         paused, now = self._paused, time.monotonic()
         if paused is None or now - self._paused_read_at >= PAUSED_FRESH_SECONDS:
-            async with self._uow() as uow:
+            async with self._reads() as uow:
                 paused = frozenset(await uow.chats.paused())
             self._paused, self._paused_read_at = paused, now
         return chat_id in paused

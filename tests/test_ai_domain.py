@@ -57,7 +57,7 @@ def with_ai(shop: Shop, **tools: object) -> Shop:
     return shop
 
 
-async def test_a_faithful_wording_is_sent_and_stored(shop: Shop) -> None:
+async def test_a_faithful_wording_is_sent(shop: Shop) -> None:
     phraser = ScriptedPhraser(
         lambda facts: "¡Hola! " + facts.draft.replace("Esto es lo que", "Mira lo que")
     )
@@ -65,7 +65,6 @@ async def test_a_faithful_wording_is_sent_and_stored(shop: Shop) -> None:
     reply = await chat.say("¿tienen extintores?")
     assert reply.text.startswith("¡Hola! Mira lo que tengo") and "$175.000" in reply.text
     assert phraser.seen[0].customer_message == "¿tienen extintores?"
-    assert shop.uow.messages.rows[-1].text == reply.text  # what the customer read
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ real google-genai and openai SDKs against local servers that speak each REST pro
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -142,6 +143,9 @@ async def test_worded_replies_keep_to_the_facts(
         assert not re.search(r"\$1(?!\d)", answer) and "$175.000" in answer
         system = openai.requests[0].messages[0]["content"]
         assert "¿tienen de esos" not in system  # the customer's words travel as data
+        async with shop.app.uow() as uow:  # the log holds what the customer read
+            said = [m.text for m in await uow.messages.recent(8106, 10) if m.direction == "out"]
+        assert said[-1] == answer
 
 
 async def test_instructions_in_a_message_change_nothing(api: LocalBotAPI, tmp_path: Path) -> None:
@@ -215,3 +219,35 @@ async def test_the_reading_model_sees_the_last_turns_as_data(
         else:
             assert data["recent"] == []
         assert "¿tienen cascos?" not in readings[-1].messages[0]["content"]  # never the prompt
+
+
+async def test_customers_do_not_wait_for_each_others_model_calls(
+    api: LocalBotAPI, tmp_path: Path
+) -> None:
+    """The model is asked outside the update's transaction (on SQLite, the write lock): four
+    customers asking at once have their readings and wordings in flight together."""
+    in_flight, most = 0, 0
+    answer = reading_and_wording(lambda draft: "¡Claro que sí! 🙌 " + draft)
+
+    async def slow(request):  # noqa: ANN001, ANN202
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            await asyncio.sleep(0.4)
+        finally:
+            in_flight -= 1
+        return answer(request)
+
+    async with ai_shop(api, tmp_path, ai_text_provider="openai") as (shop, _, openai):
+        openai.script("chat", *[slow] * 8)
+        customers = [shop.api.user(8120 + n, first_name=f"C{n}") for n in range(4)]
+        for customer in customers:
+            await customer.send_text("¿tienen de esos extintores grandes de 20?")
+        answers = [texts_of(await customer.replies()) for customer in customers]
+        assert all(a.startswith("¡Claro que sí!") and "$175.000" in a for a in answers)
+        assert len(openai.requests) == 8 and most >= 3
+        async with shop.app.uow() as uow:
+            for customer, said in zip(customers, answers, strict=True):
+                [*_, last] = await uow.messages.recent(customer.user["id"], 10)
+                assert last.direction == "out" and last.text == said

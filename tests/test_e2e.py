@@ -256,3 +256,60 @@ async def test_group_chats_are_ignored(shop: Harness) -> None:
     assert sent == []
     async with shop.app.uow() as uow:
         assert await uow.orders.get_cart(-100123) is None
+
+
+async def test_a_crash_while_a_reply_is_worded_sends_the_draft_once(
+    api: LocalBotAPI, databases: Databases
+) -> None:
+    """A reply is promised before a model words it (outside the write lock): killed while
+    the wording is asked, the restarted bot sends the promised draft, once."""
+    from doubles.ai.openai_server import Fault, LocalOpenAI
+
+    def answer(request):  # noqa: ANN001, ANN202 - the reading at once; the wording never
+        if (request.json or {}).get("response_format"):
+            return {"intent": "product", "products": [], "customer": None, "is_question": True}
+        return Fault.delay(120, then="¡Hola! nunca llega")
+
+    async with LocalOpenAI() as openai:
+        openai.script("chat", *[answer] * 4)
+        env = bot_env(
+            api.base_url,
+            databases.empty(),
+            AI_TEXT_PROVIDER="openai",
+            OPENAI_API_KEY=openai.api_key,
+            OPENAI_BASE_URL=openai.base_url,
+            AI_ATTEMPTS="1",
+        )
+        imported = subprocess.run(
+            [sys.executable, "run_bot.py", "import-csv", "data/inventory.csv"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+        assert imported.returncode == 0, imported.stderr
+
+        def wording_asked() -> bool:
+            return any(not (r.json or {}).get("response_format") for r in openai.requests)
+
+        first = _start_polling(env)
+        try:
+            eva = api.user(7012, first_name="Eva")
+            await eva.send_text("¿tienen extintores?")
+            for _ in range(300):
+                if wording_asked():
+                    break
+                await asyncio.sleep(0.1)
+            assert wording_asked()
+        finally:
+            first.kill()
+            first.wait()
+        second = _start_polling(env)
+        try:
+            answer_text = texts_of(await eva.replies(timeout=60, quiet=3))
+        finally:
+            _stop(second)
+    assert "Extintor" in answer_text and "$175.000" in answer_text
+    assert "nunca llega" not in answer_text
+    sent = [p for m, p in api.calls if m.lower() == "sendmessage" and p["chat_id"] == 7012]
+    assert len(sent) == 1

@@ -68,7 +68,12 @@ class Chat:
 
     async def say(self, text: str) -> Reply:
         reply = self._keep(await self.agent.handle_text(self.who, text, self.step, self.memory))
-        return await self._consented(reply)
+        return await self._consented(await self._worded(reply))
+
+    async def _worded(self, reply: Reply) -> Reply:
+        """As the bot sends it: in a model's wording when it has one (db/scope.py)."""
+        worded = await self.agent.word(reply)
+        return replace(reply, text=worded) if worded else reply
 
     async def press(self, data: str) -> Reply:
         reply = self._keep(await self.agent.handle_button(self.who, data, self.step, self.memory))

@@ -99,14 +99,23 @@ def _contact(front: Shopfront) -> dict[str, str]:
     return {"phone": shop.whatsapp or shop.phone}
 
 
+async def owes(uow: UnitOfWork, user_id: int) -> bool:
+    """The customer has an order awaiting a transfer (a photo may be its receipt)."""
+    return bool(await _owing(uow, user_id))
+
+
+async def _owing(uow: UnitOfWork, user_id: int) -> list[Order]:
+    recent = await uow.orders.list_for_user(user_id)
+    owed = (*OPEN_STATUSES, OrderStatus.DELIVERED)  # delivered on trust, paid afterwards
+    return [o for o in recent if awaits_payment(o) and o.status in owed]
+
+
 async def receipt(uow: UnitOfWork, turn: Turn, photo: str, photo_key: str, caption: str) -> bool:
     """A photo from a customer with an order awaiting a transfer: their receipt, passed on to
     the owners with the order number and "✅ Pago recibido". False when no order awaits one
     (the photo is then read as any other)."""
     named = named_order(caption)
-    recent = await uow.orders.list_for_user(turn.chat.user_id)
-    owed = (*OPEN_STATUSES, OrderStatus.DELIVERED)  # delivered on trust, paid afterwards
-    waiting = [o for o in recent if awaits_payment(o) and o.status in owed]
+    waiting = await _owing(uow, turn.chat.user_id)
     order = next((o for o in waiting if o.id == named), waiting[0] if waiting else None)
     if order is None:
         return False

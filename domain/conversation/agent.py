@@ -61,6 +61,11 @@ class SalesAgent:
 
     The domain decides every fact; a configured model may read a message (falling back to
     the offline reading) and reword a reply (kept only when it states the same facts).
+
+    A model is never asked inside the update's transaction (on SQLite it holds the write
+    lock: every customer would wait on each call): what the reading model is shown is read
+    with `reads` (units of work of their own), and a reply's wording is asked by `word`
+    after the reply is promised (`Reply.word_for`).
     """
 
     def __init__(
@@ -70,8 +75,10 @@ class SalesAgent:
         shop: ShopProfile,
         timezone: tzinfo = UTC,
         ai: AiTools | None = None,
+        reads: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self._uow_factory = uow_factory
+        self._reads = reads or uow_factory
         self._front = Shopfront(catalog, shop, timezone)
         self._model = ModelHelp(ai or AiTools(), catalog, shop.name)
 
@@ -133,13 +140,16 @@ class SalesAgent:
             await related.suggest(self._front, uow, turn)
             await _record(uow, turn, text, reading.meaning.intent)
             await uow.commit()
-        return await self._worded(turn, text)
+        return self._wordable(turn, text)
 
     async def receipt(
         self, chat: ChatRef, step: Step, memory: Memory, photo: str, photo_key: str, caption: str
     ) -> Reply | None:
         """A photo that is a payment receipt (the customer has an order awaiting a transfer);
         None when it is not one."""
+        async with self._reads() as uow:  # most photos are not receipts: read them apart
+            if not await aftercare.owes(uow, chat.user_id):
+                return None
         turn = Turn(chat, memory, step)
         async with self._uow_factory() as uow:
             if not await aftercare.receipt(uow, turn, photo, photo_key, caption):
@@ -258,18 +268,19 @@ class SalesAgent:
             prompt = texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE)
             await checkout.ask_to_confirm(self._front, uow, turn, prompt)
 
-    async def _worded(self, turn: Turn, text: str) -> Reply:
-        """The reply as a model words it, when it keeps to the facts; else the draft."""
+    async def word(self, reply: Reply) -> str | None:
+        """The reply as a model words it, when it keeps to the facts; None: the draft stands.
+        Asked once the reply is promised; whoever sends it stores the wording as sent."""
+        if not reply.word_for:
+            return None
+        return await self._model.wording(reply.text, reply.word_for)
+
+    def _wordable(self, turn: Turn, text: str) -> Reply:
+        """The reply, marked for a model's wording where one may word it."""
         reply = turn.reply()
-        if turn.step not in SHOPPING_STEPS or turn.exact or turn.photos:
+        if not self._model.words or turn.step not in SHOPPING_STEPS or turn.exact or turn.photos:
             return reply
-        worded = await self._model.wording(reply.text, text)
-        if worded is None:
-            return reply
-        async with self._uow_factory() as uow:  # store what the customer actually read
-            await uow.messages.reword_last(turn.chat.chat_id, reply.text, worded)
-            await uow.commit()
-        return replace(reply, text=worded)
+        return replace(reply, word_for=text)
 
     async def _recent(self, chat: ChatRef) -> list[str]:
         """The chat's last messages for the reading model, oldest first ("cliente: …",
@@ -277,7 +288,7 @@ class SalesAgent:
         wanted = self._model.context_turns
         if not wanted:
             return []
-        async with self._uow_factory() as uow:
+        async with self._reads() as uow:
             found = await uow.messages.recent(chat.chat_id, wanted)
         who = {"in": texts.CONTEXT_CUSTOMER, "out": texts.CONTEXT_SHOP}
         return [f"{who.get(m.direction, '')}: {m.text[:CONTEXT_CHARS]}" for m in found]

@@ -62,6 +62,11 @@ class ModelHelp:
         self._shop_name = shop_name
 
     @property
+    def words(self) -> bool:
+        """A model words replies."""
+        return self._tools.phraser is not None
+
+    @property
     def context_turns(self) -> int:
         """How many earlier messages `reading` wants (none without a reading model)."""
         return self._tools.context_turns if self._tools.understander is not None else 0

@@ -101,6 +101,9 @@ class Reply:
     memory: Memory
     buttons: Buttons = ()
     photos: tuple[int, ...] = ()  # products whose photos go with the text
+    # The customer's message, when a model may word this reply (SalesAgent.word): asked once
+    # the reply is promised, so that no customer waits on another's model call.
+    word_for: str = ""
 
 
 @dataclass

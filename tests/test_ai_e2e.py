@@ -251,3 +251,31 @@ async def test_customers_do_not_wait_for_each_others_model_calls(
             for customer, said in zip(customers, answers, strict=True):
                 [*_, last] = await uow.messages.recent(customer.user["id"], 10)
                 assert last.direction == "out" and last.text == said
+
+
+async def test_photos_are_seen_at_once_for_different_customers(
+    api: LocalBotAPI, tmp_path: Path
+) -> None:
+    """Whether a photo is a payment receipt is read before the update's transaction, so the
+    vision model is not asked under the write lock: three customers' photos are looked at
+    together."""
+    in_flight, most = 0, 0
+
+    async def slow(request):  # noqa: ANN001, ANN202
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            await asyncio.sleep(0.4)
+        finally:
+            in_flight -= 1
+        return "extintor multipropósito de 20 libras"
+
+    async with ai_shop(api, tmp_path, ai_vision_provider="gemini") as (shop, gemini, _):
+        gemini.script("generate", *[slow] * 3)
+        customers = [shop.api.user(8130 + n, first_name=f"F{n}") for n in range(3)]
+        for customer in customers:
+            await customer.send_photo(JPEG)
+        for customer in customers:
+            assert "Extintor multipropósito ABC 20 lb" in texts_of(await customer.replies())
+        assert most >= 2

@@ -79,8 +79,8 @@ MOVES = {
         OrderStatus.READY, (OrderStatus.CONFIRMED, OrderStatus.PREPARING), texts.OWNER_BUTTON_READY
     ),
     OrderAction.DELIVER: Move(OrderStatus.DELIVERED, OPEN_STATUSES, texts.OWNER_BUTTON_DELIVERED),
-    # Not once shipped: the units are with the carrier, not back on the shelf.
-    OrderAction.CANCEL: Move(OrderStatus.CANCELLED, CUSTOMER_MAY_CANCEL, texts.OWNER_BUTTON_CANCEL),
+    # The owner any time before delivery; a shipped order's units come back with the carrier.
+    OrderAction.CANCEL: Move(OrderStatus.CANCELLED, OPEN_STATUSES, texts.OWNER_BUTTON_CANCEL),
 }
 
 
@@ -111,8 +111,7 @@ def order_buttons(order: Order) -> Buttons:
     rows: list[tuple[Button, ...]] = [tuple(button(action) for action in onward)]
     if awaits_payment(order):
         rows.append((paid_button(order.id),))
-    if order.status != OrderStatus.SHIPPED:
-        rows.append((button(OrderAction.ASK_CANCEL, texts.OWNER_BUTTON_CANCEL),))
+    rows.append((button(OrderAction.ASK_CANCEL, texts.OWNER_BUTTON_CANCEL),))
     return tuple(rows)
 
 

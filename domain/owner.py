@@ -524,9 +524,12 @@ class OwnerDesk:
         return (await self.orders.advance(order_id, OrderAction.CANCEL)).text
 
     def cancel_question(self, order: Order) -> str:
-        return texts.OWNER_CANCEL_QUESTION.format(
+        question = texts.OWNER_CANCEL_QUESTION.format(
             order_id=order.id, name=order.customer_name, total=format_cop(order.total_minor)
         )
+        if order.status == OrderStatus.SHIPPED:  # a return: the units come back with the carrier
+            question += " " + texts.OWNER_CANCEL_SHIPPED
+        return question
 
     # -------------------------------------------------------------- customers
     async def customer_profile(self, args: str) -> str:

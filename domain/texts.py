@@ -594,6 +594,7 @@ OWNER_CANCEL_QUESTION = (
     "¿Cancelar el pedido #{order_id} de {name} por {total}? Las unidades vuelven al inventario "
     "y le aviso al cliente."
 )
+OWNER_CANCEL_SHIPPED = "Ya va con la transportadora: cancélalo cuando te devuelvan las unidades."
 OWNER_CANCEL_KEPT = "Listo, el pedido #{order_id} sigue en pie."
 CUSTOMER_ORDER_DELIVERED = "📦 Tu pedido #{order_id} fue entregado. ¡Gracias por comprar en {shop}!"
 ASK_CANCEL_ORDER = "¿Cancelo tu pedido #{order_id} ({total})? Las unidades vuelven a la tienda."

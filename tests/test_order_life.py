@@ -7,7 +7,7 @@ End to end through the local Bot API server.
 from __future__ import annotations
 
 from domain.model import OrderStatus
-from domain.orders import OrderAction
+from domain.orders import OrderAction, order_buttons
 from tests.chat import press, say, stock_of
 from tests.conftest import OWNER_ID, Harness, button_data, texts_of
 from tests.test_order_delivery import orders_of, to_summary
@@ -148,14 +148,20 @@ async def test_a_wrong_tracking_command_says_how_to_write_it(shop: Harness) -> N
     assert "No existe el pedido #999" in texts_of(await say(owner, "/guia 999 Envia 12345"))
 
 
-async def test_a_shipped_order_cannot_be_cancelled_by_the_owner_either(shop: Harness) -> None:
+async def test_a_shipped_order_comes_back_when_the_owner_cancels_it(shop: Harness) -> None:
+    """DESIGN: cancelled by the owner any time (a return): the units come back to stock."""
     ana, order = await confirmed(shop, 7812)
+    before = await stock_of(shop, order.lines[0].sku)
     orders = shop.app.desk.orders
-    await orders.advance(order.id, OrderAction.SHIP)
-    refused = await orders.advance(order.id, OrderAction.CANCEL)  # another owner's old ❌
-    assert "ya está enviado" in refused.text
+    shipped = await orders.advance(order.id, OrderAction.SHIP)
+    assert any("Cancelar" in b.text for row in order_buttons(shipped.order) for b in row)
+    assert "transportadora" in shop.app.desk.cancel_question(shipped.order)
+    cancelled = await orders.advance(order.id, OrderAction.CANCEL)
+    assert "cancelado" in cancelled.text
     (after,) = await orders_of(shop, ana.id)
-    assert after.status == OrderStatus.SHIPPED
+    assert after.status == OrderStatus.CANCELLED
+    assert await stock_of(shop, order.lines[0].sku) == before + order.lines[0].quantity
+    assert "cancelado por la tienda" in texts_of(await ana.replies())
 
 
 async def test_a_transfer_paid_after_the_customer_cancelled_is_refunded(shop: Harness) -> None:

@@ -147,12 +147,15 @@ class ShopJobs:
         return result.path
 
     async def clean_up(self) -> jobs.CleanUp:
-        """Forget old processed-update records and owner relay links."""
+        """Forget old processed-update, relay-link, sent-message and upload records."""
         done = await jobs.clean_up(self.app.uow, self.now())
         log.info(
-            "clean-up: %d processed updates and %d relay links forgotten",
+            "clean-up: %d processed updates, %d relay links, %d sent messages and %d upload "
+            "records forgotten",
             done.updates,
             done.relay_links,
+            done.sent_messages,
+            done.uploads,
         )
         return done
 

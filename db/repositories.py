@@ -1259,6 +1259,17 @@ class ChatControlRepository:
         )
         return _rowcount(outcome)
 
+    async def forget_uploads_before(self, moment: datetime) -> int:
+        """Inventory uploads' status messages and applied marks: they only guard against
+        an upload handled again (a redelivery, a replay after a crash, a double tap)."""
+        statuses = await self._session.execute(
+            delete(UploadStatusRow).where(UploadStatusRow.created_at < moment)
+        )
+        applied = await self._session.execute(
+            delete(AppliedUploadRow).where(AppliedUploadRow.applied_at < moment)
+        )
+        return _rowcount(statuses) + _rowcount(applied)
+
 
 class JobRepository:
     """What scheduled jobs remember so a second run does nothing."""

@@ -179,15 +179,17 @@ class CleanUp:
     updates: int
     relay_links: int
     sent_messages: int = 0
+    uploads: int = 0  # inventory uploads' status and applied records
 
 
 async def clean_up(new_uow: UowFactory, now: datetime) -> CleanUp:
-    """Forget processed-update records older than a week; relay links and sent messages
-    (the outbox's record) older than a month."""
+    """Forget processed-update and inventory-upload records older than a week; relay
+    links and sent messages (the outbox's record) older than a month."""
     now = _utc(now)
     async with new_uow() as uow:
         updates = await uow.updates.forget_before(now - UPDATE_MEMORY)
         links = await uow.chats.forget_links_before(now - RELAY_LINK_MEMORY)
         sent = await uow.outbox.forget_sent_before(now - RELAY_LINK_MEMORY)
+        uploads = await uow.chats.forget_uploads_before(now - UPDATE_MEMORY)
         await uow.commit()
-    return CleanUp(updates, links, sent)
+    return CleanUp(updates, links, sent, uploads)

@@ -21,7 +21,13 @@ from sqlalchemy import select
 from bot.app import build_app, create_bot
 from bot.scheduler import ShopJobs, build_scheduler
 from db.backup import backup_name, sqlite_file
-from db.models import MessageRow, ProcessedUpdateRow, RelayLinkRow
+from db.models import (
+    AppliedUploadRow,
+    MessageRow,
+    ProcessedUpdateRow,
+    RelayLinkRow,
+    UploadStatusRow,
+)
 from domain import texts
 from domain.jobs import summary_day
 from domain.periods import long_date
@@ -344,20 +350,36 @@ async def test_clean_up_forgets_only_old_records(shop: Harness) -> None:
                     customer_chat_id=7402,
                     created_at=now - timedelta(days=29),
                 ),
+                UploadStatusRow(
+                    chat_id=OWNER_ID,
+                    document_message_id=1,
+                    status_message_id=2,
+                    created_at=now - timedelta(days=8),
+                ),
+                UploadStatusRow(
+                    chat_id=OWNER_ID,
+                    document_message_id=3,
+                    status_message_id=4,
+                    created_at=now - timedelta(days=6),
+                ),
+                AppliedUploadRow(key="old-upload", applied_at=now - timedelta(days=8)),
+                AppliedUploadRow(key="recent-upload", applied_at=now - timedelta(days=6)),
             ]
         )
         await session.commit()
     jobs = ShopJobs(shop.app, shop.bot, clock=FakeClock(now))
 
     done = await jobs.clean_up()
-    assert (done.updates, done.relay_links) == (1, 1)
+    assert (done.updates, done.relay_links, done.uploads) == (1, 1, 2)
     again = await jobs.clean_up()
-    assert (again.updates, again.relay_links) == (0, 0)
+    assert (again.updates, again.relay_links, again.uploads) == (0, 0, 0)
     async with shop.app.session_factory() as session:
         keys = set(await session.scalars(select(ProcessedUpdateRow.key)))
         links = set(await session.scalars(select(RelayLinkRow.owner_message_id)))
+        statuses = set(await session.scalars(select(UploadStatusRow.document_message_id)))
+        applied = set(await session.scalars(select(AppliedUploadRow.key)))
     assert "recent" in keys and "old" not in keys
-    assert links == {2}
+    assert links == {2} and statuses == {3} and applied == {"recent-upload"}
 
 
 # ----------------------------------------------------------------- the scheduler

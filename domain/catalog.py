@@ -615,7 +615,9 @@ async def import_inventory(
     if is_zip_upload(data, filename):  # one inventory file and its images, or images alone
         bundle: Bundle = await asyncio.to_thread(read_bundle, data)
         if bundle.table is None:
-            return await _import_photos(uow, bundle.images, once=once)
+            who = actor or texts.AUDIT_BY_OPERATOR
+            source = texts.AUDIT_FROM_FILE.format(file=filename)
+            return await _import_photos(uow, bundle.images, once=once, actor=who, source=source)
         (filename, data), images = bundle.table, bundle.images
         del bundle
     # Parsing a big file takes seconds: off the event loop, so other chats keep moving.
@@ -643,7 +645,7 @@ async def import_inventory(
             source = texts.AUDIT_FROM_FILE.format(file=filename)
             who = actor or texts.AUDIT_BY_OPERATOR  # run_bot.py import-csv
             applied = await uow.products.apply_staged(import_id, who, source, add_stock=add_stock)
-            await write_photos(uow, photos, import_id)  # with the products, or not at all
+            await write_photos(uow, photos, import_id, actor=who, source=source)  # or none
             await uow.commit()
     finally:
         await _unstage(uow, import_id)
@@ -815,7 +817,7 @@ async def _summary(
 
 
 async def _import_photos(
-    uow: UnitOfWork, images: dict[str, bytes], *, once: str = ""
+    uow: UnitOfWork, images: dict[str, bytes], *, once: str = "", actor: str, source: str
 ) -> ImportSummary:
     """A ZIP of images alone, each named by its product's sku ("EXT-ABC-20.jpg"): the
     products found get those photos in one transaction; the other names are reported. An
@@ -834,7 +836,7 @@ async def _import_photos(
     async with uow:
         if once and not await uow.products.claim_upload(once):
             raise AlreadyApplied(once)
-        await write_photos(uow, photos)
+        await write_photos(uow, photos, actor=actor, source=source)
         await uow.commit()
     done = photos.count
     count = PhotoCount(

@@ -37,7 +37,7 @@ from domain.model import Customer, NewPhoto, Order, OrderStatus, Product, Produc
 from domain.money import InvalidPrice, format_cop, format_count, parse_price
 from domain.orders import OrderAction, OrderLife, order_state
 from domain.periods import Period, parse_period
-from domain.photo_import import render_photos
+from domain.photo_import import PHOTO_FIELD, photo_changes, render_photos
 from domain.ports import OwnerUnitOfWork
 from domain.shop import ShopProfile
 from domain.stats import compute_stats, render_stats
@@ -369,7 +369,7 @@ class OwnerDesk:
         async with self._uow() as uow:
             return sku if await uow.products.find_sku(sku) is not None else None
 
-    async def set_photo(self, sku: str, file_id: str) -> str:
+    async def set_photo(self, sku: str, file_id: str, by: int | None = None) -> str:
         """The owner's photo (Telegram's file_id) becomes the product's; the same photo
         again changes nothing (its revision, and what the sender learnt, stay)."""
         async with self._uow() as uow:
@@ -379,7 +379,11 @@ class OwnerDesk:
             stored = (await uow.photos.of([product.id])).get(product.id)
             if stored is not None and stored.file_id == file_id:
                 return texts.OWNER_PHOTO_SAME.format(sku=product.sku, name=product.name)
-            await uow.photos.put([NewPhoto(product.id, file_id=file_id)])
+            photo = NewPhoto(product.id, file_id=file_id)
+            await uow.photos.put([photo])
+            await uow.products.record_changes(
+                photo_changes([photo], _actor(by), texts.AUDIT_PHOTO_SENT)
+            )
             await uow.commit()
         return texts.OWNER_PHOTO_SAVED.format(sku=product.sku, name=product.name)
 
@@ -665,6 +669,8 @@ def _actor(owner_id: int | None) -> str:
 def _describe_change(change: ProductChange) -> str:
     if change.field == "created":
         return texts.OWNER_HISTORY_CREATED
+    if change.field == PHOTO_FIELD:
+        return texts.OWNER_HISTORY_PHOTO
     if change.field == "stock" and not change.old:  # a sale or a cancel: a movement
         return texts.OWNER_HISTORY_MOVE.format(new=change.new)
     name = texts.PRODUCT_FIELD_NAMES.get(change.field, change.field)

@@ -17,11 +17,12 @@ from pathlib import PurePosixPath
 
 from domain import texts
 from domain.inventory import FILE_LEVEL, InvalidInventory, InventoryRow, RowError
-from domain.model import NewPhoto, photo_digest
+from domain.model import NewPhoto, ProductChange, photo_digest
 from domain.money import format_count
 from domain.ports import UnitOfWork
 
 UNKNOWN_SHOWN = 10  # image names a summary lists whose sku is not a product
+PHOTO_FIELD = "photo"  # a new photo in the products' history (ProductChange.field)
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,25 @@ def _same(
     return digest_of[image] == digest
 
 
-async def write_photos(uow: UnitOfWork, plan: PhotoPlan, import_id: str = "") -> int:
+async def write_photos(
+    uow: UnitOfWork, plan: PhotoPlan, import_id: str = "", *, actor: str, source: str
+) -> int:
     """Inside the swap of import `import_id`, after it applied: the planned photos (of the
-    products it created, by sku); how many."""
+    products it created, by sku), each in the products' history; how many."""
     photos = plan.stored
     if plan.created:
         ids = await uow.products.created_ids(import_id)
         photos = photos + await asyncio.to_thread(_with_ids, plan.created, ids)
     if not photos:
         return 0
-    return await uow.photos.put(photos)
+    written = await uow.photos.put(photos)
+    await uow.products.record_changes(photo_changes(photos, actor, source))
+    return written
+
+
+def photo_changes(photos: Sequence[NewPhoto], actor: str, source: str) -> list[ProductChange]:
+    """A new photo as the product's history keeps it."""
+    return [ProductChange(photo.product_id, PHOTO_FIELD, "", "", actor, source) for photo in photos]
 
 
 def _with_ids(created: list[tuple[str, NewPhoto]], ids: Mapping[str, int]) -> list[NewPhoto]:

@@ -433,6 +433,7 @@ INVENTORY_BAD_EXCEL = (
 INVENTORY_TOO_MANY_ROWS = "El archivo tiene más de {limit} productos; divídelo en partes."
 INVENTORY_DUPLICATE_COLUMN = "hay dos columnas para «{column}» («{first}» y «{second}»)."
 AUDIT_FROM_FILE = "archivo {file}"
+AUDIT_PHOTO_SENT = "foto enviada al chat"
 AUDIT_SOLD = "venta, pedido #{order_id}"
 AUDIT_CANCELLED = "pedido #{order_id} cancelado"
 AUDIT_BY_CUSTOMER = "cliente {chat_id}"
@@ -446,6 +447,7 @@ OWNER_HISTORY_LINE = "• {when} · {change} · {actor} · {source}"
 OWNER_HISTORY_CHANGE = "{field}: {old} → {new}"
 OWNER_HISTORY_MOVE = "stock {new}"
 OWNER_HISTORY_CREATED = "creado"
+OWNER_HISTORY_PHOTO = "foto nueva"
 PRODUCT_FIELD_NAMES = {
     "name": "nombre",
     "description": "descripción",

@@ -252,7 +252,7 @@ class CaptionNamesSku(Filter):
 async def product_photo(message: Message, sku: str, desk: OwnerDesk) -> None:
     assert message.photo
     largest = max(message.photo, key=lambda size: size.width * size.height)
-    await message.reply(await desk.set_photo(sku, largest.file_id))
+    await message.reply(await desk.set_photo(sku, largest.file_id, by=_who(message)))
 
 
 # --------------------------------------------------------------------------- reports

@@ -215,6 +215,8 @@ async def test_a_zip_of_images_named_by_sku_sets_them_and_names_the_unknown(
     assert ext is not None and ext.content == JPEG
     assert cas is not None and cas.content == PNG
     assert await photo_rows(shop) == 2
+    history = texts_of(await say(owner, "/historial CAS-DIEL-BL"))
+    assert "foto nueva" in history and "archivo fotos.zip" in history
 
     report = await upload(owner, "otras.zip", make_zip({"NADA-1.jpg": JPEG}))
     assert "Ninguna foto del ZIP se llama como el SKU" in report and "NADA-1.jpg" in report
@@ -249,6 +251,8 @@ async def test_an_owner_photo_with_a_sku_caption_becomes_the_product_photo(
 
     await owner.send_photo(JPEG_2, caption="foto de cas-diel-bl")  # any case, "foto de"
     assert "📷 Foto guardada: CAS-DIEL-BL" in texts_of(await owner.replies())
+    history = texts_of(await say(owner, "/historial EXT-ABC-20"))
+    assert "foto nueva" in history and "foto enviada al chat" in history
 
 
 async def test_an_owner_photo_with_an_unknown_sku_changes_nothing(shop: Harness) -> None:

@@ -35,7 +35,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -52,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from doubles.ports import free_port  # noqa: E402
 from doubles.telegram import LocalBotAPI  # noqa: E402
 
 TOKEN = "123456:CHAOS-token"
@@ -77,12 +77,6 @@ class Row:
         if not ok:
             self.failed = True
             self.notes.append(note)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def bot_env(api: LocalBotAPI, db: Path, port: int, **extra: str) -> dict[str, str]:

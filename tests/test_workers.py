@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import create_engine
+from doubles.ports import free_port
 from doubles.telegram import LocalBotAPI, media
 from tests.conftest import OWNER_ID, Databases, bot_env
 
@@ -47,12 +47,6 @@ AT_ONCE = 8
 START_TIMEOUT = 180.0  # two interpreters importing aiogram and building the index, on 2 cores
 
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL not set (.ci/redis.sh)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def children(pid: int) -> list[int]:

@@ -221,32 +221,42 @@ async def test_the_reading_model_sees_the_last_turns_as_data(
         assert "¿tienen cascos?" not in readings[-1].messages[0]["content"]  # never the prompt
 
 
+class Overlap:
+    """A model that takes its time: how many of its calls were in flight at once, at most."""
+
+    def __init__(self, seconds: float = 0.4) -> None:
+        self.seconds = seconds
+        self.most = 0
+        self._now = 0
+
+    def slow(self, answer):  # noqa: ANN001, ANN201 - request → answer, given after a while
+        async def answered(request):  # noqa: ANN001, ANN202
+            self._now += 1
+            self.most = max(self.most, self._now)
+            try:
+                await asyncio.sleep(self.seconds)
+            finally:
+                self._now -= 1
+            return answer(request)
+
+        return answered
+
+
 async def test_customers_do_not_wait_for_each_others_model_calls(
     api: LocalBotAPI, tmp_path: Path
 ) -> None:
     """The model is asked outside the update's transaction (on SQLite, the write lock): four
     customers asking at once have their readings and wordings in flight together."""
-    in_flight, most = 0, 0
-    answer = reading_and_wording(lambda draft: "¡Claro que sí! 🙌 " + draft)
-
-    async def slow(request):  # noqa: ANN001, ANN202
-        nonlocal in_flight, most
-        in_flight += 1
-        most = max(most, in_flight)
-        try:
-            await asyncio.sleep(0.4)
-        finally:
-            in_flight -= 1
-        return answer(request)
-
+    model = Overlap()
+    answer = model.slow(reading_and_wording(lambda draft: "¡Claro que sí! 🙌 " + draft))
     async with ai_shop(api, tmp_path, ai_text_provider="openai") as (shop, _, openai):
-        openai.script("chat", *[slow] * 8)
+        openai.script("chat", *[answer] * 8)
         customers = [shop.api.user(8120 + n, first_name=f"C{n}") for n in range(4)]
         for customer in customers:
             await customer.send_text("¿tienen de esos extintores grandes de 20?")
         answers = [texts_of(await customer.replies()) for customer in customers]
         assert all(a.startswith("¡Claro que sí!") and "$175.000" in a for a in answers)
-        assert len(openai.requests) == 8 and most >= 3
+        assert len(openai.requests) == 8 and model.most >= 3
         async with shop.app.uow() as uow:
             for customer, said in zip(customers, answers, strict=True):
                 [*_, last] = await uow.messages.recent(customer.user["id"], 10)
@@ -259,23 +269,13 @@ async def test_photos_are_seen_at_once_for_different_customers(
     """Whether a photo is a payment receipt is read before the update's transaction, so the
     vision model is not asked under the write lock: three customers' photos are looked at
     together."""
-    in_flight, most = 0, 0
-
-    async def slow(request):  # noqa: ANN001, ANN202
-        nonlocal in_flight, most
-        in_flight += 1
-        most = max(most, in_flight)
-        try:
-            await asyncio.sleep(0.4)
-        finally:
-            in_flight -= 1
-        return "extintor multipropósito de 20 libras"
-
+    model = Overlap()
+    seen = model.slow(lambda _: "extintor multipropósito de 20 libras")
     async with ai_shop(api, tmp_path, ai_vision_provider="gemini") as (shop, gemini, _):
-        gemini.script("generate", *[slow] * 3)
+        gemini.script("generate", *[seen] * 3)
         customers = [shop.api.user(8130 + n, first_name=f"F{n}") for n in range(3)]
         for customer in customers:
             await customer.send_photo(JPEG)
         for customer in customers:
             assert "Extintor multipropósito ABC 20 lb" in texts_of(await customer.replies())
-        assert most >= 2
+        assert model.most >= 2

@@ -34,19 +34,28 @@ IMAGE=localhost/agente
 BASE=localhost/agente-base
 
 apt_install() {
-    # Debian's packages, quietly; a mirror hiccup gets two more tries.
-    local try
+    # Debian's packages, quietly (the output only when it fails); two more tries after a
+    # failure (a mirror hiccup).
+    local try log
+    log=$(mktemp)
     for try in 1 2 3; do
-        if apt-get update -qq >/dev/null \
+        if { apt-get update -qq \
             && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-                "$@" >/dev/null; then
+                "$@"; } >"$log" 2>&1; then
+            rm -f "$log"
             return 0
         fi
+        tail -n 20 "$log" >&2
         echo "image.sh: apt-get failed (try $try of 3)" >&2
         sleep $((try * 10))
     done
+    rm -f "$log"
     return 1
 }
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'; }
+T0=$(now)
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "image.sh: run as root (apt-get, mmdebstrap, buildah's chroot isolation)" >&2
@@ -67,18 +76,18 @@ bah() { buildah "${storage[@]}" "$@"; }
 
 STARTED_REDIS=""
 cleanup() {
+    local t
+    t=$(now)
     bah rm -a >/dev/null 2>&1 || true
     bah rmi -a -f >/dev/null 2>&1 || true
     # Whatever the storage left mounted (nothing, when the rm's went through).
     grep -o " $WORK/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-    rm -rf "$WORK"
+    rm -rf "$WORK" || echo "image.sh: could not remove $WORK" >&2
     if [ -n "$STARTED_REDIS" ]; then stop_redis; fi
+    echo "image.sh: cleaned up (containers, images, storage) in $(secs "$t" "$(now)") s" >&2
 }
 trap cleanup EXIT
-
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'; }
-T0=$(now)
+TOOLS=$(now)
 
 # 1. The stand-in base, from the machine's Debian sources (its mirror); none: mmdebstrap's.
 sources=()
@@ -158,4 +167,4 @@ T4=$(now)
 size=$(bah images --format '{{.Size}}' "$IMAGE")
 base_size=$(bah images --format '{{.Size}}' "$BASE")
 echo "image.sh: image $IMAGE $size (stand-in base $base_size)"
-echo "image.sh: base $(secs "$T0" "$T1") s, import $(secs "$T1" "$T2") s, build $(secs "$T2" "$T3") s, smoke run $(secs "$T3" "$T4") s, total $(secs "$T0" "$T4") s"
+echo "image.sh: tools $(secs "$T0" "$TOOLS") s, base $(secs "$TOOLS" "$T1") s, import $(secs "$T1" "$T2") s, build $(secs "$T2" "$T3") s, smoke run $(secs "$T3" "$T4") s, total $(secs "$T0" "$T4") s"

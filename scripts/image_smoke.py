@@ -92,7 +92,10 @@ def run_healthcheck(prefix: list[str], test: list[str]) -> None:
 def entrypoint_pid(bot: subprocess.Popen[bytes]) -> int | None:
     """The container's first process: the nearest descendant of COMMAND running another
     program (buildah's chroot helpers run from copies of buildah in memory, "/memfd:...")."""
-    own = os.readlink(f"/proc/{bot.pid}/exe")
+    try:
+        own = os.readlink(f"/proc/{bot.pid}/exe")
+    except OSError:  # it has just exited
+        return None
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

@@ -83,6 +83,43 @@ PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "ac
 # walks a big catalog.
 PRODUCT_COLUMNS = (ProductRow.id, ProductRow.sku, *(getattr(ProductRow, f) for f in PRODUCT_FIELDS))
 
+# The conversation's reads, built once and run as Core on the session's connection
+# (db/dialects.py): each customer message makes a few of them, and building a statement or
+# loading ORM objects costs more than SQLite takes to answer. Plain rows, mapped to the
+# domain's dataclasses.
+_products = cast(Table, ProductRow.__table__)
+_orders = cast(Table, OrderRow.__table__)
+_order_lines = cast(Table, OrderLineRow.__table__)
+_PRODUCT_ROW = (_products.c.id, _products.c.sku, *(_products.c[f] for f in PRODUCT_FIELDS))
+_PRODUCT_BY_ID = select(*_PRODUCT_ROW).where(_products.c.id == bindparam("id"))
+_PRODUCTS_BY_IDS = select(*_PRODUCT_ROW).where(_products.c.id.in_(bindparam("ids", expanding=True)))
+_mine, _other = _order_lines.alias("mine"), _order_lines.alias("other")
+_BOUGHT_WITH = (
+    select(_other.c.product_id, func.count().label("times"))
+    .select_from(_mine)
+    .join(
+        _other,
+        and_(_other.c.order_id == _mine.c.order_id, _other.c.product_id != bindparam("product_id")),
+    )
+    .join(_orders, _orders.c.id == _mine.c.order_id)
+    .where(
+        _mine.c.product_id == bindparam("product_id"),
+        _orders.c.status.in_([s.value for s in (*OPEN_STATUSES, OrderStatus.DELIVERED)]),
+    )
+    .group_by(_other.c.product_id)
+    .order_by(func.count().desc(), _other.c.product_id)
+    .limit(bindparam("limit"))
+)
+_LINE_COLUMNS = ("product_id", "sku", "name", "unit_price_minor", "quantity")
+# The chat's open cart and its lines (in the order they were added), in one statement: a
+# row per line, the order's columns repeated; one row with no line for an empty cart.
+_CART = (
+    select(*_orders.c, *(_order_lines.c[c].label(f"line_{c}") for c in _LINE_COLUMNS))
+    .select_from(_orders.outerjoin(_order_lines, _order_lines.c.order_id == _orders.c.id))
+    .where(_orders.c.chat_id == bindparam("chat_id"), _orders.c.status == OrderStatus.CART.value)
+    .order_by(_order_lines.c.id)
+)
+
 
 def _rowcount(outcome: Result[Any]) -> int:
     """Rows an INSERT, UPDATE or DELETE touched.
@@ -143,17 +180,20 @@ def _lines_total(row: OrderRow) -> int:
 ERASED_TEXT = "(datos borrados a pedido del cliente)"
 
 
-def _order(row: OrderRow) -> Order:
-    lines = tuple(
-        OrderLine(
-            product_id=line.product_id,
-            sku=line.sku,
-            name=line.name,
-            unit_price_minor=line.unit_price_minor,
-            quantity=line.quantity,
+def _order(row: Any, lines: tuple[OrderLine, ...] | None = None) -> Order:
+    """An Order from an OrderRow (its lines loaded), or from a row of the orders table's
+    columns and its `lines`."""
+    if lines is None:
+        lines = tuple(
+            OrderLine(
+                product_id=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                unit_price_minor=line.unit_price_minor,
+                quantity=line.quantity,
+            )
+            for line in row.lines
         )
-        for line in row.lines
-    )
     return Order(
         id=row.id,
         chat_id=row.chat_id,
@@ -197,8 +237,9 @@ class ProductRepository:
         self._session = session
 
     async def get(self, product_id: int) -> Product | None:
-        row = await self._session.get(ProductRow, product_id)
-        return _product(row) if row else None
+        rows = await execute_core(self._session, _PRODUCT_BY_ID, {"id": product_id})
+        row = rows.first()
+        return _product_of(row) if row else None
 
     async def get_by_sku(self, sku: str) -> Product | None:
         row = await self._session.scalar(select(ProductRow).where(ProductRow.sku == sku))
@@ -210,9 +251,7 @@ class ProductRepository:
         by_id: dict[int, Product] = {}
         for start in range(0, len(ids), CHUNK):
             chunk = list(ids[start : start + CHUNK])
-            rows = await self._session.execute(
-                select(*PRODUCT_COLUMNS).where(ProductRow.id.in_(chunk))
-            )
+            rows = await execute_core(self._session, _PRODUCTS_BY_IDS, {"ids": chunk})
             by_id.update({row.id: _product_of(row) for row in rows})
         return [by_id[i] for i in ids if i in by_id]
 
@@ -675,7 +714,8 @@ class ProductRepository:
         query = select(*PRODUCT_COLUMNS).where(
             ProductRow.category == category, ProductRow.active.is_(True)
         )
-        anchor = await self.get(after if after is not None else before or 0)
+        wanted = after if after is not None else before
+        anchor = await self.get(wanted) if wanted is not None else None
         if anchor is not None and anchor.category == category:
             mark = tuple_(
                 literal(0 if anchor.stock > 0 else 1), literal(anchor.name), literal(anchor.id)
@@ -841,19 +881,8 @@ class OrderRepository:
     async def bought_with(self, product_id: int, limit: int) -> list[int]:
         """Products other customers bought in the same orders as `product_id` (confirmed,
         not cancelled), most often first."""
-        mine, other = OrderLineRow.__table__.alias("mine"), OrderLineRow.__table__.alias("other")
-        bought = [status.value for status in (*OPEN_STATUSES, OrderStatus.DELIVERED)]
-        rows = await self._session.execute(
-            select(other.c.product_id, func.count().label("times"))
-            .select_from(mine)
-            .join(
-                other, and_(other.c.order_id == mine.c.order_id, other.c.product_id != product_id)
-            )
-            .join(OrderRow, OrderRow.id == mine.c.order_id)
-            .where(mine.c.product_id == product_id, OrderRow.status.in_(bought))
-            .group_by(other.c.product_id)
-            .order_by(func.count().desc(), other.c.product_id)
-            .limit(limit)
+        rows = await execute_core(
+            self._session, _BOUGHT_WITH, {"product_id": product_id, "limit": limit}
         )
         return [row.product_id for row in rows]
 
@@ -862,8 +891,15 @@ class OrderRepository:
         return _order(row) if row else None
 
     async def get_cart(self, chat_id: int) -> Order | None:
-        row = await self._cart_row(chat_id)
-        return _order(row) if row else None
+        rows = (await execute_core(self._session, _CART, {"chat_id": chat_id})).all()
+        if not rows:
+            return None
+        lines = tuple(
+            OrderLine(*(getattr(row, f"line_{c}") for c in _LINE_COLUMNS))
+            for row in rows
+            if row.line_product_id is not None
+        )
+        return _order(rows[0], lines)
 
     async def lock_cart(self, chat_id: int) -> bool:
         """Hold the chat's open cart until this transaction ends; False when there is none

@@ -111,6 +111,17 @@ _BOUGHT_WITH = (
     .limit(bindparam("limit"))
 )
 _LINE_COLUMNS = ("product_id", "sku", "name", "unit_price_minor", "quantity")
+_NEW_CART = insert(_orders).returning(*_orders.c)
+_NEW_LINE = insert(_order_lines)
+_SET_LINE = update(_order_lines).where(
+    _order_lines.c.order_id == bindparam("cart_id"),
+    _order_lines.c.product_id == bindparam("line_product_id"),
+)
+_REMOVE_LINE = delete(_order_lines).where(
+    _order_lines.c.order_id == bindparam("cart_id"),
+    _order_lines.c.product_id == bindparam("line_product_id"),
+)
+_RETOTAL = update(_orders).where(_orders.c.id == bindparam("cart_id")).returning(*_orders.c)
 # The chat's open cart and its lines (in the order they were added), in one statement: a
 # row per line, the order's columns repeated; one row with no line for an empty cart.
 _CART = (
@@ -171,6 +182,10 @@ def _customer(row: CustomerRow) -> Customer:
         neighbourhood=row.neighbourhood,
         notes=row.notes,
     )
+
+
+def _total(lines: Iterable[OrderLine]) -> int:
+    return sum(line.unit_price_minor * line.quantity for line in lines)
 
 
 def _lines_total(row: OrderRow) -> int:
@@ -873,11 +888,6 @@ class OrderRepository:
     def _query(self):  # noqa: ANN202
         return select(OrderRow).options(selectinload(OrderRow.lines))
 
-    async def _cart_row(self, chat_id: int) -> OrderRow | None:
-        return await self._session.scalar(
-            self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
-        )
-
     async def bought_with(self, product_id: int, limit: int) -> list[int]:
         """Products other customers bought in the same orders as `product_id` (confirmed,
         not cancelled), most often first."""
@@ -918,34 +928,46 @@ class OrderRepository:
         self, chat_id: int, telegram_user_id: int, product: Product, quantity: int
     ) -> Order:
         """Put `quantity` of `product` in the chat's cart (replacing an earlier quantity)."""
-        row = await self._cart_row(chat_id)
-        if row is None:
-            row = OrderRow(
-                chat_id=chat_id, telegram_user_id=telegram_user_id, status=OrderStatus.CART
-            )
-            row.lines = []
-            self._session.add(row)
-        line = next((ln for ln in row.lines if ln.product_id == product.id), None)
-        if line is None:
-            line = OrderLineRow(product_id=product.id, quantity=quantity)
-            row.lines.append(line)
-        line.quantity = quantity
-        line.sku = product.sku
-        line.name = product.name
-        line.unit_price_minor = product.price_minor
-        row.total_minor = _lines_total(row)
-        row.updated_at = utcnow()
-        await self._session.flush()
-        return _order(row)
+        cart = await self.get_cart(chat_id)
+        line = OrderLine(product.id, product.sku, product.name, product.price_minor, quantity)
+        values = {f: getattr(line, f) for f in _LINE_COLUMNS}
+        now = utcnow()
+        if cart is None:
+            lines: tuple[OrderLine, ...] = (line,)
+            created = await execute_core(
+                self._session,
+                _NEW_CART,
+                {"chat_id": chat_id, "telegram_user_id": telegram_user_id,
+                 "status": OrderStatus.CART.value, "total_minor": _total(lines), "updated_at": now},
+            )  # fmt: skip
+            row = created.one()
+            await execute_core(self._session, _NEW_LINE, {"order_id": row.id, **values})
+            return _order(row, lines)
+        if any(ln.product_id == product.id for ln in cart.lines):
+            lines = tuple(line if ln.product_id == product.id else ln for ln in cart.lines)
+            values["line_product_id"] = values.pop("product_id")
+            await execute_core(self._session, _SET_LINE, {"cart_id": cart.id, **values})
+        else:
+            lines = (*cart.lines, line)
+            await execute_core(self._session, _NEW_LINE, {"order_id": cart.id, **values})
+        return await self._retotal(cart.id, lines, now)
 
     async def remove_line(self, chat_id: int, product_id: int) -> Order | None:
-        row = await self._cart_row(chat_id)
-        if row is None:
+        cart = await self.get_cart(chat_id)
+        if cart is None:
             return None
-        row.lines = [ln for ln in row.lines if ln.product_id != product_id]
-        row.total_minor = _lines_total(row)
-        await self._session.flush()
-        return _order(row)
+        lines = tuple(ln for ln in cart.lines if ln.product_id != product_id)
+        if len(lines) == len(cart.lines):
+            return cart
+        removed = {"cart_id": cart.id, "line_product_id": product_id}
+        await execute_core(self._session, _REMOVE_LINE, removed)
+        return await self._retotal(cart.id, lines, utcnow())
+
+    async def _retotal(self, cart_id: int, lines: tuple[OrderLine, ...], now: datetime) -> Order:
+        """The cart's total after its lines changed to `lines`; the cart as stored now."""
+        changed = {"cart_id": cart_id, "total_minor": _total(lines), "updated_at": now}
+        row = (await execute_core(self._session, _RETOTAL, changed)).one()
+        return _order(row, lines)
 
     async def discard_cart(self, chat_id: int) -> bool:
         outcome = await self._session.execute(

@@ -111,6 +111,20 @@ _BOUGHT_WITH = (
     .limit(bindparam("limit"))
 )
 _LINE_COLUMNS = ("product_id", "sku", "name", "unit_price_minor", "quantity")
+# Asked at every step of a checkout: whether the customer authorised their data, and theirs.
+_consents = cast(Table, ConsentRow.__table__)
+_CONSENT_OF = select(_consents.c.accepted_at).where(
+    _consents.c.telegram_user_id == bindparam("user")
+)
+_customers = cast(Table, CustomerRow.__table__)
+_CUSTOMER_OF_USER = select(_customers).where(_customers.c.telegram_user_id == bindparam("user"))
+# A category's first page: in stock first, then by name (ProductRepository.shelf_page).
+_SHELF = (
+    select(*_PRODUCT_ROW)
+    .where(_products.c.category == bindparam("category"), _products.c.active.is_(True))
+    .order_by(case((_products.c.stock > 0, 0), else_=1), _products.c.name, _products.c.id)
+    .limit(bindparam("limit"))
+)
 _NEW_CART = insert(_orders).returning(*_orders.c)
 _NEW_LINE = insert(_order_lines)
 _SET_LINE = update(_order_lines).where(
@@ -171,7 +185,8 @@ def _product_of(row: Sequence[Any]) -> Product:
     )
 
 
-def _customer(row: CustomerRow) -> Customer:
+def _customer(row: Any) -> Customer:
+    """A Customer from a CustomerRow or a row of the customers table."""
     return Customer(
         id=row.id,
         telegram_user_id=row.telegram_user_id,
@@ -724,19 +739,22 @@ class ProductRepository:
         """A page of a category's active products, in stock first, then by name: the page
         after the product `after` (or before `before`) — by key, so a page costs the same
         deep in a category of thousands and an old button still lands where it said."""
+        wanted = after if after is not None else before
+        anchor = await self.get(wanted) if wanted is not None else None
+        if anchor is None:  # the first page
+            first = {"category": category, "limit": limit}
+            return [_product_of(row) for row in await execute_core(self._session, _SHELF, first)]
         sold_out = case((ProductRow.stock > 0, 0), else_=1)
         key = tuple_(sold_out, ProductRow.name, ProductRow.id)
         query = select(*PRODUCT_COLUMNS).where(
             ProductRow.category == category, ProductRow.active.is_(True)
         )
-        wanted = after if after is not None else before
-        anchor = await self.get(wanted) if wanted is not None else None
-        if anchor is not None and anchor.category == category:
+        if anchor.category == category:
             mark = tuple_(
                 literal(0 if anchor.stock > 0 else 1), literal(anchor.name), literal(anchor.id)
             )
             query = query.where(key > mark if after is not None else key < mark)
-        backwards = before is not None and anchor is not None
+        backwards = before is not None
         order = (
             (sold_out.desc(), ProductRow.name.desc(), ProductRow.id.desc())
             if backwards
@@ -752,9 +770,8 @@ class CustomerRepository:
         self._session = session
 
     async def by_telegram_user(self, telegram_user_id: int) -> Customer | None:
-        row = await self._session.scalar(
-            select(CustomerRow).where(CustomerRow.telegram_user_id == telegram_user_id)
-        )
+        found = await execute_core(self._session, _CUSTOMER_OF_USER, {"user": telegram_user_id})
+        row = found.first()
         return _customer(row) if row else None
 
     async def by_national_id(self, national_id: str) -> Customer | None:
@@ -764,8 +781,9 @@ class CustomerRepository:
         return _customer(row) if row else None
 
     async def consent_of(self, telegram_user_id: int) -> datetime | None:
-        row = await self._session.get(ConsentRow, telegram_user_id)
-        return row.accepted_at if row else None
+        found = await execute_core(self._session, _CONSENT_OF, {"user": telegram_user_id})
+        accepted: datetime | None = found.scalar()
+        return accepted
 
     async def give_consent(self, telegram_user_id: int) -> datetime:
         row = await self._session.get(ConsentRow, telegram_user_id)

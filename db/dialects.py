@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 S = TypeVar("S")
 Insert = Any  # either dialect's insert(): both have on_conflict_do_nothing/_do_update
@@ -40,6 +41,11 @@ def built(session: AsyncSession, name: str, make: Callable[[Callable[..., Insert
 async def execute_core(session: AsyncSession, statement: Any, parameters: Any) -> CursorResult[Any]:
     """`statement` run as Core on the session's connection (one row's parameters, or a list
     of them for an executemany): through the session an ORM-enabled insert takes the ORM's
-    bulk path, which costs more and returns no rowcount."""
-    connection = await session.connection()
-    return await connection.execute(statement, parameters)
+    bulk path, which costs more and returns no rowcount. The connection is asked for and the
+    statement run in one pass into SQLAlchemy's sync layer (one greenlet, not two); the rows
+    come back buffered, as AsyncConnection.execute returns them."""
+    return await session.run_sync(_execute_core, statement, parameters)
+
+
+def _execute_core(session: Session, statement: Any, parameters: Any) -> CursorResult[Any]:
+    return session.connection().execute(statement, parameters)

@@ -91,6 +91,13 @@ def _add(insert: Callable[..., Insert]) -> Any:
     )
 
 
+def _one_or_many(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """The parameters of one row as a plain execution: a list of one takes SQLAlchemy's
+    executemany path (for an INSERT ... RETURNING its batching of rows), which costs more for
+    the single reply an update usually writes."""
+    return rows[0] if len(rows) == 1 else rows
+
+
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -118,7 +125,7 @@ class OutboxRepository:
         if not rows:
             return
         statement = built(self._session, "outbox add", _add)
-        inserted = await execute_core(self._session, statement, rows)
+        inserted = await execute_core(self._session, statement, _one_or_many(rows))
         by_key = {row["key"]: row for row in rows}
         fresh = [_outgoing_of(row.id, by_key[row.key]) for row in inserted.all()]
         fresh.sort(key=lambda row: row.id)
@@ -196,11 +203,8 @@ class OutboxRepository:
         if not sent:
             return
         moment = now()
-        await execute_core(
-            self._session,
-            _SENT,
-            [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent],
-        )
+        marks = [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent]
+        await execute_core(self._session, _SENT, _one_or_many(marks))
 
     async def reword(self, row_id: int, text: str) -> bool:
         """A pending row's text replaced (its final wording); False when it is no longer

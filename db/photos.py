@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.dialects import dialect_insert
+from db.dialects import dialect_insert, execute_core
 from db.models import ProductPhotoRow, utcnow
 from domain.model import NewPhoto, ProductPhoto, photo_digest
 
 CHUNK = 500
 PUT_CHUNK = 5_000  # photos per executemany
 DIGEST_CHUNK = 20  # image bytes read at a time (each up to a few MB)
+# Which products of a reply have a photo: asked for every list and card, so built once and
+# run as Core (db/dialects.py).
+_photos = cast(Table, ProductPhotoRow.__table__)
+_HAVING = select(_photos.c.product_id).where(
+    _photos.c.product_id.in_(bindparam("ids", expanding=True))
+)
 
 
 class PhotoRepository:
@@ -45,11 +51,8 @@ class PhotoRepository:
         having: set[int] = set()
         for start in range(0, len(product_ids), CHUNK):
             chunk = list(product_ids[start : start + CHUNK])
-            having.update(
-                await self._session.scalars(
-                    select(ProductPhotoRow.product_id).where(ProductPhotoRow.product_id.in_(chunk))
-                )
-            )
+            rows = await execute_core(self._session, _HAVING, {"ids": chunk})
+            having.update(rows.scalars())
         return having
 
     async def urls(self, product_ids: Sequence[int]) -> dict[int, str]:

@@ -83,6 +83,68 @@ PRODUCT_FIELDS = ("name", "description", "category", "price_minor", "stock", "ac
 # walks a big catalog.
 PRODUCT_COLUMNS = (ProductRow.id, ProductRow.sku, *(getattr(ProductRow, f) for f in PRODUCT_FIELDS))
 
+# The conversation's reads, built once and run as Core on the session's connection
+# (db/dialects.py): each customer message makes a few of them, and building a statement or
+# loading ORM objects costs more than SQLite takes to answer. Plain rows, mapped to the
+# domain's dataclasses.
+_products = cast(Table, ProductRow.__table__)
+_orders = cast(Table, OrderRow.__table__)
+_order_lines = cast(Table, OrderLineRow.__table__)
+_PRODUCT_ROW = (_products.c.id, _products.c.sku, *(_products.c[f] for f in PRODUCT_FIELDS))
+_PRODUCT_BY_ID = select(*_PRODUCT_ROW).where(_products.c.id == bindparam("id"))
+_PRODUCTS_BY_IDS = select(*_PRODUCT_ROW).where(_products.c.id.in_(bindparam("ids", expanding=True)))
+_mine, _other = _order_lines.alias("mine"), _order_lines.alias("other")
+_BOUGHT_WITH = (
+    select(_other.c.product_id, func.count().label("times"))
+    .select_from(_mine)
+    .join(
+        _other,
+        and_(_other.c.order_id == _mine.c.order_id, _other.c.product_id != bindparam("product_id")),
+    )
+    .join(_orders, _orders.c.id == _mine.c.order_id)
+    .where(
+        _mine.c.product_id == bindparam("product_id"),
+        _orders.c.status.in_([s.value for s in (*OPEN_STATUSES, OrderStatus.DELIVERED)]),
+    )
+    .group_by(_other.c.product_id)
+    .order_by(func.count().desc(), _other.c.product_id)
+    .limit(bindparam("limit"))
+)
+_LINE_COLUMNS = ("product_id", "sku", "name", "unit_price_minor", "quantity")
+# Asked at every step of a checkout: whether the customer authorised their data, and theirs.
+_consents = cast(Table, ConsentRow.__table__)
+_CONSENT_OF = select(_consents.c.accepted_at).where(
+    _consents.c.telegram_user_id == bindparam("user")
+)
+_customers = cast(Table, CustomerRow.__table__)
+_CUSTOMER_OF_USER = select(_customers).where(_customers.c.telegram_user_id == bindparam("user"))
+# A category's first page: in stock first, then by name (ProductRepository.shelf_page).
+_SHELF = (
+    select(*_PRODUCT_ROW)
+    .where(_products.c.category == bindparam("category"), _products.c.active.is_(True))
+    .order_by(case((_products.c.stock > 0, 0), else_=1), _products.c.name, _products.c.id)
+    .limit(bindparam("limit"))
+)
+_NEW_CART = insert(_orders).returning(*_orders.c)
+_NEW_LINE = insert(_order_lines)
+_SET_LINE = update(_order_lines).where(
+    _order_lines.c.order_id == bindparam("cart_id"),
+    _order_lines.c.product_id == bindparam("line_product_id"),
+)
+_REMOVE_LINE = delete(_order_lines).where(
+    _order_lines.c.order_id == bindparam("cart_id"),
+    _order_lines.c.product_id == bindparam("line_product_id"),
+)
+_RETOTAL = update(_orders).where(_orders.c.id == bindparam("cart_id")).returning(*_orders.c)
+# The chat's open cart and its lines (in the order they were added), in one statement: a
+# row per line, the order's columns repeated; one row with no line for an empty cart.
+_CART = (
+    select(*_orders.c, *(_order_lines.c[c].label(f"line_{c}") for c in _LINE_COLUMNS))
+    .select_from(_orders.outerjoin(_order_lines, _order_lines.c.order_id == _orders.c.id))
+    .where(_orders.c.chat_id == bindparam("chat_id"), _orders.c.status == OrderStatus.CART.value)
+    .order_by(_order_lines.c.id)
+)
+
 
 def _rowcount(outcome: Result[Any]) -> int:
     """Rows an INSERT, UPDATE or DELETE touched.
@@ -123,7 +185,8 @@ def _product_of(row: Sequence[Any]) -> Product:
     )
 
 
-def _customer(row: CustomerRow) -> Customer:
+def _customer(row: Any) -> Customer:
+    """A Customer from a CustomerRow or a row of the customers table."""
     return Customer(
         id=row.id,
         telegram_user_id=row.telegram_user_id,
@@ -136,6 +199,10 @@ def _customer(row: CustomerRow) -> Customer:
     )
 
 
+def _total(lines: Iterable[OrderLine]) -> int:
+    return sum(line.unit_price_minor * line.quantity for line in lines)
+
+
 def _lines_total(row: OrderRow) -> int:
     return sum(line.unit_price_minor * line.quantity for line in row.lines)
 
@@ -143,17 +210,20 @@ def _lines_total(row: OrderRow) -> int:
 ERASED_TEXT = "(datos borrados a pedido del cliente)"
 
 
-def _order(row: OrderRow) -> Order:
-    lines = tuple(
-        OrderLine(
-            product_id=line.product_id,
-            sku=line.sku,
-            name=line.name,
-            unit_price_minor=line.unit_price_minor,
-            quantity=line.quantity,
+def _order(row: Any, lines: tuple[OrderLine, ...] | None = None) -> Order:
+    """An Order from an OrderRow (its lines loaded), or from a row of the orders table's
+    columns and its `lines`."""
+    if lines is None:
+        lines = tuple(
+            OrderLine(
+                product_id=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                unit_price_minor=line.unit_price_minor,
+                quantity=line.quantity,
+            )
+            for line in row.lines
         )
-        for line in row.lines
-    )
     return Order(
         id=row.id,
         chat_id=row.chat_id,
@@ -197,8 +267,9 @@ class ProductRepository:
         self._session = session
 
     async def get(self, product_id: int) -> Product | None:
-        row = await self._session.get(ProductRow, product_id)
-        return _product(row) if row else None
+        rows = await execute_core(self._session, _PRODUCT_BY_ID, {"id": product_id})
+        row = rows.first()
+        return _product_of(row) if row else None
 
     async def get_by_sku(self, sku: str) -> Product | None:
         row = await self._session.scalar(select(ProductRow).where(ProductRow.sku == sku))
@@ -210,9 +281,7 @@ class ProductRepository:
         by_id: dict[int, Product] = {}
         for start in range(0, len(ids), CHUNK):
             chunk = list(ids[start : start + CHUNK])
-            rows = await self._session.execute(
-                select(*PRODUCT_COLUMNS).where(ProductRow.id.in_(chunk))
-            )
+            rows = await execute_core(self._session, _PRODUCTS_BY_IDS, {"ids": chunk})
             by_id.update({row.id: _product_of(row) for row in rows})
         return [by_id[i] for i in ids if i in by_id]
 
@@ -670,18 +739,22 @@ class ProductRepository:
         """A page of a category's active products, in stock first, then by name: the page
         after the product `after` (or before `before`) — by key, so a page costs the same
         deep in a category of thousands and an old button still lands where it said."""
+        wanted = after if after is not None else before
+        anchor = await self.get(wanted) if wanted is not None else None
+        if anchor is None:  # the first page
+            first = {"category": category, "limit": limit}
+            return [_product_of(row) for row in await execute_core(self._session, _SHELF, first)]
         sold_out = case((ProductRow.stock > 0, 0), else_=1)
         key = tuple_(sold_out, ProductRow.name, ProductRow.id)
         query = select(*PRODUCT_COLUMNS).where(
             ProductRow.category == category, ProductRow.active.is_(True)
         )
-        anchor = await self.get(after if after is not None else before or 0)
-        if anchor is not None and anchor.category == category:
+        if anchor.category == category:
             mark = tuple_(
                 literal(0 if anchor.stock > 0 else 1), literal(anchor.name), literal(anchor.id)
             )
             query = query.where(key > mark if after is not None else key < mark)
-        backwards = before is not None and anchor is not None
+        backwards = before is not None
         order = (
             (sold_out.desc(), ProductRow.name.desc(), ProductRow.id.desc())
             if backwards
@@ -697,9 +770,8 @@ class CustomerRepository:
         self._session = session
 
     async def by_telegram_user(self, telegram_user_id: int) -> Customer | None:
-        row = await self._session.scalar(
-            select(CustomerRow).where(CustomerRow.telegram_user_id == telegram_user_id)
-        )
+        found = await execute_core(self._session, _CUSTOMER_OF_USER, {"user": telegram_user_id})
+        row = found.first()
         return _customer(row) if row else None
 
     async def by_national_id(self, national_id: str) -> Customer | None:
@@ -709,8 +781,9 @@ class CustomerRepository:
         return _customer(row) if row else None
 
     async def consent_of(self, telegram_user_id: int) -> datetime | None:
-        row = await self._session.get(ConsentRow, telegram_user_id)
-        return row.accepted_at if row else None
+        found = await execute_core(self._session, _CONSENT_OF, {"user": telegram_user_id})
+        accepted: datetime | None = found.scalar()
+        return accepted
 
     async def give_consent(self, telegram_user_id: int) -> datetime:
         row = await self._session.get(ConsentRow, telegram_user_id)
@@ -833,27 +906,11 @@ class OrderRepository:
     def _query(self):  # noqa: ANN202
         return select(OrderRow).options(selectinload(OrderRow.lines))
 
-    async def _cart_row(self, chat_id: int) -> OrderRow | None:
-        return await self._session.scalar(
-            self._query().where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
-        )
-
     async def bought_with(self, product_id: int, limit: int) -> list[int]:
         """Products other customers bought in the same orders as `product_id` (confirmed,
         not cancelled), most often first."""
-        mine, other = OrderLineRow.__table__.alias("mine"), OrderLineRow.__table__.alias("other")
-        bought = [status.value for status in (*OPEN_STATUSES, OrderStatus.DELIVERED)]
-        rows = await self._session.execute(
-            select(other.c.product_id, func.count().label("times"))
-            .select_from(mine)
-            .join(
-                other, and_(other.c.order_id == mine.c.order_id, other.c.product_id != product_id)
-            )
-            .join(OrderRow, OrderRow.id == mine.c.order_id)
-            .where(mine.c.product_id == product_id, OrderRow.status.in_(bought))
-            .group_by(other.c.product_id)
-            .order_by(func.count().desc(), other.c.product_id)
-            .limit(limit)
+        rows = await execute_core(
+            self._session, _BOUGHT_WITH, {"product_id": product_id, "limit": limit}
         )
         return [row.product_id for row in rows]
 
@@ -862,8 +919,15 @@ class OrderRepository:
         return _order(row) if row else None
 
     async def get_cart(self, chat_id: int) -> Order | None:
-        row = await self._cart_row(chat_id)
-        return _order(row) if row else None
+        rows = (await execute_core(self._session, _CART, {"chat_id": chat_id})).all()
+        if not rows:
+            return None
+        lines = tuple(
+            OrderLine(*(getattr(row, f"line_{c}") for c in _LINE_COLUMNS))
+            for row in rows
+            if row.line_product_id is not None
+        )
+        return _order(rows[0], lines)
 
     async def lock_cart(self, chat_id: int) -> bool:
         """Hold the chat's open cart until this transaction ends; False when there is none
@@ -882,34 +946,46 @@ class OrderRepository:
         self, chat_id: int, telegram_user_id: int, product: Product, quantity: int
     ) -> Order:
         """Put `quantity` of `product` in the chat's cart (replacing an earlier quantity)."""
-        row = await self._cart_row(chat_id)
-        if row is None:
-            row = OrderRow(
-                chat_id=chat_id, telegram_user_id=telegram_user_id, status=OrderStatus.CART
-            )
-            row.lines = []
-            self._session.add(row)
-        line = next((ln for ln in row.lines if ln.product_id == product.id), None)
-        if line is None:
-            line = OrderLineRow(product_id=product.id, quantity=quantity)
-            row.lines.append(line)
-        line.quantity = quantity
-        line.sku = product.sku
-        line.name = product.name
-        line.unit_price_minor = product.price_minor
-        row.total_minor = _lines_total(row)
-        row.updated_at = utcnow()
-        await self._session.flush()
-        return _order(row)
+        cart = await self.get_cart(chat_id)
+        line = OrderLine(product.id, product.sku, product.name, product.price_minor, quantity)
+        values = {f: getattr(line, f) for f in _LINE_COLUMNS}
+        now = utcnow()
+        if cart is None:
+            lines: tuple[OrderLine, ...] = (line,)
+            created = await execute_core(
+                self._session,
+                _NEW_CART,
+                {"chat_id": chat_id, "telegram_user_id": telegram_user_id,
+                 "status": OrderStatus.CART.value, "total_minor": _total(lines), "updated_at": now},
+            )  # fmt: skip
+            row = created.one()
+            await execute_core(self._session, _NEW_LINE, {"order_id": row.id, **values})
+            return _order(row, lines)
+        if any(ln.product_id == product.id for ln in cart.lines):
+            lines = tuple(line if ln.product_id == product.id else ln for ln in cart.lines)
+            values["line_product_id"] = values.pop("product_id")
+            await execute_core(self._session, _SET_LINE, {"cart_id": cart.id, **values})
+        else:
+            lines = (*cart.lines, line)
+            await execute_core(self._session, _NEW_LINE, {"order_id": cart.id, **values})
+        return await self._retotal(cart.id, lines, now)
 
     async def remove_line(self, chat_id: int, product_id: int) -> Order | None:
-        row = await self._cart_row(chat_id)
-        if row is None:
+        cart = await self.get_cart(chat_id)
+        if cart is None:
             return None
-        row.lines = [ln for ln in row.lines if ln.product_id != product_id]
-        row.total_minor = _lines_total(row)
-        await self._session.flush()
-        return _order(row)
+        lines = tuple(ln for ln in cart.lines if ln.product_id != product_id)
+        if len(lines) == len(cart.lines):
+            return cart
+        removed = {"cart_id": cart.id, "line_product_id": product_id}
+        await execute_core(self._session, _REMOVE_LINE, removed)
+        return await self._retotal(cart.id, lines, utcnow())
+
+    async def _retotal(self, cart_id: int, lines: tuple[OrderLine, ...], now: datetime) -> Order:
+        """The cart's total after its lines changed to `lines`; the cart as stored now."""
+        changed = {"cart_id": cart_id, "total_minor": _total(lines), "updated_at": now}
+        row = (await execute_core(self._session, _RETOTAL, changed)).one()
+        return _order(row, lines)
 
     async def discard_cart(self, chat_id: int) -> bool:
         outcome = await self._session.execute(

@@ -622,10 +622,13 @@ class OwnerDesk:
     async def is_paused(self, chat_id: int) -> bool:
         """Whether an owner took this chat over (PAUSED_FRESH_SECONDS)."""
         paused, now = self._paused, time.monotonic()
-        if paused is None or now - self._paused_read_at >= PAUSED_FRESH_SECONDS:
-            async with self._reads() as uow:
-                paused = frozenset(await uow.chats.paused())
-            self._paused, self._paused_read_at = paused, now
+        if paused is not None and now - self._paused_read_at < PAUSED_FRESH_SECONDS:
+            return chat_id in paused
+        if paused is not None:  # one message reads it again; the others meanwhile keep this
+            self._paused_read_at = now
+        async with self._reads() as uow:
+            paused = frozenset(await uow.chats.paused())
+        self._paused, self._paused_read_at = paused, now
         return chat_id in paused
 
     async def note_customer_message(self, chat_id: int, user_id: int, text: str) -> None:

@@ -122,7 +122,7 @@ async def add(
         turn.buttons = OFFER_BUTTONS
         return
     order = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, quantity)
-    turn.added.append(product.id)
+    turn.added.append(product)
     if before and additive:
         turn.say(
             texts.ADDED_MORE.format(added=quantity - before, quantity=quantity, name=product.name)

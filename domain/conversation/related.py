@@ -37,11 +37,10 @@ async def suggest(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     turn.buttons = (*turn.buttons, *((button,) for button in add))
 
 
-async def related_to(uow: UnitOfWork, product_id: int, exclude: set[int]) -> list[Product]:
-    """In stock and not in the cart: bought together with it first, then its category."""
-    product = await uow.products.get(product_id)
-    if product is None:
-        return []
+async def related_to(uow: UnitOfWork, product: Product, exclude: set[int]) -> list[Product]:
+    """In stock and not in the cart: bought together with it first, then its category (the
+    product as this reply read it: no second read)."""
+    product_id = product.id
     together = await uow.orders.bought_with(product_id, RELATED * 3)
     candidates = [p for p in await uow.products.list_by_ids(together) if p.visible]
     if product.category:

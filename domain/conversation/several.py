@@ -20,10 +20,15 @@ CHATTER = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.AFFI
 LISTED = 3  # products shown for each question of several
 
 
+def pieces_of(text: str) -> list[str]:
+    """The message cut where its questions end (pieces of three characters or more)."""
+    pieces = (piece.strip(" ,.:") for piece in QUESTION_END_RE.split(text))
+    return [piece for piece in pieces if len(piece) > 2]
+
+
 def questions_in(text: str) -> list[tuple[str, Understanding]]:
     """The message's questions that ask for something (not "hola", not "gracias")."""
-    pieces = [piece.strip(" ,.:") for piece in QUESTION_END_RE.split(text)]
-    read = [(piece, understand(piece)) for piece in pieces if len(piece) > 2]
+    read = [(piece, understand(piece)) for piece in pieces_of(text)]
     return [
         (piece, meaning)
         for piece, meaning in read
@@ -34,6 +39,8 @@ def questions_in(text: str) -> list[tuple[str, Understanding]]:
 async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
     """Answer every question of a message that has two or more; False (nothing said) for a
     message with one."""
+    if len(pieces_of(text)) < 2:  # one piece holds one question at most: not read again
+        return False
     questions = questions_in(text)
     if len(questions) < 2:
         return False

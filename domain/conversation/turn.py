@@ -11,7 +11,7 @@ from domain.button import Button, Buttons
 from domain.conversation.memory import Memory
 from domain.conversation.rendering import render_cart
 from domain.delivery import Quote
-from domain.model import Order
+from domain.model import Order, Product
 
 
 class Step(StrEnum):
@@ -119,7 +119,7 @@ class Turn:
     exact: bool = False  # said exactly as built (an order confirmation): never reworded
     erased: bool = False  # the customer's data was just erased: this exchange is not stored
     photos: tuple[int, ...] = ()  # products whose photos go with the reply (card, short list)
-    added: list[int] = field(default_factory=list)  # products put in the cart by this reply
+    added: list[Product] = field(default_factory=list)  # put in the cart by this reply
 
     def say(self, text: str) -> None:
         self.parts.append(text)

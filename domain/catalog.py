@@ -33,7 +33,15 @@ from domain.shelves import Shelves
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head, stable_digest
-from rag.snapshot import SnapshotError, prefixed, read_arrays, unprefixed, write_arrays
+from rag.snapshot import (
+    Array,
+    FileArray,
+    SnapshotError,
+    prefixed,
+    read_arrays,
+    unprefixed,
+    write_arrays,
+)
 from rag.vectors import ProductVectors
 
 HEAD_WORDS = 3
@@ -103,7 +111,7 @@ class _Saved:
 
     stamp: list[object] | None
     synced_at: datetime | None
-    arrays: dict[str, np.ndarray]
+    arrays: dict[str, FileArray]
 
 
 def search_doc(product: Product) -> SearchDoc:
@@ -301,7 +309,7 @@ class Catalog:
         # Fingerprints first: one is set only after its product's indexing, so every product
         # they vouch for is in the index exported after (a product indexed in between is
         # only analysed again at the next start).
-        arrays = {"fingerprints": self._fingerprints.copy()}
+        arrays: dict[str, Array] = {"fingerprints": self._fingerprints.copy()}
         arrays.update(prefixed("index.", self.index.export()))
         arrays.update(self._shelves.export())
         synced = self._synced_at.isoformat() if self._synced_at else None

@@ -33,7 +33,7 @@ from rag.normalize import (
     typo_distance,
     unit_of,
 )
-from rag.snapshot import prefixed, unprefixed
+from rag.snapshot import Array, prefixed, unprefixed
 from rag.synonyms import SynonymTable
 
 logger = logging.getLogger(__name__)
@@ -225,12 +225,12 @@ class _Vocabulary:
         if new:
             self._grams.add_many(new)
 
-    def export(self) -> dict[str, np.ndarray]:
+    def export(self) -> dict[str, Array]:
         text = np.frombuffer("\n".join(self._words).encode(), dtype=np.uint8)
         return {"words": text, **prefixed("grams.", self._grams.export())}
 
-    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
-        text = bytes(arrays["words"]).decode()
+    def restore(self, arrays: Mapping[str, Array]) -> None:
+        text = arrays["words"].tobytes().decode()
         self._words = text.split("\n") if text else []
         self._slot_of = {word: slot for slot, word in enumerate(self._words)}
         self.longest = max(map(len, self._words), default=0)
@@ -337,7 +337,7 @@ class ProductIndex:
 
     # ---- saving ---------------------------------------------------------------------
 
-    def export(self) -> dict[str, np.ndarray]:
+    def export(self) -> dict[str, Array]:
         """The whole index as arrays, consistent (taken under the lock); `restore` takes
         them back in another process."""
         with self._lock:
@@ -352,7 +352,7 @@ class ProductIndex:
                 **prefixed("vocabulary.", self._vocabulary.export()),
             }
 
-    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
+    def restore(self, arrays: Mapping[str, Array]) -> None:
         """Become the index `export` described (replacing whatever this one held)."""
         with self._lock:
             ids = np.asarray(arrays["ids"], dtype=np.int64)

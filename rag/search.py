@@ -353,19 +353,25 @@ class ProductIndex:
             }
 
     def restore(self, arrays: Mapping[str, Array]) -> None:
-        """Become the index `export` described (replacing whatever this one held)."""
+        """Become the index `export` described (replacing whatever this one held); all read
+        first, so an unreadable file leaves this index as it was."""
+        ids = np.asarray(arrays["ids"], dtype=np.int64)
+        taken = np.flatnonzero(ids >= 0)
+        slot_of = _SlotMap()
+        slot_of.load(ids[taken], taken)
+        free_slots = np.asarray(arrays["free"]).tolist()
+        visible = np.array(arrays["visible"], dtype=np.bool_)
+        digests = np.array(arrays["digests"], dtype=np.int64)
+        words = SparseIndex(k1=self.weights.k1, b=self.weights.b)
+        words.restore(unprefixed("words.", arrays))
+        heads = SparseIndex()
+        heads.restore(unprefixed("heads.", arrays))
+        vocabulary = _Vocabulary()
+        vocabulary.restore(unprefixed("vocabulary.", arrays))
         with self._lock:
-            ids = np.asarray(arrays["ids"], dtype=np.int64)
-            taken = np.flatnonzero(ids >= 0)
-            self._slot_of = _SlotMap()
-            self._slot_of.load(ids[taken], taken)
-            self._free_slots = np.asarray(arrays["free"]).tolist()
-            for target, name in ((self._ids, "ids"), (self._visible, "visible")):
-                target.data = np.array(arrays[name], dtype=target.data.dtype)
-            self._digests.data = np.array(arrays["digests"], dtype=np.int64)
-            self._words.restore(unprefixed("words.", arrays))
-            self._heads.restore(unprefixed("heads.", arrays))
-            self._vocabulary.restore(unprefixed("vocabulary.", arrays))
+            self._slot_of, self._free_slots = slot_of, free_slots
+            self._ids.data, self._visible.data, self._digests.data = ids, visible, digests
+            self._words, self._heads, self._vocabulary = words, heads, vocabulary
 
     # ---- indexing -------------------------------------------------------------------
 

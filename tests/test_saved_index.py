@@ -108,6 +108,7 @@ async def test_a_damaged_or_foreign_saved_index_is_built_again(tmp_path: Path, d
     app = await started(tmp_path)
     await import_inventory(app.uow(), app.catalog, sample.read_bytes(), sample.name)
     before = await skus(app, "extintor")
+    shelves = (app.catalog.categories(20), sorted(app.catalog.names()))
     await app.close()
     saved = tmp_path / "shop.search-index"
     if damage == "truncated":
@@ -119,8 +120,9 @@ async def test_a_damaged_or_foreign_saved_index_is_built_again(tmp_path: Path, d
         write_arrays(saved, {k: np.array(a) for k, a in arrays.items()}, {"signature": "old"})
 
     again = await started(tmp_path)
-    try:
+    try:  # built, saved and read back from the new file
         assert await skus(again, "extintor") == before
+        assert (again.catalog.categories(20), sorted(again.catalog.names())) == shelves
     finally:
         await again.close()
     assert read_arrays(saved)[0]["signature"] == again.catalog.index.signature

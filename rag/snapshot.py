@@ -41,12 +41,12 @@ class _Source:
         self.fd = os.open(path, os.O_RDONLY)
         weakref.finalize(self, os.close, self.fd)
 
-    def read(self, into: memoryview, position: int) -> None:
-        """Fill `into` from `position` (pread: no shared file position, so threads may read
-        at once)."""
-        done = 0
-        while done < len(into):
-            got = os.preadv(self.fd, [into[done:]], position + done)
+    def read(self, into: np.ndarray, position: int) -> None:
+        """Fill `into` (a new array) from `position`; pread: no shared file position, so
+        threads may read at once."""
+        done = os.preadv(self.fd, [into.data], position) if into.nbytes else 0
+        while done < into.nbytes:  # a short read: the rest
+            got = os.preadv(self.fd, [into.data.cast("B")[done:]], position + done)
             if got == 0:
                 raise SnapshotError(f"{self.name}: truncated")
             done += got
@@ -69,23 +69,20 @@ class FileArray:
 
     def __getitem__(self, where: slice) -> np.ndarray:
         """The elements `where` (a slice with step 1) of a 1-d array."""
-        start, stop, step = where.indices(len(self))
+        start, stop, step = where.indices(self.shape[0])
         if step != 1 or len(self.shape) != 1:
             raise TypeError("a FileArray reads 1-d slices with step 1")
-        return self._read(start, (max(stop - start, 0),))
+        out = np.empty(max(stop - start, 0), dtype=self.dtype)
+        self._source.read(out, self._offset + start * self.dtype.itemsize)
+        return out
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        whole = self._read(0, self.shape)
+        whole = np.empty(self.shape, dtype=self.dtype)
+        self._source.read(whole, self._offset)
         return whole if dtype is None else whole.astype(dtype, copy=False)
 
     def tobytes(self) -> bytes:
-        return self._read(0, (self.size,)).tobytes()
-
-    def _read(self, start: int, shape: tuple[int, ...]) -> np.ndarray:
-        out = np.empty(shape, dtype=self.dtype)
-        position = self._offset + start * self.dtype.itemsize
-        self._source.read(memoryview(out.reshape(-1).view(np.uint8).data), position)
-        return out
+        return np.asarray(self).tobytes()
 
 
 # What `read_arrays` gives, and what its readers take: a saved array, or one in memory
@@ -124,17 +121,17 @@ def read_arrays(path: Path) -> tuple[dict[str, Any], dict[str, FileArray]]:
     """(meta, arrays) of a file `write_arrays` wrote; the arrays are read when used."""
     try:
         source = _Source(path)
-        lead = bytearray(len(MAGIC) + 8)
-        source.read(memoryview(lead), 0)
-        if lead[: len(MAGIC)] != MAGIC:
+        lead = np.empty(len(MAGIC) + 8, dtype=np.uint8)
+        source.read(lead, 0)
+        if lead[: len(MAGIC)].tobytes() != MAGIC:
             raise SnapshotError(f"{path}: not a search snapshot")
         total = os.fstat(source.fd).st_size
-        header_size = int.from_bytes(lead[len(MAGIC) :], "little")
+        header_size = int.from_bytes(lead[len(MAGIC) :].tobytes(), "little")
         if len(lead) + header_size > total:
             raise SnapshotError(f"{path}: truncated")
-        header_bytes = bytearray(header_size)
-        source.read(memoryview(header_bytes), len(lead))
-        header = json.loads(header_bytes)
+        header_bytes = np.empty(header_size, dtype=np.uint8)
+        source.read(header_bytes, len(lead))
+        header = json.loads(header_bytes.tobytes())
         start = -(-(len(lead) + header_size) // ALIGN) * ALIGN
         arrays = {}
         for name, entry in header["arrays"].items():

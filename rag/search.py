@@ -355,7 +355,7 @@ class ProductIndex:
     def restore(self, arrays: Mapping[str, Array]) -> None:
         """Become the index `export` described (replacing whatever this one held); all read
         first, so an unreadable file leaves this index as it was."""
-        ids = np.asarray(arrays["ids"], dtype=np.int64)
+        ids = np.array(arrays["ids"], dtype=np.int64)
         taken = np.flatnonzero(ids >= 0)
         slot_of = _SlotMap()
         slot_of.load(ids[taken], taken)

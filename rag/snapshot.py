@@ -41,20 +41,22 @@ class _Source:
         self.fd = os.open(path, os.O_RDONLY)
         weakref.finalize(self, os.close, self.fd)
 
-    def read(self, into: np.ndarray, position: int) -> None:
-        """Fill `into` (a new array) from `position`; pread: no shared file position, so
-        threads may read at once."""
-        done = os.preadv(self.fd, [into.data], position) if into.nbytes else 0
-        while done < into.nbytes:  # a short read: the rest
-            got = os.preadv(self.fd, [into.data.cast("B")[done:]], position + done)
-            if got == 0:
+    def read(self, size: int, position: int) -> bytes:
+        """`size` bytes from `position` (pread: no shared file position, so threads may read
+        at once)."""
+        data = os.pread(self.fd, size, position)
+        while len(data) < size:  # a short read: the rest
+            more = os.pread(self.fd, size - len(data), position + len(data))
+            if not more:
                 raise SnapshotError(f"{self.name}: truncated")
-            done += got
+            data += more
+        return data
 
 
 class FileArray:
-    """An array left in its file: `a[i:j]` reads that slice, `np.asarray(a)` the whole of it,
-    into an array of the caller's (the file is kept open while any of its arrays lives)."""
+    """An array left in its file: `a[i:j]` reads that slice (a read-only array, as a slice of
+    a memory map was), `np.asarray(a)` the whole of it, an array of the caller's (the file is
+    kept open while any of its arrays lives)."""
 
     def __init__(self, source: _Source, offset: int, dtype: np.dtype, shape: tuple[int, ...]):
         self._source = source
@@ -72,17 +74,16 @@ class FileArray:
         start, stop, step = where.indices(self.shape[0])
         if step != 1 or len(self.shape) != 1:
             raise TypeError("a FileArray reads 1-d slices with step 1")
-        out = np.empty(max(stop - start, 0), dtype=self.dtype)
-        self._source.read(out, self._offset + start * self.dtype.itemsize)
-        return out
+        size = max(stop - start, 0) * self.dtype.itemsize
+        data = self._source.read(size, self._offset + start * self.dtype.itemsize)
+        return np.frombuffer(data, dtype=self.dtype)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        whole = np.empty(self.shape, dtype=self.dtype)
-        self._source.read(whole, self._offset)
+        whole = np.frombuffer(bytearray(self.tobytes()), dtype=self.dtype).reshape(self.shape)
         return whole if dtype is None else whole.astype(dtype, copy=False)
 
     def tobytes(self) -> bytes:
-        return np.asarray(self).tobytes()
+        return self._source.read(self.nbytes, self._offset)
 
 
 # What `read_arrays` gives, and what its readers take: a saved array, or one in memory
@@ -121,17 +122,14 @@ def read_arrays(path: Path) -> tuple[dict[str, Any], dict[str, FileArray]]:
     """(meta, arrays) of a file `write_arrays` wrote; the arrays are read when used."""
     try:
         source = _Source(path)
-        lead = np.empty(len(MAGIC) + 8, dtype=np.uint8)
-        source.read(lead, 0)
-        if lead[: len(MAGIC)].tobytes() != MAGIC:
+        lead = source.read(len(MAGIC) + 8, 0)
+        if lead[: len(MAGIC)] != MAGIC:
             raise SnapshotError(f"{path}: not a search snapshot")
         total = os.fstat(source.fd).st_size
-        header_size = int.from_bytes(lead[len(MAGIC) :].tobytes(), "little")
+        header_size = int.from_bytes(lead[len(MAGIC) :], "little")
         if len(lead) + header_size > total:
             raise SnapshotError(f"{path}: truncated")
-        header_bytes = np.empty(header_size, dtype=np.uint8)
-        source.read(header_bytes, len(lead))
-        header = json.loads(header_bytes.tobytes())
+        header = json.loads(source.read(header_size, len(lead)))
         start = -(-(len(lead) + header_size) // ALIGN) * ALIGN
         arrays = {}
         for name, entry in header["arrays"].items():

@@ -11,7 +11,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
@@ -22,7 +21,7 @@ from bot.cosmetic import optional
 from bot.faults import describe, is_transient
 from bot.middlewares import ChatTurns, Heartbeat, OneTransactionPerUpdate
 from bot.retry import RetryAfterMiddleware
-from bot.storage import SQLAlchemyStorage
+from bot.storage import ChatLocks, SQLAlchemyStorage
 from domain import texts
 from domain.exceptions import DomainError
 from handlers import build_router
@@ -103,7 +102,7 @@ def fsm_backends(app: App) -> tuple[BaseStorage, BaseEventIsolation]:
     that several workers share both (bot/redis_fsm.py)."""
     url = app.settings.redis_url.get_secret_value()
     if not url:
-        return SQLAlchemyStorage(app.session_factory), SimpleEventIsolation()
+        return SQLAlchemyStorage(app.session_factory), ChatLocks()
     from bot.redis_fsm import redis_backends  # redis-py only when asked for
 
     settings = app.settings

@@ -1,8 +1,8 @@
 """aiogram FSM storage in our database: state and JSON data per full StorageKey, and the
 wrapper that makes an outside store (Redis, for several workers) follow the same rule.
 
-Survives restarts. Pair it with an event isolation (`SimpleEventIsolation` in one process)
-so that two updates of the same chat never interleave. While an update is handled, its
+Survives restarts. Pair it with an event isolation (`ChatLocks` in one process) so that
+two updates of the same chat never interleave. While an update is handled, its
 writes join the update's transaction (db/scope.py): the conversation's new step commits with
 the order it confirmed and the reply it promised, or not at all. A key's row is read once
 per update (state and data together) and kept for it; its changes are written with one
@@ -14,14 +14,16 @@ before the transaction is the row the transaction would have read.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import weakref
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -30,6 +32,42 @@ from db.models import FsmStateRow, utcnow
 from db.scope import UpdateTransaction
 
 MEMO = "fsm"  # the update's rows, in UpdateTransaction.memo
+
+
+@dataclass
+class _Turns:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0  # updates holding or awaiting the lock
+
+
+class ChatLocks(BaseEventIsolation):
+    """Updates of one chat take turns on a lock of this process, kept only while an update
+    of that chat holds or awaits it (aiogram's SimpleEventIsolation keeps a lock for every
+    chat it ever saw, for the life of the process: memory growing with each new customer)."""
+
+    def __init__(self) -> None:
+        self._turns: dict[StorageKey, _Turns] = {}
+
+    def __len__(self) -> int:
+        """Chats with an update in hand."""
+        return len(self._turns)
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        turns = self._turns.get(key)
+        if turns is None:
+            turns = self._turns[key] = _Turns()
+        turns.users += 1
+        try:
+            async with turns.lock:
+                yield
+        finally:
+            turns.users -= 1
+            if not turns.users:
+                del self._turns[key]
+
+    async def close(self) -> None:
+        self._turns.clear()
 
 
 def key_string(key: StorageKey) -> str:

@@ -33,7 +33,15 @@ from domain.shelves import Shelves
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
 from rag.search import ProductIndex, SearchDoc, name_head, stable_digest
-from rag.snapshot import SnapshotError, prefixed, read_arrays, unprefixed, write_arrays
+from rag.snapshot import (
+    Array,
+    FileArray,
+    SnapshotError,
+    prefixed,
+    read_arrays,
+    unprefixed,
+    write_arrays,
+)
 from rag.vectors import ProductVectors
 
 HEAD_WORDS = 3
@@ -103,7 +111,7 @@ class _Saved:
 
     stamp: list[object] | None
     synced_at: datetime | None
-    arrays: dict[str, np.ndarray]
+    arrays: dict[str, FileArray]
 
 
 def search_doc(product: Product) -> SearchDoc:
@@ -264,8 +272,8 @@ class Catalog:
             self.vectors.forget(i for i in self.vectors.dense_ids() if i not in known)
             log.info("dense index: %d vectors reused, %d to embed", reused, self.vectors.pending)
             await self.settle()
-        if saved:
-            await asyncio.to_thread(self.save)
+        if saved is not None and await asyncio.to_thread(self.save):
+            await asyncio.to_thread(self._read_back, saved)
         log.info(
             "search index ready with %d products (%s, %d analysed again, %d gone)",
             len(known), "saved index read, products checked" if restored else "built",
@@ -293,15 +301,28 @@ class Catalog:
                 log.warning("saved search index not usable, building it again: %s", error)
             return None
 
-    def save(self) -> None:
+    def _read_back(self, saved: Path) -> None:
+        """Take the index just built and saved back from its file: built here, its postings
+        are in this process's memory (about 20 MB at 100k products, for as long as it runs);
+        read back, they stay in the file, as after a restart. Kept as it is if the file
+        cannot be read."""
+        try:
+            _, arrays = read_arrays(saved)
+            self.index.restore(unprefixed("index.", arrays))
+            self._shelves.restore(arrays)
+        except (SnapshotError, KeyError, ValueError) as error:
+            log.warning("could not read the saved search index back (%s): kept in memory", error)
+
+    def save(self) -> bool:
         """Keep the index for the next start (beside the database), if it has a place; with
-        the products' change stamp read before the last sync, when known."""
+        the products' change stamp read before the last sync, when known. Whether it was
+        written."""
         if self._saved is None:
-            return
+            return False
         # Fingerprints first: one is set only after its product's indexing, so every product
         # they vouch for is in the index exported after (a product indexed in between is
         # only analysed again at the next start).
-        arrays = {"fingerprints": self._fingerprints.copy()}
+        arrays: dict[str, Array] = {"fingerprints": self._fingerprints.copy()}
         arrays.update(prefixed("index.", self.index.export()))
         arrays.update(self._shelves.export())
         synced = self._synced_at.isoformat() if self._synced_at else None
@@ -310,8 +331,9 @@ class Catalog:
             size = write_arrays(self._saved, arrays, meta)
         except OSError as error:
             log.warning("could not save the search index (%s): the next start rebuilds it", error)
-            return
+            return False
         log.info("search index saved (%.0f MB)", size / 1e6)
+        return True
 
     async def settle(self) -> None:
         """Embed the product texts still pending and save the dense index."""

@@ -2,11 +2,11 @@
 
 Kept as numpy arrays indexed by product id, not a Python dict and string per product (at
 100k products those came to about 45 MB of the bot's memory; these arrays to about 3 MB).
-Names are one UTF-8 blob with each one's bounds (taken from the saved index's file as it
-is, a memory map of which only the pages read count), plus the names set since the blob
-was last packed; categories a small code per product and the count of visible products
-of each category. Changed on the event loop's thread; `export` may run in a worker thread
-(the save), so the changes and the copy it takes hold a lock.
+Names are one UTF-8 blob with each one's bounds (left in the saved index's file, a name
+read from it when asked), plus the names set since the blob was last packed; categories a
+small code per product and the count of visible products of each category. Changed on the
+event loop's thread; `export` may run in a worker thread (the save), so the changes and the
+copy it takes hold a lock.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import threading
 from collections.abc import Mapping
 
 import numpy as np
+
+from rag.snapshot import Array
 
 PACK_MIN = 4096  # names set since the last pack before they are packed (and a quarter
 # of the packed ones): packing costs one pass over all names, so it is done seldom
@@ -37,7 +39,7 @@ class Shelves:
         self._lock = threading.Lock()
         # Names: packed ones (row per id, -1: none or superseded) and those set since.
         self._row = np.full(0, -1, dtype=np.int32)
-        self._blob: np.ndarray = np.empty(0, dtype=np.uint8)
+        self._blob: Array = np.empty(0, dtype=np.uint8)
         self._starts = np.empty(0, dtype=np.int64)
         self._ends = np.empty(0, dtype=np.int64)
         self._fresh: dict[int, str] = {}
@@ -63,7 +65,7 @@ class Shelves:
         with self._lock:
             rows, fresh = self._row[self._row >= 0], list(self._fresh.values())
             blob, starts, ends = self._blob, self._starts[rows], self._ends[rows]
-        data = bytes(blob)
+        data = blob.tobytes()
         bounds = zip(starts.tolist(), ends.tolist(), strict=True)
         return [data[start:end].decode() for start, end in bounds] + fresh
 
@@ -134,7 +136,7 @@ class Shelves:
         """(ids ascending, their names in UTF-8) of every named product (holding the lock)."""
         packed = np.flatnonzero(self._row >= 0)
         rows = self._row[packed]
-        data = bytes(self._blob)
+        data = self._blob.tobytes()
         bounds = zip(self._starts[rows].tolist(), self._ends[rows].tolist(), strict=True)
         names = {
             product_id: data[start:end]
@@ -146,7 +148,7 @@ class Shelves:
 
     # ---- saving -----------------------------------------------------------------------
 
-    def export(self) -> dict[str, np.ndarray]:
+    def export(self) -> dict[str, Array]:
         """Names and categories as the saved index keeps them (`restore` reads them back)."""
         with self._lock:
             ids, encoded = self._named()
@@ -172,14 +174,14 @@ class Shelves:
             "category_of": which[grouped],
         }
 
-    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
-        """Take back what `export` gave (the names' blob is kept as given: a memory map)."""
+    def restore(self, arrays: Mapping[str, Array]) -> None:
+        """Take back what `export` gave (the names' blob is kept as given: in its file)."""
         ids = np.asarray(arrays["name_ids"], dtype=np.int64)
         ends = np.asarray(arrays["name_ends"], dtype=np.int64)
         starts = np.concatenate([np.zeros(1, dtype=np.int64), ends[:-1]])[: len(ends)]
         row = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int32)
         row[ids] = np.arange(len(ids), dtype=np.int32)
-        data = bytes(arrays["categories"])
+        data = arrays["categories"].tobytes()
         bounds = np.asarray(arrays["category_ends"]).tolist()
         saved = [sys.intern(data[s:e].decode()) for s, e in zip([0, *bounds], bounds, strict=False)]
         members = np.asarray(arrays["category_ids"], dtype=np.int64)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.snapshot import Array
+
 logger = logging.getLogger(__name__)
 
 _EMPTY_SLOTS = np.empty(0, dtype=np.int32)
@@ -42,13 +44,17 @@ def term_key(term: str) -> int:
 
 @dataclass
 class _Segment:
-    """Postings of some documents: terms sorted by key, each with a run of entries."""
+    """Postings of some documents: terms sorted by key, each with a run of entries.
+
+    A segment taken back from a saved index leaves its entries in the file (`FileArray`):
+    a lookup reads its term's run, and nothing of it stays in memory after the search.
+    """
 
     id: int
     keys: np.ndarray  # int64, sorted, unique
     starts: np.ndarray  # int64, len(keys) + 1
-    slots: np.ndarray  # int32
-    values: np.ndarray  # float32, or uint8 codes into `table`
+    slots: Array  # int32
+    values: Array  # float32, or uint8 codes into `table`
     docs: int  # documents written into it
     live: int  # of those, still owned by it
     table: np.ndarray | None = None  # float32: the distinct values, when `values` are codes
@@ -57,17 +63,23 @@ class _Segment:
     def size(self) -> int:
         return len(self.slots)
 
-    def lookup(self, key: int) -> tuple[np.ndarray, np.ndarray]:
+    def run(self, key: int) -> tuple[int, int]:
+        """Where the entries of ``key`` are (an empty range if it has none)."""
         i = int(np.searchsorted(self.keys, key))
         if i == len(self.keys) or self.keys[i] != key:
+            return 0, 0
+        return int(self.starts[i]), int(self.starts[i + 1])
+
+    def lookup(self, key: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = self.run(key)
+        if start == end:
             return _EMPTY_SLOTS, _EMPTY_VALUES
-        start, end = self.starts[i], self.starts[i + 1]
         return self.slots[start:end], self._values(start, end)
 
     def entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(key per entry, slots, values)."""
         keys = np.repeat(self.keys, np.diff(self.starts))
-        return keys, self.slots, self._values(0, len(self.values))
+        return keys, np.asarray(self.slots), self._values(0, len(self.values))
 
     def _values(self, start: int, end: int) -> np.ndarray:
         run = self.values[start:end]
@@ -177,33 +189,35 @@ class SparseIndex:
 
     # ---- saving -----------------------------------------------------------------------
 
-    def export(self) -> dict[str, np.ndarray]:
+    def export(self) -> dict[str, Array]:
         """Everything the index holds, as arrays (`restore` reads them back); the segments'
         arrays themselves, not copies, but their values coded (`_coded`) where they can be."""
         segments = self._segments
         table = np.array([[s.id, s.docs, s.live] for s in segments], dtype=np.int64)
         scalars = np.array([self._total_length, self._count, self._next_id], dtype=np.float64)
-        arrays: dict[str, np.ndarray] = {"table": table.reshape(len(segments), 3)}
+        arrays: dict[str, Array] = {"table": table.reshape(len(segments), 3)}
         arrays.update(scalars=scalars, owner=self._owner.copy(), lengths=self._lengths.copy())
         for n, segment in enumerate(segments):
             for part in _SEGMENT_PARTS:
                 arrays[f"{n}.{part}"] = getattr(segment, part)
             coded = (segment.values, segment.table) if segment.table is not None else None
             if coded is None and len(segment.values):
-                coded = _coded(segment.values)
+                coded = _coded(np.asarray(segment.values))
             if coded is not None:
                 arrays[f"{n}.values"], arrays[f"{n}.distinct"] = coded
         return arrays
 
-    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
-        """Take the state `export` gave (segments may stay memory maps: they are never
-        written; the per-slot arrays are copied)."""
+    def restore(self, arrays: Mapping[str, Array]) -> None:
+        """Take the state `export` gave (segments' entries may stay in a saved file: they
+        are never written; the rest is read into memory)."""
         segments = []
-        for n, (segment_id, docs, live) in enumerate(arrays["table"].tolist()):
-            keys, starts, slots, values = (arrays[f"{n}.{part}"] for part in _SEGMENT_PARTS)
-            table = arrays.get(f"{n}.distinct")
+        for n, (segment_id, docs, live) in enumerate(np.asarray(arrays["table"]).tolist()):
+            keys, starts = (np.asarray(arrays[f"{n}.{part}"]) for part in ("keys", "starts"))
+            slots, values = arrays[f"{n}.slots"], arrays[f"{n}.values"]
+            distinct = arrays.get(f"{n}.distinct")
+            table = None if distinct is None else np.asarray(distinct)
             segments.append(_Segment(segment_id, keys, starts, slots, values, docs, live, table))
-        total_length, count, next_id = arrays["scalars"].tolist()
+        total_length, count, next_id = np.asarray(arrays["scalars"]).tolist()
         self._segments = segments
         self._owner = np.array(arrays["owner"], dtype=np.int32)
         self._lengths = np.array(arrays["lengths"], dtype=np.float32)
@@ -316,7 +330,17 @@ class SparseIndex:
 
     def df(self, term: str) -> int:
         """Number of documents containing ``term``."""
-        return len(self.postings(term)[0])
+        key = term_key(term)
+        count = 0
+        for segment in self._segments:
+            start, end = segment.run(key)
+            if start == end:
+                continue
+            if segment.live < segment.docs:
+                count += int(np.count_nonzero(self._owner[segment.slots[start:end]] == segment.id))
+            else:
+                count += end - start
+        return count
 
     def idf(self, term: str) -> float:
         """BM25 (Lucene, non-negative) inverse document frequency; 0 for unknown terms."""

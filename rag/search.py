@@ -33,7 +33,7 @@ from rag.normalize import (
     typo_distance,
     unit_of,
 )
-from rag.snapshot import prefixed, unprefixed
+from rag.snapshot import Array, prefixed, unprefixed
 from rag.synonyms import SynonymTable
 
 logger = logging.getLogger(__name__)
@@ -225,12 +225,12 @@ class _Vocabulary:
         if new:
             self._grams.add_many(new)
 
-    def export(self) -> dict[str, np.ndarray]:
+    def export(self) -> dict[str, Array]:
         text = np.frombuffer("\n".join(self._words).encode(), dtype=np.uint8)
         return {"words": text, **prefixed("grams.", self._grams.export())}
 
-    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
-        text = bytes(arrays["words"]).decode()
+    def restore(self, arrays: Mapping[str, Array]) -> None:
+        text = arrays["words"].tobytes().decode()
         self._words = text.split("\n") if text else []
         self._slot_of = {word: slot for slot, word in enumerate(self._words)}
         self.longest = max(map(len, self._words), default=0)
@@ -337,7 +337,7 @@ class ProductIndex:
 
     # ---- saving ---------------------------------------------------------------------
 
-    def export(self) -> dict[str, np.ndarray]:
+    def export(self) -> dict[str, Array]:
         """The whole index as arrays, consistent (taken under the lock); `restore` takes
         them back in another process."""
         with self._lock:
@@ -352,20 +352,26 @@ class ProductIndex:
                 **prefixed("vocabulary.", self._vocabulary.export()),
             }
 
-    def restore(self, arrays: Mapping[str, np.ndarray]) -> None:
-        """Become the index `export` described (replacing whatever this one held)."""
+    def restore(self, arrays: Mapping[str, Array]) -> None:
+        """Become the index `export` described (replacing whatever this one held); all read
+        first, so an unreadable file leaves this index as it was."""
+        ids = np.array(arrays["ids"], dtype=np.int64)
+        taken = np.flatnonzero(ids >= 0)
+        slot_of = _SlotMap()
+        slot_of.load(ids[taken], taken)
+        free_slots = np.asarray(arrays["free"]).tolist()
+        visible = np.array(arrays["visible"], dtype=np.bool_)
+        digests = np.array(arrays["digests"], dtype=np.int64)
+        words = SparseIndex(k1=self.weights.k1, b=self.weights.b)
+        words.restore(unprefixed("words.", arrays))
+        heads = SparseIndex()
+        heads.restore(unprefixed("heads.", arrays))
+        vocabulary = _Vocabulary()
+        vocabulary.restore(unprefixed("vocabulary.", arrays))
         with self._lock:
-            ids = np.asarray(arrays["ids"], dtype=np.int64)
-            taken = np.flatnonzero(ids >= 0)
-            self._slot_of = _SlotMap()
-            self._slot_of.load(ids[taken], taken)
-            self._free_slots = np.asarray(arrays["free"]).tolist()
-            for target, name in ((self._ids, "ids"), (self._visible, "visible")):
-                target.data = np.array(arrays[name], dtype=target.data.dtype)
-            self._digests.data = np.array(arrays["digests"], dtype=np.int64)
-            self._words.restore(unprefixed("words.", arrays))
-            self._heads.restore(unprefixed("heads.", arrays))
-            self._vocabulary.restore(unprefixed("vocabulary.", arrays))
+            self._slot_of, self._free_slots = slot_of, free_slots
+            self._ids.data, self._visible.data, self._digests.data = ids, visible, digests
+            self._words, self._heads, self._vocabulary = words, heads, vocabulary
 
     # ---- indexing -------------------------------------------------------------------
 

@@ -7,10 +7,9 @@ import asyncio
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import SQLAlchemyStorage
+from bot.storage import ChatLocks, SQLAlchemyStorage
 from db.engine import create_engine, create_session_factory
 
 
@@ -111,7 +110,7 @@ async def test_accents_and_enye_round_trip(storage: SQLAlchemyStorage) -> None:
 
 
 async def test_concurrent_updates_under_isolation_lose_nothing(storage: SQLAlchemyStorage) -> None:
-    isolation = SimpleEventIsolation()
+    isolation = ChatLocks()
 
     async def write(n: int) -> None:
         async with isolation.lock(KEY):
@@ -123,7 +122,7 @@ async def test_concurrent_updates_under_isolation_lose_nothing(storage: SQLAlche
 
 async def test_different_chats_write_at_the_same_time(storage: SQLAlchemyStorage) -> None:
     """Isolation locks per key, so two chats really do write concurrently."""
-    isolation = SimpleEventIsolation()
+    isolation = ChatLocks()
     keys = [StorageKey(bot_id=42, chat_id=c, user_id=c) for c in range(1, 9)]
 
     async def chat(key: StorageKey) -> None:
@@ -136,3 +135,26 @@ async def test_different_chats_write_at_the_same_time(storage: SQLAlchemyStorage
     for key in keys:
         assert await storage.get_data(key) == {f"m{n}": key.chat_id for n in range(3)}
         assert await storage.get_state(key) == "Sale:cart"
+
+
+async def test_a_chat_keeps_no_lock_once_its_updates_are_handled() -> None:
+    """Each new customer's lock would otherwise stay for the life of the process."""
+    isolation = ChatLocks()
+    order: list[str] = []
+
+    async def update(name: str, pause: float) -> None:
+        async with isolation.lock(KEY):
+            order.append(f"{name} in")
+            await asyncio.sleep(pause)
+            order.append(f"{name} out")
+
+    waiting = asyncio.gather(update("first", 0.02), update("second", 0))
+    await asyncio.sleep(0.01)
+    assert len(isolation) == 1  # the second waits for the first's turn
+    await waiting
+    assert order == ["first in", "first out", "second in", "second out"]
+    assert len(isolation) == 0
+    with pytest.raises(RuntimeError):
+        async with isolation.lock(KEY):
+            raise RuntimeError("the update failed")
+    assert len(isolation) == 0

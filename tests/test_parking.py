@@ -20,8 +20,9 @@ CUSTOMERS = 120  # more than one getUpdates batch
 
 
 async def released(shop: Harness) -> bool:
-    """The parked row is deleted right after the update's reply went out."""
-    for _ in range(50):
+    """The parked row is deleted once the update is done (its commit and what follows it,
+    the import's index refresh, may take seconds on a busy machine)."""
+    for _ in range(200):
         if not await parked(shop):
             return True
         await asyncio.sleep(0.1)

@@ -550,11 +550,8 @@ class Catalog:
         query = analysed_part(query)
         vector = await self._query_vector(query)
         hits = self.index.search(query, k=1, visible_only=False, query_vector=vector)
-        if not hits:
-            return None
-        visible = self.index.search(query, k=1, visible_only=True, query_vector=vector)
-        if visible and visible[0].id == hits[0].id:
-            return None
+        if not hits or self.index.is_visible(hits[0].id):
+            return None  # the best match is on sale
         product = await uow.products.get(hits[0].id)
         if product is None or product.visible or not covers(query, product):
             return None

@@ -335,6 +335,12 @@ class ProductIndex:
         with self._lock:
             return self._slot_of.ids()
 
+    def is_visible(self, doc_id: int) -> bool:
+        """Whether ``doc_id`` is indexed as shown to customers (what ``visible_only`` keeps)."""
+        with self._lock:
+            slot = self._slot_of.get(doc_id)
+            return slot is not None and bool(self._visible.data[slot])
+
     # ---- saving ---------------------------------------------------------------------
 
     def export(self) -> dict[str, Array]:

@@ -199,12 +199,8 @@ def _customer(row: Any) -> Customer:
     )
 
 
-def _total(lines: Iterable[OrderLine]) -> int:
+def _lines_total(lines: Iterable[OrderLine | OrderLineRow]) -> int:
     return sum(line.unit_price_minor * line.quantity for line in lines)
-
-
-def _lines_total(row: OrderRow) -> int:
-    return sum(line.unit_price_minor * line.quantity for line in row.lines)
 
 
 ERASED_TEXT = "(datos borrados a pedido del cliente)"
@@ -956,7 +952,8 @@ class OrderRepository:
                 self._session,
                 _NEW_CART,
                 {"chat_id": chat_id, "telegram_user_id": telegram_user_id,
-                 "status": OrderStatus.CART.value, "total_minor": _total(lines), "updated_at": now},
+                 "status": OrderStatus.CART.value, "total_minor": _lines_total(lines),
+                 "updated_at": now},
             )  # fmt: skip
             row = created.one()
             await execute_core(self._session, _NEW_LINE, {"order_id": row.id, **values})
@@ -983,7 +980,7 @@ class OrderRepository:
 
     async def _retotal(self, cart_id: int, lines: tuple[OrderLine, ...], now: datetime) -> Order:
         """The cart's total after its lines changed to `lines`; the cart as stored now."""
-        changed = {"cart_id": cart_id, "total_minor": _total(lines), "updated_at": now}
+        changed = {"cart_id": cart_id, "total_minor": _lines_total(lines), "updated_at": now}
         row = (await execute_core(self._session, _RETOTAL, changed)).one()
         return _order(row, lines)
 
@@ -1015,7 +1012,7 @@ class OrderRepository:
         row.delivery_method = delivery.method
         row.delivery_place = delivery.place
         row.delivery_fee_minor = delivery.fee_minor
-        row.total_minor = _lines_total(row) + delivery.fee_minor
+        row.total_minor = _lines_total(row.lines) + delivery.fee_minor
         row.payment_method = payment.method
         row.payment_state = payment.state
         if invoice is not None:

@@ -26,9 +26,10 @@ def pieces_of(text: str) -> list[str]:
     return [piece for piece in pieces if len(piece) > 2]
 
 
-def questions_in(text: str) -> list[tuple[str, Understanding]]:
-    """The message's questions that ask for something (not "hola", not "gracias")."""
-    read = [(piece, understand(piece)) for piece in pieces_of(text)]
+def questions_in(pieces: list[str]) -> list[tuple[str, Understanding]]:
+    """The questions among a message's pieces that ask for something (not "hola", not
+    "gracias")."""
+    read = [(piece, understand(piece)) for piece in pieces]
     return [
         (piece, meaning)
         for piece, meaning in read
@@ -39,9 +40,10 @@ def questions_in(text: str) -> list[tuple[str, Understanding]]:
 async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
     """Answer every question of a message that has two or more; False (nothing said) for a
     message with one."""
-    if len(pieces_of(text)) < 2:  # one piece holds one question at most: not read again
+    pieces = pieces_of(text)
+    if len(pieces) < 2:  # one piece holds one question at most: not read again
         return False
-    questions = questions_in(text)
+    questions = questions_in(pieces)
     if len(questions) < 2:
         return False
     for piece, meaning in questions:

@@ -17,6 +17,7 @@ when a customer's notice could not reach them) or failed (a request Telegram ref
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -33,13 +34,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.faults import describe
 from bot.keyboards import inline_keyboard
 from bot.photos import ProductPhotos
 from bot.receipts import NoReceipts, Receipts
 from bot.sending import send_long
-from db.outbox import WRITER_HEAD_START, Outgoing
+from db.outbox import WRITER_HEAD_START, Outgoing, record_sent
 from db.scope import UpdateTransaction
 from db.uow import SqlUnitOfWork
 from domain import texts
@@ -67,10 +69,12 @@ class SentMarks:
     """Records sent messages, those of many senders in one transaction (group commit): a
     sender waits until its own mark is committed, as with a transaction of its own, but
     under load one commit serves every mark that arrived while the previous one was being
-    written."""
+    written. The marks have a connection of their own, kept open between them (one writer
+    at a time uses it); after a failure the next batch opens a new one."""
 
-    def __init__(self, uow: Callable[[], SqlUnitOfWork]) -> None:
-        self._uow = uow
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -87,15 +91,30 @@ class SentMarks:
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
-                async with self._uow() as uow:
-                    await uow.outbox.sent_many([(row_id, sent_id) for row_id, sent_id, _ in batch])
-                    await uow.commit()
+                if self._connection is None:
+                    self._connection = await self._engine.connect()
+                await record_sent(
+                    self._connection, [(row_id, sent_id) for row_id, sent_id, _ in batch]
+                )
             except BaseException as error:  # handed to every waiting sender
                 self._settle(batch, error)
+                await self._drop()
                 if not isinstance(error, Exception):
                     raise  # cancelled: the senders heard it too
             else:
                 self._settle(batch, None)
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # already broken: it only has to go
+                await connection.close()
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                await self._writer
+        await self._drop()
 
     @staticmethod
     def _settle(
@@ -114,6 +133,7 @@ class OutboxSender:
     def __init__(
         self,
         uow: Callable[[], SqlUnitOfWork],
+        engine: AsyncEngine,
         bot: Bot,
         owner_ids: tuple[int, ...],
         receipts: Receipts | None = None,
@@ -122,12 +142,13 @@ class OutboxSender:
         self._bot = bot
         self._owner_ids = owner_ids
         self._photos = ProductPhotos(uow, bot)
-        self._marks = SentMarks(uow)
+        self._marks = SentMarks(engine)
         # With receipts in Redis, other workers may send too: a writer claims its rows first.
         self._shared = receipts is not None
         self._receipts = receipts or NoReceipts()
 
     async def close(self) -> None:
+        await self._marks.close()
         await self._receipts.close()
 
     def subscribe(self, bus: EventBus) -> None:

@@ -52,7 +52,7 @@ def plug_jobs(app: App, bot: Bot) -> tuple[ShopJobs, OutboxSender, Invoices | No
     events: promised messages go out as soon as they are committed; a sale runs the
     low-stock check at once."""
     jobs = ShopJobs(app, bot)
-    sender = OutboxSender(app.uow, bot, app.settings.owner_ids, receipts(app))
+    sender = OutboxSender(app.uow, app.engine, bot, app.settings.owner_ids, receipts(app))
     sender.subscribe(app.bus)
     subscribe_low_stock(app.bus, jobs.low_stock)
     return jobs, sender, plug_invoices(app, bot)

@@ -10,6 +10,10 @@ upsert just before the commit. The read does not begin the update's transaction:
 that takes the write lock, and the conversation may first wait for a model's reading. Only
 the chat's own updates write its row, one at a time (the event isolation), so the row read
 before the transaction is the row the transaction would have read.
+
+The SQL storage serves one process (several workers keep the FSM in Redis), so it is the
+only writer of its rows: the rows of the chats seen last are kept in memory as they were
+committed, and a chat's next update reads its row from there (no query, no session).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -32,6 +37,9 @@ from db.models import FsmStateRow, utcnow
 from db.scope import UpdateTransaction
 
 MEMO = "fsm"  # the update's rows, in UpdateTransaction.memo
+KNOWN_ROWS = 1024  # rows kept in memory, those of the chats seen last
+
+Row = tuple[str | None, str] | None  # (state, data) as committed; None: no row
 
 
 @dataclass
@@ -125,24 +133,53 @@ def _upsert(insert: Callable[..., Insert]) -> Any:
     )
 
 
+class _Known:
+    """The committed rows of the chats seen last (least recently used go first)."""
+
+    def __init__(self, size: int = KNOWN_ROWS) -> None:
+        self._rows: OrderedDict[str, Row] = OrderedDict()
+        self._size = size
+        self.forgotten = 0  # rows forgotten so far: a read from before one may be stale
+
+    def get(self, name: str) -> tuple[bool, Row]:
+        if name not in self._rows:
+            return False, None
+        self._rows.move_to_end(name)
+        return True, self._rows[name]
+
+    def put(self, name: str, row: Row) -> None:
+        self._rows[name] = row
+        self._rows.move_to_end(name)
+        if len(self._rows) > self._size:
+            self._rows.popitem(last=False)
+
+    def forget(self, name: str) -> None:
+        self._rows.pop(name, None)
+        self.forgotten += 1
+
+
 class SQLAlchemyStorage(BaseStorage):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
+        self._known = _Known()
 
-    async def _row(self, session: AsyncSession, key: StorageKey) -> FsmStateRow:
-        row = await session.get(FsmStateRow, key_string(key))
-        if row is None:
-            row = FsmStateRow(**_key_columns(key), state=None, data="{}")
-            session.add(row)
-        return row
+    @asynccontextmanager
+    async def _apart(self, key: StorageKey) -> AsyncIterator[FsmStateRow]:
+        """The key's row to change in a transaction of its own (outside an update)."""
+        async with self._factory() as session, session.begin():
+            row = await session.get(FsmStateRow, key_string(key))
+            if row is None:
+                row = FsmStateRow(**_key_columns(key), state=None, data="{}")
+                session.add(row)
+            yield row
+        self._known.forget(key_string(key))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         held = await self._held_for_writing(key)
         if held is not None:
             held.state = _state_name(state)
             return
-        async with self._factory() as session, session.begin():
-            row = await self._row(session, key)
+        async with self._apart(key) as row:
             row.state = _state_name(state)
 
     async def get_state(self, key: StorageKey) -> str | None:
@@ -161,8 +198,7 @@ class SQLAlchemyStorage(BaseStorage):
         if held is not None:
             held.data = payload
             return
-        async with self._factory() as session, session.begin():
-            row = await self._row(session, key)
+        async with self._apart(key) as row:
             row.data = payload
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
@@ -183,8 +219,7 @@ class SQLAlchemyStorage(BaseStorage):
             current.update(data)
             held.data = json.dumps(current, ensure_ascii=False)
             return dict(current)
-        async with self._factory() as session, session.begin():
-            row = await self._row(session, key)
+        async with self._apart(key) as row:
             current = json.loads(row.data or "{}")
             current.update(data)
             row.data = json.dumps(current, ensure_ascii=False)
@@ -208,6 +243,7 @@ class SQLAlchemyStorage(BaseStorage):
         if not held.changed:
             held.changed = True
             scope.before_commit(lambda session: self._write(session, held))
+            scope.on_commit(lambda: self._committed(held))
         return held
 
     async def _held(self, scope: UpdateTransaction, key: StorageKey) -> _Held:
@@ -215,20 +251,27 @@ class SQLAlchemyStorage(BaseStorage):
         name = key_string(key)
         held = rows.get(name)
         if held is None:
-            found = await self._read(scope.joined, name)
+            known, found = self._known.get(name)
+            if not known:
+                forgotten = self._known.forgotten
+                found = await self._read(scope.joined, name)
+                if forgotten == self._known.forgotten:  # no write apart meanwhile
+                    self._known.put(name, found)
             if found is None:  # no row yet: written even if the update sets nothing
                 held = rows[name] = _Held(key, None, "{}")
             else:
                 held = rows[name] = _Held(key, found[0], found[1], read=(found[0], found[1]))
         return held
 
-    async def _read(self, joined: AsyncSession | None, name: str) -> Any:
+    async def _read(self, joined: AsyncSession | None, name: str) -> Row:
         """(state, data) of the key's row, or None: in the update's transaction if it has
         begun, else in a read of its own (which takes no lock)."""
         if joined is not None:
-            return (await joined.execute(_READ, {"key": name})).first()
-        async with self._factory() as session:
-            return (await session.execute(_READ, {"key": name})).first()
+            found = (await joined.execute(_READ, {"key": name})).first()
+        else:
+            async with self._factory() as session:
+                found = (await session.execute(_READ, {"key": name})).first()
+        return None if found is None else (found[0], found[1])
 
     async def _write(self, session: AsyncSession, held: _Held) -> None:
         if (held.state, held.data) == held.read:
@@ -240,6 +283,9 @@ class SQLAlchemyStorage(BaseStorage):
             {**_key_columns(held.key), "state": held.state, "data": held.data,
              "updated_at": utcnow()},
         )  # fmt: skip
+
+    async def _committed(self, held: _Held) -> None:
+        self._known.put(key_string(held.key), (held.state, held.data))
 
     async def close(self) -> None:
         """The engine belongs to the application; nothing to close here."""

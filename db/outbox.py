@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.dialects import Insert, built, execute_core
 from db.models import OutboxRow
@@ -96,6 +96,20 @@ def _one_or_many(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, 
     executemany path (for an INSERT ... RETURNING its batching of rows), which costs more for
     the single reply an update usually writes."""
     return rows[0] if len(rows) == 1 else rows
+
+
+def _sent_marks(sent: Sequence[tuple[int, int]]) -> dict[str, Any] | list[dict[str, Any]]:
+    moment = now()
+    return _one_or_many(
+        [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent]
+    )
+
+
+async def record_sent(connection: AsyncConnection, sent: Sequence[tuple[int, int]]) -> None:
+    """`OutboxRepository.sent_many` in a transaction of its own on `connection` (the sender
+    keeps one open for its marks: no session to build, no pool to ask, for each of them)."""
+    async with connection.begin():
+        await connection.execute(_SENT, _sent_marks(sent))
 
 
 class OutboxRepository:
@@ -200,11 +214,8 @@ class OutboxRepository:
 
     async def sent_many(self, sent: Sequence[tuple[int, int]]) -> None:
         """Rows sent, as (row id, Telegram message id): one statement for all of them."""
-        if not sent:
-            return
-        moment = now()
-        marks = [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent]
-        await execute_core(self._session, _SENT, _one_or_many(marks))
+        if sent:
+            await execute_core(self._session, _SENT, _sent_marks(sent))
 
     async def reword(self, row_id: int, text: str) -> bool:
         """A pending row's text replaced (its final wording); False when it is no longer

@@ -1200,6 +1200,16 @@ class MessageRepository:
              "text": text, "intent": intent},
         )  # fmt: skip
 
+    async def exchange(
+        self, chat_id: int, telegram_user_id: int, said: str, intent: str, answer: str
+    ) -> None:
+        """Both rows in one statement (an executemany)."""
+        said_row = {"chat_id": chat_id, "telegram_user_id": telegram_user_id, "direction": "in",
+                    "text": said, "intent": intent}  # fmt: skip
+        answer_row = {"chat_id": chat_id, "telegram_user_id": None, "direction": "out",
+                      "text": answer, "intent": None}  # fmt: skip
+        await execute_core(self._session, _ADD_MESSAGE, [said_row, answer_row])
+
     async def reword_last(self, chat_id: int, draft: str, text: str) -> None:
         """Replace the chat's latest outgoing `draft` with the `text` actually sent."""
         last = await self._session.scalar(

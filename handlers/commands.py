@@ -40,6 +40,8 @@ async def unknown_command(message: Message) -> None:
 
 def create_router() -> Router:
     router = Router(name="commands")
+    # Every handler here wants a command: other text skips their eight filters at once.
+    router.message.filter(Magic(F.text.startswith("/") | F.caption.startswith("/")))
     router.message.register(start, CommandStart())
     router.message.register(start, Command("ayuda", "help", ignore_case=True))
     router.message.register(cancel, Command("cancelar", "cancel", ignore_case=True))

@@ -491,6 +491,12 @@ class FakeMessageRepo:
         self.rows.append(ChatMessage(chat_id, direction, text, datetime.now(UTC), intent))
         self.users.append(telegram_user_id)
 
+    async def exchange(
+        self, chat_id: int, telegram_user_id: int, said: str, intent: str, answer: str
+    ) -> None:
+        await self.add(chat_id, "in", said, telegram_user_id=telegram_user_id, intent=intent)
+        await self.add(chat_id, "out", answer)
+
     async def recent(self, chat_id: int, limit: int = 10) -> list[ChatMessage]:
         return [m for m in self.rows if m.chat_id == chat_id][-limit:]
 

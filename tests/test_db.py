@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -438,13 +439,17 @@ async def test_sent_marks_of_many_senders_are_committed_together(engine: AsyncEn
         rows = await uow.outbox.pending([f"n{i}" for i in range(6)])
     commits = 0
 
-    def counted() -> SqlUnitOfWork:
+    def counted(_connection: object) -> None:
         nonlocal commits
         commits += 1
-        return SqlUnitOfWork(factory)
 
-    marks = SentMarks(counted)
-    await asyncio.gather(*(marks.record(row.id, 100 + i) for i, row in enumerate(rows)))
+    marks = SentMarks(engine)
+    sqlalchemy.event.listen(engine.sync_engine, "commit", counted)
+    try:
+        await asyncio.gather(*(marks.record(row.id, 100 + i) for i, row in enumerate(rows)))
+    finally:
+        sqlalchemy.event.remove(engine.sync_engine, "commit", counted)
+        await marks.close()
     assert 1 <= commits < len(rows)
     async with factory() as session:
         found = await session.execute(text("SELECT status, message_id FROM outbox ORDER BY id"))

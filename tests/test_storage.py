@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage import ChatLocks, SQLAlchemyStorage
 from db.engine import create_engine, create_session_factory
+from db.scope import UpdateTransaction
 
 
 class Sale(StatesGroup):
@@ -158,3 +159,56 @@ async def test_a_chat_keeps_no_lock_once_its_updates_are_handled() -> None:
         async with isolation.lock(KEY):
             raise RuntimeError("the update failed")
     assert len(isolation) == 0
+
+
+# ---------------------------------------------------------------------- inside updates
+class Update:
+    """One update of KEY's chat, handled in its own transaction (db/scope.py)."""
+
+    count = 0
+
+    def __init__(self, storage: SQLAlchemyStorage, engine: AsyncEngine) -> None:
+        Update.count += 1
+        self.storage = storage
+        self.scope = UpdateTransaction(create_session_factory(engine), f"t:{self.count}", 1)
+
+    async def step(self) -> str | None:
+        with self.scope.active():
+            return await self.storage.get_state(KEY)
+
+    async def move(self, state: State) -> None:
+        with self.scope.active():
+            await self.storage.set_state(KEY, state)
+
+
+async def test_an_update_that_fails_leaves_the_step_where_it_was(
+    storage: SQLAlchemyStorage, engine: AsyncEngine
+) -> None:
+    first = Update(storage, engine)
+    await first.move(Sale.cart)
+    await first.scope.commit()
+    failed = Update(storage, engine)
+    assert await failed.step() == "Sale:cart"
+    await failed.move(Sale.address)
+    await failed.scope.close()  # rolled back: never committed
+
+    nxt = Update(storage, engine)
+    assert await nxt.step() == "Sale:cart"
+    await nxt.scope.close()
+    restarted = SQLAlchemyStorage(create_session_factory(engine))
+    assert await restarted.get_state(KEY) == "Sale:cart"
+
+
+async def test_a_change_made_outside_an_update_is_seen_by_the_next_update(
+    storage: SQLAlchemyStorage, engine: AsyncEngine
+) -> None:
+    """Rows of the chats seen last are kept in memory; a write apart (a job) must not be
+    hidden by them."""
+    first = Update(storage, engine)
+    await first.move(Sale.cart)
+    await first.scope.commit()
+    await storage.set_state(KEY, Sale.address)  # outside any update
+
+    nxt = Update(storage, engine)
+    assert await nxt.step() == "Sale:address"
+    await nxt.scope.close()

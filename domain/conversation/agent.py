@@ -303,7 +303,4 @@ class SalesAgent:
 async def _record(uow: UnitOfWork, turn: Turn, text: str, intent: str) -> None:
     if turn.erased:  # the customer just asked to forget them: not this exchange either
         return
-    await uow.messages.add(
-        turn.chat.chat_id, "in", text, telegram_user_id=turn.chat.user_id, intent=intent
-    )
-    await uow.messages.add(turn.chat.chat_id, "out", turn.text())
+    await uow.messages.exchange(turn.chat.chat_id, turn.chat.user_id, text, intent, turn.text())

@@ -168,6 +168,7 @@ class MessageRepo(Protocol):
         self, chat_id: int, telegram_user_id: int, said: str, intent: str, answer: str
     ) -> None:
         """What the customer said and the answer, stored together."""
+
     async def recent(self, chat_id: int, limit: int = 10) -> list[ChatMessage]: ...
     async def reword_last(self, chat_id: int, draft: str, text: str) -> None: ...
 

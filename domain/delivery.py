@@ -71,6 +71,18 @@ class DeliveryOptions:
         """The first zone: the shop's own city, the default destination."""
         return self.zones[0]
 
+    @property
+    def towns(self) -> tuple[str, ...]:
+        """Every municipality the zones serve, once each, the shop's city first."""
+        return tuple(dict.fromkeys(town for zone in self.zones for town in zone.municipalities))
+
+    def asks_town(self, said: str) -> bool:
+        """Whether the municipality must be asked for the address `said`: the shop delivers
+        to more than one (its zones name several, or it has a carrier) and the address's own
+        words name none it serves."""
+        several = len(self.towns) > 1 or self.carrier is not None
+        return several and self.municipality_in(said) is None
+
     def default(self, said: str) -> Choice:
         """The destination the customer's own words name (a zone's municipality in their
         address), else the shop's city."""

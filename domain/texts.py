@@ -99,7 +99,13 @@ DATA_BLOCK_PICKUP = (
 ASK_DELIVERY = "¿Cómo quieres recibir tu pedido?"
 PICKUP_NOTED = "Perfecto, lo recoges en el local; no necesito dirección."
 ASK_MUNICIPALITY = "¿A qué municipio lo enviamos? Escríbeme solo el nombre, por ejemplo: Guarne."
-INVALID_MUNICIPALITY = "¿Me escribes solo el nombre del municipio? Por ejemplo: Rionegro."
+ASK_TOWN = "¿En qué municipio es la entrega?"
+TOWN_BUTTON_OTHER = "📦 Otro municipio"
+INVALID_TOWN = (
+    "No reconozco ese municipio. Toca uno de los botones o escríbeme solo el nombre, "
+    "por ejemplo: {example}."
+)
+TOWN_NOT_SERVED = "Por ahora solo entregamos en {towns}. ¿En cuál de ellos es la entrega?"
 DELIVERY_FOR_THIS_ORDER = "Para este pedido: {delivery}. El total con envío queda en {total}."
 CONFIRM_OR_CHANGE_DATA = "¿Usamos los datos registrados o prefieres cambiarlos?"
 CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."

@@ -43,7 +43,8 @@ SCRIPT: tuple[tuple[str, str], ...] = (
     ("text", "300 123 4567"),
     ("text", "¿hacen envíos a Bello?"),
     ("text", "Calle 45 # 12-30 apto 301"),
-    ("text", "Niquía, Bello"),
+    ("button", "Bello"),  # "¿En qué municipio es la entrega?"
+    ("text", "Niquía"),
     ("button", "Omitir"),
     ("button", "Cambiar entrega"),
     ("button", "Recoger en el local"),

@@ -180,7 +180,8 @@ async def to_summary(customer, units: int = 1) -> list[dict]:  # noqa: ANN001
     cart = await customer.replies(timeout=30)
     notice = await press(customer, cart, "Finalizar")
     await press(customer, notice, "Autorizo")  # the personal-data notice (Ley 1581)
-    for answer in (str(50000000 + customer.id), "Cliente Caos", "3001234567", "Cra 70 # 44-10"):
+    answers = (str(50000000 + customer.id), "Cliente Caos", "3001234567", "Cra 70 # 44-10")
+    for answer in (*answers, "Medellín"):  # the last: "¿En qué municipio es la entrega?"
         await customer.send_text(answer)
         await customer.replies(timeout=30)
     await customer.send_text("Laureles")

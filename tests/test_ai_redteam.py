@@ -27,7 +27,7 @@ from bot.app import build_app
 from bot.sending import MESSAGE_LIMIT, split_text
 from domain import texts
 from domain.ai import Extraction, Facts, ProductMention
-from domain.conversation import AiTools, ChatRef, SalesAgent
+from domain.conversation import AiTools, ChatRef, SalesAgent, Step
 from domain.model import OrderStatus
 from doubles.ai.gemini_server import Fault as GeminiFault
 from doubles.ai.gemini_server import LocalGemini
@@ -153,6 +153,8 @@ async def checkout(
     await chat.press("checkout")
     for value in data:
         await chat.say(value)
+        if chat.step == Step.MUNICIPALITY:  # an address without its town: Medellín, first
+            await chat.press("town:0")
     return chat
 
 

@@ -38,6 +38,7 @@ def test_demo_sells_and_prints_the_order_and_the_stock() -> None:
     out = result.stdout
     assert "Puedo ofrecerte 7" in out
     assert "Sigamos con tu pedido" in out
+    assert "¿En qué municipio es la entrega?" in out
     assert "confirmado" in out
     assert "Ahora tienes 1 × Extintor multipropósito ABC 20 lb (antes 7)" in out
     assert "Domicilio a Bello: $15.000" in out and "Total: $190.000" in out

@@ -80,7 +80,14 @@ async def ready_to_confirm(app: App, n: int, skus: list[str]) -> tuple[Chat, str
     assert chat.step == Step.CART
     await chat.press("checkout")
     name = f"{NAMES[n % len(NAMES)]} {NAMES[n // len(NAMES)].split()[1]}"
-    data = (f"10203456{n:02d}", name, f"30012345{n:02d}", "Calle 45 # 12-30", "Laureles")
+    data = (
+        f"10203456{n:02d}",
+        name,
+        f"30012345{n:02d}",
+        "Calle 45 # 12-30",
+        "Medellín",
+        "Laureles",
+    )
     for value in data:
         await chat.say(value)
     reply = await chat.press("skip")

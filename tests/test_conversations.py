@@ -24,7 +24,9 @@ async def to_summary(customer, first: str, national_id: str, name: str, phone: s
     await say(customer, national_id)
     await say(customer, name)
     await say(customer, phone)
-    await say(customer, "Calle 10 # 20-30")
+    town = await say(customer, "Calle 10 # 20-30")
+    assert "¿En qué municipio es la entrega?" in texts_of(town)
+    await press(customer, town, "Envigado")
     notes = await say(customer, "Envigado")
     return await press(customer, notes, "Omitir")
 
@@ -205,7 +207,14 @@ async def test_question_at_notes_step_is_answered_not_stored(shop: Harness) -> N
     jorge = shop.api.user(7505, first_name="Jorge")
     cart = await say(jorge, "quiero 3 cascos amarillos")
     await press(jorge, cart, "Finalizar")
-    for value in ("1020304050", "Jorge Pérez", "3001112233", "Cra 50 # 10-20", "Laureles"):
+    for value in (
+        "1020304050",
+        "Jorge Pérez",
+        "3001112233",
+        "Cra 50 # 10-20",
+        "Medellín",
+        "Laureles",
+    ):
         await say(jorge, value)
     reply = await say_text(jorge, "¿qué horario tienen?")
     assert "7:30" in reply

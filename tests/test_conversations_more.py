@@ -20,7 +20,8 @@ async def fill_data(customer, national_id: str, name: str, phone: str) -> list[d
     await say(customer, national_id)
     await say(customer, name)
     await say(customer, phone)
-    await say(customer, "Cra. 80 #45-23 int 201")
+    town = await say(customer, "Cra. 80 #45-23 int 201")
+    await press(customer, town, "Medellín")  # "¿En qué municipio es la entrega?"
     notes = await say(customer, "Belén Los Alpes")
     return await press(customer, notes, "Omitir")
 
@@ -50,7 +51,8 @@ async def test_journey_with_colombian_phrasing_and_data(shop: Harness) -> None:
     await say(juan, "C.C. 71.234.567 de Medellín")
     await say(juan, "juan carlos pérez")
     assert "dirección" in (await say_text(juan, "+57 310 987 6543")).lower()
-    await say(juan, "Calle 10 sur # 43A-15")
+    town = await say(juan, "Calle 10 sur # 43A-15")
+    await press(juan, town, "Medellín")
     notes = await say(juan, "Barrio 20 de Julio")
     summary = texts_of(await press(juan, notes, "Omitir"))
     for shown in (
@@ -103,7 +105,8 @@ async def test_questions_in_every_checkout_step_are_answered_and_resumed(shop: H
     assert "Nequi" in reply and "dirección" in reply
     await say(c, "Cra 43A # 1 sur - 50, Torre 2 apto 1504")
     reply = await say_text(c, "¿cuánto vale el domicilio a Envigado?")
-    assert "Domicilio a Envigado: $15.000" in reply and "barrio" in reply
+    assert "Domicilio a Envigado: $15.000" in reply and "municipio" in reply
+    assert "barrio" in await say_text(c, "Envigado")
     await say(c, "El Poblado")
     summary = await say_text(c, "llamar antes de llegar 🙏")
     assert "Nombre: Ana Ruiz" in summary and "Barrio: El Poblado" in summary
@@ -274,7 +277,7 @@ async def test_neighbourhood_with_parentheses_is_accepted(shop: Harness) -> None
     c = shop.api.user(7713, first_name="Barrio")
     cart = await say(c, "quiero 2 conos")
     await press(c, cart, "Finalizar")
-    for value in ("1020304073", "Ana Ruiz", "3001234573", "Calle 45D # 70-120"):
+    for value in ("1020304073", "Ana Ruiz", "3001234573", "Calle 45D # 70-120", "Medellín"):
         await say(c, value)
     assert "indicación" in await say_text(c, "San Javier (comuna 13)")
 

@@ -29,7 +29,7 @@ SECRET = "s3cret"
 async def to_summary(customer) -> list[dict]:  # noqa: ANN001
     cart = await say(customer, "quiero 2 extintores multipropósito de 10 libras")
     await press(customer, cart, "Finalizar")
-    for answer in ("52345678", "Ana Ruiz", "3109876543", "Cra 70 # 44-10"):
+    for answer in ("52345678", "Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Medellín"):
         await say(customer, answer)
     notes = await say(customer, "Laureles")
     return await press(customer, notes, "Omitir")

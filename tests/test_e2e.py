@@ -54,7 +54,9 @@ async def test_customer_buys_what_is_left_and_the_stock_follows(shop: Harness) -
     assert "dirección" in texts_of(await say(laura, "300 123 4567")).lower()
     aside = texts_of(await say(laura, "¿hacen envíos a Bello?"))
     assert "Bello" in aside and "dirección" in aside.lower()
-    await say(laura, "Calle 45 # 12-30 apto 301")
+    town = await say(laura, "Calle 45 # 12-30 apto 301")
+    assert "¿En qué municipio es la entrega?" in texts_of(town)
+    await press(laura, town, "Bello")
     notes = await say(laura, "Niquía")
     summary = await press(laura, notes, "Omitir")
     assert "Total: $1.225.000" in texts_of(summary)
@@ -152,7 +154,14 @@ async def test_webhook_mode_serves_customers_and_rejects_a_wrong_secret(
         cart = await say(ana, "quiero 2 extintores multipropósito de 10 libras")
         assert "Total: $196.000" in texts_of(cart)
         await press(ana, cart, "Finalizar")
-        for answer in ("52345678", "Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Laureles"):
+        for answer in (
+            "52345678",
+            "Ana Ruiz",
+            "3109876543",
+            "Cra 70 # 44-10",
+            "Medellín",
+            "Laureles",
+        ):
             last = await say(ana, answer)
         summary = await press(ana, last, "Omitir")
         assert "Total: $208.000" in texts_of(summary)  # with $12.000 of delivery
@@ -226,7 +235,8 @@ async def test_a_restart_mid_flow_keeps_cart_and_step(
         asked = texts_of(await say(ana, "Ana Pérez", timeout=30))
         assert "celular" in asked.lower()
         await say(ana, "3001234567")
-        await say(ana, "Carrera 7 # 32-16")
+        town = await say(ana, "Carrera 7 # 32-16")
+        await press(ana, town, "Medellín")
         notes = await say(ana, "Chapinero")
         summary = await press(ana, notes, "Omitir")
         assert "3 ×" in texts_of(summary)

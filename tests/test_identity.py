@@ -20,7 +20,8 @@ async def order_as(customer, cedula: str, name: str, phone: str, address: str) -
     await say(customer, name)
     after_phone = await say(customer, phone)
     if "Te reconocí" not in texts_of(after_phone):
-        await say(customer, address)
+        town = await say(customer, address)
+        await press(customer, town, "Medellín")  # "¿En qué municipio es la entrega?"
         notes = await say(customer, "Belén")
         summary = await press(customer, notes, "Omitir")
         await press(customer, summary, "Confirmar")

@@ -51,7 +51,7 @@ async def test_wanting_a_factura_while_giving_data_is_asked_at_the_end(shop: Har
     await say(ana, "52345602")
     noted = texts_of(await say(ana, "necesito factura a nombre de mi empresa"))
     assert "al final te pido los datos para la factura" in noted and "nombre" in noted
-    for answer in ("Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Laureles"):
+    for answer in ("Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Medellín", "Laureles"):
         await say(ana, answer)
     notes = await say(ana, "sin indicaciones")
     assert "NIT o cédula" in texts_of(notes)

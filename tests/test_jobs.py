@@ -78,7 +78,7 @@ async def buy(customer, request: str, national_id: str) -> str:  # noqa: ANN001
     cart = await say(customer, request)
     assert "Total" in texts_of(cart), texts_of(cart)
     await press(customer, cart, "Finalizar")
-    answers = (national_id, "Laura Gómez", "3001234567", "Calle 45 # 12-30", "Niquía")
+    answers = (national_id, "Laura Gómez", "3001234567", "Calle 45 # 12-30", "Medellín", "Niquía")
     for answer in answers:
         last = await say(customer, answer)
     summary = await press(customer, last, "Omitir")

@@ -61,7 +61,8 @@ async def buy(shop: Harness, user_id: int, first_name: str, national_id: str) ->
     await say(customer, national_id)
     await say(customer, f"{first_name} Pérez")
     await say(customer, "3001234567")
-    await say(customer, "Calle 10 # 20-30")
+    town = await say(customer, "Calle 10 # 20-30")
+    await press(customer, town, "Medellín")  # "¿En qué municipio es la entrega?"
     notes = await say(customer, "Laureles")
     summary = await press(customer, notes, "Omitir")
     done = texts_of(await press(customer, summary, "Confirmar"))

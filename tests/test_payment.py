@@ -79,7 +79,7 @@ async def test_paying_by_nequi_in_words_gives_the_number_without_starting_the_ch
     assert "Finalizar pedido" in str(reply[-1].get("reply_markup"))
 
     summary = await press(ana, reply, "Finalizar")
-    for answer in ("52345602", "Ana Ruiz", "3109876543", "Cra 70 # 44-10"):
+    for answer in ("52345602", "Ana Ruiz", "3109876543", "Cra 70 # 44-10", "Medellín"):
         await say(ana, answer)
     notes = await say(ana, "Laureles")
     summary = await press(ana, notes, "Omitir")

@@ -53,7 +53,7 @@ async def test_authorising_is_stored_with_its_time_and_shown_to_the_owner(shop: 
     assert "quedó registrada tu autorización" in asked and "cédula" in asked
     (consent,) = await rows(shop, "SELECT telegram_user_id, accepted_at FROM consents")
     assert consent[0] == ana.id and consent[1] is not None
-    for answer in ("1020304055", "Ana Ruiz", "3001234567", "Cra 1 # 2-3"):
+    for answer in ("1020304055", "Ana Ruiz", "3001234567", "Cra 1 # 2-3", "Medellín"):
         await say(ana, answer)
     summary = await press(ana, await say(ana, "Laureles"), "Omitir")
     await press(ana, summary, "Confirmar")
@@ -65,7 +65,7 @@ async def place_order(shop: Harness, user_id: int, cedula: str):  # noqa: ANN201
     customer = shop.api.user(user_id, first_name="Ana")
     cart = await say(customer, "quiero 2 conos")
     await press(customer, cart, "Finalizar")
-    for answer in (cedula, "Ana Ruiz", "3001234567", "Cra 1 # 2-3"):
+    for answer in (cedula, "Ana Ruiz", "3001234567", "Cra 1 # 2-3", "Medellín"):
         await say(customer, answer)
     summary = await press(customer, await say(customer, "Laureles"), "Omitir")
     await press(customer, summary, "Confirmar")

@@ -51,7 +51,7 @@ async def test_what_others_bought_together_comes_first(shop: Harness) -> None:
     bob = shop.api.user(9402, first_name="Bob")
     cart = await say(bob, "quiero 1 casco de seguridad blanco y 1 botiquín portátil para vehículo")
     summary = await press(bob, cart, "Finalizar")
-    for answer in ("52345611", "Bob Díaz", "3109876500", "Calle 10 # 43-12"):
+    for answer in ("52345611", "Bob Díaz", "3109876500", "Calle 10 # 43-12", "Medellín"):
         summary = await say(bob, answer)
     summary = await press(bob, await say(bob, "Laureles"), "Omitir")
     assert "confirmado" in texts_of(await press(bob, summary, "Confirmar"))

@@ -138,6 +138,8 @@ async def fill_data(chat: Chat, data: tuple[str, ...] = ANA_DATA) -> Reply:
     assert chat.step == Step.NATIONAL_ID
     for value in data:
         await chat.say(value)
+        if chat.step == Step.MUNICIPALITY:  # an address without its town: Medellín, first
+            await chat.press("town:0")
     assert chat.step == Step.NOTES
     reply = await chat.press("skip")
     assert chat.step == Step.CONFIRMING
@@ -206,6 +208,9 @@ async def test_journey_one_from_hello_to_my_orders(
     reply = await ana.say("300 123 4567")
     assert ana.step == Step.ADDRESS
     reply = await ana.say("Calle 45 # 12-30")
+    assert ana.step == Step.MUNICIPALITY and texts.ASK_TOWN in reply.text
+    assert "town:0" in button_data(reply)  # Medellín, the shop's city
+    reply = await ana.press("town:0")
     assert ana.step == Step.NEIGHBOURHOOD
     reply = await ana.say("Laureles")
     assert ana.step == Step.NOTES and "skip" in button_data(reply)
@@ -274,6 +279,7 @@ async def test_question_while_asked_for_address_is_answered_not_stored(shop: Sho
     assert ana.memory.contact is not None and not ana.memory.contact.answered("address")
 
     await ana.say("Calle 45 # 12-30")
+    await ana.press("town:0")  # Medellín
     await ana.say("Laureles")
     reply = await ana.press("skip")
     assert "Calle 45 # 12-30" in reply.text and "Bello" not in reply.text
@@ -364,6 +370,8 @@ async def reach(shop: Shop, target: Step) -> Chat:
         if ana.step == target:
             return ana
         await ana.say(value)
+        if ana.step == Step.MUNICIPALITY != target:
+            await ana.press("town:0")  # Medellín
     if ana.step == target:
         return ana
     await ana.press("skip")
@@ -379,6 +387,7 @@ async def reach(shop: Shop, target: Step) -> Chat:
         Step.NAME,
         Step.PHONE,
         Step.ADDRESS,
+        Step.MUNICIPALITY,
         Step.NEIGHBOURHOOD,
         Step.NOTES,
         Step.CONFIRM_DATA,

@@ -41,7 +41,6 @@ from domain.conversation.turn import (
     FIELD_STEPS,
     INVOICE_STEPS,
     SHOPPING_STEPS,
-    SKIP_BUTTONS,
     Action,
     ChatRef,
     Reply,
@@ -205,7 +204,7 @@ class SalesAgent:
                 turn.buttons = DATA_BUTTONS
             elif step not in SHOPPING_STEPS:
                 turn.say(texts.RESUME.format(prompt=checkout.prompt_of(step)))
-                turn.buttons = SKIP_BUTTONS if step == Step.NOTES else ()
+                turn.buttons = checkout.buttons_of(front, step)
             elif (current := await uow.orders.get_cart(turn.chat.chat_id)) and current.lines:
                 turn.buttons = CART_BUTTONS
             await _record(uow, turn, text, "payment")

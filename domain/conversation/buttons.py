@@ -30,6 +30,11 @@ async def on_button(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
         turn.say(texts.ORDER_KEPT)
     elif data in (Action.CONSENT_YES, Action.CONSENT_NO, Action.ERASE_YES, Action.ERASE_NO):
         await _privacy(front, uow, turn, data)
+    elif data.startswith(f"{Action.TOWN}:"):  # "¿En qué municipio es la entrega?"
+        if turn.step == Step.MUNICIPALITY:
+            await checkout.choose_town(front, uow, turn, data.split(":", 1)[1])
+        else:
+            await _stale(front, uow, turn, data)
     elif not await _summary_choice(front, uow, turn, data):
         await _the_rest(front, uow, turn, data)
 
@@ -39,7 +44,7 @@ async def _privacy(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> 
     step = turn.step
     if data in (Action.CONSENT_YES, Action.CONSENT_NO):
         if step != Step.CONSENT:
-            await _stale(uow, turn, data)
+            await _stale(front, uow, turn, data)
         elif await privacy.answer_consent(front, uow, turn, accepted=data == Action.CONSENT_YES):
             await checkout.begin(front, uow, turn)
     elif data == Action.ERASE_YES and step == Step.ERASING:
@@ -54,21 +59,21 @@ async def _summary_choice(front: Shopfront, uow: UnitOfWork, turn: Turn, data: s
     step, value = turn.step, data.split(":", 1)[1] if ":" in data else ""
     if data.startswith(f"{Action.DELIVER_BY}:") or data == Action.DELIVERY:
         if step not in (Step.CONFIRMING, Step.MUNICIPALITY):
-            await _stale(uow, turn, data)
+            await _stale(front, uow, turn, data)
         elif data == Action.DELIVERY:
             checkout.delivery_choices(front, turn)
         else:
             await checkout.choose_delivery(front, uow, turn, value)
     elif data.startswith(f"{Action.PAY_BY}:") or data == Action.PAYMENT:
         if step != Step.CONFIRMING:
-            await _stale(uow, turn, data)
+            await _stale(front, uow, turn, data)
         elif data == Action.PAYMENT:
             paying.payment_choices(front, turn)
         elif paying.choose(front, turn, value):
             await checkout.summary(front, uow, turn)
     elif data in (Action.INVOICE, Action.NO_INVOICE):
         if step != Step.CONFIRMING or not billing.offered(front):
-            await _stale(uow, turn, data)
+            await _stale(front, uow, turn, data)
         elif data == Action.NO_INVOICE:
             billing.drop(turn)
             await checkout.summary(front, uow, turn)
@@ -80,7 +85,7 @@ async def _summary_choice(front: Shopfront, uow: UnitOfWork, turn: Turn, data: s
         elif step == Step.CONFIRMING:
             await ordering.confirm(front, uow, turn, shown=value)
         else:
-            await _stale(uow, turn, Action.CONFIRM)
+            await _stale(front, uow, turn, Action.CONFIRM)
     else:
         return False
     return True
@@ -110,7 +115,7 @@ async def _the_rest(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) ->
         case Action.CONFIRM if step == Step.CONFIRMING:
             await ordering.confirm(front, uow, turn)
         case _:
-            await _stale(uow, turn, data)
+            await _stale(front, uow, turn, data)
 
 
 async def _pick(uow: UnitOfWork, turn: Turn, raw_id: str) -> None:
@@ -131,7 +136,7 @@ async def _checkout(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
         await checkout.begin(front, uow, turn)
 
 
-async def _stale(uow: UnitOfWork, turn: Turn, data: str) -> None:
+async def _stale(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> None:
     """A button of an earlier message, pressed in a step where it no longer applies."""
     if turn.step == Step.CONFIRMING or turn.step not in COLLECTING_STEPS:
         current = await uow.orders.get_cart(turn.chat.chat_id)
@@ -143,3 +148,4 @@ async def _stale(uow: UnitOfWork, turn: Turn, data: str) -> None:
             turn.say(texts.ALREADY_CONFIRMED)
     else:
         turn.say(checkout.prompt_of(turn.step))
+        turn.buttons = checkout.buttons_of(front, turn.step)

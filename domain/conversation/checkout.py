@@ -68,10 +68,19 @@ FIELDS: dict[Step, Field] = {
 
 def prompt_of(step: Step) -> str:
     if step == Step.MUNICIPALITY:
-        return texts.ASK_MUNICIPALITY
+        return texts.ASK_TOWN
     if step in billing.FIELDS:
         return billing.FIELDS[step].prompt
     return FIELDS[step].prompt if step in FIELDS else texts.WHAT_ELSE
+
+
+def buttons_of(front: Shopfront, step: Step) -> Buttons:
+    """The buttons that go with `step`'s prompt (asked again, or resumed after an aside)."""
+    if step == Step.NOTES:
+        return SKIP_BUTTONS
+    if step == Step.MUNICIPALITY:
+        return town_buttons(front)
+    return ()
 
 
 async def begin(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
@@ -86,7 +95,7 @@ async def begin(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
         privacy.ask_consent(front, turn)  # before the first personal-data question
         return
     if turn.memory.contact is not None and turn.memory.contact.complete():
-        await summary(front, uow, turn)
+        await town_or_summary(front, uow, turn)
         return
     own = await privacy.own_contact(uow, turn.chat.user_id)
     if own is not None and own.complete():
@@ -241,6 +250,9 @@ async def next_field(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
             if step == Step.NOTES:
                 turn.buttons = SKIP_BUTTONS
             return
+        if step == Step.ADDRESS and needs_town(front, turn):  # the municipality, next
+            ask_town(front, turn)
+            return
     if billing.pending(turn):
         billing.ask(turn)
         return
@@ -253,6 +265,8 @@ def skip_notes(turn: Turn) -> None:
 
 def restart_data(turn: Turn) -> None:
     turn.memory.known_national_id = None
+    if turn.memory.delivery is not None and turn.memory.delivery.method != Method.PICKUP:
+        turn.memory.delivery = None  # a new address: its municipality is asked again
     turn.memory.contact = Contact()
     turn.say(texts.ASK_NATIONAL_ID)
     turn.step = Step.NATIONAL_ID
@@ -279,7 +293,82 @@ async def use_known_data(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     if not contact.complete():  # a chat left mid-way by an older version: ask what is missing
         await next_field(front, uow, turn)
         return
-    await summary(front, uow, turn)
+    await _saved_town(front, uow, turn)
+    await town_or_summary(front, uow, turn)
+
+
+async def _saved_town(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    """The municipality a returning customer's saved data has: where their latest order went,
+    when it went to the same address (a home delivery the shop still makes, or the carrier)."""
+    if not needs_town(front, turn):
+        return
+    user_id = turn.chat.user_id
+    if turn.memory.known_national_id:  # proven by the phone on file: the holder's orders
+        holder = await uow.customers.by_national_id(turn.memory.known_national_id)
+        user_id = holder.telegram_user_id if holder and holder.telegram_user_id else user_id
+    latest = await uow.orders.list_for_user(user_id, limit=1)
+    order = latest[0] if latest else None
+    contact, options = turn.memory.contact or Contact(), front.shop.delivery_options
+    if order is None or not order.delivery_place or order.address != contact.value("address"):
+        return
+    if order.delivery_method not in (Method.HOME, Method.CARRIER):
+        return
+    choice = options.destination(order.delivery_place)
+    if choice.method == Method.HOME or options.carrier is not None:
+        turn.memory.delivery = choice
+
+
+async def town_or_summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    """The data is all there: the municipality when it is still to be asked, else the
+    summary."""
+    if needs_town(front, turn):
+        ask_town(front, turn)
+    else:
+        await summary(front, uow, turn)
+
+
+def needs_town(front: Shopfront, turn: Turn) -> bool:
+    """An address is given, no delivery is chosen yet, and the shop delivers to more than one
+    municipality while the address names none it serves."""
+    contact = turn.memory.contact or Contact()
+    if turn.memory.delivery is not None or not contact.value("address"):
+        return False
+    return front.shop.delivery_options.asks_town(said_where(turn))
+
+
+def ask_town(front: Shopfront, turn: Turn, *, resumed: bool = False) -> None:
+    """ "¿En qué municipio es la entrega?", a button per municipality the zones serve (and
+    "Otro municipio" when the shop has a carrier)."""
+    turn.say(texts.RESUME.format(prompt=texts.ASK_TOWN) if resumed else texts.ASK_TOWN)
+    turn.buttons = town_buttons(front)
+    turn.step = Step.MUNICIPALITY
+
+
+def town_buttons(front: Shopfront) -> Buttons:
+    """Two a row; the callback carries the town's index, never its name (64 bytes)."""
+    options = front.shop.delivery_options
+    towns = [Button(town, f"{Action.TOWN}:{n}") for n, town in enumerate(options.towns)]
+    if options.carrier is not None:
+        towns.append(Button(texts.TOWN_BUTTON_OTHER, f"{Action.TOWN}:{TOWN_OTHER}"))
+    return tuple(tuple(towns[n : n + 2]) for n in range(0, len(towns), 2))
+
+
+TOWN_OTHER = "other"
+
+
+async def choose_town(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: str) -> None:
+    """One of `town_buttons` pressed: that municipality, or which other one (the carrier)."""
+    options = front.shop.delivery_options
+    if raw == TOWN_OTHER and options.carrier is not None:
+        turn.say(texts.ASK_MUNICIPALITY)
+        turn.step = Step.MUNICIPALITY
+        return
+    n = int(raw) if raw.isdigit() else -1
+    if not 0 <= n < len(options.towns):
+        ask_town(front, turn)
+        return
+    turn.memory.delivery = options.destination(options.towns[n])
+    await next_field(front, uow, turn)
 
 
 async def refresh_cart(uow: UnitOfWork, turn: Turn) -> tuple[Order | None, bool]:
@@ -354,18 +443,40 @@ async def choose_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: st
 async def on_municipality(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
-    """ "¿A qué municipio lo enviamos?": a served one is a home delivery, any other the
-    carrier; a question in between is answered and asked again."""
-    place = clean_municipality(text)
-    if place is None or meaning.is_question:
-        if meaning.is_question:
-            await asides.answer_aside(front, uow, turn, meaning, text)
-            turn.say(texts.RESUME.format(prompt=texts.ASK_MUNICIPALITY))
-        else:
-            turn.say(texts.INVALID_MUNICIPALITY)
+    """ "¿En qué municipio es la entrega?" (or "¿A qué municipio lo enviamos?"), typed: a
+    served one is a home delivery, any other the carrier (when the shop has one); a
+    question in between is answered and asked again; anything else changes nothing."""
+    options = front.shop.delivery_options
+    served = options.municipality_in(text)  # "bello", "es en Bello": the zone's spelling
+    if meaning.is_question or (served is None and meaning.intent in asides.ASIDE_INTENTS):
+        await asides.answer_aside(front, uow, turn, meaning, text)
+        ask_town(front, turn, resumed=True)
         return
-    turn.memory.delivery = front.shop.delivery_options.destination(place)
-    await summary(front, uow, turn)
+    if served is None and meaning.intent in (Intent.GREETING, Intent.THANKS):
+        ask_town(front, turn)
+        return
+    # A place's name reads as a product search; "sí", "no", "agrégame…" are no place.
+    named = meaning.intent in (Intent.PRODUCT_QUESTION, Intent.OTHER, Intent.SHOP_INFO)
+    place = served or (clean_municipality(text) if named else None)
+    if place is None:
+        example = options.towns[-1]
+        turn.say(texts.INVALID_TOWN.format(example=example))
+        turn.buttons = town_buttons(front)
+        return
+    choice = options.destination(place)
+    if choice.method == Method.CARRIER and options.carrier is None:
+        turn.say(texts.TOWN_NOT_SERVED.format(towns=_listed(options.towns)))
+        turn.buttons = town_buttons(front)
+        return
+    turn.memory.delivery = choice
+    await next_field(front, uow, turn)
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    """ "Medellín, Bello y Envigado"."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " y " + names[-1]
 
 
 async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:

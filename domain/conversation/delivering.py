@@ -22,9 +22,12 @@ def quote_for(front: Shopfront, turn: Turn, cart: Order) -> Quote:
 
 
 def said_where(turn: Turn) -> str:
-    """Where the customer said the order goes: their address and neighbourhood."""
+    """Where the customer said the order goes: their address and neighbourhood, and the
+    municipality they chose for a home delivery."""
     contact = turn.memory.contact or Contact()
-    return f"{contact.value('address')} {contact.value('neighbourhood')}"
+    chosen = turn.memory.delivery
+    town = chosen.place if chosen is not None and chosen.method == Method.HOME else ""
+    return f"{contact.value('address')} {contact.value('neighbourhood')} {town}"
 
 
 def delivery_answer(front: Shopfront, turn: Turn, cart: Order, text: str) -> str:

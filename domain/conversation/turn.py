@@ -23,7 +23,9 @@ class Step(StrEnum):
     ADDRESS = "address"
     NEIGHBOURHOOD = "neighbourhood"
     NOTES = "notes"
-    MUNICIPALITY = "municipality"  # "Otro municipio": which one (then back to the summary)
+    # Which municipality the delivery goes to: asked after the address when the shop
+    # delivers to several and the address names none, and after "Otro municipio"
+    MUNICIPALITY = "municipality"
     CONFIRM_DATA = "confirm_data"
     CONFIRMING = "confirming"
     CONSENT = "consent"  # the personal-data notice was shown: authorise or not
@@ -51,7 +53,13 @@ COLLECTING_STEPS = (
 )
 SHOPPING_STEPS = (Step.BROWSING, Step.CART)
 # Where personal data is asked, shown or used: only with the customer's authorisation.
-DATA_STEPS = (*FIELD_STEPS, Step.CONFIRM_DATA, Step.CONFIRMING, *INVOICE_STEPS)
+DATA_STEPS = (
+    *FIELD_STEPS,
+    Step.MUNICIPALITY,
+    Step.CONFIRM_DATA,
+    Step.CONFIRMING,
+    *INVOICE_STEPS,
+)
 
 
 class Action(StrEnum):
@@ -70,6 +78,7 @@ class Action(StrEnum):
     PICK = "pick"  # pick:<product id>
     DELIVERY = "delivery"  # show the ways to receive the order
     DELIVER_BY = "dl"  # dl:<n>, the n-th of DeliveryOptions.offered()
+    TOWN = "town"  # town:<n>, the n-th of DeliveryOptions.towns; town:other, the carrier
     PAYMENT = "payment"  # show the ways to pay
     PAY_BY = "pay"  # pay:<kind>, a domain.payment.PayKind the shop takes
     CONSENT_YES = "consent:yes"

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import aiohttp
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.methods import GetUpdates
 from aiogram.types import Update
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.faults import describe
@@ -31,6 +34,14 @@ POLL_TIMEOUT_SECONDS = 30
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
 RECHECK_SECONDS = 0.2  # while an update is still handled, new ones are looked for this often
+
+
+class _UpdatesAsJson(GetUpdates):
+    """getUpdates whose answer is left as JSON. While updates are handled the offset waits
+    for them, so each answer brings them all again (40 at a time under load): only the new
+    ones are worth reading into models."""
+
+    __returning__ = list[dict[str, Any]]
 
 
 class Poller:
@@ -75,22 +86,31 @@ class Poller:
                 delay = min(delay * 2, MAX_RETRY_SECONDS)
                 continue
             delay = FIRST_RETRY_SECONDS
-            fresh = [u for u in updates or () if u.update_id not in started]
-            for update in fresh:
-                started.add(update.update_id)
+            fresh = [raw for raw in updates or () if raw.get("update_id") not in started]
+            for raw in fresh:
+                update_id = raw.get("update_id")
+                if not isinstance(update_id, int):
+                    log.warning("getUpdates gave an update without an id; ignored")
+                    continue
+                started.add(update_id)
+                newest = max(newest or 0, update_id)
+                try:
+                    update = Update.model_validate(raw, context={"bot": self._bot})
+                except ValidationError as error:
+                    log.warning("update %s is not one we can read; skipped (%s)", update_id, error)
+                    continue
                 inflight.start(update)
-                newest = max(newest or 0, update.update_id)
             if holding and not fresh:  # only updates already in hand: wait a moment
                 await inflight.wait(RECHECK_SECONDS)
         await inflight.drain()
 
-    async def _fetch(self, poll_timeout: int) -> list[Update] | None:
-        """The next batch, or None when asked to stop meanwhile."""
+    async def _fetch(self, poll_timeout: int) -> list[dict[str, Any]] | None:
+        """The next batch, as JSON, or None when asked to stop meanwhile."""
         fetch = asyncio.ensure_future(
-            self._bot.get_updates(
-                offset=self.offset,
-                timeout=poll_timeout,
-                allowed_updates=self._allowed,
+            self._bot(
+                _UpdatesAsJson(
+                    offset=self.offset, timeout=poll_timeout, allowed_updates=self._allowed
+                ),
                 request_timeout=poll_timeout + 10,
             )
         )

@@ -113,6 +113,15 @@ async def test_same_update_twice_is_processed_once(shop: Harness) -> None:
     assert "gusto" in texts_of(await ana.replies())
 
 
+async def test_an_update_the_bot_cannot_read_does_not_stop_the_others(shop: Harness) -> None:
+    """Long polling: an update that is not one aiogram can read (a message without its chat)
+    is skipped; the customers after it are answered."""
+    shop.api.inject_update({"update_id": 888001, "message": {"message_id": 1, "text": "hola"}})
+    shop.api.state.updates.handled(888001)  # skipped: no handler will ever report it
+    ana = shop.api.user(7006, first_name="Ana")
+    assert "Hola" in texts_of(await say(ana, "hola"))
+
+
 async def test_rate_limited_reply_is_retried_after_retry_after(shop: Harness) -> None:
     shop.api.fail_next("sendMessage", 429, retry_after=1)
     ana = shop.api.user(7005, first_name="Ana")

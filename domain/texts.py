@@ -106,6 +106,11 @@ INVALID_TOWN = (
     "por ejemplo: {example}."
 )
 TOWN_NOT_SERVED = "Por ahora solo entregamos en {towns}. ¿En cuál de ellos es la entrega?"
+TOWN_UNKNOWN = (
+    "No llevamos domicilios a {place}. Si es tu barrio, toca tu municipio; si es otro "
+    "municipio, te lo enviamos por transportadora."
+)
+TOWN_BUTTON_CARRIER = "📦 Transportadora a {place}"
 DELIVERY_FOR_THIS_ORDER = "Para este pedido: {delivery}. El total con envío queda en {total}."
 CONFIRM_OR_CHANGE_DATA = "¿Usamos los datos registrados o prefieres cambiarlos?"
 CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."

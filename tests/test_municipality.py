@@ -44,7 +44,7 @@ async def to_address(shop: Harness, user_id: int):  # noqa: ANN201
 
 async def to_summary_from_barrio(customer, asked: list[dict]) -> list[dict]:  # noqa: ANN001
     """Where the barrio is asked: the barrio, no notes; the summary."""
-    assert "barrio" in texts_of(asked).lower(), texts_of(asked)
+    assert "¿en qué barrio" in texts_of(asked).lower(), texts_of(asked)
     notes = await say(customer, "Niquía")
     return await press(customer, notes, "Omitir")
 
@@ -103,16 +103,55 @@ async def test_a_typed_town_the_shop_serves_is_its_home_delivery(shop: Harness) 
     assert "Domicilio a Itagüí: $15.000" in text and "Total: $211.000" in text
 
 
-async def test_a_typed_town_the_shop_does_not_serve_goes_by_carrier(shop: Harness) -> None:
+async def test_a_typed_town_the_shop_does_not_serve_goes_by_carrier_once_confirmed(
+    shop: Harness,
+) -> None:
     ana = await to_address(shop, 9104)
     assert ASKED in texts_of(await say(ana, "Carrera 50 # 40-20"))
-    summary = await to_summary_from_barrio(ana, await say(ana, "Santa Fe de Antioquia"))
+    checked = await say(ana, "Santa Fe de Antioquia")
+    assert "No llevamos domicilios a Santa Fe de Antioquia" in texts_of(checked)
+    assert "¿En qué barrio" not in texts_of(checked)  # not asked yet
+    offered = town_buttons(checked)
+    assert list(offered) == [*SERVED, "📦 Transportadora a Santa Fe de Antioquia"]
+    assert all(len(data.encode()) <= 64 for data in offered.values())
+    by_carrier = await press(ana, checked, "Transportadora a Santa Fe de Antioquia")
+    summary = await to_summary_from_barrio(ana, by_carrier)
     text = texts_of(summary)
     assert "Envío por transportadora a Santa Fe de Antioquia" in text
     assert "el flete lo pagas al recibir" in text and "Total: $196.000" in text
     await press(ana, summary, "Confirmar")
     (order,) = await orders_of(shop, ana.id)
     assert order.delivery_method == "carrier" and order.delivery_fee_minor == 0
+
+
+async def test_a_barrio_typed_as_the_town_is_not_taken_for_a_municipality(
+    shop: Harness,
+) -> None:
+    """Asked the municipality, a Medellín customer types their barrio: not sent by carrier
+    to "Laureles" (freight paid on arrival), but asked; their town's button charges it."""
+    ana = await to_address(shop, 9112)
+    assert ASKED in texts_of(await say(ana, "Carrera 70 # 44-10"))
+    checked = await say(ana, "Laureles")
+    assert "No llevamos domicilios a Laureles" in texts_of(checked)
+    assert "Medellín" in town_buttons(checked)
+    summary = await to_summary_from_barrio(ana, await press(ana, checked, "Medellín"))
+    text = texts_of(summary)
+    assert "Domicilio a Medellín: $12.000" in text and "transportadora" not in text
+    assert "Total: $208.000" in text
+
+
+async def test_a_yes_or_the_same_name_again_confirms_the_carrier(shop: Harness) -> None:
+    ana = await to_address(shop, 9113)
+    await say(ana, "Vereda La Clara, finca Los Naranjos")
+    assert "No llevamos domicilios a Guarne" in texts_of(await say(ana, "Guarne"))
+    summary = await to_summary_from_barrio(ana, await say(ana, "sí"))
+    assert "Envío por transportadora a Guarne" in texts_of(summary)
+
+    bea = await to_address(shop, 9114)
+    await say(bea, "Vereda La Clara, finca Los Naranjos")
+    assert "No llevamos domicilios a Guarne" in texts_of(await say(bea, "Guarne"))
+    summary = await to_summary_from_barrio(bea, await say(bea, "guarne"))
+    assert "Envío por transportadora a Guarne" in texts_of(summary)
 
 
 async def test_otro_municipio_asks_its_name_for_the_carrier(shop: Harness) -> None:

@@ -342,32 +342,56 @@ def ask_town(front: Shopfront, turn: Turn, *, resumed: bool = False) -> None:
     turn.say(texts.RESUME.format(prompt=texts.ASK_TOWN) if resumed else texts.ASK_TOWN)
     turn.buttons = town_buttons(front)
     turn.step = Step.MUNICIPALITY
+    turn.memory.carrier_asked, turn.memory.unknown_town = False, ""
 
 
-def town_buttons(front: Shopfront) -> Buttons:
-    """Two a row; the callback carries the town's index, never its name (64 bytes)."""
+def ask_carrier_town(turn: Turn) -> None:
+    """ "Otro municipio" (or the summary's carrier): which one; any municipality named goes."""
+    turn.say(texts.ASK_MUNICIPALITY)
+    turn.step = Step.MUNICIPALITY
+    turn.memory.carrier_asked, turn.memory.unknown_town = True, ""
+
+
+def town_buttons(front: Shopfront, *, carrier_to: str = "") -> Buttons:
+    """Two a row; the callback carries the town's index, never its name (64 bytes). The last
+    is "Otro municipio" when the shop has a carrier, or the carrier to `carrier_to`."""
     options = front.shop.delivery_options
     towns = [Button(town, f"{Action.TOWN}:{n}") for n, town in enumerate(options.towns)]
-    if options.carrier is not None:
+    if options.carrier is not None and carrier_to:
+        towns.append(
+            Button(
+                texts.TOWN_BUTTON_CARRIER.format(place=carrier_to), f"{Action.TOWN}:{TOWN_TYPED}"
+            )
+        )
+    elif options.carrier is not None:
         towns.append(Button(texts.TOWN_BUTTON_OTHER, f"{Action.TOWN}:{TOWN_OTHER}"))
     return tuple(tuple(towns[n : n + 2]) for n in range(0, len(towns), 2))
 
 
-TOWN_OTHER = "other"
+TOWN_OTHER = "other"  # "Otro municipio": which one is asked
+TOWN_TYPED = "typed"  # the carrier to the place typed (memory.unknown_town)
 
 
 async def choose_town(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: str) -> None:
-    """One of `town_buttons` pressed: that municipality, or which other one (the carrier)."""
+    """One of `town_buttons` pressed: that municipality, which other one (the carrier), or
+    the carrier to the place just typed."""
     options = front.shop.delivery_options
     if raw == TOWN_OTHER and options.carrier is not None:
-        turn.say(texts.ASK_MUNICIPALITY)
-        turn.step = Step.MUNICIPALITY
+        ask_carrier_town(turn)
+        return
+    if raw == TOWN_TYPED and options.carrier is not None and turn.memory.unknown_town:
+        await _deliver_to(front, uow, turn, options.destination(turn.memory.unknown_town))
         return
     n = int(raw) if raw.isdigit() else -1
     if not 0 <= n < len(options.towns):
         ask_town(front, turn)
         return
-    turn.memory.delivery = options.destination(options.towns[n])
+    await _deliver_to(front, uow, turn, options.destination(options.towns[n]))
+
+
+async def _deliver_to(front: Shopfront, uow: UnitOfWork, turn: Turn, choice: Choice) -> None:
+    turn.memory.delivery = choice
+    turn.memory.carrier_asked, turn.memory.unknown_town = False, ""
     await next_field(front, uow, turn)
 
 
@@ -433,8 +457,7 @@ async def choose_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: st
         delivery_choices(front, turn)
         return
     if offered[n].method == Method.CARRIER:
-        turn.say(texts.ASK_MUNICIPALITY)
-        turn.step = Step.MUNICIPALITY
+        ask_carrier_town(turn)
         return
     turn.memory.delivery = offered[n]
     await summary(front, uow, turn)
@@ -448,6 +471,10 @@ async def on_municipality(
     question in between is answered and asked again; anything else changes nothing."""
     options = front.shop.delivery_options
     served = options.municipality_in(text)  # "bello", "es en Bello": the zone's spelling
+    pending = turn.memory.unknown_town
+    if pending and served is None and meaning.intent == Intent.AFFIRM:  # "sí, es un municipio"
+        await _deliver_to(front, uow, turn, options.destination(pending))
+        return
     if meaning.is_question or (served is None and meaning.intent in asides.ASIDE_INTENTS):
         await asides.answer_aside(front, uow, turn, meaning, text)
         ask_town(front, turn, resumed=True)
@@ -468,8 +495,13 @@ async def on_municipality(
         turn.say(texts.TOWN_NOT_SERVED.format(towns=_listed(options.towns)))
         turn.buttons = town_buttons(front)
         return
-    turn.memory.delivery = choice
-    await next_field(front, uow, turn)
+    if choice.method == Method.CARRIER and not turn.memory.carrier_asked:
+        if fold(place) != fold(pending):  # a barrio, or a municipality? Asked once.
+            turn.memory.unknown_town = place
+            turn.say(texts.TOWN_UNKNOWN.format(place=place))
+            turn.buttons = town_buttons(front, carrier_to=place)
+            return
+    await _deliver_to(front, uow, turn, choice)
 
 
 def _listed(names: tuple[str, ...]) -> str:

@@ -20,7 +20,8 @@ from domain.model import CUSTOMER_FIELDS, Customer, InvoiceData
 # 4: adds `invoice` (absent before: no factura asked for).
 # 5: adds `more` (absent before: "ver más" has nothing to follow) and `alternatives` (absent:
 # no "¿Te muestro otras opciones?" pending).
-SCHEMA_VERSION = 5
+# 6: adds `carrier_asked` and `unknown_town` (absent before: no municipality question pending).
+SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class Memory:
     invoice: InvoiceData | None = None  # a factura asked for (its data as given so far)
     more: str = ""  # the ▶ button of the last list: what "ver más" shows
     alternatives: str = ""  # "¿Te muestro otras opciones?" was asked about these words
+    carrier_asked: bool = False  # "Otro municipio" chosen: any municipality named goes by carrier
+    unknown_town: str = ""  # a place no zone serves was typed: by carrier once confirmed
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -123,6 +126,8 @@ class Memory:
             invoice=_invoice(data.get("invoice")),
             more=_str(data.get("more")),
             alternatives=_str(data.get("alternatives")),
+            carrier_asked=data.get("carrier_asked") is True,
+            unknown_town=_str(data.get("unknown_town")),
         )
 
 

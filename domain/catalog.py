@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from array import array
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +34,7 @@ from domain.ports import UnitOfWork
 from domain.shelves import Shelves
 from rag.embedder import EmbeddingError
 from rag.normalize import QUERY_FILLERS, SPANISH_STOPWORDS, stem, tokenize
-from rag.search import ProductIndex, SearchDoc, name_head, stable_digest
+from rag.search import ProductIndex, SearchDoc, SearchHit, name_head, stable_digest
 from rag.snapshot import (
     Array,
     FileArray,
@@ -195,6 +197,28 @@ class StaleStock(Exception):
         super().__init__(f"{len(lines)} products sold since {since.isoformat()}")
         self.lines = lines
         self.since = since
+
+
+# The searches of the customer turn being handled (`one_turn`): a product question asks the
+# index for the same words several times (the finder, the category check, the match strength
+# of a shop question); within one turn the index answers once. Kept per turn, not across
+# customers: what a turn was shown stays what it decides on.
+_turn_searches: ContextVar[dict[tuple[str, bool, bool], tuple[int, list[SearchHit]]] | None] = (
+    ContextVar("turn_searches", default=None)
+)
+
+
+TURN_DEPTH = 10  # hits kept of a turn's lexical search (the finder asks for 10)
+
+
+@contextlib.contextmanager
+def one_turn() -> Iterator[None]:
+    """Searches inside share their answers (`Catalog._ranked`)."""
+    token = _turn_searches.set({})
+    try:
+        yield
+    finally:
+        _turn_searches.reset(token)
 
 
 class Catalog:
@@ -480,7 +504,7 @@ class Catalog:
     def match_strength(self, query: str, k: int = 3) -> float:
         """How much of `query` the best few visible products' names say (0..1)."""
         query = analysed_part(query)
-        hits = self.index.search(query, k=k, visible_only=True)
+        hits = self._ranked(query, k, visible_only=True)
         names = [self._shelves.name(hit.id) or "" for hit in hits]
         return max((word_coverage(query, name) for name in names), default=0.0)
 
@@ -542,14 +566,36 @@ class Catalog:
         A customer's query is read up to MAX_ANALYSED_CHARS, as every message is."""
         query = analysed_part(query)
         vector = await self._query_vector(query)
-        hits = self.index.search(query, k=k, visible_only=True, query_vector=vector)
+        hits = self._ranked(query, k, visible_only=True, vector=vector)
         return [(hit.id, hit.score) for hit in hits]
+
+    def _ranked(
+        self, query: str, k: int, *, visible_only: bool, vector: np.ndarray | None = None
+    ) -> list[SearchHit]:
+        """`index.search`, answered once per turn for the same words (`one_turn`): the best
+        k of a longer ranking are its first k (the order is stable)."""
+        memo = _turn_searches.get()
+        if memo is None:
+            return self.index.search(query, k=k, visible_only=visible_only, query_vector=vector)
+        key = (query, visible_only, vector is not None)
+        known = memo.get(key)
+        # (A dense rerank looks deeper for a bigger k: with a vector, only the same k.)
+        if known is not None and (
+            known[0] == k or (vector is None and (known[0] > k or len(known[1]) < known[0]))
+        ):
+            return known[1][:k]
+        # A few more than asked cost nothing (the whole ranking is sorted): the finder's 10
+        # then come from the category check's 3.
+        depth = k if vector is not None else max(k, TURN_DEPTH)
+        hits = self.index.search(query, k=depth, visible_only=visible_only, query_vector=vector)
+        memo[key] = (depth, hits)
+        return hits[:k]
 
     async def unavailable_match(self, uow: UnitOfWork, query: str) -> Product | None:
         """A hidden product (inactive or sold out) that matches better than anything on sale."""
         query = analysed_part(query)
         vector = await self._query_vector(query)
-        hits = self.index.search(query, k=1, visible_only=False, query_vector=vector)
+        hits = self._ranked(query, 1, visible_only=False, vector=vector)
         if not hits or self.index.is_visible(hits[0].id):
             return None  # the best match is on sale
         product = await uow.products.get(hits[0].id)

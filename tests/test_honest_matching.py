@@ -44,3 +44,25 @@ async def test_how_many_are_there_asks_about_what_was_just_shown(shop: Harness) 
     assert "¿Qué producto" in await say_text(ana, "¿cuántos hay?")
     await say_text(ana, "¿tienen extintores de CO2?")
     assert "Extintor de CO2 10 lb" in await say_text(ana, "¿cuántos hay?")
+
+
+async def test_a_question_asks_the_index_once_for_the_same_words(shop: Harness) -> None:
+    """The finder, the category check and the shop-question check each search the customer's
+    words: within one turn the index answers once for each (words, visible only) — the same
+    products as before, in the same order."""
+    index = shop.app.catalog.index
+    asked: list[tuple[str, bool]] = []
+    search = index.search
+
+    def counted(query: str, k: int = 10, **options: object) -> list:
+        asked.append((query, bool(options.get("visible_only", True))))
+        return search(query, k, **options)
+
+    index.search = counted  # type: ignore[method-assign]
+    try:
+        reply = await say_text(shop.api.user(8701, first_name="Ana"), "¿tienen extintores?")
+    finally:
+        del index.search
+    assert "Extintor" in reply and "$" in reply
+    assert asked and len(asked) == len(set(asked)), asked
+    assert len(index.search("extintores", 3)) == 3  # the index itself still answers

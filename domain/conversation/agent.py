@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, tzinfo
 
 from domain import texts
-from domain.catalog import Catalog
+from domain.catalog import Catalog, one_turn
 from domain.conversation import (
     aftercare,
     asides,
@@ -118,6 +118,10 @@ class SalesAgent:
 
     async def handle_text(self, chat: ChatRef, text: str, step: Step, memory: Memory) -> Reply:
         """One customer text message in any step."""
+        with one_turn():  # the turn's searches of the same words answered once
+            return await self._text(chat, text, step, memory)
+
+    async def _text(self, chat: ChatRef, text: str, step: Step, memory: Memory) -> Reply:
         reading = read(text, step)
         if reading.button is not None:
             return await self.handle_button(chat, reading.button, step, memory)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from aiogram import Bot, Dispatcher
@@ -120,7 +120,8 @@ class Poller:
         if not fetch.done():
             fetch.cancel()
             return None
-        return fetch.result()
+        # GetUpdates' type says models; _UpdatesAsJson's __returning__ made them JSON
+        return cast("list[dict[str, Any]]", fetch.result())
 
     async def _sleep(self, seconds: float) -> None:
         try:

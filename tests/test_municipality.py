@@ -355,3 +355,26 @@ async def test_without_a_carrier_a_town_not_served_is_told_and_changes_nothing(
     await ana.say("Centro")
     reply = await ana.press("skip")
     assert "Domicilio a Sabaneta: $9.000" in reply.text
+
+
+async def test_a_cart_edit_at_the_town_question_is_made_and_the_question_resumed(
+    shop: Harness,
+) -> None:
+    ana = await to_address(shop, 9115)
+    assert ASKED in texts_of(await say(ana, "Carrera 50 # 40-20"))
+    edited = await say(ana, "agrégame 1 extintor multipropósito de 10 libras más")
+    text = texts_of(edited)
+    assert "3 × Extintor multipropósito ABC 10 lb" in text, text
+    assert f"Sigamos con tu pedido: {ASKED}" in text and "Bello" in town_buttons(edited)
+    assert await cart_of(shop, ana.id) == {"EXT-ABC-10": 3}
+    summary = await to_summary_from_barrio(ana, await press(ana, edited, "Bello"))
+    assert "Domicilio a Bello: $15.000" in texts_of(summary)
+
+
+async def test_pickup_said_at_the_town_question_needs_no_town(shop: Harness) -> None:
+    ana = await to_address(shop, 9116)
+    assert ASKED in texts_of(await say(ana, "Carrera 50 # 40-20"))
+    noted = await say(ana, "mejor lo recojo en el local")
+    assert "no necesito dirección" in texts_of(noted)
+    summary = texts_of(await press(ana, noted, "Omitir"))
+    assert "Recoges en el local: gratis" in summary and "Total: $196.000" in summary

@@ -133,11 +133,7 @@ async def on_field(
         await _edit_cart_then_resume(front, uow, turn, meaning, rule.prompt)
         return
     if step == Step.ADDRESS and _picks_up(front, text):
-        turn.memory.delivery = Choice(Method.PICKUP)
-        contact = turn.memory.contact or Contact()
-        turn.memory.contact = contact.with_value("address", "").with_value("neighbourhood", "")
-        turn.say(texts.PICKUP_NOTED)
-        await next_field(front, uow, turn)
+        await _pick_up(front, uow, turn)
         return
     value = "" if skip else rule.clean(text)
     asked = meaning.is_question and (step != Step.NOTES or meaning.intent != Intent.OTHER)
@@ -190,8 +186,18 @@ async def _edit_cart_then_resume(
         turn.say(render_cart(current))
         turn.cart = None
     turn.step = step
-    turn.buttons = SKIP_BUTTONS if step == Step.NOTES else ()
+    turn.buttons = buttons_of(front, step)
     turn.say(texts.RESUME.format(prompt=prompt))
+
+
+async def _pick_up(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
+    """ "lo recojo en el local": no address, barrio or municipality to ask."""
+    turn.memory.delivery = Choice(Method.PICKUP)
+    turn.memory.carrier_asked, turn.memory.unknown_town = False, ""
+    contact = turn.memory.contact or Contact()
+    turn.memory.contact = contact.with_value("address", "").with_value("neighbourhood", "")
+    turn.say(texts.PICKUP_NOTED)
+    await next_field(front, uow, turn)
 
 
 def _picks_up(front: Shopfront, text: str) -> bool:
@@ -474,6 +480,12 @@ async def on_municipality(
     pending = turn.memory.unknown_town
     if pending and served is None and meaning.intent == Intent.AFFIRM:  # "sí, es un municipio"
         await _deliver_to(front, uow, turn, options.destination(pending))
+        return
+    if served is None and _picks_up(front, text):  # "mejor lo recojo en el local"
+        await _pick_up(front, uow, turn)
+        return
+    if served is None and _edits_cart(turn.step, meaning, text):  # "agrégame 2 cascos"
+        await _edit_cart_then_resume(front, uow, turn, meaning, texts.ASK_TOWN)
         return
     if meaning.is_question or (served is None and meaning.intent in asides.ASIDE_INTENTS):
         await asides.answer_aside(front, uow, turn, meaning, text)

@@ -98,18 +98,14 @@ def _one_or_many(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, 
     return rows[0] if len(rows) == 1 else rows
 
 
-def _sent_marks(sent: Sequence[tuple[int, int]]) -> dict[str, Any] | list[dict[str, Any]]:
-    moment = now()
-    return _one_or_many(
-        [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent]
-    )
-
-
 async def record_sent(connection: AsyncConnection, sent: Sequence[tuple[int, int]]) -> None:
-    """`OutboxRepository.sent_many` in a transaction of its own on `connection` (the sender
-    keeps one open for its marks: no session to build, no pool to ask, for each of them)."""
+    """Rows sent, as (row id, Telegram message id): one statement for all of them, in a
+    transaction of its own on `connection` (the sender keeps one open for its marks: no
+    session to build, no pool to ask, for each of them)."""
+    moment = now()
+    marks = [{"row_id": n, "sent_id": message_id, "moment": moment} for n, message_id in sent]
     async with connection.begin():
-        await connection.execute(_SENT, _sent_marks(sent))
+        await connection.execute(_SENT, _one_or_many(marks))
 
 
 class OutboxRepository:
@@ -211,11 +207,6 @@ class OutboxRepository:
 
     async def sent(self, row_id: int, message_id: int) -> None:
         await self._settle(row_id, status=SENT, sent_at=now(), message_id=message_id, error="")
-
-    async def sent_many(self, sent: Sequence[tuple[int, int]]) -> None:
-        """Rows sent, as (row id, Telegram message id): one statement for all of them."""
-        if sent:
-            await execute_core(self._session, _SENT, _sent_marks(sent))
 
     async def reword(self, row_id: int, text: str) -> bool:
         """A pending row's text replaced (its final wording); False when it is no longer

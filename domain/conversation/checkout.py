@@ -193,7 +193,6 @@ async def _edit_cart_then_resume(
 async def _pick_up(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     """ "lo recojo en el local": no address, barrio or municipality to ask."""
     turn.memory.delivery = Choice(Method.PICKUP)
-    turn.memory.carrier_asked, turn.memory.unknown_town = False, ""
     contact = turn.memory.contact or Contact()
     turn.memory.contact = contact.with_value("address", "").with_value("neighbourhood", "")
     turn.say(texts.PICKUP_NOTED)
@@ -348,7 +347,7 @@ def ask_town(front: Shopfront, turn: Turn, *, resumed: bool = False) -> None:
     turn.say(texts.RESUME.format(prompt=texts.ASK_TOWN) if resumed else texts.ASK_TOWN)
     turn.buttons = town_buttons(front)
     turn.step = Step.MUNICIPALITY
-    turn.memory.carrier_asked, turn.memory.unknown_town = False, ""
+    turn.memory.carrier_asked, turn.memory.unknown_town = False, ""  # set afresh on each ask
 
 
 def ask_carrier_town(turn: Turn) -> None:
@@ -397,7 +396,6 @@ async def choose_town(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: str) -
 
 async def _deliver_to(front: Shopfront, uow: UnitOfWork, turn: Turn, choice: Choice) -> None:
     turn.memory.delivery = choice
-    turn.memory.carrier_asked, turn.memory.unknown_town = False, ""
     await next_field(front, uow, turn)
 
 
@@ -507,12 +505,12 @@ async def on_municipality(
         turn.say(texts.TOWN_NOT_SERVED.format(towns=_listed(options.towns)))
         turn.buttons = town_buttons(front)
         return
-    if choice.method == Method.CARRIER and not turn.memory.carrier_asked:
-        if fold(place) != fold(pending):  # a barrio, or a municipality? Asked once.
-            turn.memory.unknown_town = place
-            turn.say(texts.TOWN_UNKNOWN.format(place=place))
-            turn.buttons = town_buttons(front, carrier_to=place)
-            return
+    unsure = choice.method == Method.CARRIER and not turn.memory.carrier_asked
+    if unsure and fold(place) != fold(pending):  # a barrio, or a municipality? Asked once.
+        turn.memory.unknown_town = place
+        turn.say(texts.TOWN_UNKNOWN.format(place=place))
+        turn.buttons = town_buttons(front, carrier_to=place)
+        return
     await _deliver_to(front, uow, turn, choice)
 
 

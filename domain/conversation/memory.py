@@ -87,6 +87,7 @@ class Memory:
     invoice: InvoiceData | None = None  # a factura asked for (its data as given so far)
     more: str = ""  # the ▶ button of the last list: what "ver más" shows
     alternatives: str = ""  # "¿Te muestro otras opciones?" was asked about these words
+    # The municipality question (set each time it is asked, checkout.ask_town, ask_carrier_town):
     carrier_asked: bool = False  # "Otro municipio" chosen: any municipality named goes by carrier
     unknown_town: str = ""  # a place no zone serves was typed: by carrier once confirmed
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -89,6 +90,11 @@ PRODUCT_COLUMNS = (ProductRow.id, ProductRow.sku, *(getattr(ProductRow, f) for f
 # domain's dataclasses.
 _products = cast(Table, ProductRow.__table__)
 _orders = cast(Table, OrderRow.__table__)
+# The open cart, its status written into the SQL. Compared with a bound value, SQLite
+# prepares the statement again at every run (the value decides whether the partial index
+# uq_orders_open_cart applies): measured 59 µs against 7 µs for the cart lookup, 108 against
+# 8 with its lines.
+IS_CART = _orders.c.status == literal_column(f"'{OrderStatus.CART.value}'")
 _order_lines = cast(Table, OrderLineRow.__table__)
 _PRODUCT_ROW = (_products.c.id, _products.c.sku, *(_products.c[f] for f in PRODUCT_FIELDS))
 _PRODUCT_BY_ID = select(*_PRODUCT_ROW).where(_products.c.id == bindparam("id"))
@@ -141,7 +147,7 @@ _RETOTAL = update(_orders).where(_orders.c.id == bindparam("cart_id")).returning
 _CART = (
     select(*_orders.c, *(_order_lines.c[c].label(f"line_{c}") for c in _LINE_COLUMNS))
     .select_from(_orders.outerjoin(_order_lines, _order_lines.c.order_id == _orders.c.id))
-    .where(_orders.c.chat_id == bindparam("chat_id"), _orders.c.status == OrderStatus.CART.value)
+    .where(_orders.c.chat_id == bindparam("chat_id"), IS_CART)
     .order_by(_order_lines.c.id)
 )
 
@@ -835,7 +841,7 @@ class CustomerRepository:
             .execution_options(synchronize_session=False)
         )
         await self._session.execute(
-            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
+            delete(OrderRow).where(OrderRow.chat_id == chat_id, IS_CART)
         )
         await self._session.execute(delete(MessageRow).where(MessageRow.chat_id == chat_id))
         await self._session.execute(
@@ -933,7 +939,7 @@ class OrderRepository:
         its transactions take the database's write lock one at a time already (db/scope.py)."""
         found = await self._session.scalar(
             select(OrderRow.id)
-            .where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
+            .where(OrderRow.chat_id == chat_id, IS_CART)
             .with_for_update()
         )
         return found is not None
@@ -986,7 +992,7 @@ class OrderRepository:
 
     async def discard_cart(self, chat_id: int) -> bool:
         outcome = await self._session.execute(
-            delete(OrderRow).where(OrderRow.chat_id == chat_id, OrderRow.status == OrderStatus.CART)
+            delete(OrderRow).where(OrderRow.chat_id == chat_id, IS_CART)
         )
         return _rowcount(outcome) > 0
 
@@ -1157,7 +1163,7 @@ class OrderRepository:
         rows = await self._session.scalars(
             self._query()
             .where(
-                OrderRow.status == OrderStatus.CART,
+                IS_CART,
                 OrderRow.updated_at < idle_since,
                 OrderRow.reminded_at.is_(None),
                 OrderRow.lines.any(),

@@ -188,8 +188,12 @@ def _fraction_with_unit(match: re.Match[str]) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") + _ALIAS_TO_UNIT[unit]
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """Fold, normalise numbers/units and turn punctuation into single spaces."""
+    """Fold, normalise numbers/units and turn punctuation into single spaces.
+
+    Remembered for the texts seen last: one customer turn reads its words and the names of
+    the products it weighs several times over (tens of calls, most of them repeats)."""
     text = fold(text)
     text = _WORD_QUANTITY_RE.sub(lambda m: f"{_NUMBER_WORDS[m.group(1)]} {m.group(2)}", text)
     if _DIGIT_RE.search(text):

@@ -378,3 +378,38 @@ async def test_pickup_said_at_the_town_question_needs_no_town(shop: Harness) -> 
     assert "no necesito dirección" in texts_of(noted)
     summary = texts_of(await press(ana, noted, "Omitir"))
     assert "Recoges en el local: gratis" in summary and "Total: $196.000" in summary
+
+
+async def test_after_otro_municipio_an_aside_or_a_cart_edit_resumes_which_one(
+    shop: Harness,
+) -> None:
+    """ "Otro municipio" asked which one: a question or a cart edit there comes back to that
+    question (typed, no town buttons), not to the list of served towns."""
+    which_one = "¿A qué municipio lo enviamos?"
+    ana = await to_address(shop, 9117)
+    asked = await say(ana, "Vereda El Tablazo, finca La Esperanza")
+    await press(ana, asked, "Otro municipio")
+    answered = await say(ana, "¿cuánto vale el domicilio a Sabaneta?")
+    assert f"Sigamos con tu pedido: {which_one}" in texts_of(answered)
+    assert "Bello" not in town_buttons(answered)
+    edited = await say(ana, "agrégame 1 extintor multipropósito de 10 libras más")
+    text = texts_of(edited)
+    assert "3 × Extintor multipropósito ABC 10 lb" in text, text
+    assert f"Sigamos con tu pedido: {which_one}" in text and ASKED not in text
+    assert "Bello" not in town_buttons(edited)
+    summary = await to_summary_from_barrio(ana, await say(ana, "Guarne"))
+    assert "Envío por transportadora a Guarne" in texts_of(summary)  # no check asked: chosen
+
+
+async def test_a_place_awaiting_its_check_keeps_its_carrier_button_after_an_aside(
+    shop: Harness,
+) -> None:
+    ana = await to_address(shop, 9118)
+    await say(ana, "Vereda La Clara, finca Los Naranjos")
+    assert "No llevamos domicilios a Guarne" in texts_of(await say(ana, "Guarne"))
+    answered = await say(ana, "¿cuánto vale el domicilio a Sabaneta?")
+    assert "📦 Transportadora a Guarne" in town_buttons(answered)
+    summary = await to_summary_from_barrio(
+        ana, await press(ana, answered, "📦 Transportadora a Guarne")
+    )
+    assert "Envío por transportadora a Guarne" in texts_of(summary)

@@ -207,8 +207,8 @@ class SalesAgent:
                 turn.say(texts.RESUME.format(prompt=texts.CONFIRM_OR_CHANGE_DATA))
                 turn.buttons = DATA_BUTTONS
             elif step not in SHOPPING_STEPS:
-                turn.say(texts.RESUME.format(prompt=checkout.prompt_of(step)))
-                turn.buttons = checkout.buttons_of(front, step)
+                turn.say(texts.RESUME.format(prompt=checkout.prompt_of(step, turn.memory)))
+                turn.buttons = checkout.buttons_of(front, step, turn.memory)
             elif (current := await uow.orders.get_cart(turn.chat.chat_id)) and current.lines:
                 turn.buttons = CART_BUTTONS
             await _record(uow, turn, text, "payment")

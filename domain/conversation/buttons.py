@@ -147,5 +147,5 @@ async def _stale(front: Shopfront, uow: UnitOfWork, turn: Turn, data: str) -> No
         else:
             turn.say(texts.ALREADY_CONFIRMED)
     else:
-        turn.say(checkout.prompt_of(turn.step))
-        turn.buttons = checkout.buttons_of(front, turn.step)
+        turn.say(checkout.prompt_of(turn.step, turn.memory))
+        turn.buttons = checkout.buttons_of(front, turn.step, turn.memory)

@@ -11,7 +11,7 @@ from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation import asides, billing, cart, paying, privacy
 from domain.conversation.delivering import quote_for, said_where
-from domain.conversation.memory import Contact
+from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import render_cart, render_contact
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import (
@@ -66,20 +66,22 @@ FIELDS: dict[Step, Field] = {
 }
 
 
-def prompt_of(step: Step) -> str:
+def prompt_of(step: Step, memory: Memory) -> str:
     if step == Step.MUNICIPALITY:
-        return texts.ASK_TOWN
+        return texts.ASK_MUNICIPALITY if memory.carrier_asked else texts.ASK_TOWN
     if step in billing.FIELDS:
         return billing.FIELDS[step].prompt
     return FIELDS[step].prompt if step in FIELDS else texts.WHAT_ELSE
 
 
-def buttons_of(front: Shopfront, step: Step) -> Buttons:
-    """The buttons that go with `step`'s prompt (asked again, or resumed after an aside)."""
+def buttons_of(front: Shopfront, step: Step, memory: Memory) -> Buttons:
+    """The buttons that go with `step`'s prompt (asked again, or resumed after an aside).
+    The municipality question as it stands: after "Otro municipio" the name is typed (no
+    buttons); a place typed and not yet confirmed keeps its "Transportadora a …"."""
     if step == Step.NOTES:
         return SKIP_BUTTONS
-    if step == Step.MUNICIPALITY:
-        return town_buttons(front)
+    if step == Step.MUNICIPALITY and not memory.carrier_asked:
+        return town_buttons(front, carrier_to=memory.unknown_town)
     return ()
 
 
@@ -186,7 +188,7 @@ async def _edit_cart_then_resume(
         turn.say(render_cart(current))
         turn.cart = None
     turn.step = step
-    turn.buttons = buttons_of(front, step)
+    turn.buttons = buttons_of(front, step, turn.memory)
     turn.say(texts.RESUME.format(prompt=prompt))
 
 
@@ -341,10 +343,10 @@ def needs_town(front: Shopfront, turn: Turn) -> bool:
     return front.shop.delivery_options.asks_town(said_where(turn))
 
 
-def ask_town(front: Shopfront, turn: Turn, *, resumed: bool = False) -> None:
+def ask_town(front: Shopfront, turn: Turn) -> None:
     """ "¿En qué municipio es la entrega?", a button per municipality the zones serve (and
     "Otro municipio" when the shop has a carrier)."""
-    turn.say(texts.RESUME.format(prompt=texts.ASK_TOWN) if resumed else texts.ASK_TOWN)
+    turn.say(texts.ASK_TOWN)
     turn.buttons = town_buttons(front)
     turn.step = Step.MUNICIPALITY
     turn.memory.carrier_asked, turn.memory.unknown_town = False, ""  # set afresh on each ask
@@ -483,14 +485,14 @@ async def on_municipality(
         await _pick_up(front, uow, turn)
         return
     if served is None and _edits_cart(turn.step, meaning, text):  # "agrégame 2 cascos"
-        await _edit_cart_then_resume(front, uow, turn, meaning, texts.ASK_TOWN)
+        await _edit_cart_then_resume(front, uow, turn, meaning, prompt_of(turn.step, turn.memory))
         return
     if meaning.is_question or (served is None and meaning.intent in asides.ASIDE_INTENTS):
         await asides.answer_aside(front, uow, turn, meaning, text)
-        ask_town(front, turn, resumed=True)
+        _town_again(front, turn, resumed=True)
         return
     if served is None and meaning.intent in (Intent.GREETING, Intent.THANKS):
-        ask_town(front, turn)
+        _town_again(front, turn)
         return
     # A place's name reads as a product search; "sí", "no", "agrégame…" are no place.
     named = meaning.intent in (Intent.PRODUCT_QUESTION, Intent.OTHER, Intent.SHOP_INFO)
@@ -498,7 +500,7 @@ async def on_municipality(
     if place is None:
         example = options.towns[-1]
         turn.say(texts.INVALID_TOWN.format(example=example))
-        turn.buttons = town_buttons(front)
+        turn.buttons = buttons_of(front, turn.step, turn.memory)
         return
     choice = options.destination(place)
     if choice.method == Method.CARRIER and options.carrier is None:
@@ -512,6 +514,13 @@ async def on_municipality(
         turn.buttons = town_buttons(front, carrier_to=place)
         return
     await _deliver_to(front, uow, turn, choice)
+
+
+def _town_again(front: Shopfront, turn: Turn, *, resumed: bool = False) -> None:
+    """The municipality question once more, as it stood (after "Otro municipio", which one)."""
+    prompt = prompt_of(turn.step, turn.memory)
+    turn.say(texts.RESUME.format(prompt=prompt) if resumed else prompt)
+    turn.buttons = buttons_of(front, turn.step, turn.memory)
 
 
 def _listed(names: tuple[str, ...]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain import texts
 from domain.conversation import asides, cards, cart, checkout, several, shelves
+from domain.conversation.delivering import to_named_town
 from domain.conversation.finding import LIST_SIZE, described_only, remember
 from domain.conversation.rendering import (
     name_part,
@@ -14,7 +15,7 @@ from domain.conversation.rendering import (
 )
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
-from domain.language import Intent, Understanding, understand
+from domain.language import InfoTopic, Intent, Understanding, understand
 from domain.ports import UnitOfWork
 
 
@@ -80,6 +81,8 @@ async def _by_intent(
             turn.say(texts.THANKS)
         case Intent.SHOP_INFO:
             turn.say(shop_info(front.shop, meaning.topics))
+            if InfoTopic.DELIVERY in meaning.topics:
+                await _this_cart_to_named_town(front, uow, turn, text)
             if more := asides.documents_answer(front, text):
                 turn.say(more)
         case Intent.MY_ORDERS:
@@ -102,6 +105,18 @@ async def _by_intent(
             await cart.buy_each(front, uow, turn, meaning)
         case _:
             await product_question(front, uow, turn, meaning, text)
+
+
+async def _this_cart_to_named_town(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, text: str
+) -> None:
+    """ "¿cuánto sale el envío a Envigado?" with products in the cart: beside the policy,
+    what this order would pay there and its total."""
+    if front.shop.delivery_options.municipality_in(text) is None:
+        return  # no served municipality named: the policy says it all
+    figures = to_named_town(front, await uow.orders.get_cart(turn.chat.chat_id), text)
+    if figures:
+        turn.say(figures)
 
 
 async def show_alternatives(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> None:

@@ -35,16 +35,28 @@ def delivery_answer(front: Shopfront, turn: Turn, cart: Order, text: str) -> str
     total ya incluye el domicilio?" gets the fee and the total; "¿hacen envíos a Bello?" the
     shop's delivery policy and what this order would pay to Bello."""
     options = front.shop.delivery_options
-    named = options.municipality_in(text)
-    if named:
-        quote = options.quote(Choice(Method.HOME, named), cart.lines_total_minor)
-    else:
+    figures = to_named_town(front, cart, text)
+    if figures is None:
         quote = quote_for(front, turn, cart)
-    total = format_cop(cart.lines_total_minor + quote.fee_minor)
-    figures = texts.DELIVERY_FOR_THIS_ORDER.format(delivery=describe(quote, options), total=total)
+        total = format_cop(cart.lines_total_minor + quote.fee_minor)
+        figures = texts.DELIVERY_FOR_THIS_ORDER.format(
+            delivery=describe(quote, options), total=total
+        )
     if set(_WORD_RE.findall(fold(text))) & COST_WORDS:
         return figures
     return texts.INFO_DELIVERY.format(delivery=front.shop.delivery_summary()) + "\n\n" + figures
+
+
+def to_named_town(front: Shopfront, cart: Order | None, text: str) -> str | None:
+    """ "¿cuánto sale el envío a Envigado?" with products in the cart: what this order would
+    pay to the served municipality named, and its total (None when none is named)."""
+    options = front.shop.delivery_options
+    named = options.municipality_in(text)
+    if named is None or cart is None or not cart.lines:
+        return None
+    quote = options.quote(Choice(Method.HOME, named), cart.lines_total_minor)
+    total = format_cop(cart.lines_total_minor + quote.fee_minor)
+    return texts.DELIVERY_FOR_THIS_ORDER.format(delivery=describe(quote, options), total=total)
 
 
 # A question about what delivery costs, answered with the figures alone.

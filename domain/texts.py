@@ -228,6 +228,10 @@ BUTTON_NO_INVOICE = "🧾 Sin factura"
 ASK_INVOICE_TAX_ID = "Para la factura electrónica: ¿a qué NIT o cédula la hago? (ej.: 900123456-8)"
 ASK_INVOICE_NAME = "¿A nombre de quién? Nombre completo o razón social."
 ASK_INVOICE_EMAIL = "¿A qué correo te la envío?"
+INVALID_NIT_CHECK_DIGIT = (
+    "El dígito de verificación {check} no corresponde al NIT {number}. Revísalo en el RUT y "
+    "escríbelo de nuevo (ej.: 900123456-8)."
+)
 INVALID_INVOICE_TAX_ID = (
     "Ese NIT o cédula no parece válido. Escríbelo con números, y el dígito de verificación "
     "después de un guion si es NIT (ej.: 900123456-8)."

@@ -24,6 +24,9 @@ _MOBILE_RE = re.compile(r"3\d{9}")
 _URL_RE = re.compile(r"(?i)(https?:|www\.|\.(com|co|net|org|io)\b|@)")
 _NAME_CHARS_RE = re.compile(r"[^\W\d_]+(?:[ '’.\-]+[^\W\d_]+)*\.?")
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "van", "von"})
+# Company types after a business name: sociedad por acciones simplificada, anónima,
+# limitada, en comandita, empresa unipersonal, de beneficio e interés colectivo.
+_LEGAL_FORMS = frozenset({"sas", "sa", "ltda", "sca", "scs", "eu", "bic"})
 _NOT_NAMES = frozenset(
     """hola buenas buenos dias si no ok listo dale gracias cancelar cancela ayuda nada
     ninguno ninguna omitir saltar quiero que como cual""".split()
@@ -112,10 +115,13 @@ def _clean_phone(text: str) -> str | None:
 
 
 def _title_word(word: str, first: bool) -> str:
-    """Recase one word; words the customer wrote in mixed case are kept."""
+    """Recase one word; words the customer wrote in mixed case are kept, and a company's
+    legal form is written as Colombia writes it ("Ferretería Los Andes SAS", "… Ltda.")."""
     if not (word.islower() or word.isupper()):
         return word
     lower = word.lower()
+    if not first and lower.replace(".", "") in _LEGAL_FORMS:
+        return word.upper() if lower.replace(".", "") != "ltda" else word.capitalize()
     if not first and lower in _NAME_PARTICLES:
         return lower
     return re.sub(r"(^|['’\-.])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), lower)
@@ -238,6 +244,18 @@ def clean_tax_id(text: str) -> str | None:
     if check is None:
         return number
     return f"{number}-{check}" if int(check) == nit_check_digit(number) else None
+
+
+def wrong_check_digit(text: str) -> tuple[str, str] | None:
+    """(number, check digit) of a NIT written with a check digit that is not its own
+    ("900123456-7"); None for anything else."""
+    match = _TAX_ID_RE.match(strip_accents(_clean_input(text)).lower())
+    if match is None or match.group(2) is None:
+        return None
+    number = re.sub(r"\D", "", match.group(1))
+    if not 6 <= len(number) <= 10 or int(match.group(2)) == nit_check_digit(number):
+        return None
+    return number, match.group(2)
 
 
 def clean_business_name(text: str) -> str | None:

@@ -24,7 +24,9 @@ async def test_a_factura_asked_at_the_summary_is_stored_shown_and_exported(
     assert "NIT" not in texts_of(summary)  # nobody is asked unless they want one
     asked = texts_of(await press(ana, summary, "Quiero factura"))
     assert "¿a qué NIT o cédula" in asked
-    assert "no parece válido" in texts_of(await say(ana, "900.123.456-7"))  # wrong digit
+    wrong = texts_of(await say(ana, "900.123.456-7"))
+    assert "El dígito de verificación 7 no corresponde al NIT 900123456" in wrong
+    assert "no parece válido" in texts_of(await say(ana, "900.12"))
     assert "¿A nombre de quién?" in texts_of(await say(ana, "NIT 900.123.456-8"))
     assert "¿A qué correo" in texts_of(await say(ana, "Obras y Montajes S.A.S."))
     assert "no parece válido" in texts_of(await say(ana, "compras arroba obras"))

@@ -503,6 +503,10 @@ def test_clean_phone(text: str, expected: str | None) -> None:
         ("  josé   núñez ", "José Núñez"),
         ("Ana-María Ruiz", "Ana-María Ruiz"),
         ("Luis McAllister", "Luis McAllister"),
+        # A company's legal form as Colombia writes it, however it was typed.
+        ("Ferretería Los Andes SAS", "Ferretería Los Andes SAS"),
+        ("obras y montajes s.a.s.", "Obras y Montajes S.A.S."),
+        ("DOTACIONES DEL NORTE LTDA", "Dotaciones del Norte Ltda"),
         ("12345", None),
         ("www.google.com", None),
         ("¿cómo así?", None),

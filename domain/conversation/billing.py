@@ -14,7 +14,12 @@ from domain.conversation.turn import Step, Turn
 from domain.language import InfoTopic, Intent, Understanding
 from domain.model import InvoiceData
 from domain.ports import UnitOfWork
-from domain.validators import clean_business_name, clean_email, clean_tax_id
+from domain.validators import (
+    clean_business_name,
+    clean_email,
+    clean_tax_id,
+    wrong_check_digit,
+)
 from rag.normalize import fold
 
 
@@ -97,13 +102,22 @@ async def on_field(
         turn.say(texts.RESUME.format(prompt=rule.prompt))
         return False
     if value is None or meaning.intent in (Intent.GREETING, Intent.THANKS):
-        turn.say(rule.invalid if value is None else rule.prompt)
+        turn.say(_invalid(rule, text) if value is None else rule.prompt)
         return False
     turn.memory.invoice = replace(turn.memory.invoice or InvoiceData(), **{rule.name: value})
     if pending(turn):
         ask(turn)
         return False
     return True
+
+
+def _invalid(rule: Field, text: str) -> str:
+    """Why the answer was not taken: a NIT whose check digit is not its own is told so."""
+    wrong = wrong_check_digit(text) if rule.name == "tax_id" else None
+    if wrong is None:
+        return rule.invalid
+    number, check = wrong
+    return texts.INVALID_NIT_CHECK_DIGIT.format(number=number, check=check)
 
 
 def summary_line(turn: Turn) -> str:

@@ -93,3 +93,21 @@ async def test_pickup_said_at_the_address_step_skips_the_address(shop: Harness) 
     assert "no necesito dirección" in texts_of(reply)
     summary = texts_of(await press(rosa, reply, "Omitir"))
     assert "Recoges en el local: gratis" in summary and "Total: $30.000" in summary
+
+
+async def test_pairs_are_counted_as_the_shop_sells_them_and_the_total_is_asked_in_words(
+    shop: Harness,
+) -> None:
+    """Boots are sold by the pair: "un par de botas" is one, "mejor 1 solo par" brings the line
+    back to one (before, "par" found the PARE sign and added it); "¿cuánto es el total?" and
+    "¿cuánto debo?" show the cart (before: "No encontré productos para «total»")."""
+    eva = shop.api.user(7720, first_name="Eva")
+    await say(eva, "quiero un par de botas punta de acero talla 40")
+    assert await cart_of(shop, eva.id) == {"BOT-PA-40": 1}
+    await say(eva, "mejor que sean 2")
+    reply = await say_text(eva, "mejor 1 solo par")
+    assert "Ahora tienes 1 × Bota de seguridad punta de acero talla 40" in reply, reply
+    assert await cart_of(shop, eva.id) == {"BOT-PA-40": 1}
+    for question in ("¿cuánto es el total?", "cuanto debo"):
+        total = await say_text(eva, question)
+        assert "Tu carrito" in total and "Total: $135.000" in total, question

@@ -102,7 +102,10 @@ CASES = [
     c("dos docenas de tapabocas", I.BUY, 24, "tapabocas"),
     c("guantes, 2 docenas", I.BUY, 24, "guantes"),
     c("docena y media de guantes", I.BUY, 18, "guantes"),
-    c("un par de botas", I.BUY, 2, "botas"),
+    c("un par de botas", I.BUY, 1, "botas"),  # one pair: boots are sold by the pair
+    c("quiero un par de guantes de carnaza", I.BUY, 1, "guantes carnaza"),
+    c("un par de cascos", I.BUY, 2, "cascos"),  # a couple: helmets come one by one
+    c("mejor 1 solo par", I.BUY, 1, "", is_follow_up=True),
     c("dame dos pares de guantes", I.BUY, 2, "guantes"),
     c("quiero veinticinco cascos", I.BUY, 25, "cascos"),
     c("necesito treinta y dos chalecos", I.BUY, 32, "chalecos"),
@@ -228,6 +231,9 @@ CASES = [
     c("terminar pedido", I.CHECKOUT),
     c("quiero pagar con nequi", I.CHECKOUT, topics=(T.PAYMENT,)),
     c("ver carrito", I.CART),
+    c("¿cuánto es el total?", I.CART),
+    c("cuanto debo", I.CART),
+    c("¿cuánto me sale todo?", I.CART),
     c("qué llevo", I.CART),
     c("mi carrito", I.CART),
     c("quiero ver el carrito", I.CART),

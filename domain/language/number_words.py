@@ -135,6 +135,13 @@ QUANTITY_UNITS = frozenset(
         "par",
     }
 )
+# What comes in pairs and is sold by the pair: "un par de botas" is one pair (one unit),
+# where "un par de cascos" is two. Accent-folded, singular and plural.
+PAIRED_GOODS = frozenset(
+    """bota botas botin botines zapato zapatos zapatilla zapatillas tenis guante guantes
+    media medias calcetin calcetines tapaoidos tapon tapones polaina polainas rodillera
+    rodilleras codera coderas manga mangas sandalia sandalias chancla chanclas""".split()
+)
 MEASURE_UNITS = frozenset(
     {
         "lb",

@@ -12,6 +12,7 @@ from domain.language.number_words import (
     MEASURE_UNITS,
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    PAIRED_GOODS,
     PRICE_WORDS,
     QUANTITY_UNITS,
     SPEC_KEYWORDS,
@@ -104,7 +105,10 @@ def _apply_multiplier(
             value, end = value + 6, end + 2
         return value, end, True, False, spelled
     if nxt in ("par", "pares"):
-        return (2 if one else value), end + 1, True, False, spelled
+        # "un par de botas": one pair of what is sold by the pair; "un par de cascos": two.
+        paired = norms[end + 1 : end + 2] == ("de",) and end + 2 < len(norms)
+        paired = paired and norms[end + 2] in PAIRED_GOODS
+        return (2 if one and not paired else value), end + 1, True, False, spelled
     return value, end, False, one, spelled
 
 

@@ -38,7 +38,11 @@ CART_RE = _rx(
     r"\bcarrito\b|\bcarro de compras?\b|"
     r"\b(que llevo|que llevamos|cuanto llevo|cuanto va|que (tengo|hay|va|llevo) en (el|mi) "
     r"(carrito|pedido|canasta)|(ver|mostrar|muestrame|revisar) (el |mi )?(carrito|canasta)|"
-    r"resumen( (de|del) (mi )?(pedido|compra|carrito))?)\b"
+    r"resumen( (de|del) (mi )?(pedido|compra|carrito))?|"
+    # "¿cuánto es el total?", "¿cuánto debo?", "¿cuánto me sale todo?"
+    r"cuanto (te |le |les )?debo|(cual|cuanto) es (el|mi) total|total a pagar|"
+    r"cuanto (es|seria|queda|me queda|sale|me sale|pago|va a ser) (todo|en total|el total|"
+    r"la cuenta|mi pedido|el pedido))\b"
 )
 MY_ORDERS_RE = _rx(
     r"\b(mis? (pedidos?|ordenes|orden|compras?|envios?|paquetes?|domicilios?)|"

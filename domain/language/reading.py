@@ -38,6 +38,10 @@ def understand(text: str) -> Understanding:
     return _read(prepared, injection=injected(raw, prepared), items=_items(analysed))
 
 
+# Between an amount and its unit: "1 solo par", "una sola caja", "2 no más".
+ALONE = frozenset({"solo", "sola", "solos", "solas", "solito", "solita"})
+
+
 def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = ()) -> Understanding:
     """Everything but the injection check and the item split, which need the whole text."""
     answer = read_answer(prepared)
@@ -71,6 +75,8 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
     if picked is not None:
         removed |= set(range(picked.start, picked.end))
         nxt = picked.end
+        while nxt < len(prepared.toks) and prepared.norms[nxt] in ALONE:  # "1 solo par"
+            nxt += 1
         if nxt < len(prepared.toks) and prepared.norms[nxt] in QUANTITY_UNITS:
             removed.add(nxt)
     if intent == Intent.OTHER and picked is not None and buying:

@@ -118,3 +118,32 @@ async def test_erasing_can_be_declined_and_works_as_a_command(shop: Harness) -> 
     asked = await say(ana, "/borrarmisdatos")
     assert "no borré nada" in texts_of(await press(ana, asked, "No, dejarlos"))
     assert "1020304058" in texts_of(await say(ana, "/misdatos"))
+
+
+async def test_at_the_notice_a_cart_edit_or_a_question_is_handled_and_the_authorisation_asked(
+    shop: Harness,
+) -> None:
+    """The notice is up: "mejor que sean 3" changes the cart, "¿tienen gafas?" is answered,
+    and each time the authorisation is asked again, short, with its two buttons (before: the
+    edit was a product search and the whole notice came again)."""
+    eva = shop.api.user(8410, first_name="Eva")
+    cart = await raw_say(eva, "quiero 2 conos")
+    await eva.press(*button_data(cart, "Finalizar"))
+    assert "Ley 1581" in texts_of(await eva.replies())
+    edited = await raw_say(eva, "mejor que sean 3")
+    said = texts_of(edited)
+    assert "Ahora tienes 3 × Cono" in said and "Ley 1581" not in said, said
+    assert "Sigamos con tu pedido: ¿Nos autorizas a usar tus datos" in said
+    answered = await raw_say(eva, "¿tienen gafas?")
+    said = texts_of(answered)
+    assert "Gafas de seguridad" in said and "Sigamos con tu pedido: ¿Nos autorizas" in said
+    await eva.press(*button_data(answered, "Autorizo"))
+    assert "¿Cuál es tu número de cédula?" in texts_of(await eva.replies())
+    asked = await raw_say(eva, "que sean 4")  # at a data question, too
+    assert "Ahora tienes 4 × Cono" in texts_of(asked)
+    assert "Sigamos con tu pedido: ¿Cuál es tu número de cédula?" in texts_of(asked)
+    for answer in ("52345678", "Eva Ruiz", "3109876543"):
+        await raw_say(eva, answer)
+    taken = texts_of(await raw_say(eva, "Calle 10 # 5-20, déjalo en la portería"))
+    assert "Ahora tienes" not in taken and "dirección" not in taken.lower(), taken  # an address
+    assert await rows(shop, "SELECT quantity FROM order_lines") == [(4,)]

@@ -249,8 +249,13 @@ class SalesAgent:
             if await privacy.answer_consent(front, uow, turn, accepted=accepted):
                 await checkout.begin(front, uow, turn)
             return
+        prompt = checkout.prompt_of(turn.step, turn.memory)
+        if checkout.edits_cart(turn.step, meaning, reading.text):  # "mejor que sean 3"
+            await checkout.edit_cart_then_resume(front, uow, turn, meaning, prompt)
+            return
         await asides.answer_aside(front, uow, turn, meaning, reading.text)
-        privacy.ask_consent(front, turn)
+        turn.say(texts.RESUME.format(prompt=prompt))
+        turn.buttons = checkout.buttons_of(front, turn.step, turn.memory)
 
     async def _on_confirming(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         meaning, asked = reading.meaning, reading.meaning.is_question

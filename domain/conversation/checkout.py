@@ -25,8 +25,8 @@ from domain.conversation.turn import (
 )
 from domain.delivery import Choice, Method, Quote, describe
 from domain.language import Intent, Understanding
-from domain.language.patterns import BUY_RE
-from domain.model import InvoiceData, Order
+from domain.language.patterns import BUY_RE, SET_RE
+from domain.model import InvoiceData, Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.validators import (
@@ -67,6 +67,8 @@ FIELDS: dict[Step, Field] = {
 
 
 def prompt_of(step: Step, memory: Memory) -> str:
+    if step == Step.CONSENT:  # the notice itself was shown just before
+        return texts.CONSENT_AGAIN
     if step == Step.MUNICIPALITY:
         return texts.ASK_MUNICIPALITY if memory.carrier_asked else texts.ASK_TOWN
     if step in billing.FIELDS:
@@ -80,6 +82,8 @@ def buttons_of(front: Shopfront, step: Step, memory: Memory) -> Buttons:
     buttons); a place typed and not yet confirmed keeps its "Transportadora a …"."""
     if step == Step.NOTES:
         return SKIP_BUTTONS
+    if step == Step.CONSENT:
+        return privacy.CONSENT_BUTTONS
     if step == Step.MUNICIPALITY and not memory.carrier_asked:
         return town_buttons(front, carrier_to=memory.unknown_town)
     return ()
@@ -131,8 +135,8 @@ async def on_field(
         if step == Step.NOTES:
             turn.buttons = SKIP_BUTTONS
         return
-    if _edits_cart(step, meaning, text):
-        await _edit_cart_then_resume(front, uow, turn, meaning, rule.prompt)
+    if edits_cart(step, meaning, text):
+        await edit_cart_then_resume(front, uow, turn, meaning, rule.prompt)
         return
     if step == Step.ADDRESS and _picks_up(front, text):
         await _pick_up(front, uow, turn)
@@ -159,26 +163,37 @@ async def on_field(
     await next_field(front, uow, turn)
 
 
-def _edits_cart(step: Step, meaning: Understanding, text: str) -> bool:
-    """ "quita los cascos", "agrégame 2 cascos más" while a piece of data is asked (notes
-    are free text: there only a removal counts)."""
+def edits_cart(step: Step, meaning: Understanding, text: str) -> bool:
+    """ "quita los cascos", "agrégame 2 cascos más", "mejor que sean 3" while a piece of data
+    (or the authorisation to use it) is asked; notes are free text: there only a removal
+    counts."""
+    folded = fold(text)
+    # "que sean 3", "mejor 1 solo par": an amount and nothing else ("déjalo en la portería"
+    # in an address is no order); it reads like a question ("¿qué…?") without its mark.
+    sets = meaning.quantity is not None and not meaning.product_query and "?" not in text
+    sets = sets and bool(SET_RE.search(folded))
+    if meaning.intent == Intent.BUY and sets and step != Step.NOTES:
+        return True
     if meaning.is_question or is_skip(text):  # "sin indicaciones" skips the notes
         return False
     if meaning.intent == Intent.REMOVE:
         return True
     # Data is never an order: a bare number (a cédula, a phone) or a name ("Dos Santos")
-    # is what was asked; an order says so ("agrégame…", "quiero…", "2 más").
-    buys = meaning.additive or (bool(meaning.product_query) and bool(BUY_RE.search(fold(text))))
+    # is what was asked; an order says so ("agrégame…", "quiero…", "2 más", "que sean 3").
+    buys = meaning.additive or (bool(meaning.product_query) and bool(BUY_RE.search(folded)))
     return meaning.intent == Intent.BUY and buys and step != Step.NOTES
 
 
-async def _edit_cart_then_resume(
+async def edit_cart_then_resume(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, prompt: str
 ) -> None:
     """The cart edit, the cart as it is now, and the question that was pending."""
     step = turn.step
+    only = await _only_line(uow, turn, meaning)
     if meaning.intent == Intent.REMOVE:
         await cart.remove(uow, turn, meaning)
+    elif only is not None and meaning.quantity is not None:  # "que sean 4": of the one line
+        await cart.add(uow, turn, only, meaning.quantity, additive=meaning.additive)
     else:
         await cart.buy_each(front, uow, turn, meaning)
     if turn.step == Step.BROWSING or turn.memory.waiting():
@@ -190,6 +205,17 @@ async def _edit_cart_then_resume(
     turn.step = step
     turn.buttons = buttons_of(front, step, turn.memory)
     turn.say(texts.RESUME.format(prompt=prompt))
+
+
+async def _only_line(uow: UnitOfWork, turn: Turn, meaning: Understanding) -> Product | None:
+    """The product of the cart's one line, when an amount names no product ("que sean 4",
+    "2 más"): in the checkout that is what it is about, whatever was talked about before."""
+    if meaning.product_query or meaning.intent != Intent.BUY:
+        return None
+    current = await uow.orders.get_cart(turn.chat.chat_id)
+    if current is None or len(current.lines) != 1:
+        return None
+    return await uow.products.get(current.lines[0].product_id)
 
 
 async def _pick_up(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
@@ -484,8 +510,8 @@ async def on_municipality(
     if served is None and _picks_up(front, text):  # "mejor lo recojo en el local"
         await _pick_up(front, uow, turn)
         return
-    if served is None and _edits_cart(turn.step, meaning, text):  # "agrégame 2 cascos"
-        await _edit_cart_then_resume(front, uow, turn, meaning, prompt_of(turn.step, turn.memory))
+    if served is None and edits_cart(turn.step, meaning, text):  # "agrégame 2 cascos"
+        await edit_cart_then_resume(front, uow, turn, meaning, prompt_of(turn.step, turn.memory))
         return
     if meaning.is_question or (served is None and meaning.intent in asides.ASIDE_INTENTS):
         await asides.answer_aside(front, uow, turn, meaning, text)

@@ -38,13 +38,16 @@ def ask_consent(front: Shopfront, turn: Turn) -> None:
     shop = front.shop
     policy = shop.privacy_policy or texts.PRIVACY_POLICY_ASK.format(phone=shop.phone)
     turn.say(texts.PRIVACY_NOTICE.format(shop=shop.name, policy=policy))
-    turn.buttons = (
-        (
-            Button(texts.BUTTON_CONSENT_YES, Action.CONSENT_YES),
-            Button(texts.BUTTON_CONSENT_NO, Action.CONSENT_NO),
-        ),
-    )
+    turn.buttons = CONSENT_BUTTONS
     turn.step = Step.CONSENT
+
+
+CONSENT_BUTTONS = (
+    (
+        Button(texts.BUTTON_CONSENT_YES, Action.CONSENT_YES),
+        Button(texts.BUTTON_CONSENT_NO, Action.CONSENT_NO),
+    ),
+)
 
 
 async def answer_consent(front: Shopfront, uow: UnitOfWork, turn: Turn, *, accepted: bool) -> bool:

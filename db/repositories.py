@@ -840,9 +840,7 @@ class CustomerRepository:
             .values(**blank, national_id=None, telegram_user_id=None)
             .execution_options(synchronize_session=False)
         )
-        await self._session.execute(
-            delete(OrderRow).where(OrderRow.chat_id == chat_id, IS_CART)
-        )
+        await self._session.execute(delete(OrderRow).where(OrderRow.chat_id == chat_id, IS_CART))
         await self._session.execute(delete(MessageRow).where(MessageRow.chat_id == chat_id))
         await self._session.execute(
             delete(ConsentRow).where(ConsentRow.telegram_user_id == telegram_user_id)
@@ -938,9 +936,7 @@ class OrderRepository:
         of taking the stock a second time. SQLite has no row locks (the clause is left out):
         its transactions take the database's write lock one at a time already (db/scope.py)."""
         found = await self._session.scalar(
-            select(OrderRow.id)
-            .where(OrderRow.chat_id == chat_id, IS_CART)
-            .with_for_update()
+            select(OrderRow.id).where(OrderRow.chat_id == chat_id, IS_CART).with_for_update()
         )
         return found is not None
 

@@ -202,7 +202,9 @@ PRIVACY_NOTICE = (
     "2012). {policy}\nPuedes ver tus datos («mis datos») o pedir que los borremos («borra mis "
     "datos») cuando quieras. ¿Nos autorizas a usarlos?"
 )
-CONSENT_AGAIN = "¿Nos autorizas a usar tus datos (cédula, nombre, celular y dirección) para este pedido?"
+CONSENT_AGAIN = (
+    "¿Nos autorizas a usar tus datos (cédula, nombre, celular y dirección) para este pedido?"
+)
 PRIVACY_POLICY_ASK = "La política de tratamiento de datos te la enviamos si la pides al {phone}."
 PRIVACY_ACCEPTED = "Gracias, quedó registrada tu autorización."
 PRIVACY_DECLINED = (

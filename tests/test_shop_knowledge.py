@@ -126,3 +126,20 @@ async def test_several_questions_in_one_message_are_each_answered(shop: Harness)
     assert await cart_of(shop, 9503) == {"CAS-DIEL-BL": 10}
     short = await say_text(ana, "¿tienen botas? ¿y hacen envíos a Bello?")
     assert "Bota" in short and "Bello" in short
+
+
+async def test_a_way_to_pay_asked_with_other_questions_leaves_none_unanswered(
+    shop: Harness,
+) -> None:
+    """Naming Nequi used to answer the payment alone: the cascos and the delivery fee asked
+    in the same message were dropped."""
+    eva = shop.api.user(9504, first_name="Eva")
+    reply = await say_text(
+        eva,
+        "hola, tienen cascos blancos? y cuanto cobran el domicilio a bello? ah y aceptan nequi?",
+    )
+    assert "Casco dieléctrico tipo II clase E blanco" in reply, reply
+    assert "Área metropolitana $15.000" in reply
+    assert "recibimos Nequi" in reply
+    alone = await say_text(eva, "voy a pagar por nequi")
+    assert "pagas por Nequi" in alone and "Casco" not in alone

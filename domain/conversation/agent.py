@@ -27,6 +27,7 @@ from domain.conversation import (
     paying,
     privacy,
     related,
+    several,
     shelves,
 )
 from domain.conversation.memory import Memory
@@ -197,7 +198,7 @@ class SalesAgent:
         this order; then the step goes on where it was."""
         front, step = self._front, turn.step
         async with self._uow_factory() as uow:
-            noted = paying.note_choice(front, turn, kinds, asked=asked)
+            noted = await self._payment_and_the_rest(uow, turn, kinds, text, asked)
             if step == Step.CONFIRMING:
                 if noted:
                     await checkout.summary(front, uow, turn)
@@ -214,6 +215,25 @@ class SalesAgent:
             await _record(uow, turn, text, "payment")
             await uow.commit()
         return turn.reply()
+
+    async def _payment_and_the_rest(
+        self, uow: UnitOfWork, turn: Turn, kinds: tuple[PayKind, ...], text: str, asked: bool
+    ) -> bool:
+        """The way to pay, noted or answered; while shopping, the message's other questions
+        too, in their order ("¿tienen cascos? ¿cuánto vale el domicilio? ¿aceptan nequi?")."""
+        front = self._front
+        names_payment = front.shop.payment_options.named_in
+        pieces = several.pieces_of(text) if turn.step in SHOPPING_STEPS else []
+        others = dict(several.questions_in([p for p in pieces if not names_payment(p)]))
+        if not others:
+            return paying.note_choice(front, turn, kinds, asked=asked)
+        noted: bool | None = None
+        for piece in pieces:
+            if piece in others:
+                await several.answer_one(front, uow, turn, piece, others[piece])
+            elif noted is None and names_payment(piece):
+                noted = paying.note_choice(front, turn, kinds, asked=asked)
+        return bool(noted)
 
     async def _route(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         front, meaning, text = self._front, reading.meaning, reading.text

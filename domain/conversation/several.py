@@ -47,15 +47,17 @@ async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) 
     if len(questions) < 2:
         return False
     for piece, meaning in questions:
-        await _answer(front, uow, turn, piece, meaning)
+        await answer_one(front, uow, turn, piece, meaning)
     return True
 
 
-async def _answer(
+async def answer_one(
     front: Shopfront, uow: UnitOfWork, turn: Turn, piece: str, meaning: Understanding
 ) -> None:
     if meaning.intent == Intent.BUY:
         await cart.buy_each(front, uow, turn, meaning)
+    elif meaning.intent == Intent.SHOP_INFO and meaning.topics:  # as when asked alone
+        turn.say(shop_info(front.shop, meaning.topics))
     elif said := asides.shop_answer(front, piece, meaning.product_query):
         turn.say(said)
     elif meaning.intent == Intent.SHOP_INFO or meaning.topics:

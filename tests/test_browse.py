@@ -11,7 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from domain.model import NewPhoto, ProductPhoto
-from tests.chat import cart_of, press, say
+from tests.chat import cart_of, press, say, say_text
 from tests.conftest import Harness, buttons
 
 
@@ -166,3 +166,16 @@ async def test_thanks_goodbyes_and_the_shops_own_greeting(shop: Harness) -> None
     assert hello.startswith("¡Hola, Ana!") and "Dotaciones El Guardián" in hello
     assert "gusto" in words(await say(ana, "muchas gracias, muy amable"))
     assert "buen día" in words(await say(ana, "chao, hasta luego"))
+
+
+async def test_how_many_there_are_is_answered_with_the_units(shop: Harness) -> None:
+    """ "¿cuántos hay?" after a list (or "cuantas unidades tienen", no mark) gets each
+    product's units on sale now, not the list again with "disponible"."""
+    ana = shop.api.user(9611, first_name="Ana")
+    listed = await say_text(ana, "¿tienen cascos?")
+    assert "Casco dieléctrico tipo II clase E blanco — $38.000 · disponible" in listed
+    for question in ("¿cuántos hay?", "cuantas unidades tienen"):
+        counted = await say_text(ana, question)
+        assert "Casco dieléctrico tipo II clase E blanco — $38.000: 35 unidades" in counted, counted
+    counted = await say_text(ana, "¿cuántos guantes de vaqueta hay?")  # naming the product
+    assert "Guante de vaqueta tipo ingeniero — $14.000: 80 unidades" in counted, counted

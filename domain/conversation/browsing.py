@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from domain import texts
 from domain.conversation import asides, cards, cart, checkout, several, shelves
 from domain.conversation.delivering import to_named_town
@@ -12,11 +14,14 @@ from domain.conversation.rendering import (
     product_detail,
     product_list,
     shop_info,
+    stock_list,
 )
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
+from domain.language.patterns import HOW_MANY_RE
 from domain.ports import UnitOfWork
+from rag.normalize import fold
 
 
 async def on_browsing(
@@ -180,6 +185,9 @@ async def product_question(
         return
     if await cart.say_unavailable(front, uow, turn, meaning.product_query):
         return
+    how_many = bool(HOW_MANY_RE.search(fold(text)))
+    if how_many and not meaning.product_query:  # "cuántas unidades tienen": of those shown
+        meaning = replace(meaning, is_follow_up=True)
     products = await front.finder.find(uow, turn.memory, meaning)
     if not products and meaning.intent == Intent.OTHER:
         turn.say(texts.FALLBACK.format(example=front.example()))
@@ -196,6 +204,10 @@ async def product_question(
         await cards.suggest(uow, turn, query, products)
         return
     remember(turn.memory, products, meaning)
+    if how_many:  # "¿cuántos hay?": the units, not "disponible"
+        turn.say(stock_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+        turn.buttons = cards.product_rows(products)
+        return
     await cards.with_photos(uow, turn, products)
     if len(products) == 1:
         turn.memory.awaiting_quantity = products[0].id

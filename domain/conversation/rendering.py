@@ -80,6 +80,21 @@ def product_list(products: Sequence[Product]) -> str:
     return "\n".join(lines)
 
 
+def stock_list(products: Sequence[Product]) -> str:
+    """ "¿cuántos hay?": each product with the units on sale now."""
+    lines = [texts.STOCK_HEADER]
+    lines += [
+        texts.STOCK_LINE.format(
+            n=n,
+            name=p.name,
+            price=format_cop(p.price_minor),
+            count=texts.STOCK_ONE if p.stock == 1 else texts.STOCK_UNITS.format(stock=p.stock),
+        )
+        for n, p in enumerate(products, 1)
+    ]
+    return "\n".join(lines)
+
+
 def product_detail(product: Product) -> str:
     description = f"\n{product.description}" if product.description else ""
     return texts.PRODUCT_DETAIL.format(

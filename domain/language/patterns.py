@@ -34,6 +34,12 @@ SET_RE = _rx(
     r"\b(que sean|mejor que sean|sean|dejal[oa]s? en|dejame|cambial[oa]s? a|ponle|ponme|"
     r"mejor)\b"
 )
+# "¿cuántos hay?", "¿cuántas unidades tienen?", "¿cuántos quedan del amarillo?": the stock.
+HOW_MANY_RE = _rx(
+    r"\bcuant[oa]s (hay|quedan|queda|tienen|tiene|tienes|manejan|unidades|te quedan|"
+    r"les quedan|le quedan)\b|\bcuant[oa]s( (?!dias|horas|semanas)\w+){1,4} (hay|quedan|tienen)\b|"
+    r"\b(hay )?existencias?\b|\bstock\b"
+)
 CART_RE = _rx(
     r"\bcarrito\b|\bcarro de compras?\b|"
     r"\b(que llevo|que llevamos|cuanto llevo|cuanto va|que (tengo|hay|va|llevo) en (el|mi) "

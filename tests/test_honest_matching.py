@@ -4,8 +4,8 @@ opciones?" shows them. End to end through the local Bot API server."""
 
 from __future__ import annotations
 
-from tests.chat import cart_of, say_text
-from tests.conftest import Harness
+from tests.chat import cart_of, press, say, say_text
+from tests.conftest import Harness, texts_of
 
 
 async def test_a_product_that_only_mentions_the_word_is_a_suggestion_not_the_thing(
@@ -66,3 +66,19 @@ async def test_a_question_asks_the_index_once_for_the_same_words(shop: Harness) 
     assert "Extintor" in reply and "$" in reply
     assert asked and len(asked) == len(set(asked)), asked
     assert len(index.search("extintores", 3)) == 3  # the index itself still answers
+
+
+async def test_a_measure_no_product_has_is_told_and_nothing_is_added(shop: Harness) -> None:
+    """ "extintores de 30 libras" (the shop has 5, 10 and 20 lb) lists the nearest as such;
+    "quiero 2 botas de caucho talla 46" no longer puts the one rubber boot in the cart: it is
+    offered, and one tap adds the 2 asked for."""
+    ana = shop.api.user(9711, first_name="Ana")
+    nearest = await say_text(ana, "¿tienen extintores de 30 libras?")
+    assert "No tengo «extintores 30 libras»" in nearest and "Extintor" in nearest
+    exact = await say_text(ana, "¿tienen extintores de 10 libras?")
+    assert "No tengo" not in exact and "Extintor multipropósito ABC 10 lb" in exact
+    offered = await say(ana, "quiero 2 botas de caucho talla 46")
+    assert "No tengo «botas caucho talla 46»" in texts_of(offered)
+    assert await cart_of(shop, ana.id) == {}
+    await press(ana, offered, "Bota de caucho")
+    assert await cart_of(shop, ana.id) == {"BOT-CAU-PA": 2}

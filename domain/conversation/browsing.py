@@ -7,7 +7,7 @@ from dataclasses import replace
 from domain import texts
 from domain.conversation import asides, cards, cart, checkout, several, shelves
 from domain.conversation.delivering import to_named_town
-from domain.conversation.finding import LIST_SIZE, described_only, remember
+from domain.conversation.finding import LIST_SIZE, described_only, missing_measure, remember
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
@@ -214,7 +214,10 @@ async def product_question(
         turn.say(product_detail(products[0]))
         turn.buttons = cards.amount_buttons(products[0])
         return
-    turn.say(product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+    listing = product_list(products)
+    if missing_measure(query, products):  # "extintores de 30 libras": none is
+        listing = texts.NEAREST_ONLY.format(query=query[:60]) + "\n" + listing.split("\n", 1)[1]
+    turn.say(listing + "\n\n" + texts.PRODUCT_LIST_FOOTER)
     turn.memory.more = f"{Action.MORE}:{len(products)}" if len(products) >= LIST_SIZE else ""
     more = ((Button(texts.BUTTON_MORE_RESULTS, turn.memory.more),),) if turn.memory.more else ()
     turn.buttons = (*cards.product_rows(products), *more)

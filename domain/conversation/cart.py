@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain import texts
 from domain.catalog import coverage
 from domain.conversation import asides, cards
-from domain.conversation.finding import described_only, remember
+from domain.conversation.finding import described_only, missing_measure, remember
 from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
@@ -62,9 +62,16 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
         await cards.suggest(uow, turn, meaning.product_query.strip(), products)
         return
     remember(memory, products, meaning)
-    if len(products) > 1:
+    # "2 botas talla 46" where none is: the nearest, to pick from, never put in the cart.
+    nearest = not meaning.is_follow_up and missing_measure(meaning.product_query, products)
+    if len(products) > 1 or nearest:
         memory.pick = Pick(meaning.quantity)
-        turn.say(texts.WHICH_ONE + "\n\n" + product_list(products))
+        listing = product_list(products)
+        if nearest:
+            query = meaning.product_query.strip()[:60]
+            turn.say(texts.NEAREST_ONLY.format(query=query) + "\n" + listing.split("\n", 1)[1])
+        else:
+            turn.say(texts.WHICH_ONE + "\n\n" + listing)
         turn.buttons = tuple(
             (Button(f"{n}. {p.name}"[:60], f"{Action.PICK}:{p.id}"),)
             for n, p in enumerate(products, 1)

@@ -10,6 +10,7 @@ from domain.conversation.memory import Memory
 from domain.language import Intent, Understanding
 from domain.model import Product
 from domain.ports import UnitOfWork
+from rag.normalize import tokenize
 
 LIST_SIZE = 5
 CLEAR_WINNER_RATIO = 1.25
@@ -143,6 +144,22 @@ def described_only(query: str, products: Sequence[Product]) -> bool:
         and word_coverage(query, p.description) > 0  # a typo matches neither: not this
         for p in products
     )
+
+
+def missing_measure(query: str, products: Sequence[Product]) -> bool:
+    """The query names a measure, size or model ("de 30 libras", "talla 45", "3m") that none
+    of the products has: they are the nearest, not the thing asked for."""
+    wanted = {t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)}
+    if not wanted or not products:
+        return False
+    for product in products:
+        if wanted <= set(tokenize(f"{product.name} {product.description}")):
+            return False
+    return True
+
+
+# A normalised token with digits and letters: "30lb", "talla45", "500m", "3m".
+_MEASURE_RE = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9.]+")
 
 
 def snippet(query: str, product: Product, limit: int = 110) -> str:

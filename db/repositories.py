@@ -444,6 +444,16 @@ class ProductRepository:
         )
         return [ProductKey(*row) for row in rows]
 
+    async def keys_of(self, skus: Sequence[str]) -> list[ProductKey]:
+        """Id, sku and visibility of the products whose sku is one of `skus`, case aside
+        (index ix_products_sku_lower): a small file's diff without reading every key."""
+        rows = await self._session.execute(
+            select(ProductRow.id, ProductRow.sku, ProductRow.active, ProductRow.stock)
+            .where(func.lower(ProductRow.sku).in_({sku.lower() for sku in skus}))
+            .order_by(ProductRow.id)
+        )
+        return [ProductKey(*row) for row in rows]
+
     async def created_ids(self, import_id: str) -> dict[str, int]:
         """By sku, the ids of the products for the new skus import `import_id` staged: inside
         its swap, after apply_staged (one query, however many)."""

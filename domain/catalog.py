@@ -128,6 +128,7 @@ def search_doc(product: Product) -> SearchDoc:
 
 IMPORT_CHUNK = 1000  # rows staged per transaction; progress is reported between chunks
 KEYS_PAGE = 5_000  # stored products read at a time to match a file's rows
+FEW_ROWS = 500  # a file this small (not a replace) reads only the keys of its own skus
 UNSTAGE_CHUNK = 5_000  # staged rows deleted per transaction
 # After each of its short transactions an import leaves SQLite's write lock free this long:
 # a customer's write waiting for it (SQLite retries at 1, 2, 5, 10, 15, 20 ms…) gets in
@@ -736,8 +737,14 @@ class _Plan:
 
 
 async def _plan(uow: UnitOfWork, rows: Sequence[InventoryRow], *, replace: bool) -> _Plan:
-    """Match the rows to the stored products: read a page at a time, matched off the loop."""
+    """Match the rows to the stored products: read a page at a time, matched off the loop.
+    A small file that replaces nothing reads only its own skus' keys (one change at 100k
+    products read all 100k keys before)."""
     keys: list[ProductKey] = []
+    if not replace and len(rows) <= FEW_ROWS:
+        async with uow:
+            keys = await uow.products.keys_of([row.sku for row in rows])
+        return _match(rows, keys, replace)
     while True:
         async with uow:
             page = await uow.products.keys_after(keys[-1].id if keys else 0, KEYS_PAGE)

@@ -105,6 +105,14 @@ class FakeProductRepo:
         page = await self.list_after(after_id, limit)
         return [ProductKey(p.id, p.sku, p.active, p.stock) for p in page]
 
+    async def keys_of(self, skus: Sequence[str]) -> list[ProductKey]:
+        wanted = {sku.lower() for sku in skus}
+        return [
+            ProductKey(p.id, p.sku, p.active, p.stock)
+            for p in sorted(self.rows.values(), key=lambda p: p.id)
+            if p.sku.lower() in wanted
+        ]
+
     async def created_ids(self, import_id: str) -> dict[str, int]:
         wanted = {
             item.values.sku

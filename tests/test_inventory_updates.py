@@ -71,3 +71,22 @@ async def test_a_new_product_in_a_price_only_file_is_refused_and_nothing_changes
     report = await upload(owner, "precios.csv", data, caption="actualizar")
     assert "«NUEVO-1» es un producto nuevo: necesita nombre" in report
     assert (await product(shop, "EXT-ABC-10")).price_minor == before.price_minor
+
+
+async def test_a_sku_written_in_other_case_updates_the_product_in_small_and_big_files(
+    shop: Harness,
+) -> None:
+    """ "cas-diel-bl" in a file is CAS-DIEL-BL: a small file (only its own skus are read)
+    and a big one (every stored key is read) both update it, neither adds a twin."""
+    owner = await owner_of(shop)
+    async with shop.app.uow() as uow:
+        count = len(await uow.products.keys_after(0, 10_000))
+    small = "sku;nombre;precio;stock\ncas-diel-bl;Casco dieléctrico blanco;41.000;31\n"
+    await upload(owner, "pequeno.csv", small.encode(), caption="actualizar")
+    assert (await product(shop, "CAS-DIEL-BL")).price_minor == 41_000_00
+    extra = "".join(f"NUEVO-{n};Producto nuevo {n};1.000;1\n" for n in range(600))
+    big = "sku;nombre;precio;stock\ncas-diel-bl;Casco dieléctrico blanco;42.000;32\n" + extra
+    await upload(owner, "grande.csv", big.encode(), caption="actualizar")
+    assert (await product(shop, "CAS-DIEL-BL")).price_minor == 42_000_00
+    async with shop.app.uow() as uow:
+        assert len(await uow.products.keys_after(0, 10_000)) == count + 600  # no twin

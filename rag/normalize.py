@@ -80,6 +80,7 @@ _TRAILING_ZEROS_RE = re.compile(r"(?<!\d)(\d+)\.(\d*0)(?!\d)")
 _DIMENSION_RE = re.compile(rf"(?<!\d)({_NUM})\s*[x*]\s*(?=\d)")
 _PACK_X_RE = re.compile(r"(?<![a-z0-9])x\s*(\d+)(?![a-z0-9.])")
 _PACK_N_RE = re.compile(rf"(?<![a-z0-9.])(\d+)\s*(?:{'|'.join(_PACK_WORDS)})(?![a-z0-9])\.?")
+_PACK_OF_WORDS_RE = re.compile(r"pack|paquete|caja|kit")  # what _PACK_OF_RE needs
 _PACK_OF_RE = re.compile(r"(?<![a-z0-9])(pack|paquete|caja|kit)\s+(?:de\s+)?(\d+)(?![a-z0-9.])")
 _SIZE_RE = re.compile(
     r"(?<![a-z0-9])(?:talla|t)\s*(?:\.\s*)?"  # one run of spaces each side of the dot
@@ -124,10 +125,15 @@ def fold(text: str) -> str:
 
 
 def _normalize_numbers(text: str) -> str:
-    """Drop thousands separators, use '.' for decimals, trim trailing decimal zeros."""
+    """Drop thousands separators, use '.' for decimals, trim trailing decimal zeros.
+
+    Each pattern is tried only on a text with the character it needs: a catalog's texts are
+    normalised hundreds of thousands of times (a 100k import), most without a separator."""
+    if "." not in text and "," not in text:
+        return text
     text = _THOUSANDS_RE.sub(lambda m: re.sub(r"[.,]", "", m.group(1)), text)
     text = _DECIMAL_RE.sub(".", text)
-    return _TRAILING_ZEROS_RE.sub(_without_trailing_zeros, text)
+    return _TRAILING_ZEROS_RE.sub(_without_trailing_zeros, text) if "." in text else text
 
 
 def _without_trailing_zeros(match: re.Match[str]) -> str:
@@ -138,12 +144,16 @@ def _without_trailing_zeros(match: re.Match[str]) -> str:
 
 def _normalize_units(text: str) -> str:
     """Glue numbers to canonical units, sizes and pack counts: '20 libras' -> '20lb'."""
-    text = _FRACTION_UNIT_RE.sub(_fraction_with_unit, text)
-    text = _DIMENSION_RE.sub(lambda m: m.group(1) + "x", text)
+    if "/" in text:
+        text = _FRACTION_UNIT_RE.sub(_fraction_with_unit, text)
+    if "x" in text or "*" in text:
+        text = _DIMENSION_RE.sub(lambda m: m.group(1) + "x", text)
     text = _SIZE_RE.sub(lambda m: " talla" + m.group(1), text)
-    text = _PACK_OF_RE.sub(lambda m: f"{m.group(1)} x{m.group(2)}", text)
+    if _PACK_OF_WORDS_RE.search(text):
+        text = _PACK_OF_RE.sub(lambda m: f"{m.group(1)} x{m.group(2)}", text)
     text = _PACK_N_RE.sub(lambda m: " x" + m.group(1), text)
-    text = _PACK_X_RE.sub(lambda m: " x" + m.group(1), text)
+    if "x" in text:
+        text = _PACK_X_RE.sub(lambda m: " x" + m.group(1), text)
     return _UNIT_RE.sub(lambda m: m.group(1) + _ALIAS_TO_UNIT[m.group(2)], text)
 
 
@@ -201,7 +211,8 @@ def normalize(text: str) -> str:
     elif "talla" in text:
         text = _SIZE_RE.sub(lambda m: " talla" + m.group(1), text)
     text = _NON_TOKEN_RE.sub(" ", text)
-    text = _LOOSE_SEPARATOR_RE.sub(" ", text)
+    if "." in text or "/" in text:
+        text = _LOOSE_SEPARATOR_RE.sub(" ", text)
     return " ".join(text.split())
 
 

@@ -258,6 +258,9 @@ async def run_chat(settings: Settings, database: str | None = None) -> int:
     """You are the customer. '#N' presses button N of the last message; 'salir' ends."""
     async with local_session(settings, database) as session:
         customer = session.api.user(CUSTOMER_ID, first_name="Cliente")
+        owner = session.api.user(OWNER_ID, first_name="Dueño")
+        await owner.send_text("/start")  # as in Telegram: the owner's alerts need their chat
+        await owner.replies()
         print(f"Chateando con el bot de {session.app.shop.name}. Escribe 'salir' para terminar.")
         print("Para tocar un botón escribe #1, #2…\n")
         last: list[dict] = []

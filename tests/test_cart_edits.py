@@ -111,3 +111,37 @@ async def test_pairs_are_counted_as_the_shop_sells_them_and_the_total_is_asked_i
     for question in ("¿cuánto es el total?", "cuanto debo"):
         total = await say_text(eva, question)
         assert "Tu carrito" in total and "Total: $135.000" in total, question
+
+
+async def test_the_last_order_is_repeated_at_todays_prices_as_far_as_there_is_stock(
+    shop: Harness,
+) -> None:
+    """ "quiero lo mismo de la vez pasada" (issue found in make chat: "No encontré productos
+    para «pasada»") puts the last order's lines in the cart; what is no longer sold is said.
+    "hola de nuevo" is a greeting, not a search for «nuevo»."""
+    from tests.test_order_delivery import orders_of, to_summary
+
+    first = await say_text(
+        shop.api.user(7730, first_name="Eva"), "quiero lo mismo de la vez pasada"
+    )
+    assert "Aún no tienes pedidos conmigo" in first
+    eva, summary = await to_summary(shop, 7731)
+    await press(eva, summary, "Confirmar")
+    (order,) = await orders_of(shop, eva.id)
+    assert "¡Hola" in await say_text(eva, "hola de nuevo")
+    async with shop.app.uow() as uow:  # the price changed since
+        product = await uow.products.get_by_sku("EXT-ABC-10")
+        assert product is not None
+        await uow.products.edit(product.id, price_minor=99_000_00)
+        await uow.commit()
+    again = await say_text(eva, "quiero lo mismo de la vez pasada")
+    assert f"te pongo lo de tu pedido #{order.id}" in again
+    assert "2 × Extintor multipropósito ABC 10 lb — $198.000" in again, again
+    assert await cart_of(shop, eva.id) == {"EXT-ABC-10": 2}
+    await say_text(eva, "vacía el carrito")
+    async with shop.app.uow() as uow:  # no longer sold
+        await uow.products.edit(product.id, active=False)
+        await uow.commit()
+    gone = await say_text(eva, "repetir mi último pedido")
+    assert "Ya no tengo Extintor multipropósito ABC 10 lb" in gone, gone
+    assert await cart_of(shop, eva.id) == {}

@@ -19,7 +19,7 @@ from domain.conversation.rendering import (
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
-from domain.language.patterns import HOW_MANY_RE
+from domain.language.patterns import HOW_MANY_RE, REPEAT_RE
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -35,6 +35,8 @@ async def on_browsing(
         turn.say(texts.NOTHING_MORE)
     elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
         await show_alternatives(front, uow, turn, alternatives)
+    elif REPEAT_RE.search(fold(text)):  # "quiero lo mismo de la vez pasada"
+        await cart.repeat_last(uow, turn)
     elif not await _answers_a_question(uow, turn, meaning, text):
         if meaning.product_query or meaning.intent == Intent.BROWSE:
             turn.memory.offer = None  # a new request: an earlier "¿Los llevas?" is left behind

@@ -145,6 +145,29 @@ async def add(
     turn.step = Step.CART
 
 
+async def repeat_last(uow: UnitOfWork, turn: Turn) -> None:
+    """ "quiero lo mismo de la vez pasada": the lines of the customer's last order, added to
+    the cart at today's prices as far as there is stock; what is no longer sold is said."""
+    orders = await uow.orders.list_for_user(turn.chat.user_id, limit=1)
+    if not orders:
+        turn.say(texts.NO_ORDER_TO_REPEAT)
+        return
+    last = orders[0]
+    turn.say(texts.REPEATING.format(order_id=last.id))
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    held = {line.product_id: line.quantity for line in cart.lines} if cart else {}
+    gone: list[str] = []
+    for line in last.lines:
+        product = await uow.products.get(line.product_id)
+        room = product.stock - held.get(line.product_id, 0) if product else 0
+        if product is None or not product.visible or room <= 0:
+            gone.append(line.name)
+            continue
+        await add(uow, turn, product, min(line.quantity, room), additive=True)
+    if gone:
+        turn.say(texts.REPEAT_GONE.format(names=", ".join(gone)))
+
+
 async def answer_offer(uow: UnitOfWork, turn: Turn, *, accept: bool) -> None:
     offer, turn.memory.offer = turn.memory.offer, None
     if offer is None:

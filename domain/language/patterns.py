@@ -40,6 +40,13 @@ HOW_MANY_RE = _rx(
     r"les quedan|le quedan)\b|\bcuant[oa]s( (?!dias|horas|semanas)\w+){1,4} (hay|quedan|tienen)\b|"
     r"\b(hay )?existencias?\b|\bstock\b"
 )
+# "quiero lo mismo de la vez pasada", "repetir mi último pedido", "lo de siempre".
+REPEAT_RE = _rx(
+    r"\b(lo mismo|el mismo pedido|la misma orden|lo de)\b.{0,30}\b(vez pasada|otra vez|"
+    r"ultima vez|ultim[oa] (pedido|orden|compra)|(pedido|orden|compra) anterior|"
+    r"semana pasada|mes pasado|el otro dia)\b|"
+    r"\brepet\w*( mi| el| la)?( ultim[oa])? (pedido|orden|compra)\b|\blo de siempre\b"
+)
 CART_RE = _rx(
     r"\bcarrito\b|\bcarro de compras?\b|"
     r"\b(que llevo|que llevamos|cuanto llevo|cuanto va|que (tengo|hay|va|llevo) en (el|mi) "

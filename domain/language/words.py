@@ -183,7 +183,7 @@ STOPWORDS = frozenset(
     eso esto va ponlo ponle mete metele meteme agreguame agregale agregamelo agregamelos
     ayuda ayudame ayudeme ayudar ayudarme ayudas ayudan help vender mandar enviar
     separar apartar regalar despachar hasta desde aceptan acepta reciben recibe gratis
-    ninguno ninguna ningun negativo nunca tampoco
+    ninguno ninguna ningun negativo nunca tampoco nuevo nuevamente soy
     """.split()
 )
 PRONOUNS = frozenset({"me", "te", "se", "lo", "la", "los", "las", "le", "les", "nos"})

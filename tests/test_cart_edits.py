@@ -6,6 +6,9 @@ End to end through the local Bot API server.
 
 from __future__ import annotations
 
+import pytest
+
+from domain.language.reading import split_items
 from domain.model import Order
 from tests.chat import press, say, say_text
 from tests.conftest import Harness, texts_of
@@ -145,3 +148,34 @@ async def test_the_last_order_is_repeated_at_todays_prices_as_far_as_there_is_st
     gone = await say_text(eva, "repetir mi último pedido")
     assert "Ya no tengo Extintor multipropósito ABC 10 lb" in gone, gone
     assert await cart_of(shop, eva.id) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        (
+            "necesito dotación para 10 trabajadores: overol, botas y casco",
+            ["10 overol", "10 botas", "10 casco"],
+        ),
+        ("overoles y cascos para 4 operarios", ["4 overoles", "4 cascos"]),
+        (
+            "10 overoles, 10 pares de botas y 10 cascos",
+            ["10 overoles", "10 pares de botas", "10 cascos"],
+        ),
+        ("cascos para 10 trabajadores", ["cascos para 10 trabajadores"]),  # one product: as is
+        ("guantes de nitrilo y vaqueta", ["guantes de nitrilo y vaqueta"]),  # no amount: one ask
+    ],
+)
+def test_an_order_for_each_worker_is_split_into_its_products(text: str, items: list[str]) -> None:
+    assert split_items(text) == items
+
+
+async def test_a_kit_for_ten_workers_asks_each_product_in_turn(shop: Harness) -> None:
+    """ "necesito dotación para 10 trabajadores: overol, botas y casco" (the shop's everyday
+    order) used to list a mix of products with none added: now 10 of each, in turn."""
+    ana = shop.api.user(7740, first_name="Ana")
+    reply = await say_text(ana, "necesito dotación para 10 trabajadores: overol, botas y casco")
+    assert "Agregué 10 × Overol en dril con cintas reflectivas" in reply, reply
+    assert "Bota de seguridad punta de acero talla 40" in reply  # which boots: asked
+    assert "sigo con: 10 casco" in reply
+    assert await cart_of(shop, ana.id) == {"ROP-OVEROL": 10}

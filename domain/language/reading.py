@@ -224,6 +224,9 @@ def _items(text: str) -> tuple[str, ...]:
 
     Each piece is read on its own (never split again); a piece repeated is read once.
     """
+    shared = _for_each(text)
+    if shared is not None:  # "dotación para 10 trabajadores: overol, botas y casco"
+        return shared
     head, colon, tail = text.partition(":")
     if colon and not states_a_number(head):  # "para mi empresa: 10 cascos, 20 guantes…"
         listed = _items(tail)
@@ -238,6 +241,38 @@ def _items(text: str) -> tuple[str, ...]:
     if len(items) < 2 or any(_read(prepare(piece)).product_query for piece in rest):
         return ()
     return tuple(items)
+
+
+# "para 10 trabajadores": one of each product for each of them.
+_FOR_EACH_RE = re.compile(
+    r"\b(?:para|de) (\d{1,4}) (?:trabajadores|personas|empleados|operarios|colaboradores|"
+    r"obreros|tecnicos|técnicos|guardas|vigilantes|brigadistas)\b",
+    re.IGNORECASE,
+)
+# What names the order as a whole, not a product of it.
+_KIT_WORDS_RE = re.compile(
+    r"\b(?:necesito|necesitamos|quiero|queremos|requiero|requerimos|cotizar|cotizacion|"
+    r"cotización|la|una|el|dotaci[oó]n(?: completa)?|kit|para|mi|nuestra|empresa)\b",
+    re.IGNORECASE,
+)
+
+
+def _for_each(text: str) -> tuple[str, ...] | None:
+    """ "overol, botas y casco para 10 trabajadores": each product, none with an amount of
+    its own, 10 times; None when the message is not such a list."""
+    found = _FOR_EACH_RE.search(text)
+    if found is None:
+        return None
+    count = found.group(1)
+    rest = (text[: found.start()] + " " + text[found.end() :]).replace(":", ",")
+    pieces = [p.strip(" .") for p in ITEM_SEPARATOR_RE.split(rest) if p and p.strip(" .")]
+    named = [p for p in pieces if _KIT_WORDS_RE.sub("", p).strip()]
+    if len(named) < 2 or any(states_a_number(p) for p in named):
+        return None
+    items = [f"{count} {_KIT_WORDS_RE.sub('', p).strip()}" for p in named]
+    if not all(_read(prepare(item)).product_query for item in items):
+        return None
+    return tuple(dict.fromkeys(items))
 
 
 def _is_item(piece: str) -> bool:

@@ -279,11 +279,13 @@ class SparseIndex:
             self._rewrite([segment])
 
     def _merge_small(self) -> None:
-        """Merge the smallest segments while there are too many small ones."""
+        """Merge the smallest segments, SMALL_SEGMENTS of them at least, once there are too
+        many small ones: a big import's postings are rewritten about log4(n) times, not
+        log2(n) (merging two at a time), and no more small segments are ever searched."""
         small = [s for s in self._segments if s.size < SEGMENT_POSTINGS // 2]
         if len(small) > SMALL_SEGMENTS:
             small.sort(key=lambda s: s.size)
-            self._rewrite(small[: len(small) - SMALL_SEGMENTS + 1])
+            self._rewrite(small[: max(len(small) - SMALL_SEGMENTS + 1, SMALL_SEGMENTS)])
 
     def _rewrite(self, segments: list[_Segment]) -> None:
         """Replace ``segments`` by one holding only their live postings."""

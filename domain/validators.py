@@ -120,8 +120,9 @@ def _title_word(word: str, first: bool) -> str:
     if not (word.islower() or word.isupper()):
         return word
     lower = word.lower()
-    if not first and lower.replace(".", "") in _LEGAL_FORMS:
-        return word.upper() if lower.replace(".", "") != "ltda" else word.capitalize()
+    form = lower.replace(".", "")
+    if not first and form in _LEGAL_FORMS:
+        return word.capitalize() if form == "ltda" else word.upper()
     if not first and lower in _NAME_PARTICLES:
         return lower
     return re.sub(r"(^|['’\-.])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), lower)
@@ -234,13 +235,10 @@ def nit_check_digit(number: str) -> int:
 def clean_tax_id(text: str) -> str | None:
     """ "900.123.456-8" (a NIT, its check digit verified) or a cédula: digits, and "-DV"
     when one was given."""
-    match = _TAX_ID_RE.match(strip_accents(_clean_input(text)).lower())
-    if match is None:
+    parts = _tax_id_parts(text)
+    if parts is None:
         return None
-    number = re.sub(r"\D", "", match.group(1))
-    if not 6 <= len(number) <= 10:
-        return None
-    check = match.group(2)
+    number, check = parts
     if check is None:
         return number
     return f"{number}-{check}" if int(check) == nit_check_digit(number) else None
@@ -249,13 +247,19 @@ def clean_tax_id(text: str) -> str | None:
 def wrong_check_digit(text: str) -> tuple[str, str] | None:
     """(number, check digit) of a NIT written with a check digit that is not its own
     ("900123456-7"); None for anything else."""
+    parts = _tax_id_parts(text)
+    if parts is None or parts[1] is None or int(parts[1]) == nit_check_digit(parts[0]):
+        return None
+    return parts[0], parts[1]
+
+
+def _tax_id_parts(text: str) -> tuple[str, str | None] | None:
+    """The digits of a NIT or cédula (6 to 10) and the check digit written after a guion."""
     match = _TAX_ID_RE.match(strip_accents(_clean_input(text)).lower())
-    if match is None or match.group(2) is None:
+    if match is None:
         return None
     number = re.sub(r"\D", "", match.group(1))
-    if not 6 <= len(number) <= 10 or int(match.group(2)) == nit_check_digit(number):
-        return None
-    return number, match.group(2)
+    return (number, match.group(2)) if 6 <= len(number) <= 10 else None
 
 
 def clean_business_name(text: str) -> str | None:

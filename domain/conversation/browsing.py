@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from domain import texts
 from domain.conversation import asides, cards, cart, checkout, several, shelves
-from domain.conversation.delivering import to_named_town
+from domain.conversation.delivering import to_town
 from domain.conversation.finding import LIST_SIZE, described_only, missing_measure, remember
 from domain.conversation.rendering import (
     name_part,
@@ -119,11 +119,12 @@ async def _this_cart_to_named_town(
 ) -> None:
     """ "¿cuánto sale el envío a Envigado?" with products in the cart: beside the policy,
     what this order would pay there and its total."""
-    if front.shop.delivery_options.municipality_in(text) is None:
+    town = front.shop.delivery_options.municipality_in(text)
+    if town is None:
         return  # no served municipality named: the policy says it all
-    figures = to_named_town(front, await uow.orders.get_cart(turn.chat.chat_id), text)
-    if figures:
-        turn.say(figures)
+    cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+    if cart_now is not None and cart_now.lines:
+        turn.say(to_town(front, cart_now, town))
 
 
 async def show_alternatives(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> None:
@@ -216,9 +217,10 @@ async def product_question(
         turn.say(product_detail(products[0]))
         turn.buttons = cards.amount_buttons(products[0])
         return
-    listing = product_list(products)
     if missing_measure(query, products):  # "extintores de 30 libras": none is
-        listing = texts.NEAREST_ONLY.format(query=query[:60]) + "\n" + listing.split("\n", 1)[1]
+        listing = product_list(products, texts.NEAREST_ONLY.format(query=query[:60]))
+    else:
+        listing = product_list(products)
     turn.say(listing + "\n\n" + texts.PRODUCT_LIST_FOOTER)
     turn.memory.more = f"{Action.MORE}:{len(products)}" if len(products) >= LIST_SIZE else ""
     more = ((Button(texts.BUTTON_MORE_RESULTS, turn.memory.more),),) if turn.memory.more else ()

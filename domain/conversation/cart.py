@@ -66,12 +66,11 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
     nearest = not meaning.is_follow_up and missing_measure(meaning.product_query, products)
     if len(products) > 1 or nearest:
         memory.pick = Pick(meaning.quantity)
-        listing = product_list(products)
         if nearest:
             query = meaning.product_query.strip()[:60]
-            turn.say(texts.NEAREST_ONLY.format(query=query) + "\n" + listing.split("\n", 1)[1])
+            turn.say(product_list(products, texts.NEAREST_ONLY.format(query=query)))
         else:
-            turn.say(texts.WHICH_ONE + "\n\n" + listing)
+            turn.say(texts.WHICH_ONE + "\n\n" + product_list(products))
         turn.buttons = tuple(
             (Button(f"{n}. {p.name}"[:60], f"{Action.PICK}:{p.id}"),)
             for n, p in enumerate(products, 1)

@@ -34,29 +34,30 @@ def delivery_answer(front: Shopfront, turn: Turn, cart: Order, text: str) -> str
     """A delivery question during the checkout, answered with this order's figures: "¿el
     total ya incluye el domicilio?" gets the fee and the total; "¿hacen envíos a Bello?" the
     shop's delivery policy and what this order would pay to Bello."""
-    options = front.shop.delivery_options
-    figures = to_named_town(front, cart, text)
-    if figures is None:
-        quote = quote_for(front, turn, cart)
-        total = format_cop(cart.lines_total_minor + quote.fee_minor)
-        figures = texts.DELIVERY_FOR_THIS_ORDER.format(
-            delivery=describe(quote, options), total=total
-        )
+    named = front.shop.delivery_options.municipality_in(text)
+    if named:
+        figures = to_town(front, cart, named)
+    else:
+        figures = order_figures(front, cart, quote_for(front, turn, cart))
     if set(_WORD_RE.findall(fold(text))) & COST_WORDS:
         return figures
     return texts.INFO_DELIVERY.format(delivery=front.shop.delivery_summary()) + "\n\n" + figures
 
 
-def to_named_town(front: Shopfront, cart: Order | None, text: str) -> str | None:
-    """ "¿cuánto sale el envío a Envigado?" with products in the cart: what this order would
-    pay to the served municipality named, and its total (None when none is named)."""
+def to_town(front: Shopfront, cart: Order, town: str) -> str:
+    """ "¿cuánto sale el envío a Envigado?": what this order would pay for a home delivery to
+    `town` (a served municipality), and its total."""
     options = front.shop.delivery_options
-    named = options.municipality_in(text)
-    if named is None or cart is None or not cart.lines:
-        return None
-    quote = options.quote(Choice(Method.HOME, named), cart.lines_total_minor)
+    return order_figures(
+        front, cart, options.quote(Choice(Method.HOME, town), cart.lines_total_minor)
+    )
+
+
+def order_figures(front: Shopfront, cart: Order, quote: Quote) -> str:
+    """ "Para este pedido: Domicilio a …: $12.000. El total con envío queda en …"."""
     total = format_cop(cart.lines_total_minor + quote.fee_minor)
-    return texts.DELIVERY_FOR_THIS_ORDER.format(delivery=describe(quote, options), total=total)
+    delivery = describe(quote, front.shop.delivery_options)
+    return texts.DELIVERY_FOR_THIS_ORDER.format(delivery=delivery, total=total)
 
 
 # A question about what delivery costs, answered with the figures alone.

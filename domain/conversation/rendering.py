@@ -69,8 +69,8 @@ def render_contact(contact: Contact, *, pickup: str = "") -> str:
     )
 
 
-def product_list(products: Sequence[Product]) -> str:
-    lines = [texts.PRODUCT_LIST_HEADER]
+def product_list(products: Sequence[Product], header: str = texts.PRODUCT_LIST_HEADER) -> str:
+    lines = [header]
     lines += [
         texts.PRODUCT_LINE.format(
             n=n, name=p.name, price=format_cop(p.price_minor), availability=availability(p)

@@ -38,7 +38,7 @@ SET_RE = _rx(
 HOW_MANY_RE = _rx(
     r"\bcuant[oa]s (hay|quedan|queda|tienen|tiene|tienes|manejan|unidades|te quedan|"
     r"les quedan|le quedan)\b|\bcuant[oa]s( (?!dias|horas|semanas)\w+){1,4} (hay|quedan|tienen)\b|"
-    r"\b(hay )?existencias?\b|\bstock\b"
+    r"\bexistencias?\b|\bstock\b"
 )
 # "quiero lo mismo de la vez pasada", "repetir mi último pedido", "lo de siempre".
 REPEAT_RE = _rx(

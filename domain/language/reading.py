@@ -265,11 +265,12 @@ def _for_each(text: str) -> tuple[str, ...] | None:
         return None
     count = found.group(1)
     rest = (text[: found.start()] + " " + text[found.end() :]).replace(":", ",")
-    pieces = [p.strip(" .") for p in ITEM_SEPARATOR_RE.split(rest) if p and p.strip(" .")]
-    named = [p for p in pieces if _KIT_WORDS_RE.sub("", p).strip()]
-    if len(named) < 2 or any(states_a_number(p) for p in named):
+    pieces = (p.strip(" .") for p in ITEM_SEPARATOR_RE.split(rest) if p)
+    # Each piece as written, and what it names once the words about the order are gone.
+    named = [(p, kept) for p in pieces if p and (kept := _KIT_WORDS_RE.sub("", p).strip())]
+    if len(named) < 2 or any(states_a_number(p) for p, _ in named):
         return None
-    items = [f"{count} {_KIT_WORDS_RE.sub('', p).strip()}" for p in named]
+    items = [f"{count} {kept}" for _, kept in named]
     if not all(_read(prepare(item)).product_query for item in items):
         return None
     return tuple(dict.fromkeys(items))

@@ -57,6 +57,7 @@ class Knowledge:
         self._index = ProductIndex(synonyms=self._synonyms)
         self._index.upsert_many(SearchDoc(n, p.title, p.text) for n, p in enumerate(self._passages))
         self._stems = [frozenset(_stems(f"{p.title} {p.text}")) for p in self._passages]
+        self._title_stems = [frozenset(_stems(p.title)) for p in self._passages]
 
     @classmethod
     def of_shop(cls, shop: ShopProfile) -> Knowledge:
@@ -87,6 +88,19 @@ class Knowledge:
             : ANSWER_PASSAGES - 1
         ]
         return Answer(tuple(self._passages[hit.id] for hit in chosen), best)
+
+    def about(self, subject: str) -> Answer | None:
+        """The passages on `subject` ("descuento"): those whose title names it (or one of its
+        synonyms), else those that answer it as a question."""
+        concepts = self._concepts(subject)
+        titled = tuple(
+            passage
+            for passage, title in zip(self._passages, self._title_stems, strict=True)
+            if any(concept & title for concept in concepts)
+        )
+        if titled:
+            return Answer(titled[:ANSWER_PASSAGES], 1.0)
+        return self.answer(subject)
 
     def _concepts(self, question: str) -> list[frozenset[str]]:
         words = [w for w in tokenize(question) if w not in SPANISH_STOPWORDS and w not in ASKING]

@@ -33,6 +33,9 @@ STOCK_HEADER = "Esto es lo que tengo ahora:"
 STOCK_LINE = "{n}. {name} — {price}: {count}"
 STOCK_UNITS = "{stock} unidades"
 STOCK_ONE = "1 unidad"
+# After the answer to "¿hay descuento si compro 30 chalecos?": nothing is added yet.
+IF_YOU_ORDER = "Si te decides, toca el que quieres y agrego {quantity} al carrito:"
+IF_YOU_ORDER_ANY = "Si te decides, toca el que quieres:"
 WHICH_ONE = "Tengo varias opciones. ¿Cuál de estas quieres?"
 ASK_QUANTITY = "¿Cuántas unidades de {name} necesitas?"
 ASK_PRODUCT = "¿Qué producto quieres? Cuéntame su nombre o para qué lo necesitas."
@@ -119,6 +122,8 @@ TOWN_UNKNOWN = (
 )
 TOWN_BUTTON_CARRIER = "📦 Transportadora a {place}"
 DELIVERY_FOR_THIS_ORDER = "Para este pedido: {delivery}. El total con envío queda en {total}."
+DELIVERY_TO_TOWN = "🚚 {delivery}."
+DELIVERY_TO_TOWN_FREE_FROM = "🚚 {delivery}. Gratis en compras desde {amount}."
 CONFIRM_OR_CHANGE_DATA = "¿Usamos los datos registrados o prefieres cambiarlos?"
 CONFIRM_OR_CHANGE = "¿Confirmo el pedido? También puedes cambiar los datos o cancelar."
 CONFIRMED_PICKUP = (
@@ -928,6 +933,10 @@ NO_ALTERNATIVES = "Por ahora no tengo otras opciones parecidas 😕. ¿Buscas al
 
 # The shop's own knowledge (profile and documents), quoted
 KNOWLEDGE_PASSAGE = "ℹ️ {title}: {text}"
+# What a question about discounts is looked up by in the shop's own text.
+DISCOUNT_SUBJECT = "descuento"
+NO_DISCOUNT_INFO = "No tengo información de descuentos o promociones."
+NO_DISCOUNT_ASK = " Pregúntale a la tienda: {contact}."
 KNOWLEDGE_HOURS = "Horario"
 KNOWLEDGE_ADDRESS = "Dirección"
 KNOWLEDGE_DELIVERY = "Domicilios y tiempos de entrega"

@@ -120,14 +120,17 @@ async def test_asked_at_the_confirm_step_the_fee_is_this_orders(shop: Harness) -
 
 
 async def test_asked_while_shopping_the_fee_to_a_town_named_is_this_carts(shop: Harness) -> None:
-    """Before the checkout, "¿cuánto sale el envío a Envigado?" with products in the cart:
-    the policy, and what this cart would pay there. Without a cart or a town: the policy."""
+    """Before the checkout, "¿cuánto sale el envío a Envigado?" gets the fee there (with
+    products in the cart: what this cart would pay, and its total); "¿hacen envíos a
+    Envigado?" the policy too; with no town named, the policy."""
     ana = shop.api.user(7607, first_name="Ana")
-    policy = texts_of(await say(ana, "¿cuánto sale el envío a Envigado?"))
-    assert "Hacemos domicilios" in policy and "Para este pedido" not in policy
+    fee = texts_of(await say(ana, "¿cuánto sale el envío a Envigado?"))
+    assert "Domicilio a Envigado: $15.000. Gratis en compras desde $300.000" in fee
+    assert "Hacemos domicilios" not in fee and "Para este pedido" not in fee
+    policy = texts_of(await say(ana, "¿hacen envíos a Envigado?"))
+    assert "Hacemos domicilios" in policy and "Domicilio a Envigado: $15.000" in policy
     await say(ana, "quiero 2 extintores multipropósito de 10 libras")
     answer = texts_of(await say(ana, "cuanto sale el envio a envigado?"))
-    assert "Hacemos domicilios" in answer
     assert "Para este pedido: Domicilio a Envigado: $15.000" in answer and "$211.000" in answer
     general = texts_of(await say(ana, "¿cuánto cuesta el domicilio?"))
     assert "Hacemos domicilios" in general and "Para este pedido" not in general

@@ -48,7 +48,7 @@ from domain.conversation.turn import (
     Step,
     Turn,
 )
-from domain.language import Intent
+from domain.language import InfoTopic, Intent, understand
 from domain.payment import PayKind
 from domain.ports import UnitOfWork
 from domain.shop import ShopProfile
@@ -226,13 +226,16 @@ class SalesAgent:
         pieces = several.pieces_of(text) if turn.step in SHOPPING_STEPS else []
         others = dict(several.questions_in([p for p in pieces if not names_payment(p)]))
         if not others:
-            return paying.note_choice(front, turn, kinds, asked=asked)
+            chose = paying.note_choice(front, turn, kinds, asked=asked)
+            _besides_payment(front, turn, text)
+            return chose
         noted: bool | None = None
         for piece in pieces:
             if piece in others:
                 await several.answer_one(front, uow, turn, piece, others[piece])
             elif noted is None and names_payment(piece):
                 noted = paying.note_choice(front, turn, kinds, asked=asked)
+                _besides_payment(front, turn, piece)
         return bool(noted)
 
     async def _route(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
@@ -326,6 +329,13 @@ class SalesAgent:
             await _record(uow, turn, text, "command")
             await uow.commit()
         return turn.reply()
+
+
+def _besides_payment(front: Shopfront, turn: Turn, text: str) -> None:
+    """What else the words about paying ask ("y si pago con nequi, ¿hay descuento?")."""
+    others = [topic for topic in understand(text).topics if topic != InfoTopic.PAYMENT]
+    if others:
+        turn.say(asides.topics_answer(front, others))
 
 
 async def _record(uow: UnitOfWork, turn: Turn, text: str, intent: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from domain import texts
 from domain.conversation import rendering
@@ -31,9 +32,9 @@ async def answer_aside(
         turn.say(delivery_answer(front, turn, cart, text))  # this order's fee, not the policy
         others = [topic for topic in meaning.topics if topic != InfoTopic.DELIVERY]
         if others:
-            turn.say(rendering.shop_info(front.shop, others))
+            turn.say(topics_answer(front, others))
     elif meaning.intent == Intent.SHOP_INFO or meaning.topics:
-        turn.say(rendering.shop_info(front.shop, meaning.topics))
+        turn.say(topics_answer(front, meaning.topics))
     elif meaning.intent == Intent.MY_ORDERS:
         turn.say(await my_orders(front, uow, turn.chat))
     elif said := shop_answer(front, text, meaning.product_query):
@@ -49,6 +50,28 @@ async def answer_aside(
         cart = await uow.orders.get_cart(turn.chat.chat_id)
         if cart:
             turn.say(rendering.render_cart(cart))
+
+
+def topics_answer(front: Shopfront, topics: Sequence[InfoTopic]) -> str:
+    """The profile's lines for the topics asked (all of them when none is named); what the
+    shop's own text says about discounts, for a discount."""
+    profile = [topic for topic in topics if topic != InfoTopic.DISCOUNT]
+    parts = [rendering.shop_info(front.shop, profile)] if profile or not topics else []
+    if InfoTopic.DISCOUNT in topics:
+        parts.append(discount_answer(front))
+    return "\n\n".join(parts)
+
+
+def discount_answer(front: Shopfront) -> str:
+    """ "¿hay descuento?": the shop's passages on discounts, quoted; where to ask when it has
+    none (nothing is promised that the shop did not write)."""
+    answer = front.knowledge.about(texts.DISCOUNT_SUBJECT)
+    if answer is not None:
+        return answer.text()
+    shop = front.shop
+    contact = shop.whatsapp or shop.phone or shop.email
+    ask = texts.NO_DISCOUNT_ASK.format(contact=contact) if contact else ""
+    return texts.NO_DISCOUNT_INFO + ask
 
 
 def shop_answer(front: Shopfront, question: str, product_words: str = "") -> str | None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
 from domain.conversation import asides, cards, cart, checkout, several, shelves
-from domain.conversation.delivering import to_town
+from domain.conversation.delivering import delivery_answer
 from domain.conversation.finding import LIST_SIZE, described_only, missing_measure, remember
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
     product_detail,
     product_list,
-    shop_info,
     stock_list,
 )
 from domain.conversation.shopfront import Shopfront
@@ -87,11 +87,7 @@ async def _by_intent(
         case Intent.THANKS:
             turn.say(texts.THANKS)
         case Intent.SHOP_INFO:
-            turn.say(shop_info(front.shop, meaning.topics))
-            if InfoTopic.DELIVERY in meaning.topics:
-                await _this_cart_to_named_town(front, uow, turn, text)
-            if more := asides.documents_answer(front, text):
-                turn.say(more)
+            await shop_question(front, uow, turn, meaning.topics, text)
         case Intent.MY_ORDERS:
             turn.say(await asides.my_orders(front, uow, turn.chat))
         case Intent.CART:
@@ -109,22 +105,38 @@ async def _by_intent(
         case Intent.REMOVE:
             await cart.remove(uow, turn, meaning)
         case Intent.BUY:
-            await cart.buy_each(front, uow, turn, meaning)
+            if not await cart.asks_before_buying(front, uow, turn, meaning, text):
+                await cart.buy_each(front, uow, turn, meaning)
         case _:
             await product_question(front, uow, turn, meaning, text)
 
 
-async def _this_cart_to_named_town(
-    front: Shopfront, uow: UnitOfWork, turn: Turn, text: str
+async def shop_question(
+    front: Shopfront,
+    uow: UnitOfWork,
+    turn: Turn,
+    topics: Sequence[InfoTopic],
+    text: str,
+    *,
+    brief: bool = False,
 ) -> None:
-    """ "¿cuánto sale el envío a Envigado?" with products in the cart: beside the policy,
-    what this order would pay there and its total."""
+    """The profile's lines for the topics asked, and what the shop's documents add. A
+    delivery question naming a served municipality ("¿cuánto sale el envío a Envigado?",
+    "¿y a Bello?") gets its fee there, and with products in the cart this order's total
+    (`brief`: those figures without the policy)."""
     town = front.shop.delivery_options.municipality_in(text)
-    if town is None:
-        return  # no served municipality named: the policy says it all
-    cart_now = await uow.orders.get_cart(turn.chat.chat_id)
-    if cart_now is not None and cart_now.lines:
-        turn.say(to_town(front, cart_now, town))
+    if InfoTopic.DELIVERY in topics and town is not None:
+        cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+        turn.say(delivery_answer(front, turn, cart_now, text, brief=brief))
+        topics = [topic for topic in topics if topic != InfoTopic.DELIVERY]
+        if topics:
+            turn.say(asides.topics_answer(front, topics))
+    else:
+        turn.say(asides.topics_answer(front, topics))
+    if InfoTopic.DISCOUNT in topics:
+        return  # that answer is the shop's own text already
+    if more := asides.documents_answer(front, text):
+        turn.say(more)
 
 
 async def show_alternatives(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> None:
@@ -182,6 +194,9 @@ async def _on_yes(uow: UnitOfWork, turn: Turn) -> None:
 async def product_question(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
+    if _names_a_town_only(front, meaning.product_query):  # "¿y a Bello?": delivery there
+        await shop_question(front, uow, turn, (InfoTopic.DELIVERY,), text, brief=True)
+        return
     said = asides.shop_answer(front, text, meaning.product_query)
     if said:
         turn.say(said)
@@ -225,3 +240,9 @@ async def product_question(
     turn.memory.more = f"{Action.MORE}:{len(products)}" if len(products) >= LIST_SIZE else ""
     more = ((Button(texts.BUTTON_MORE_RESULTS, turn.memory.more),),) if turn.memory.more else ()
     turn.buttons = (*cards.product_rows(products), *more)
+
+
+def _names_a_town_only(front: Shopfront, query: str) -> bool:
+    """The product words are a municipality the shop delivers to, and nothing else."""
+    town = front.shop.delivery_options.municipality_in(query)
+    return town is not None and fold(town).split() == fold(query).split()

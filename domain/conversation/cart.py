@@ -11,9 +11,11 @@ from domain.conversation.rendering import nothing_found, product_list, render_ca
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
 from domain.language import Understanding, understand
+from domain.language.patterns import CONDITIONAL_BUY_RE
 from domain.model import Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
+from rag.normalize import fold
 
 
 async def buy_each(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
@@ -64,17 +66,12 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
     remember(memory, products, meaning)
     # "2 botas talla 46" where none is: the nearest, to pick from, never put in the cart.
     nearest = not meaning.is_follow_up and missing_measure(meaning.product_query, products)
-    if len(products) > 1 or nearest:
-        memory.pick = Pick(meaning.quantity)
-        if nearest:
-            query = meaning.product_query.strip()[:60]
-            turn.say(product_list(products, texts.NEAREST_ONLY.format(query=query)))
-        else:
-            turn.say(texts.WHICH_ONE + "\n\n" + product_list(products))
-        turn.buttons = tuple(
-            (Button(f"{n}. {p.name}"[:60], f"{Action.PICK}:{p.id}"),)
-            for n, p in enumerate(products, 1)
-        )
+    if nearest:
+        query = meaning.product_query.strip()[:60]
+        offer_pick(turn, products, meaning, texts.NEAREST_ONLY.format(query=query))
+        return
+    if len(products) > 1:
+        offer_pick(turn, products, meaning, texts.WHICH_ONE + "\n\n" + texts.PRODUCT_LIST_HEADER)
         return
     product = products[0]
     if meaning.quantity is None:
@@ -82,6 +79,34 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
         turn.say(texts.ASK_QUANTITY.format(name=product.name))
         return
     await add(uow, turn, product, meaning.quantity, additive=meaning.additive)
+
+
+def offer_pick(turn: Turn, products: list[Product], meaning: Understanding, header: str) -> None:
+    """The products listed under `header`, one button each: a tap adds the amount the
+    customer named (or asks how many)."""
+    turn.memory.pick = Pick(meaning.quantity)
+    turn.say(product_list(products, header))
+    turn.buttons = tuple(
+        (Button(f"{n}. {p.name}"[:60], f"{Action.PICK}:{p.id}"),) for n, p in enumerate(products, 1)
+    )
+
+
+async def asks_before_buying(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> bool:
+    """ "¿hay descuento si compro 30 chalecos?": a question about a purchase, not an order.
+    The question is answered and the products are offered to pick (a tap adds the 30);
+    nothing goes in the cart by itself. False for any other message."""
+    if not meaning.topics or not CONDITIONAL_BUY_RE.search(fold(text)):
+        return False
+    turn.say(asides.topics_answer(front, meaning.topics))
+    products = await front.finder.find(uow, turn.memory, meaning, picking=True)
+    if products:
+        remember(turn.memory, products, meaning)
+        amount = meaning.quantity
+        header = texts.IF_YOU_ORDER.format(quantity=amount) if amount else texts.IF_YOU_ORDER_ANY
+        offer_pick(turn, products, meaning, header)
+    return True
 
 
 async def say_unavailable(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> bool:

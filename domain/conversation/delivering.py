@@ -30,18 +30,39 @@ def said_where(turn: Turn) -> str:
     return f"{contact.value('address')} {contact.value('neighbourhood')} {town}"
 
 
-def delivery_answer(front: Shopfront, turn: Turn, cart: Order, text: str) -> str:
-    """A delivery question during the checkout, answered with this order's figures: "¿el
-    total ya incluye el domicilio?" gets the fee and the total; "¿hacen envíos a Bello?" the
-    shop's delivery policy and what this order would pay to Bello."""
+def delivery_answer(
+    front: Shopfront, turn: Turn, cart: Order | None, text: str, *, brief: bool = False
+) -> str:
+    """A delivery question answered with figures: "¿el total ya incluye el domicilio?" gets
+    this order's fee and total; "¿hacen envíos a Bello?" the shop's delivery policy and what
+    this order (or, with no cart, a delivery) would pay to Bello; a question about what it
+    costs (or `brief`: "¿y a Bello?" after the policy), the figures alone. Without a cart
+    and a served municipality, the policy."""
     named = front.shop.delivery_options.municipality_in(text)
-    if named:
+    policy = texts.INFO_DELIVERY.format(delivery=front.shop.delivery_summary())
+    if cart is not None and cart.lines and named:
         figures = to_town(front, cart, named)
-    else:
+    elif cart is not None and cart.lines:
         figures = order_figures(front, cart, quote_for(front, turn, cart))
-    if set(_WORD_RE.findall(fold(text))) & COST_WORDS:
+    elif named:
+        figures = town_fee(front, named)
+    else:
+        return policy
+    if brief or set(_WORD_RE.findall(fold(text))) & COST_WORDS:
         return figures
-    return texts.INFO_DELIVERY.format(delivery=front.shop.delivery_summary()) + "\n\n" + figures
+    return policy + "\n\n" + figures
+
+
+def town_fee(front: Shopfront, town: str) -> str:
+    """ "¿y a Bello?" with nothing in the cart: "🚚 Domicilio a Bello: $15.000. Gratis en
+    compras desde $300.000." """
+    options = front.shop.delivery_options
+    quote = options.quote(Choice(Method.HOME, town), 0)
+    line = describe(quote, options)
+    if quote.fee_minor and options.free_from_minor:  # a fee a big enough order does not pay
+        free = format_cop(options.free_from_minor)
+        return texts.DELIVERY_TO_TOWN_FREE_FROM.format(delivery=line, amount=free)
+    return texts.DELIVERY_TO_TOWN.format(delivery=line)
 
 
 def to_town(front: Shopfront, cart: Order, town: str) -> str:

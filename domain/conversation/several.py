@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 from domain import texts
-from domain.conversation import asides, cards, cart
+from domain.conversation import asides, cards, cart, paying
 from domain.conversation.finding import remember
-from domain.conversation.rendering import nothing_found, shop_info
+from domain.conversation.rendering import nothing_found
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
-from domain.language import Intent, Understanding, understand
+from domain.language import InfoTopic, Intent, Understanding, understand
 from domain.ports import UnitOfWork
 
 # Where one question ends: ?, ¡, a line break, a sentence's full stop, a semicolon.
@@ -55,13 +55,19 @@ async def answer_one(
     front: Shopfront, uow: UnitOfWork, turn: Turn, piece: str, meaning: Understanding
 ) -> None:
     if meaning.intent == Intent.BUY:
-        await cart.buy_each(front, uow, turn, meaning)
+        if not await cart.asks_before_buying(front, uow, turn, meaning, piece):
+            await cart.buy_each(front, uow, turn, meaning)
+    elif kinds := paying.named(front, turn.step, meaning, piece):  # "pago por daviplata"
+        paying.note_choice(front, turn, kinds, asked=paying.only_asks(meaning, piece))
+        others = [topic for topic in meaning.topics if topic != InfoTopic.PAYMENT]
+        if others:
+            turn.say(asides.topics_answer(front, others))
     elif meaning.intent == Intent.SHOP_INFO and meaning.topics:  # as when asked alone
-        turn.say(shop_info(front.shop, meaning.topics))
+        turn.say(asides.topics_answer(front, meaning.topics))
     elif said := asides.shop_answer(front, piece, meaning.product_query):
         turn.say(said)
     elif meaning.intent == Intent.SHOP_INFO or meaning.topics:
-        turn.say(shop_info(front.shop, meaning.topics))
+        turn.say(asides.topics_answer(front, meaning.topics))
     else:
         products = (await front.finder.find(uow, turn.memory, meaning))[:LISTED]
         query = meaning.product_query[:60]

@@ -40,6 +40,7 @@ class InfoTopic(StrEnum):
     WARRANTY = "warranty"
     CONTACT = "contact"
     INVOICE = "invoice"
+    DISCOUNT = "discount"  # answered from the shop's own text (its documents, its entries)
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,12 @@ FIXED_PHRASE_RE = _rx(
     r"\b(hacer|realizar|montar) (un|una) (pedido|compra|orden)\b|"
     r"\bhablar con (un|una) (asesor|asesora|persona|humano|vendedor)\b"
 )
+# "¿hay descuento si compro 30 chalecos?", "comprando 3 cascos, ¿el envío es gratis?": a
+# purchase weighed, not made.
+CONDITIONAL_BUY_RE = _rx(
+    r"\bsi (les? |te |nos )?(compro|compramos|llevo|llevamos|pido|pedimos|encargo|"
+    r"encargamos|me llevo|nos llevamos)\b|\b(comprando|llevando|pidiendo)\b"
+)
 NEGATED_BUY_RE = _rx(
     r"\bno (me |lo |la |los |las |me lo |me la )?(quiero|necesito|llevo|compro|interesa|"
     r"voy a llevar|voy a comprar)\b"
@@ -162,6 +168,14 @@ TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
             r"la duena)|asesor|asesora|humano|su numero|el numero de ustedes|"
             r"numero de (telefono|celular|whatsapp|contacto)|regal\w* (el|su) numero|"
             r"redes sociales|instagram|facebook)\b"
+        ),
+    ),
+    (
+        InfoTopic.DISCOUNT,
+        _rx(
+            r"\b(descuentos?|descuentico|descuenticos|promocion|promociones|promo|promos|"
+            r"rebaja|rebajas|rebajan|rebajar|rebajaria|rebajarian|precio especial|"
+            r"precios especiales|precio por (cantidad|volumen)|(al )?por mayor|mayoristas?)\b"
         ),
     ),
 )

@@ -24,9 +24,7 @@ VOLUME = "Desde 20 unidades de un mismo producto damos 5 % de descuento"
         "me rebajan algo?",
     ],
 )
-async def test_a_discount_question_quotes_the_shops_discounts(
-    shop: Harness, question: str
-) -> None:
+async def test_a_discount_question_quotes_the_shops_discounts(shop: Harness, question: str) -> None:
     """ "¿me hacen descuento por pagar de contado?" used to get "No encontré productos"."""
     ana = shop.api.user(9601, first_name="Ana")
     reply = await say_text(ana, question)

@@ -82,3 +82,16 @@ async def test_a_measure_no_product_has_is_told_and_nothing_is_added(shop: Harne
     assert await cart_of(shop, ana.id) == {}
     await press(ana, offered, "Bota de caucho")
     assert await cart_of(shop, ana.id) == {"BOT-CAU-PA": 2}
+
+
+async def test_buying_names_the_products_that_say_every_word_asked(shop: Harness) -> None:
+    """ "una sola caja de guantes de nitrilo" used to list every glove of the category (and
+    "sola" was searched for)."""
+    eva = shop.api.user(9931, first_name="Eva")
+    reply = await say(eva, "quiero una sola caja de guantes de nitrilo")
+    said = texts_of(reply)
+    assert "Guantes de nitrilo desechables caja x 100" in said
+    assert "Guante de poliéster recubierto en nitrilo" in said
+    assert "vaqueta" not in said and "carnaza" not in said and "sola" not in said
+    await press(eva, reply, "desechables")
+    assert await cart_of(shop, eva.id) == {"GUA-NIT-100": 1}

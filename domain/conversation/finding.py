@@ -49,7 +49,7 @@ class Finder:
         if meaning.intent == Intent.OTHER:
             scored = [(i, s) for i, s in scored if coverage(query, products[i]) >= MIN_COVERAGE]
         if picking:
-            scored = narrow_to_named(query, scored, products)
+            scored = named_fully(query, narrow_to_named(query, scored, products), products)
             if clear_winner(scored) and coverage(query, products[scored[0][0]]) >= MIN_COVERAGE:
                 scored = scored[:1]
         else:
@@ -175,6 +175,15 @@ def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) ->
         return scored
     named = [(i, s) for i, s in scored if names_it(query, products[i])]
     return named or scored
+
+
+def named_fully(query: str, scored: Scored, products: dict[int, Product]) -> Scored:
+    """Among several, those whose name says every word asked ("una caja de guantes de
+    nitrilo": the nitrile gloves, not every glove of the category)."""
+    if len(scored) < 2:
+        return scored
+    full = [(i, s) for i, s in scored if word_coverage(query, products[i].name) == 1.0]
+    return full or scored
 
 
 def clear_winner(scored: Scored) -> bool:

@@ -11,6 +11,7 @@ from domain.conversation.turn import Action, Step, Turn
 from domain.model import Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
+from rag.normalize import tokenize
 
 RELATED = 3
 
@@ -49,6 +50,14 @@ async def related_to(uow: UnitOfWork, product: Product, exclude: set[int]) -> li
     chosen: list[Product] = []
     for candidate in candidates:
         taken = {p.id for p in chosen} | exclude | {product_id}
-        if candidate.id not in taken:
+        if candidate.id not in taken and not variant(candidate.name, product.name):
             chosen.append(candidate)
     return chosen[:RELATED]
+
+
+def variant(name: str, other: str) -> bool:
+    """The same product in another size or colour ("… talla 38" beside "… talla 40", "… blanco"
+    beside "… amarillo"): their names differ by one word at most. Not a suggestion: the
+    customer chose theirs."""
+    mine, theirs = set(tokenize(name)), set(tokenize(other))
+    return len(mine - theirs) <= 1 and len(theirs - mine) <= 1 and len(mine & theirs) >= 2

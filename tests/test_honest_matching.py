@@ -95,3 +95,18 @@ async def test_buying_names_the_products_that_say_every_word_asked(shop: Harness
     assert "vaqueta" not in said and "carnaza" not in said and "sola" not in said
     await press(eva, reply, "desechables")
     assert await cart_of(shop, eva.id) == {"GUA-NIT-100": 1}
+
+
+async def test_a_colour_or_size_asked_next_is_about_the_products_just_shown(
+    shop: Harness,
+) -> None:
+    """ "¿el azul talla L hay?" right after the overol used to list gloves, a vest and a neck
+    brace (the catalog searched for «azul talla l»)."""
+    leo = shop.api.user(9932, first_name="Leo")
+    await say(leo, "necesito overoles")
+    overol = await say_text(leo, "el azul talla L hay?")
+    assert "Overol en dril con cintas reflectivas" in overol and "tallas S a XXL" in overol
+    assert "Guantes" not in overol and "Collar" not in overol
+    await say(leo, "¿tienen cascos?")
+    white = await say_text(leo, "¿y en blanco?")
+    assert "Casco dieléctrico tipo II clase E blanco" in white and "amarillo" not in white

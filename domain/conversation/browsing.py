@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
+from domain.catalog import coverage
 from domain.conversation import asides, cards, cart, checkout, several, shelves
 from domain.conversation.delivering import delivery_answer
 from domain.conversation.finding import LIST_SIZE, described_only, missing_measure, remember
@@ -20,6 +21,8 @@ from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
 from domain.language.patterns import HOW_MANY_RE, REPEAT_RE
+from domain.language.words import ATTRIBUTE_WORDS
+from domain.model import Product
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -206,7 +209,11 @@ async def product_question(
     how_many = bool(HOW_MANY_RE.search(fold(text)))
     if how_many and not meaning.product_query:  # "cuántas unidades tienen": of those shown
         meaning = replace(meaning, is_follow_up=True)
-    products = await front.finder.find(uow, turn.memory, meaning)
+    if turn.memory.shown and _only_attributes(meaning.product_query):  # "¿y en blanco?"
+        meaning = replace(meaning, is_follow_up=True)
+        products = await _shown_with(uow, turn.memory.shown, meaning.product_query)
+    else:
+        products = await front.finder.find(uow, turn.memory, meaning)
     if not products and meaning.intent == Intent.OTHER:
         turn.say(texts.FALLBACK.format(example=front.example()))
         return
@@ -246,3 +253,17 @@ def _names_a_town_only(front: Shopfront, query: str) -> bool:
     """The product words are a municipality the shop delivers to, and nothing else."""
     town = front.shop.delivery_options.municipality_in(query)
     return town is not None and fold(town).split() == fold(query).split()
+
+
+async def _shown_with(uow: UnitOfWork, shown: list[int], query: str) -> list[Product]:
+    """Of the products just shown, those that say the colour or size asked (all of them
+    when none says it: their descriptions answer)."""
+    products = [p for p in await uow.products.list_by_ids(shown) if p.visible]
+    saying = [p for p in products if coverage(query, p) == 1.0]
+    return saying or products
+
+
+def _only_attributes(query: str) -> bool:
+    """The product words only tell a colour, a size or a number ("azul talla L")."""
+    words = fold(query).split()
+    return bool(words) and all(w in ATTRIBUTE_WORDS or w.isdigit() for w in words)

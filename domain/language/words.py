@@ -219,3 +219,13 @@ REMOVE_VERBS = frozenset(
 )
 ADDITIVE_AFTER = frozenset({"mas", "adicional", "adicionales", "extra", "extras"})
 ADDITIVE_BEFORE = frozenset({"otros", "otras", "otro", "otra", "sumale", "agregale", "anadele"})
+
+# Words that tell a product's colour or size, never which product: "¿el azul talla L hay?"
+# right after one was shown is about that one.
+ATTRIBUTE_WORDS = frozenset(
+    """azul azules rojo roja rojos rojas negro negra negros negras blanco blanca blancos
+    blancas amarillo amarilla amarillos amarillas verde verdes gris grises naranja naranjas
+    cafe cafes beige rosado rosada morado morada vinotinto caqui kaki color colores talla
+    tallas numero tamano tamanos xs s m l xl xxl xxxl grande grandes mediano mediana
+    pequeno pequena chico chica oscuro oscura claro clara""".split()
+)

@@ -75,8 +75,8 @@ class Knowledge:
     def answer(self, question: str) -> Answer | None:
         """The shop's passages that answer `question`, best first; None when none does."""
         concepts = self._concepts(question)
-        if not concepts:
-            return None
+        if not any(word.isalpha() for concept in concepts for word in concept):
+            return None  # "¿y el de 10?": a number alone asks about no passage
         hits = self._index.search(question, k=8)
         said = [(hit, self._share(concepts, hit.id)) for hit in hits]
         good = [(hit, share) for hit, share in said if share >= MIN_SHARE]

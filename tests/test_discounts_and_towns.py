@@ -82,3 +82,43 @@ async def test_a_town_named_alone_after_a_delivery_question_gets_its_fee(shop: H
     with_cart = await say_text(ana, "¿y para Itagüí?")
     assert "Para este pedido: Domicilio a Itagüí: $15.000" in with_cart
     assert "$91.000" in with_cart and "Hacemos domicilios" not in with_cart
+
+
+async def test_the_same_product_with_another_number_is_asked_by_the_number_alone(
+    shop: Harness,
+) -> None:
+    """ "¿y el de 10?" after the 20-pound extinguisher used to quote the volume discounts
+    ("desde 50 unidades, 10 %"); "me regala 2 del de 10" then added the CO2 one unasked."""
+    ana = shop.api.user(9605, first_name="Ana")
+    await say(ana, "q precio tiene el extintor de 20 libras")
+    ten = await say_text(ana, "y el de 10?")
+    assert "Extintor multipropósito ABC 10 lb — $98.000" in ten
+    assert "Extintor de CO2 10 lb" in ten
+    assert "descuento" not in ten and "20 lb" not in ten and "galones" not in ten
+    which = await say(ana, "me regala 2 del de 10 porfa")
+    assert "¿Cuál de estas quieres?" in texts_of(which)
+    assert await cart_of(shop, 9605) == {}
+    await press(ana, which, "ABC 10 lb")
+    assert await cart_of(shop, 9605) == {"EXT-ABC-10": 2}
+
+
+@pytest.mark.parametrize(
+    "question", ["y si lo recojo yo?", "listo, paso a recogerlo", "¿puedo recoger en la tienda?"]
+)
+async def test_picking_up_at_the_shop_is_answered_with_where_it_is(
+    shop: Harness, question: str
+) -> None:
+    """ "y si lo recojo yo?" used to get "No encontré productos para «recojo»"."""
+    eva = shop.api.user(9606, first_name="Eva")
+    reply = await say_text(eva, question)
+    assert "recoger tu pedido en el local sin costo" in reply
+    assert "Carrera 52 (Carabobo) # 38-47" in reply and "No encontré" not in reply
+
+
+async def test_the_total_asked_with_a_delivery_includes_its_fee(shop: Harness) -> None:
+    """ "¿cuánto me queda todo con domicilio a Sabaneta?" used to show the cart alone."""
+    leo = shop.api.user(9607, first_name="Leo")
+    await say(leo, "quiero 2 cascos blancos")
+    reply = await say_text(leo, "cuanto me queda todo con domicilio a sabaneta?")
+    assert "Para este pedido: Domicilio a Sabaneta: $15.000" in reply
+    assert "El total con envío queda en $91.000" in reply and "Tu carrito" in reply

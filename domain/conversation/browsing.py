@@ -94,6 +94,8 @@ async def _by_intent(
         case Intent.MY_ORDERS:
             turn.say(await asides.my_orders(front, uow, turn.chat))
         case Intent.CART:
+            if InfoTopic.DELIVERY in meaning.topics:  # "¿cuánto queda todo con domicilio?"
+                await _with_delivery(front, uow, turn, text)
             await cart.show(uow, turn)
         case Intent.CHECKOUT:
             await checkout.begin(front, uow, turn)
@@ -112,6 +114,14 @@ async def _by_intent(
                 await cart.buy_each(front, uow, turn, meaning)
         case _:
             await product_question(front, uow, turn, meaning, text)
+
+
+async def _with_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> None:
+    """The delivery fee and the total with it, for the cart there is (to the municipality
+    named, else the shop's city)."""
+    cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+    if cart_now is not None and cart_now.lines:
+        turn.say(delivery_answer(front, turn, cart_now, text, brief=True))
 
 
 async def shop_question(
@@ -266,4 +276,5 @@ async def _shown_with(uow: UnitOfWork, shown: list[int], query: str) -> list[Pro
 def _only_attributes(query: str) -> bool:
     """The product words only tell a colour, a size or a number ("azul talla L")."""
     words = fold(query).split()
-    return bool(words) and all(w in ATTRIBUTE_WORDS or w.isdigit() for w in words)
+    told = [w for w in words if w in ATTRIBUTE_WORDS]
+    return bool(told) and all(w in ATTRIBUTE_WORDS or w.isdigit() for w in words)

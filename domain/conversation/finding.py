@@ -48,6 +48,9 @@ class Finder:
         scored = [(i, s) for i, s in scored if i in products and products[i].visible]
         if meaning.intent == Intent.OTHER:
             scored = [(i, s) for i, s in scored if coverage(query, products[i]) >= MIN_COVERAGE]
+        if meaning.is_follow_up and query.isdigit():  # "¿y el de 10?": those named with 10
+            number = re.compile(rf"(?<![\d.,]){query}(?!\d|[.,]\d)")
+            scored = [hit for hit in scored if number.search(products[hit[0]].name)] or scored
         if picking:
             scored = named_fully(query, narrow_to_named(query, scored, products), products)
             if clear_winner(scored) and coverage(query, products[scored[0][0]]) >= MIN_COVERAGE:
@@ -105,6 +108,8 @@ class Finder:
     async def _search(
         self, uow: UnitOfWork, memory: Memory, meaning: Understanding, query: str, *, picking: bool
     ) -> Scored:
+        if meaning.is_follow_up and (other := other_measure(memory.last_query, query)):
+            return await self.catalog.scored_ids(other, k=10)  # "¿y el de 10?"
         scored = await self.catalog.scored_ids(query, k=10)
         shown = memory.shown
         if shown and scored and (meaning.is_follow_up or picking):
@@ -144,6 +149,20 @@ def described_only(query: str, products: Sequence[Product]) -> bool:
         and word_coverage(query, p.description) > 0  # a typo matches neither: not this
         for p in products
     )
+
+
+def other_measure(last_query: str, query: str) -> str | None:
+    """ "¿y el de 10?" after "extintor de 20 libras": the same request with the other number
+    ("extintor 10 libras"); None unless the follow-up is a number alone and the last request
+    had exactly one."""
+    if not query.isdigit() or not last_query:
+        return None
+    words = last_query.split()
+    numbers = [n for n, word in enumerate(words) if word.isdigit()]
+    if len(numbers) != 1:
+        return None
+    words[numbers[0]] = query
+    return " ".join(words)
 
 
 def missing_measure(query: str, products: Sequence[Product]) -> bool:

@@ -127,6 +127,11 @@ def shop_info(shop: ShopProfile, topics: Sequence[InfoTopic]) -> str:
                 if value
             ),
         ),
+        InfoTopic.PICKUP: texts.INFO_PICKUP.format(
+            pickup=shop.pickup, address=shop.address, city=shop.city
+        )
+        if shop.pickup
+        else texts.INFO_NO_PICKUP,
         InfoTopic.INVOICE: texts.INFO_INVOICE.format(invoicing=shop.invoicing)
         if shop.invoicing
         else texts.INFO_CONTACT.format(phone=shop.phone, others=""),
@@ -134,7 +139,8 @@ def shop_info(shop: ShopProfile, topics: Sequence[InfoTopic]) -> str:
     chosen = [by_topic[t] for t in topics if t in by_topic]
     if chosen:
         return "\n".join(chosen)
-    return texts.INFO_GENERAL.format(shop=shop.name, lines="\n".join(by_topic.values()))
+    general = [line for topic, line in by_topic.items() if shop.pickup or topic != InfoTopic.PICKUP]
+    return texts.INFO_GENERAL.format(shop=shop.name, lines="\n".join(general))
 
 
 def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> str:

@@ -40,6 +40,7 @@ class InfoTopic(StrEnum):
     WARRANTY = "warranty"
     CONTACT = "contact"
     INVOICE = "invoice"
+    PICKUP = "pickup"
     DISCOUNT = "discount"  # answered from the shop's own text (its documents, its entries)
 
 

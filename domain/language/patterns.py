@@ -171,6 +171,14 @@ TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        InfoTopic.PICKUP,
+        _rx(
+            r"\b(recoger|recogerlo|recogerla|recogerlos|recogerlas|recojo|recogemos|recoge|"
+            r"recogen|recogida|paso (a recoger|por (el|la|los|las|ellos|ellas))|"
+            r"(lo |la |los |las )?(retiro|retirar|recojo) (en|yo)|en el local)\b"
+        ),
+    ),
+    (
         InfoTopic.DISCOUNT,
         _rx(
             r"\b(descuentos?|descuentico|descuenticos|promocion|promociones|promo|promos|"

@@ -89,6 +89,16 @@ class PaymentUpdate(Event):
 
 
 @dataclass(frozen=True)
+class PersonAsked(Event):
+    """A customer asked to talk to a person of the shop; the owners are told, and an owner's
+    reply to that message reaches the customer. `asked_at` names the request once."""
+
+    chat_id: int
+    owner_alert: str
+    asked_at: str
+
+
+@dataclass(frozen=True)
 class ReceiptSent(Event):
     """A customer sent a photo of a payment receipt for an order awaiting payment; the owners
     get it with the order number and the "✅ Pago recibido" button."""

@@ -18,6 +18,7 @@ from domain.events import (
     OrderConfirmed,
     OrderStatusChanged,
     PaymentUpdate,
+    PersonAsked,
     ReceiptSent,
 )
 from domain.model import Notice
@@ -62,7 +63,15 @@ def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
         notices = to_customer(key, n, chat, event.customer_text) if event.customer_text else []
         return notices + (about_order(key, n, chat, event.owner_text) if event.owner_text else [])
 
+    def person_asked(event: PersonAsked) -> Iterable[Notice]:
+        key = f"person:{event.chat_id}:{event.asked_at}"
+        return [
+            Notice(f"{key}:owner:{owner}", owner, event.owner_alert, relay_chat_id=event.chat_id)
+            for owner in owner_ids
+        ]
+
     bus.promise(OrderConfirmed, new_order)
+    bus.promise(PersonAsked, person_asked)
     bus.promise(PaymentUpdate, payment_update)
     bus.promise(ReceiptSent, receipt)
     bus.promise(OrderCancelledByCustomer, cancelled_by_customer)

@@ -687,6 +687,15 @@ OWNER_RELAYED_TEXT = "💬 {name} (chat {chat_id}):\n{text}"
 OWNER_RELAYED_MEDIA = "💬 {name} (chat {chat_id}) envió esto:"
 OWNER_RELAY_FAILED = "No pude entregarle tu mensaje al chat {chat_id}: {reason}"
 OWNER_RELAY_BLOCKED = "el cliente bloqueó el bot"
+OWNER_PERSON_ASKED = (
+    "🙋 {name} (chat {chat_id}) quiere hablar con una persona:\n«{text}»\n"
+    "Responde a este mensaje y le llega tu respuesta, o escribe /pausar {chat_id} para "
+    "atender tú el chat."
+)
+CUSTOMER_PERSON_ASKED = (
+    "Listo, le avisé a la tienda: una persona te escribe por aquí apenas pueda. 🙂"
+)
+CUSTOMER_PERSON_URGENT = "\nSi es urgente: {contact}"
 OWNER_NOTICE_BLOCKED = (
     "⚠️ No pude avisarle al cliente{order} (chat {chat_id}): bloqueó el bot. "
     "El aviso decía:\n«{text}»"

@@ -63,6 +63,18 @@ async def test_wanting_a_factura_while_giving_data_is_asked_at_the_end(shop: Har
     assert "🧾 Factura electrónica: 1020345678 · Ana Ruiz · ana@example.com" in summary
 
 
+async def test_a_factura_asked_with_the_products_is_asked_for_at_the_end(shop: Harness) -> None:
+    """ "necesito 5 chalecos naranja para mi empresa, con factura" used to add the vests and
+    forget the factura."""
+    leo = shop.api.user(8204, first_name="Leo")
+    cart = await say(leo, "hola, necesito 5 chalecos naranja para mi empresa, con factura")
+    assert "al final te pido los datos para la factura" in texts_of(cart)
+    await press(leo, cart, "Finalizar")
+    for answer in ("52345604", "Leo Gil", "3109876544", "Cra 70 # 44-10", "Medellín", "Laureles"):
+        notes = await say(leo, answer)
+    assert "NIT o cédula" in texts_of(await press(leo, notes, "Omitir"))
+
+
 async def test_a_factura_can_be_dropped_before_confirming(shop: Harness) -> None:
     ana, summary = await to_summary(shop, 8203)
     await press(ana, summary, "Quiero factura")

@@ -397,6 +397,29 @@ async def test_owner_can_pause_by_replying_and_a_photo_is_forwarded(shop: Harnes
     assert f"#{order_id}" in await say_text(owner, "/cliente 1032456789")
 
 
+async def test_a_customer_asking_for_a_person_reaches_the_owner_who_answers_by_replying(
+    shop: Harness,
+) -> None:
+    """ "necesito hablar con una persona" used to get the shop's phone, and the owner never
+    knew."""
+    owner = await owner_of(shop)
+    rosa = shop.api.user(7303, first_name="Rosa")
+    told = await say_text(rosa, "necesito hablar con una persona")
+    assert "le avisé a la tienda" in told and "604 444 5821" in told
+    alert = [m for m in await owner.replies() if "quiere hablar con una persona" in m["text"]]
+    assert "Rosa (chat 7303)" in alert[-1]["text"] and "/pausar 7303" in alert[-1]["text"]
+    await owner.send_text(
+        "Hola Rosa, soy Marta de la tienda. ¿En qué te ayudo?", reply_to=alert[-1]
+    )
+    assert "soy Marta de la tienda" in texts_of(await rosa.replies())
+    # in the middle of the checkout too, without losing the step
+    cart = await say(rosa, "quiero 1 casco blanco")
+    await press(rosa, cart, "Finalizar")
+    mid = await say_text(rosa, "me pasa con un asesor por favor")
+    assert "le avisé a la tienda" in mid and "cédula" in mid
+    assert len([m for m in await owner.replies() if "una persona" in m["text"]]) == 1
+
+
 async def test_customer_who_blocked_the_bot_is_reported_to_the_owner(shop: Harness) -> None:
     owner = await owner_of(shop)
     pia = shop.api.user(7303, first_name="Pía")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from domain import texts
 from domain.conversation import rendering
@@ -12,10 +13,13 @@ from domain.conversation.rendering import product_list
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
 from domain.delivery import Method
+from domain.events import PersonAsked
 from domain.language import InfoTopic, Intent, Understanding
+from domain.language.patterns import HUMAN_RE
 from domain.model import OPEN_STATUSES, Order
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
+from rag.normalize import fold
 
 ABOUT_RE = re.compile(r"\b(informaci[oó]n|info|acerca|sobre)\b", re.IGNORECASE)
 # What a customer may ask in the middle of the checkout; answered, never stored as data.
@@ -26,6 +30,9 @@ async def answer_aside(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
     """Answer a question asked in the middle of the flow without changing the step."""
+    if asks_for_person(text):
+        ask_for_person(uow, front, turn, text)
+        return
     delivery_asked = InfoTopic.DELIVERY in meaning.topics and turn.step in COLLECTING_STEPS
     cart = await uow.orders.get_cart(turn.chat.chat_id) if delivery_asked else None
     if cart and cart.lines:
@@ -50,6 +57,24 @@ async def answer_aside(
         cart = await uow.orders.get_cart(turn.chat.chat_id)
         if cart:
             turn.say(rendering.render_cart(cart))
+
+
+def asks_for_person(text: str) -> bool:
+    return bool(HUMAN_RE.search(fold(text)))
+
+
+def ask_for_person(uow: UnitOfWork, front: Shopfront, turn: Turn, text: str) -> None:
+    """ "necesito hablar con una persona": the owners are told (their reply reaches the
+    customer), and the customer how to reach the shop meanwhile."""
+    chat = turn.chat
+    name = chat.first_name or texts.OWNER_NO_NAME
+    alert = texts.OWNER_PERSON_ASKED.format(name=name, chat_id=chat.chat_id, text=text[:300])
+    uow.emit(PersonAsked(chat.chat_id, alert, datetime.now(UTC).isoformat()))
+    shop = front.shop
+    whatsapp = f"WhatsApp {shop.whatsapp}" if shop.whatsapp else ""
+    contact = " · ".join(part for part in (shop.phone, whatsapp) if part) or shop.email
+    urgent = texts.CUSTOMER_PERSON_URGENT.format(contact=contact) if contact else ""
+    turn.say(texts.CUSTOMER_PERSON_ASKED + urgent)
 
 
 def topics_answer(front: Shopfront, topics: Sequence[InfoTopic]) -> str:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from domain import texts
 from domain.catalog import coverage
-from domain.conversation import asides, cards, cart, checkout, several, shelves
+from domain.conversation import asides, billing, cards, cart, checkout, several, shelves
 from domain.conversation.delivering import delivery_answer
 from domain.conversation.finding import LIST_SIZE, described_only, missing_measure, remember
 from domain.conversation.rendering import (
@@ -22,7 +22,7 @@ from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
 from domain.language.patterns import HOW_MANY_RE, REPEAT_RE
 from domain.language.words import ATTRIBUTE_WORDS
-from domain.model import Product
+from domain.model import InvoiceData, Product
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -38,6 +38,8 @@ async def on_browsing(
         turn.say(texts.NOTHING_MORE)
     elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
         await show_alternatives(front, uow, turn, alternatives)
+    elif asides.asks_for_person(text):  # "quiero hablar con una persona"
+        asides.ask_for_person(uow, front, turn, text)
     elif REPEAT_RE.search(fold(text)):  # "quiero lo mismo de la vez pasada"
         await cart.repeat_last(uow, turn)
     elif not await _answers_a_question(uow, turn, meaning, text):
@@ -47,6 +49,9 @@ async def on_browsing(
             await _by_intent(front, uow, turn, meaning, text)
     if turn.step in SHOPPING_STEPS:
         await cart.drain_queue(front, uow, turn)
+    if turn.memory.invoice is None and billing.wants(front, meaning, text):  # "con factura"
+        turn.memory.invoice = InvoiceData()  # its data is asked at the end of the checkout
+        turn.say(texts.INVOICE_NOTED_LATER)
 
 
 async def _answers_a_question(

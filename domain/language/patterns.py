@@ -101,6 +101,16 @@ FIXED_PHRASE_RE = _rx(
     r"\b(hacer|realizar|montar) (un|una) (pedido|compra|orden)\b|"
     r"\bhablar con (un|una) (asesor|asesora|persona|humano|vendedor)\b"
 )
+# "necesito hablar con una persona", "me pasa con un asesor": a person of the shop is asked
+# for (the owners are told; an owner's reply reaches the customer).
+HUMAN_RE = _rx(
+    r"\b(hablar|hablo|comunicarme|comunicar|chatear) con (alguien|una persona|un asesor|"
+    r"una asesora|un humano|el dueno|la duena|un vendedor|una vendedora|el encargado|"
+    r"la encargada)\b|\b(pasame|paseme|pasa|pase|comunicame|comuniqueme|comunica|"
+    r"comunique) con (un |una |el |la )?(asesor|asesora|humano|persona|vendedor|vendedora|"
+    r"encargado|encargada|dueno|duena)\b|\b(atienda|atiende) una persona\b|"
+    r"\b(persona real|ser humano)\b"
+)
 # "¿hay descuento si compro 30 chalecos?", "comprando 3 cascos, ¿el envío es gratis?": a
 # purchase weighed, not made.
 CONDITIONAL_BUY_RE = _rx(

@@ -110,3 +110,13 @@ async def test_a_colour_or_size_asked_next_is_about_the_products_just_shown(
     await say(leo, "¿tienen cascos?")
     white = await say_text(leo, "¿y en blanco?")
     assert "Casco dieléctrico tipo II clase E blanco" in white and "amarillo" not in white
+
+
+async def test_another_product_named_after_y_is_searched_on_its_own(shop: Harness) -> None:
+    """ "y unas gafas de seguridad" after the white helmets used to search «casco blanco gafas
+    de seguridad» and list the helmets among the glasses."""
+    eva = shop.api.user(9933, first_name="Eva")
+    await say(eva, "quiero 2 cascos blancos")
+    glasses = await say_text(eva, "y unas gafas de seguridad")
+    assert "Gafas de seguridad lente claro" in glasses
+    assert "Casco" not in glasses.split("Tu carrito")[0].split("También te puede")[0]

@@ -59,7 +59,7 @@ class Finder:
             # Remember a clear best match, so "quiero 10" after the list means it.
             named = narrow_to_named(query, scored, products)
             memory.best_match = named[0][0] if named and clear_winner(named) else None
-            scored = named + [hit for hit in scored if hit not in named]
+            scored = named + of_the_kind(query, named, scored, products)
         return [products[i] for i, _ in scored[:LIST_SIZE]]
 
     @staticmethod
@@ -117,8 +117,17 @@ class Finder:
             if in_context and await self._refers_to_shown(uow, query, meaning, in_context, scored):
                 return in_context
             if meaning.is_follow_up and memory.last_query:
+                if await self._named_on_its_own(uow, query, scored):  # "y unas gafas"
+                    return scored
                 return await self.catalog.scored_ids(f"{memory.last_query} {query}", k=10)
         return scored
+
+    @staticmethod
+    async def _named_on_its_own(uow: UnitOfWork, query: str, scored: Scored) -> bool:
+        """The follow-up's words name products of their own ("y unas gafas de seguridad"),
+        not a detail of the last request ("¿y de otra marca?")."""
+        top = await uow.products.list_by_ids([i for i, _ in scored[:LIST_SIZE]])
+        return any(names_it(query, p) for p in top)
 
     @staticmethod
     async def _refers_to_shown(
@@ -194,6 +203,17 @@ def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) ->
         return scored
     named = [(i, s) for i, s in scored if names_it(query, products[i])]
     return named or scored
+
+
+def of_the_kind(query: str, named: Scored, scored: Scored, products: dict[int, Product]) -> Scored:
+    """What else to list after the products named as asked ("gafas de seguridad"): those of
+    their categories (the monogafas) or that say every word, not what shares one adjective
+    (safety boots)."""
+    rest = [hit for hit in scored if hit not in named]
+    if len(named) == len(scored):
+        return rest
+    kinds = {products[i].category for i, _ in named}
+    return [(i, s) for i, s in rest if products[i].category in kinds or covers(query, products[i])]
 
 
 def named_fully(query: str, scored: Scored, products: dict[int, Product]) -> Scored:

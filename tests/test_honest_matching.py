@@ -120,3 +120,13 @@ async def test_another_product_named_after_y_is_searched_on_its_own(shop: Harnes
     glasses = await say_text(eva, "y unas gafas de seguridad")
     assert "Gafas de seguridad lente claro" in glasses
     assert "Casco" not in glasses.split("Tu carrito")[0].split("También te puede")[0]
+
+
+async def test_a_list_holds_what_was_asked_and_its_kind_not_what_shares_an_adjective(
+    shop: Harness,
+) -> None:
+    """ "gafas de seguridad" used to list safety boots after the glasses."""
+    leo = shop.api.user(9934, first_name="Leo")
+    glasses = await say_text(leo, "gafas de seguridad")
+    assert "Gafas de seguridad lente oscuro" in glasses and "Monogafas" in glasses
+    assert "Bota" not in glasses

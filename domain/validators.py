@@ -201,6 +201,43 @@ def clean_neighbourhood(text: str) -> str | None:
     return _title(value)
 
 
+_BARRIO_RE = re.compile(r"(?i)\bbarrio\s+([^,;]+)")
+# Parts of an address after the street that are not a neighbourhood: the unit
+# ("apto 301", "torre 2") or the department.
+_UNIT_WORDS = frozenset(
+    "apto apartamento apt ap int interior torre bloque bl piso oficina of local casa "
+    "edificio edif manzana mz lote".split()
+)
+_DEPARTMENTS = frozenset(
+    """antioquia cundinamarca valle atlantico bolivar santander boyaca caldas risaralda quindio
+    tolima huila meta narino cauca cordoba sucre cesar magdalena guajira choco caqueta
+    putumayo casanare arauca vichada guainia guaviare vaupes amazonas colombia""".split()
+)
+
+
+def neighbourhood_in(address: str, is_town: Callable[[str], bool], *, one_town: bool) -> str | None:
+    """The neighbourhood an address names: "… barrio Belén" or the one part after the street
+    that is not the unit, the department or a municipality ("Calle 10 # 43-20 apto 301, El
+    Poblado, Medellín"). A part alone is taken as the neighbourhood only next to a
+    municipality, or when the shop serves `one_town` (else it may be an unknown town)."""
+    named = _BARRIO_RE.search(address)
+    if named:
+        return clean_neighbourhood(named.group(1))
+    street, *rest = [part.strip(" .") for part in re.split(r"[,;]", address)]
+    if not any(ch.isdigit() for ch in street):  # "Vereda La Clara, finca Los Naranjos"
+        return None
+    town_named, left = False, []
+    for part in filter(None, rest):
+        words = strip_accents(part.lower()).replace(".", " ").split()
+        if is_town(part):
+            town_named = True
+        elif words[0] not in _UNIT_WORDS and not set(words) <= _DEPARTMENTS | {"del", "de"}:
+            left.append(part)
+    if len(left) == 1 and (town_named or one_town):
+        return clean_neighbourhood(left[0])
+    return None
+
+
 def clean_notes(text: str) -> str | None:
     """Optional delivery notes, 1–300 chars after trimming."""
     value = _clean_input(text)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from domain.model import Order
-from tests.chat import press, say
+from domain.validators import neighbourhood_in
+from tests.chat import press, say, say_text
 from tests.conftest import OWNER_ID, Harness, texts_of
 from tests.test_owner import owner_of
 
@@ -134,3 +137,44 @@ async def test_asked_while_shopping_the_fee_to_a_town_named_is_this_carts(shop: 
     assert "Para este pedido: Domicilio a Envigado: $15.000" in answer and "$211.000" in answer
     general = texts_of(await say(ana, "¿cuánto cuesta el domicilio?"))
     assert "Hacemos domicilios" in general and "Para este pedido" not in general
+
+
+@pytest.mark.parametrize(
+    ("address", "barrio"),
+    [
+        ("Calle 10 # 43-20 apto 301, El Poblado, Medellín", "El Poblado"),
+        ("Cra 50 # 12-30 barrio La Magnolia, Envigado", "La Magnolia"),
+        ("Carrera 43A #1 sur 50, Antioquia, Manila, Medellín", "Manila"),
+    ],
+)
+async def test_a_neighbourhood_written_in_the_address_is_not_asked_again(
+    shop: Harness, address: str, barrio: str
+) -> None:
+    """ "Calle 10 # 43-20 apto 301, El Poblado, Medellín" used to get "¿En qué barrio queda?"."""
+    ana = shop.api.user(9871, first_name="Ana")
+    cart = await say(ana, "quiero 2 cascos blancos")
+    await press(ana, cart, "Finalizar")
+    for value in ("1020304075", "Ana Ruiz", "3001234575"):
+        await say(ana, value)
+    after = await say_text(ana, address)
+    assert "indicación" in after and "barrio" not in after and "municipio" not in after
+    summary = await say_text(ana, "ninguna")
+    assert f"Barrio: {barrio}" in summary
+
+
+def test_a_part_of_the_address_is_a_neighbourhood_only_when_nothing_else_fits() -> None:
+    served = {"medellin", "envigado"}
+
+    def is_town(part: str) -> bool:
+        return part.lower().replace("í", "i") in served
+
+    def found(address: str, *, one_town: bool = False) -> str | None:
+        return neighbourhood_in(address, is_town, one_town=one_town)
+
+    assert found("Calle 10 # 43-20, Laureles, Medellín") == "Laureles"
+    assert found("Calle 10 # 43-20, Torre 2 apto 301, Laureles, Medellín") == "Laureles"
+    assert found("Calle 10 # 43-20, Laureles") is None  # maybe a town the shop does not serve
+    assert found("Calle 10 # 43-20, Laureles", one_town=True) == "Laureles"
+    assert found("Calle 10 # 43-20, Bogotá, Cundinamarca") is None
+    assert found("Vereda La Clara, finca Los Naranjos, Envigado") is None
+    assert found("Calle 10 # 43-20, Medellín") is None

@@ -38,6 +38,7 @@ from domain.validators import (
     clean_person_name,
     clean_phone,
     is_skip,
+    neighbourhood_in,
 )
 from rag.normalize import fold
 
@@ -158,6 +159,8 @@ async def on_field(
             turn.buttons = SKIP_BUTTONS
         return
     turn.memory.contact = (turn.memory.contact or Contact()).with_value(rule.name, value)
+    if step == Step.ADDRESS:  # "…, El Poblado, Medellín": the barrio is not asked again
+        _neighbourhood_from(front, turn, value)
     if step == Step.PHONE and await _proves_known(uow, turn, value):
         return
     await next_field(front, uow, turn)
@@ -272,6 +275,18 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
     turn.buttons = DATA_BUTTONS
     turn.step = Step.CONFIRM_DATA
     return True
+
+
+def _neighbourhood_from(front: Shopfront, turn: Turn, address: str) -> None:
+    options = front.shop.delivery_options
+    found = neighbourhood_in(
+        address,
+        lambda part: options.municipality_in(part) is not None,
+        one_town=len(options.towns) == 1 and options.carrier is None,
+    )
+    if found:
+        contact = turn.memory.contact or Contact()
+        turn.memory.contact = contact.with_value("neighbourhood", found)
 
 
 async def next_field(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:

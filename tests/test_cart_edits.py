@@ -158,6 +158,10 @@ async def test_the_last_order_is_repeated_at_todays_prices_as_far_as_there_is_st
             ["10 overol", "10 botas", "10 casco"],
         ),
         ("overoles y cascos para 4 operarios", ["4 overoles", "4 cascos"]),
+        (  # a size is no amount of its own
+            "necesito dotación para 5 trabajadores: botas talla 40, overoles y guantes",
+            ["5 botas talla 40", "5 overoles", "5 guantes"],
+        ),
         (
             "10 overoles, 10 pares de botas y 10 cascos",
             ["10 overoles", "10 pares de botas", "10 cascos"],

@@ -268,7 +268,9 @@ def _for_each(text: str) -> tuple[str, ...] | None:
     pieces = (p.strip(" .") for p in ITEM_SEPARATOR_RE.split(rest) if p)
     # Each piece as written, and what it names once the words about the order are gone.
     named = [(p, kept) for p in pieces if p and (kept := _KIT_WORDS_RE.sub("", p).strip())]
-    if len(named) < 2 or any(states_a_number(p) for p, _ in named):
+    # "botas talla 40": a size, not an amount of their own.
+    amounts = (pick_quantity(find_numbers(prepare(p).norms), buying=True) for p, _ in named)
+    if len(named) < 2 or any(amount is not None for amount in amounts):
         return None
     items = [f"{count} {kept}" for _, kept in named]
     if not all(_read(prepare(item)).product_query for item in items):

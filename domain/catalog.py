@@ -68,7 +68,10 @@ def word_coverage(query: str, text: str) -> float:
     wanted = set(_content_stems(query))
     if not wanted:
         return 0.0
-    return len(wanted & {stem(t) for t in tokenize(text)}) / len(wanted)
+    # The text's own function words are left out too: "conos" (stem "con") is not in
+    # "chaleco con cintas".
+    said = {stem(t) for t in tokenize(text) if t not in SPANISH_STOPWORDS}
+    return len(wanted & said) / len(wanted)
 
 
 def coverage(query: str, product: Product) -> float:

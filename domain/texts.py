@@ -36,6 +36,13 @@ STOCK_ONE = "1 unidad"
 # After the answer to "¿hay descuento si compro 30 chalecos?": nothing is added yet.
 IF_YOU_ORDER = "Si te decides, toca el que quieres y agrego {quantity} al carrito:"
 IF_YOU_ORDER_ANY = "Si te decides, toca el que quieres:"
+# "¿tienen 10 cascos blancos?": whether there are that many.
+HAVE_AMOUNT = "Sí, tengo {quantity} de {name}: {price} c/u, {total} en total. ¿Te los agrego?"
+FOR_AMOUNT = "Para {quantity} unidades:"
+AMOUNT_LINE = "{n}. {name} — {price} · {state}"
+AMOUNT_ENOUGH = "✅ hay {quantity}"
+AMOUNT_SHORT = "solo quedan {stock}"
+AMOUNT_SHORT_ONE = "solo queda 1"
 WHICH_ONE = "Tengo varias opciones. ¿Cuál de estas quieres?"
 ASK_QUANTITY = "¿Cuántas unidades de {name} necesitas?"
 ASK_PRODUCT = "¿Qué producto quieres? Cuéntame su nombre o para qué lo necesitas."

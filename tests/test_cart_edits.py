@@ -183,3 +183,13 @@ async def test_a_kit_for_ten_workers_asks_each_product_in_turn(shop: Harness) ->
     assert "Bota de seguridad punta de acero talla 40" in reply  # which boots: asked
     assert "sigo con: 10 casco" in reply
     assert await cart_of(shop, ana.id) == {"ROP-OVEROL": 10}
+
+
+async def test_removing_cones_removes_the_cones_not_a_vest_that_says_con(shop: Harness) -> None:
+    """ "quita los conos" used to remove the vests: "conos" stems to "con", and the vest's
+    description says "con cintas reflectivas"."""
+    leo = shop.api.user(7741, first_name="Leo")
+    await say(leo, "quiero 3 chalecos naranja y 2 conos")
+    reply = await say_text(leo, "quita los conos")
+    assert "quité Cono vial reflectivo de 70 cm" in reply
+    assert await cart_of(shop, leo.id) == {"ROP-CHAL-NAR": 3}

@@ -221,6 +221,8 @@ async def product_question(
         return
     if await cart.say_unavailable(front, uow, turn, meaning.product_query):
         return
+    if await cart.answer_amount(front, uow, turn, meaning):  # "¿tienen 10 cascos blancos?"
+        return
     how_many = bool(HOW_MANY_RE.search(fold(text)))
     if how_many and not meaning.product_query:  # "cuántas unidades tienen": of those shown
         meaning = replace(meaning, is_follow_up=True)

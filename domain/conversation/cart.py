@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from domain import texts
-from domain.catalog import coverage
+from domain.catalog import coverage, word_coverage
 from domain.conversation import asides, cards
 from domain.conversation.finding import described_only, missing_measure, remember
 from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
-from domain.language import Understanding, understand
+from domain.language import Intent, Understanding, understand
 from domain.language.patterns import CONDITIONAL_BUY_RE
 from domain.model import Order, Product
 from domain.money import format_cop
@@ -81,14 +81,63 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
     await add(uow, turn, product, meaning.quantity, additive=meaning.additive)
 
 
-def offer_pick(turn: Turn, products: list[Product], meaning: Understanding, header: str) -> None:
-    """The products listed under `header`, one button each: a tap adds the amount the
-    customer named (or asks how many)."""
+def offer_pick(
+    turn: Turn, products: list[Product], meaning: Understanding, header: str, listing: str = ""
+) -> None:
+    """The products listed under `header` (or as `listing` says them), one button each: a
+    tap adds the amount the customer named (or asks how many)."""
     turn.memory.pick = Pick(meaning.quantity)
-    turn.say(product_list(products, header))
+    turn.say(listing or product_list(products, header))
     turn.buttons = tuple(
         (Button(f"{n}. {p.name}"[:60], f"{Action.PICK}:{p.id}"),) for n, p in enumerate(products, 1)
     )
+
+
+async def answer_amount(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
+) -> bool:
+    """ "¿tienen 10 cascos blancos?", "¿cuánto valen 10?": whether there are that many. One
+    product is offered with its total (a "sí" adds them); several are listed with what each
+    has for that amount (a tap adds it). Nothing goes in the cart by itself. False when the
+    question names no amount or nothing in stock matches."""
+    amount = meaning.quantity
+    if meaning.intent != Intent.PRODUCT_QUESTION or not amount or amount < 2:
+        return False
+    if not meaning.product_query:
+        return False
+    found = await front.finder.find(uow, turn.memory, meaning, picking=True)
+    products = [p for p in found if p.visible]
+    if not products:
+        return False
+    remember(turn.memory, products, meaning)
+    if len(products) > 1:
+        lines = [texts.FOR_AMOUNT.format(quantity=amount)]
+        lines += [
+            texts.AMOUNT_LINE.format(
+                n=n, name=p.name, price=format_cop(p.price_minor), state=_for_amount(p, amount)
+            )
+            for n, p in enumerate(products, 1)
+        ]
+        listing = "\n".join(lines) + "\n\n" + texts.IF_YOU_ORDER.format(quantity=amount)
+        offer_pick(turn, products, meaning, "", listing)
+        return True
+    product = products[0]
+    if product.stock < amount:
+        await add(uow, turn, product, amount)  # "Solo tengo 4… ¿Los llevas?"
+        return True
+    turn.memory.offer = Offer(product.id, amount)
+    price, total = format_cop(product.price_minor), format_cop(product.price_minor * amount)
+    turn.say(texts.HAVE_AMOUNT.format(quantity=amount, name=product.name, price=price, total=total))
+    turn.buttons = OFFER_BUTTONS
+    return True
+
+
+def _for_amount(product: Product, amount: int) -> str:
+    if product.stock >= amount:
+        return texts.AMOUNT_ENOUGH.format(quantity=amount)
+    if product.stock == 1:
+        return texts.AMOUNT_SHORT_ONE
+    return texts.AMOUNT_SHORT.format(stock=product.stock)
 
 
 async def asks_before_buying(
@@ -256,7 +305,11 @@ async def _line_meant(uow: UnitOfWork, turn: Turn, cart: Order, query: str) -> P
     product just talked about. None (and the customer is asked) when it is not clear."""
     in_cart = await uow.products.list_by_ids([line.product_id for line in cart.lines])
     if query:
-        ranked = sorted(in_cart, key=lambda p: coverage(query, p), reverse=True)
+        ranked = sorted(
+            in_cart,
+            key=lambda p: (coverage(query, p), word_coverage(query, p.name)),
+            reverse=True,
+        )
         if ranked and coverage(query, ranked[0]) > 0:
             return ranked[0]
         turn.say(texts.NOT_IN_CART.format(query=query[:60]))

@@ -22,6 +22,7 @@ from domain.language.patterns import (
     GREETING_RE,
     HELP_STRONG_RE,
     HELP_WEAK_RE,
+    IN_STOCK_RE,
     MY_ORDERS_RE,
     ORDINAL_SEQ_RE,
     PRICE_K_RE,
@@ -160,7 +161,7 @@ def read_features(text: Text, numbers: list[Number], answer: Answer) -> tuple[Fe
     superlative, super_idx = _superlative(text)
     topics, topic_idx = _topics(text)
     courtesy = matched_indices(THANKS_RE, text) | matched_indices(GOODBYE_RE, text)
-    browse_idx = matched_indices(BROWSE_RE, text)
+    browse_idx = matched_indices(BROWSE_RE, text) | matched_indices(IN_STOCK_RE, text)
     removed = reserved | buy_idx | ordinal_idx | super_idx | topic_idx | courtesy | browse_idx
     for number in numbers:
         if number.kind in ("price", "time", "ignore", "ordinal"):

@@ -23,7 +23,7 @@ from domain.language.number_words import (
     UNITS,
 )
 from domain.language.text import Text, prepare
-from domain.language.words import ANSWER_FILLER, REMOVE_VERBS, STOPWORDS
+from domain.language.words import ANSWER_FILLER, REMOVE_VERBS, STOCK_PLACES, STOPWORDS
 
 MAX_QUANTITY = 100_000
 MAX_ORDINAL = 10
@@ -173,6 +173,8 @@ def _is_spec_context(norms: tuple[str, ...], start: int, prev: str, prev2: str, 
         return True
     if prev == "x" and _is_numeric(norms, start - 2):
         return True
+    if prev in STOCK_PLACES and prev2 == "en":  # "¿tienen en bodega 10 arneses?"
+        return False
     return is_product_word(prev) and nxt not in QUANTITY_UNITS
 
 

@@ -212,6 +212,8 @@ GOODBYE_RE = _rx(
     r"buena (tarde|noche)|lindo dia|que le vaya bien|que te vaya bien)\b"
 )
 # What the shop sells, as a whole: the catalog, its categories.
+# "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
+IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(
     r"\b(catalogo|categorias|que (es lo que )?(venden|vende|manejan|maneja|ofrecen|ofrece)|"
     r"que (mas )?(tienen|hay|manejan) (para (la )?venta|a la venta|disponibles?)|"

@@ -229,3 +229,6 @@ ATTRIBUTE_WORDS = frozenset(
     tallas numero tamano tamanos xs s m l xl xxl xxxl grande grandes mediano mediana
     pequeno pequena chico chica oscuro oscura claro clara""".split()
 )
+
+# Where the stock is ("¿tienen en bodega 10 arneses?"): never a product word after "en".
+STOCK_PLACES = frozenset({"bodega", "stock", "existencia", "existencias", "inventario"})

@@ -263,6 +263,7 @@ INVALID_INVOICE_TAX_ID = (
 INVALID_INVOICE_NAME = "¿Me escribes el nombre o la razón social como debe salir en la factura?"
 INVALID_INVOICE_EMAIL = "Ese correo no parece válido; escríbelo así: nombre@empresa.com"
 INVOICE_NOTED_LATER = "Listo, al final te pido los datos para la factura."
+INVOICE_NAME_NOTED = "Listo, la factura va a nombre de {name}. Al final te pido el NIT y el correo."
 INVOICE_NOT_OFFERED = "🧾 {invoicing}"
 SUMMARY_INVOICE = "🧾 Factura electrónica: {tax_id} · {name} · {email}"
 OWNER_INVOICE = "\n🧾 Factura: {tax_id} · {name} · {email}"

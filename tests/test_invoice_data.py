@@ -94,3 +94,22 @@ def test_nit_check_digits_are_dians() -> None:
         assert nit_check_digit(nit) == digit
         assert clean_tax_id(f"{nit[:3]}.{nit[3:6]}.{nit[6:]}-{digit}") == f"{nit}-{digit}"
         assert clean_tax_id(f"{nit}-{(digit + 1) % 10}") is None
+
+
+async def test_the_company_a_factura_goes_to_said_while_shopping_is_kept(shop: Harness) -> None:
+    """ "a nombre de Constructora ABC SAS" used to be searched as a product (the ABC
+    extinguishers); now it names the factura, and only the NIT and e-mail are asked."""
+    eva = shop.api.user(8205, first_name="Eva")
+    cart = await say(eva, "quiero 10 cascos blancos, factura a nombre de Obras y Montajes S.A.S.")
+    assert "la factura va a nombre de Obras y Montajes S.A.S." in texts_of(cart)
+    assert "Agregué 10 × Casco dieléctrico tipo II clase E blanco" in texts_of(cart)
+    renamed = texts_of(await say(eva, "mejor a nombre de Constructora ABC SAS"))
+    assert "la factura va a nombre de Constructora ABC SAS" in renamed
+    assert "Extintor" not in renamed
+    await press(eva, cart, "Finalizar")
+    for answer in ("52345605", "Eva Gil", "3109876545", "Cra 70 # 44-10", "Medellín", "Laureles"):
+        notes = await say(eva, answer)
+    assert "NIT o cédula" in texts_of(await press(eva, notes, "Omitir"))
+    assert "correo" in texts_of(await say(eva, "890903938-8"))
+    summary = texts_of(await say(eva, "compras@abc.com.co"))
+    assert "890903938-8 · Constructora ABC SAS · compras@abc.com.co" in summary

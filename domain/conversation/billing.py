@@ -51,6 +51,35 @@ WANTS_RE = re.compile(
 )
 
 
+# "a nombre de Constructora ABC SAS": who the factura is made out to, said while shopping.
+NAMED_FOR_RE = re.compile(
+    r"(?:\b(?:la )?factura )?\ba nombre de:?\s+(?P<name>[^,;!?\n]{3,160}?)"
+    r"(?:\s+(?:por favor|porfa|porfis|gracias))?\s*(?:[,;!?\n]|$)",
+    re.IGNORECASE,
+)
+# "a nombre de mi empresa" names no one: the name is asked at the end.
+NOT_A_NAME = frozenset(
+    {"mi empresa", "la empresa", "una empresa", "empresa", "quien", "mi compania", "la compania"}
+)
+
+
+def company_named(front: Shopfront, text: str) -> tuple[str, str] | None:
+    """The name a factura goes to, said outright ("a nombre de Obras y Montajes S.A.S."), and
+    the rest of the message; None when there is none (or the shop does not invoice)."""
+    found = NAMED_FOR_RE.search(text) if offered(front) else None
+    if found is None:
+        return None
+    name = clean_business_name(found.group("name").strip(" ."))
+    if name is None or fold(name) in NOT_A_NAME:
+        return None
+    return name, (text[: found.start()] + " " + text[found.end() :]).strip()
+
+
+def note_company(turn: Turn, name: str) -> None:
+    turn.memory.invoice = replace(turn.memory.invoice or InvoiceData(), name=name)
+    turn.say(texts.INVOICE_NAME_NOTED.format(name=name))
+
+
 def offered(front: Shopfront) -> bool:
     return front.shop.electronic_invoice
 

@@ -30,6 +30,13 @@ from rag.normalize import fold
 async def on_browsing(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
+    company = billing.company_named(front, text)
+    if company is not None:  # "a nombre de Constructora ABC SAS": who the factura is for
+        billing.note_company(turn, company[0])
+        text = company[1]
+        if not understand(text).product_query:
+            return
+        meaning = understand(text)
     alternatives, turn.memory.alternatives = turn.memory.alternatives, ""
     yes = meaning.intent == Intent.AFFIRM and not meaning.is_question
     if meaning.wants_more and turn.memory.more:

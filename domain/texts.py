@@ -36,6 +36,14 @@ STOCK_ONE = "1 unidad"
 # After the answer to "¿hay descuento si compro 30 chalecos?": nothing is added yet.
 IF_YOU_ORDER = "Si te decides, toca el que quieres y agrego {quantity} al carrito:"
 IF_YOU_ORDER_ANY = "Si te decides, toca el que quieres:"
+# "¿me envían la cotización?"
+QUOTE_HEADER = "🧾 Tu cotización:"
+QUOTE_HOW = (
+    "Con gusto te cotizo. Dime qué productos y cuántas unidades necesitas (por ejemplo: "
+    "10 cascos blancos y 5 chalecos) y te doy el total con el envío."
+)
+QUOTE_DOCUMENT = "La cotización te la doy aquí en el chat; si la necesitas en PDF, pídela a la tienda: {contact}."
+QUOTE_DOCUMENT_NO_CONTACT = "La cotización te la doy aquí en el chat; no puedo enviarla en PDF."
 # "¿tienen 10 cascos blancos?": whether there are that many.
 HAVE_AMOUNT = "Sí, tengo {quantity} de {name}: {price} c/u, {total} en total. ¿Te los agrego?"
 FOR_AMOUNT = "Para {quantity} unidades:"

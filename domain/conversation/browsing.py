@@ -47,6 +47,8 @@ async def on_browsing(
         await show_alternatives(front, uow, turn, alternatives)
     elif asides.asks_for_person(text):  # "quiero hablar con una persona"
         asides.ask_for_person(uow, front, turn, text)
+    elif cart.asks_for_quote(front, meaning, text):  # "¿me envían la cotización en PDF?"
+        await cart.quote(front, uow, turn, text)
     elif REPEAT_RE.search(fold(text)):  # "quiero lo mismo de la vez pasada"
         await cart.repeat_last(uow, turn)
     elif not await _answers_a_question(uow, turn, meaning, text):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from domain import texts
 from domain.catalog import coverage, word_coverage
 from domain.conversation import asides, cards
+from domain.conversation.delivering import delivery_answer
 from domain.conversation.finding import described_only, missing_measure, remember
 from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
 from domain.language import Intent, Understanding, understand
-from domain.language.patterns import CONDITIONAL_BUY_RE
+from domain.language.patterns import CONDITIONAL_BUY_RE, QUOTE_DOCUMENT_RE, QUOTE_RE, QUOTE_WORDS
 from domain.model import Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
@@ -263,6 +264,35 @@ async def show(uow: UnitOfWork, turn: Turn) -> None:
         turn.step = Step.BROWSING
         return
     say_cart(turn, cart)
+
+
+def asks_for_quote(front: Shopfront, meaning: Understanding, text: str) -> bool:
+    """ "¿me envían la cotización en PDF?", "cotízame eso con envío a Bello": a quote, no
+    product named ("necesito cotizar 20 overoles" is an order)."""
+    if not QUOTE_RE.search(fold(text)):
+        return False
+    town = front.shop.delivery_options.municipality_in(text) or ""
+    named = set(fold(meaning.product_query).split()) - set(fold(town).split())
+    return named <= QUOTE_WORDS
+
+
+async def quote(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> None:
+    """The cart as a quote, with the delivery to the shop's city (or the municipality named)
+    and the total; with an empty cart, how to get one. A PDF cannot be made here: the shop's
+    contact is given for that."""
+    current = await uow.orders.get_cart(turn.chat.chat_id)
+    if current is None or not current.lines:
+        turn.say(texts.QUOTE_HOW)
+    else:
+        figures = delivery_answer(front, turn, current, text, brief=True)
+        lines = render_cart(current).removeprefix(texts.CART_HEADER + "\n")
+        turn.say(f"{texts.QUOTE_HEADER}\n{lines}\n\n{figures}")
+        turn.buttons = CART_BUTTONS
+        turn.step = Step.CART
+    if QUOTE_DOCUMENT_RE.search(fold(text)):
+        contact = front.shop.phone or front.shop.email
+        document = texts.QUOTE_DOCUMENT.format(contact=contact) if contact else ""
+        turn.say(document or texts.QUOTE_DOCUMENT_NO_CONTACT)
 
 
 def say_cart(turn: Turn, cart: Order) -> None:

@@ -212,6 +212,19 @@ GOODBYE_RE = _rx(
     r"buena (tarde|noche)|lindo dia|que le vaya bien|que te vaya bien)\b"
 )
 # What the shop sells, as a whole: the catalog, its categories.
+# "¿me envían la cotización?", "me hace un presupuesto": a quote of what is in the cart.
+QUOTE_RE = _rx(
+    r"\b(cotizacion|cotizaciones|cotizar|cotizarme|cotizame|cotizeme|cotizan|cotizas|cotiza|"
+    r"presupuesto|proforma)\b"
+)
+# Words of a quote request that name no product ("la cotización en PDF").
+QUOTE_WORDS = frozenset(
+    "cotizacion cotizaciones cotizar cotizarme cotizame cotizeme cotizan cotizas cotiza "
+    "presupuesto proforma pdf formal escrita documento correo email membrete eso esto todo "
+    "carrito pedido".split()
+)
+# "en PDF", "con membrete": a document the chat cannot be.
+QUOTE_DOCUMENT_RE = _rx(r"\b(pdf|membrete|formal|documento|archivo|correo|email|e-mail)\b")
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

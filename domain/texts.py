@@ -368,6 +368,12 @@ PAYMENT_REFUND_CUSTOMER = (
     "Como tu pedido #{order_id} ya estaba pago, la tienda te devuelve {amount}; te escribe "
     "para coordinarlo."
 )
+# "ya pagué": the receipt is what the shop checks.
+PAID_SEND_RECEIPT = (
+    "¡Gracias! 🙌 Para confirmar el pago del pedido #{order_id} ({amount}), envíame aquí la "
+    "foto o captura del comprobante."
+)
+PAID_ALREADY = "Tu pedido #{order_id} ya figura como pagado. ✅"
 RECEIPT_FORWARDED = (
     "Gracias 🙌 Le pasé tu comprobante a la tienda; te aviso apenas confirmen el pago del "
     "pedido #{order_id}."

@@ -200,3 +200,24 @@ async def test_a_product_photo_while_a_link_payment_waits_is_not_a_receipt(
     await ana.send_photo(b"\x89PNG a helmet", caption="casco blanco")
     assert "comprobante" not in texts_of(await ana.replies())
     assert not [m for m in shop.api.user(OWNER_ID).messages() if m.get("photo")]
+
+
+async def test_saying_it_is_paid_asks_for_the_receipt_and_then_says_it_is(shop: Harness) -> None:
+    """ "ya pagué" used to get the list of ways to pay."""
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7912)
+    choices = await press(ana, summary, "Cambiar pago")
+    await press(ana, await press(ana, choices, "Nequi"), "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    asked = texts_of(await say(ana, "ya pagué"))
+    assert f"Para confirmar el pago del pedido #{order.id}" in asked and "comprobante" in asked
+    assert "Formas de pago" not in asked
+    await owner.replies()
+    await ana.send_photo(b"\x89PNG receipt bytes", caption="")
+    await ana.replies()
+    photo = next(m for m in await owner.replies() if m.get("photo"))
+    await owner.press(*button_data([photo], "Pago recibido"))
+    await ana.replies()
+    assert f"Tu pedido #{order.id} ya figura como pagado" in texts_of(
+        await say(ana, "hice la transferencia")
+    )

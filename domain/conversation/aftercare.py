@@ -10,7 +10,7 @@ from domain.button import Button, Buttons
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Turn
 from domain.events import OrderCancelledByCustomer, ReceiptSent
-from domain.model import OPEN_STATUSES, Order, OrderStatus
+from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
 from domain.ports import UnitOfWork
@@ -108,6 +108,24 @@ async def _owing(uow: UnitOfWork, user_id: int) -> list[Order]:
     recent = await uow.orders.list_for_user(user_id)
     owed = (*OPEN_STATUSES, OrderStatus.DELIVERED)  # delivered on trust, paid afterwards
     return [o for o in recent if awaits_payment(o) and o.status in owed]
+
+
+async def told_paid(uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """ "ya pagué": the receipt asked for the order awaiting the transfer (the one named, else
+    the latest), or the order said to be paid already. False when no open order is about a
+    payment (the message is then read as any other)."""
+    waiting = await _owing(uow, turn.chat.user_id)
+    named = named_order(text)
+    order = next((o for o in waiting if o.id == named), waiting[0] if waiting else None)
+    if order is not None:
+        amount = format_cop(order.total_minor)
+        turn.say(texts.PAID_SEND_RECEIPT.format(order_id=order.id, amount=amount))
+        return True
+    last = next(iter(await uow.orders.list_for_user(turn.chat.user_id, limit=1)), None)
+    if last and last.status in OPEN_STATUSES and last.payment_state == PaymentState.PAID:
+        turn.say(texts.PAID_ALREADY.format(order_id=last.id))
+        return True
+    return False
 
 
 async def receipt(uow: UnitOfWork, turn: Turn, photo: str, photo_key: str, caption: str) -> bool:

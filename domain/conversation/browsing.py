@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from domain import texts
 from domain.catalog import coverage
-from domain.conversation import asides, billing, cards, cart, checkout, several, shelves
+from domain.conversation import aftercare, asides, billing, cards, cart, checkout, several, shelves
 from domain.conversation.delivering import delivery_answer
 from domain.conversation.finding import LIST_SIZE, described_only, missing_measure, remember
 from domain.conversation.rendering import (
@@ -20,7 +20,7 @@ from domain.conversation.rendering import (
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
-from domain.language.patterns import HOW_MANY_RE, REPEAT_RE
+from domain.language.patterns import HOW_MANY_RE, PAID_RE, REPEAT_RE
 from domain.language.words import ATTRIBUTE_WORDS
 from domain.model import InvoiceData, Product
 from domain.ports import UnitOfWork
@@ -47,6 +47,8 @@ async def on_browsing(
         await show_alternatives(front, uow, turn, alternatives)
     elif asides.asks_for_person(text):  # "quiero hablar con una persona"
         asides.ask_for_person(uow, front, turn, text)
+    elif PAID_RE.search(fold(text)) and await aftercare.told_paid(uow, turn, text):  # "ya pagué"
+        pass
     elif cart.asks_for_quote(front, meaning, text):  # "¿me envían la cotización en PDF?"
         await cart.quote(front, uow, turn, text)
     elif REPEAT_RE.search(fold(text)):  # "quiero lo mismo de la vez pasada"

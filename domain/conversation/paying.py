@@ -10,6 +10,7 @@ from domain.button import Button
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import FIELD_STEPS, Action, Step, Turn
 from domain.language import Intent, Understanding
+from domain.language.patterns import PAID_RE
 from domain.payment import PayKind, PaymentMethod
 from rag.normalize import fold
 
@@ -39,6 +40,8 @@ def named(front: Shopfront, step: Step, meaning: Understanding, text: str) -> tu
     """The ways to pay the message is about ("voy a pagar por nequi", "¿aceptan tarjeta?");
     nothing when it orders or removes products."""
     if meaning.intent in (Intent.BUY, Intent.REMOVE, Intent.CANCEL):
+        return ()
+    if PAID_RE.search(fold(text)):  # "ya pagué por Nequi": a payment made, not a way chosen
         return ()
     kinds = front.shop.payment_options.named_in(text)
     if not kinds or kinds[0] in _WALLETS:

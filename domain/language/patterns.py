@@ -225,6 +225,14 @@ QUOTE_WORDS = frozenset(
 )
 # "en PDF", "con membrete": a document the chat cannot be.
 QUOTE_DOCUMENT_RE = _rx(r"\b(pdf|membrete|formal|documento|archivo|correo|email|e-mail)\b")
+# "ya pagué", "hice la transferencia", "ya le consigné": a payment made (not "cuando pague").
+PAID_RE = _rx(
+    r"(?<!cuando )(?<!si )(?<!apenas )\b(ya )?(le |te |les )?(pague|pagamos|consigne|"
+    r"consignamos|transferi|transferimos|deposite|depositamos)\b|"
+    r"\b(hice|hicimos|realice) (el pago|la transferencia|la consignacion|el deposito)\b|"
+    r"\bya (esta|quedo) (pago|pagado|consignado|transferido)\b|"
+    r"\bya (le |te |les )?(envie|mande|gire) (la plata|el dinero|el pago)\b"
+)
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

@@ -130,3 +130,25 @@ async def test_a_list_holds_what_was_asked_and_its_kind_not_what_shares_an_adjec
     glasses = await say_text(leo, "gafas de seguridad")
     assert "Gafas de seguridad lente oscuro" in glasses and "Monogafas" in glasses
     assert "Bota" not in glasses
+
+
+async def test_a_comparison_shows_each_product_with_its_description(shop: Harness) -> None:
+    """ "¿qué diferencia hay entre el guante de carnaza y el de vaqueta?" used to list five
+    products by name and price only."""
+    eva = shop.api.user(9935, first_name="Eva")
+    reply = await say_text(eva, "que diferencia hay entre el guante de carnaza y el de vaqueta?")
+    assert reply.startswith("Así se comparan:")
+    assert "Guante de 14 pulgadas con refuerzo para soldadura" in reply
+    assert "Guante en cuero de vaqueta para trabajo pesado" in reply
+    assert "Guantes dieléctricos" not in reply
+    two = await say_text(eva, "cuál es mejor, el casco blanco o el de alturas?")
+    assert "Casco para trabajo en alturas con barbuquejo" in two and "amarillo" not in two
+
+
+async def test_a_recommendation_for_a_use_is_framed_as_what_serves_it(shop: Harness) -> None:
+    """ "¿cuál me recomiendas para soldadura?" used to answer "No tengo «recomiendas
+    soldadura» como tal"."""
+    leo = shop.api.user(9936, first_name="Leo")
+    reply = await say_text(leo, "cual me recomiendas para soldadura?")
+    assert reply.startswith("Para soldadura te puede servir:")
+    assert "Careta para soldar fotosensible" in reply and "No tengo" not in reply

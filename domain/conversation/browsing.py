@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -20,7 +21,13 @@ from domain.conversation.rendering import (
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import SHOPPING_STEPS, Action, Button, Step, Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
-from domain.language.patterns import HOW_MANY_RE, PAID_RE, REPEAT_RE
+from domain.language.patterns import (
+    COMPARE_RE,
+    COMPARED_SPLIT_RE,
+    HOW_MANY_RE,
+    PAID_RE,
+    REPEAT_RE,
+)
 from domain.language.words import ATTRIBUTE_WORDS
 from domain.model import InvoiceData, Product
 from domain.ports import UnitOfWork
@@ -185,6 +192,27 @@ async def show_alternatives(front: Shopfront, uow: UnitOfWork, turn: Turn, query
     turn.buttons = cards.product_rows(products)
 
 
+def _compared(text: str) -> int:
+    """How many products a comparison names ("entre el de carnaza y el de vaqueta": 2, at
+    most 3); 0 when the message compares nothing."""
+    found = COMPARE_RE.search(fold(text))
+    if found is None:
+        return 0
+    parts = COMPARED_SPLIT_RE.split(fold(text)[found.end() :])
+    named = [part for part in parts if part.strip(" ?¿!.")]
+    return max(2, min(3, len(named)))
+
+
+def _for_purpose(text: str, query: str) -> bool:
+    """ "¿qué me recomiendas para soldadura?": the words say what it is for, not what it is."""
+    first = fold(query).split()[:1]
+    return (
+        bool(first)
+        and re.search(rf"\bpara (el |la |los |las )?{re.escape(first[0])}\b", fold(text))
+        is not None
+    )
+
+
 def greeting(front: Shopfront, turn: Turn) -> str:
     """The shop's own greeting when its profile has one."""
     name = name_part(turn.chat.first_name)
@@ -254,9 +282,12 @@ async def product_question(
         return
     query = meaning.product_query.strip()
     if not meaning.is_follow_up and described_only(query, products):
-        await cards.suggest(uow, turn, query, products)
+        await cards.suggest(uow, turn, query, products, purpose=_for_purpose(text, query))
         return
     remember(turn.memory, products, meaning)
+    if len(products) > 1 and (compared := _compared(text)):  # "¿qué diferencia hay entre…?"
+        cards.compare(turn, products[:compared])
+        return
     if how_many:  # "¿cuántos hay?": the units, not "disponible"
         turn.say(stock_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
         turn.buttons = cards.product_rows(products)

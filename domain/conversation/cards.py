@@ -85,9 +85,17 @@ async def with_photos(uow: UnitOfWork, turn: Turn, products: Sequence[Product]) 
     turn.photos = tuple(ids) if await uow.photos.having(ids) else ()
 
 
-async def suggest(uow: UnitOfWork, turn: Turn, query: str, products: Sequence[Product]) -> None:
+async def suggest(
+    uow: UnitOfWork,
+    turn: Turn,
+    query: str,
+    products: Sequence[Product],
+    *,
+    purpose: bool = False,
+) -> None:
     """ "No tengo martillos…": products that only mention the words in their description,
-    offered as what they are, never as the thing asked for."""
+    offered as what they are, never as the thing asked for. For a `purpose` ("¿qué me
+    recomiendas para soldadura?") they are what serves it."""
     shown = list(products[:SUGGESTIONS])
     lines = [
         texts.SUGGESTION_LINE.format(
@@ -98,9 +106,29 @@ async def suggest(uow: UnitOfWork, turn: Turn, query: str, products: Sequence[Pr
         )
         for n, p in enumerate(shown, 1)
     ]
-    turn.say(texts.ONLY_SUGGESTIONS.format(query=query) + "\n" + "\n".join(lines))
+    header = texts.FOR_PURPOSE if purpose else texts.ONLY_SUGGESTIONS
+    turn.say(header.format(query=query) + "\n" + "\n".join(lines))
     turn.memory.forget_questions()
     turn.memory.listed = turn.memory.shown = [p.id for p in shown]
     turn.memory.best_match = None
     turn.buttons = product_rows(shown)
     await with_photos(uow, turn, shown)
+
+
+def compare(turn: Turn, products: Sequence[Product]) -> None:
+    """ "¿qué diferencia hay entre el de carnaza y el de vaqueta?": each with its price, stock
+    and description, one after the other."""
+    lines = [texts.COMPARE_HEADER]
+    lines += [
+        texts.COMPARE_LINE.format(
+            n=n,
+            name=p.name,
+            price=format_cop(p.price_minor),
+            availability=availability(p),
+            description=p.description.strip() or p.category,
+        )
+        for n, p in enumerate(products, 1)
+    ]
+    turn.say("\n\n".join(lines) + "\n\n" + texts.COMPARE_FOOTER)
+    turn.memory.listed = turn.memory.shown = [p.id for p in products]
+    turn.buttons = product_rows(products)

@@ -233,6 +233,14 @@ PAID_RE = _rx(
     r"\bya (esta|quedo) (pago|pagado|consignado|transferido)\b|"
     r"\bya (le |te |les )?(envie|mande|gire) (la plata|el dinero|el pago)\b"
 )
+# "¿qué diferencia hay entre el guante de carnaza y el de vaqueta?": products side by side.
+COMPARE_RE = _rx(
+    r"\b(diferencia|diferencias|diferencian|diferente|diferentes)\b|"
+    r"\b(compara|comparar|comparame|compareme|comparacion)\b|\b(cual|que) (es|sera) mejor\b|"
+    r"\bcual (me )?conviene\b|\b(vs|versus)\b"
+)
+# "el de carnaza y el de vaqueta", "el blanco o el amarillo": what is compared.
+COMPARED_SPLIT_RE = _rx(r"\s(?:y|o|vs|versus)\s|,")
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

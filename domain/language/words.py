@@ -185,6 +185,10 @@ STOPWORDS = frozenset(
     ayuda ayudame ayudeme ayudar ayudarme ayudas ayudan help vender mandar enviar
     separar apartar regalar despachar hasta desde aceptan acepta reciben recibe gratis
     ninguno ninguna ningun negativo nunca tampoco nuevo nuevamente soy
+    recomienda recomiendas recomiendan recomiende recomendarias recomendaria
+    recomendacion sugieres sugiere sugieren aconsejas aconseja
+    diferencia diferencias diferencian diferente diferentes compara comparar comparame
+    compareme comparacion conviene vs versus
     """.split()
 )
 PRONOUNS = frozenset({"me", "te", "se", "lo", "la", "los", "las", "le", "les", "nos"})

@@ -91,3 +91,14 @@ async def test_other_sizes_of_the_boot_added_are_not_suggested(shop: Harness) ->
     leo = shop.api.user(9409, first_name="Leo")
     lines = suggested(await say(leo, "quiero 2 botas punta de acero talla 40"))
     assert lines and not any("punta de acero talla" in line for line in lines), lines
+
+
+async def test_what_goes_with_it_comes_before_another_of_the_same_kind(shop: Harness) -> None:
+    """After an extinguisher: its cabinet and wall bracket, before other extinguishers."""
+    eva = shop.api.user(9410, first_name="Eva")
+    lines = suggested(await say(eva, "quiero 2 extintores ABC de 10 libras"))
+    names = [line.split(" — ")[0] for line in lines]
+    assert names[:2] == [
+        "Gabinete metálico para extintor de 20 lb",
+        "Soporte de pared para extintor",
+    ]

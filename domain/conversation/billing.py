@@ -53,8 +53,8 @@ WANTS_RE = re.compile(
 
 # "a nombre de Constructora ABC SAS": who the factura is made out to, said while shopping.
 NAMED_FOR_RE = re.compile(
-    r"(?:\b(?:la )?factura )?\ba nombre de:?\s+(?P<name>[^,;!?\n]{3,160}?)"
-    r"(?:\s+(?:por favor|porfa|porfis|gracias))?\s*(?:[,;!?\n]|$)",
+    r"(?:\b(?:la )?factura )?\ba nombre de:?\s+(?P<name>[^,;!?¿\n]{3,160}?)"
+    r"(?:\s+(?:por favor|porfa|porfis|gracias))?\s*(?:\.\s|[,;!?¿\n]|\.?$)",
     re.IGNORECASE,
 )
 # "a nombre de mi empresa" names no one: the name is asked at the end.
@@ -69,7 +69,10 @@ def company_named(front: Shopfront, text: str) -> tuple[str, str] | None:
     found = NAMED_FOR_RE.search(text) if offered(front) else None
     if found is None:
         return None
-    name = clean_business_name(found.group("name").strip(" ."))
+    said = found.group("name").strip(" .")
+    if re.search(r"(?:\b[A-Za-z]\.)+[A-Za-z]$", said):  # "S.A.S." keeps its last dot
+        said += "."
+    name = clean_business_name(said)
     if name is None or fold(name) in NOT_A_NAME:
         return None
     return name, (text[: found.start()] + " " + text[found.end() :]).strip()

@@ -25,8 +25,10 @@ from domain.language.patterns import (
     COMPARE_RE,
     COMPARED_SPLIT_RE,
     HOW_MANY_RE,
+    INTRO_RE,
     PAID_RE,
     REPEAT_RE,
+    REQUEST_RE,
 )
 from domain.language.words import ATTRIBUTE_WORDS
 from domain.model import InvoiceData, Product
@@ -37,6 +39,9 @@ from rag.normalize import fold
 async def on_browsing(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
+    request = _after_introduction(text)
+    if request is not None:  # "soy de una constructora y necesito 5 cascos": the request
+        text, meaning = request, understand(request)
     company = billing.company_named(front, text)
     if company is not None:  # "a nombre de Constructora ABC SAS": who the factura is for
         billing.note_company(turn, company[0])
@@ -52,6 +57,8 @@ async def on_browsing(
         turn.say(texts.NOTHING_MORE)
     elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
         await show_alternatives(front, uow, turn, alternatives)
+    elif _introduces_only(text):  # "hola, soy de una empresa de construcción"
+        turn.say(greeting(front, turn))
     elif asides.asks_for_person(text):  # "quiero hablar con una persona"
         asides.ask_for_person(uow, front, turn, text)
     elif PAID_RE.search(fold(text)) and await aftercare.told_paid(uow, turn, text):  # "ya pagué"
@@ -190,6 +197,26 @@ async def show_alternatives(front: Shopfront, uow: UnitOfWork, turn: Turn, query
     await cards.with_photos(uow, turn, products)
     turn.say(product_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
     turn.buttons = cards.product_rows(products)
+
+
+def _after_introduction(text: str) -> str | None:
+    """The request after who writes ("soy de una constructora y necesito 5 cascos": "necesito
+    5 cascos"); None when the message does not start by saying where they write from."""
+    folded = fold(text)
+    intro = INTRO_RE.search(folded)
+    if intro is None or not folded[intro.end() :].lstrip().startswith("de "):
+        return None
+    if len(folded) != len(text):  # a place in one is not the same place in the other
+        return None
+    request = REQUEST_RE.search(folded, intro.end())
+    if request is None or request.group() == "?":
+        return None
+    return text[request.start() :]
+
+
+def _introduces_only(text: str) -> bool:
+    folded = fold(text)
+    return bool(INTRO_RE.search(folded)) and not REQUEST_RE.search(folded)
 
 
 def _compared(text: str) -> int:

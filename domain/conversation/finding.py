@@ -134,11 +134,14 @@ class Finder:
         uow: UnitOfWork, query: str, meaning: Understanding, in_context: Scored, scored: Scored
     ) -> bool:
         """Does the customer mean a product just shown rather than a better match elsewhere?"""
+        found = {p.id: p for p in await uow.products.list_by_ids([in_context[0][0], scored[0][0]])}
+        shown, best = found.get(in_context[0][0]), found.get(scored[0][0])
+        if shown is None:
+            return False
+        if best is not None and best.id != shown.id and named_better(query, best, shown):
+            return False  # "2 cintas" after the cones (whose description says "cintas")
         margin = FOLLOW_UP_MARGIN if meaning.is_follow_up else CONTEXT_MARGIN
-        if in_context[0][1] >= scored[0][1] * margin:
-            return True
-        shown = await uow.products.get(in_context[0][0])
-        return shown is not None and covers(query, shown)
+        return in_context[0][1] >= scored[0][1] * margin or covers(query, shown)
 
     async def unavailable(
         self, uow: UnitOfWork, query: str, *, hidden: bool = False
@@ -195,6 +198,11 @@ def snippet(query: str, product: Product, limit: int = 110) -> str:
     parts = [part.strip() for part in re.split(r"(?<=[.;:])\s+", product.description) if part]
     said = next((part for part in parts if word_coverage(query, part) > 0), "")
     return said if len(said) <= limit else said[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def named_better(query: str, one: Product, other: Product) -> bool:
+    """`one` is what the words name ("cintas": the danger tape), `other` only mentions them."""
+    return names_it(query, one) and not names_it(query, other)
 
 
 def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) -> Scored:

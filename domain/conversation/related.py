@@ -11,7 +11,7 @@ from domain.conversation.turn import Action, Step, Turn
 from domain.model import Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
-from rag.normalize import tokenize
+from rag.normalize import stem, tokenize
 
 RELATED = 3
 
@@ -39,14 +39,15 @@ async def suggest(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
 
 
 async def related_to(uow: UnitOfWork, product: Product, exclude: set[int]) -> list[Product]:
-    """In stock and not in the cart: bought together with it first, then its category (the
-    product as this reply read it: no second read)."""
+    """In stock and not in the cart: bought together with it first, then its category, other
+    kinds before the same kind (the product as this reply read it: no second read)."""
     product_id = product.id
     together = await uow.orders.bought_with(product_id, RELATED * 3)
     candidates = [p for p in await uow.products.list_by_ids(together) if p.visible]
-    if product.category:
-        shelf = await uow.products.shelf_page(product.category, limit=RELATED * 3)
-        candidates += [p for p in shelf if p.visible]
+    if product.category:  # its category: other kinds first (the chin strap beside a helmet)
+        shelf = await uow.products.shelf_page(product.category, limit=RELATED * 5)
+        shelf = [p for p in shelf if p.visible]
+        candidates += sorted(shelf, key=lambda p: same_kind(p.name, product.name))
     chosen: list[Product] = []
     for candidate in candidates:
         taken = {p.id for p in chosen} | exclude | {product_id}
@@ -61,3 +62,10 @@ def variant(name: str, other: str) -> bool:
     customer chose theirs."""
     mine, theirs = set(tokenize(name)), set(tokenize(other))
     return len(mine - theirs) <= 1 and len(theirs - mine) <= 1 and len(mine & theirs) >= 2
+
+
+def same_kind(name: str, other: str) -> bool:
+    """Both name the same kind of thing ("Casco dieléctrico…" and "Casco para alturas…"): one
+    instead of the other, not one with the other."""
+    mine, theirs = tokenize(name)[:1], tokenize(other)[:1]
+    return bool(mine and theirs) and stem(mine[0]) == stem(theirs[0])

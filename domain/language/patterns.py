@@ -155,7 +155,9 @@ TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
             r"\b(envio|envios|envian|enviar|envias|envia|domicilio|domicilios|despachan|"
             r"despacho|despachos|entregan|entrega|entregas|llegan a|llega a|mandan a|"
             r"hacen llegar|flete|transportadora|cuanto (demora|tarda|se demora|se tarda)|"
-            r"a domicilio)\b"
+            r"a domicilio|llegaria|llegarian|en cuanto tiempo (llega|llegan|llegaria)|"
+            r"cuanto tiempo (se demora|se tarda|demora|tarda|tardan|demoran)|"
+            r"(llega|llegan|llegaria) (hoy|manana))\b"
         ),
     ),
     (
@@ -241,6 +243,18 @@ COMPARE_RE = _rx(
 )
 # "el de carnaza y el de vaqueta", "el blanco o el amarillo": what is compared.
 COMPARED_SPLIT_RE = _rx(r"\s(?:y|o|vs|versus)\s|,")
+# "hola, soy de una empresa de construcción": who writes, not yet what they need.
+INTRO_RE = _rx(
+    r"^((hola|buenas|buenos dias|buenas tardes|buenas noches|buen dia|que tal)\b[\s,.!]*)*"
+    r"(soy|somos|le escribo de|les escribo de|te escribo de|escribo de|hablo de|les habla|"
+    r"le habla|te habla)\b"
+)
+# What turns an introduction into a request ("soy de una constructora y necesito cascos").
+REQUEST_RE = _rx(
+    r"\b(necesito|necesitamos|quiero|queremos|quisiera|busco|buscamos|requiero|requerimos|"
+    r"tienen|tiene|tienes|hay|venden|vende|manejan|precio|precios|cuanto|cuesta|valen|cotiz\w*|"
+    r"pedido|comprar|me regala|me regalas|me vende|me das)\b|\?"
+)
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

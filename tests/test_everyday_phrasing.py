@@ -1,0 +1,37 @@
+"""Everyday ways customers put things, each once misread: an introduction, a second product
+whose word another one's description says, a delivery time asked in the conditional."""
+
+from __future__ import annotations
+
+from tests.chat import cart_of, say, say_text
+from tests.conftest import Harness
+
+
+async def test_an_introduction_is_greeted_and_the_request_after_it_is_read_alone(
+    shop: Harness,
+) -> None:
+    """ "hola, soy de una empresa de construcción" used to list a first-aid kit "para empresa";
+    "soy de una constructora y necesito 5 cascos" searched «constructora cascos»."""
+    ana = shop.api.user(9971, first_name="Ana")
+    hello = await say_text(ana, "hola, soy de una empresa de construcción")
+    assert hello.startswith("¡Hola, Ana!") and "Botiquín" not in hello
+    helmets = await say_text(ana, "soy de una constructora y necesito 5 cascos")
+    assert "Casco dieléctrico tipo II clase E blanco" in helmets and "Barbuquejo" not in helmets
+
+
+async def test_a_second_product_is_not_the_first_because_its_description_says_the_word(
+    shop: Harness,
+) -> None:
+    """ "me mandan 10 conos y 2 cintas" after the cone used to suggest the cone again for
+    "cintas" (its description says "dos cintas reflectivas")."""
+    leo = shop.api.user(9972, first_name="Leo")
+    await say(leo, "tienen conos?")
+    await say(leo, "me mandan 10 conos y 2 cintas")
+    assert await cart_of(shop, leo.id) == {"SEN-CONO-70": 10, "SEN-CINTA-PEL": 2}
+
+
+async def test_when_it_would_arrive_is_a_delivery_question(shop: Harness) -> None:
+    eva = shop.api.user(9973, first_name="Eva")
+    await say(eva, "quiero 2 cascos blancos")
+    reply = await say_text(eva, "para cuando llegaría?")
+    assert "24 a 48 horas hábiles" in reply and "No encontré" not in reply

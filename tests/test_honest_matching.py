@@ -152,3 +152,17 @@ async def test_a_recommendation_for_a_use_is_framed_as_what_serves_it(shop: Harn
     reply = await say_text(leo, "cual me recomiendas para soldadura?")
     assert reply.startswith("Para soldadura te puede servir:")
     assert "Careta para soldar fotosensible" in reply and "No tengo" not in reply
+
+
+async def test_the_small_and_the_big_one_are_picked_by_the_measure_in_the_names(
+    shop: Harness,
+) -> None:
+    """ "ok el pequeño" after the extinguishers used to quote the shop's vision ("pequeñas
+    empresas"); a 3.700 g one and a 10 lb one compare as weights, gallons apart."""
+    eva = shop.api.user(9937, first_name="Eva")
+    await say(eva, "tienen extintores?")
+    small = await say_text(eva, "ok el pequeño")
+    assert small.startswith("Extintor multipropósito ABC 5 lb") and "Visión" not in small
+    await say(eva, "tienen extintores?")
+    big = await say_text(eva, "y el más grande?")
+    assert big.startswith("Extintor multipropósito ABC 20 lb")

@@ -281,8 +281,11 @@ async def product_question(
     if _names_a_town_only(front, meaning.product_query):  # "¿y a Bello?": delivery there
         await shop_question(front, uow, turn, (InfoTopic.DELIVERY,), text, brief=True)
         return
-    said = asides.shop_answer(front, text, meaning.product_query)
-    if said:
+    from_list = (meaning.superlative or meaning.ordinal) and (
+        turn.memory.listed or turn.memory.shown
+    )
+    said = None if from_list else asides.shop_answer(front, text, meaning.product_query)
+    if said:  # not for "el más pequeño" of the list ("pequeñas empresas" in the shop's vision)
         turn.say(said)
         return
     if await cart.say_unavailable(front, uow, turn, meaning.product_query):

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
 from domain.conversation.memory import Memory
-from domain.language import Intent, Understanding
+from domain.language import CHEAPEST, Intent, Understanding
+from domain.language.meaning import LARGEST, SMALLEST
 from domain.model import Product
 from domain.ports import UnitOfWork
 from rag.normalize import tokenize
@@ -84,8 +85,7 @@ class Finder:
         if meaning.superlative and listed:
             visible = [p for p in await uow.products.list_by_ids(listed) if p.visible]
             if visible:
-                pick = min if meaning.superlative == "cheapest" else max
-                return [pick(visible, key=lambda p: p.price_minor)]
+                return [extreme(visible, meaning.superlative)]
         return None
 
     @staticmethod
@@ -198,6 +198,46 @@ def snippet(query: str, product: Product, limit: int = 110) -> str:
     parts = [part.strip() for part in re.split(r"(?<=[.;:])\s+", product.description) if part]
     said = next((part for part in parts if word_coverage(query, part) > 0), "")
     return said if len(said) <= limit else said[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def extreme(products: Sequence[Product], superlative: str) -> Product:
+    """The cheapest or dearest; the smallest or largest by the measure their names say ("5
+    lb", "10 lb"), by price when fewer than two say one."""
+    if superlative in (SMALLEST, LARGEST):
+        measured = [(m, p) for p in products if (m := measure(p.name)) is not None]
+        dimensions = [dimension for (dimension, _), _ in measured]
+        common = max(set(dimensions), key=dimensions.count, default="")
+        same = [(amount, p) for (dimension, amount), p in measured if dimension == common]
+        if len(same) >= 2:  # 3.700 g and 10 lb compared as weights; litres apart
+            pick = min if superlative == SMALLEST else max
+            return pick(same, key=lambda pair: pair[0])[1]
+    pick = min if superlative in (CHEAPEST, SMALLEST) else max
+    return pick(products, key=lambda p: p.price_minor)
+
+
+# A measure in a product's name, its dimension and its size in that dimension's unit.
+UNITS = {
+    "lb": ("mass", 0.4536), "libras": ("mass", 0.4536), "libra": ("mass", 0.4536),
+    "kg": ("mass", 1.0), "g": ("mass", 0.001), "gr": ("mass", 0.001), "oz": ("mass", 0.02835),
+    "l": ("volume", 1.0), "lt": ("volume", 1.0), "litros": ("volume", 1.0),
+    "ml": ("volume", 0.001), "gal": ("volume", 3.785), "galones": ("volume", 3.785),
+    "galon": ("volume", 3.785), "m": ("length", 1.0), "cm": ("length", 0.01),
+    "mm": ("length", 0.001),
+}  # fmt: skip
+MEASURE_RE = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)\s*(" + "|".join(UNITS) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def measure(name: str) -> tuple[str, float] | None:
+    """ "Extintor ABC 10 lb": ("mass", 4.536); "de 3.700 g": ("mass", 3.7)."""
+    found = MEASURE_RE.search(name)
+    if found is None:
+        return None
+    dimension, factor = UNITS[found.group(2).lower()]
+    amount = float(found.group(1).replace(".", "").replace(",", "."))
+    return dimension, amount * factor
 
 
 def named_better(query: str, one: Product, other: Product) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.language.answers import Answer
-from domain.language.meaning import CHEAPEST, MOST_EXPENSIVE, InfoTopic
+from domain.language.meaning import CHEAPEST, LARGEST, MOST_EXPENSIVE, SMALLEST, InfoTopic
 from domain.language.number_words import ORDINAL_WORDS, TIME_WORDS
 from domain.language.numbers import Number, is_product_word, pick_quantity
 from domain.language.patterns import (
@@ -23,11 +23,13 @@ from domain.language.patterns import (
     HELP_STRONG_RE,
     HELP_WEAK_RE,
     IN_STOCK_RE,
+    LARGEST_RE,
     MY_ORDERS_RE,
     ORDINAL_SEQ_RE,
     PRICE_K_RE,
     PRODUCT_VERB_RE,
     REMOVE_RE,
+    SMALLEST_RE,
     THANKS_RE,
     TOPIC_RES,
 )
@@ -110,7 +112,12 @@ def _superlative(text: Text) -> tuple[str | None, set[int]]:
     if cheap:
         return CHEAPEST, cheap
     pricey = matched_indices(EXPENSIVE_RE, text)
-    return (MOST_EXPENSIVE, pricey) if pricey else (None, set())
+    if pricey:
+        return MOST_EXPENSIVE, pricey
+    for kind, pattern in ((SMALLEST, SMALLEST_RE), (LARGEST, LARGEST_RE)):
+        if said := matched_indices(pattern, text):
+            return kind, said
+    return None, set()
 
 
 def _topics(text: Text) -> tuple[tuple[InfoTopic, ...], set[int]]:

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 CHEAPEST = "cheapest"
 MOST_EXPENSIVE = "most_expensive"
+SMALLEST = "smallest"  # "el pequeño": the smallest measure its name says
+LARGEST = "largest"
 
 
 class Intent(StrEnum):

@@ -306,6 +306,14 @@ CHEAPEST_RE = _rx(
     r"costos[oa]s?)|(menor|mas bajo) precio|precio mas bajo|mas en cuenta)\b"
 )
 EXPENSIVE_RE = _rx(r"\b(mas (car[oa]s?|costos[oa]s?)|(mayor|mas alto) precio|precio mas alto)\b")
+SMALLEST_RE = _rx(
+    r"\b(el|la|los|las)( mas)? (pequen[oa]s?|pequenit[oa]s?|chiquit[oa]s?|chic[oa]s?)\b|"
+    r"\bmas pequen[oa]s?\b|\bde menor (tamano|capacidad)\b"
+)
+LARGEST_RE = _rx(
+    r"\b(el|la|los|las)( mas)? (grande|grandes|grandote|grandota)\b|\bmas grandes?\b|"
+    r"\bde mayor (tamano|capacidad)\b"
+)
 ORDINAL_SEQ_RE = _rx(r"\b(de la lista|opcion)\b")
 INDIRECT_QUESTION_RE = _rx(
     r"\b((quiero|quisiera|queria|me gustaria|necesito|deseo) (saber|preguntar|consultar|"

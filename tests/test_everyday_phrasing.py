@@ -35,3 +35,11 @@ async def test_when_it_would_arrive_is_a_delivery_question(shop: Harness) -> Non
     await say(eva, "quiero 2 cascos blancos")
     reply = await say_text(eva, "para cuando llegaría?")
     assert "24 a 48 horas hábiles" in reply and "No encontré" not in reply
+
+
+async def test_rain_boots_are_the_rubber_ones(shop: Harness) -> None:
+    """ "botas pa lluvia" used to list safety boots only (the rubber boot says "zonas
+    húmedas"): rain boots and rubber boots are one group of the synonym list."""
+    ana = shop.api.user(9974, first_name="Ana")
+    reply = await say_text(ana, "tienen botas pa lluvia?")
+    assert reply.split("\n")[1].startswith("1. Bota de caucho punta de acero")

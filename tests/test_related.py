@@ -102,3 +102,10 @@ async def test_what_goes_with_it_comes_before_another_of_the_same_kind(shop: Har
         "Gabinete metálico para extintor de 20 lb",
         "Soporte de pared para extintor",
     ]
+
+
+async def test_a_boot_gets_one_other_boot_at_most_not_three_sizes_of_one(shop: Harness) -> None:
+    """After the rubber boots the suggestions used to be the safety boot in 38, 40 and 41."""
+    leo = shop.api.user(9411, first_name="Leo")
+    lines = suggested(await say(leo, "quiero 2 botas de caucho"))
+    assert len([line for line in lines if line.startswith("Bota")]) <= 1, lines

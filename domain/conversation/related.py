@@ -51,8 +51,15 @@ async def related_to(uow: UnitOfWork, product: Product, exclude: set[int]) -> li
     chosen: list[Product] = []
     for candidate in candidates:
         taken = {p.id for p in chosen} | exclude | {product_id}
-        if candidate.id not in taken and not variant(candidate.name, product.name):
-            chosen.append(candidate)
+        if candidate.id in taken or variant(candidate.name, product.name):
+            continue
+        if any(variant(candidate.name, p.name) for p in chosen):
+            continue  # one size of a boot, not three
+        if same_kind(candidate.name, product.name) and any(
+            same_kind(p.name, product.name) for p in chosen
+        ):
+            continue  # one other boot at most beside a boot
+        chosen.append(candidate)
     return chosen[:RELATED]
 
 

@@ -92,6 +92,13 @@ ASK_NAME = "¿A nombre de quién va el pedido? (nombre y apellido)"
 ASK_PHONE = "¿A qué número de celular te llamamos para la entrega?"
 ASK_ADDRESS = "¿Cuál es la dirección de entrega? (por ejemplo: Calle 45 # 12-30, apto 301)"
 ASK_NEIGHBOURHOOD = "¿En qué barrio queda?"
+# A field corrected at the summary ("me equivoqué en el celular, es 300…").
+DATA_CORRECTED = "Listo, cambié {field}: {value}."
+FIELD_PHONE = "el celular"
+FIELD_NATIONAL_ID = "la cédula"
+FIELD_ADDRESS = "la dirección"
+FIELD_NEIGHBOURHOOD = "el barrio"
+FIELD_NAME = "el nombre"
 ASK_NOTES = "¿Alguna indicación para la entrega? (portería, horario, punto de referencia). Si no, toca «Omitir»."
 WHY_NATIONAL_ID = "La cédula la usamos solo para la factura y para identificar tu pedido en la entrega; no la compartimos con nadie."
 INVALID_NATIONAL_ID = (

@@ -178,3 +178,20 @@ def test_a_part_of_the_address_is_a_neighbourhood_only_when_nothing_else_fits() 
     assert found("Calle 10 # 43-20, Bogotá, Cundinamarca") is None
     assert found("Vereda La Clara, finca Los Naranjos, Envigado") is None
     assert found("Calle 10 # 43-20, Medellín") is None
+
+
+async def test_a_field_corrected_at_the_summary_is_changed_and_the_fee_follows_the_address(
+    shop: Harness,
+) -> None:
+    """ "me equivoqué en el celular, es 300…" used to get the shop's contact, and "la
+    dirección es …" the shop's own address."""
+    ana, _ = await to_summary(shop, 7691)
+    phone = texts_of(await say(ana, "me equivoqué en el celular, es 3009876543"))
+    assert "Listo, cambié el celular: 3009876543." in phone and "• Celular: 3009876543" in phone
+    moved = texts_of(await say(ana, "la dirección es Carrera 70 # 12-34, San Fernando, Itagüí"))
+    assert "• Dirección: Carrera 70 # 12-34, San Fernando, Itagüí" in moved
+    assert "• Barrio: San Fernando" in moved and "Domicilio a Itagüí: $15.000" in moved
+    assert "Estamos en" not in moved
+    await press(ana, await say(ana, "el nombre es el mismo"), "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    assert (order.phone, order.delivery_place) == ("3009876543", "Itagüí")

@@ -282,7 +282,10 @@ class SalesAgent:
 
     async def _on_confirming(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         meaning, asked = reading.meaning, reading.meaning.is_question
-        if billing.wants(self._front, meaning, reading.text):
+        fix = None if asked else checkout.corrected_field(reading.text)
+        if fix is not None:  # "me equivoqué en el celular, es 3009876543"
+            await checkout.correct(self._front, uow, turn, *fix)
+        elif billing.wants(self._front, meaning, reading.text):
             if not billing.begin(turn):
                 await checkout.summary(self._front, uow, turn)
         elif meaning.wants_change:

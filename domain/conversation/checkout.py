@@ -277,6 +277,70 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
     return True
 
 
+# "me equivoqué en el celular, es 300…", "la dirección es Carrera 70 # 12-34": one field
+# corrected at the summary. Each names its field, then the value follows.
+_FIX_RES = (
+    ("phone", re.compile(r"\b(celular|cel|telefono|numero de contacto|whatsapp)\b")),
+    ("national_id", re.compile(r"\b(cedula|documento)\b")),
+    ("address", re.compile(r"\b(direccion)\b[^:]*?(\bes\b|:|\ba\b|\bqueda en\b|\bseria\b)")),
+    ("neighbourhood", re.compile(r"\b(barrio)\b[^:]*?(\bes\b|:|\bqueda en\b|\bseria\b)")),
+    ("name", re.compile(r"\b(nombre)\b[^:]*?(\bes\b|:|\bseria\b)")),
+)
+_FIELD_NAMES = {
+    "phone": texts.FIELD_PHONE,
+    "national_id": texts.FIELD_NATIONAL_ID,
+    "address": texts.FIELD_ADDRESS,
+    "neighbourhood": texts.FIELD_NEIGHBOURHOOD,
+    "name": texts.FIELD_NAME,
+}
+_CLEANERS = {
+    "phone": clean_phone,
+    "national_id": clean_national_id,
+    "address": clean_address,
+    "neighbourhood": clean_neighbourhood,
+    "name": clean_person_name,
+}
+
+
+def corrected_field(text: str) -> tuple[str, str] | None:
+    """The field a message corrects and its new value ("me equivoqué en el celular, es
+    3009876543": ("phone", "3009876543")); None when it corrects none."""
+    folded = fold(text)
+    for name, pattern in _FIX_RES:
+        found = pattern.search(folded)
+        if found is None:
+            continue
+        if name in ("phone", "national_id"):
+            said = text  # the number is found wherever it is in the sentence
+        elif len(folded) == len(text):  # the same place in both
+            said = text[found.end() :].strip(" :,.")
+        else:
+            return None
+        if not said or _SAME_RE.search(fold(said)):  # "el nombre es el mismo"
+            return None
+        value = _CLEANERS[name](said)
+        if value is not None:
+            return name, value
+    return None
+
+
+_SAME_RE = re.compile(r"\b(mismo|misma|igual|correcto|correcta|bien|esta mal|incorrect\w*)\b")
+
+
+async def correct(front: Shopfront, uow: UnitOfWork, turn: Turn, name: str, value: str) -> None:
+    """One field changed at the summary, and the summary again (a new address may name
+    another municipality, or none: then it is asked)."""
+    contact = (turn.memory.contact or Contact()).with_value(name, value)
+    turn.memory.contact = contact
+    if name == "address":
+        _neighbourhood_from(front, turn, value)
+        chosen = turn.memory.delivery
+        if chosen is not None and chosen.method == Method.HOME:
+            turn.memory.delivery = None  # the fee follows the new address
+    turn.say(texts.DATA_CORRECTED.format(field=_FIELD_NAMES[name], value=value))
+    await town_or_summary(front, uow, turn)
+
+
 def _neighbourhood_from(front: Shopfront, turn: Turn, address: str) -> None:
     options = front.shop.delivery_options
     found = neighbourhood_in(

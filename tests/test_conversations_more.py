@@ -300,3 +300,16 @@ async def test_why_do_you_need_my_cedula(shop: Harness) -> None:
 async def test_english_product_question(shop: Harness) -> None:
     c = shop.api.user(7715, first_name="Eng")
     assert "Casco" in await say_text(c, "hi, do you have safety helmets?")
+
+
+async def test_returning_customer_gives_the_new_address_with_the_yes(shop: Harness) -> None:
+    """ "sí, pero la dirección es …" used to answer with the shop's address."""
+    c = shop.api.user(7720, first_name="Juan")
+    summary = await to_summary(c, "quiero 2 conos", "1020304098")
+    await press(c, summary, "Confirmar")
+    await say(c, "quiero 1 casco amarillo")
+    assert "de nuevo" in await say_text(c, "eso es todo")
+    reply = await say_text(c, "sí, pero la dirección es Calle 5 # 6-7, La Magnolia, Envigado")
+    assert "Listo, cambié la dirección: Calle 5 # 6-7, La Magnolia, Envigado." in reply
+    assert "• Barrio: La Magnolia" in reply and "Domicilio a Envigado: $15.000" in reply
+    assert "Carabobo" not in reply

@@ -330,6 +330,11 @@ _SAME_RE = re.compile(r"\b(mismo|misma|igual|correcto|correcta|bien|esta mal|inc
 async def correct(front: Shopfront, uow: UnitOfWork, turn: Turn, name: str, value: str) -> None:
     """One field changed at the summary, and the summary again (a new address may name
     another municipality, or none: then it is asked)."""
+    apply_fix(front, turn, name, value)
+    await town_or_summary(front, uow, turn)
+
+
+def apply_fix(front: Shopfront, turn: Turn, name: str, value: str) -> None:
     contact = (turn.memory.contact or Contact()).with_value(name, value)
     turn.memory.contact = contact
     if name == "address":
@@ -338,7 +343,6 @@ async def correct(front: Shopfront, uow: UnitOfWork, turn: Turn, name: str, valu
         if chosen is not None and chosen.method == Method.HOME:
             turn.memory.delivery = None  # the fee follows the new address
     turn.say(texts.DATA_CORRECTED.format(field=_FIELD_NAMES[name], value=value))
-    await town_or_summary(front, uow, turn)
 
 
 def _neighbourhood_from(front: Shopfront, turn: Turn, address: str) -> None:
@@ -387,8 +391,13 @@ def restart_data(turn: Turn) -> None:
 async def on_confirm_data(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
-    """ "¿Usamos esos datos?": yes, change them, or a question in between."""
-    if meaning.wants_change or (meaning.intent == Intent.DENY and not meaning.is_question):
+    """ "¿Usamos esos datos?": yes, change them, one of them ("sí, pero la dirección es
+    Calle 5 # 6-7, Envigado"), or a question in between."""
+    fix = None if meaning.is_question else corrected_field(text)
+    if fix is not None:
+        apply_fix(front, turn, *fix)
+        await use_known_data(front, uow, turn)
+    elif meaning.wants_change or (meaning.intent == Intent.DENY and not meaning.is_question):
         restart_data(turn)
     elif meaning.intent == Intent.AFFIRM and not meaning.is_question:
         await use_known_data(front, uow, turn)

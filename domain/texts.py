@@ -725,6 +725,10 @@ CUSTOMER_PERSON_ASKED = (
     "Listo, le avisé a la tienda: una persona te escribe por aquí apenas pueda. 🙂"
 )
 CUSTOMER_PERSON_URGENT = "\nSi es urgente: {contact}"
+COMPLAINT_SORRY = (
+    "Lamento mucho lo que pasó 🙏. Ya le avisé a la tienda: una persona te escribe por aquí "
+    "apenas pueda."
+)
 OWNER_NOTICE_BLOCKED = (
     "⚠️ No pude avisarle al cliente{order} (chat {chat_id}): bloqueó el bot. "
     "El aviso decía:\n«{text}»"

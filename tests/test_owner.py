@@ -420,6 +420,21 @@ async def test_a_customer_asking_for_a_person_reaches_the_owner_who_answers_by_r
     assert len([m for m in await owner.replies() if "una persona" in m["text"]]) == 1
 
 
+async def test_a_complaint_is_answered_with_an_apology_and_reaches_the_owner(
+    shop: Harness,
+) -> None:
+    """ "esto es un mal servicio" used to list the shop's services; "quiero devolver unas
+    botas que me quedaron grandes" listed boots to buy."""
+    owner = await owner_of(shop)
+    leo = shop.api.user(7304, first_name="Leo")
+    sorry = await say_text(leo, "me llegó un casco roto, esto es un mal servicio")
+    assert sorry.startswith("Lamento mucho lo que pasó") and "Servicios" not in sorry
+    alert = [m for m in await owner.replies() if "quiere hablar con una persona" in m["text"]]
+    assert "me llegó un casco roto" in alert[-1]["text"]
+    policy = await say_text(leo, "quiero devolver unas botas que me quedaron grandes")
+    assert "Aceptamos cambios dentro de los 5 días hábiles" in policy and "$" not in policy
+
+
 async def test_customer_who_blocked_the_bot_is_reported_to_the_owner(shop: Harness) -> None:
     owner = await owner_of(shop)
     pia = shop.api.user(7303, first_name="Pía")

@@ -15,7 +15,7 @@ from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
 from domain.delivery import Method
 from domain.events import PersonAsked
 from domain.language import InfoTopic, Intent, Understanding
-from domain.language.patterns import HUMAN_RE
+from domain.language.patterns import HUMAN_RE, RETURN_RE
 from domain.model import OPEN_STATUSES, Order
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
@@ -63,7 +63,22 @@ def asks_for_person(text: str) -> bool:
     return bool(HUMAN_RE.search(fold(text)))
 
 
-def ask_for_person(uow: UnitOfWork, front: Shopfront, turn: Turn, text: str) -> None:
+def complain(uow: UnitOfWork, front: Shopfront, turn: Turn, text: str) -> None:
+    """ "esto es un mal servicio", "me llegó un casco roto": sorry, and a person of the shop
+    is told (their reply reaches the customer); a return asked too gets the policy."""
+    ask_for_person(uow, front, turn, text, said=texts.COMPLAINT_SORRY)
+    if RETURN_RE.search(fold(text)):
+        turn.say(topics_answer(front, (InfoTopic.WARRANTY,)))
+
+
+def ask_for_person(
+    uow: UnitOfWork,
+    front: Shopfront,
+    turn: Turn,
+    text: str,
+    *,
+    said: str = texts.CUSTOMER_PERSON_ASKED,
+) -> None:
     """ "necesito hablar con una persona": the owners are told (their reply reaches the
     customer), and the customer how to reach the shop meanwhile."""
     chat = turn.chat
@@ -74,7 +89,7 @@ def ask_for_person(uow: UnitOfWork, front: Shopfront, turn: Turn, text: str) -> 
     whatsapp = f"WhatsApp {shop.whatsapp}" if shop.whatsapp else ""
     contact = " · ".join(part for part in (shop.phone, whatsapp) if part) or shop.email
     urgent = texts.CUSTOMER_PERSON_URGENT.format(contact=contact) if contact else ""
-    turn.say(texts.CUSTOMER_PERSON_ASKED + urgent)
+    turn.say(said + urgent)
 
 
 def topics_answer(front: Shopfront, topics: Sequence[InfoTopic]) -> str:

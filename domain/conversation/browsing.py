@@ -24,11 +24,13 @@ from domain.language import InfoTopic, Intent, Understanding, understand
 from domain.language.patterns import (
     COMPARE_RE,
     COMPARED_SPLIT_RE,
+    COMPLAINT_RE,
     HOW_MANY_RE,
     INTRO_RE,
     PAID_RE,
     REPEAT_RE,
     REQUEST_RE,
+    RETURN_RE,
 )
 from domain.language.words import ATTRIBUTE_WORDS
 from domain.model import InvoiceData, Product
@@ -59,6 +61,10 @@ async def on_browsing(
         await show_alternatives(front, uow, turn, alternatives)
     elif _introduces_only(text):  # "hola, soy de una empresa de construcción"
         turn.say(greeting(front, turn))
+    elif COMPLAINT_RE.search(fold(text)):  # "esto es un mal servicio"
+        asides.complain(uow, front, turn, text)
+    elif RETURN_RE.search(fold(text)):  # "quiero devolver unas botas"
+        await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
     elif asides.asks_for_person(text):  # "quiero hablar con una persona"
         asides.ask_for_person(uow, front, turn, text)
     elif PAID_RE.search(fold(text)) and await aftercare.told_paid(uow, turn, text):  # "ya pagué"

@@ -255,6 +255,20 @@ REQUEST_RE = _rx(
     r"tienen|tiene|tienes|hay|venden|vende|manejan|precio|precios|cuanto|cuesta|valen|cotiz\w*|"
     r"pedido|comprar|me regala|me regalas|me vende|me das)\b|\?"
 )
+# "esto es un mal servicio", "me llegó un casco roto": a complaint, for a person of the shop.
+COMPLAINT_RE = _rx(
+    r"\b(mal servicio|pesimo|pesima|queja|quejas|reclamo|reclamacion|estafa|estafaron|"
+    r"robaron|inaceptable|decepcionad[oa]|indignad[oa]|que falta de respeto|nunca llego|"
+    r"(llego|vino|vinieron|llegaron)( \w+){0,3} (roto|rota|rotos|rotas|danado|danada|"
+    r"danados|danadas|incompleto|incompleta|equivocado|equivocada))\b"
+)
+# "quiero devolver unas botas", "¿cómo hago un cambio de talla?": the exchange policy, not an
+# order.
+RETURN_RE = _rx(
+    r"\b(devolver|devuelvo|devolverles|devolucion|devoluciones|reembolso|reembolsar|"
+    r"cambio de talla|cambiar (la |de )?talla|me (quedaron|quedo|quedan|queda) "
+    r"(grandes|grande|pequenas|pequenos|pequena|pequeno|chicas|chicos|chica|chico))\b"
+)
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

@@ -166,3 +166,15 @@ async def test_the_small_and_the_big_one_are_picked_by_the_measure_in_the_names(
     await say(eva, "tienen extintores?")
     big = await say_text(eva, "y el más grande?")
     assert big.startswith("Extintor multipropósito ABC 20 lb")
+
+
+async def test_a_product_named_in_full_is_shown_alone(shop: Harness) -> None:
+    """ "a cómo tiene el casco blanco?" used to list every helmet and the chin strap;
+    "¿tienen arnés?" the harness and a stretcher whose description mentions one."""
+    ana = shop.api.user(9938, first_name="Ana")
+    white = await say_text(ana, "a cómo tiene el casco blanco?")
+    assert white.startswith("Casco dieléctrico tipo II clase E blanco\n$38.000")
+    assert "amarillo" not in white and "Barbuquejo" not in white
+    harness = await say_text(ana, "tienen arnés?")
+    assert harness.startswith("Arnés de cuerpo completo 4 argollas") and "Camilla" not in harness
+    assert "Listo ✅ Agregué 2 × Arnés" in await say_text(ana, "dame 2")

@@ -60,6 +60,10 @@ class Finder:
             # Remember a clear best match, so "quiero 10" after the list means it.
             named = narrow_to_named(query, scored, products)
             memory.best_match = named[0][0] if named and clear_winner(named) else None
+            full = [hit for hit in named if word_coverage(query, products[hit[0]].name) == 1.0]
+            if len(full) == 1 and len(named) > 1 and len(tokenize(query)) > 1:
+                memory.best_match = full[0][0]  # "a cómo el casco blanco": that one
+                return [products[full[0][0]]]
             scored = named + of_the_kind(query, named, scored, products)
         return [products[i] for i, _ in scored[:LIST_SIZE]]
 
@@ -255,13 +259,17 @@ def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) ->
 
 def of_the_kind(query: str, named: Scored, scored: Scored, products: dict[int, Product]) -> Scored:
     """What else to list after the products named as asked ("gafas de seguridad"): those of
-    their categories (the monogafas) or that say every word, not what shares one adjective
-    (safety boots)."""
+    their categories (the monogafas) or whose names say every word, not what shares one
+    adjective (safety boots) or mentions the word (the stretcher's harness)."""
     rest = [hit for hit in scored if hit not in named]
     if len(named) == len(scored):
         return rest
     kinds = {products[i].category for i, _ in named}
-    return [(i, s) for i, s in rest if products[i].category in kinds or covers(query, products[i])]
+    return [
+        (i, s)
+        for i, s in rest
+        if products[i].category in kinds or word_coverage(query, products[i].name) == 1.0
+    ]
 
 
 def named_fully(query: str, scored: Scored, products: dict[int, Product]) -> Scored:

@@ -43,3 +43,10 @@ async def test_rain_boots_are_the_rubber_ones(shop: Harness) -> None:
     ana = shop.api.user(9974, first_name="Ana")
     reply = await say_text(ana, "tienen botas pa lluvia?")
     assert reply.split("\n")[1].startswith("1. Bota de caucho punta de acero")
+
+
+async def test_not_knowing_what_to_buy_shows_the_categories(shop: Harness) -> None:
+    """ "no sé qué necesito" used to get "¿Qué producto quieres?"."""
+    leo = shop.api.user(9975, first_name="Leo")
+    reply = await say_text(leo, "no sé qué necesito")
+    assert "Toca una para ver sus productos" in reply

@@ -277,7 +277,8 @@ BROWSE_RE = _rx(
     r"que (mas )?(productos|articulos|cosas|lineas) (tienen|venden|manejan|hay|ofrecen)|"
     r"(cuales|que) son (sus|los) productos|que (mas )?tienen$|que mas hay$|"
     r"(ver|mostrar|muestrame|muestreme|ensename|ensename|mandame|enviame) (el |los |sus |las )?"
-    r"(productos|categorias|catalogo|lista de productos))\b"
+    r"(productos|categorias|catalogo|lista de productos)|"
+    r"no se (que|cual|cuales) (necesito|comprar|busco|llevar|pedir|elegir|escoger))\b"
 )
 # The next page of what was just listed.
 MORE_RE = _rx(

@@ -973,6 +973,10 @@ GOODBYE = "¡Con gusto! Que tengas un buen día 👋 Aquí estaré cuando me nec
 NEAREST_ONLY = "No tengo «{query}» 😕. Esto es lo más parecido que tengo:"
 ONLY_SUGGESTIONS = "No tengo «{query}» como tal 😕, pero esto te puede servir:"
 FOR_PURPOSE = "Para {query} te puede servir:"
+# "¿de qué material es?" about the product just shown.
+DETAIL_SAID = "{name}: {said}"
+DETAIL_UNSAID = "Su ficha no lo dice. Esto es lo que tengo de {name}: «{description}»"
+DETAIL_ASK_SHOP = "\nPara confirmarlo, pregúntale a la tienda: {contact}."
 COMPARE_HEADER = "Así se comparan:"
 COMPARE_LINE = "{n}. {name} — {price} · {availability}\n{description}"
 COMPARE_FOOTER = "¿Cuál te sirve más? Tócalo o dime cuántas unidades necesitas."

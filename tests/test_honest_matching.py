@@ -178,3 +178,25 @@ async def test_a_product_named_in_full_is_shown_alone(shop: Harness) -> None:
     harness = await say_text(ana, "tienen arnés?")
     assert harness.startswith("Arnés de cuerpo completo 4 argollas") and "Camilla" not in harness
     assert "Listo ✅ Agregué 2 × Arnés" in await say_text(ana, "dame 2")
+
+
+async def test_a_detail_asked_of_the_product_shown_is_answered_from_its_description(
+    shop: Harness,
+) -> None:
+    """ "¿es certificado?" after the overall used to quote the shop's mission; "¿de qué
+    material es?" listed gloves."""
+    leo = shop.api.user(9939, first_name="Leo")
+    await say(leo, "me muestras el overol")
+    sizes = await say_text(leo, "qué tallas tiene?")
+    assert (
+        sizes
+        == "Overol en dril con cintas reflectivas: Overol enterizo de manga larga en dril, tallas S a XXL."
+    )
+    unsaid = await say_text(leo, "es certificado?")
+    assert unsaid.startswith("Su ficha no lo dice.") and "604 444 5821" in unsaid
+    assert "Misión" not in unsaid
+    helmet = await say_text(leo, "y el casco blanco de qué material es?")
+    assert "Casco dieléctrico tipo II clase E blanco" in helmet and "amarillo" not in helmet
+    assert "Listo ✅ Agregué 3 × Casco dieléctrico tipo II clase E blanco" in await say_text(
+        leo, "dame 3"
+    )

@@ -7,10 +7,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
-from domain.catalog import coverage
+from domain.catalog import coverage, word_coverage
 from domain.conversation import aftercare, asides, billing, cards, cart, checkout, several, shelves
 from domain.conversation.delivering import delivery_answer
-from domain.conversation.finding import LIST_SIZE, described_only, missing_measure, remember
+from domain.conversation.finding import (
+    LIST_SIZE,
+    described_only,
+    missing_measure,
+    remember,
+    snippet,
+)
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
@@ -28,6 +34,7 @@ from domain.language.patterns import (
     HOW_MANY_RE,
     INTRO_RE,
     PAID_RE,
+    PRODUCT_DETAIL_RE,
     REPEAT_RE,
     REQUEST_RE,
     RETURN_RE,
@@ -220,6 +227,46 @@ def _after_introduction(text: str) -> str | None:
     return text[request.start() :]
 
 
+async def _detail_asked(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> bool:
+    """ "¿de qué material es?", "¿es certificado?" right after one product was shown, or "¿y
+    el casco blanco de qué material es?" naming one: what its description says about it, or
+    that it does not say (and whom to ask). False when no single product is meant."""
+    asked = PRODUCT_DETAIL_RE.search(fold(text))
+    if asked is None:
+        return False
+    product = await _the_one_meant(front, uow, turn, meaning)
+    if product is None:
+        return False
+    said = snippet(asked.group(), product)
+    if said:
+        turn.say(texts.DETAIL_SAID.format(name=product.name, said=said))
+    else:
+        description = product.description.strip() or product.category
+        reply = texts.DETAIL_UNSAID.format(name=product.name, description=description)
+        contact = front.shop.phone or front.shop.whatsapp
+        turn.say(reply + (texts.DETAIL_ASK_SHOP.format(contact=contact) if contact else ""))
+    turn.memory.shown = turn.memory.listed = [product.id]
+    turn.memory.awaiting_quantity = product.id
+    return True
+
+
+async def _the_one_meant(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
+) -> Product | None:
+    """The product a detail question is about: the one its other words name in full ("el
+    casco blanco"), else with no other words the one just shown."""
+    memory = turn.memory
+    others = PRODUCT_DETAIL_RE.sub(" ", fold(meaning.product_query)).strip()
+    if not others:
+        one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
+        return await uow.products.get(one) if one is not None else None
+    found = await uow.products.list_by_ids([i for i, _ in await front.catalog.scored_ids(others)])
+    named = [p for p in found if p.active and word_coverage(others, p.name) == 1.0]
+    return named[0] if len(named) == 1 else None
+
+
 def _introduces_only(text: str) -> bool:
     folded = fold(text)
     return bool(INTRO_RE.search(folded)) and not REQUEST_RE.search(folded)
@@ -286,6 +333,8 @@ async def product_question(
 ) -> None:
     if _names_a_town_only(front, meaning.product_query):  # "¿y a Bello?": delivery there
         await shop_question(front, uow, turn, (InfoTopic.DELIVERY,), text, brief=True)
+        return
+    if await _detail_asked(front, uow, turn, meaning, text):  # "¿es certificado?"
         return
     from_list = (meaning.superlative or meaning.ordinal) and (
         turn.memory.listed or turn.memory.shown

@@ -269,6 +269,14 @@ RETURN_RE = _rx(
     r"cambio de talla|cambiar (la |de )?talla|me (quedaron|quedo|quedan|queda) "
     r"(grandes|grande|pequenas|pequenos|pequena|pequeno|chicas|chicos|chica|chico))\b"
 )
+# "¿de qué material es?", "¿es certificado?", "¿qué tallas tiene?": about the product just
+# shown, not a new search.
+PRODUCT_DETAIL_RE = _rx(
+    r"\b(material|materiales|tela|hecho|hecha|fabricado|fabricada|certificado|certificada|"
+    r"certificacion|norma|normas|ansi|talla|tallas|color|colores|peso|pesa|medida|medidas|mide|"
+    r"dimensiones|marca|referencia|modelo|capacidad|duracion|lavable|impermeable|"
+    r"para que sirve)\b"
+)
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

@@ -198,3 +198,17 @@ async def test_a_detail_asked_of_the_product_shown_is_answered_from_its_descript
     assert "Listo ✅ Agregué 3 × Casco dieléctrico tipo II clase E blanco" in await say_text(
         leo, "dame 3"
     )
+
+
+async def test_another_colour_or_size_of_the_product_shown_lists_its_other_versions(
+    shop: Harness,
+) -> None:
+    """ "¿tienen en otro color?" after the yellow helmet used to show the yellow one again."""
+    eva = shop.api.user(9940, first_name="Eva")
+    await say(eva, "quiero 1 casco amarillo")
+    other = await say_text(eva, "tienen en otro color?")
+    assert other.startswith("Además de Casco dieléctrico tipo II clase E amarillo, tengo:")
+    assert "1. Casco dieléctrico tipo II clase E blanco" in other
+    await say(eva, "me muestras el overol")
+    sizes = await say_text(eva, "hay otras tallas?")
+    assert "tallas S a XXL" in sizes

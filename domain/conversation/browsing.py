@@ -17,6 +17,7 @@ from domain.conversation.finding import (
     remember,
     snippet,
 )
+from domain.conversation.related import variant
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
@@ -33,6 +34,7 @@ from domain.language.patterns import (
     COMPLAINT_RE,
     HOW_MANY_RE,
     INTRO_RE,
+    OTHER_VARIANT_RE,
     PAID_RE,
     PRODUCT_DETAIL_RE,
     REPEAT_RE,
@@ -227,6 +229,37 @@ def _after_introduction(text: str) -> str | None:
     return text[request.start() :]
 
 
+async def _other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """ "¿tienen en otro color?", "¿hay otras tallas?" right after one product: its other
+    colours and sizes in stock, or that there are none. False when no single product was
+    just shown."""
+    memory = turn.memory
+    one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
+    other = OTHER_VARIANT_RE.search(fold(text))
+    if one is None or other is None:
+        return False
+    product = await uow.products.get(one)
+    if product is None:
+        return False
+    found = await uow.products.list_by_ids(
+        [i for i, _ in await front.catalog.scored_ids(product.name, k=20)]
+    )
+    versions = [
+        p for p in found if p.id != product.id and p.visible and variant(p.name, product.name)
+    ]
+    if not versions:  # what its description says ("tallas S a XXL"), else none
+        said = snippet(other.group(2), product)
+        reply = texts.DETAIL_SAID.format(name=product.name, said=said) if said else ""
+        turn.say(reply or texts.NO_OTHER_VERSIONS.format(name=product.name))
+        return True
+    memory.shown = memory.listed = [p.id for p in versions]
+    memory.awaiting_quantity = None
+    header = texts.OTHER_VERSIONS.format(name=product.name)
+    turn.say(product_list(versions, header) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+    turn.buttons = cards.product_rows(versions)
+    return True
+
+
 async def _detail_asked(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> bool:
@@ -234,7 +267,7 @@ async def _detail_asked(
     el casco blanco de qué material es?" naming one: what its description says about it, or
     that it does not say (and whom to ask). False when no single product is meant."""
     asked = PRODUCT_DETAIL_RE.search(fold(text))
-    if asked is None:
+    if asked is None or OTHER_VARIANT_RE.search(fold(text)):  # "¿tienen en otro color?"
         return False
     product = await _the_one_meant(front, uow, turn, meaning)
     if product is None:
@@ -333,6 +366,8 @@ async def product_question(
 ) -> None:
     if _names_a_town_only(front, meaning.product_query):  # "¿y a Bello?": delivery there
         await shop_question(front, uow, turn, (InfoTopic.DELIVERY,), text, brief=True)
+        return
+    if await _other_versions(front, uow, turn, text):  # "¿tienen en otro color?"
         return
     if await _detail_asked(front, uow, turn, meaning, text):  # "¿es certificado?"
         return

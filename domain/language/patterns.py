@@ -277,6 +277,11 @@ PRODUCT_DETAIL_RE = _rx(
     r"dimensiones|marca|referencia|modelo|capacidad|duracion|lavable|impermeable|"
     r"para que sirve)\b"
 )
+# "¿tienen en otro color?", "¿hay otras tallas?": the product's other versions.
+OTHER_VARIANT_RE = _rx(
+    r"\b(otro|otra|otros|otras|mas|demas) (color|colores|talla|tallas|modelo|modelos|marca|"
+    r"marcas|referencia|referencias|tamano|tamanos|presentacion|presentaciones)\b"
+)
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

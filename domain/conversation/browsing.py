@@ -7,17 +7,25 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
-from domain.catalog import coverage, word_coverage
-from domain.conversation import aftercare, asides, billing, cards, cart, checkout, several, shelves
+from domain.catalog import coverage
+from domain.conversation import (
+    aftercare,
+    asides,
+    billing,
+    cards,
+    cart,
+    checkout,
+    details,
+    several,
+    shelves,
+)
 from domain.conversation.delivering import delivery_answer
 from domain.conversation.finding import (
     LIST_SIZE,
     described_only,
     missing_measure,
     remember,
-    snippet,
 )
-from domain.conversation.related import variant
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
@@ -34,9 +42,7 @@ from domain.language.patterns import (
     COMPLAINT_RE,
     HOW_MANY_RE,
     INTRO_RE,
-    OTHER_VARIANT_RE,
     PAID_RE,
-    PRODUCT_DETAIL_RE,
     REPEAT_RE,
     REQUEST_RE,
     RETURN_RE,
@@ -68,21 +74,10 @@ async def on_browsing(
         turn.say(texts.NOTHING_MORE)
     elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
         await show_alternatives(front, uow, turn, alternatives)
-    elif _introduces_only(text):  # "hola, soy de una empresa de construcción"
-        turn.say(greeting(front, turn))
-    elif COMPLAINT_RE.search(fold(text)):  # "esto es un mal servicio"
-        asides.complain(uow, front, turn, text)
-    elif RETURN_RE.search(fold(text)):  # "quiero devolver unas botas"
-        await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
-    elif asides.asks_for_person(text):  # "quiero hablar con una persona"
-        asides.ask_for_person(uow, front, turn, text)
-    elif PAID_RE.search(fold(text)) and await aftercare.told_paid(uow, turn, text):  # "ya pagué"
-        pass
-    elif cart.asks_for_quote(front, meaning, text):  # "¿me envían la cotización en PDF?"
-        await cart.quote(front, uow, turn, text)
-    elif REPEAT_RE.search(fold(text)):  # "quiero lo mismo de la vez pasada"
-        await cart.repeat_last(uow, turn)
-    elif not await _answers_a_question(uow, turn, meaning, text):
+    elif not (
+        await _said_outright(front, uow, turn, meaning, text)
+        or await _answers_a_question(uow, turn, meaning, text)
+    ):
         if meaning.product_query or meaning.intent == Intent.BROWSE:
             turn.memory.offer = None  # a new request: an earlier "¿Los llevas?" is left behind
         if not await several.answer_each(front, uow, turn, text):
@@ -92,6 +87,32 @@ async def on_browsing(
     if turn.memory.invoice is None and billing.wants(front, meaning, text):  # "con factura"
         turn.memory.invoice = InvoiceData()  # its data is asked at the end of the checkout
         turn.say(texts.INVOICE_NOTED_LATER)
+
+
+async def _said_outright(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> bool:
+    """Phrases that say what the message is, whatever else it names: an introduction, a
+    complaint, a return, a person asked for, a payment made, a quote, the last order again.
+    False (nothing said) for any other message."""
+    folded = fold(text)
+    if _introduces_only(text):  # "hola, soy de una empresa de construcción"
+        turn.say(greeting(front, turn))
+    elif COMPLAINT_RE.search(folded):  # "esto es un mal servicio"
+        asides.complain(uow, front, turn, text)
+    elif RETURN_RE.search(folded):  # "quiero devolver unas botas"
+        await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
+    elif asides.asks_for_person(text):  # "quiero hablar con una persona"
+        asides.ask_for_person(uow, front, turn, text)
+    elif PAID_RE.search(folded) and await aftercare.told_paid(uow, turn, text):  # "ya pagué"
+        pass
+    elif cart.asks_for_quote(front, meaning, text):  # "¿me envían la cotización en PDF?"
+        await cart.quote(front, uow, turn, text)
+    elif REPEAT_RE.search(folded):  # "quiero lo mismo de la vez pasada"
+        await cart.repeat_last(uow, turn)
+    else:
+        return False
+    return True
 
 
 async def _answers_a_question(
@@ -229,77 +250,6 @@ def _after_introduction(text: str) -> str | None:
     return text[request.start() :]
 
 
-async def _other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
-    """ "¿tienen en otro color?", "¿hay otras tallas?" right after one product: its other
-    colours and sizes in stock, or that there are none. False when no single product was
-    just shown."""
-    memory = turn.memory
-    one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
-    other = OTHER_VARIANT_RE.search(fold(text))
-    if one is None or other is None:
-        return False
-    product = await uow.products.get(one)
-    if product is None:
-        return False
-    found = await uow.products.list_by_ids(
-        [i for i, _ in await front.catalog.scored_ids(product.name, k=20)]
-    )
-    versions = [
-        p for p in found if p.id != product.id and p.visible and variant(p.name, product.name)
-    ]
-    if not versions:  # what its description says ("tallas S a XXL"), else none
-        said = snippet(other.group(2), product)
-        reply = texts.DETAIL_SAID.format(name=product.name, said=said) if said else ""
-        turn.say(reply or texts.NO_OTHER_VERSIONS.format(name=product.name))
-        return True
-    memory.shown = memory.listed = [p.id for p in versions]
-    memory.awaiting_quantity = None
-    header = texts.OTHER_VERSIONS.format(name=product.name)
-    turn.say(product_list(versions, header) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
-    turn.buttons = cards.product_rows(versions)
-    return True
-
-
-async def _detail_asked(
-    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
-) -> bool:
-    """ "¿de qué material es?", "¿es certificado?" right after one product was shown, or "¿y
-    el casco blanco de qué material es?" naming one: what its description says about it, or
-    that it does not say (and whom to ask). False when no single product is meant."""
-    asked = PRODUCT_DETAIL_RE.search(fold(text))
-    if asked is None or OTHER_VARIANT_RE.search(fold(text)):  # "¿tienen en otro color?"
-        return False
-    product = await _the_one_meant(front, uow, turn, meaning)
-    if product is None:
-        return False
-    said = snippet(asked.group(), product)
-    if said:
-        turn.say(texts.DETAIL_SAID.format(name=product.name, said=said))
-    else:
-        description = product.description.strip() or product.category
-        reply = texts.DETAIL_UNSAID.format(name=product.name, description=description)
-        contact = front.shop.phone or front.shop.whatsapp
-        turn.say(reply + (texts.DETAIL_ASK_SHOP.format(contact=contact) if contact else ""))
-    turn.memory.shown = turn.memory.listed = [product.id]
-    turn.memory.awaiting_quantity = product.id
-    return True
-
-
-async def _the_one_meant(
-    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
-) -> Product | None:
-    """The product a detail question is about: the one its other words name in full ("el
-    casco blanco"), else with no other words the one just shown."""
-    memory = turn.memory
-    others = PRODUCT_DETAIL_RE.sub(" ", fold(meaning.product_query)).strip()
-    if not others:
-        one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
-        return await uow.products.get(one) if one is not None else None
-    found = await uow.products.list_by_ids([i for i, _ in await front.catalog.scored_ids(others)])
-    named = [p for p in found if p.active and word_coverage(others, p.name) == 1.0]
-    return named[0] if len(named) == 1 else None
-
-
 def _introduces_only(text: str) -> bool:
     folded = fold(text)
     return bool(INTRO_RE.search(folded)) and not REQUEST_RE.search(folded)
@@ -367,9 +317,9 @@ async def product_question(
     if _names_a_town_only(front, meaning.product_query):  # "¿y a Bello?": delivery there
         await shop_question(front, uow, turn, (InfoTopic.DELIVERY,), text, brief=True)
         return
-    if await _other_versions(front, uow, turn, text):  # "¿tienen en otro color?"
+    if await details.other_versions(front, uow, turn, text):  # "¿tienen en otro color?"
         return
-    if await _detail_asked(front, uow, turn, meaning, text):  # "¿es certificado?"
+    if await details.detail_asked(front, uow, turn, meaning, text):  # "¿es certificado?"
         return
     from_list = (meaning.superlative or meaning.ordinal) and (
         turn.memory.listed or turn.memory.shown

@@ -1,0 +1,89 @@
+"""Questions about one product: a detail of it ("¿es certificado?", "¿qué tallas tiene?")
+answered from its description, and its other colours and sizes ("¿tienen en otro color?")."""
+
+from __future__ import annotations
+
+from domain import texts
+from domain.catalog import word_coverage
+from domain.conversation import cards
+from domain.conversation.finding import snippet
+from domain.conversation.related import variant
+from domain.conversation.rendering import product_list
+from domain.conversation.shopfront import Shopfront
+from domain.conversation.turn import Turn
+from domain.language import Understanding
+from domain.language.patterns import OTHER_VARIANT_RE, PRODUCT_DETAIL_RE
+from domain.model import Product
+from domain.ports import UnitOfWork
+from rag.normalize import fold
+
+
+async def other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """ "¿tienen en otro color?", "¿hay otras tallas?" right after one product: its other
+    colours and sizes in stock, or that there are none. False when no single product was
+    just shown."""
+    memory = turn.memory
+    one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
+    other = OTHER_VARIANT_RE.search(fold(text))
+    if one is None or other is None:
+        return False
+    product = await uow.products.get(one)
+    if product is None:
+        return False
+    found = await uow.products.list_by_ids(
+        [i for i, _ in await front.catalog.scored_ids(product.name, k=20)]
+    )
+    versions = [
+        p for p in found if p.id != product.id and p.visible and variant(p.name, product.name)
+    ]
+    if not versions:  # what its description says ("tallas S a XXL"), else none
+        said = snippet(other.group(2), product)
+        reply = texts.DETAIL_SAID.format(name=product.name, said=said) if said else ""
+        turn.say(reply or texts.NO_OTHER_VERSIONS.format(name=product.name))
+        return True
+    memory.shown = memory.listed = [p.id for p in versions]
+    memory.awaiting_quantity = None
+    header = texts.OTHER_VERSIONS.format(name=product.name)
+    turn.say(product_list(versions, header) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+    turn.buttons = cards.product_rows(versions)
+    return True
+
+
+async def detail_asked(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> bool:
+    """ "¿de qué material es?", "¿es certificado?" right after one product was shown, or "¿y
+    el casco blanco de qué material es?" naming one: what its description says about it, or
+    that it does not say (and whom to ask). False when no single product is meant."""
+    asked = PRODUCT_DETAIL_RE.search(fold(text))
+    if asked is None or OTHER_VARIANT_RE.search(fold(text)):  # "¿tienen en otro color?"
+        return False
+    product = await _the_one_meant(front, uow, turn, meaning)
+    if product is None:
+        return False
+    said = snippet(asked.group(), product)
+    if said:
+        turn.say(texts.DETAIL_SAID.format(name=product.name, said=said))
+    else:
+        description = product.description.strip() or product.category
+        reply = texts.DETAIL_UNSAID.format(name=product.name, description=description)
+        contact = front.shop.phone or front.shop.whatsapp
+        turn.say(reply + (texts.DETAIL_ASK_SHOP.format(contact=contact) if contact else ""))
+    turn.memory.shown = turn.memory.listed = [product.id]
+    turn.memory.awaiting_quantity = product.id
+    return True
+
+
+async def _the_one_meant(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
+) -> Product | None:
+    """The product a detail question is about: the one its other words name in full ("el
+    casco blanco"), else with no other words the one just shown."""
+    memory = turn.memory
+    others = PRODUCT_DETAIL_RE.sub(" ", fold(meaning.product_query)).strip()
+    if not others:
+        one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
+        return await uow.products.get(one) if one is not None else None
+    found = await uow.products.list_by_ids([i for i, _ in await front.catalog.scored_ids(others)])
+    named = [p for p in found if p.active and word_coverage(others, p.name) == 1.0]
+    return named[0] if len(named) == 1 else None

@@ -202,6 +202,7 @@ def clean_neighbourhood(text: str) -> str | None:
 
 
 _BARRIO_RE = re.compile(r"(?i)\bbarrio\s+([^,;]+)")
+_RURAL_RE = re.compile(r"(?i)\b(vereda|corregimiento)\s+[^,;]+")
 # Parts of an address after the street that are not a neighbourhood: the unit
 # ("apto 301", "torre 2") or the department.
 _UNIT_WORDS = frozenset(
@@ -216,13 +217,17 @@ _DEPARTMENTS = frozenset(
 
 
 def neighbourhood_in(address: str, is_town: Callable[[str], bool], *, one_town: bool) -> str | None:
-    """The neighbourhood an address names: "… barrio Belén" or the one part after the street
+    """The neighbourhood an address names: "… barrio Belén", "Vereda El Salado, …" (a rural
+    address's vereda or corregimiento) or the one part after the street
     that is not the unit, the department or a municipality ("Calle 10 # 43-20 apto 301, El
     Poblado, Medellín"). A part alone is taken as the neighbourhood only next to a
     municipality, or when the shop serves `one_town` (else it may be an unknown town)."""
     named = _BARRIO_RE.search(address)
     if named:
         return clean_neighbourhood(named.group(1))
+    rural = _RURAL_RE.search(address)  # "vereda El Salado, finca La Esperanza": the vereda
+    if rural:
+        return clean_neighbourhood(rural.group(0))
     street, *rest = [part.strip(" .") for part in re.split(r"[,;]", address)]
     if not any(ch.isdigit() for ch in street):  # "Vereda La Clara, finca Los Naranjos"
         return None

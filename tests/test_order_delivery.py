@@ -145,6 +145,7 @@ async def test_asked_while_shopping_the_fee_to_a_town_named_is_this_carts(shop: 
         ("Calle 10 # 43-20 apto 301, El Poblado, Medellín", "El Poblado"),
         ("Cra 50 # 12-30 barrio La Magnolia, Envigado", "La Magnolia"),
         ("Carrera 43A #1 sur 50, Antioquia, Manila, Medellín", "Manila"),
+        ("vereda El Salado, finca La Esperanza, Envigado", "Vereda El Salado"),
     ],
 )
 async def test_a_neighbourhood_written_in_the_address_is_not_asked_again(
@@ -176,7 +177,8 @@ def test_a_part_of_the_address_is_a_neighbourhood_only_when_nothing_else_fits() 
     assert found("Calle 10 # 43-20, Laureles") is None  # maybe a town the shop does not serve
     assert found("Calle 10 # 43-20, Laureles", one_town=True) == "Laureles"
     assert found("Calle 10 # 43-20, Bogotá, Cundinamarca") is None
-    assert found("Vereda La Clara, finca Los Naranjos, Envigado") is None
+    assert found("Vereda La Clara, finca Los Naranjos, Envigado") == "Vereda La Clara"
+    assert found("Km 5 vía Las Palmas, Envigado") is None  # rural, no vereda named
     assert found("Calle 10 # 43-20, Medellín") is None
 
 

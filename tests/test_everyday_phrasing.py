@@ -50,3 +50,11 @@ async def test_not_knowing_what_to_buy_shows_the_categories(shop: Harness) -> No
     leo = shop.api.user(9975, first_name="Leo")
     reply = await say_text(leo, "no sé qué necesito")
     assert "Toca una para ver sus productos" in reply
+
+
+async def test_two_items_of_the_list_by_their_places_are_both_added(shop: Harness) -> None:
+    """ "deme 2 del primero y 1 del tercero" used to add the first only."""
+    eva = shop.api.user(9976, first_name="Eva")
+    await say(eva, "tienen guantes?")
+    await say(eva, "deme 2 del primero y 1 del tercero")
+    assert await cart_of(shop, eva.id) == {"GUA-DIEL-C0": 2, "GUA-NIT-REC": 1}

@@ -279,8 +279,9 @@ def _for_each(text: str) -> tuple[str, ...] | None:
 
 
 def _is_item(piece: str) -> bool:
-    """The piece names a quantity and a product: "2 cascos blancos"."""
+    """The piece names a quantity and a product: "2 cascos blancos", "1 del tercero"."""
     prepared = prepare(piece)
     if pick_quantity(find_numbers(prepared.norms), buying=True) is None:
         return False
-    return bool(_read(prepared).product_query)
+    read = _read(prepared)
+    return bool(read.product_query) or read.ordinal is not None

@@ -725,6 +725,7 @@ CUSTOMER_PERSON_ASKED = (
     "Listo, le avisé a la tienda: una persona te escribe por aquí apenas pueda. 🙂"
 )
 CUSTOMER_PERSON_URGENT = "\nSi es urgente: {contact}"
+PRICE_NOT_SAID = "El precio no lo tengo aquí; pregúntalo a la tienda: {contact}."
 COMPLAINT_SORRY = (
     "Lamento mucho lo que pasó 🙏. Ya le avisé a la tienda: una persona te escribe por aquí "
     "apenas pueda."

@@ -103,6 +103,14 @@ async def test_shop_questions_are_answered_with_the_shops_own_text(
     assert "No encontré productos" not in reply
 
 
+async def test_a_price_the_shops_text_does_not_give_is_never_made_up(shop: Harness) -> None:
+    """ "¿cuánto cuesta recargar un extintor?" quoted the service and left the price unsaid."""
+    leo = shop.api.user(9503, first_name="Leo")
+    reply = await say_text(leo, "¿cuánto cuesta recargar un extintor?")
+    assert "Recargamos extintores" in reply and "$" not in reply
+    assert "El precio no lo tengo aquí; pregúntalo a la tienda: 604 444 5821." in reply
+
+
 async def test_a_product_question_still_lists_products(shop: Harness) -> None:
     ana = shop.api.user(9502, first_name="Ana")
     reply = await say_text(ana, "¿tienen extintores?")

@@ -15,7 +15,7 @@ from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
 from domain.delivery import Method
 from domain.events import PersonAsked
 from domain.language import InfoTopic, Intent, Understanding
-from domain.language.patterns import HUMAN_RE, RETURN_RE
+from domain.language.patterns import HUMAN_RE, PRICE_ASKED_RE, RETURN_RE
 from domain.model import OPEN_STATUSES, Order
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
@@ -124,7 +124,11 @@ def shop_answer(front: Shopfront, question: str, product_words: str = "") -> str
     # "información de la empresa": asked about the shop, even if a product says "empresa".
     if answer.share < products or (answer.share == products and not ABOUT_RE.search(question)):
         return None
-    return answer.text()
+    said = answer.text()
+    contact = front.shop.phone or front.shop.whatsapp
+    if PRICE_ASKED_RE.search(fold(question)) and "$" not in said and contact:
+        said += "\n" + texts.PRICE_NOT_SAID.format(contact=contact)  # never a made-up price
+    return said
 
 
 def documents_answer(front: Shopfront, question: str) -> str | None:

@@ -282,6 +282,11 @@ OTHER_VARIANT_RE = _rx(
     r"\b(otro|otra|otros|otras|mas|demas) (color|colores|talla|tallas|modelo|modelos|marca|"
     r"marcas|referencia|referencias|tamano|tamanos|presentacion|presentaciones)\b"
 )
+# "¿cuánto vale el curso de alturas?": a price asked.
+PRICE_ASKED_RE = _rx(
+    r"\b(cuanto (vale|valen|cuesta|cuestan|sale|salen|cobran|cobra)|precio|precios|valor|"
+    r"tarifa|tarifas|costo|costos)\b"
+)
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

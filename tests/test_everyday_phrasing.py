@@ -3,7 +3,7 @@ whose word another one's description says, a delivery time asked in the conditio
 
 from __future__ import annotations
 
-from tests.chat import cart_of, say, say_text
+from tests.chat import cart_of, press, say, say_text
 from tests.conftest import Harness
 
 
@@ -58,3 +58,14 @@ async def test_two_items_of_the_list_by_their_places_are_both_added(shop: Harnes
     await say(eva, "tienen guantes?")
     await say(eva, "deme 2 del primero y 1 del tercero")
     assert await cart_of(shop, eva.id) == {"GUA-DIEL-C0": 2, "GUA-NIT-REC": 1}
+
+
+async def test_y_un_beside_the_cart_is_one_more_thing_to_add(shop: Harness) -> None:
+    """ "y un botiquín" after the vests used to list first-aid items as a question, and
+    "listo" then closed the order without one."""
+    leo = shop.api.user(9977, first_name="Leo")
+    await say(leo, "quiero 2 chalecos naranja")
+    which = await say(leo, "y un botiquín")
+    assert "¿Cuál de estas quieres?" in which[-1]["text"]
+    await press(leo, which, "para empresa")
+    assert await cart_of(shop, leo.id) == {"ROP-CHAL-NAR": 2, "PAU-BOT-EMP": 1}

@@ -42,6 +42,7 @@ from domain.language.patterns import (
     COMPLAINT_RE,
     HOW_MANY_RE,
     INTRO_RE,
+    ONE_MORE_RE,
     PAID_RE,
     REPEAT_RE,
     REQUEST_RE,
@@ -142,8 +143,13 @@ async def _answers_a_question(
 async def _by_intent(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
-    intent = meaning.intent
     in_cart = turn.step == Step.CART
+    if in_cart and meaning.intent == Intent.PRODUCT_QUESTION and not meaning.is_question:
+        more = ONE_MORE_RE.match(fold(text))  # "y un botiquín" beside the cart: one more thing
+        if more is not None:
+            one = 1 if more.group(3) in ("un", "una") else None
+            meaning = replace(meaning, intent=Intent.BUY, quantity=meaning.quantity or one)
+    intent = meaning.intent
     match intent:
         case Intent.GREETING:
             turn.say(greeting(front, turn))

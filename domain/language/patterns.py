@@ -287,6 +287,8 @@ PRICE_ASKED_RE = _rx(
     r"\b(cuanto (vale|valen|cuesta|cuestan|sale|salen|cobran|cobra)|precio|precios|valor|"
     r"tarifa|tarifas|costo|costos)\b"
 )
+# "y un botiquín", "también unas gafas" with a cart: something more to add.
+ONE_MORE_RE = _rx(r"^(y|tambien|ademas)( tambien)? (un|una|unos|unas) \w")
 # "¿tienen en bodega 10 arneses?": where the stock is, not a product word.
 IN_STOCK_RE = _rx(r"\ben (bodega|stock|existencia|existencias|inventario)\b")
 BROWSE_RE = _rx(

@@ -242,6 +242,11 @@ CONSENT_AGAIN = (
     "¿Nos autorizas a usar tus datos (cédula, nombre, celular y dirección) para este pedido?"
 )
 PRIVACY_POLICY_ASK = "La política de tratamiento de datos te la enviamos si la pides al {phone}."
+PRIVACY_WHY = (
+    "{shop} usa tus datos solo para tus pedidos: el nombre, el celular y la dirección para "
+    "entregarlos, la cédula para facturarlos, y el celular también para escribirte sobre "
+    "ellos. {policy}"
+)
 PRIVACY_ACCEPTED = "Gracias, quedó registrada tu autorización."
 PRIVACY_DECLINED = (
     "Entendido: no guardo ningún dato tuyo. Si quieres, haz el pedido llamando al {phone}"

@@ -45,6 +45,25 @@ async def test_the_notice_comes_first_and_without_authorisation_nothing_is_kept(
     assert "2 ×" in texts_of(await raw_say(eva, "ver carrito"))  # the cart is still there
 
 
+async def test_the_notice_is_answered_in_words_and_what_the_data_is_for_is_explained(
+    shop: Harness,
+) -> None:
+    """ "no autorizo" typed used to be searched as a product, and so did "¿para qué necesitan
+    mis datos?"."""
+    leo = shop.api.user(8402, first_name="Leo")
+    await raw_say(leo, "quiero 2 conos")
+    assert "¿Nos autorizas" in texts_of(await raw_say(leo, "listo"))
+    why = texts_of(await raw_say(leo, "¿para qué necesitan mis datos?"))
+    assert "la cédula para facturarlos" in why and "No encontré" not in why
+    declined = texts_of(await raw_say(leo, "no autorizo"))
+    assert "no guardo ningún dato tuyo" in declined
+    assert await rows(shop, "SELECT * FROM consents") == []
+    await raw_say(leo, "listo")
+    accepted = texts_of(await raw_say(leo, "sí, autorizo"))
+    assert "quedó registrada tu autorización" in accepted and "cédula" in accepted
+    assert len(await rows(shop, "SELECT * FROM consents")) == 1
+
+
 async def test_authorising_is_stored_with_its_time_and_shown_to_the_owner(shop: Harness) -> None:
     owner = await owner_of(shop)
     ana = shop.api.user(8402, first_name="Ana")

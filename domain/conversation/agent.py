@@ -267,10 +267,15 @@ class SalesAgent:
 
     async def _on_consent(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         meaning, front = reading.meaning, self._front
-        if meaning.intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
-            accepted = meaning.intent == Intent.AFFIRM
-            if await privacy.answer_consent(front, uow, turn, accepted=accepted):
+        typed = privacy.consent_in_words(reading.text)  # "no autorizo", "sí, acepto"
+        if typed is None and meaning.intent in (Intent.AFFIRM, Intent.DENY):
+            typed = None if meaning.is_question else meaning.intent == Intent.AFFIRM
+        if typed is not None:
+            if await privacy.answer_consent(front, uow, turn, accepted=typed):
                 await checkout.begin(front, uow, turn)
+            return
+        if privacy.asks_why(reading.text):  # "¿para qué necesitan mis datos?"
+            privacy.explain(front, turn)
             return
         prompt = checkout.prompt_of(turn.step, turn.memory)
         if checkout.edits_cart(turn.step, meaning, reading.text):  # "mejor que sean 3"

@@ -25,6 +25,43 @@ ERASE_RE = re.compile(
 )
 
 
+# The notice answered in words: "no autorizo", "sí, acepto", "de acuerdo".
+CONSENT_NO_RE = re.compile(
+    r"\bno (te |les |lo |los )?(autorizo|acepto|doy|deseo|quiero dar)\b|\bno estoy de acuerdo\b"
+)
+CONSENT_YES_RE = re.compile(
+    r"^(si|claro|ok|dale|listo|bueno|de una)?[,.! ]*((te |les |los )?autorizo|acepto|"
+    r"de acuerdo|estoy de acuerdo)\b"
+)
+# "¿para qué necesitan mis datos?": what they are for, before answering.
+WHY_DATA_RE = re.compile(
+    r"\b(para que|por que|que hacen con|como usan|donde guardan)\b.*\b(datos|cedula|"
+    r"informacion|necesitan|piden|quieren)\b"
+)
+
+
+def consent_in_words(text: str) -> bool | None:
+    """ "no autorizo": False; "sí, autorizo", "acepto": True; None for anything else."""
+    folded = fold(text).strip()
+    if CONSENT_NO_RE.search(folded):
+        return False
+    if CONSENT_YES_RE.search(folded):
+        return True
+    return None
+
+
+def asks_why(text: str) -> bool:
+    return bool(WHY_DATA_RE.search(fold(text)))
+
+
+def explain(front: Shopfront, turn: Turn) -> None:
+    """What each piece of data is for, the policy, and the question again with its buttons."""
+    shop = front.shop
+    policy = shop.privacy_policy or texts.PRIVACY_POLICY_ASK.format(phone=shop.phone)
+    turn.say(texts.PRIVACY_WHY.format(shop=shop.name, policy=policy) + "\n\n" + texts.CONSENT_AGAIN)
+    turn.buttons = CONSENT_BUTTONS
+
+
 def asks_my_data(text: str) -> bool:
     return bool(MY_DATA_RE.search(fold(text).strip()))
 

@@ -43,10 +43,12 @@ async def to_address(shop: Harness, user_id: int):  # noqa: ANN201
 
 
 async def to_summary_from_barrio(customer, asked: list[dict]) -> list[dict]:  # noqa: ANN001
-    """Where the barrio is asked: the barrio, no notes; the summary."""
-    assert "¿en qué barrio" in texts_of(asked).lower(), texts_of(asked)
-    notes = await say(customer, "Niquía")
-    return await press(customer, notes, "Omitir")
+    """Where the barrio is asked (a rural address's vereda is its barrio already): the
+    barrio, no notes; the summary."""
+    if "¿en qué barrio" in texts_of(asked).lower():
+        asked = await say(customer, "Niquía")
+    assert "indicación" in texts_of(asked), texts_of(asked)
+    return await press(customer, asked, "Omitir")
 
 
 def town_buttons(messages: list[dict]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from domain import texts
 from domain.inventory import parse_inventory
 from domain.model import OrderStatus
 from doubles.telegram import LocalBotAPI
-from tests.chat import press, say, say_text, stock_of
+from tests.chat import cart_of, press, say, say_text, stock_of
 from tests.conftest import OWNER_ID, Harness, button_data, buttons, texts_of
 
 HEADER = "sku;nombre;descripcion;categoria;precio;stock;activo\n"
@@ -433,6 +433,12 @@ async def test_a_complaint_is_answered_with_an_apology_and_reaches_the_owner(
     assert "me llegó un casco roto" in alert[-1]["text"]
     policy = await say_text(leo, "quiero devolver unas botas que me quedaron grandes")
     assert "Aceptamos cambios dentro de los 5 días hábiles" in policy and "$" not in policy
+    # mid-checkout too: "llevo media hora" is no order for a half-face respirator
+    cart = await say(leo, "quiero 1 casco blanco")
+    await press(leo, cart, "Finalizar")
+    mid = await say_text(leo, "esto es un pésimo servicio, llevo media hora")
+    assert mid.startswith("Lamento mucho lo que pasó") and "cédula" in mid
+    assert await cart_of(shop, leo.id) == {"CAS-DIEL-BL": 1}
 
 
 async def test_customer_who_blocked_the_bot_is_reported_to_the_owner(shop: Harness) -> None:

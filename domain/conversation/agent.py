@@ -278,7 +278,8 @@ class SalesAgent:
             privacy.explain(front, turn)
             return
         prompt = checkout.prompt_of(turn.step, turn.memory)
-        if checkout.edits_cart(turn.step, meaning, reading.text):  # "mejor que sean 3"
+        edits = checkout.edits_cart(turn.step, meaning, reading.text)
+        if edits and not asides.complains(reading.text):  # "mejor que sean 3"
             await checkout.edit_cart_then_resume(front, uow, turn, meaning, prompt)
             return
         await asides.answer_aside(front, uow, turn, meaning, reading.text)

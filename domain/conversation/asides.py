@@ -15,7 +15,7 @@ from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
 from domain.delivery import Method
 from domain.events import PersonAsked
 from domain.language import InfoTopic, Intent, Understanding
-from domain.language.patterns import HUMAN_RE, PRICE_ASKED_RE, RETURN_RE
+from domain.language.patterns import COMPLAINT_RE, HUMAN_RE, PRICE_ASKED_RE, RETURN_RE
 from domain.model import OPEN_STATUSES, Order
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
@@ -30,6 +30,9 @@ async def answer_aside(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> None:
     """Answer a question asked in the middle of the flow without changing the step."""
+    if complains(text):  # "esto es un mal servicio", mid-checkout too
+        complain(uow, front, turn, text)
+        return
     if asks_for_person(text):
         ask_for_person(uow, front, turn, text)
         return
@@ -57,6 +60,10 @@ async def answer_aside(
         cart = await uow.orders.get_cart(turn.chat.chat_id)
         if cart:
             turn.say(rendering.render_cart(cart))
+
+
+def complains(text: str) -> bool:
+    return bool(COMPLAINT_RE.search(fold(text)))
 
 
 def asks_for_person(text: str) -> bool:

@@ -136,7 +136,7 @@ async def on_field(
         if step == Step.NOTES:
             turn.buttons = SKIP_BUTTONS
         return
-    if edits_cart(step, meaning, text):
+    if edits_cart(step, meaning, text) and not asides.complains(text):  # not "llevo media hora"
         await edit_cart_then_resume(front, uow, turn, meaning, rule.prompt)
         return
     if step == Step.ADDRESS and _picks_up(front, text):
@@ -148,6 +148,7 @@ async def on_field(
         asked
         or meaning.intent in asides.ASIDE_INTENTS
         or (value is None and meaning.intent == Intent.SHOP_INFO)
+        or asides.complains(text)
     )
     if value is None or aside:
         if aside:

@@ -439,6 +439,9 @@ async def test_a_complaint_is_answered_with_an_apology_and_reaches_the_owner(
     mid = await say_text(leo, "esto es un pésimo servicio, llevo media hora")
     assert mid.startswith("Lamento mucho lo que pasó") and "cédula" in mid
     assert await cart_of(shop, leo.id) == {"CAS-DIEL-BL": 1}
+    waited = await say_text(leo, "llevo 2 días esperando el pedido")  # was an order for 2
+    assert waited.startswith("Lamento mucho lo que pasó")
+    assert await cart_of(shop, leo.id) == {"CAS-DIEL-BL": 1}
 
 
 async def test_customer_who_blocked_the_bot_is_reported_to_the_owner(shop: Harness) -> None:

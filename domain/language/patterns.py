@@ -259,6 +259,7 @@ REQUEST_RE = _rx(
 COMPLAINT_RE = _rx(
     r"\b(mal servicio|pesimo|pesima|queja|quejas|reclamo|reclamacion|estafa|estafaron|"
     r"robaron|inaceptable|decepcionad[oa]|indignad[oa]|que falta de respeto|nunca llego|"
+    r"llevo( \w+){1,3} esperando|(sigo|estoy|seguimos|estamos) esperando|"
     r"(llego|vino|vinieron|llegaron)( \w+){0,3} (roto|rota|rotos|rotas|danado|danada|"
     r"danados|danadas|incompleto|incompleta|equivocado|equivocada))\b"
 )

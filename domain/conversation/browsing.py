@@ -64,9 +64,9 @@ async def on_browsing(
     if company is not None:  # "a nombre de Constructora ABC SAS": who the factura is for
         billing.note_company(turn, company[0])
         text = company[1]
-        if not understand(text).product_query:
-            return
         meaning = understand(text)
+        if not meaning.product_query:
+            return
     alternatives, turn.memory.alternatives = turn.memory.alternatives, ""
     yes = meaning.intent == Intent.AFFIRM and not meaning.is_question
     if meaning.wants_more and turn.memory.more:
@@ -264,10 +264,11 @@ def _introduces_only(text: str) -> bool:
 def _compared(text: str) -> int:
     """How many products a comparison names ("entre el de carnaza y el de vaqueta": 2, at
     most 3); 0 when the message compares nothing."""
-    found = COMPARE_RE.search(fold(text))
+    folded = fold(text)
+    found = COMPARE_RE.search(folded)
     if found is None:
         return 0
-    parts = COMPARED_SPLIT_RE.split(fold(text)[found.end() :])
+    parts = COMPARED_SPLIT_RE.split(folded[found.end() :])
     named = [part for part in parts if part.strip(" ?¿!.")]
     return max(2, min(3, len(named)))
 

@@ -294,13 +294,7 @@ _FIELD_NAMES = {
     "neighbourhood": texts.FIELD_NEIGHBOURHOOD,
     "name": texts.FIELD_NAME,
 }
-_CLEANERS = {
-    "phone": clean_phone,
-    "national_id": clean_national_id,
-    "address": clean_address,
-    "neighbourhood": clean_neighbourhood,
-    "name": clean_person_name,
-}
+_CLEANERS = {rule.name: rule.clean for rule in FIELDS.values()}
 
 
 def corrected_field(text: str) -> tuple[str, str] | None:

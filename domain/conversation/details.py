@@ -7,6 +7,7 @@ from domain import texts
 from domain.catalog import word_coverage
 from domain.conversation import cards
 from domain.conversation.finding import snippet
+from domain.conversation.memory import Memory
 from domain.conversation.related import variant
 from domain.conversation.rendering import product_list
 from domain.conversation.shopfront import Shopfront
@@ -23,7 +24,7 @@ async def other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
     colours and sizes in stock, or that there are none. False when no single product was
     just shown."""
     memory = turn.memory
-    one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
+    one = _just_shown(memory)
     other = OTHER_VARIANT_RE.search(fold(text))
     if one is None or other is None:
         return False
@@ -55,8 +56,9 @@ async def detail_asked(
     """ "¿de qué material es?", "¿es certificado?" right after one product was shown, or "¿y
     el casco blanco de qué material es?" naming one: what its description says about it, or
     that it does not say (and whom to ask). False when no single product is meant."""
-    asked = PRODUCT_DETAIL_RE.search(fold(text))
-    if asked is None or OTHER_VARIANT_RE.search(fold(text)):  # "¿tienen en otro color?"
+    folded = fold(text)
+    asked = PRODUCT_DETAIL_RE.search(folded)
+    if asked is None or OTHER_VARIANT_RE.search(folded):  # "¿tienen en otro color?"
         return False
     product = await _the_one_meant(front, uow, turn, meaning)
     if product is None:
@@ -82,8 +84,13 @@ async def _the_one_meant(
     memory = turn.memory
     others = PRODUCT_DETAIL_RE.sub(" ", fold(meaning.product_query)).strip()
     if not others:
-        one = memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)
+        one = _just_shown(memory)
         return await uow.products.get(one) if one is not None else None
     found = await uow.products.list_by_ids([i for i, _ in await front.catalog.scored_ids(others)])
     named = [p for p in found if p.active and word_coverage(others, p.name) == 1.0]
     return named[0] if len(named) == 1 else None
+
+
+def _just_shown(memory: Memory) -> int | None:
+    """The one product the last reply was about (its card, or a list of one)."""
+    return memory.awaiting_quantity or (memory.shown[0] if len(memory.shown) == 1 else None)

@@ -60,7 +60,7 @@ class Finder:
             # Remember a clear best match, so "quiero 10" after the list means it.
             named = narrow_to_named(query, scored, products)
             memory.best_match = named[0][0] if named and clear_winner(named) else None
-            full = [hit for hit in named if word_coverage(query, products[hit[0]].name) == 1.0]
+            full = named_fully(query, named, products)
             if len(full) == 1 and len(named) > 1 and len(tokenize(query)) > 1:
                 memory.best_match = full[0][0]  # "a cómo el casco blanco": that one
                 return [products[full[0][0]]]
@@ -138,14 +138,17 @@ class Finder:
         uow: UnitOfWork, query: str, meaning: Understanding, in_context: Scored, scored: Scored
     ) -> bool:
         """Does the customer mean a product just shown rather than a better match elsewhere?"""
+        margin = FOLLOW_UP_MARGIN if meaning.is_follow_up else CONTEXT_MARGIN
+        close = in_context[0][1] >= scored[0][1] * margin
+        if close and in_context[0][0] == scored[0][0]:
+            return True  # the best match is the one shown: no product to read
         found = {p.id: p for p in await uow.products.list_by_ids([in_context[0][0], scored[0][0]])}
         shown, best = found.get(in_context[0][0]), found.get(scored[0][0])
         if shown is None:
             return False
         if best is not None and best.id != shown.id and named_better(query, best, shown):
             return False  # "2 cintas" after the cones (whose description says "cintas")
-        margin = FOLLOW_UP_MARGIN if meaning.is_follow_up else CONTEXT_MARGIN
-        return in_context[0][1] >= scored[0][1] * margin or covers(query, shown)
+        return close or covers(query, shown)
 
     async def unavailable(
         self, uow: UnitOfWork, query: str, *, hidden: bool = False

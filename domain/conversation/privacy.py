@@ -56,9 +56,8 @@ def asks_why(text: str) -> bool:
 
 def explain(front: Shopfront, turn: Turn) -> None:
     """What each piece of data is for, the policy, and the question again with its buttons."""
-    shop = front.shop
-    policy = shop.privacy_policy or texts.PRIVACY_POLICY_ASK.format(phone=shop.phone)
-    turn.say(texts.PRIVACY_WHY.format(shop=shop.name, policy=policy) + "\n\n" + texts.CONSENT_AGAIN)
+    why = texts.PRIVACY_WHY.format(shop=front.shop.name, policy=_policy(front))
+    turn.say(why + "\n\n" + texts.CONSENT_AGAIN)
     turn.buttons = CONSENT_BUTTONS
 
 
@@ -73,10 +72,15 @@ def asks_erase(text: str) -> bool:
 def ask_consent(front: Shopfront, turn: Turn) -> None:
     """The notice, with the shop's policy, and the two buttons."""
     shop = front.shop
-    policy = shop.privacy_policy or texts.PRIVACY_POLICY_ASK.format(phone=shop.phone)
-    turn.say(texts.PRIVACY_NOTICE.format(shop=shop.name, policy=policy))
+    turn.say(texts.PRIVACY_NOTICE.format(shop=shop.name, policy=_policy(front)))
     turn.buttons = CONSENT_BUTTONS
     turn.step = Step.CONSENT
+
+
+def _policy(front: Shopfront) -> str:
+    """The shop's data policy (a text or a link), else how to ask for it."""
+    shop = front.shop
+    return shop.privacy_policy or texts.PRIVACY_POLICY_ASK.format(phone=shop.phone)
 
 
 CONSENT_BUTTONS = (

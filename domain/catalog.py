@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import uuid
 from array import array
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
@@ -63,6 +64,9 @@ def _content_stems(text: str) -> list[str]:
     ]
 
 
+_DIGITS_RE = re.compile(r"\d+")
+
+
 def word_coverage(query: str, text: str) -> float:
     """Share of the query's content words found (stemmed) in `text`."""
     wanted = set(_content_stems(query))
@@ -71,6 +75,8 @@ def word_coverage(query: str, text: str) -> float:
     # The text's own function words are left out too: "conos" (stem "con") is not in
     # "chaleco con cintas".
     said = {stem(t) for t in tokenize(text) if t not in SPANISH_STOPWORDS}
+    if any(w.isdigit() for w in wanted):  # "10" is said by "10 lb" (token "10lb"), "talla 44"
+        said |= {n for t in said for n in _DIGITS_RE.findall(t)}
     return len(wanted & said) / len(wanted)
 
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
-from domain.catalog import coverage
 from domain.conversation import (
     aftercare,
     asides,
@@ -49,7 +48,7 @@ from domain.language.patterns import (
     RETURN_RE,
 )
 from domain.language.words import ATTRIBUTE_WORDS
-from domain.model import InvoiceData, Product
+from domain.model import InvoiceData
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -344,7 +343,11 @@ async def product_question(
         meaning = replace(meaning, is_follow_up=True)
     if turn.memory.shown and _only_attributes(meaning.product_query):  # "¿y en blanco?"
         meaning = replace(meaning, is_follow_up=True)
-        products = await _shown_with(uow, turn.memory.shown, meaning.product_query)
+        shown = turn.memory.shown
+        products = await details.shown_in(front, uow, shown, meaning.product_query)
+        if not products:
+            await details.no_such_version(front, uow, turn, shown, meaning.product_query)
+            return
     else:
         products = await front.finder.find(uow, turn.memory, meaning)
     if not products and meaning.intent == Intent.OTHER:
@@ -391,16 +394,8 @@ def _names_a_town_only(front: Shopfront, query: str) -> bool:
     return town is not None and fold(town).split() == fold(query).split()
 
 
-async def _shown_with(uow: UnitOfWork, shown: list[int], query: str) -> list[Product]:
-    """Of the products just shown, those that say the colour or size asked (all of them
-    when none says it: their descriptions answer)."""
-    products = [p for p in await uow.products.list_by_ids(shown) if p.visible]
-    saying = [p for p in products if coverage(query, p) == 1.0]
-    return saying or products
-
-
 def _only_attributes(query: str) -> bool:
-    """The product words only tell a colour, a size or a number ("azul talla L")."""
+    """The product words only tell a colour, a size or a number ("azul talla L", "43" of
+    "¿y en 43?")."""
     words = fold(query).split()
-    told = [w for w in words if w in ATTRIBUTE_WORDS]
-    return bool(told) and all(w in ATTRIBUTE_WORDS or w.isdigit() for w in words)
+    return bool(words) and all(w in ATTRIBUTE_WORDS or w.isdigit() for w in words)

@@ -3,8 +3,10 @@ answered from its description, and its other colours and sizes ("¿tienen en otr
 
 from __future__ import annotations
 
+import re
+
 from domain import texts
-from domain.catalog import word_coverage
+from domain.catalog import coverage, stem, word_coverage
 from domain.conversation import cards
 from domain.conversation.finding import snippet
 from domain.conversation.memory import Memory
@@ -17,6 +19,8 @@ from domain.language.patterns import OTHER_VARIANT_RE, PRODUCT_DETAIL_RE
 from domain.model import Product
 from domain.ports import UnitOfWork
 from rag.normalize import fold
+
+MAX_VERSIONED = 5  # of a list shown, the products whose other versions are looked for
 
 
 async def other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
@@ -31,12 +35,7 @@ async def other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
     product = await uow.products.get(one)
     if product is None:
         return False
-    found = await uow.products.list_by_ids(
-        [i for i, _ in await front.catalog.scored_ids(product.name, k=20)]
-    )
-    versions = [
-        p for p in found if p.id != product.id and p.visible and variant(p.name, product.name)
-    ]
+    versions = await _versions_of(front, uow, [product])
     if not versions:  # what its description says ("tallas S a XXL"), else none
         said = snippet(other.group(2), product)
         reply = texts.DETAIL_SAID.format(name=product.name, said=said) if said else ""
@@ -48,6 +47,66 @@ async def other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
     turn.say(product_list(versions, header) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
     turn.buttons = cards.product_rows(versions)
     return True
+
+
+async def shown_in(
+    front: Shopfront, uow: UnitOfWork, shown: list[int], asked: str
+) -> list[Product]:
+    """ "¿y en blanco?", "¿y en 44?" about the products just shown: those that say the colour
+    or size asked, else their other versions that do (the boot in 44 after the one in 42),
+    else those that say part of it; none when nothing says any of it."""
+    products = [p for p in await uow.products.list_by_ids(shown) if p.visible]
+    saying = [p for p in products if coverage(asked, p) == 1.0]
+    if saying:
+        return saying
+    versions = [p for p in await _versions_of(front, uow, products) if coverage(asked, p) == 1.0]
+    # Else those whose text says part of it ("tallas S a XXL" for "¿el azul talla L?"): their
+    # descriptions answer what they can.
+    return versions or [p for p in products if _mentions(asked, p)]
+
+
+def _mentions(asked: str, product: Product) -> bool:
+    """The product's text says one of the words asked ("tallas" for "talla L")."""
+    return bool(_stems(asked) & _stems(f"{product.name} {product.description}"))
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z]{3,}", fold(text))}
+
+
+async def no_such_version(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, shown: list[int], asked: str
+) -> None:
+    """None of the products shown comes in the colour or size asked: said so, with the
+    versions there are (the boot's sizes, the vests' colours)."""
+    products = [p for p in await uow.products.list_by_ids(shown) if p.visible]
+    versions = products + await _versions_of(front, uow, products)
+    if len(products) == 1:
+        versions.sort(key=lambda p: p.name)  # the sizes in order: 38, 40, 41…
+    memory = turn.memory
+    memory.shown = memory.listed = [p.id for p in versions]
+    memory.awaiting_quantity = None
+    header = (texts.NO_SUCH_VERSION if len(products) == 1 else texts.NONE_SUCH_VERSION).format(
+        asked=asked[:40]
+    )
+    turn.say(product_list(versions, header) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+    turn.buttons = cards.product_rows(versions)
+
+
+async def _versions_of(front: Shopfront, uow: UnitOfWork, products: list[Product]) -> list[Product]:
+    """The other sizes and colours of `products` (their names differ by one word), not
+    themselves, each once."""
+    seen = {p.id for p in products}
+    versions: list[Product] = []
+    for product in products[:MAX_VERSIONED]:
+        found = await uow.products.list_by_ids(
+            [i for i, _ in await front.catalog.scored_ids(product.name, k=20)]
+        )
+        for p in found:
+            if p.id not in seen and p.visible and variant(p.name, product.name):
+                seen.add(p.id)
+                versions.append(p)
+    return versions
 
 
 async def detail_asked(

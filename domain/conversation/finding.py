@@ -112,6 +112,11 @@ class Finder:
     async def _search(
         self, uow: UnitOfWork, memory: Memory, meaning: Understanding, query: str, *, picking: bool
     ) -> Scored:
+        if query.isdigit() and (meaning.is_follow_up or picking) and memory.shown:
+            named = await uow.products.list_by_ids(memory.shown)
+            said = [(p.id, 1.0) for p in named if p.visible and word_coverage(query, p.name) == 1]
+            if said:  # "2 del de 10" with the 10 lb one shown: that one
+                return said
         if meaning.is_follow_up and (other := other_measure(memory.last_query, query)):
             return await self.catalog.scored_ids(other, k=10)  # "¿y el de 10?"
         scored = await self.catalog.scored_ids(query, k=10)

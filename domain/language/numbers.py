@@ -175,6 +175,8 @@ def _is_spec_context(norms: tuple[str, ...], start: int, prev: str, prev2: str, 
         return True
     if prev in STOCK_PLACES and prev2 == "en":  # "¿tienen en bodega 10 arneses?"
         return False
+    if prev == "en" and nxt not in QUANTITY_UNITS:  # "¿y en 43?": the size, not 43 boots
+        return True
     return is_product_word(prev) and nxt not in QUANTITY_UNITS
 
 

@@ -308,6 +308,36 @@ def unit_of(token: str) -> str | None:
 
 _VOWELS = frozenset("aeiou")
 
+# Spanish derivation of the three verb classes: the infinitive, the agent or tool (-dor,
+# -dora), the act or its result (-dura, -ción, -miento): "soldar", "soldador" and "soldadura"
+# name one need to a shopper, and Snowball leaves them apart ("sold", "soldador",
+# "soldadur"). The suffixes are those of Spanish nominal derivation (RAE, Nueva gramática de
+# la lengua española, chapters 5 and 6); only the family's words the catalog has are added.
+_DERIVED_FAMILIES = (
+    ("ar", "ador", "adora", "adura", "acion", "amiento"),
+    ("er", "edor", "edora", "imiento"),
+    ("ir", "idor", "idora", "icion", "imiento"),
+)
+_DERIVED_ENDINGS = sorted(
+    ((end, family) for family in _DERIVED_FAMILIES for end in family),
+    key=lambda pair: -len(pair[0]),
+)
+_MIN_ROOT = 3
+
+
+def derived(token: str) -> list[str]:
+    """The words of ``token``'s derivational family ('soldar' -> 'soldador', 'soldadura',
+    …; 'cortadora' -> 'cortar', …), without itself; [] when it ends in none of the verb
+    suffixes or its root is shorter than three letters ('par', 'mar')."""
+    word = singular(token)
+    if not word.isalpha():
+        return []
+    for end, family in _DERIVED_ENDINGS:
+        root = word[: -len(end)]
+        if word.endswith(end) and len(root) >= _MIN_ROOT:
+            return [root + other for other in family if other != end]
+    return []
+
 
 def singular(token: str) -> str:
     """Light Spanish plural stripping, for exact-word matching ('botas' -> 'bota').

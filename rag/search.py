@@ -24,6 +24,7 @@ from rag.lexical import SparseIndex
 from rag.normalize import (
     QUERY_FILLERS,
     SPANISH_STOPWORDS,
+    derived,
     number_of,
     same_quantity,
     singular,
@@ -84,6 +85,7 @@ class FusionWeights:
     fuzzy_min_similarity: float = 0.6  # of a misspelling, variant or part (_word_similarity)
     fuzzy_max_words: int = 5
     compound: float = 0.9  # a query word split in two catalog words, or two joined in one
+    derived: float = 0.8  # a word of the same derivational family ("soldador" for "soldar")
     number_mismatch: float = 0.3  # penalty: same unit, other quantity ("10lb" for "20lb")
     rerank_depth: int = 200  # the dense score is added to this many best lexical candidates
     dense_candidates: int = 0  # > 0: also recall this many dense neighbours (semantic embedders)
@@ -556,6 +558,11 @@ class ProductIndex:
                 concept.add((_WORD_MARK + singular(token),), w.exact_word)
             for quantity in same_quantity(token):  # '3a' is '3000ma'
                 concept.add((quantity,), 1.0)
+            if w.derived > 0:
+                for word in derived(token):  # 'soldar': 'soldador', 'soldadura'
+                    kin = stem(word)
+                    if kin != own and self._words.df(kin):
+                        concept.add((kin,), w.derived)
             number = number_of(token)
             if number and number != token:
                 concept.add((number,), w.bare_number)

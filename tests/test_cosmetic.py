@@ -86,7 +86,9 @@ async def test_a_hanging_chat_action_delays_the_work_by_the_grace_at_most(
     started = loop.time()
     async with chat_action(bot, OWNER_ID, "typing", grace=0.2):
         await asyncio.sleep(0.05)
-    assert loop.time() - started < 0.5
+    # Hung until the client gives up (the session's timeout) without the grace; the bound
+    # leaves room for a machine busy with other tests (0.5 s failed there now and then).
+    assert loop.time() - started < 2.0
     assert warnings_of(caplog) == []  # given up on, not failed: nothing to say
     async with chat_action(bot, OWNER_ID, "upload_photo"):
         await asyncio.sleep(0)

@@ -69,3 +69,35 @@ async def test_y_un_beside_the_cart_is_one_more_thing_to_add(shop: Harness) -> N
     assert "¿Cuál de estas quieres?" in which[-1]["text"]
     await press(leo, which, "para empresa")
     assert await cart_of(shop, leo.id) == {"ROP-CHAL-NAR": 2, "PAU-BOT-EMP": 1}
+
+
+async def test_what_is_for_welding_is_found_by_the_verb(shop: Harness) -> None:
+    """ "¿tienen algo para soldar?" used to show the welding mask alone, and "y guantes para
+    soldar" the mask again: "soldar" did not meet "soldador" (the gloves, the apron)."""
+    leo = shop.api.user(9977, first_name="Leo")
+    reply = await say_text(leo, "tienen algo para soldar?")
+    assert "Guante de carnaza largo para soldador" in reply
+    assert "Delantal de carnaza para soldador" in reply
+    gloves = await say_text(leo, "y guantes para soldar")
+    assert gloves.startswith("Guante de carnaza largo para soldador\n"), gloves
+
+
+async def test_a_list_of_kinds_shows_each_kind(shop: Harness) -> None:
+    """ "casco, guantes y botas" used to list helmets only."""
+    eva = shop.api.user(9978, first_name="Eva")
+    reply = await say_text(eva, "casco, guantes y botas")
+    assert "Sobre «casco»" in reply and "Sobre «guantes»" in reply and "Sobre «botas»" in reply
+    assert "Guante de" in reply and "Bota de seguridad" in reply
+    one = await say_text(eva, "guantes de nitrilo y vaqueta")
+    assert "Sobre «" not in one and "Guante" in one
+
+
+async def test_the_delivery_fee_asked_with_a_cart_is_this_orders(shop: Harness) -> None:
+    """ "cuánto sería el envío" with gloves in the cart used to get the whole delivery
+    policy; "listo, hágale" then got "¿qué más necesitas?" instead of the checkout."""
+    leo = shop.api.user(9979, first_name="Leo")
+    await say(leo, "quiero 2 guantes de vaqueta")
+    fee = await say_text(leo, "cuánto sería el envío")
+    assert "Hacemos domicilios" in fee and "Para este pedido:" in fee and "$40.000" in fee
+    go = await say_text(leo, "listo, hágale")
+    assert "Ley 1581" in go and "qué más necesitas" not in go

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.normalize import (
+    derived,
     fold,
     normalize,
     number_of,
@@ -204,3 +205,22 @@ def test_quantity_token_helpers() -> None:
     assert (number_of("x12"), unit_of("x12")) == ("12", "x")
     assert unit_of("h7") is None and number_of("h7") is None
     assert (number_of("6anos"), unit_of("6anos")) == ("6", "anos")
+
+
+@pytest.mark.parametrize(
+    ("token", "family"),
+    [
+        ("soldar", {"soldador", "soldadura"}),
+        ("soldadores", {"soldar", "soldadura"}),
+        ("cortadora", {"cortar", "cortador"}),
+        ("medir", {"medidor", "medicion"}),
+        ("lavar", {"lavadora"}),
+    ],
+)
+def test_a_verb_and_its_agent_and_act_are_one_family(token: str, family: set[str]) -> None:
+    assert family <= set(derived(token))
+
+
+@pytest.mark.parametrize("token", ["par", "mar", "casco", "20lb", "guantes"])
+def test_words_of_no_verb_family_have_none(token: str) -> None:
+    assert derived(token) == []

@@ -75,6 +75,21 @@ def test_ten_pounds_prefers_10_lb(index: ProductIndex) -> None:
     assert ids(index.search("extintor 10 libras"))[:2] in ([1, 3], [3, 1])
 
 
+def test_a_verb_finds_the_products_named_by_its_agent_noun() -> None:
+    """ "para soldar" used to find the mask "para soldar" only: Snowball stems "soldar",
+    "soldador" and "soldadura" apart."""
+    weld = ProductIndex()
+    weld.upsert_many(
+        [
+            SearchDoc(1, "Careta para soldar fotosensible", "Para soldadura eléctrica.", ""),
+            SearchDoc(2, "Guante de carnaza largo para soldador", "Guante de 14 pulgadas.", ""),
+            SearchDoc(3, "Guante de nitrilo", "Para limpieza.", ""),
+        ]
+    )
+    assert ids(weld.search("guantes para soldar"))[0] == 2
+    assert set(ids(weld.search("algo para soldar"))[:2]) == {1, 2}
+
+
 def test_singular_finds_plural(index: ProductIndex) -> None:
     assert set(ids(index.search("guante"))[:2]) == {6, 7}
 

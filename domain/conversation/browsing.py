@@ -18,7 +18,7 @@ from domain.conversation import (
     several,
     shelves,
 )
-from domain.conversation.delivering import delivery_answer
+from domain.conversation.delivering import asks_cost, delivery_answer, order_figures, quote_for
 from domain.conversation.finding import (
     LIST_SIZE,
     described_only,
@@ -207,16 +207,22 @@ async def shop_question(
     """The profile's lines for the topics asked, and what the shop's documents add. A
     delivery question naming a served municipality ("¿cuánto sale el envío a Envigado?",
     "¿y a Bello?") gets its fee there, and with products in the cart this order's total
-    (`brief`: those figures without the policy)."""
+    (`brief`: those figures without the policy); "¿cuánto sería el envío?" with products in
+    the cart, the policy and this order's fee and total."""
     town = front.shop.delivery_options.municipality_in(text)
-    if InfoTopic.DELIVERY in topics and town is not None:
+    delivery = InfoTopic.DELIVERY in topics
+    cart_now = None
+    if delivery and (town is not None or asks_cost(text)):
         cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+    if delivery and town is not None:
         turn.say(delivery_answer(front, turn, cart_now, text, brief=brief))
         topics = [topic for topic in topics if topic != InfoTopic.DELIVERY]
         if topics:
             turn.say(asides.topics_answer(front, topics))
     else:
         turn.say(asides.topics_answer(front, topics))
+        if cart_now is not None and cart_now.lines:  # the fees, and what this order pays
+            turn.say(order_figures(front, cart_now, quote_for(front, turn, cart_now)))
     if InfoTopic.DISCOUNT in topics:
         return  # that answer is the shop's own text already
     if more := asides.documents_answer(front, text):
@@ -380,6 +386,8 @@ async def product_question(
         return
     if missing_measure(query, products):  # "extintores de 30 libras": none is
         listing = product_list(products, texts.NEAREST_ONLY.format(query=query[:60]))
+    elif _for_purpose(text, query):  # "¿tienen algo para soldar?"
+        listing = product_list(products, texts.FOR_PURPOSE.format(query=query[:60]))
     else:
         listing = product_list(products)
     turn.say(listing + "\n\n" + texts.PRODUCT_LIST_FOOTER)

@@ -48,7 +48,7 @@ def delivery_answer(
         figures = town_fee(front, named)
     else:
         return policy
-    if brief or set(_WORD_RE.findall(fold(text))) & COST_WORDS:
+    if brief or asks_cost(text):
         return figures
     return policy + "\n\n" + figures
 
@@ -87,3 +87,8 @@ COST_WORDS = frozenset(
     "gratis pago pagar".split()
 )
 _WORD_RE = re.compile(r"[a-z]+")
+
+
+def asks_cost(text: str) -> bool:
+    """ "¿cuánto sería el envío?", "¿el total incluye el domicilio?": about what it costs."""
+    return bool(set(_WORD_RE.findall(fold(text))) & COST_WORDS)

@@ -1,11 +1,13 @@
 """A message with several questions (and orders) gets each answered, in one reply:
-"¿tienen cascos? ¿hacen factura? ¿y descuento por cantidad?"."""
+"¿tienen cascos? ¿hacen factura? ¿y descuento por cantidad?", and a list of kinds of product,
+"casco, guantes y botas"."""
 
 from __future__ import annotations
 
 import re
 
 from domain import texts
+from domain.catalog import names_it
 from domain.conversation import asides, cards, cart, paying
 from domain.conversation.finding import remember
 from domain.conversation.rendering import nothing_found
@@ -13,11 +15,16 @@ from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
 from domain.ports import UnitOfWork
+from rag.normalize import fold
 
 # Where one question ends: ?, ¡, a line break, a sentence's full stop, a semicolon.
 QUESTION_END_RE = re.compile(r"[?!\n;]+|¿|(?<=[a-záéíóúñ\d)])\.\s+", re.IGNORECASE)
 CHATTER = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.AFFIRM, Intent.DENY})
 LISTED = 3  # products shown for each question of several
+# Where one kind of product of a list ends: a comma, "y", "e", "o".
+KIND_END_RE = re.compile(r",|\s(?:y|e|o)\s")
+MAX_KINDS = 6
+KIND_WORDS = 3  # content words of one kind at most ("guantes de nitrilo")
 
 
 def pieces_of(text: str) -> list[str]:
@@ -41,7 +48,9 @@ async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) 
     """Answer every question of a message that has two or more; False (nothing said) for a
     message with one."""
     pieces = pieces_of(text)
-    if len(pieces) < 2:  # one piece holds one question at most: not read again
+    if len(pieces) < 2:  # one question at most, unless it lists kinds: "casco, guantes y botas"
+        pieces = await _kinds_listed(front, uow, text)
+    if len(pieces) < 2:
         return False
     questions = questions_in(pieces)
     if len(questions) < 2:
@@ -49,6 +58,27 @@ async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) 
     for piece, meaning in questions:
         await answer_one(front, uow, turn, piece, meaning)
     return True
+
+
+async def _kinds_listed(front: Shopfront, uow: UnitOfWork, text: str) -> list[str]:
+    """The kinds of product a message lists ("casco, guantes y botas", "necesito extintores y
+    gabinetes"), as product words, each naming products of its own; [] otherwise: "guantes
+    de nitrilo y vaqueta" is one request ("vaqueta" names no product by itself)."""
+    parts = KIND_END_RE.split(fold(text))
+    if not 2 <= len(parts) <= MAX_KINDS:
+        return []
+    kinds = []
+    for part in parts:
+        meaning = understand(part)  # "necesito casco": the kind, not an order without amount
+        query = meaning.product_query
+        if meaning.quantity is not None or not query or len(query.split()) > KIND_WORDS:
+            return []
+        if front.catalog.category_for(query) is None:
+            found = [i for i, _ in (await front.catalog.scored_ids(query, k=LISTED))]
+            if not any(names_it(query, p) for p in await uow.products.list_by_ids(found)):
+                return []
+        kinds.append(query)
+    return kinds
 
 
 async def answer_one(

@@ -359,7 +359,11 @@ INDIRECT_QUESTION_RE = _rx(
 )
 SI_PUNCT_RE = re.compile(r"^\W*s[ií]+\s*[,.!;:]", re.IGNORECASE)
 PRICE_K_RE = _rx(r"\d+k")
-DONE_RE = re.compile(r"^(listo|ya|ya esta|es todo|eso es todo|listo gracias|listo eso es todo)$")
+# "listo" after "¿algo más?", alone or with a go-ahead: "listo, hágale", "ya, eso es todo".
+DONE_RE = re.compile(
+    r"^(listo|ya|ya esta|es todo|eso es todo|eso seria todo)"
+    r"( (pues|entonces|gracias|muchas gracias|dale|de una|eso es todo|es todo|eso seria todo))*$"
+)
 CHANGE_DATA_RE = re.compile(
     r"\b(cambi\w*|actualiz\w*|corregir|corrige|editar|modificar|otra direccion|"
     r"nueva direccion|otro (numero|celular|telefono|barrio)|otros datos|datos nuevos)\b"

@@ -511,6 +511,14 @@ class Catalog:
                 visible=product.visible,
             )
 
+    def names_kind(self, query: str, product: Product) -> bool:
+        """The query says what the product is, in its words or in a synonym's ("tapabocas"
+        for "Respirador desechable N95")."""
+        if names_it(query, product):
+            return True
+        head = {stem(t) for t in name_head(product.name, HEAD_WORDS)}
+        return any(phrase[0] in head for phrase in self.index.synonym_phrases(query))
+
     def match_strength(self, query: str, k: int = 3) -> float:
         """How much of `query` the best few visible products' names say (0..1)."""
         query = analysed_part(query)

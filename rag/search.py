@@ -611,6 +611,12 @@ class ProductIndex:
                     first.add((joined,), self.weights.compound)
                     second.add((joined,), self.weights.compound)
 
+    def synonym_phrases(self, query: str) -> list[tuple[str, ...]]:
+        """The stem phrases the synonym list offers for the query's words ("tapabocas":
+        ("mascarill",), ("respir", "desechabl"), …)."""
+        stems = [stem(t) for t in tokenize(query) if t not in SPANISH_STOPWORDS]
+        return [alt for _, _, alts in self._synonyms.matches(stems) for alt in alts]
+
     def _add_synonyms(self, concepts: list[_Concept], stems: list[str]) -> None:
         for start, end, alternatives in self._synonyms.matches(stems):
             key = set(stems[start:end])

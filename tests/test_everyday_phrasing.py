@@ -101,3 +101,48 @@ async def test_the_delivery_fee_asked_with_a_cart_is_this_orders(shop: Harness) 
     assert "Hacemos domicilios" in fee and "Para este pedido:" in fee and "$40.000" in fee
     go = await say_text(leo, "listo, hágale")
     assert "Ley 1581" in go and "qué más necesitas" not in go
+
+
+async def test_one_of_those_shown_by_an_adjective_and_another_kind_after_y(
+    shop: Harness,
+) -> None:
+    """ "las oscuras" after the glasses used to list the glow-in-the-dark sign beside the dark
+    glasses; "¿y tapabocas?" then listed the glasses and the sign with the N95."""
+    eva = shop.api.user(9980, first_name="Eva")
+    await say(eva, "necesito gafas")
+    dark = await say_text(eva, "las oscuras")
+    assert dark.startswith("Gafas de seguridad lente oscuro\n"), dark
+    masks = await say_text(eva, "y tapabocas?")
+    assert "Respirador desechable N95" in masks
+    assert "Gafas" not in masks and "Señal" not in masks
+
+
+async def test_a_comparison_of_two_kinds_shows_one_of_each(shop: Harness) -> None:
+    """ "¿cuál es la diferencia entre el abc y el co2?" used to quote the recharge service
+    (its text names both), then compared two ABC extinguishers."""
+    leo = shop.api.user(9984, first_name="Leo")
+    reply = await say_text(leo, "cual es la diferencia entre el abc y el co2")
+    assert reply.startswith("Así se comparan:") and "Recargamos" not in reply
+    assert "Extintor multipropósito ABC" in reply and "Extintor de CO2" in reply
+
+
+async def test_how_long_to_an_unserved_town_is_not_quoted_for_the_shops_city(
+    shop: Harness,
+) -> None:
+    """ "¿cuánto se demora en llegar a Rionegro?" with a cart got the fee to Medellín."""
+    ana = shop.api.user(9985, first_name="Ana")
+    await say(ana, "quiero 2 guantes de vaqueta")
+    reply = await say_text(ana, "cuanto se demora en llegar a rionegro?")
+    assert "transportadora" in reply and "Domicilio a Medellín" not in reply
+
+
+async def test_asking_for_help_politely_is_not_a_product(shop: Harness) -> None:
+    """ "Buenos días, me pueden colaborar" used to get "No encontré productos para
+    «colaborar»"; "ok listo" with a cart got "¿Cuál te interesa…?" instead of the checkout."""
+    leo = shop.api.user(9986, first_name="Leo")
+    hello = await say_text(leo, "Buenos días, me pueden colaborar")
+    assert "No encontré" not in hello and "colaborar" not in hello
+    await say(leo, "necesito guantes")
+    await say(leo, "quiero 12 del recubierto en nitrilo")
+    go = await say_text(leo, "ok listo")
+    assert "Ley 1581" in go

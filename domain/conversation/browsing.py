@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
+from domain.catalog import coverage
 from domain.conversation import (
     aftercare,
     asides,
@@ -18,7 +19,13 @@ from domain.conversation import (
     several,
     shelves,
 )
-from domain.conversation.delivering import asks_cost, delivery_answer, order_figures, quote_for
+from domain.conversation.delivering import (
+    asks_cost,
+    delivery_answer,
+    names_a_place,
+    order_figures,
+    quote_for,
+)
 from domain.conversation.finding import (
     LIST_SIZE,
     described_only,
@@ -48,7 +55,7 @@ from domain.language.patterns import (
     RETURN_RE,
 )
 from domain.language.words import ATTRIBUTE_WORDS
-from domain.model import InvoiceData
+from domain.model import InvoiceData, Product
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -212,7 +219,7 @@ async def shop_question(
     town = front.shop.delivery_options.municipality_in(text)
     delivery = InfoTopic.DELIVERY in topics
     cart_now = None
-    if delivery and (town is not None or asks_cost(text)):
+    if delivery and (town is not None or (asks_cost(text) and not names_a_place(text))):
         cart_now = await uow.orders.get_cart(turn.chat.chat_id)
     if delivery and town is not None:
         turn.say(delivery_answer(front, turn, cart_now, text, brief=brief))
@@ -278,6 +285,28 @@ def _compared(text: str) -> int:
     return max(2, min(3, len(named)))
 
 
+async def _each_compared(
+    front: Shopfront, uow: UnitOfWork, text: str, found: list[Product]
+) -> list[Product]:
+    """The product each part of a comparison names ("entre el ABC y el CO2": the best ABC,
+    the best CO2), from those found for the whole message first; each once."""
+    folded = fold(text)
+    asked = COMPARE_RE.search(folded)
+    parts = COMPARED_SPLIT_RE.split(folded[asked.end() :]) if asked else []
+    named: list[Product] = []
+    for part in parts[:3]:
+        query = understand(part).product_query
+        if not query:
+            continue
+        best = next((p for p in found if coverage(query, p) == 1.0), None)
+        if best is None:
+            hits = [i for i, _ in await front.catalog.scored_ids(query, k=1)]
+            best = next(iter(await uow.products.list_by_ids(hits)), None)
+        if best is not None and best.visible and best not in named:
+            named.append(best)
+    return named
+
+
 def _for_purpose(text: str, query: str) -> bool:
     """ "¿qué me recomiendas para soldadura?": the words say what it is for, not what it is."""
     first = fold(query).split()[:1]
@@ -336,8 +365,11 @@ async def product_question(
     from_list = (meaning.superlative or meaning.ordinal) and (
         turn.memory.listed or turn.memory.shown
     )
-    said = None if from_list else asides.shop_answer(front, text, meaning.product_query)
-    if said:  # not for "el más pequeño" of the list ("pequeñas empresas" in the shop's vision)
+    # Not for "el más pequeño" of the list ("pequeñas empresas" in the shop's vision), nor
+    # "¿qué diferencia hay entre el ABC y el CO2?" (the recharge service names both).
+    skip_shop = from_list or (meaning.product_query and _compared(text))
+    said = None if skip_shop else asides.shop_answer(front, text, meaning.product_query)
+    if said:
         turn.say(said)
         return
     if await cart.say_unavailable(front, uow, turn, meaning.product_query):
@@ -372,7 +404,8 @@ async def product_question(
         return
     remember(turn.memory, products, meaning)
     if len(products) > 1 and (compared := _compared(text)):  # "¿qué diferencia hay entre…?"
-        cards.compare(turn, products[:compared])
+        named = await _each_compared(front, uow, text, products)
+        cards.compare(turn, named if len(named) > 1 else products[:compared])
         return
     if how_many:  # "¿cuántos hay?": the units, not "disponible"
         turn.say(stock_list(products) + "\n\n" + texts.PRODUCT_LIST_FOOTER)

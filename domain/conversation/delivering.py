@@ -90,5 +90,22 @@ _WORD_RE = re.compile(r"[a-z]+")
 
 
 def asks_cost(text: str) -> bool:
-    """ "¿cuánto sería el envío?", "¿el total incluye el domicilio?": about what it costs."""
-    return bool(set(_WORD_RE.findall(fold(text))) & COST_WORDS)
+    """ "¿cuánto sería el envío?", "¿el total incluye el domicilio?": about what it costs, not
+    how long it takes ("¿cuánto se demora?")."""
+    words = set(_WORD_RE.findall(fold(text)))
+    return bool(words & COST_WORDS) and not words & TIME_WORDS
+
+
+def names_a_place(text: str) -> bool:
+    """ "…el envío a Rionegro?", "…llegar hasta Marinilla": a place is named (served or not),
+    not "a mi casa", "a la obra"."""
+    found = _PLACE_RE.search(fold(text))
+    return found is not None and found.group(1) not in NOT_PLACES
+
+
+TIME_WORDS = frozenset("demora demoran tarda tardan tiempo dias horas cuando".split())
+NOT_PLACES = frozenset("mi la el casa domicilio oficina obra empresa".split())
+_PLACE_RE = re.compile(
+    r"\b(?:envio|envios|domicilio|domicilios|flete|mandar|mandan|enviar|envian|llevar|llevan"
+    r"|llegar|llega|despachar|despachan)\b.*?\b(?:a|hasta|para) ([a-z]+)"
+)

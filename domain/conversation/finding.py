@@ -131,12 +131,11 @@ class Finder:
                 return await self.catalog.scored_ids(f"{memory.last_query} {query}", k=10)
         return scored
 
-    @staticmethod
-    async def _named_on_its_own(uow: UnitOfWork, query: str, scored: Scored) -> bool:
-        """The follow-up's words name products of their own ("y unas gafas de seguridad"),
-        not a detail of the last request ("¿y de otra marca?")."""
+    async def _named_on_its_own(self, uow: UnitOfWork, query: str, scored: Scored) -> bool:
+        """The follow-up's words name products of their own ("y unas gafas de seguridad", "¿y
+        tapabocas?"), not a detail of the last request ("¿y de otra marca?")."""
         top = await uow.products.list_by_ids([i for i, _ in scored[:LIST_SIZE]])
-        return any(names_it(query, p) for p in top)
+        return any(self.catalog.names_kind(query, p) for p in top)
 
     @staticmethod
     async def _refers_to_shown(

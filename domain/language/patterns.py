@@ -75,7 +75,10 @@ HELP_STRONG_RE = _rx(
     r"(comprar|pedido)|quien eres|eres (un )?(bot|robot|humano|persona|ia)|"
     r"^(help|menu|comandos|instrucciones)$)"
 )
-HELP_WEAK_RE = _rx(r"\b(ayuda|ayudame|ayudeme|ayudar|ayudarme|ayudas|ayudan|help)\b")
+HELP_WEAK_RE = _rx(
+    r"\b(ayuda|ayudame|ayudeme|ayudar|ayudarme|ayudas|ayudan|help|colaborar|colaborarme|"
+    r"colabora|colaboras|colaboran|colaboreme|colaborame)\b"
+)
 BUY_RE = _rx(
     r"\b(quiero|queremos|quisiera|queria|quiciera|deseo|me llevo|nos llevamos|llevo|"
     r"llevame|llevamos|necesito|necesitamos|necesitaria|ocupo|requiero|dame|deme|denme|"
@@ -324,6 +327,7 @@ FOLLOW_UP_RE = _rx(
     r"^(y|e) \w|"
     r"\b(el|la|los|las|del|al) (de|del|que|mismo|misma|mismos|mismas|otro|otra)\b|"
     r"\b(el|la) mas\b|"
+    r"^(el|la|los|las) \w+$|"  # "las oscuras", "el blanco": one of those shown
     r"\b(ese|esa|esos|esas|este|estos|estas|aquel|aquella|aquellos|aquellas|mismo|misma|"
     r"mismos|mismas)\b|"
     r"\b(otro|otra|otros|otras) (color|colores|talla|tallas|modelo|marca|referencia|"
@@ -361,7 +365,7 @@ SI_PUNCT_RE = re.compile(r"^\W*s[ií]+\s*[,.!;:]", re.IGNORECASE)
 PRICE_K_RE = _rx(r"\d+k")
 # "listo" after "¿algo más?", alone or with a go-ahead: "listo, hágale", "ya, eso es todo".
 DONE_RE = re.compile(
-    r"^(listo|ya|ya esta|es todo|eso es todo|eso seria todo)"
+    r"^((ok|bueno|perfecto|dale) )?(listo|ya|ya esta|es todo|eso es todo|eso seria todo)"
     r"( (pues|entonces|gracias|muchas gracias|dale|de una|eso es todo|es todo|eso seria todo))*$"
 )
 CHANGE_DATA_RE = re.compile(

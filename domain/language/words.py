@@ -183,6 +183,7 @@ STOPWORDS = frozenset(
     chevere vea mejor igual otro otros cotizacion cotizar catalogo urgente rapido
     eso esto va ponlo ponle mete metele meteme agreguame agregale agregamelo agregamelos
     ayuda ayudame ayudeme ayudar ayudarme ayudas ayudan help vender mandar enviar
+    colaborar colaborarme colabora colaboras colaboran colaboreme colaborame
     separar apartar regalar despachar hasta desde aceptan acepta reciben recibe gratis
     ninguno ninguna ningun negativo nunca tampoco nuevo nuevamente soy
     recomienda recomiendas recomiendan recomiende recomendarias recomendaria

@@ -146,3 +146,23 @@ async def test_asking_for_help_politely_is_not_a_product(shop: Harness) -> None:
     await say(leo, "quiero 12 del recubierto en nitrilo")
     go = await say_text(leo, "ok listo")
     assert "Ley 1581" in go
+
+
+async def test_an_amount_of_each_of_the_two_products_just_asked_about(shop: Harness) -> None:
+    """ "dame 2 de cada uno" after the white helmet and then the yellow one used to answer
+    "No tengo «cada 1»" (a tie-off connector)."""
+    eva = shop.api.user(9987, first_name="Eva")
+    await say(eva, "cuanto vale el casco blanco")
+    await say(eva, "y el amarillo?")
+    await say(eva, "dame 2 de cada uno")
+    assert await cart_of(shop, eva.id) == {"CAS-DIEL-BL": 2, "CAS-DIEL-AM": 2}
+
+
+async def test_what_a_listed_kind_comes_with_is_each_ones_description(shop: Harness) -> None:
+    """ "¿qué trae?" after the first-aid kits used to show a PVC rain suit ("trae" read as
+    "traje")."""
+    leo = shop.api.user(9988, first_name="Leo")
+    await say(leo, "tienen botiquines?")
+    reply = await say_text(leo, "que trae?")
+    assert reply.startswith("Esto es lo que dice cada uno:") and "Traje" not in reply
+    assert "Estuche con elementos básicos" in reply and "Maletín con dotación completa" in reply

@@ -138,7 +138,8 @@ async def _answers_a_question(
         if product is not None:
             await cart.chosen(uow, turn, product)
             return True
-    if waiting_quantity and meaning.quantity and intent not in (Intent.SHOP_INFO, Intent.MY_ORDERS):
+    asked = intent not in (Intent.SHOP_INFO, Intent.MY_ORDERS) and not meaning.each
+    if waiting_quantity and meaning.quantity and asked:  # not "2 de cada uno"
         product = await uow.products.get(memory.awaiting_quantity or 0)
         if product is not None and not meaning.product_query:
             await cart.add(uow, turn, product, meaning.quantity, additive=meaning.additive)

@@ -115,10 +115,10 @@ async def suggest(
     await with_photos(uow, turn, shown)
 
 
-def compare(turn: Turn, products: Sequence[Product]) -> None:
+def compare(turn: Turn, products: Sequence[Product], header: str = texts.COMPARE_HEADER) -> None:
     """ "¿qué diferencia hay entre el de carnaza y el de vaqueta?": each with its price, stock
     and description, one after the other."""
-    lines = [texts.COMPARE_HEADER]
+    lines = [header]
     lines += [
         texts.COMPARE_LINE.format(
             n=n,

@@ -18,6 +18,8 @@ from domain.money import format_cop
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
+EACH_AT_MOST = 5  # products "de cada uno" may mean
+
 
 async def buy_each(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
     """ "2 cascos blancos y 3 chalecos": each item in turn."""
@@ -48,6 +50,8 @@ async def drain_queue(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
 async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
     memory = turn.memory
     query = meaning.product_query
+    if meaning.each and not query and await _buy_of_each(uow, turn, meaning.quantity or 1):
+        return
     said = None if meaning.is_follow_up else asides.shop_answer(front, query, query)
     if said:  # "necesito dotación para 10 trabajadores": the shop's word on it, not a product
         turn.say(said)
@@ -80,6 +84,27 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
         turn.say(texts.ASK_QUANTITY.format(name=product.name))
         return
     await add(uow, turn, product, meaning.quantity, additive=meaning.additive)
+
+
+async def _buy_of_each(uow: UnitOfWork, turn: Turn, quantity: int) -> bool:
+    """ "2 de cada uno": that many of each product just talked about — the list shown, or
+    the two products shown one after the other ("¿y el amarillo?" after the white helmet).
+    False when there are not two to speak of."""
+    memory = turn.memory
+    if len(memory.shown) > 1:
+        ids = memory.shown
+    elif len(memory.earlier) == 1 and memory.shown:
+        ids = memory.earlier + memory.shown
+    else:
+        return False
+    products = [p for p in await uow.products.list_by_ids(list(dict.fromkeys(ids))) if p.visible]
+    if len(products) < 2:
+        return False
+    for product in products[:EACH_AT_MOST]:
+        await add(uow, turn, product, quantity)
+        if memory.offer is not None:  # not that many of this one: its answer first
+            break
+    return True
 
 
 def offer_pick(

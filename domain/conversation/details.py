@@ -20,6 +20,7 @@ from domain.model import Product
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
+EACH_DESCRIBED_AT_MOST = 5  # products of a list a detail question describes
 MAX_VERSIONED = 5  # of a list shown, the products whose other versions are looked for
 
 
@@ -121,7 +122,7 @@ async def detail_asked(
         return False
     product = await _the_one_meant(front, uow, turn, meaning)
     if product is None:
-        return False
+        return await _of_each_shown(uow, turn, meaning)
     said = snippet(asked.group(), product)
     if said:
         turn.say(texts.DETAIL_SAID.format(name=product.name, said=said))
@@ -141,13 +142,37 @@ async def _the_one_meant(
     """The product a detail question is about: the one its other words name in full ("el
     casco blanco"), else with no other words the one just shown."""
     memory = turn.memory
-    others = PRODUCT_DETAIL_RE.sub(" ", fold(meaning.product_query)).strip()
+    others = _other_words(meaning.product_query)
     if not others:
         one = _just_shown(memory)
         return await uow.products.get(one) if one is not None else None
     found = await uow.products.list_by_ids([i for i, _ in await front.catalog.scored_ids(others)])
     named = [p for p in found if p.active and word_coverage(others, p.name) == 1.0]
     return named[0] if len(named) == 1 else None
+
+
+async def _of_each_shown(uow: UnitOfWork, turn: Turn, meaning: Understanding) -> bool:
+    """ "¿qué trae?" after a short list, naming none of it: each one's description."""
+    memory = turn.memory
+    if _other_words(meaning.product_query):
+        return False  # other words name something: not those shown
+    if not 1 < len(memory.shown) <= EACH_DESCRIBED_AT_MOST:
+        return False
+    products = [p for p in await uow.products.list_by_ids(memory.shown) if p.visible]
+    if len(products) < 2:
+        return False
+    cards.compare(turn, products, texts.EACH_DESCRIBED)
+    return True
+
+
+def _other_words(query: str) -> str:
+    """The product words of a detail question besides the detail ("empresa" of "¿y el de
+    empresa qué incluye?")."""
+    words = PRODUCT_DETAIL_RE.sub(" ", fold(query)).split()
+    return " ".join(w for w in words if w not in DETAIL_VERBS)
+
+
+DETAIL_VERBS = frozenset("trae traen incluye incluyen contiene contienen viene vienen".split())
 
 
 def _just_shown(memory: Memory) -> int | None:

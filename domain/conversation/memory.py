@@ -77,6 +77,7 @@ class Memory:
     pick: Pick | None = None
     listed: list[int] = field(default_factory=list)  # the numbered list last shown
     shown: list[int] = field(default_factory=list)  # products just talked about
+    earlier: list[int] = field(default_factory=list)  # those talked about before them
     best_match: int | None = None  # a clear winner of the last search ("quiero 10")
     last_query: str = ""
     queued: list[str] = field(default_factory=list)  # items of a multi-item order, waiting
@@ -117,6 +118,7 @@ class Memory:
             pick=Pick(_int(pick.get("quantity"))) if isinstance(pick, Mapping) else None,
             listed=_ints(data.get("listed")),
             shown=_ints(data.get("shown")),
+            earlier=_ints(data.get("earlier")),
             best_match=_int(data.get("best_match")),
             last_query=_str(data.get("last_query")),
             queued=_strs(data.get("queued")),

@@ -129,6 +129,10 @@ class Turn:
     erased: bool = False  # the customer's data was just erased: this exchange is not stored
     photos: tuple[int, ...] = ()  # products whose photos go with the reply (card, short list)
     added: list[Product] = field(default_factory=list)  # put in the cart by this reply
+    shown_before: list[int] = field(init=False)  # memory.shown as the message found it
+
+    def __post_init__(self) -> None:
+        self.shown_before = list(self.memory.shown)
 
     def say(self, text: str) -> None:
         self.parts.append(text)
@@ -140,6 +144,9 @@ class Turn:
         return "\n\n".join(parts)
 
     def reply(self) -> Reply:
+        shown = self.memory.shown
+        if shown and shown != self.shown_before:  # "2 de cada uno" may mean these and those
+            self.memory.earlier = self.shown_before
         return Reply(self.text(), self.step, self.memory, self.buttons, self.photos)
 
 

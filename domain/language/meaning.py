@@ -59,6 +59,7 @@ class Understanding:
     ordinal: int | None
     superlative: str | None
     additive: bool = False  # "3 más", "otros 2": add to what is in the cart
+    each: bool = False  # "2 de cada uno": that amount of each product just talked about
     # Read in the same pass; each equals the function of the same name on the same text.
     is_done: bool = False  # is_done(): "listo" after "¿algo más?"
     wants_change: bool = False  # wants_change(): "cambiar la dirección"

@@ -279,8 +279,11 @@ PRODUCT_DETAIL_RE = _rx(
     r"\b(material|materiales|tela|hecho|hecha|fabricado|fabricada|certificado|certificada|"
     r"certificacion|norma|normas|ansi|talla|tallas|color|colores|peso|pesa|medida|medidas|mide|"
     r"dimensiones|marca|referencia|modelo|capacidad|duracion|lavable|impermeable|"
-    r"para que sirve)\b"
+    r"para que sirve|que (trae|traen|incluye|incluyen|contiene|contienen|viene|vienen))\b"
 )
+# "2 de cada uno", "uno de ambos": the same amount of each product just talked about ("dame
+# los 2" is two of the one shown).
+EACH_RE = _rx(r"\b(de )?cada (uno|una|1)\b|\bde (ambos|ambas)\b")
 # "¿tienen en otro color?", "¿hay otras tallas?": the product's other versions.
 OTHER_VARIANT_RE = _rx(
     r"\b(otro|otra|otros|otras|mas|demas) (color|colores|talla|tallas|modelo|modelos|marca|"

@@ -15,6 +15,7 @@ from domain.language.patterns import (
     CHANGE_DATA_RE,
     COUNT_WORDS_RE,
     DONE_RE,
+    EACH_RE,
     ITEM_SEPARATOR_RE,
     MORE_RE,
     PRICE_OR_STOCK_RE,
@@ -58,9 +59,11 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
     if not prepared.toks or INJECTION_RE.search(prepared.norm_text):
         return Understanding(Intent.OTHER, None, "", (), answer.question, False, None, None, **cues)
     numbers = find_numbers(prepared.norms)
-    blocked = phrase_indices(prepared)
+    each = matched_indices(EACH_RE, prepared)  # "de cada uno": no amount of one, no product
+    blocked = phrase_indices(prepared) | each
     numbers = [n for n in numbers if not set(range(n.start, n.end)) & blocked]
     features, removed = read_features(prepared, numbers, answer)
+    removed |= each
     intent = _decide(features)
     if features.remove and intent == Intent.OTHER and numbers:
         intent = Intent.REMOVE  # "quítame uno": of what was just talked about
@@ -92,6 +95,7 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
         ordinal=features.ordinal,
         superlative=features.superlative,
         additive=picked is not None and _is_additive(prepared, picked),
+        each=bool(each),
         **cues,
     )
 

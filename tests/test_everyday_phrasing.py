@@ -166,3 +166,45 @@ async def test_what_a_listed_kind_comes_with_is_each_ones_description(shop: Harn
     reply = await say_text(leo, "que trae?")
     assert reply.startswith("Esto es lo que dice cada uno:") and "Traje" not in reply
     assert "Estuche con elementos básicos" in reply and "Maletín con dotación completa" in reply
+
+
+async def test_a_greeting_with_folded_hands_is_a_greeting(shop: Harness) -> None:
+    """ "Buenas noches 🙏" used to be thanked ("¡Con mucho gusto!…")."""
+    ana = shop.api.user(9989, first_name="Ana")
+    reply = await say_text(ana, "Buenas noches 🙏")
+    assert reply.startswith("¡Hola, Ana!"), reply
+
+
+async def test_the_difference_asked_after_a_list_compares_what_was_asked(shop: Harness) -> None:
+    """ "¿Cuál es la diferencia?" after the 10-pound extinguishers got "No estoy seguro de
+    haberte entendido"."""
+    leo = shop.api.user(9990, first_name="Leo")
+    await say(leo, "Tienen extintores de 10 libras?")
+    reply = await say_text(leo, "Cuál es la diferencia?")
+    assert reply.startswith("Así se comparan:")
+    assert "Extintor de CO2 10 lb" in reply and "Extintor multipropósito ABC 10 lb" in reply
+    assert "galones" not in reply
+
+
+async def test_sending_to_a_town_and_a_misspelt_delivery_are_delivery_questions(
+    shop: Harness,
+) -> None:
+    """ "¿me los manda a Bello?" used to get the delivery times without Bello's fee; "cuánto
+    me cobra el domisilio" listed a stop/go paddle and a helmet."""
+    eva = shop.api.user(9991, first_name="Eva")
+    await say(eva, "necesito guantes de vaqueta")
+    bello = await say_text(eva, "me los manda a bello?")
+    assert "Domicilio a Bello: $15.000" in bello
+    fee = await say_text(eva, "cuanto me cobra el domisilio")
+    assert "Hacemos domicilios" in fee and "Paleta" not in fee
+
+
+async def test_a_logo_asked_about_is_not_a_product_for_companies(shop: Harness) -> None:
+    """ "¿tienen con logo de la empresa?" after helmets in the cart showed the first-aid kit
+    "para empresa"; "ok así está bien" then asked how many kits."""
+    leo = shop.api.user(9992, first_name="Leo")
+    await say(leo, "5 chalecos naranja y 5 cascos blancos")
+    logo = await say_text(leo, "tienen con logo de la empresa?")
+    assert "Botiquín" not in logo and "pregúntale a la tienda: 604 444 5821" in logo
+    go = await say_text(leo, "ok así está bien")
+    assert "Ley 1581" in go

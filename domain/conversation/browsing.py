@@ -59,6 +59,8 @@ from domain.model import InvoiceData, Product
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
+COMPARED_AT_MOST = 3  # products "¿cuál es la diferencia?" compares of a list
+
 
 async def on_browsing(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
@@ -286,6 +288,15 @@ def _compared(text: str) -> int:
     return max(2, min(3, len(named)))
 
 
+async def _compare_shown(uow: UnitOfWork, turn: Turn) -> None:
+    """ "¿cuál es la diferencia?" after a list: those that say all that was asked ("los de 10
+    libras"), else the first ones."""
+    memory = turn.memory
+    shown = [p for p in await uow.products.list_by_ids(memory.shown) if p.visible]
+    asked = [p for p in shown if coverage(memory.last_query, p) == 1.0]
+    cards.compare(turn, (asked if len(asked) > 1 else shown)[:COMPARED_AT_MOST])
+
+
 async def _each_compared(
     front: Shopfront, uow: UnitOfWork, text: str, found: list[Product]
 ) -> list[Product]:
@@ -362,6 +373,9 @@ async def product_question(
     if await details.other_versions(front, uow, turn, text):  # "¿tienen en otro color?"
         return
     if await details.detail_asked(front, uow, turn, meaning, text):  # "¿es certificado?"
+        return
+    if not meaning.product_query and _compared(text) and len(turn.memory.shown) > 1:
+        await _compare_shown(uow, turn)  # "¿cuál es la diferencia?" after a list
         return
     from_list = (meaning.superlative or meaning.ordinal) and (
         turn.memory.listed or turn.memory.shown

@@ -155,8 +155,10 @@ TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
     (
         InfoTopic.DELIVERY,
         _rx(
-            r"\b(envio|envios|envian|enviar|envias|envia|domicilio|domicilios|despachan|"
-            r"despacho|despachos|entregan|entrega|entregas|llegan a|llega a|mandan a|"
+            r"\b(envio|envios|envian|enviar|envias|envia|domicilio|domicilios|domisilio|"
+            r"domisilios|domicilo|despachan|despacho|despachos|entregan|entrega|entregas|"
+            r"llegan a|llega a|mandan a|manda a|mandas a|"
+            r"(lo|la|los|las) (manda|mandan|mandas|llevan|lleva|traen|trae) (a|hasta|para)|"
             r"hacen llegar|flete|transportadora|cuanto (demora|tarda|se demora|se tarda)|"
             r"a domicilio|llegaria|llegarian|en cuanto tiempo (llega|llegan|llegaria)|"
             r"cuanto tiempo (se demora|se tarda|demora|tarda|tardan|demoran)|"
@@ -279,7 +281,9 @@ PRODUCT_DETAIL_RE = _rx(
     r"\b(material|materiales|tela|hecho|hecha|fabricado|fabricada|certificado|certificada|"
     r"certificacion|norma|normas|ansi|talla|tallas|color|colores|peso|pesa|medida|medidas|mide|"
     r"dimensiones|marca|referencia|modelo|capacidad|duracion|lavable|impermeable|"
-    r"para que sirve|que (trae|traen|incluye|incluyen|contiene|contienen|viene|vienen))\b"
+    r"para que sirve|que (trae|traen|incluye|incluyen|contiene|contienen|viene|vienen)|"
+    r"(logo|logos|bordado|bordados|estampado|estampados|personalizado|personalizados|"
+    r"personalizar|marcado|marcados)( (de )?(la |mi |nuestra |su )?(empresa|compania))?)\b"
 )
 # "2 de cada uno", "uno de ambos": the same amount of each product just talked about ("dame
 # los 2" is two of the one shown).
@@ -368,7 +372,8 @@ SI_PUNCT_RE = re.compile(r"^\W*s[ií]+\s*[,.!;:]", re.IGNORECASE)
 PRICE_K_RE = _rx(r"\d+k")
 # "listo" after "¿algo más?", alone or with a go-ahead: "listo, hágale", "ya, eso es todo".
 DONE_RE = re.compile(
-    r"^((ok|bueno|perfecto|dale) )?(listo|ya|ya esta|es todo|eso es todo|eso seria todo)"
+    r"^((ok|bueno|perfecto|dale) )?"
+    r"(listo|ya|ya esta|es todo|eso es todo|eso seria todo|asi esta bien|asi esta)"
     r"( (pues|entonces|gracias|muchas gracias|dale|de una|eso es todo|es todo|eso seria todo))*$"
 )
 CHANGE_DATA_RE = re.compile(

@@ -67,9 +67,14 @@ def analysed_part(text: object) -> str:
     return text.lstrip()[:MAX_ANALYSED_CHARS] if isinstance(text, str) else ""
 
 
+PLEASE_EMOJI = "🙏"  # alone it thanks (EMOJI_WORDS); beside words it asks kindly
+
+
 def prepare(text: object) -> Text:
     """Tokenise and normalise the analysed part of a message."""
     raw = unicodedata.normalize("NFC", analysed_part(text))
+    if PLEASE_EMOJI in raw and raw.replace(PLEASE_EMOJI, "").strip():
+        raw = raw.replace(PLEASE_EMOJI, " porfa ")  # "Buenas noches 🙏": please, not thanks
     for emoji, word in EMOJI_WORDS:
         raw = raw.replace(emoji, word)
     toks: list[Tok] = []

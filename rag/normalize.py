@@ -108,7 +108,8 @@ QUERY_FILLERS: frozenset[str] = frozenset(
     quiero quisiera queria necesito necesitaba busco buscaba buscando me podrian puede pueden
     podria info informacion precio precios cuanto cuesta cuestan vale valen valor disponible
     disponibles ok okay vale listo bueno chao adios saludos senor senora amigo amiga usted
-    ustedes ver mostrar muestrame muestreme par pares""".split()
+    ustedes ver mostrar muestrame muestreme par pares trae traen viene vienen incluye
+    incluyen""".split()
 )
 """Conversational words a customer wraps a query in; dropped from queries only."""
 

@@ -3,7 +3,7 @@ whose word another one's description says, a delivery time asked in the conditio
 
 from __future__ import annotations
 
-from tests.chat import cart_of, press, say, say_text
+from tests.chat import cart_of, press, say, say_text, texts_of
 from tests.conftest import Harness
 
 
@@ -208,3 +208,28 @@ async def test_a_logo_asked_about_is_not_a_product_for_companies(shop: Harness) 
     assert "Botiquín" not in logo and "pregúntale a la tienda: 604 444 5821" in logo
     go = await say_text(leo, "ok así está bien")
     assert "Ley 1581" in go
+
+
+async def test_a_category_asked_for_lists_its_products_not_a_service(shop: Harness) -> None:
+    """ "¿tienen señalización?" used to answer with the shop's services (one is custom
+    signs) instead of the signs on sale; "¿de qué tamaño son?" then said "En tamaño no lo
+    tengo" though the sign's description gives 20 x 30 cm."""
+    eva = shop.api.user(9993, first_name="Eva")
+    signs = await say_text(eva, "tienen señalización?")
+    assert "Señal fotoluminiscente «Salida de emergencia»" in signs and "Servicios" not in signs
+    await say(eva, "necesito señales de salida de emergencia")
+    size = await say_text(eva, "de que tamaño son")
+    assert "20 x 30 cm" in size and "no lo tengo" not in size
+
+
+async def test_what_a_harness_comes_with_and_both_to_the_cart(shop: Harness) -> None:
+    """ "¿trae eslinga?" after the harness listed a PVC rain suit ("trae" read as "traje");
+    "dame el arnés y la eslinga" used to forget the harness."""
+    leo = shop.api.user(9994, first_name="Leo")
+    await say(leo, "necesito arnés")
+    lanyards = await say_text(leo, "trae eslinga?")
+    assert "Eslinga de posicionamiento regulable" in lanyards and "Traje" not in lanyards
+    which = await say(leo, "dame el arnés y la eslinga")
+    assert "Eslinga con absorbedor" in texts_of(which)
+    await press(leo, which, "posicionamiento")
+    assert await cart_of(shop, leo.id) == {"ALT-ARN-4A": 1, "ALT-ESL-POS": 1}

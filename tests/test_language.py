@@ -118,6 +118,10 @@ CASES = [
     c("me lo llevo", I.BUY, None, "", is_follow_up=True),
     c("dame 2", I.BUY, 2, ""),
     c("dame los 2", I.BUY, 2, ""),
+    c("y en 43?", I.PRODUCT_QUESTION, None, "43"),  # the size, not 43 units
+    c("mejor déjalo en 1", I.BUY, 1, ""),
+    c("déjelo en 2 porfa", I.BUY, 2, ""),
+    c("dame 2 de cada uno", I.BUY, 2, ""),
     c("kiero 2 cascos xfa", I.BUY, 2, "cascos"),
     c("nesesito 4 guantes porfa", I.BUY, 4, "guantes"),
     c("cascos x10", I.BUY, 10, "cascos"),

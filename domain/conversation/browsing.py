@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
-from domain.catalog import coverage
+from domain.catalog import coverage, word_coverage
 from domain.conversation import (
     aftercare,
     asides,
@@ -381,8 +381,10 @@ async def product_question(
         turn.memory.listed or turn.memory.shown
     )
     # Not for "el más pequeño" of the list ("pequeñas empresas" in the shop's vision), nor
-    # "¿qué diferencia hay entre el ABC y el CO2?" (the recharge service names both).
-    skip_shop = from_list or (meaning.product_query and _compared(text))
+    # "¿qué diferencia hay entre el ABC y el CO2?" (the recharge service names both), nor a
+    # category named ("¿tienen señalización?": its signs, not the custom-sign service).
+    query = meaning.product_query
+    skip_shop = from_list or (query and (_compared(text) or _names_category(front, query)))
     said = None if skip_shop else asides.shop_answer(front, text, meaning.product_query)
     if said:
         turn.say(said)
@@ -444,6 +446,12 @@ async def product_question(
     turn.buttons = (*cards.product_rows(products), *more)
 
 
+def _names_category(front: Shopfront, query: str) -> bool:
+    """The words are a category's name, all of them ("señalización", "trabajo en alturas")."""
+    category = front.catalog.category_for(query)
+    return category is not None and word_coverage(query, category) == 1.0
+
+
 def _names_a_town_only(front: Shopfront, query: str) -> bool:
     """The product words are a municipality the shop delivers to, and nothing else."""
     town = front.shop.delivery_options.municipality_in(query)
@@ -452,6 +460,10 @@ def _names_a_town_only(front: Shopfront, query: str) -> bool:
 
 def _only_attributes(query: str) -> bool:
     """The product words only tell a colour, a size or a number ("azul talla L", "43" of
-    "¿y en 43?")."""
+    "¿y en 43?"), not only what they are ("¿de qué tamaño?")."""
     words = fold(query).split()
-    return bool(words) and all(w in ATTRIBUTE_WORDS or w.isdigit() for w in words)
+    told = [w for w in words if w not in ATTRIBUTE_NOUNS]
+    return bool(told) and all(w in ATTRIBUTE_WORDS or w.isdigit() for w in words)
+
+
+ATTRIBUTE_NOUNS = frozenset("color colores talla tallas numero tamano tamanos".split())

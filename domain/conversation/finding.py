@@ -11,7 +11,7 @@ from domain.language import CHEAPEST, Intent, Understanding
 from domain.language.meaning import LARGEST, SMALLEST
 from domain.model import Product
 from domain.ports import UnitOfWork
-from rag.normalize import tokenize
+from rag.normalize import fold, tokenize
 
 LIST_SIZE = 5
 CLEAR_WINNER_RATIO = 1.25
@@ -205,10 +205,17 @@ _MEASURE_RE = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9.]+")
 
 
 def snippet(query: str, product: Product, limit: int = 110) -> str:
-    """The part of the description that says the customer's words."""
+    """The part of the description that says the customer's words; for a size asked ("¿de
+    qué tamaño?", "¿cuánto mide?"), the part that gives a measure ("20 x 30 cm")."""
     parts = [part.strip() for part in re.split(r"(?<=[.;:])\s+", product.description) if part]
     said = next((part for part in parts if word_coverage(query, part) > 0), "")
+    if not said and SIZE_ASKED_RE.search(fold(query)):
+        said = next((part for part in parts if MEASURE_RE.search(part)), "")
     return said if len(said) <= limit else said[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+SIZE_ASKED_RE = re.compile(r"\b(tamano|tamanos|medida|medidas|mide|miden|dimensiones|grande)\b")
+MEASURE_RE = re.compile(r"\d+([.,]\d+)?\s*(x\s*\d+([.,]\d+)?\s*)?(cm|mm|m|pulgadas|metros)\b")
 
 
 def extreme(products: Sequence[Product], superlative: str) -> Product:

@@ -24,6 +24,11 @@ LISTED = 3  # products shown for each question of several
 # Where one kind of product of a list ends: a comma, "y", "e", "o".
 KIND_END_RE = re.compile(r",|\s(?:y|e|o)\s")
 MAX_KINDS = 6
+# Verbs that put things in the cart (not "necesito", "busco": what is there comes first).
+HARD_BUY_RE = re.compile(
+    r"\b(dame|deme|denme|damelos|me llevo|llevo|agrega|agregame|agregueme|pon|ponme|ponga|"
+    r"mandame|mandeme|enviame|envieme|compro|separame|separeme|anota|anotame)\b"
+)
 KIND_WORDS = 3  # content words of one kind at most ("guantes de nitrilo")
 
 
@@ -64,9 +69,10 @@ async def _kinds_listed(front: Shopfront, uow: UnitOfWork, text: str) -> list[st
     """The kinds of product a message lists ("casco, guantes y botas", "necesito extintores y
     gabinetes"), as product words, each naming products of its own; [] otherwise: "guantes
     de nitrilo y vaqueta" is one request ("vaqueta" names no product by itself)."""
-    parts = KIND_END_RE.split(fold(text))
-    if not 2 <= len(parts) <= MAX_KINDS:
-        return []
+    folded = fold(text)
+    parts = KIND_END_RE.split(folded)
+    if not 2 <= len(parts) <= MAX_KINDS or HARD_BUY_RE.search(folded):
+        return []  # "dame el arnés y la eslinga": both to the cart, not two lists
     kinds = []
     for part in parts:
         meaning = understand(part)  # "necesito casco": the kind, not an order without amount

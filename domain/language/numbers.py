@@ -162,6 +162,10 @@ def _is_ordinal_context(prev: str, prev2: str) -> bool:
     return prev in ("el", "la", "opcion") or (prev == "numero" and prev2 in ("el", "la", "opcion"))
 
 
+# Verbs that put a number after "en" as the amount: "déjalo en 1", "quédese en 3".
+SETS_AMOUNT_RE = re.compile(r"(dej|pon|baj|sub|cambi|qued|aument|reduc|rebaj)\w*$")
+
+
 def _is_spec_context(norms: tuple[str, ...], start: int, prev: str, prev2: str, nxt: str) -> bool:
     """Sizes, models, measures: "de 20 libras", "talla 42", "referencia 3m 6200"."""
     if prev in SPEC_KEYWORDS or prev in ("de", "del", "el", "la", "lo", "al"):
@@ -175,8 +179,8 @@ def _is_spec_context(norms: tuple[str, ...], start: int, prev: str, prev2: str, 
         return True
     if prev in STOCK_PLACES and prev2 == "en":  # "¿tienen en bodega 10 arneses?"
         return False
-    if prev == "en" and nxt not in QUANTITY_UNITS:  # "¿y en 43?": the size, not 43 boots
-        return True
+    if prev == "en" and nxt not in QUANTITY_UNITS and not SETS_AMOUNT_RE.match(prev2):
+        return True  # "¿y en 43?": the size, not 43 boots ("déjalo en 1" is an amount)
     return is_product_word(prev) and nxt not in QUANTITY_UNITS
 
 

@@ -31,8 +31,8 @@ CHECKOUT_RE = _rx(
 )
 # Setting a quantity of what is in the cart: "que sean 5", "déjalo en 3", "mejor 10".
 SET_RE = _rx(
-    r"\b(que sean|mejor que sean|sean|dejal[oa]s? en|dejame|cambial[oa]s? a|ponle|ponme|"
-    r"mejor)\b"
+    r"\b(que sean|mejor que sean|sean|dejal[oa]s? en|dejel[oa]s? en|dejame|cambial[oa]s? a|"
+    r"ponle|ponme|que queden? en|mejor)\b"
 )
 # "¿cuántos hay?", "¿cuántas unidades tienen?", "¿cuántos quedan del amarillo?": the stock.
 HOW_MANY_RE = _rx(
@@ -280,7 +280,8 @@ RETURN_RE = _rx(
 PRODUCT_DETAIL_RE = _rx(
     r"\b(material|materiales|tela|hecho|hecha|fabricado|fabricada|certificado|certificada|"
     r"certificacion|norma|normas|ansi|talla|tallas|color|colores|peso|pesa|medida|medidas|mide|"
-    r"dimensiones|marca|referencia|modelo|capacidad|duracion|lavable|impermeable|"
+    r"dimensiones|tamano|tamanos|que tan grande|marca|referencia|modelo|capacidad|duracion|"
+    r"lavable|impermeable|"
     r"para que sirve|que (trae|traen|incluye|incluyen|contiene|contienen|viene|vienen)|"
     r"(logo|logos|bordado|bordados|estampado|estampados|personalizado|personalizados|"
     r"personalizar|marcado|marcados)( (de )?(la |mi |nuestra |su )?(empresa|compania))?)\b"

@@ -12,6 +12,7 @@ from domain.language.meaning import Intent, Understanding
 from domain.language.number_words import QUANTITY_UNITS
 from domain.language.numbers import Number, find_numbers, only_number, pick_quantity
 from domain.language.patterns import (
+    BUY_RE,
     CHANGE_DATA_RE,
     COUNT_WORDS_RE,
     DONE_RE,
@@ -23,6 +24,7 @@ from domain.language.patterns import (
 )
 from domain.language.text import Text, analysed_part, matched_indices, prepare
 from domain.language.words import ADDITIVE_AFTER, ADDITIVE_BEFORE
+from rag.normalize import fold
 
 
 def understand(text: str) -> Understanding:
@@ -239,6 +241,8 @@ def _items(text: str) -> tuple[str, ...]:
     pieces = [p.strip() for p in ITEM_SEPARATOR_RE.split(text) if p and p.strip()]
     if len(pieces) < 2:
         return ()
+    if BUY_RE.search(fold(pieces[0])):  # "dame el arnés y la eslinga": one of each
+        pieces = [_THE_ONE_RE.sub("1 ", piece) for piece in pieces]
     items = [piece for piece in dict.fromkeys(pieces) if _is_item(piece)]
     # "Buenas tardes, 10 cascos, 20 guantes…": pieces that name no product are left out.
     rest = [piece for piece in pieces if piece not in items]
@@ -247,6 +251,12 @@ def _items(text: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+# "el arnés", "la eslinga" in an order: one of it (not "el de 10", "la más barata").
+_THE_ONE_RE = re.compile(
+    r"\b(?:el|la) (?!de\b|del\b|que\b|mas\b|mismo\b|misma\b|otro\b|otra\b|primer|segund|"
+    r"tercer|ultim)",
+    re.IGNORECASE,
+)
 # "para 10 trabajadores": one of each product for each of them.
 _FOR_EACH_RE = re.compile(
     r"\b(?:para|de) (\d{1,4}) (?:trabajadores|personas|empleados|operarios|colaboradores|"

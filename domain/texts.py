@@ -671,6 +671,10 @@ BUTTON_KEEP_ORDER = "No, mantenerlo"
 ORDER_KEPT = "Perfecto, tu pedido sigue en pie. ¿Te ayudo con algo más?"
 ORDER_CANCELLED_BY_CUSTOMER = "Listo, cancelé tu pedido #{order_id} y le avisé a la tienda. Si quieres pedir de nuevo, aquí estoy."
 ORDER_ALREADY_CANCELLED = "Tu pedido #{order_id} ya está cancelado."
+ORDER_CHANGE_HERE = (
+    "Tu pedido #{order_id} ya está confirmado y no puedo cambiarlo desde aquí. Si quieres, lo "
+    "cancelo («cancelar el pedido») y armas uno nuevo, o escríbele a la tienda al {phone}."
+)
 ORDER_TOO_LATE_TO_CANCEL = (
     "Tu pedido #{order_id} ya salió de la tienda, así que no puedo cancelarlo desde aquí. "
     "Escríbenos al {phone} y te ayudamos con la devolución."

@@ -82,6 +82,21 @@ async def cancel(front: Shopfront, uow: UnitOfWork, turn: Turn, raw_id: str) -> 
     turn.say(texts.ORDER_CANCELLED_BY_CUSTOMER.format(order_id=moved.id) + refund)
 
 
+async def change_asked(front: Shopfront, uow: UnitOfWork, turn: Turn) -> bool:
+    """ "¿lo puedo cambiar a 3 cascos?" about the order confirmed (no cart being filled):
+    it cannot be changed here; cancelling it and ordering again, or the shop, can. False when
+    there is a cart or no single open order (the message is then read as any other)."""
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    order = None if cart is not None and cart.lines else await _mine(uow, turn, None)
+    if order is None:
+        return False
+    if order.status in CUSTOMER_MAY_CANCEL:
+        turn.say(texts.ORDER_CHANGE_HERE.format(order_id=order.id, **_contact(front)))
+    else:
+        turn.say(texts.ORDER_TOO_LATE_TO_CANCEL.format(order_id=order.id, **_contact(front)))
+    return True
+
+
 async def _mine(uow: UnitOfWork, turn: Turn, order_id: int | None) -> Order | None:
     """The customer's own order `order_id`; without a number, their only open one."""
     if order_id is not None:

@@ -49,6 +49,7 @@ from domain.language.patterns import (
     HOW_MANY_RE,
     INTRO_RE,
     ONE_MORE_RE,
+    ORDER_CHANGE_RE,
     PAID_RE,
     REPEAT_RE,
     REQUEST_RE,
@@ -109,6 +110,8 @@ async def _said_outright(
         turn.say(greeting(front, turn))
     elif COMPLAINT_RE.search(folded):  # "esto es un mal servicio"
         asides.complain(uow, front, turn, text)
+    elif ORDER_CHANGE_RE.search(folded) and await aftercare.change_asked(front, uow, turn):
+        pass  # "¿lo puedo cambiar a 3 cascos?" with an order confirmed and no cart
     elif RETURN_RE.search(folded):  # "quiero devolver unas botas"
         await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
     elif asides.asks_for_person(text):  # "quiero hablar con una persona"

@@ -123,11 +123,16 @@ def _superlative(text: Text) -> tuple[str | None, set[int]]:
 def _topics(text: Text) -> tuple[tuple[InfoTopic, ...], set[int]]:
     found: list[InfoTopic] = []
     used: set[int] = set()
+    spans: dict[InfoTopic, set[int]] = {}
     for topic, pattern in TOPIC_RES:
         indices = matched_indices(pattern, text)
         if indices:
             found.append(topic)
+            spans[topic] = indices
             used |= indices
+    hours, delivery = spans.get(InfoTopic.HOURS), spans.get(InfoTopic.DELIVERY)
+    if hours and delivery and hours <= delivery:  # "¿a qué hora llega?": the delivery's time
+        found.remove(InfoTopic.HOURS)
     return tuple(found), used
 
 

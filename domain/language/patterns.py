@@ -162,7 +162,8 @@ TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
             r"hacen llegar|flete|transportadora|cuanto (demora|tarda|se demora|se tarda)|"
             r"a domicilio|llegaria|llegarian|en cuanto tiempo (llega|llegan|llegaria)|"
             r"cuanto tiempo (se demora|se tarda|demora|tarda|tardan|demoran)|"
-            r"(llega|llegan|llegaria) (hoy|manana))\b"
+            r"(llega|llegan|llegaria) (hoy|manana)|a que hora (me )?(llega|llegan|lo traen|"
+            r"lo entregan|pasan)|cuando (me )?(llega|llegan|lo traen|lo entregan))\b"
         ),
     ),
     (
@@ -270,6 +271,13 @@ COMPLAINT_RE = _rx(
 )
 # "quiero devolver unas botas", "¿cómo hago un cambio de talla?": the exchange policy, not an
 # order.
+# "¿lo puedo cambiar a 3 cascos?", "quiero agregar algo al pedido": a confirmed order changed.
+ORDER_CHANGE_RE = _rx(
+    r"\b(cambiar|cambiarlo|cambiarla|modificar|modificarlo|agregar|agregarle|anadir|anadirle|"
+    r"sumar|sumarle|aumentar|quitar|quitarle)\b.*\b(pedido|orden)\b|"
+    r"\b(puedo|podemos|pueden|podria|podrian|se puede) (cambiar|modificar|aumentar|agregar|"
+    r"anadir|sumar)\b"
+)
 RETURN_RE = _rx(
     r"\b(devolver|devuelvo|devolverles|devolucion|devoluciones|reembolso|reembolsar|"
     r"cambio de talla|cambiar (la |de )?talla|me (quedaron|quedo|quedan|queda) "

@@ -1,0 +1,33 @@
+"""What customers ask once their order is confirmed: a change to it, when it arrives."""
+
+from __future__ import annotations
+
+from tests.chat import press, say, say_text
+from tests.conftest import Harness
+
+
+async def confirmed(shop: Harness, user_id: int):  # noqa: ANN201
+    """A customer whose order of 2 white helmets is confirmed (cash, Medellín)."""
+    customer = shop.api.user(user_id, first_name="Juan")
+    cart = await say(customer, "quiero 2 cascos blancos")
+    await press(customer, cart, "Finalizar")
+    for answer in ("1037654321", "Juan Restrepo", "3157894561", "Cra 1 # 2-3", "Medellín"):
+        await say(customer, answer)
+    summary = await press(customer, await say(customer, "Laureles"), "Omitir")
+    await press(customer, summary, "Confirmar")
+    return customer
+
+
+async def test_a_change_to_the_confirmed_order_says_how_it_can_be_done(shop: Harness) -> None:
+    """ "¿lo puedo cambiar a 3 cascos?" after the order used to quote the warranty policy."""
+    juan = await confirmed(shop, 9995)
+    reply = await say_text(juan, "lo puedo cambiar a 3 cascos?")
+    assert "Tu pedido #" in reply and "no puedo cambiarlo desde aquí" in reply
+    assert "cancelar el pedido" in reply and "garantía" not in reply
+
+
+async def test_when_it_arrives_is_the_delivery_time_not_the_opening_hours(shop: Harness) -> None:
+    """ "¿a qué hora llega?" used to get the shop's opening hours."""
+    juan = await confirmed(shop, 9996)
+    reply = await say_text(juan, "a que hora llega?")
+    assert "24 a 48 horas hábiles" in reply and "Horario" not in reply

@@ -31,3 +31,10 @@ async def test_when_it_arrives_is_the_delivery_time_not_the_opening_hours(shop: 
     juan = await confirmed(shop, 9996)
     reply = await say_text(juan, "a que hora llega?")
     assert "24 a 48 horas hábiles" in reply and "Horario" not in reply
+
+
+async def test_a_complaint_about_waiting_shows_the_orders_state(shop: Harness) -> None:
+    """ "llevo 2 días esperando el pedido" got the apology without the order's state."""
+    juan = await confirmed(shop, 9998)
+    reply = await say_text(juan, "llevo 2 días esperando el pedido")
+    assert "Lamento mucho" in reply and "Pedido #" in reply and "confirmado" in reply

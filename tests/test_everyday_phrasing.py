@@ -233,3 +233,12 @@ async def test_what_a_harness_comes_with_and_both_to_the_cart(shop: Harness) -> 
     assert "Eslinga con absorbedor" in texts_of(which)
     await press(leo, which, "posicionamiento")
     assert await cart_of(shop, leo.id) == {"ALT-ARN-4A": 1, "ALT-ESL-POS": 1}
+
+
+async def test_a_long_search_told_is_a_search(shop: Harness) -> None:
+    """ "llevo rato buscando chalecos reflectivos" used to be an order ("llevo") of «rato
+    chalecos reflectivos»: "Tengo varias opciones. ¿Cuál de estas quieres?"."""
+    ana = shop.api.user(9997, first_name="Ana")
+    reply = await say_text(ana, "buenas noches, llevo rato buscando chalecos reflectivos")
+    assert reply.startswith("Esto es lo que tengo:") and "Chaleco reflectivo naranja" in reply
+    assert "¿Cuál de estas quieres?" not in reply

@@ -15,7 +15,13 @@ from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
 from domain.delivery import Method
 from domain.events import PersonAsked
 from domain.language import InfoTopic, Intent, Understanding
-from domain.language.patterns import COMPLAINT_RE, HUMAN_RE, PRICE_ASKED_RE, RETURN_RE
+from domain.language.patterns import (
+    COMPLAINT_RE,
+    HUMAN_RE,
+    PRICE_ASKED_RE,
+    RETURN_RE,
+    WAITING_RE,
+)
 from domain.model import OPEN_STATUSES, Order
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
@@ -31,7 +37,7 @@ async def answer_aside(
 ) -> None:
     """Answer a question asked in the middle of the flow without changing the step."""
     if complains(text):  # "esto es un mal servicio", mid-checkout too
-        complain(uow, front, turn, text)
+        await complain(uow, front, turn, text)
         return
     if asks_for_person(text):
         ask_for_person(uow, front, turn, text)
@@ -70,12 +76,18 @@ def asks_for_person(text: str) -> bool:
     return bool(HUMAN_RE.search(fold(text)))
 
 
-def complain(uow: UnitOfWork, front: Shopfront, turn: Turn, text: str) -> None:
+async def complain(uow: UnitOfWork, front: Shopfront, turn: Turn, text: str) -> None:
     """ "esto es un mal servicio", "me llegó un casco roto": sorry, and a person of the shop
-    is told (their reply reaches the customer); a return asked too gets the policy."""
+    is told (their reply reaches the customer); a return asked too gets the policy, a wait
+    ("llevo 2 días esperando el pedido") the state of the customer's open orders."""
     ask_for_person(uow, front, turn, text, said=texts.COMPLAINT_SORRY)
-    if RETURN_RE.search(fold(text)):
+    folded = fold(text)
+    if RETURN_RE.search(folded):
         turn.say(topics_answer(front, (InfoTopic.WARRANTY,)))
+    elif WAITING_RE.search(folded):
+        orders = await uow.orders.list_for_user(turn.chat.user_id)
+        if any(order.status in OPEN_STATUSES for order in orders):
+            turn.say(await my_orders(front, uow, turn.chat))
 
 
 def ask_for_person(

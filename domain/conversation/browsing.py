@@ -109,7 +109,7 @@ async def _said_outright(
     if _introduces_only(text):  # "hola, soy de una empresa de construcción"
         turn.say(greeting(front, turn))
     elif COMPLAINT_RE.search(folded):  # "esto es un mal servicio"
-        asides.complain(uow, front, turn, text)
+        await asides.complain(uow, front, turn, text)
     elif ORDER_CHANGE_RE.search(folded) and await aftercare.change_asked(front, uow, turn):
         pass  # "¿lo puedo cambiar a 3 cascos?" with an order confirmed and no cart
     elif RETURN_RE.search(folded):  # "quiero devolver unas botas"

@@ -21,7 +21,8 @@ from domain.model import CUSTOMER_FIELDS, Customer, InvoiceData
 # 5: adds `more` (absent before: "ver más" has nothing to follow) and `alternatives` (absent:
 # no "¿Te muestro otras opciones?" pending).
 # 6: adds `carrier_asked` and `unknown_town` (absent before: no municipality question pending).
-SCHEMA_VERSION = 6
+# 7: adds `earlier` (absent before: nothing shown before the last products).
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True)

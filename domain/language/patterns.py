@@ -269,8 +269,8 @@ COMPLAINT_RE = _rx(
     r"(llego|vino|vinieron|llegaron)( \w+){0,3} (roto|rota|rotos|rotas|danado|danada|"
     r"danados|danadas|incompleto|incompleta|equivocado|equivocada))\b"
 )
-# "quiero devolver unas botas", "¿cómo hago un cambio de talla?": the exchange policy, not an
-# order.
+# The complaint is a wait: "llevo 2 días esperando", "el pedido nunca llegó".
+WAITING_RE = _rx(r"\b(esperando|nunca llego|no (me )?ha llegado|no llega|no ha llegado)\b")
 # "¿lo puedo cambiar a 3 cascos?", "quiero agregar algo al pedido": a confirmed order changed.
 ORDER_CHANGE_RE = _rx(
     r"\b(cambiar|cambiarlo|cambiarla|modificar|modificarlo|agregar|agregarle|anadir|anadirle|"
@@ -278,6 +278,8 @@ ORDER_CHANGE_RE = _rx(
     r"\b(puedo|podemos|pueden|podria|podrian|se puede) (cambiar|modificar|aumentar|agregar|"
     r"anadir|sumar)\b"
 )
+# "quiero devolver unas botas", "¿cómo hago un cambio de talla?": the exchange policy, not an
+# order.
 RETURN_RE = _rx(
     r"\b(devolver|devuelvo|devolverles|devolucion|devoluciones|reembolso|reembolsar|"
     r"cambio de talla|cambiar (la |de )?talla|me (quedaron|quedo|quedan|queda) "

@@ -36,11 +36,18 @@ def understand(text: str) -> Understanding:
     analysed part (MAX_ANALYSED_CHARS) is read; the injection check reads the whole text.
     """
     raw = text if isinstance(text, str) else ""
-    analysed = analysed_part(raw)
+    analysed = _LONG_SEARCH_RE.sub("busco", analysed_part(raw))
     prepared = prepare(analysed)
     return _read(prepared, injection=injected(raw, prepared), items=_items(analysed))
 
 
+# "llevo rato buscando cascos": a search, not "llevo" (I take) a "rato".
+_LONG_SEARCH_RE = re.compile(
+    r"\bllev(?:o|amos) (?:(?:un|una|muy|buen|mucho|harto|rato|tiempo|largo|media|como|m[aá]s|"
+    r"de|\d+|dos|tres|varios|varias|d[ií]as|d[ií]a|horas|hora|semanas|semana|meses|mes|"
+    r"minutos|todo|toda|la|el|ma[ñn]ana|tarde) )+buscando\b",
+    re.IGNORECASE,
+)
 # Between an amount and its unit: "1 solo par", "una sola caja", "2 no más".
 ALONE = frozenset({"solo", "sola", "solos", "solas", "solito", "solita"})
 

@@ -100,6 +100,16 @@ class ShopProfile:
             carrier=self.carrier,
         )
 
+    @property
+    def contact(self) -> str:
+        """Whom to ask or call: the phone, else WhatsApp, else the e-mail ("" for none)."""
+        return self.phone or self.whatsapp or self.email
+
+    @property
+    def written_contact(self) -> str:
+        """Where to write: WhatsApp, else the phone, else the e-mail ("" for none)."""
+        return self.whatsapp or self.phone or self.email
+
     def delivery_summary(self) -> str:
         """One Spanish line about delivery, cost and free-shipping threshold."""
         parts = [self.delivery]

@@ -110,8 +110,7 @@ async def _mine(uow: UnitOfWork, turn: Turn, order_id: int | None) -> Order | No
 
 
 def _contact(front: Shopfront) -> dict[str, str]:
-    shop = front.shop
-    return {"phone": shop.whatsapp or shop.phone}
+    return {"phone": front.shop.written_contact}
 
 
 async def owes(uow: UnitOfWork, user_id: int) -> bool:

@@ -127,8 +127,7 @@ def discount_answer(front: Shopfront) -> str:
     answer = front.knowledge.about(texts.DISCOUNT_SUBJECT)
     if answer is not None:
         return answer.text()
-    shop = front.shop
-    contact = shop.whatsapp or shop.phone or shop.email
+    contact = front.shop.written_contact
     ask = texts.NO_DISCOUNT_ASK.format(contact=contact) if contact else ""
     return texts.NO_DISCOUNT_INFO + ask
 
@@ -144,7 +143,7 @@ def shop_answer(front: Shopfront, question: str, product_words: str = "") -> str
     if answer.share < products or (answer.share == products and not ABOUT_RE.search(question)):
         return None
     said = answer.text()
-    contact = front.shop.phone or front.shop.whatsapp
+    contact = front.shop.contact
     if PRICE_ASKED_RE.search(fold(question)) and "$" not in said and contact:
         said += "\n" + texts.PRICE_NOT_SAID.format(contact=contact)  # never a made-up price
     return said

@@ -315,7 +315,7 @@ async def quote(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> Non
         turn.buttons = CART_BUTTONS
         turn.step = Step.CART
     if QUOTE_DOCUMENT_RE.search(fold(text)):
-        contact = front.shop.phone or front.shop.email
+        contact = front.shop.contact
         document = texts.QUOTE_DOCUMENT.format(contact=contact) if contact else ""
         turn.say(document or texts.QUOTE_DOCUMENT_NO_CONTACT)
 

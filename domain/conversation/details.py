@@ -129,7 +129,7 @@ async def detail_asked(
     else:
         description = product.description.strip() or product.category
         reply = texts.DETAIL_UNSAID.format(name=product.name, description=description)
-        contact = front.shop.phone or front.shop.whatsapp
+        contact = front.shop.contact
         turn.say(reply + (texts.DETAIL_ASK_SHOP.format(contact=contact) if contact else ""))
     turn.memory.shown = turn.memory.listed = [product.id]
     turn.memory.awaiting_quantity = product.id

@@ -45,6 +45,13 @@ QUOTE_HOW = (
 QUOTE_DOCUMENT = "La cotización te la doy aquí en el chat; si la necesitas en PDF, pídela a la tienda: {contact}."
 QUOTE_DOCUMENT_NO_CONTACT = "La cotización te la doy aquí en el chat; no puedo enviarla en PDF."
 # "¿tienen 10 cascos blancos?": whether there are that many.
+PRICES_HEADER = "Esto te sale:"
+PRICE_LINE = "• {quantity} × {name}: {total} (✅ hay {quantity})"
+PRICE_LINE_SHORT = "• {quantity} × {name}: solo quedan {stock}, que salen en {total}"
+PRICE_LINE_OPTIONS = "• {quantity} × {query}: tengo varias opciones, desde {price} c/u"
+PRICE_LINE_NONE = "• {quantity} × {query}: no lo tengo"
+PRICES_TOTAL = "Total: {total}"
+PRICES_ADD = "¿Te los agrego al carrito?"
 HAVE_AMOUNT = "Sí, tengo {quantity} de {name}: {price} c/u, {total} en total. ¿Te los agrego?"
 FOR_AMOUNT = "Para {quantity} unidades:"
 AMOUNT_LINE = "{n}. {name} — {price} · {state}"

@@ -26,3 +26,25 @@ async def test_a_quote_asked_with_an_empty_cart_says_how_to_get_one(shop: Harnes
     reply = await say_text(leo, "necesito una cotización")
     assert "Dime qué productos y cuántas unidades necesitas" in reply
     assert "No encontré" not in reply
+
+
+async def test_prices_of_several_amounts_with_other_questions_in_one_message(
+    shop: Harness,
+) -> None:
+    """A long message asking the price of 10 overalls and 10 boots in 41, the factura and
+    the delivery to Itagüí used to get the factura and the delivery policy only: the
+    products were lost, and Itagüí's fee was not said. "sí" then puts the priced items in
+    the cart (the 9 boots there are)."""
+    ana = shop.api.user(9999, first_name="Ana")
+    reply = await say_text(
+        ana,
+        "Hola buenas tardes. Quisiera saber precio de 10 overoles talla L y 10 pares de botas "
+        "talla 41, tienen factura electronica? y cuanto demora el envio a Itagüí",
+    )
+    assert "10 × Overol en dril con cintas reflectivas: $950.000" in reply
+    assert "Bota de seguridad punta de acero talla 41: solo quedan 9" in reply
+    assert "Total: $2.165.000" in reply
+    assert "factura electrónica" in reply and "Domicilio a Itagüí: $15.000" in reply
+    assert await cart_of(shop, ana.id) == {}
+    await say(ana, "sí")
+    assert await cart_of(shop, ana.id) == {"ROP-OVEROL": 10, "BOT-PA-41": 9}

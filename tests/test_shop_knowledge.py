@@ -147,7 +147,7 @@ async def test_a_way_to_pay_asked_with_other_questions_leaves_none_unanswered(
         "hola, tienen cascos blancos? y cuanto cobran el domicilio a bello? ah y aceptan nequi?",
     )
     assert "Casco dieléctrico tipo II clase E blanco" in reply, reply
-    assert "Área metropolitana $15.000" in reply
+    assert "Domicilio a Bello: $15.000" in reply  # the fee there, as when asked alone
     assert "recibimos Nequi" in reply
     alone = await say_text(eva, "voy a pagar por nequi")
     assert "pagas por Nequi" in alone and "Casco" not in alone

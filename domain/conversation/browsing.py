@@ -77,6 +77,7 @@ async def on_browsing(
         if not meaning.product_query:
             return
     alternatives, turn.memory.alternatives = turn.memory.alternatives, ""
+    quoted, turn.memory.quoted = turn.memory.quoted, []
     yes = meaning.intent == Intent.AFFIRM and not meaning.is_question
     if meaning.wants_more and turn.memory.more:
         await shelves.on_button(front, uow, turn, turn.memory.more)
@@ -84,6 +85,8 @@ async def on_browsing(
         turn.say(texts.NOTHING_MORE)
     elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
         await show_alternatives(front, uow, turn, alternatives)
+    elif quoted and (yes or _adds_them(meaning)):  # "¿Te los agrego al carrito?" — "sí"
+        await cart.buy_items(front, uow, turn, quoted)
     elif not (
         await _said_outright(front, uow, turn, meaning, text)
         or await _answers_a_question(uow, turn, meaning, text)
@@ -394,6 +397,8 @@ async def product_question(
         return
     if await cart.say_unavailable(front, uow, turn, meaning.product_query):
         return
+    if await cart.price_items(front, uow, turn, meaning):  # "precio de 10 overoles y 10…"
+        return
     if await cart.answer_amount(front, uow, turn, meaning):  # "¿tienen 10 cascos blancos?"
         return
     how_many = bool(HOW_MANY_RE.search(fold(text)))
@@ -447,6 +452,11 @@ async def product_question(
     turn.memory.more = f"{Action.MORE}:{len(products)}" if len(products) >= LIST_SIZE else ""
     more = ((Button(texts.BUTTON_MORE_RESULTS, turn.memory.more),),) if turn.memory.more else ()
     turn.buttons = (*cards.product_rows(products), *more)
+
+
+def _adds_them(meaning: Understanding) -> bool:
+    """ "agrégalos", "mándelos": an order with no product and no amount of its own."""
+    return meaning.intent == Intent.BUY and not meaning.product_query and not meaning.quantity
 
 
 def _names_category(front: Shopfront, query: str) -> bool:

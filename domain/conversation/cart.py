@@ -119,6 +119,51 @@ def offer_pick(
     )
 
 
+async def price_items(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
+) -> bool:
+    """ "precio de 10 overoles talla L y 10 pares de botas talla 41": each item's total for
+    its amount and whether there are that many, and the sum; a "sí" then puts them in the
+    cart. False when the message is not two or more items with amounts."""
+    if meaning.intent != Intent.PRODUCT_QUESTION or len(meaning.items) < 2:
+        return False
+    lines, quoted, total = [texts.PRICES_HEADER], [], 0
+    for item in meaning.items:
+        asked = understand(item)
+        amount = asked.quantity
+        if not amount or not asked.product_query:
+            return False
+        found = [p for p in await front.finder.find(uow, turn.memory, asked, picking=True)]
+        products = [p for p in found if p.visible]
+        if len(products) != 1:  # none, or several to choose from: said, not summed
+            cheapest = min((p.price_minor for p in products), default=None)
+            lines.append(
+                texts.PRICE_LINE_NONE.format(quantity=amount, query=asked.product_query)
+                if cheapest is None
+                else texts.PRICE_LINE_OPTIONS.format(
+                    quantity=amount, query=asked.product_query, price=format_cop(cheapest)
+                )
+            )
+            continue
+        product = products[0]
+        counted = min(amount, product.stock)  # "solo quedan 9": the 9 are counted
+        cost = product.price_minor * counted
+        line = texts.PRICE_LINE if counted == amount else texts.PRICE_LINE_SHORT
+        lines.append(
+            line.format(
+                quantity=amount, name=product.name, total=format_cop(cost), stock=product.stock
+            )
+        )
+        if counted:
+            total += cost
+            quoted.append(f"{counted} {product.name}")
+    if quoted:
+        lines.append(texts.PRICES_TOTAL.format(total=format_cop(total)))
+    turn.memory.quoted = quoted
+    turn.say("\n".join(lines) + ("\n\n" + texts.PRICES_ADD if quoted else ""))
+    return True
+
+
 async def answer_amount(
     front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
 ) -> bool:

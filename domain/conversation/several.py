@@ -9,6 +9,7 @@ import re
 from domain import texts
 from domain.catalog import names_it
 from domain.conversation import asides, cards, cart, paying
+from domain.conversation.delivering import delivery_answer
 from domain.conversation.finding import remember
 from domain.conversation.rendering import nothing_found
 from domain.conversation.shopfront import Shopfront
@@ -17,8 +18,14 @@ from domain.language import InfoTopic, Intent, Understanding, understand
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
-# Where one question ends: ?, ¡, a line break, a sentence's full stop, a semicolon.
-QUESTION_END_RE = re.compile(r"[?!\n;]+|¿|(?<=[a-záéíóúñ\d)])\.\s+", re.IGNORECASE)
+# Where one question ends: ?, ¡, a line break, a sentence's full stop, a semicolon, a comma
+# before another question ("…botas talla 41, ¿tienen factura?").
+QUESTION_END_RE = re.compile(
+    r"[?!\n;]+|¿|(?<=[a-záéíóúñ\d)])\.\s+|,\s*(?=(?:y )?(?:tienen|hacen|manejan|venden|"
+    r"cu[aá]nto|cu[aá]nta|c[oó]mo|d[oó]nde|cu[aá]ndo|aceptan|reciben|hay|me pueden|se puede|"
+    r"puedo|dan|dar[ií]an|expiden|env[ií]an|mandan)\b)",
+    re.IGNORECASE,
+)
 CHATTER = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.AFFIRM, Intent.DENY})
 LISTED = 3  # products shown for each question of several
 # Where one kind of product of a list ends: a comma, "y", "e", "o".
@@ -98,12 +105,22 @@ async def answer_one(
         others = [topic for topic in meaning.topics if topic != InfoTopic.PAYMENT]
         if others:
             turn.say(asides.topics_answer(front, others))
+    elif InfoTopic.DELIVERY in meaning.topics and front.shop.delivery_options.municipality_in(
+        piece
+    ):  # "¿cuánto demora el envío a Itagüí?": the fee there, this cart's total
+        cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+        turn.say(delivery_answer(front, turn, cart_now, piece))
+        besides: list[InfoTopic] = [t for t in meaning.topics if t != InfoTopic.DELIVERY]
+        if besides:
+            turn.say(asides.topics_answer(front, besides))
     elif meaning.intent == Intent.SHOP_INFO and meaning.topics:  # as when asked alone
         turn.say(asides.topics_answer(front, meaning.topics))
     elif said := asides.shop_answer(front, piece, meaning.product_query):
         turn.say(said)
     elif meaning.intent == Intent.SHOP_INFO or meaning.topics:
         turn.say(asides.topics_answer(front, meaning.topics))
+    elif await cart.price_items(front, uow, turn, meaning):  # "precio de 10 overoles y 10…"
+        pass
     else:
         products = (await front.finder.find(uow, turn.memory, meaning))[:LISTED]
         query = meaning.product_query[:60]

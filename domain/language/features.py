@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from domain.language.answers import Answer
 from domain.language.meaning import CHEAPEST, LARGEST, MOST_EXPENSIVE, SMALLEST, InfoTopic
 from domain.language.number_words import ORDINAL_WORDS, TIME_WORDS
-from domain.language.numbers import Number, is_product_word, pick_quantity
+from domain.language.numbers import PRICE_OF, Number, is_product_word, pick_quantity
 from domain.language.patterns import (
     BROWSE_RE,
     BUY_RE,
@@ -159,7 +159,10 @@ def build_query(text: Text, numbers: list[Number], removed: set[int]) -> str:
 def _leading(text: Text, number: Number | None) -> bool:
     if number is None or number.kind not in ("quantity", "weak", "one"):
         return False
-    return all(not is_product_word(w) for w in text.norms[: number.start])
+    before = text.norms[: number.start]
+    if PRICE_OF.intersection(before):  # "precio de 10 overoles": asked, not ordered
+        return False
+    return all(not is_product_word(w) for w in before)
 
 
 def read_features(text: Text, numbers: list[Number], answer: Answer) -> tuple[Features, set[int]]:

@@ -162,12 +162,16 @@ def _is_ordinal_context(prev: str, prev2: str) -> bool:
     return prev in ("el", "la", "opcion") or (prev == "numero" and prev2 in ("el", "la", "opcion"))
 
 
+# "el precio de 10 overoles", "cotización de 20 cascos": an amount follows.
+PRICE_OF = frozenset({"precio", "precios", "valor", "costo", "cotizacion", "total"})
 # Verbs that put a number after "en" as the amount: "déjalo en 1", "quédese en 3".
 SETS_AMOUNT_RE = re.compile(r"(dej|pon|baj|sub|cambi|qued|aument|reduc|rebaj)\w*$")
 
 
 def _is_spec_context(norms: tuple[str, ...], start: int, prev: str, prev2: str, nxt: str) -> bool:
     """Sizes, models, measures: "de 20 libras", "talla 42", "referencia 3m 6200"."""
+    if prev == "de" and prev2 in PRICE_OF and nxt not in MEASURE_UNITS:
+        return False  # "precio de 10 overoles": ten of them
     if prev in SPEC_KEYWORDS or prev in ("de", "del", "el", "la", "lo", "al"):
         return True
     mixed_prev = any(c.isdigit() for c in prev) and any(c.isalpha() for c in prev)

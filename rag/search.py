@@ -611,6 +611,24 @@ class ProductIndex:
                     first.add((joined,), self.weights.compound)
                     second.add((joined,), self.weights.compound)
 
+    def unknown_words(self, query: str) -> list[str]:
+        """The query's words the catalog has no trace of: not a word of it, not a likely
+        misspelling of one, no synonym or derivation it has ("látex" in "guantes de látex"
+        for a shop with no latex)."""
+        w = self.weights
+        unknown = []
+        for token in tokenize(query):
+            if token in _QUERY_DROP or not token.isalpha() or len(token) < 3:
+                continue
+            if self._words.df(stem(token)) or any(self._words.df(stem(d)) for d in derived(token)):
+                continue
+            if self._vocabulary.similar(token, w.fuzzy_min_similarity, 1):
+                continue
+            if self._synonyms.matches([stem(token)]):
+                continue
+            unknown.append(token)
+        return unknown
+
     def synonym_phrases(self, query: str) -> list[tuple[str, ...]]:
         """The stem phrases the synonym list offers for the query's words ("tapabocas":
         ("mascarill",), ("respir", "desechabl"), …)."""

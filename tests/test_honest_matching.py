@@ -212,3 +212,15 @@ async def test_another_colour_or_size_of_the_product_shown_lists_its_other_versi
     await say(eva, "me muestras el overol")
     sizes = await say_text(eva, "hay otras tallas?")
     assert "tallas S a XXL" in sizes
+
+
+async def test_a_material_the_shop_does_not_have_is_said_before_the_nearest(
+    shop: Harness,
+) -> None:
+    """ "¿tienen guantes de látex?" used to list the gloves as if they were latex; "quiero
+    guantes de látex" offered them to pick as the thing asked for."""
+    eva = shop.api.user(9949, first_name="Eva")
+    asked = await say_text(eva, "tienen guantes de látex?")
+    assert asked.startswith("No tengo «guantes látex»") and "Guante de vaqueta" in asked
+    wanted = await say_text(eva, "quiero guantes de latex")
+    assert wanted.startswith("No tengo «guantes latex»") and await cart_of(shop, eva.id) == {}

@@ -437,6 +437,11 @@ async def product_question(
         turn.buttons = cards.product_rows(products)
         return
     await cards.with_photos(uow, turn, products)
+    if not meaning.is_follow_up and front.catalog.unknown_words(query):
+        nearest = texts.NEAREST_ONLY.format(query=query[:60])  # "guantes de látex": none is
+        turn.say(product_list(products, nearest) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+        turn.buttons = cards.product_rows(products)
+        return
     if len(products) == 1:
         turn.memory.awaiting_quantity = products[0].id
         turn.say(product_detail(products[0]))

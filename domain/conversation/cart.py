@@ -69,8 +69,12 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
         await cards.suggest(uow, turn, meaning.product_query.strip(), products)
         return
     remember(memory, products, meaning)
-    # "2 botas talla 46" where none is: the nearest, to pick from, never put in the cart.
-    nearest = not meaning.is_follow_up and missing_measure(meaning.product_query, products)
+    # "2 botas talla 46", "guantes de látex" where none is: the nearest, to pick from, never
+    # put in the cart.
+    nearest = not meaning.is_follow_up and (
+        missing_measure(meaning.product_query, products)
+        or bool(front.catalog.unknown_words(meaning.product_query))
+    )
     if nearest:
         query = meaning.product_query.strip()[:60]
         offer_pick(turn, products, meaning, texts.NEAREST_ONLY.format(query=query))

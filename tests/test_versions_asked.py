@@ -41,3 +41,12 @@ async def test_a_colour_none_of_the_vests_comes_in_is_said_not_listed_again(
     assert reply.startswith("En amarillo no tengo ninguno de esos"), reply
     green = await say_text(eva, "y en verde?")
     assert green.startswith("Chaleco reflectivo verde limón con bolsillos\n"), green
+
+
+async def test_a_colour_the_product_lacks_is_looked_for_among_its_kind(shop: Harness) -> None:
+    """ "los azules" after the nitrile-coated glove used to say "En azules no lo tengo",
+    though the disposable nitrile gloves are blue."""
+    leo = shop.api.user(9984, first_name="Leo")
+    await say(leo, "el guante recubierto en nitrilo cuanto vale")
+    blue = await say_text(leo, "los azules")
+    assert blue.startswith("Guantes de nitrilo desechables caja x 100\n"), blue

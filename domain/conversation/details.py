@@ -10,7 +10,7 @@ from domain.catalog import coverage, stem, word_coverage
 from domain.conversation import cards
 from domain.conversation.finding import snippet
 from domain.conversation.memory import Memory
-from domain.conversation.related import variant
+from domain.conversation.related import same_kind, variant
 from domain.conversation.rendering import product_list
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
@@ -61,9 +61,30 @@ async def shown_in(
     if saying:
         return saying
     versions = [p for p in await _versions_of(front, uow, products) if coverage(asked, p) == 1.0]
+    if versions:
+        return versions
     # Else those whose text says part of it ("tallas S a XXL" for "¿el azul talla L?"): their
-    # descriptions answer what they can.
-    return versions or [p for p in products if _mentions(asked, p)]
+    # descriptions answer what they can; else others of their kind that say it ("los azules"
+    # after the nitrile-coated glove: the blue nitrile ones).
+    return [p for p in products if _mentions(asked, p)] or await _of_their_kind(
+        front, uow, products, asked
+    )
+
+
+async def _of_their_kind(
+    front: Shopfront, uow: UnitOfWork, products: list[Product], asked: str
+) -> list[Product]:
+    kinds = " ".join(dict.fromkeys(p.name.split()[0] for p in products[:MAX_VERSIONED]))
+    found = await uow.products.list_by_ids(
+        [i for i, _ in await front.catalog.scored_ids(f"{kinds} {asked}", k=10)]
+    )
+    return [
+        p
+        for p in found
+        if p.visible
+        and coverage(asked, p) == 1.0
+        and any(same_kind(p.name, shown.name) for shown in products)
+    ]
 
 
 def _mentions(asked: str, product: Product) -> bool:

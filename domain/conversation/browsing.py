@@ -312,7 +312,7 @@ async def _each_compared(
     asked = COMPARE_RE.search(folded)
     parts = COMPARED_SPLIT_RE.split(folded[asked.end() :]) if asked else []
     named: list[Product] = []
-    for part in parts[:3]:
+    for part in parts[:COMPARED_AT_MOST]:
         query = understand(part).product_query
         if not query:
             continue

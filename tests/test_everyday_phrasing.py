@@ -242,3 +242,11 @@ async def test_a_long_search_told_is_a_search(shop: Harness) -> None:
     reply = await say_text(ana, "buenas noches, llevo rato buscando chalecos reflectivos")
     assert reply.startswith("Esto es lo que tengo:") and "Chaleco reflectivo naranja" in reply
     assert "¿Cuál de estas quieres?" not in reply
+
+
+async def test_an_amount_of_each_of_a_long_list_asks_which(shop: Harness) -> None:
+    """ "dame uno de cada uno" after five extinguishers used to put all five in the cart."""
+    ana = shop.api.user(9970, first_name="Ana")
+    await say(ana, "tienen extintores?")
+    reply = await say_text(ana, "dame uno de cada uno")
+    assert "¿Cuál de estas quieres?" in reply and await cart_of(shop, ana.id) == {}

@@ -224,3 +224,14 @@ async def test_a_material_the_shop_does_not_have_is_said_before_the_nearest(
     assert asked.startswith("No tengo «guantes látex»") and "Guante de vaqueta" in asked
     wanted = await say_text(eva, "quiero guantes de latex")
     assert wanted.startswith("No tengo «guantes latex»") and await cart_of(shop, eva.id) == {}
+
+
+async def test_a_product_asked_next_is_not_padded_with_what_comes_with_it(
+    shop: Harness,
+) -> None:
+    """ "¿y el soporte?" after the extinguishers used to list the bracket and three
+    extinguishers whose descriptions say "con soporte"."""
+    leo = shop.api.user(9948, first_name="Leo")
+    await say(leo, "hola, cuanto cuesta el extintor de 10 libras y el de 20?")
+    bracket = await say_text(leo, "y el soporte?")
+    assert bracket.startswith("Soporte de pared para extintor\n"), bracket

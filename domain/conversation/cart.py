@@ -18,7 +18,7 @@ from domain.money import format_cop
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
-EACH_AT_MOST = 5  # products "de cada uno" may mean
+EACH_AT_MOST = 3  # products "de cada uno" may mean (a longer list: which ones is asked)
 
 
 async def buy_each(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
@@ -95,7 +95,7 @@ async def _buy_of_each(uow: UnitOfWork, turn: Turn, quantity: int) -> bool:
     the two products shown one after the other ("¿y el amarillo?" after the white helmet).
     False when there are not two to speak of."""
     memory = turn.memory
-    if len(memory.shown) > 1:
+    if 1 < len(memory.shown) <= EACH_AT_MOST:
         ids = memory.shown
     elif len(memory.earlier) == 1 and memory.shown:
         ids = memory.earlier + memory.shown
@@ -104,7 +104,7 @@ async def _buy_of_each(uow: UnitOfWork, turn: Turn, quantity: int) -> bool:
     products = [p for p in await uow.products.list_by_ids(list(dict.fromkeys(ids))) if p.visible]
     if len(products) < 2:
         return False
-    for product in products[:EACH_AT_MOST]:
+    for product in products:
         await add(uow, turn, product, quantity)
         if memory.offer is not None:  # not that many of this one: its answer first
             break

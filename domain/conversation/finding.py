@@ -274,7 +274,8 @@ def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) ->
 def of_the_kind(query: str, named: Scored, scored: Scored, products: dict[int, Product]) -> Scored:
     """What else to list after the products named as asked ("gafas de seguridad"): those of
     their categories (the monogafas) or whose names say every word, not what shares one
-    adjective (safety boots) or mentions the word (the stretcher's harness)."""
+    adjective (safety boots) or mentions the word (the stretcher's harness, the extinguishers
+    "con soporte" after the wall bracket)."""
     rest = [hit for hit in scored if hit not in named]
     if len(named) == len(scored):
         return rest
@@ -282,7 +283,8 @@ def of_the_kind(query: str, named: Scored, scored: Scored, products: dict[int, P
     return [
         (i, s)
         for i, s in rest
-        if products[i].category in kinds or word_coverage(query, products[i].name) == 1.0
+        if (products[i].category in kinds and not described_only(query, [products[i]]))
+        or word_coverage(query, products[i].name) == 1.0
     ]
 
 

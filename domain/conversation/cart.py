@@ -137,7 +137,7 @@ async def price_items(
         amount = asked.quantity
         if not amount or not asked.product_query:
             return False
-        found = [p for p in await front.finder.find(uow, turn.memory, asked, picking=True)]
+        found = await front.finder.find(uow, turn.memory, asked, picking=True)
         products = [p for p in found if p.visible]
         if len(products) != 1:  # none, or several to choose from: said, not summed
             cheapest = min((p.price_minor for p in products), default=None)

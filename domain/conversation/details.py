@@ -22,6 +22,7 @@ from rag.normalize import fold
 
 EACH_DESCRIBED_AT_MOST = 5  # products of a list a detail question describes
 MAX_VERSIONED = 5  # of a list shown, the products whose other versions are looked for
+VERSIONS_LISTED = 8  # "no lo tengo en 43": the versions there are, at most
 
 
 async def other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
@@ -55,7 +56,8 @@ async def shown_in(
 ) -> list[Product]:
     """ "¿y en blanco?", "¿y en 44?" about the products just shown: those that say the colour
     or size asked, else their other versions that do (the boot in 44 after the one in 42),
-    else those that say part of it; none when nothing says any of it."""
+    else those that say part of it, else others of their kind that say it; none when nothing
+    does."""
     products = [p for p in await uow.products.list_by_ids(shown) if p.visible]
     saying = [p for p in products if coverage(asked, p) == 1.0]
     if saying:
@@ -102,7 +104,7 @@ async def no_such_version(
     """None of the products shown comes in the colour or size asked: said so, with the
     versions there are (the boot's sizes, the vests' colours)."""
     products = [p for p in await uow.products.list_by_ids(shown) if p.visible]
-    versions = products + await _versions_of(front, uow, products)
+    versions = (products + await _versions_of(front, uow, products))[:VERSIONS_LISTED]
     if len(products) == 1:
         versions.sort(key=lambda p: p.name)  # the sizes in order: 38, 40, 41…
     memory = turn.memory

@@ -190,13 +190,14 @@ async def test_sending_to_a_town_and_a_misspelt_delivery_are_delivery_questions(
     shop: Harness,
 ) -> None:
     """ "¿me los manda a Bello?" used to get the delivery times without Bello's fee; "cuánto
-    me cobra el domisilio" listed a stop/go paddle and a helmet."""
+    me cobra el domisilio" listed a stop/go paddle and a helmet (and then, the policy: Bello
+    was forgotten)."""
     eva = shop.api.user(9991, first_name="Eva")
     await say(eva, "necesito guantes de vaqueta")
     bello = await say_text(eva, "me los manda a bello?")
     assert "Domicilio a Bello: $15.000" in bello
     fee = await say_text(eva, "cuanto me cobra el domisilio")
-    assert "Hacemos domicilios" in fee and "Paleta" not in fee
+    assert "Domicilio a Bello: $15.000" in fee and "Paleta" not in fee  # the town asked about
 
 
 async def test_a_logo_asked_about_is_not_a_product_for_companies(shop: Harness) -> None:

@@ -125,8 +125,8 @@ async def test_asked_at_the_confirm_step_the_fee_is_this_orders(shop: Harness) -
 async def test_asked_while_shopping_the_fee_to_a_town_named_is_this_carts(shop: Harness) -> None:
     """Before the checkout, "¿cuánto sale el envío a Envigado?" gets the fee there (with
     products in the cart: what this cart would pay, and its total); "¿hacen envíos a
-    Envigado?" the policy too; with no town named, the policy and, with a cart, what it
-    would pay in the shop's city."""
+    Envigado?" the policy too; what it costs asked next, the fee to Envigado still; with no
+    town named ever, the policy and, with a cart, what it would pay in the shop's city."""
     ana = shop.api.user(7607, first_name="Ana")
     fee = texts_of(await say(ana, "¿cuánto sale el envío a Envigado?"))
     assert "Domicilio a Envigado: $15.000. Gratis en compras desde $300.000" in fee
@@ -136,7 +136,11 @@ async def test_asked_while_shopping_the_fee_to_a_town_named_is_this_carts(shop: 
     await say(ana, "quiero 2 extintores multipropósito de 10 libras")
     answer = texts_of(await say(ana, "cuanto sale el envio a envigado?"))
     assert "Para este pedido: Domicilio a Envigado: $15.000" in answer and "$211.000" in answer
-    general = texts_of(await say(ana, "¿cuánto cuesta el domicilio?"))
+    again = texts_of(await say(ana, "¿cuánto cuesta el domicilio?"))  # Envigado, asked before
+    assert "Para este pedido: Domicilio a Envigado: $15.000" in again and "$211.000" in again
+    bob = shop.api.user(7608, first_name="Bob")
+    await say(bob, "quiero 2 extintores multipropósito de 10 libras")
+    general = texts_of(await say(bob, "¿cuánto cuesta el domicilio?"))
     assert "Hacemos domicilios" in general and "$208.000" in general
     assert "Para este pedido: Domicilio a Medellín: $12.000" in general
 

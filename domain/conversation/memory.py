@@ -21,8 +21,8 @@ from domain.model import CUSTOMER_FIELDS, Customer, InvoiceData
 # 5: adds `more` (absent before: "ver más" has nothing to follow) and `alternatives` (absent:
 # no "¿Te muestro otras opciones?" pending).
 # 6: adds `carrier_asked` and `unknown_town` (absent before: no municipality question pending).
-# 7: adds `earlier` (absent before: nothing shown before the last products) and `quoted`
-# (absent: no priced items waiting for a "sí").
+# 7: adds `earlier` (absent before: nothing shown before the last products), `quoted`
+# (absent: no priced items waiting for a "sí") and `town_asked` (absent: no town asked about).
 SCHEMA_VERSION = 7
 
 
@@ -91,6 +91,7 @@ class Memory:
     more: str = ""  # the ▶ button of the last list: what "ver más" shows
     alternatives: str = ""  # "¿Te muestro otras opciones?" was asked about these words
     quoted: list[str] = field(default_factory=list)  # items priced: "sí" puts them in the cart
+    town_asked: str = ""  # the served municipality a delivery question last named
     # The municipality question (set each time it is asked, checkout.ask_town, ask_carrier_town):
     carrier_asked: bool = False  # "Otro municipio" chosen: any municipality named goes by carrier
     unknown_town: str = ""  # a place no zone serves was typed: by carrier once confirmed
@@ -133,6 +134,7 @@ class Memory:
             more=_str(data.get("more")),
             alternatives=_str(data.get("alternatives")),
             quoted=_strs(data.get("quoted")),
+            town_asked=_str(data.get("town_asked")),
             carrier_asked=data.get("carrier_asked") is True,
             unknown_town=_str(data.get("unknown_town")),
         )

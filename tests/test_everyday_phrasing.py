@@ -251,3 +251,23 @@ async def test_an_amount_of_each_of_a_long_list_asks_which(shop: Harness) -> Non
     await say(ana, "tienen extintores?")
     reply = await say_text(ana, "dame uno de cada uno")
     assert "¿Cuál de estas quieres?" in reply and await cart_of(shop, ana.id) == {}
+
+
+async def test_an_adjective_of_a_product_shown_picks_it(shop: Harness) -> None:
+    """ "quiero 3 de los desechables" after the nitrile gloves used to list a disposable
+    respirator and earplugs (their names say "desechable" first): the disposable gloves shown
+    are the ones meant."""
+    eva = shop.api.user(9941, first_name="Eva")
+    await say(eva, "necesito guantes de nitrilo")
+    reply = await say_text(eva, "quiero 3 de los desechables")
+    assert "Respirador" not in reply and "Tapaoídos" not in reply
+    assert await cart_of(shop, eva.id) == {"GUA-NIT-100": 3}
+
+
+async def test_a_list_to_pick_from_has_one_header(shop: Harness) -> None:
+    """ "necesito guantes de nitrilo" used to say "Tengo varias opciones. ¿Cuál de estas
+    quieres?" and then "Esto es lo que tengo:" before the list."""
+    leo = shop.api.user(9942, first_name="Leo")
+    reply = await say_text(leo, "necesito guantes de nitrilo")
+    assert reply.startswith("Tengo varias opciones. ¿Cuál de estas quieres?\n1. Guantes de nitrilo")
+    assert "Esto es lo que tengo" not in reply

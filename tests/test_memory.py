@@ -110,12 +110,16 @@ CONSENT = re.compile(r"🔒 Para enviarte.*?quedó registrada tu autorización\.
 RELATED = re.compile(r"💡 También te puede servir:\n(?:• .*(?:\n|$))*")
 
 
+TWO_HEADERS = "Tengo varias opciones. ¿Cuál de estas quieres?\n\nEsto es lo que tengo:"
+
+
 def without_delivery(reply: str) -> str:
     """A reply without its totals, delivery and payment lines and the personal-data notice:
     the changes since the fixtures were recorded (a summary shows the delivery fee and the
     payment, issue 13; the notice comes before the cédula, issue 14; related products follow
-    an add, issue 15)."""
-    reply = RELATED.sub("", CONSENT.sub("", reply))
+    an add, issue 15; a list to pick from is headed by "Tengo varias opciones. ¿Cuál de estas
+    quieres?" alone, no longer followed by "Esto es lo que tengo:" as well)."""
+    reply = RELATED.sub("", CONSENT.sub("", reply)).replace(TWO_HEADERS, texts.WHICH_ONE)
     return re.sub(r"\n{3,}", "\n\n", DELIVERY_LINES.sub("", reply)).strip()
 
 

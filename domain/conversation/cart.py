@@ -80,7 +80,7 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
         offer_pick(turn, products, meaning, texts.NEAREST_ONLY.format(query=query))
         return
     if len(products) > 1:
-        offer_pick(turn, products, meaning, texts.WHICH_ONE + "\n\n" + texts.PRODUCT_LIST_HEADER)
+        offer_pick(turn, products, meaning, texts.WHICH_ONE)
         return
     product = products[0]
     if meaning.quantity is None:

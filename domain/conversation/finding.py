@@ -259,8 +259,13 @@ def measure(name: str) -> tuple[str, float] | None:
 
 
 def named_better(query: str, one: Product, other: Product) -> bool:
-    """`one` is what the words name ("cintas": the danger tape), `other` only mentions them."""
-    return names_it(query, one) and not names_it(query, other)
+    """`one` is what the words name ("cintas": the danger tape), `other` only mentions them
+    (in its description: the cones' "con cintas reflectivas"). Words that `other`'s name says
+    too ("desechables" after the disposable gloves, beside "Respirador desechable") do not
+    make `one` better."""
+    return (
+        names_it(query, one) and not names_it(query, other) and word_coverage(query, other.name) < 1
+    )
 
 
 def narrow_to_named(query: str, scored: Scored, products: dict[int, Product]) -> Scored:

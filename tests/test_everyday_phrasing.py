@@ -90,6 +90,11 @@ async def test_a_list_of_kinds_shows_each_kind(shop: Harness) -> None:
     assert "Guante de" in reply and "Bota de seguridad" in reply
     one = await say_text(eva, "guantes de nitrilo y vaqueta")
     assert "Sobre «" not in one and "Guante" in one
+    # a kind named by a synonym ("tapabocas": the N95 respirator) is a kind too
+    three = await say_text(eva, "necesito casco, tapabocas y guantes")
+    assert (
+        "Sobre «tapabocas»:\n1. Respirador desechable N95" in three and "Sobre «guantes»" in three
+    )
 
 
 async def test_the_delivery_fee_asked_with_a_cart_is_this_orders(shop: Harness) -> None:
@@ -198,6 +203,16 @@ async def test_sending_to_a_town_and_a_misspelt_delivery_are_delivery_questions(
     assert "Domicilio a Bello: $15.000" in bello
     fee = await say_text(eva, "cuanto me cobra el domisilio")
     assert "Domicilio a Bello: $15.000" in fee and "Paleta" not in fee  # the town asked about
+
+
+async def test_a_town_asked_among_other_questions_is_remembered(shop: Harness) -> None:
+    """ "tienen cascos? y hacen envios a Bello?" answered Bello's fee, but what the delivery
+    costs asked next got the policy: a town asked among several questions was forgotten."""
+    leo = shop.api.user(9943, first_name="Leo")
+    first = await say_text(leo, "hola, tienen cascos? y hacen envios a Bello?")
+    assert "Casco dieléctrico" in first and "Domicilio a Bello: $15.000" in first
+    fee = await say_text(leo, "y cuanto me cobran el domicilio?")
+    assert fee.startswith("🚚 Domicilio a Bello: $15.000") and "Hacemos domicilios" not in fee
 
 
 async def test_a_logo_asked_about_is_not_a_product_for_companies(shop: Harness) -> None:

@@ -25,6 +25,7 @@ from domain.conversation.delivering import (
     names_a_place,
     order_figures,
     quote_for,
+    town_meant,
 )
 from domain.conversation.finding import (
     LIST_SIZE,
@@ -226,13 +227,10 @@ async def shop_question(
     (`brief`: those figures without the policy); "¿cuánto sería el envío?" with products in
     the cart, the policy and this order's fee and total. What it costs asked after a town
     ("¿cuánto cobra el domicilio?" after "¿me los manda a Bello?") is asked for that town."""
-    town = front.shop.delivery_options.municipality_in(text)
     delivery = InfoTopic.DELIVERY in topics
-    if delivery and town is not None:
-        turn.memory.town_asked = town
-    elif delivery and turn.memory.town_asked and asks_cost(text) and not names_a_place(text):
-        town = turn.memory.town_asked  # "¿cuánto cobra el domicilio?" after "¿y a Bello?"
-        text = f"{text} a {town}"
+    town = None
+    if delivery:
+        town, text = town_meant(front, turn, text)
     cart_now = None
     if delivery and (town is not None or (asks_cost(text) and not names_a_place(text))):
         cart_now = await uow.orders.get_cart(turn.chat.chat_id)

@@ -53,6 +53,20 @@ def delivery_answer(
     return policy + "\n\n" + figures
 
 
+def town_meant(front: Shopfront, turn: Turn, text: str) -> tuple[str | None, str]:
+    """The served municipality a delivery question is about, and the question as it is to be
+    answered: the one it names (remembered for the next question), or — when it only asks
+    what it costs ("¿cuánto cobra el domicilio?" after "¿me los manda a Bello?") — the one
+    asked about before, added to the words."""
+    town = front.shop.delivery_options.municipality_in(text)
+    if town is not None:
+        turn.memory.town_asked = town
+    elif turn.memory.town_asked and asks_cost(text) and not names_a_place(text):
+        town = turn.memory.town_asked
+        text = f"{text} a {town}"
+    return town, text
+
+
 def town_fee(front: Shopfront, town: str) -> str:
     """ "¿y a Bello?" with nothing in the cart: "🚚 Domicilio a Bello: $15.000. Gratis en
     compras desde $300.000." """

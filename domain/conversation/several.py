@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 
 from domain import texts
-from domain.catalog import names_it
 from domain.conversation import asides, cards, cart, paying
-from domain.conversation.delivering import delivery_answer
+from domain.conversation.delivering import delivery_answer, town_meant
 from domain.conversation.finding import remember
 from domain.conversation.rendering import nothing_found
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
+from domain.language.patterns import CART_VERB_RE
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -31,11 +31,6 @@ LISTED = 3  # products shown for each question of several
 # Where one kind of product of a list ends: a comma, "y", "e", "o".
 KIND_END_RE = re.compile(r",|\s(?:y|e|o)\s")
 MAX_KINDS = 6
-# Verbs that put things in the cart (not "necesito", "busco": what is there comes first).
-HARD_BUY_RE = re.compile(
-    r"\b(dame|deme|denme|damelos|me llevo|llevo|agrega|agregame|agregueme|pon|ponme|ponga|"
-    r"mandame|mandeme|enviame|envieme|compro|separame|separeme|anota|anotame)\b"
-)
 KIND_WORDS = 3  # content words of one kind at most ("guantes de nitrilo")
 
 
@@ -78,7 +73,7 @@ async def _kinds_listed(front: Shopfront, uow: UnitOfWork, text: str) -> list[st
     de nitrilo y vaqueta" is one request ("vaqueta" names no product by itself)."""
     folded = fold(text)
     parts = KIND_END_RE.split(folded)
-    if not 2 <= len(parts) <= MAX_KINDS or HARD_BUY_RE.search(folded):
+    if not 2 <= len(parts) <= MAX_KINDS or CART_VERB_RE.search(folded):
         return []  # "dame el arnés y la eslinga": both to the cart, not two lists
     kinds = []
     for part in parts:
@@ -88,7 +83,9 @@ async def _kinds_listed(front: Shopfront, uow: UnitOfWork, text: str) -> list[st
             return []
         if front.catalog.category_for(query) is None:
             found = [i for i, _ in (await front.catalog.scored_ids(query, k=LISTED))]
-            if not any(names_it(query, p) for p in await uow.products.list_by_ids(found)):
+            if not any(
+                front.catalog.names_kind(query, p) for p in await uow.products.list_by_ids(found)
+            ):
                 return []
         kinds.append(query)
     return kinds
@@ -97,6 +94,9 @@ async def _kinds_listed(front: Shopfront, uow: UnitOfWork, text: str) -> list[st
 async def answer_one(
     front: Shopfront, uow: UnitOfWork, turn: Turn, piece: str, meaning: Understanding
 ) -> None:
+    town, asked = None, piece
+    if InfoTopic.DELIVERY in meaning.topics:  # a town named, or asked what it costs after one
+        town, asked = town_meant(front, turn, piece)
     if meaning.intent == Intent.BUY:
         if not await cart.asks_before_buying(front, uow, turn, meaning, piece):
             await cart.buy_each(front, uow, turn, meaning)
@@ -105,11 +105,9 @@ async def answer_one(
         others = [topic for topic in meaning.topics if topic != InfoTopic.PAYMENT]
         if others:
             turn.say(asides.topics_answer(front, others))
-    elif InfoTopic.DELIVERY in meaning.topics and front.shop.delivery_options.municipality_in(
-        piece
-    ):  # "¿cuánto demora el envío a Itagüí?": the fee there, this cart's total
+    elif town is not None:  # "¿cuánto demora el envío a Itagüí?": the fee there, the total
         cart_now = await uow.orders.get_cart(turn.chat.chat_id)
-        turn.say(delivery_answer(front, turn, cart_now, piece))
+        turn.say(delivery_answer(front, turn, cart_now, asked))
         besides: list[InfoTopic] = [t for t in meaning.topics if t != InfoTopic.DELIVERY]
         if besides:
             turn.say(asides.topics_answer(front, besides))

@@ -79,19 +79,27 @@ HELP_WEAK_RE = _rx(
     r"\b(ayuda|ayudame|ayudeme|ayudar|ayudarme|ayudas|ayudan|help|colaborar|colaborarme|"
     r"colabora|colaboras|colaboran|colaboreme|colaborame)\b"
 )
-BUY_RE = _rx(
-    r"\b(quiero|queremos|quisiera|queria|quiciera|deseo|me llevo|nos llevamos|llevo|"
-    r"llevame|llevamos|necesito|necesitamos|necesitaria|ocupo|requiero|dame|deme|denme|"
-    r"damelo|damela|damelos|damelas|mandame|mandeme|mandamelo|enviame|envieme|enviamelo|"
-    r"agregame|agregueme|agreguame|agregale|agrega|agregue|agregar|agregalo|agregala|"
-    r"agregalos|agregalas|agregamelo|agregamelos|anade|anademe|anadir|anadelo|sumale|ponme|pongame|ponlo|ponle|metele|meteme|"
-    r"compro|comprar|comprare|pido|"
-    r"pedir|encargo|encargar|me regala|me regalas|me regalan|regalame|regaleme|"
-    r"regalamelo|me vende|me vendes|me venden|vendeme|vendame|separame|separeme|apartame|"
-    r"me apartas|me separas|me das|me da|me manda|me mandas|me envias|me envian|"
+# What the customer wants or asks for ("quiero", "necesito", "¿me venden…?"): a request,
+# which may be a search first; and the verbs that say to put things in the cart ("dame", "me
+# llevo": "dame el arnés y la eslinga" is both to the cart, not two lists).
+_WANT_VERBS = (
+    r"quiero|queremos|quisiera|queria|quiciera|deseo|necesito|necesitamos|necesitaria|ocupo|"
+    r"requiero|comprar|comprare|pido|pedir|encargo|encargar|me vende|me vendes|me venden|"
+    r"(hacer|realizar|montar) (un|una) (pedido|compra|orden)|"
     r"(me|nos) (puede|puedes|pueden|podria|podrias|podrian) (vender|mandar|enviar|separar|"
-    r"apartar|regalar|dar|despachar)|(hacer|realizar|montar) (un|una) (pedido|compra|orden))\b"
+    r"apartar|regalar|dar|despachar)"
 )
+_CART_VERBS = (
+    r"me llevo|nos llevamos|llevo|llevame|llevamos|dame|deme|denme|damelo|damela|damelos|"
+    r"damelas|mandame|mandeme|mandamelo|enviame|envieme|enviamelo|agregame|agregueme|"
+    r"agreguame|agregale|agrega|agregue|agregar|agregalo|agregala|agregalos|agregalas|"
+    r"agregamelo|agregamelos|anade|anademe|anadir|anadelo|sumale|ponme|pongame|ponlo|ponle|"
+    r"pon|ponga|metele|meteme|anota|anotame|compro|me regala|me regalas|me regalan|regalame|"
+    r"regaleme|regalamelo|vendeme|vendame|separame|separeme|apartame|me apartas|me separas|"
+    r"me das|me da|me manda|me mandas|me envias|me envian"
+)
+BUY_RE = _rx(rf"\b({_WANT_VERBS}|{_CART_VERBS})\b")
+CART_VERB_RE = _rx(rf"\b({_CART_VERBS})\b")
 PRODUCT_VERB_RE = _rx(
     r"\b(tienen|tiene|tienes|tendran|tendra|hay|habra|venden|vende|vendes|manejan|maneja|"
     r"manejas|consigo|consiguen|busco|buscaba|buscando|precio|precios|valor|"

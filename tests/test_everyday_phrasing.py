@@ -286,3 +286,16 @@ async def test_a_list_to_pick_from_has_one_header(shop: Harness) -> None:
     reply = await say_text(leo, "necesito guantes de nitrilo")
     assert reply.startswith("Tengo varias opciones. ¿Cuál de estas quieres?\n1. Guantes de nitrilo")
     assert "Esto es lo que tengo" not in reply
+
+
+async def test_a_material_asked_after_a_page_of_a_kind_lists_each_that_is_made_of_it(
+    shop: Harness,
+) -> None:
+    """ "¿y de nitrilo?" after a page of gloves used to show the nitrile-coated glove alone:
+    the disposable nitrile gloves, not on that page, are nitrile gloves too."""
+    eva = shop.api.user(9944, first_name="Eva")
+    await say(eva, "tienen guantes?")
+    reply = await say_text(eva, "¿y de nitrilo?")
+    assert "Guante de poliéster recubierto en nitrilo" in reply
+    assert "Guantes de nitrilo desechables caja x 100" in reply
+    assert "vaqueta" not in reply

@@ -8,9 +8,9 @@ import re
 from domain import texts
 from domain.catalog import coverage, stem, word_coverage
 from domain.conversation import cards
-from domain.conversation.finding import snippet
+from domain.conversation.finding import same_kind, snippet
 from domain.conversation.memory import Memory
-from domain.conversation.related import same_kind, variant
+from domain.conversation.related import variant
 from domain.conversation.rendering import product_list
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn

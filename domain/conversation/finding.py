@@ -11,7 +11,7 @@ from domain.language import CHEAPEST, Intent, Understanding
 from domain.language.meaning import LARGEST, SMALLEST
 from domain.model import Product
 from domain.ports import UnitOfWork
-from rag.normalize import fold, tokenize
+from rag.normalize import fold, stem, tokenize
 
 LIST_SIZE = 5
 CLEAR_WINNER_RATIO = 1.25
@@ -124,12 +124,33 @@ class Finder:
         if shown and scored and (meaning.is_follow_up or picking):
             in_context = [(i, s) for i, s in scored if i in shown]
             if in_context and await self._refers_to_shown(uow, query, meaning, in_context, scored):
-                return in_context
+                if picking or not meaning.is_follow_up:
+                    return in_context
+                return in_context + await self._more_of_the_kind(uow, query, in_context, scored)
             if meaning.is_follow_up and memory.last_query:
                 if await self._named_on_its_own(uow, query, scored):  # "y unas gafas"
                     return scored
                 return await self.catalog.scored_ids(f"{memory.last_query} {query}", k=10)
         return scored
+
+    @staticmethod
+    async def _more_of_the_kind(
+        uow: UnitOfWork, query: str, in_context: Scored, scored: Scored
+    ) -> Scored:
+        """ "¿y de nitrilo?" after a page of gloves: besides the nitrile one shown, the others
+        of that kind whose names say it (the disposable nitrile gloves, not on that page)."""
+        ids = [i for i, _ in in_context]
+        rest = [hit for hit in scored if hit[0] not in ids]
+        found = {p.id: p for p in await uow.products.list_by_ids(ids + [i for i, _ in rest])}
+        kinds = [found[i].name for i in ids if i in found]
+        return [
+            (i, s)
+            for i, s in rest
+            if i in found
+            and found[i].visible
+            and word_coverage(query, found[i].name) == 1
+            and any(same_kind(found[i].name, kind) for kind in kinds)
+        ]
 
     async def _named_on_its_own(self, uow: UnitOfWork, query: str, scored: Scored) -> bool:
         """The follow-up's words name products of their own ("y unas gafas de seguridad", "¿y
@@ -256,6 +277,13 @@ def measure(name: str) -> tuple[str, float] | None:
     dimension, factor = UNITS[found.group(2).lower()]
     amount = float(found.group(1).replace(".", "").replace(",", "."))
     return dimension, amount * factor
+
+
+def same_kind(name: str, other: str) -> bool:
+    """Both name the same kind of thing ("Casco dieléctrico…" and "Casco para alturas…"): one
+    instead of the other, not one with the other."""
+    mine, theirs = tokenize(name)[:1], tokenize(other)[:1]
+    return bool(mine and theirs) and stem(mine[0]) == stem(theirs[0])
 
 
 def named_better(query: str, one: Product, other: Product) -> bool:

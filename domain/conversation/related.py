@@ -6,12 +6,13 @@ from __future__ import annotations
 from domain import texts
 from domain.button import Button
 from domain.conversation.cards import short_name
+from domain.conversation.finding import same_kind
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Step, Turn
 from domain.model import Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
-from rag.normalize import stem, tokenize
+from rag.normalize import tokenize
 
 RELATED = 3
 
@@ -69,10 +70,3 @@ def variant(name: str, other: str) -> bool:
     customer chose theirs."""
     mine, theirs = set(tokenize(name)), set(tokenize(other))
     return len(mine - theirs) <= 1 and len(theirs - mine) <= 1 and len(mine & theirs) >= 2
-
-
-def same_kind(name: str, other: str) -> bool:
-    """Both name the same kind of thing ("Casco dieléctrico…" and "Casco para alturas…"): one
-    instead of the other, not one with the other."""
-    mine, theirs = tokenize(name)[:1], tokenize(other)[:1]
-    return bool(mine and theirs) and stem(mine[0]) == stem(theirs[0])

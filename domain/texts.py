@@ -74,8 +74,11 @@ REMOVED_SOME = "Listo, quité {removed} × {name}; ahora tienes {quantity}."
 WHICH_TO_REMOVE = "¿Cuál quito? Dime el producto, por ejemplo «quita un {example}»."
 HOW_CAN_I_HELP = "¡Listo! ¿En qué te puedo ayudar? Puedes preguntarme por cualquier producto."
 OUT_OF_STOCK = "Uy, {name} se nos agotó por ahora 😕. ¿Te muestro otras opciones?"
-OFFER_PARTIAL = "Solo tengo {stock} unidades de {name}. Puedo ofrecerte {stock}. ¿Los llevas?"
-OFFER_PARTIAL_ONE = "Solo me queda 1 unidad de {name}. ¿La llevas?"
+OFFER_PARTIAL = (
+    "Solo tengo {stock} unidades de {name} ({price} c/u). Puedo ofrecerte {stock}, por "
+    "{total}. ¿Los llevas?"
+)
+OFFER_PARTIAL_ONE = "Solo me queda 1 unidad de {name} ({price}). ¿La llevas?"
 OFFER_DECLINED = "Entendido, no agregué nada. ¿Te ayudo con otra cosa?"
 THEN_REST = "Cuando me respondas, sigo con: {rest}."
 ADDED = "Listo ✅ Agregué {quantity} × {name} ({price} c/u)."

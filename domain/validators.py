@@ -261,7 +261,10 @@ def is_skip(text: str) -> bool:
 
 # --- electronic invoice data (a factura): NIT or cédula, name or razón social, e-mail
 
-_TAX_ID_RE = re.compile(r"^(?:nit|cc|c\.c\.|cedula)?\s*[:.#]?\s*([\d.\s]{6,15})(?:\s*-\s*(\d))?$")
+_TAX_ID_RE = re.compile(
+    r"^(?:(?:mi |el |la )?(?:nit|cc|c\.c\.|cedula)(?: es)?)?\s*[:.#]?\s*([\d.\s]{6,15})"
+    r"(?:\s*-\s*(\d))?$"
+)
 # DIAN's weights for a NIT's check digit, from the rightmost digit of the number.
 _NIT_WEIGHTS = (3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71)
 _EMAIL_RE = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")

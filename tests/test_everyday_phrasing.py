@@ -299,3 +299,19 @@ async def test_a_material_asked_after_a_page_of_a_kind_lists_each_that_is_made_o
     assert "Guante de poliéster recubierto en nitrilo" in reply
     assert "Guantes de nitrilo desechables caja x 100" in reply
     assert "vaqueta" not in reply
+
+
+async def test_the_units_there_are_taken_in_the_customers_words(shop: Harness) -> None:
+    """ "Solo tengo 5… ¿Los llevas?" answered "bueno deme las q haya" used to search «haya»;
+    the offer did not say the price the customer had just asked for."""
+    leo = shop.api.user(9945, first_name="Leo")
+    offer = await say_text(leo, "ok y la careta fotosensible cuanto vale? necesito 8")
+    assert "Solo tengo 5 unidades de Careta para soldar fotosensible ($125.000 c/u)" in offer
+    assert "Puedo ofrecerte 5, por $625.000" in offer
+    taken = await say_text(leo, "bueno deme las q haya")
+    assert "No encontré" not in taken
+    assert await cart_of(shop, leo.id) == {"VIS-CARETA-SOLD": 5}
+    eva = shop.api.user(9946, first_name="Eva")
+    await say(eva, "necesito 8 caretas fotosensibles")
+    await say(eva, "dame las 5")
+    assert await cart_of(shop, eva.id) == {"VIS-CARETA-SOLD": 5}

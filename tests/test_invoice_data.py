@@ -10,7 +10,7 @@ import csv
 import io
 
 from domain.validators import clean_tax_id, nit_check_digit
-from tests.chat import press, say
+from tests.chat import cart_of, press, say
 from tests.conftest import OWNER_ID, Harness, texts_of
 from tests.test_order_delivery import orders_of, to_summary
 from tests.test_owner import owner_of
@@ -113,3 +113,20 @@ async def test_the_company_a_factura_goes_to_said_while_shopping_is_kept(shop: H
     assert "correo" in texts_of(await say(eva, "890903938-8"))
     summary = texts_of(await say(eva, "compras@abc.com.co"))
     assert "890903938-8 · Constructora ABC SAS · compras@abc.com.co" in summary
+
+
+async def test_a_nit_typed_at_the_summary_asks_for_the_rest_of_the_factura(
+    shop: Harness,
+) -> None:
+    """ "900123456-7" typed at the summary used to be read as "7 units": the two
+    extinguishers became seven and the checkout was left. A NIT typed there is the factura's
+    (its check digit told when wrong); the cart is not touched."""
+    ana, _ = await to_summary(shop, 8207)
+    wrong = texts_of(await say(ana, "900123456-7"))
+    assert "El dígito de verificación 7 no corresponde al NIT 900123456" in wrong
+    assert await cart_of(shop, ana.id) == {"EXT-ABC-10": 2}
+    assert "¿A nombre de quién?" in texts_of(await say(ana, "mi nit es 900.123.456-8"))
+    await say(ana, "Obras y Montajes S.A.S.")
+    shown = texts_of(await say(ana, "compras@obrasymontajes.com.co"))
+    assert "🧾 Factura electrónica: 900123456-8 · Obras y Montajes S.A.S." in shown
+    assert "2 × Extintor multipropósito" in shown and "¿Confirmo el pedido?" in shown

@@ -110,6 +110,7 @@ CONSENT = re.compile(r"🔒 Para enviarte.*?quedó registrada tu autorización\.
 RELATED = re.compile(r"💡 También te puede servir:\n(?:• .*(?:\n|$))*")
 
 
+OFFER_PRICE = re.compile(r" \(\$[\d.]+ c/u\)\. Puedo ofrecerte (\d+), por \$[\d.]+\.")
 TWO_HEADERS = "Tengo varias opciones. ¿Cuál de estas quieres?\n\nEsto es lo que tengo:"
 
 
@@ -118,8 +119,10 @@ def without_delivery(reply: str) -> str:
     the changes since the fixtures were recorded (a summary shows the delivery fee and the
     payment, issue 13; the notice comes before the cédula, issue 14; related products follow
     an add, issue 15; a list to pick from is headed by "Tengo varias opciones. ¿Cuál de estas
-    quieres?" alone, no longer followed by "Esto es lo que tengo:" as well)."""
+    quieres?" alone, no longer followed by "Esto es lo que tengo:" as well; an offer of the
+    units there are says their price)."""
     reply = RELATED.sub("", CONSENT.sub("", reply)).replace(TWO_HEADERS, texts.WHICH_ONE)
+    reply = OFFER_PRICE.sub(r". Puedo ofrecerte \1.", reply)
     return re.sub(r"\n{3,}", "\n\n", DELIVERY_LINES.sub("", reply)).strip()
 
 

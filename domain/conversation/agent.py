@@ -291,6 +291,9 @@ class SalesAgent:
         fix = None if asked else checkout.corrected_field(reading.text)
         if fix is not None:  # "me equivoqué en el celular, es 3009876543"
             await checkout.correct(self._front, uow, turn, *fix)
+        elif tax_id := billing.tax_id_typed(self._front, reading.text):  # "900123456-8"
+            if await billing.take_tax_id(self._front, uow, turn, meaning, tax_id):
+                await checkout.summary(self._front, uow, turn)
         elif billing.wants(self._front, meaning, reading.text):
             if not billing.begin(turn):
                 await checkout.summary(self._front, uow, turn)

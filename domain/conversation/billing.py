@@ -94,6 +94,33 @@ def wants(front: Shopfront, meaning: Understanding, text: str) -> bool:
     return bool(WANTS_RE.search(fold(text)))
 
 
+# "NIT 900.123.456-8", "mi nit es …"; a number with a check digit ("900123456-8").
+NIT_WORD_RE = re.compile(r"^(?:mi |el )?nit\b")
+CHECK_DIGIT_RE = re.compile(r"\d\s*-\s*\d$")
+
+
+def tax_id_typed(front: Shopfront, text: str) -> str | None:
+    """The NIT a customer types at the summary without asking for the factura first (the
+    wish is plain): what to answer the factura's first question with; None otherwise (a
+    bare number may be a cédula or a phone being corrected)."""
+    said = fold(text).strip(" .")
+    if not offered(front) or not (NIT_WORD_RE.match(said) or CHECK_DIGIT_RE.search(said)):
+        return None
+    if clean_tax_id(said) is None and wrong_check_digit(said) is None:
+        return None
+    return said
+
+
+async def take_tax_id(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, tax_id: str
+) -> bool:
+    """The NIT typed at the summary, as the answer to the factura's first question (a wrong
+    check digit is told); True once the factura's data is all in."""
+    turn.memory.invoice = turn.memory.invoice or InvoiceData()
+    turn.step = Step.INVOICE_TAX_ID
+    return await on_field(front, uow, turn, meaning, tax_id)
+
+
 def pending(turn: Turn) -> bool:
     """A factura was asked for and its data is not all there."""
     invoice = turn.memory.invoice

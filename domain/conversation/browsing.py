@@ -33,6 +33,7 @@ from domain.conversation.finding import (
     missing_measure,
     remember,
 )
+from domain.conversation.memory import Offer
 from domain.conversation.rendering import (
     name_part,
     nothing_found,
@@ -140,6 +141,9 @@ async def _answers_a_question(
     if memory.offer and intent in (Intent.AFFIRM, Intent.DENY) and not meaning.is_question:
         await cart.answer_offer(uow, turn, accept=intent == Intent.AFFIRM)
         return True
+    if memory.offer and _takes_the_offer(memory.offer, meaning, text):  # "deme las que haya"
+        await cart.answer_offer(uow, turn, accept=True)
+        return True
     choice = text.strip()
     waiting_quantity = memory.awaiting_quantity is not None
     if not waiting_quantity and choice.isdigit() and 0 < int(choice) <= len(memory.listed):
@@ -154,6 +158,22 @@ async def _answers_a_question(
             await cart.add(uow, turn, product, meaning.quantity, additive=meaning.additive)
             return True
     return False
+
+
+# "deme las que haya", "las que tenga", "pues lo que quede": the units there are.
+WHAT_THERE_IS_RE = re.compile(
+    r"\b(las?|los?|lo) (que|q) (haya|hay|tenga|tengas|tengan|tiene|tienes|tienen|quede|"
+    r"queden|queda|quedan)\b"
+)
+
+
+def _takes_the_offer(offer: Offer, meaning: Understanding, text: str) -> bool:
+    """ "Solo tengo 5… ¿Los llevas?" answered "deme las que haya" or "dame las 5"."""
+    if meaning.is_question:
+        return False
+    if WHAT_THERE_IS_RE.search(fold(text)):
+        return True
+    return meaning.quantity == offer.quantity and not meaning.product_query
 
 
 async def _by_intent(

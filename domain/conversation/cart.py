@@ -273,7 +273,11 @@ async def add(
     if quantity > product.stock:
         turn.memory.offer = Offer(product.id, product.stock)
         template = texts.OFFER_PARTIAL_ONE if product.stock == 1 else texts.OFFER_PARTIAL
-        turn.say(template.format(stock=product.stock, name=product.name))
+        price, total = (
+            format_cop(product.price_minor),
+            format_cop(product.price_minor * product.stock),
+        )
+        turn.say(template.format(stock=product.stock, name=product.name, price=price, total=total))
         turn.buttons = OFFER_BUTTONS
         return
     order = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, quantity)

@@ -315,3 +315,35 @@ async def test_the_units_there_are_taken_in_the_customers_words(shop: Harness) -
     await say(eva, "necesito 8 caretas fotosensibles")
     await say(eva, "dame las 5")
     assert await cart_of(shop, eva.id) == {"VIS-CARETA-SOLD": 5}
+
+
+async def test_the_total_asked_in_other_words_shows_the_cart(shop: Harness) -> None:
+    """ "¿qué total me queda?", "¿y el total?", "¿cómo va la cuenta?" used to search «total»
+    and «cuenta»; "¿cuánto sería todo con envío a Medellín?" began the checkout ("sería
+    todo" read as "that's all")."""
+    ana = shop.api.user(9947, first_name="Ana")
+    await say(ana, "me regala 3 chalecos naranja")
+    for asked in ("que total me queda?", "y el total?", "como va la cuenta"):
+        reply = await say_text(ana, asked)
+        assert "3 × Chaleco reflectivo naranja — $45.000" in reply and "No encontré" not in reply
+    leo = shop.api.user(9948, first_name="Leo")
+    await say(leo, "hola, necesito 2 arneses")
+    total = await say_text(leo, "cuanto seria todo con envio a medellin?")
+    assert "Domicilio a Medellín: gratis" in total and "$370.000" in total
+    assert "autorizas" not in total
+
+
+async def test_a_town_outside_the_zones_gets_the_carrier_and_its_time(shop: Harness) -> None:
+    """ "lo mandan a rionegro? cuanto cobran" used to get the whole delivery policy and "No
+    encontré productos para «cobran»"; "y cuánto se demora en llegar allá?" the same policy
+    again. Rionegro goes by the carrier, paid on arrival, in the time the shop's own
+    document says (data/documentos/empresa.md)."""
+    eva = shop.api.user(9949, first_name="Eva")
+    reply = await say_text(eva, "lo mandan a rionegro? cuanto cobran")
+    assert reply.startswith("📦 A Rionegro no llega nuestro domicilio. Enviamos por transportadora")
+    assert "de 2 a 5 días hábiles" in reply and "No encontré" not in reply
+    assert "Hacemos domicilios en Medellín" not in reply
+    later = await say_text(eva, "y cuanto se demora en llegar alla?")
+    assert "A Rionegro" in later and "de 2 a 5 días hábiles" in later
+    both = await say_text(eva, "tienen cascos? y lo mandan a Marinilla?")
+    assert "Casco dieléctrico" in both and "📦 A Marinilla no llega nuestro domicilio" in both

@@ -21,9 +21,11 @@ from domain.conversation import (
 )
 from domain.conversation.delivering import (
     asks_cost,
+    carrier_answer,
     delivery_answer,
     names_a_place,
     order_figures,
+    place_meant,
     quote_for,
     town_meant,
 )
@@ -254,11 +256,18 @@ async def shop_question(
     cart_now = None
     if delivery and (town is not None or (asks_cost(text) and not names_a_place(text))):
         cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+    place = place_meant(front, turn, text) if delivery and town is None else None
     if delivery and town is not None:
         turn.say(delivery_answer(front, turn, cart_now, text, brief=brief))
         topics = [topic for topic in topics if topic != InfoTopic.DELIVERY]
         if topics:
             turn.say(asides.topics_answer(front, topics))
+    elif place is not None:  # "¿lo mandan a Rionegro?": the carrier, how long it takes
+        turn.say(carrier_answer(front, place))
+        topics = [topic for topic in topics if topic != InfoTopic.DELIVERY]
+        if topics:
+            turn.say(asides.topics_answer(front, topics))
+        return
     else:
         turn.say(asides.topics_answer(front, topics))
         if cart_now is not None and cart_now.lines:  # the fees, and what this order pays

@@ -61,7 +61,12 @@ def town_meant(front: Shopfront, turn: Turn, text: str) -> tuple[str | None, str
     town = front.shop.delivery_options.municipality_in(text)
     if town is not None:
         turn.memory.town_asked = town
-    elif turn.memory.town_asked and asks_cost(text) and not names_a_place(text):
+    elif (
+        turn.memory.town_asked
+        and front.shop.delivery_options.zone_of(turn.memory.town_asked) is not None
+        and asks_cost(text)
+        and not names_a_place(text)
+    ):
         town = turn.memory.town_asked
         text = f"{text} a {town}"
     return town, text
@@ -115,6 +120,67 @@ def names_a_place(text: str) -> bool:
     not "a mi casa", "a la obra"."""
     found = _PLACE_RE.search(fold(text))
     return found is not None and found.group(1) not in NOT_PLACES
+
+
+def unserved_place(front: Shopfront, text: str) -> str | None:
+    """ "¿lo mandan a Rionegro?": the place a delivery question names that no delivery zone
+    serves, as the customer wrote it; None for a served one or none."""
+    if front.shop.delivery_options.municipality_in(text) is not None:
+        return None
+    found = _PLACE_RE.search(fold(text))
+    if found is None or found.group(1) in NOT_PLACES:
+        return None
+    said = next((w for w in re.findall(r"\w+", text) if fold(w) == found.group(1)), "")
+    return said[:1].upper() + said[1:] if said else None
+
+
+def place_meant(front: Shopfront, turn: Turn, text: str) -> str | None:
+    """The unserved place a delivery question is about: the one it names, or the one asked
+    about just before when it asks what it costs or how long it takes ("¿y cuánto se demora
+    en llegar allá?" after Rionegro); remembered for the next question."""
+    place = unserved_place(front, text)
+    asked = turn.memory.town_asked
+    if place is None and asked and front.shop.delivery_options.zone_of(asked) is None:
+        words = set(_WORD_RE.findall(fold(text)))
+        if words & (COST_WORDS | TIME_WORDS | THERE) and not names_a_place(text):
+            place = asked
+    if place is not None:
+        turn.memory.town_asked = place
+    return place
+
+
+def carrier_answer(front: Shopfront, place: str) -> str:
+    """How a parcel gets to a place outside the zones, and how long the shop's own texts say
+    it takes (or that none goes there)."""
+    carrier = front.shop.delivery_options.carrier
+    if carrier is None:
+        return texts.NO_DELIVERY_TO.format(place=place)
+    fee = (
+        texts.CARRIER_FEE.format(fee=format_cop(carrier.fee_minor))
+        if carrier.fee_minor is not None
+        else ""
+    )
+    said = texts.CARRIER_TO.format(place=place, note=carrier.note, fee=fee)
+    takes = carrier_time(front)
+    return f"{said}\n⏱️ {takes}" if takes else said
+
+
+def carrier_time(front: Shopfront) -> str | None:
+    """The sentence of the shop's texts on how long the carrier takes ("Por transportadora a
+    otros municipios, de 2 a 5 días hábiles según el destino.")."""
+    answer = front.knowledge.answer(CARRIER_TIME_QUESTION)
+    for passage in answer.passages if answer is not None else ():
+        for sentence in re.split(r"(?<=[.!?])\s+", passage.text):
+            words = set(_WORD_RE.findall(fold(sentence)))
+            if CARRIER_WORDS & words and words & DURATION_WORDS:
+                return sentence.strip()
+    return None
+
+
+CARRIER_TIME_QUESTION = "cuánto se demora el envío por transportadora a otros municipios"
+CARRIER_WORDS = frozenset({"transportadora", "transportadoras", "mensajeria", "courier"})
+DURATION_WORDS = frozenset({"dias", "dia", "horas", "semana", "semanas"})
+THERE = frozenset({"alla", "alli", "aca"})
 
 
 TIME_WORDS = frozenset("demora demoran tarda tardan tiempo dias horas cuando".split())

@@ -8,7 +8,13 @@ import re
 
 from domain import texts
 from domain.conversation import asides, cards, cart, paying
-from domain.conversation.delivering import delivery_answer, town_meant
+from domain.conversation.delivering import (
+    COST_WORDS,
+    carrier_answer,
+    delivery_answer,
+    place_meant,
+    town_meant,
+)
 from domain.conversation.finding import remember
 from domain.conversation.rendering import nothing_found
 from domain.conversation.shopfront import Shopfront
@@ -47,8 +53,16 @@ def questions_in(pieces: list[str]) -> list[tuple[str, Understanding]]:
     return [
         (piece, meaning)
         for piece, meaning in read
-        if meaning.intent not in CHATTER and (meaning.product_query or meaning.topics)
+        if meaning.intent not in CHATTER
+        and (meaning.product_query or meaning.topics)
+        and not _cost_only(meaning)
     ]
+
+
+def _cost_only(meaning: Understanding) -> bool:
+    """ "¿cuánto cobran?" after "¿lo mandan a Rionegro?": what the other question costs, not a
+    question of its own (nor a product called «cobran»)."""
+    return not meaning.topics and set(meaning.product_query.split()) <= COST_WORDS
 
 
 async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
@@ -94,9 +108,10 @@ async def _kinds_listed(front: Shopfront, uow: UnitOfWork, text: str) -> list[st
 async def answer_one(
     front: Shopfront, uow: UnitOfWork, turn: Turn, piece: str, meaning: Understanding
 ) -> None:
-    town, asked = None, piece
+    town, asked, place = None, piece, None
     if InfoTopic.DELIVERY in meaning.topics:  # a town named, or asked what it costs after one
         town, asked = town_meant(front, turn, piece)
+        place = None if town is not None else place_meant(front, turn, piece)
     if meaning.intent == Intent.BUY:
         if not await cart.asks_before_buying(front, uow, turn, meaning, piece):
             await cart.buy_each(front, uow, turn, meaning)
@@ -105,9 +120,12 @@ async def answer_one(
         others = [topic for topic in meaning.topics if topic != InfoTopic.PAYMENT]
         if others:
             turn.say(asides.topics_answer(front, others))
-    elif town is not None:  # "¿cuánto demora el envío a Itagüí?": the fee there, the total
-        cart_now = await uow.orders.get_cart(turn.chat.chat_id)
-        turn.say(delivery_answer(front, turn, cart_now, asked))
+    elif town is not None or place is not None:
+        if town is not None:  # "¿cuánto demora el envío a Itagüí?": the fee there, the total
+            cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+            turn.say(delivery_answer(front, turn, cart_now, asked))
+        elif place is not None:  # "¿lo mandan a Rionegro?": by the carrier
+            turn.say(carrier_answer(front, place))
         besides: list[InfoTopic] = [t for t in meaning.topics if t != InfoTopic.DELIVERY]
         if besides:
             turn.say(asides.topics_answer(front, besides))

@@ -27,7 +27,8 @@ CHECKOUT_RE = _rx(
     r"pagar|pagar (ya|ahora|de una)|proceder al pago|ir al pago|pasar al pago|"
     r"(finalizar|terminar|cerrar|completar|confirmar|concretar|hacer|realizar|tramitar) "
     r"(la |el |mi )(compra|pedido|orden)|(finalizar|terminar|confirmar) (compra|pedido)|"
-    r"eso seria todo|seria todo|checkout|finalic\w*|finaliz\w*|terminemos|cerremos)\b"
+    r"eso seria todo|(?<!cuanto )(?<!cuanto me )seria todo|checkout|finalic\w*|finaliz\w*|"
+    r"terminemos|cerremos)\b"
 )
 # Setting a quantity of what is in the cart: "que sean 5", "déjalo en 3", "mejor 10".
 SET_RE = _rx(
@@ -55,7 +56,10 @@ CART_RE = _rx(
     # "¿cuánto es el total?", "¿cuánto debo?", "¿cuánto me sale todo?"
     r"cuanto (te |le |les )?debo|(cual|cuanto) es (el|mi) total|total a pagar|"
     r"cuanto (es|seria|queda|me queda|sale|me sale|pago|va a ser) (todo|en total|el total|"
-    r"la cuenta|mi pedido|el pedido))\b"
+    r"la cuenta|mi pedido|el pedido)|"
+    # "¿qué total me queda?", "¿y el total?", "¿cómo va la cuenta?"
+    r"como va (la cuenta|el total)|(que|cuanto) total me queda|"
+    r"^(y )?(el|que|cual es el) total( me queda| va| seria| quedaria)?$|^(y )?la cuenta$)\b"
 )
 MY_ORDERS_RE = _rx(
     r"\b(mis? (pedidos?|ordenes|orden|compras?|envios?|paquetes?|domicilios?)|"

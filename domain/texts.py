@@ -224,6 +224,7 @@ INFO_CONTACT = "📞 Teléfono: {phone}{others}"
 INFO_CONTACT_EXTRA = "\n{label}: {value}"
 INFO_INVOICE = "🧾 {invoicing}"
 INFO_PICKUP = "🏪 {pickup} Estamos en {address}, {city}."
+INFO_PICKUP_HERE = "🏪 {pickup}"
 INFO_NO_PICKUP = "🏪 Por ahora no entregamos en el local: enviamos el pedido a tu dirección."
 INFO_GENERAL = "{shop}\n{lines}"
 

@@ -38,3 +38,12 @@ async def test_a_complaint_about_waiting_shows_the_orders_state(shop: Harness) -
     juan = await confirmed(shop, 9998)
     reply = await say_text(juan, "llevo 2 días esperando el pedido")
     assert "Lamento mucho" in reply and "Pedido #" in reply and "confirmado" in reply
+
+
+async def test_an_exchange_for_size_after_the_order_is_the_exchange_policy(shop: Harness) -> None:
+    """ "si me quedan grandes las puedo cambiar?" after the order used to get "no puedo
+    cambiarlo desde aquí" (read as a change to the order): it asks about the exchange."""
+    juan = await confirmed(shop, 9998)
+    reply = await say_text(juan, "si me quedan grandes los puedo cambiar?")
+    assert "Aceptamos cambios dentro de los 5 días hábiles" in reply
+    assert "no puedo cambiarlo desde aquí" not in reply

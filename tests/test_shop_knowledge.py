@@ -151,3 +151,16 @@ async def test_a_way_to_pay_asked_with_other_questions_leaves_none_unanswered(
     assert "recibimos Nequi" in reply
     alone = await say_text(eva, "voy a pagar por nequi")
     assert "pagas por Nequi" in alone and "Casco" not in alone
+
+
+async def test_the_address_is_said_once_when_location_and_pickup_are_asked(shop: Harness) -> None:
+    """ "¿dónde quedan? ¿se puede recoger?" used to give the address twice: on the location
+    line and again at the end of the pickup line."""
+    for n, asked in enumerate(
+        ("donde quedan? se puede recoger?", "donde quedan y se puede recoger")
+    ):
+        reply = await say_text(shop.api.user(8801 + n, first_name="Eva"), asked)
+        assert reply.count("Carrera 52 (Carabobo) # 38-47") == 1, reply
+        assert "También puedes recoger tu pedido en el local" in reply
+    alone = await say_text(shop.api.user(8803, first_name="Leo"), "se puede recoger en el local?")
+    assert "Carrera 52 (Carabobo) # 38-47" in alone  # asked alone: where to pick it up

@@ -111,11 +111,14 @@ def ask_for_person(
     turn.say(said + urgent)
 
 
-def topics_answer(front: Shopfront, topics: Sequence[InfoTopic]) -> str:
+def topics_answer(front: Shopfront, topics: Sequence[InfoTopic], said: Sequence[str] = ()) -> str:
     """The profile's lines for the topics asked (all of them when none is named); what the
-    shop's own text says about discounts, for a discount."""
+    shop's own text says about discounts, for a discount. `said`: what the reply says
+    already (the address is not said twice)."""
     profile = [topic for topic in topics if topic != InfoTopic.DISCOUNT]
-    parts = [rendering.shop_info(front.shop, profile)] if profile or not topics else []
+    located = bool(front.shop.address) and any(front.shop.address in part for part in said)
+    shown = rendering.shop_info(front.shop, profile, located=located)
+    parts = [shown] if profile or not topics else []
     if InfoTopic.DISCOUNT in topics:
         parts.append(discount_answer(front))
     return "\n\n".join(parts)

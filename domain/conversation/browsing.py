@@ -117,10 +117,10 @@ async def _said_outright(
         turn.say(greeting(front, turn))
     elif COMPLAINT_RE.search(folded):  # "esto es un mal servicio"
         await asides.complain(uow, front, turn, text)
+    elif RETURN_RE.search(folded):  # "quiero devolver unas botas", "si me quedan grandes…"
+        await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
     elif ORDER_CHANGE_RE.search(folded) and await aftercare.change_asked(front, uow, turn):
         pass  # "¿lo puedo cambiar a 3 cascos?" with an order confirmed and no cart
-    elif RETURN_RE.search(folded):  # "quiero devolver unas botas"
-        await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
     elif asides.asks_for_person(text):  # "quiero hablar con una persona"
         asides.ask_for_person(uow, front, turn, text)
     elif PAID_RE.search(folded) and await aftercare.told_paid(uow, turn, text):  # "ya pagué"

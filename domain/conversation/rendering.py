@@ -109,8 +109,9 @@ def name_part(first_name: str) -> str:
     return f", {first_name}" if first_name else ""
 
 
-def shop_info(shop: ShopProfile, topics: Sequence[InfoTopic]) -> str:
-    """The profile's lines for the topics asked; all of them when none is named."""
+def shop_info(shop: ShopProfile, topics: Sequence[InfoTopic], *, located: bool = False) -> str:
+    """The profile's lines for the topics asked; all of them when none is named. The pickup
+    line says the address unless the reply says it already (`located`, or its own line)."""
     by_topic = {
         InfoTopic.HOURS: texts.INFO_HOURS.format(hours=shop.hours),
         InfoTopic.LOCATION: texts.INFO_LOCATION.format(address=shop.address, city=shop.city),
@@ -136,6 +137,9 @@ def shop_info(shop: ShopProfile, topics: Sequence[InfoTopic]) -> str:
         if shop.invoicing
         else texts.INFO_CONTACT.format(phone=shop.phone, others=""),
     }
+    located = located or InfoTopic.LOCATION in topics or not any(t in by_topic for t in topics)
+    if shop.pickup and located:  # the address is on the line above: said once
+        by_topic[InfoTopic.PICKUP] = texts.INFO_PICKUP_HERE.format(pickup=shop.pickup)
     chosen = [by_topic[t] for t in topics if t in by_topic]
     if chosen:
         return "\n".join(chosen)

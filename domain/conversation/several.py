@@ -128,13 +128,13 @@ async def answer_one(
             turn.say(carrier_answer(front, place))
         besides: list[InfoTopic] = [t for t in meaning.topics if t != InfoTopic.DELIVERY]
         if besides:
-            turn.say(asides.topics_answer(front, besides))
+            turn.say(asides.topics_answer(front, besides, turn.parts))
     elif meaning.intent == Intent.SHOP_INFO and meaning.topics:  # as when asked alone
-        turn.say(asides.topics_answer(front, meaning.topics))
+        turn.say(asides.topics_answer(front, meaning.topics, turn.parts))
     elif said := asides.shop_answer(front, piece, meaning.product_query):
         turn.say(said)
     elif meaning.intent == Intent.SHOP_INFO or meaning.topics:
-        turn.say(asides.topics_answer(front, meaning.topics))
+        turn.say(asides.topics_answer(front, meaning.topics, turn.parts))
     elif await cart.price_items(front, uow, turn, meaning):  # "precio de 10 overoles y 10…"
         pass
     else:

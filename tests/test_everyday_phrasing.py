@@ -347,3 +347,14 @@ async def test_a_town_outside_the_zones_gets_the_carrier_and_its_time(shop: Harn
     assert "A Rionegro" in later and "de 2 a 5 días hábiles" in later
     both = await say_text(eva, "tienen cascos? y lo mandan a Marinilla?")
     assert "Casco dieléctrico" in both and "📦 A Marinilla no llega nuestro domicilio" in both
+
+
+async def test_what_comes_with_the_product_shown_is_read_from_it(shop: Harness) -> None:
+    """ "¿trae soporte?" after the 5 lb extinguisher (with its bracket included) used to show
+    the wall bracket sold apart, and "listo me lo llevo" then asked how many brackets."""
+    leo = shop.api.user(9950, first_name="Leo")
+    await say(leo, "cuanto vale el extintor de 5 libras?")
+    reply = await say_text(leo, "trae soporte?")
+    assert reply.startswith("Extintor multipropósito ABC 5 lb:") and "con soporte incluido" in reply
+    assert "Soporte de pared" not in reply
+    assert "Extintor multipropósito ABC 5 lb" in await say_text(leo, "listo me lo llevo")

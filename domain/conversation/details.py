@@ -143,10 +143,12 @@ async def detail_asked(
     asked = PRODUCT_DETAIL_RE.search(folded)
     if asked is None or OTHER_VARIANT_RE.search(folded):  # "¿tienen en otro color?"
         return False
-    product = await _the_one_meant(front, uow, turn, meaning)
+    product, said = await _included_in_shown(uow, turn, meaning, folded)
     if product is None:
-        return await _of_each_shown(uow, turn, meaning)
-    said = snippet(asked.group(), product)
+        product = await _the_one_meant(front, uow, turn, meaning)
+        if product is None:
+            return await _of_each_shown(uow, turn, meaning)
+        said = snippet(asked.group(), product)
     if said:
         turn.say(texts.DETAIL_SAID.format(name=product.name, said=said))
     else:
@@ -157,6 +159,21 @@ async def detail_asked(
     turn.memory.shown = turn.memory.listed = [product.id]
     turn.memory.awaiting_quantity = product.id
     return True
+
+
+async def _included_in_shown(
+    uow: UnitOfWork, turn: Turn, meaning: Understanding, folded: str
+) -> tuple[Product | None, str]:
+    """ "¿trae soporte?" right after the extinguisher whose description says "con soporte
+    incluido": that product and those words — not the wall bracket sold apart, which the word
+    names. (None, "") when no product was just shown or its description does not say it."""
+    others = _other_words(meaning.product_query)
+    one = _just_shown(turn.memory)
+    if not others or one is None or not DETAIL_VERBS & set(folded.split()):
+        return None, ""
+    product = await uow.products.get(one)
+    said = snippet(others, product) if product is not None else ""
+    return (product, said) if said else (None, "")
 
 
 async def _the_one_meant(

@@ -304,7 +304,8 @@ PRODUCT_DETAIL_RE = _rx(
     r"certificacion|norma|normas|ansi|talla|tallas|color|colores|peso|pesa|medida|medidas|mide|"
     r"dimensiones|tamano|tamanos|que tan grande|marca|referencia|modelo|capacidad|duracion|"
     r"lavable|impermeable|"
-    r"para que sirve|que (trae|traen|incluye|incluyen|contiene|contienen|viene|vienen)|^(y )?(si )?(trae|traen|incluye|incluyen|viene con|vienen con)|"
+    r"para que sirve|que (trae|traen|incluye|incluyen|contiene|contienen|viene|vienen)|"
+    r"^(y )?(si )?(trae|traen|incluye|incluyen|viene con|vienen con)|"
     r"(logo|logos|bordado|bordados|estampado|estampados|personalizado|personalizados|"
     r"personalizar|marcado|marcados)( (de )?(la |mi |nuestra |su )?(empresa|compania))?)\b"
 )

@@ -358,3 +358,25 @@ async def test_what_comes_with_the_product_shown_is_read_from_it(shop: Harness) 
     assert reply.startswith("Extintor multipropósito ABC 5 lb:") and "con soporte incluido" in reply
     assert "Soporte de pared" not in reply
     assert "Extintor multipropósito ABC 5 lb" in await say_text(leo, "listo me lo llevo")
+
+
+async def test_a_cheaper_one_asked_after_one_product_lists_those_of_its_kind_that_cost_less(
+    shop: Harness,
+) -> None:
+    """ "uy muy caro, no tiene uno más barato?" after the $395.000 CO2 extinguisher used to
+    show the same extinguisher again."""
+    ana = shop.api.user(9951, first_name="Ana")
+    await say(ana, "cuanto vale el extintor de co2?")
+    reply = await say_text(ana, "uy muy caro, no tiene uno mas barato?")
+    assert reply.split("\n")[1].startswith("1. Extintor multipropósito ABC 5 lb — $68.000")
+    assert "CO2" not in reply and "Gabinete" not in reply
+
+
+async def test_a_product_in_the_cart_is_swapped_for_another(shop: Harness) -> None:
+    """ "cámbieme los chalecos naranja por los verdes" used to answer "No tengo «cambieme
+    chalecos naranja verdes»"."""
+    ana = shop.api.user(9952, first_name="Ana")
+    await say(ana, "me regala 3 chalecos naranja")
+    reply = await say_text(ana, "cambieme los chalecos naranja por los verdes")
+    assert reply.startswith("Quité 3 × Chaleco reflectivo naranja.")
+    assert await cart_of(shop, ana.id) == {"ROP-CHAL-VER": 3}

@@ -121,6 +121,8 @@ async def _said_outright(
         await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
     elif ORDER_CHANGE_RE.search(folded) and await aftercare.change_asked(front, uow, turn):
         pass  # "¿lo puedo cambiar a 3 cascos?" with an order confirmed and no cart
+    elif cart.SWAP_RE.search(folded) and await cart.swap(front, uow, turn, text):
+        pass  # "cámbieme los chalecos naranja por los verdes"
     elif asides.asks_for_person(text):  # "quiero hablar con una persona"
         asides.ask_for_person(uow, front, turn, text)
     elif PAID_RE.search(folded) and await aftercare.told_paid(uow, turn, text):  # "ya pagué"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from domain import texts
 from domain.catalog import coverage, word_coverage
 from domain.conversation import asides, cards
 from domain.conversation.delivering import delivery_answer
-from domain.conversation.finding import described_only, missing_measure, remember
+from domain.conversation.finding import described_only, missing_measure, remember, same_kind
 from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
@@ -406,6 +408,45 @@ async def remove(uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
         return
     say_cart(turn, order)
     turn.step = Step.CART
+
+
+# "cámbieme los chalecos naranja por los verdes", "cambia el casco blanco por uno amarillo"
+SWAP_RE = re.compile(
+    r"\bcambi\w*\s+(?:el |la |los |las )?(?P<old>.+?)\s+por\s+"
+    r"(?:el |la |los |las |uno |una |unos |unas )?(?P<new>[^?¿!.]+)"
+)
+
+
+async def swap(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """ "cámbieme los chalecos naranja por los verdes": the cart's line of the first goes,
+    as many of the second come in (its kind said by the first when the words name none:
+    "los verdes"); several candidates are listed to pick, with that amount. False when the
+    message names no line of the cart or nothing to put instead."""
+    found = SWAP_RE.search(fold(text))
+    cart = await uow.orders.get_cart(turn.chat.chat_id) if found is not None else None
+    if found is None or cart is None or not cart.lines:
+        return False
+    in_cart = await uow.products.list_by_ids([line.product_id for line in cart.lines])
+    ranked = sorted(in_cart, key=lambda p: coverage(found["old"], p), reverse=True)
+    if not ranked or coverage(found["old"], ranked[0]) == 0:
+        return False
+    old = ranked[0]
+    quantity = next(line.quantity for line in cart.lines if line.product_id == old.id)
+    wanted = found["new"].strip()
+    candidates = await front.finder.find(uow, turn.memory, understand(wanted), picking=True)
+    if not any(same_kind(p.name, old.name) for p in candidates):  # "los verdes": of its kind
+        wanted = f"{old.name.split()[0]} {wanted}"
+        candidates = await front.finder.find(uow, turn.memory, understand(wanted), picking=True)
+    products = [p for p in candidates if p.id != old.id and p.visible]
+    if not products:
+        return False
+    await uow.orders.remove_line(turn.chat.chat_id, old.id)
+    turn.say(texts.SWAPPED_OUT.format(quantity=quantity, name=old.name))
+    if len(products) == 1:
+        await add(uow, turn, products[0], quantity)
+    else:
+        offer_pick(turn, products, understand(f"{quantity} {wanted}"), texts.WHICH_INSTEAD)
+    return True
 
 
 async def _line_meant(uow: UnitOfWork, turn: Turn, cart: Order, query: str) -> Product | None:

@@ -21,6 +21,7 @@ CONTEXT_MARGIN = 0.85
 FOLLOW_UP_MARGIN = 0.6
 # Share of the customer's words a product must contain to be picked (or offered unasked).
 MIN_COVERAGE = 0.5
+CHEAPER_SEARCHED = 50  # products of a kind looked at for cheaper ones than the one shown
 
 Scored = list[tuple[int, float]]
 
@@ -88,9 +89,25 @@ class Finder:
             return await uow.products.list_by_ids([listed[meaning.ordinal - 1]])
         if meaning.superlative and listed:
             visible = [p for p in await uow.products.list_by_ids(listed) if p.visible]
+            if len(visible) == 1 and meaning.superlative == CHEAPEST:
+                return await self._cheaper(uow, visible[0]) or visible
             if visible:
                 return [extreme(visible, meaning.superlative)]
         return None
+
+    async def _cheaper(self, uow: UnitOfWork, shown: Product) -> list[Product]:
+        """ "muy caro, ¿no tiene uno más barato?" after one product: those of its kind that
+        cost less, cheapest first."""
+        kind = shown.name.split()[0]
+        found = await uow.products.list_by_ids(
+            [i for i, _ in await self.catalog.scored_ids(kind, k=CHEAPER_SEARCHED)]
+        )
+        cheaper = [
+            p
+            for p in found
+            if p.visible and p.price_minor < shown.price_minor and same_kind(p.name, shown.name)
+        ]
+        return sorted(cheaper, key=lambda p: p.price_minor)[:LIST_SIZE]
 
     @staticmethod
     async def _without_words(

@@ -380,3 +380,16 @@ async def test_a_product_in_the_cart_is_swapped_for_another(shop: Harness) -> No
     reply = await say_text(ana, "cambieme los chalecos naranja por los verdes")
     assert reply.startswith("Quité 3 × Chaleco reflectivo naranja.")
     assert await cart_of(shop, ana.id) == {"ROP-CHAL-VER": 3}
+
+
+async def test_the_price_of_two_products_without_amounts_lists_them(shop: Harness) -> None:
+    """ "me regala el precio del arnés y la eslinga" used to quote "1 × Arnés…: $185.000 (✅
+    hay 1)" — as if one were left — and a total nobody asked for; "¿los 2 son certificados?"
+    then got the shop's mission."""
+    eva = shop.api.user(9953, first_name="Eva")
+    prices = await say_text(eva, "buenos dias me regala el precio del arnes y la eslinga")
+    assert "Arnés de cuerpo completo 4 argollas — $185.000 · disponible" in prices
+    assert "Eslinga de posicionamiento regulable — $85.000" in prices
+    assert "hay 1" not in prices and "Total" not in prices
+    certified = await say_text(eva, "los 2 son certificados?")
+    assert "Arnés certificado con argollas" in certified and "Misión" not in certified

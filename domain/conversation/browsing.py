@@ -432,7 +432,7 @@ async def product_question(
         return
     if await cart.say_unavailable(front, uow, turn, meaning.product_query):
         return
-    if await cart.price_items(front, uow, turn, meaning):  # "precio de 10 overoles y 10…"
+    if await cart.price_items(front, uow, turn, meaning, text):  # "precio de 10 overoles y 10…"
         return
     if await cart.answer_amount(front, uow, turn, meaning):  # "¿tienen 10 cascos blancos?"
         return

@@ -13,7 +13,7 @@ from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
-from domain.language import Intent, Understanding, understand
+from domain.language import Intent, Understanding, parse_quantity, understand
 from domain.language.patterns import CONDITIONAL_BUY_RE, QUOTE_DOCUMENT_RE, QUOTE_RE, QUOTE_WORDS
 from domain.model import Order, Product
 from domain.money import format_cop
@@ -126,12 +126,15 @@ def offer_pick(
 
 
 async def price_items(
-    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
 ) -> bool:
     """ "precio de 10 overoles talla L y 10 pares de botas talla 41": each item's total for
     its amount and whether there are that many, and the sum; a "sí" then puts them in the
-    cart. False when the message is not two or more items with amounts."""
+    cart. False when the message is not two or more items with amounts ("el precio del arnés
+    y la eslinga" says none: each is listed with its price)."""
     if meaning.intent != Intent.PRODUCT_QUESTION or len(meaning.items) < 2:
+        return False
+    if parse_quantity(text, buying=False) is None:
         return False
     lines, quoted, total = [texts.PRICES_HEADER], [], 0
     for item in meaning.items:

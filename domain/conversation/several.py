@@ -135,7 +135,7 @@ async def answer_one(
         turn.say(said)
     elif meaning.intent == Intent.SHOP_INFO or meaning.topics:
         turn.say(asides.topics_answer(front, meaning.topics, turn.parts))
-    elif await cart.price_items(front, uow, turn, meaning):  # "precio de 10 overoles y 10…"
+    elif await cart.price_items(front, uow, turn, meaning, piece):  # "precio de 10 overoles y 10…"
         pass
     else:
         products = (await front.finder.find(uow, turn.memory, meaning))[:LISTED]

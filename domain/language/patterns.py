@@ -301,6 +301,7 @@ RETURN_RE = _rx(
 # shown, not a new search.
 PRODUCT_DETAIL_RE = _rx(
     r"\b(material|materiales|tela|hecho|hecha|fabricado|fabricada|certificado|certificada|"
+    r"certificados|certificadas|"
     r"certificacion|norma|normas|ansi|talla|tallas|color|colores|peso|pesa|medida|medidas|mide|"
     r"dimensiones|tamano|tamanos|que tan grande|marca|referencia|modelo|capacidad|duracion|"
     r"lavable|impermeable|"

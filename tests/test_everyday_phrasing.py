@@ -393,3 +393,24 @@ async def test_the_price_of_two_products_without_amounts_lists_them(shop: Harnes
     assert "hay 1" not in prices and "Total" not in prices
     certified = await say_text(eva, "los 2 son certificados?")
     assert "Arnés certificado con argollas" in certified and "Misión" not in certified
+
+
+async def test_a_payment_split_between_two_ways_is_not_promised(shop: Harness) -> None:
+    """ "¿se puede pagar la mitad por nequi y la mitad contraentrega?" used to get "Sí,
+    recibimos Efectivo contra entrega", read as a yes to the split."""
+    leo = shop.api.user(9954, first_name="Leo")
+    await say(leo, "quiero 2 cascos blancos")
+    reply = await say_text(leo, "se puede pagar la mitad por nequi y la mitad contraentrega?")
+    assert reply.startswith("Cada pedido se paga de una sola forma") and "604 444 5821" in reply
+    assert "Sí, recibimos" not in reply
+    both = await say_text(leo, "aceptan nequi y daviplata?")
+    assert "Sí, recibimos" in both  # two ways asked about, no split: answered as before
+
+
+async def test_a_kind_not_sold_but_mentioned_is_offered_as_what_it_is(shop: Harness) -> None:
+    """ "¿tiene linternas de casco?" used to list four helmets and a chinstrap under "Esto es
+    lo que tengo:", as if they were lamps: the shop sells none; one helmet has slots for one."""
+    eva = shop.api.user(9955, first_name="Eva")
+    reply = await say_text(eva, "tiene linternas de casco?")
+    assert reply.startswith("No tengo «linternas casco» como tal")
+    assert "ranuras para linterna" in reply and "Barbuquejo elástico" not in reply

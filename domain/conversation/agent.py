@@ -226,7 +226,7 @@ class SalesAgent:
         pieces = several.pieces_of(text) if turn.step in SHOPPING_STEPS else []
         others = dict(several.questions_in([p for p in pieces if not names_payment(p)]))
         if not others:
-            chose = paying.note_choice(front, turn, kinds, asked=asked)
+            chose = paying.note_choice(front, turn, kinds, asked=asked, text=text)
             _besides_payment(front, turn, text)
             return chose
         noted: bool | None = None
@@ -234,7 +234,7 @@ class SalesAgent:
             if piece in others:
                 await several.answer_one(front, uow, turn, piece, others[piece])
             elif noted is None and names_payment(piece):
-                noted = paying.note_choice(front, turn, kinds, asked=asked)
+                noted = paying.note_choice(front, turn, kinds, asked=asked, text=piece)
                 _besides_payment(front, turn, piece)
         return bool(noted)
 

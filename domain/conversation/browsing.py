@@ -32,6 +32,7 @@ from domain.conversation.delivering import (
 from domain.conversation.finding import (
     LIST_SIZE,
     described_only,
+    kind_described_only,
     missing_measure,
     remember,
 )
@@ -461,6 +462,9 @@ async def product_question(
     query = meaning.product_query.strip()
     if not meaning.is_follow_up and described_only(query, products):
         await cards.suggest(uow, turn, query, products, purpose=_for_purpose(text, query))
+        return
+    if not meaning.is_follow_up and (mention := kind_described_only(query, products)):
+        await cards.suggest(uow, turn, query, mention)  # "linternas de casco": not sold
         return
     remember(turn.memory, products, meaning)
     if len(products) > 1 and (compared := _compared(text)):  # "¿qué diferencia hay entre…?"

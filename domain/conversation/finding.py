@@ -212,6 +212,19 @@ def described_only(query: str, products: Sequence[Product]) -> bool:
     )
 
 
+def kind_described_only(query: str, products: Sequence[Product]) -> list[Product]:
+    """ "linternas de casco": the kind asked for (the query's first word) is in no product's
+    name, only in what some descriptions mention (the helmet "con ranuras para linterna"):
+    those products, to offer as what they are; [] otherwise (one word: `described_only`)."""
+    words = tokenize(query)
+    if len(words) < 2 or not products:
+        return []
+    head = words[0]
+    if any(word_coverage(head, f"{p.name} {p.category}") > 0 for p in products):
+        return []
+    return [p for p in products if word_coverage(head, p.description) > 0]
+
+
 def other_measure(last_query: str, query: str) -> str | None:
     """ "¿y el de 10?" after "extintor de 20 libras": the same request with the other number
     ("extintor 10 libras"); None unless the follow-up is a number alone and the last request

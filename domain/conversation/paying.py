@@ -52,12 +52,29 @@ def named(front: Shopfront, step: Step, meaning: Understanding, text: str) -> tu
     return kinds
 
 
+# "la mitad por Nequi y la mitad contra entrega", "una parte en efectivo": one order, two ways.
+SPLIT_RE = re.compile(r"\b(mitad|una parte|otra parte|parte y parte|dividir el pago|abono)\b")
+
+
 def note_choice(
-    front: Shopfront, turn: Turn, kinds: tuple[PayKind, ...], *, asked: bool = False
+    front: Shopfront,
+    turn: Turn,
+    kinds: tuple[PayKind, ...],
+    *,
+    asked: bool = False,
+    text: str = "",
 ) -> bool:
     """Say what paying that way takes and, unless only `asked`, remember it as the choice;
-    False when the shop does not take it (the customer is told the ways it does)."""
+    False when the shop does not take it (the customer is told the ways it does), or when
+    `text` splits the payment between two ways (said to be one way, and whom to ask)."""
     options = front.shop.payment_options
+    if len(kinds) > 1 and SPLIT_RE.search(fold(text)):  # "la mitad por nequi y la mitad…"
+        contact = front.shop.contact
+        turn.say(
+            texts.PAYMENT_NOT_SPLIT
+            + (texts.PAYMENT_SPLIT_ASK.format(contact=contact) if contact else "")
+        )
+        return False
     taken = [options.get(kind) for kind in kinds]
     method = next((m for m in taken if m is not None), None)
     if method is None:

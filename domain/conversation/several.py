@@ -116,7 +116,7 @@ async def answer_one(
         if not await cart.asks_before_buying(front, uow, turn, meaning, piece):
             await cart.buy_each(front, uow, turn, meaning)
     elif kinds := paying.named(front, turn.step, meaning, piece):  # "pago por daviplata"
-        paying.note_choice(front, turn, kinds, asked=paying.only_asks(meaning, piece))
+        paying.note_choice(front, turn, kinds, asked=paying.only_asks(meaning, piece), text=piece)
         others = [topic for topic in meaning.topics if topic != InfoTopic.PAYMENT]
         if others:
             turn.say(asides.topics_answer(front, others))

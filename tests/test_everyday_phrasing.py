@@ -414,3 +414,16 @@ async def test_a_kind_not_sold_but_mentioned_is_offered_as_what_it_is(shop: Harn
     reply = await say_text(eva, "tiene linternas de casco?")
     assert reply.startswith("No tengo «linternas casco» como tal")
     assert "ranuras para linterna" in reply and "Barbuquejo elástico" not in reply
+
+
+async def test_a_size_within_a_products_range_is_that_product_and_goes_with_the_line(
+    shop: Harness,
+) -> None:
+    """ "¿tienen botas talla 43?" used to answer "No tengo «botas talla 43»" though the rubber
+    boot comes in sizes 37 to 44; ordered, the size was said nowhere in the cart."""
+    eva = shop.api.user(9956, first_name="Eva")
+    asked = await say_text(eva, "tienen botas talla 43?")
+    assert asked.startswith("Bota de caucho punta de acero\n") and "No tengo" not in asked
+    added = await say_text(eva, "quiero 2 botas talla 43")
+    assert "2 × Bota de caucho punta de acero (talla 43) — $144.000" in added
+    assert await cart_of(shop, eva.id) == {"BOT-CAU-PA": 2}

@@ -32,6 +32,7 @@ from domain.conversation.delivering import (
 from domain.conversation.finding import (
     LIST_SIZE,
     described_only,
+    in_size_range,
     kind_described_only,
     missing_measure,
     remember,
@@ -460,6 +461,8 @@ async def product_question(
         turn.say(nothing_found(query, front.categories()))
         return
     query = meaning.product_query.strip()
+    if not meaning.is_follow_up and (fitting := in_size_range(query, products)):
+        products = fitting  # "botas talla 43": the one in sizes 37 to 44, not the others
     if not meaning.is_follow_up and described_only(query, products):
         await cards.suggest(uow, turn, query, products, purpose=_for_purpose(text, query))
         return

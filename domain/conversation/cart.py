@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from domain import texts
 from domain.catalog import coverage, word_coverage
 from domain.conversation import asides, cards
 from domain.conversation.delivering import delivery_answer
-from domain.conversation.finding import described_only, missing_measure, remember, same_kind
+from domain.conversation.finding import (
+    described_only,
+    in_size_range,
+    missing_measure,
+    remember,
+    same_kind,
+    size_in_range,
+)
 from domain.conversation.memory import Offer, Pick
 from domain.conversation.rendering import nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
@@ -70,6 +78,8 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
     if not meaning.is_follow_up and described_only(meaning.product_query, products):
         await cards.suggest(uow, turn, meaning.product_query.strip(), products)
         return
+    if not meaning.is_follow_up and (fitting := in_size_range(meaning.product_query, products)):
+        products = fitting  # "2 botas talla 43": the one in sizes 37 to 44
     remember(memory, products, meaning)
     # "2 botas talla 46", "guantes de látex" where none is: the nearest, to pick from, never
     # put in the cart.
@@ -85,6 +95,8 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
         offer_pick(turn, products, meaning, texts.WHICH_ONE)
         return
     product = products[0]
+    if not meaning.is_follow_up and (size := size_in_range(meaning.product_query, product)):
+        product = replace(product, name=f"{product.name} ({size})")  # the size goes with it
     if meaning.quantity is None:
         memory.awaiting_quantity = product.id
         turn.say(texts.ASK_QUANTITY.format(name=product.name))

@@ -243,12 +243,49 @@ def missing_measure(query: str, products: Sequence[Product]) -> bool:
     """The query names a measure, size or model ("de 30 libras", "talla 45", "3m") that none
     of the products has: they are the nearest, not the thing asked for."""
     wanted = {t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)}
-    if not wanted or not products:
+    return bool(wanted and products) and not with_measure(query, products)
+
+
+def with_measure(query: str, products: Sequence[Product]) -> list[Product]:
+    """The products that have every measure, size or model the query names — in their words
+    ("talla 44") or in a range they give ("tallas 37 a 44" for "talla 43"); all of them when
+    the query names none."""
+    wanted = {t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)}
+    if not wanted:
+        return list(products)
+    return [p for p in products if all(_has(w, p) for w in wanted)]
+
+
+def in_size_range(query: str, products: Sequence[Product]) -> list[Product]:
+    """ "botas talla 43" when a product comes in a range of sizes that holds it ("tallas 37 a
+    44"): the products that have the size; [] when none has it only by a range (the list
+    stays as found: "el abc y el co2" compares both)."""
+    if not any(size_in_range(query, p) for p in products):
+        return []
+    return with_measure(query, products)
+
+
+def size_in_range(query: str, product: Product) -> str:
+    """The measure the query names that the product has only within a range of its text
+    ("talla 43" of the boot in "tallas 37 a 44"): to be said with the line, since its name
+    does not; "" otherwise."""
+    named = set(tokenize(product.name))
+    for measure in (t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)):
+        if measure not in named and _has(measure, product):
+            unit, number = re.sub(r"[\d.]", "", measure), re.sub(r"\D", "", measure)
+            return f"{unit} {number}"
+    return ""
+
+
+def _has(measure: str, product: Product) -> bool:
+    text = f"{product.name} {product.description}"
+    if measure in tokenize(text):
+        return True
+    unit, number = re.sub(r"[\d.]", "", measure), re.sub(r"\D", "", measure)
+    if not unit or not number:
         return False
-    for product in products:
-        if wanted <= set(tokenize(f"{product.name} {product.description}")):
-            return False
-    return True
+    ranges = re.finditer(rf"\b{unit}s?\s+(\d+)\s*(?:a|al|-|hasta)\s*(\d+)\b", fold(text))
+    return any(int(low) <= int(number) <= int(high) for low, high in (r.groups() for r in ranges))
 
 
 # A normalised token with digits and letters: "30lb", "talla45", "500m", "3m".

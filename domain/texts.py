@@ -1003,6 +1003,8 @@ ONLY_SUGGESTIONS = "No tengo «{query}» como tal 😕, pero esto te puede servi
 FOR_PURPOSE = "Para {query} te puede servir:"
 # "¿de qué material es?" about the product just shown.
 DETAIL_SAID = "{name}: {said}"
+SIZES_HEADER = "Estas son las tallas que manejo:"
+SIZES_LINE = "• {name}: {sizes}"
 DETAIL_UNSAID = "Su ficha no lo dice. Esto es lo que tengo de {name}: «{description}»"
 DETAIL_ASK_SHOP = "\nPara confirmarlo, pregúntale a la tienda: {contact}."
 OTHER_VERSIONS = "Además de {name}, tengo:"

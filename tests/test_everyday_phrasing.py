@@ -427,3 +427,18 @@ async def test_a_size_within_a_products_range_is_that_product_and_goes_with_the_
     added = await say_text(eva, "quiero 2 botas talla 43")
     assert "2 × Bota de caucho punta de acero (talla 43) — $144.000" in added
     assert await cart_of(shop, eva.id) == {"BOT-CAU-PA": 2}
+
+
+async def test_the_sizes_of_a_kind_are_listed_by_product(shop: Harness) -> None:
+    """ "¿qué tallas hay de botas?" used to answer "No tengo «tallas botas» como tal" with the
+    rubber boot; "¿qué tallas tiene?" after the boots, each boot's description."""
+    sizes = "• Bota de seguridad punta de acero: tallas 38, 40, 41, 42 y 44"
+    leo = shop.api.user(9957, first_name="Leo")
+    reply = await say_text(leo, "q tallas hay de botas?")
+    assert reply.startswith("Estas son las tallas que manejo:") and sizes in reply
+    assert "• Bota de caucho punta de acero: tallas 37 a 44" in reply
+    overalls = await say_text(leo, "que tallas manejan en overoles?")
+    assert "• Overol en dril con cintas reflectivas: tallas S a XXL" in overalls
+    eva = shop.api.user(9958, first_name="Eva")
+    await say(eva, "tienen botas?")
+    assert sizes in await say_text(eva, "que tallas tiene?")

@@ -23,6 +23,7 @@ from rag.normalize import fold
 EACH_DESCRIBED_AT_MOST = 5  # products of a list a detail question describes
 MAX_VERSIONED = 5  # of a list shown, the products whose other versions are looked for
 VERSIONS_LISTED = 8  # "no lo tengo en 43": the versions there are, at most
+SIZED_SEARCHED = 30  # products of a kind looked at for the sizes there are
 
 
 async def other_versions(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
@@ -143,6 +144,8 @@ async def detail_asked(
     asked = PRODUCT_DETAIL_RE.search(folded)
     if asked is None or OTHER_VARIANT_RE.search(folded):  # "¿tienen en otro color?"
         return False
+    if SIZES_RE.search(folded) and await _sizes_of_kind(front, uow, turn, meaning):
+        return True  # "¿qué tallas hay de botas?"
     product, said = await _included_in_shown(uow, turn, meaning, folded)
     if product is None:
         product = await _the_one_meant(front, uow, turn, meaning)
@@ -159,6 +162,56 @@ async def detail_asked(
     turn.memory.shown = turn.memory.listed = [product.id]
     turn.memory.awaiting_quantity = product.id
     return True
+
+
+SIZES_RE = re.compile(r"\btallas\b")
+SIZE_IN_NAME_RE = re.compile(r"\s+talla\s+(\w+)$", re.IGNORECASE)
+SIZE_RANGE_RE = re.compile(r"\btallas\s+\w+\s+(?:a|al|hasta)\s+\w+", re.IGNORECASE)
+
+
+async def _sizes_of_kind(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
+) -> bool:
+    """ "¿qué tallas hay de botas?": for each product of that kind, the sizes its versions'
+    names give ("Bota de seguridad punta de acero: tallas 38, 40, 41, 42 y 44") or the range
+    its description gives ("tallas 37 a 44"). False when the words name no kind, or none of
+    its products says a size."""
+    kind = _other_words(meaning.product_query)
+    if not kind and len(turn.memory.shown) > 1:  # "¿qué tallas tiene?" after a list of boots
+        first = await uow.products.get(turn.memory.shown[0])
+        kind = first.name.split()[0] if first is not None else ""
+    if not kind:
+        return False
+    found = await uow.products.list_by_ids(
+        [i for i, _ in await front.catalog.scored_ids(kind, k=SIZED_SEARCHED)]
+    )
+    sizes: dict[str, list[str]] = {}
+    for product in (p for p in found if p.visible and front.catalog.names_kind(kind, p)):
+        in_name = SIZE_IN_NAME_RE.search(product.name)
+        if in_name is not None:
+            base = product.name[: in_name.start()]
+            sizes.setdefault(base, []).append(in_name.group(1))
+        elif ranged := SIZE_RANGE_RE.search(product.description):
+            sizes.setdefault(product.name, []).append(ranged.group())
+    if not sizes:
+        return False
+    lines = [
+        texts.SIZES_LINE.format(name=name, sizes=_sizes_said(said)) for name, said in sizes.items()
+    ]
+    turn.say(texts.SIZES_HEADER + "\n" + "\n".join(lines) + "\n\n" + texts.PRODUCT_LIST_FOOTER)
+    return True
+
+
+def _sizes_said(sizes: list[str]) -> str:
+    """ "tallas 38, 40 y 44", "talla 40", or a range as the description says it."""
+    if len(sizes) == 1 and sizes[0].lower().startswith("tallas"):
+        return sizes[0][0].lower() + sizes[0][1:]
+    ordered = sorted(
+        dict.fromkeys(sizes), key=lambda s: (not s.isdigit(), int(s) if s.isdigit() else 0, s)
+    )
+    if len(ordered) == 1:
+        return f"talla {ordered[0]}"
+    return "tallas " + ", ".join(ordered[:-1]) + " y " + ordered[-1]
 
 
 async def _included_in_shown(

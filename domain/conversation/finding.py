@@ -9,6 +9,7 @@ from domain.catalog import Catalog, coverage, covers, names_it, word_coverage
 from domain.conversation.memory import Memory
 from domain.language import CHEAPEST, Intent, Understanding
 from domain.language.meaning import LARGEST, SMALLEST
+from domain.language.words import ATTRIBUTE_WORDS
 from domain.model import Product
 from domain.ports import UnitOfWork
 from rag.normalize import fold, stem, tokenize
@@ -220,7 +221,9 @@ def kind_described_only(query: str, products: Sequence[Product]) -> list[Product
     if len(words) < 2 or not products:
         return []
     head = words[0]
-    if any(word_coverage(head, f"{p.name} {p.category}") > 0 for p in products):
+    if head in ATTRIBUTE_WORDS or any(
+        word_coverage(head, f"{p.name} {p.category}") > 0 for p in products
+    ):
         return []
     return [p for p in products if word_coverage(head, p.description) > 0]
 

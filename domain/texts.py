@@ -1003,6 +1003,10 @@ ONLY_SUGGESTIONS = "No tengo «{query}» como tal 😕, pero esto te puede servi
 FOR_PURPOSE = "Para {query} te puede servir:"
 # "¿de qué material es?" about the product just shown.
 DETAIL_SAID = "{name}: {said}"
+RESTOCK_UNKNOWN = (
+    "No tengo fecha de llegada para {name} 😕.{ask} ¿Te muestro otras opciones mientras tanto?"
+)
+RESTOCK_ASK_SHOP = " Para saberlo, pregúntale a la tienda: {contact}."
 SIZES_HEADER = "Estas son las tallas que manejo:"
 SIZES_LINE = "• {name}: {sizes}"
 DETAIL_UNSAID = "Su ficha no lo dice. Esto es lo que tengo de {name}: «{description}»"

@@ -442,3 +442,14 @@ async def test_the_sizes_of_a_kind_are_listed_by_product(shop: Harness) -> None:
     eva = shop.api.user(9958, first_name="Eva")
     await say(eva, "tienen botas?")
     assert sizes in await say_text(eva, "que tallas tiene?")
+
+
+async def test_when_a_sold_out_product_comes_back_is_not_a_delivery_time(shop: Harness) -> None:
+    """ "¿cuándo les llega?" after "se nos agotó" used to get two delivery-time texts (one
+    said 24 hours, the other 24 to 48): the customer asks when it is back in stock."""
+    eva = shop.api.user(9959, first_name="Eva")
+    await say(eva, "buenas, tienen monja pa soldador?")
+    reply = await say_text(eva, "cuando les llega?")
+    assert reply.startswith("No tengo fecha de llegada para Monja ignífuga para soldador")
+    assert "604 444 5821" in reply and "Domicilios" not in reply
+    assert "Delantal de carnaza para soldador" in await say_text(eva, "si")

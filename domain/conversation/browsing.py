@@ -91,6 +91,13 @@ async def on_browsing(
         turn.say(texts.NOTHING_MORE)
     elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
         await show_alternatives(front, uow, turn, alternatives)
+    elif alternatives and RESTOCK_RE.search(fold(text)):  # "¿cuándo les llega?"
+        contact = front.shop.contact
+        ask = texts.RESTOCK_ASK_SHOP.format(contact=contact) if contact else ""
+        gone = await front.finder.unavailable(uow, alternatives, hidden=True)
+        name = gone.name if gone is not None else alternatives[:60]
+        turn.say(texts.RESTOCK_UNKNOWN.format(name=name, ask=ask))
+        turn.memory.alternatives = alternatives  # "sí" still shows the others
     elif quoted and (yes or _adds_them(meaning)):  # "¿Te los agrego al carrito?" — "sí"
         await cart.buy_items(front, uow, turn, quoted)
     elif not (
@@ -166,6 +173,11 @@ async def _answers_a_question(
     return False
 
 
+# "¿cuándo les llega?", "¿cuándo vuelven a tener?" right after a product sold out.
+RESTOCK_RE = re.compile(
+    r"\bcuando (les |te |le )?(llega|llegan|vuelve|vuelven|entra|entran|tienen|tendran|"
+    r"hay|habra|traen|surten|consiguen)\b|\bvuelve(n)? a (llegar|entrar|tener)\b"
+)
 # "deme las que haya", "las que tenga", "pues lo que quede": the units there are.
 WHAT_THERE_IS_RE = re.compile(
     r"\b(las?|los?|lo) (que|q) (haya|hay|tenga|tengas|tengan|tiene|tienes|tienen|quede|"

@@ -453,3 +453,14 @@ async def test_when_a_sold_out_product_comes_back_is_not_a_delivery_time(shop: H
     assert reply.startswith("No tengo fecha de llegada para Monja ignífuga para soldador")
     assert "604 444 5821" in reply and "Domicilios" not in reply
     assert "Delantal de carnaza para soldador" in await say_text(eva, "si")
+
+
+async def test_a_comparison_with_the_noun_left_out_compares_two_of_a_kind(shop: Harness) -> None:
+    """ "¿qué diferencia hay entre el casco blanco y el de alturas?" used to be split into two
+    searches, «entre casco blanco» and «alturas» (a lanyard, a carabiner, a lifeline)."""
+    leo = shop.api.user(9960, first_name="Leo")
+    reply = await say_text(leo, "q diferencia hay entre el casco blanco y el de alturas?")
+    assert reply.startswith("Así se comparan:")
+    assert "Casco dieléctrico tipo II clase E blanco" in reply
+    assert "Casco para trabajo en alturas con barbuquejo" in reply
+    assert "Eslinga" not in reply and "Sobre «" not in reply

@@ -352,6 +352,10 @@ async def _compare_shown(uow: UnitOfWork, turn: Turn) -> None:
     cards.compare(turn, (asked if len(asked) > 1 else shown)[:COMPARED_AT_MOST])
 
 
+# "el de alturas", "la de cuero": the noun said before is left out.
+ELIDED_RE = re.compile(r"^(el|la|los|las) (de|del|para|con) ")
+
+
 async def _each_compared(
     front: Shopfront, uow: UnitOfWork, text: str, found: list[Product]
 ) -> list[Product]:
@@ -365,6 +369,8 @@ async def _each_compared(
         query = understand(part).product_query
         if not query:
             continue
+        if named and ELIDED_RE.match(part.strip()):  # "y el de alturas": a helmet too
+            query = f"{named[0].name.split()[0]} {query}"
         best = next((p for p in found if coverage(query, p) == 1.0), None)
         if best is None:
             hits = [i for i, _ in await front.catalog.scored_ids(query, k=1)]

@@ -20,7 +20,7 @@ from domain.conversation.rendering import nothing_found
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
-from domain.language.patterns import CART_VERB_RE
+from domain.language.patterns import CART_VERB_RE, COMPARE_RE
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -89,6 +89,8 @@ async def _kinds_listed(front: Shopfront, uow: UnitOfWork, text: str) -> list[st
     parts = KIND_END_RE.split(folded)
     if not 2 <= len(parts) <= MAX_KINDS or CART_VERB_RE.search(folded):
         return []  # "dame el arnés y la eslinga": both to the cart, not two lists
+    if COMPARE_RE.search(folded):
+        return []  # "diferencia entre el casco blanco y el de alturas": one comparison
     kinds = []
     for part in parts:
         meaning = understand(part)  # "necesito casco": the kind, not an order without amount

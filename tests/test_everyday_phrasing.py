@@ -464,3 +464,12 @@ async def test_a_comparison_with_the_noun_left_out_compares_two_of_a_kind(shop: 
     assert "Casco dieléctrico tipo II clase E blanco" in reply
     assert "Casco para trabajo en alturas con barbuquejo" in reply
     assert "Eslinga" not in reply and "Sobre «" not in reply
+
+
+async def test_what_two_products_cost_asked_after_naming_them_lists_both(shop: Harness) -> None:
+    """ "necesito guantes de vaqueta y gafas claras, cuanto valen?" used to ask how many
+    vaqueta gloves, with no price and no glasses."""
+    ana = shop.api.user(9961, first_name="Ana")
+    reply = await say_text(ana, "necesito guantes de vaqueta y gafas claras, cuanto valen?")
+    assert "Guante de vaqueta tipo ingeniero — $14.000" in reply
+    assert "Gafas de seguridad lente claro — $6.500" in reply and "¿Cuántas unidades" not in reply

@@ -68,9 +68,10 @@ def _cost_only(meaning: Understanding) -> bool:
 async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
     """Answer every question of a message that has two or more; False (nothing said) for a
     message with one."""
-    pieces = pieces_of(text)
+    # "¿cuánto valen?" after "necesito guantes de vaqueta y gafas claras" is about those
+    pieces = [piece for piece in pieces_of(text) if not _cost_only(understand(piece))]
     if len(pieces) < 2:  # one question at most, unless it lists kinds: "casco, guantes y botas"
-        pieces = await _kinds_listed(front, uow, text)
+        pieces = await _kinds_listed(front, uow, pieces[0] if pieces else text)
     if len(pieces) < 2:
         return False
     questions = questions_in(pieces)

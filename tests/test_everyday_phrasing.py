@@ -91,6 +91,8 @@ async def test_a_list_of_kinds_shows_each_kind(shop: Harness) -> None:
     one = await say_text(eva, "guantes de nitrilo y vaqueta")
     assert "Sobre «" not in one and "Guante" in one
     # a kind named by a synonym ("tapabocas": the N95 respirator) is a kind too
+    polite = await say_text(eva, "me regala el precio de casco, guantes y botas")
+    assert "Sobre «guantes»" in polite and "Sobre «botas»" in polite  # a request, not an order
     three = await say_text(eva, "necesito casco, tapabocas y guantes")
     assert (
         "Sobre «tapabocas»:\n1. Respirador desechable N95" in three and "Sobre «guantes»" in three
@@ -315,6 +317,10 @@ async def test_the_units_there_are_taken_in_the_customers_words(shop: Harness) -
     await say(eva, "necesito 8 caretas fotosensibles")
     await say(eva, "dame las 5")
     assert await cart_of(shop, eva.id) == {"VIS-CARETA-SOLD": 5}
+    mia = shop.api.user(9964, first_name="Mia")  # other words: not a yes to the offer
+    await say(mia, "necesito 8 caretas fotosensibles")
+    await say(mia, "mejor las que tengas de careta facial")
+    assert "VIS-CARETA-SOLD" not in await cart_of(shop, mia.id)
 
 
 async def test_the_total_asked_in_other_words_shows_the_cart(shop: Harness) -> None:
@@ -347,6 +353,9 @@ async def test_a_town_outside_the_zones_gets_the_carrier_and_its_time(shop: Harn
     assert "A Rionegro" in later and "de 2 a 5 días hábiles" in later
     both = await say_text(eva, "tienen cascos? y lo mandan a Marinilla?")
     assert "Casco dieléctrico" in both and "📦 A Marinilla no llega nuestro domicilio" in both
+    leo = shop.api.user(9965, first_name="Leo")  # not a place: the policy
+    country = await say_text(leo, "hacen envios a todo el pais?")
+    assert "A Todo" not in country and "Hacemos domicilios en Medellín" in country
 
 
 async def test_what_comes_with_the_product_shown_is_read_from_it(shop: Harness) -> None:
@@ -358,6 +367,9 @@ async def test_what_comes_with_the_product_shown_is_read_from_it(shop: Harness) 
     assert reply.startswith("Extintor multipropósito ABC 5 lb:") and "con soporte incluido" in reply
     assert "Soporte de pared" not in reply
     assert "Extintor multipropósito ABC 5 lb" in await say_text(leo, "listo me lo llevo")
+    ana = shop.api.user(9963, first_name="Ana")  # with its opening question mark
+    await say(ana, "cuanto vale el extintor de 5 libras?")
+    assert "con soporte incluido" in await say_text(ana, "¿trae soporte?")
 
 
 async def test_a_cheaper_one_asked_after_one_product_lists_those_of_its_kind_that_cost_less(
@@ -380,6 +392,10 @@ async def test_a_product_in_the_cart_is_swapped_for_another(shop: Harness) -> No
     reply = await say_text(ana, "cambieme los chalecos naranja por los verdes")
     assert reply.startswith("Quité 3 × Chaleco reflectivo naranja.")
     assert await cart_of(shop, ana.id) == {"ROP-CHAL-VER": 3}
+    leo = shop.api.user(9962, first_name="Leo")  # one of three: the other two stay
+    await say(leo, "quiero 3 cascos blancos")
+    await say(leo, "cambiame uno de los cascos blancos por uno amarillo")
+    assert await cart_of(shop, leo.id) == {"CAS-DIEL-BL": 2, "CAS-DIEL-AM": 1}
 
 
 async def test_the_price_of_two_products_without_amounts_lists_them(shop: Harness) -> None:
@@ -414,6 +430,9 @@ async def test_a_kind_not_sold_but_mentioned_is_offered_as_what_it_is(shop: Harn
     reply = await say_text(eva, "tiene linternas de casco?")
     assert reply.startswith("No tengo «linternas casco» como tal")
     assert "ranuras para linterna" in reply and "Barbuquejo elástico" not in reply
+    # a product whose description says first that it is one is that thing
+    n95 = await say_text(eva, "tienen mascarilla n95?")
+    assert n95.startswith("Respirador desechable N95") and "No tengo" not in n95
 
 
 async def test_a_size_within_a_products_range_is_that_product_and_goes_with_the_line(

@@ -91,7 +91,7 @@ async def on_browsing(
         turn.say(texts.NOTHING_MORE)
     elif alternatives and yes:  # "¿Te muestro otras opciones?" — "sí"
         await show_alternatives(front, uow, turn, alternatives)
-    elif alternatives and RESTOCK_RE.search(fold(text)):  # "¿cuándo les llega?"
+    elif alternatives and _asks_restock(front, meaning, text):  # "¿cuándo les llega?"
         contact = front.shop.contact
         ask = texts.RESTOCK_ASK_SHOP.format(contact=contact) if contact else ""
         gone = await front.finder.unavailable(uow, alternatives, hidden=True)
@@ -178,6 +178,25 @@ RESTOCK_RE = re.compile(
     r"\bcuando (les |te |le )?(llega|llegan|vuelve|vuelven|entra|entran|tienen|tendran|"
     r"hay|habra|traen|surten|consiguen)\b|\bvuelve(n)? a (llegar|entrar|tener)\b"
 )
+
+
+def _asks_restock(front: Shopfront, meaning: Understanding, text: str) -> bool:
+    """ "¿cuándo les llega?" (of what just sold out), not "¿cuándo hay domicilio a Bello?" nor
+    "¿cuándo tienen abierto?"."""
+    folded = fold(text)
+    found = RESTOCK_RE.search(folded)
+    if found is None:
+        return False
+    rest = folded[: found.start()] + " " + folded[found.end() :]
+    return (
+        not understand(rest).product_query
+        and set(meaning.topics) <= {InfoTopic.DELIVERY}
+        and not DELIVERY_WORDS_RE.search(folded)
+        and front.shop.delivery_options.municipality_in(text) is None
+    )
+
+
+DELIVERY_WORDS_RE = re.compile(r"\b(domicilio|domicilios|envio|envios|pedido|orden|paquete)\b")
 # "deme las que haya", "las que tenga", "pues lo que quede": the units there are.
 WHAT_THERE_IS_RE = re.compile(
     r"\b(las?|los?|lo) (que|q) (haya|hay|tenga|tengas|tengan|tiene|tienes|tienen|quede|"
@@ -189,9 +208,12 @@ def _takes_the_offer(offer: Offer, meaning: Understanding, text: str) -> bool:
     """ "Solo tengo 5… ¿Los llevas?" answered "deme las que haya" or "dame las 5"."""
     if meaning.is_question:
         return False
-    if WHAT_THERE_IS_RE.search(fold(text)):
-        return True
-    return meaning.quantity == offer.quantity and not meaning.product_query
+    folded = fold(text)
+    found = WHAT_THERE_IS_RE.search(folded)
+    if found is None:
+        return meaning.quantity == offer.quantity and not meaning.product_query
+    rest = folded[: found.start()] + " " + folded[found.end() :]
+    return not understand(rest).product_query  # not "mejor las que tengas en talla 42"
 
 
 async def _by_intent(

@@ -433,9 +433,10 @@ SWAP_RE = re.compile(
 
 
 async def swap(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
-    """ "cámbieme los chalecos naranja por los verdes": the cart's line of the first goes,
-    as many of the second come in (its kind said by the first when the words name none:
-    "los verdes"); several candidates are listed to pick, with that amount. False when the
+    """ "cámbieme los chalecos naranja por los verdes": the cart's line of the first goes (or
+    the units said: "uno de los cascos blancos"), as many of the second come in (its kind said
+    by the first when the words name none: "los verdes"). Several candidates are listed to
+    pick from, the cart untouched (the customer then takes the old one out). False when the
     message names no line of the cart or nothing to put instead."""
     found = SWAP_RE.search(fold(text))
     cart = await uow.orders.get_cart(turn.chat.chat_id) if found is not None else None
@@ -446,21 +447,27 @@ async def swap(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool
     if not ranked or coverage(found["old"], ranked[0]) == 0:
         return False
     old = ranked[0]
-    quantity = next(line.quantity for line in cart.lines if line.product_id == old.id)
+    held = next(line.quantity for line in cart.lines if line.product_id == old.id)
+    one = re.match(r"(un|una|uno)\b", found["old"]) is not None  # "uno de los cascos…"
+    said = 1 if one else understand(found["old"]).quantity
+    quantity = min(said, held) if said else held
     wanted = found["new"].strip()
     candidates = await front.finder.find(uow, turn.memory, understand(wanted), picking=True)
     if not any(same_kind(p.name, old.name) for p in candidates):  # "los verdes": of its kind
         wanted = f"{old.name.split()[0]} {wanted}"
         candidates = await front.finder.find(uow, turn.memory, understand(wanted), picking=True)
     products = [p for p in candidates if p.id != old.id and p.visible]
-    if not products:
-        return False
-    await uow.orders.remove_line(turn.chat.chat_id, old.id)
-    turn.say(texts.SWAPPED_OUT.format(quantity=quantity, name=old.name))
-    if len(products) == 1:
-        await add(uow, turn, products[0], quantity)
+    if len(products) != 1:  # none, or several: the cart stays as it is until one is clear
+        if products:
+            header = texts.WHICH_INSTEAD.format(name=old.name)
+            offer_pick(turn, products, understand(f"{quantity} {wanted}"), header)
+        return bool(products)
+    if quantity < held:
+        await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, old, held - quantity)
     else:
-        offer_pick(turn, products, understand(f"{quantity} {wanted}"), texts.WHICH_INSTEAD)
+        await uow.orders.remove_line(turn.chat.chat_id, old.id)
+    turn.say(texts.SWAPPED_OUT.format(quantity=quantity, name=old.name))
+    await add(uow, turn, products[0], quantity)
     return True
 
 

@@ -9,6 +9,7 @@ from domain.conversation.memory import Contact
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
 from domain.delivery import Choice, Method, Quote, describe
+from domain.language.words import STOPWORDS
 from domain.model import Order
 from domain.money import format_cop
 from rag.normalize import fold
@@ -128,7 +129,7 @@ def unserved_place(front: Shopfront, text: str) -> str | None:
     if front.shop.delivery_options.municipality_in(text) is not None:
         return None
     found = _PLACE_RE.search(fold(text))
-    if found is None or found.group(1) in NOT_PLACES:
+    if found is None or found.group(1) in NOT_PLACES or found.group(1) in STOPWORDS:
         return None
     said = next((w for w in re.findall(r"\w+", text) if fold(w) == found.group(1)), "")
     return said[:1].upper() + said[1:] if said else None
@@ -184,7 +185,11 @@ THERE = frozenset({"alla", "alli", "aca"})
 
 
 TIME_WORDS = frozenset("demora demoran tarda tardan tiempo dias horas cuando".split())
-NOT_PLACES = frozenset("mi la el casa domicilio oficina obra empresa".split())
+NOT_PLACES = frozenset(
+    """mi la el casa domicilio oficina obra empresa todo toda todos todas otra otro otras otros
+    ustedes usted nombre una uno cualquier cualquiera nivel tiempo tiempos domicilios donde
+    fuera afuera mismo misma esa ese esta este nuestra nuestro su sus tu""".split()
+)
 _PLACE_RE = re.compile(
     r"\b(?:envio|envios|domicilio|domicilios|flete|mandar|mandan|enviar|envian|llevar|llevan"
     r"|llegar|llega|despachar|despachan)\b.*?\b(?:a|hasta|para) ([a-z]+)"

@@ -222,7 +222,7 @@ async def _included_in_shown(
     names. (None, "") when no product was just shown or its description does not say it."""
     others = _other_words(meaning.product_query)
     one = _just_shown(turn.memory)
-    if not others or one is None or not DETAIL_VERBS & set(folded.split()):
+    if not others or one is None or not DETAIL_VERBS & set(re.findall(r"\w+", folded)):
         return None, ""
     product = await uow.products.get(one)
     said = snippet(others, product) if product is not None else ""

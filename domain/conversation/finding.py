@@ -222,9 +222,10 @@ def kind_described_only(query: str, products: Sequence[Product]) -> list[Product
         return []
     head = words[0]
     if head in ATTRIBUTE_WORDS or any(
-        word_coverage(head, f"{p.name} {p.category}") > 0 for p in products
+        word_coverage(head, f"{p.name} {p.category} {' '.join(tokenize(p.description)[:1])}") > 0
+        for p in products
     ):
-        return []
+        return []  # "mascarilla n95": the respirator whose description begins "Mascarilla…"
     return [p for p in products if word_coverage(head, p.description) > 0]
 
 

@@ -53,7 +53,7 @@ def named(front: Shopfront, step: Step, meaning: Understanding, text: str) -> tu
 
 
 # "la mitad por Nequi y la mitad contra entrega", "una parte en efectivo": one order, two ways.
-SPLIT_RE = re.compile(r"\b(mitad|una parte|otra parte|parte y parte|dividir el pago|abono)\b")
+SPLIT_RE = re.compile(r"\b(mitad|una parte|parte y parte|dividir el pago|abono)\b")
 
 
 def note_choice(

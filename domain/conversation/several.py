@@ -61,7 +61,8 @@ def questions_in(pieces: list[str]) -> list[tuple[str, Understanding]]:
 
 def _cost_only(meaning: Understanding) -> bool:
     """ "¿cuánto cobran?" after "¿lo mandan a Rionegro?": what the other question costs, not a
-    question of its own (nor a product called «cobran»)."""
+    question of its own (nor a product called «cobran»); a piece that asks nothing ("hola")
+    counts as none too."""
     return not meaning.topics and set(meaning.product_query.split()) <= COST_WORDS
 
 
@@ -77,8 +78,14 @@ async def answer_each(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) 
     questions = questions_in(pieces)
     if len(questions) < 2:
         return False
+    shown: list[int] = []  # every product listed: "¿los 2 son certificados?" means them all
     for piece, meaning in questions:
+        before = turn.memory.shown
         await answer_one(front, uow, turn, piece, meaning)
+        if turn.memory.shown != before:
+            shown += [i for i in turn.memory.shown if i not in shown]
+    if len(shown) > len(turn.memory.shown):
+        turn.memory.shown = shown
     return True
 
 

@@ -138,8 +138,6 @@ def _classify(norms: tuple[str, ...], start: int, end: int, value: int, one: boo
         return "price" if priced else "spec"
     if value == 0 or (value > MAX_QUANTITY and not spans_mil):
         return "ignore"
-    if value < 10 and len(prev.replace(".", "")) >= 6 and prev.replace(".", "").isdigit():
-        return "ignore"  # a NIT's check digit: "900123456-8"
     if prev == "$" or nxt in PRICE_WORDS or (spans_mil and norms[start] != "mil"):
         return "price"
     if one and (nxt in IDIOM_AFTER_ONE or prev == "de"):

@@ -27,8 +27,8 @@ CHECKOUT_RE = _rx(
     r"pagar|pagar (ya|ahora|de una)|proceder al pago|ir al pago|pasar al pago|"
     r"(finalizar|terminar|cerrar|completar|confirmar|concretar|hacer|realizar|tramitar) "
     r"(la |el |mi )(compra|pedido|orden)|(finalizar|terminar|confirmar) (compra|pedido)|"
-    r"eso seria todo|(?<!cuanto )(?<!cuanto me )seria todo|checkout|finalic\w*|finaliz\w*|"
-    r"terminemos|cerremos)\b"
+    r"eso seria todo|(?<!cuanto )(?<!cuanto me )(?<!cuanto nos )seria todo|checkout|"
+    r"finalic\w*|finaliz\w*|terminemos|cerremos)\b"
 )
 # Setting a quantity of what is in the cart: "que sean 5", "déjalo en 3", "mejor 10".
 SET_RE = _rx(
@@ -59,7 +59,8 @@ CART_RE = _rx(
     r"la cuenta|mi pedido|el pedido)|"
     # "¿qué total me queda?", "¿y el total?", "¿cómo va la cuenta?"
     r"como va (la cuenta|el total)|(que|cuanto) total me queda|"
-    r"^(y )?(el|que|cual es el) total( me queda| va| seria| quedaria)?$|^(y )?la cuenta$)\b"
+    r"^(y )?(el|que|cual es el) total( me queda| va| seria| quedaria)?$|"
+    r"cuanto (me |nos |te |le )?seria todo)\b"
 )
 MY_ORDERS_RE = _rx(
     r"\b(mis? (pedidos?|ordenes|orden|compras?|envios?|paquetes?|domicilios?)|"
@@ -83,27 +84,29 @@ HELP_WEAK_RE = _rx(
     r"\b(ayuda|ayudame|ayudeme|ayudar|ayudarme|ayudas|ayudan|help|colaborar|colaborarme|"
     r"colabora|colaboras|colaboran|colaboreme|colaborame)\b"
 )
-# What the customer wants or asks for ("quiero", "necesito", "¿me venden…?"): a request,
-# which may be a search first; and the verbs that say to put things in the cart ("dame", "me
-# llevo": "dame el arnés y la eslinga" is both to the cart, not two lists).
+# What the customer wants or asks for ("quiero", "necesito", "¿me venden…?", "me regala"): a
+# request, which may be a search first ("me regala el precio de casco, guantes y botas"); and
+# the verbs that say to put things in the cart ("dame", "me llevo": "dame el arnés y la
+# eslinga" is both to the cart, not two lists).
 _WANT_VERBS = (
     r"quiero|queremos|quisiera|queria|quiciera|deseo|necesito|necesitamos|necesitaria|ocupo|"
     r"requiero|comprar|comprare|pido|pedir|encargo|encargar|me vende|me vendes|me venden|"
     r"(hacer|realizar|montar) (un|una) (pedido|compra|orden)|"
     r"(me|nos) (puede|puedes|pueden|podria|podrias|podrian) (vender|mandar|enviar|separar|"
-    r"apartar|regalar|dar|despachar)"
+    r"apartar|regalar|dar|despachar)|me regala|me regalas|me regalan|me das|me da|me manda|"
+    r"me mandas|me envias|me envian"
 )
 _CART_VERBS = (
     r"me llevo|nos llevamos|llevo|llevame|llevamos|dame|deme|denme|damelo|damela|damelos|"
     r"damelas|mandame|mandeme|mandamelo|enviame|envieme|enviamelo|agregame|agregueme|"
     r"agreguame|agregale|agrega|agregue|agregar|agregalo|agregala|agregalos|agregalas|"
     r"agregamelo|agregamelos|anade|anademe|anadir|anadelo|sumale|ponme|pongame|ponlo|ponle|"
-    r"pon|ponga|metele|meteme|anota|anotame|compro|me regala|me regalas|me regalan|regalame|"
-    r"regaleme|regalamelo|vendeme|vendame|separame|separeme|apartame|me apartas|me separas|"
-    r"me das|me da|me manda|me mandas|me envias|me envian"
+    r"metele|meteme|compro|regalame|regaleme|regalamelo|vendeme|vendame|separame|separeme|"
+    r"apartame|me apartas|me separas"
 )
 BUY_RE = _rx(rf"\b({_WANT_VERBS}|{_CART_VERBS})\b")
-CART_VERB_RE = _rx(rf"\b({_CART_VERBS})\b")
+# With "pon", "anota": said to the bot about the list it has ("ponme el casco y las gafas").
+CART_VERB_RE = _rx(rf"\b({_CART_VERBS}|pon|ponga|anota|anotame)\b")
 PRODUCT_VERB_RE = _rx(
     r"\b(tienen|tiene|tienes|tendran|tendra|hay|habra|venden|vende|vendes|manejan|maneja|"
     r"manejas|consigo|consiguen|busco|buscaba|buscando|precio|precios|valor|"
@@ -306,7 +309,7 @@ PRODUCT_DETAIL_RE = _rx(
     r"dimensiones|tamano|tamanos|que tan grande|marca|referencia|modelo|capacidad|duracion|"
     r"lavable|impermeable|"
     r"para que sirve|que (trae|traen|incluye|incluyen|contiene|contienen|viene|vienen)|"
-    r"^(y )?(si )?(trae|traen|incluye|incluyen|viene con|vienen con)|"
+    r"(?:(?<=^)|(?<=^[¿¡]))(y )?(si )?(trae|traen|incluye|incluyen|viene con|vienen con)|"
     r"(logo|logos|bordado|bordados|estampado|estampados|personalizado|personalizados|"
     r"personalizar|marcado|marcados)( (de )?(la |mi |nuestra |su )?(empresa|compania))?)\b"
 )

@@ -91,7 +91,7 @@ class Memory:
     more: str = ""  # the ▶ button of the last list: what "ver más" shows
     alternatives: str = ""  # "¿Te muestro otras opciones?" was asked about these words
     quoted: list[str] = field(default_factory=list)  # items priced: "sí" puts them in the cart
-    town_asked: str = ""  # the served municipality a delivery question last named
+    town_asked: str = ""  # the town a delivery question last named (served or by carrier)
     # The municipality question (set each time it is asked, checkout.ask_town, ask_carrier_town):
     carrier_asked: bool = False  # "Otro municipio" chosen: any municipality named goes by carrier
     unknown_town: str = ""  # a place no zone serves was typed: by carrier once confirmed

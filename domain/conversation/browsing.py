@@ -185,11 +185,9 @@ def _asks_restock(front: Shopfront, meaning: Understanding, text: str) -> bool:
     "¿cuándo tienen abierto?"."""
     folded = fold(text)
     found = RESTOCK_RE.search(folded)
-    if found is None:
-        return False
-    rest = folded[: found.start()] + " " + folded[found.end() :]
     return (
-        not understand(rest).product_query
+        found is not None
+        and _said_alone(folded, found)
         and set(meaning.topics) <= {InfoTopic.DELIVERY}
         and not DELIVERY_WORDS_RE.search(folded)
         and front.shop.delivery_options.municipality_in(text) is None
@@ -212,8 +210,12 @@ def _takes_the_offer(offer: Offer, meaning: Understanding, text: str) -> bool:
     found = WHAT_THERE_IS_RE.search(folded)
     if found is None:
         return meaning.quantity == offer.quantity and not meaning.product_query
-    rest = folded[: found.start()] + " " + folded[found.end() :]
-    return not understand(rest).product_query  # not "mejor las que tengas en talla 42"
+    return _said_alone(folded, found)  # not "mejor las que tengas en talla 42"
+
+
+def _said_alone(folded: str, found: re.Match[str]) -> bool:
+    """The phrase `found` comes with no product words around it."""
+    return not understand(folded[: found.start()] + " " + folded[found.end() :]).product_query
 
 
 async def _by_intent(
@@ -295,17 +297,16 @@ async def shop_question(
     if delivery and (town is not None or (asks_cost(text) and not names_a_place(text))):
         cart_now = await uow.orders.get_cart(turn.chat.chat_id)
     place = place_meant(front, turn, text) if delivery and town is None else None
-    if delivery and town is not None:
-        turn.say(delivery_answer(front, turn, cart_now, text, brief=brief))
+    if town is not None or place is not None:
+        if town is not None:
+            turn.say(delivery_answer(front, turn, cart_now, text, brief=brief))
+        elif place is not None:  # "¿lo mandan a Rionegro?": the carrier, how long it takes
+            turn.say(carrier_answer(front, place))
         topics = [topic for topic in topics if topic != InfoTopic.DELIVERY]
         if topics:
             turn.say(asides.topics_answer(front, topics))
-    elif place is not None:  # "¿lo mandan a Rionegro?": the carrier, how long it takes
-        turn.say(carrier_answer(front, place))
-        topics = [topic for topic in topics if topic != InfoTopic.DELIVERY]
-        if topics:
-            turn.say(asides.topics_answer(front, topics))
-        return
+        if place is not None:
+            return  # its time is said; the documents' metro times would not be its own
     else:
         turn.say(asides.topics_answer(front, topics))
         if cart_now is not None and cart_now.lines:  # the fees, and what this order pays

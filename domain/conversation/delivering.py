@@ -119,8 +119,16 @@ def asks_cost(text: str) -> bool:
 def names_a_place(text: str) -> bool:
     """ "…el envío a Rionegro?", "…llegar hasta Marinilla": a place is named (served or not),
     not "a mi casa", "a la obra"."""
+    return _place_word(text) is not None
+
+
+def _place_word(text: str) -> str | None:
+    """The word a delivery question names as where to ("rionegro" of "¿lo mandan a
+    Rionegro?"), folded; None when there is none, or it is a common word ("a todo el país")."""
     found = _PLACE_RE.search(fold(text))
-    return found is not None and found.group(1) not in NOT_PLACES
+    if found is None or found.group(1) in NOT_PLACES or found.group(1) in STOPWORDS:
+        return None
+    return found.group(1)
 
 
 def unserved_place(front: Shopfront, text: str) -> str | None:
@@ -128,10 +136,10 @@ def unserved_place(front: Shopfront, text: str) -> str | None:
     serves, as the customer wrote it; None for a served one or none."""
     if front.shop.delivery_options.municipality_in(text) is not None:
         return None
-    found = _PLACE_RE.search(fold(text))
-    if found is None or found.group(1) in NOT_PLACES or found.group(1) in STOPWORDS:
+    word = _place_word(text)
+    if word is None:
         return None
-    said = next((w for w in re.findall(r"\w+", text) if fold(w) == found.group(1)), "")
+    said = next((w for w in re.findall(r"\w+", text) if fold(w) == word), "")
     return said[:1].upper() + said[1:] if said else None
 
 

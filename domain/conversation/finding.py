@@ -246,15 +246,14 @@ def other_measure(last_query: str, query: str) -> str | None:
 def missing_measure(query: str, products: Sequence[Product]) -> bool:
     """The query names a measure, size or model ("de 30 libras", "talla 45", "3m") that none
     of the products has: they are the nearest, not the thing asked for."""
-    wanted = {t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)}
-    return bool(wanted and products) and not with_measure(query, products)
+    return bool(_measures(query) and products) and not with_measure(query, products)
 
 
 def with_measure(query: str, products: Sequence[Product]) -> list[Product]:
     """The products that have every measure, size or model the query names — in their words
     ("talla 44") or in a range they give ("tallas 37 a 44" for "talla 43"); all of them when
     the query names none."""
-    wanted = {t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)}
+    wanted = _measures(query)
     if not wanted:
         return list(products)
     return [p for p in products if all(_has(w, p) for w in wanted)]
@@ -274,18 +273,27 @@ def size_in_range(query: str, product: Product) -> str:
     ("talla 43" of the boot in "tallas 37 a 44"): to be said with the line, since its name
     does not; "" otherwise."""
     named = set(tokenize(product.name))
-    for measure in (t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)):
+    for measure in _measures(query):
         if measure not in named and _has(measure, product):
-            unit, number = re.sub(r"[\d.]", "", measure), re.sub(r"\D", "", measure)
-            return f"{unit} {number}"
+            return " ".join(_unit_and_number(measure))
     return ""
+
+
+def _measures(query: str) -> set[str]:
+    """The measures, sizes and models the query names, as tokens ("talla43", "30lb")."""
+    return {t for t in tokenize(query) if _MEASURE_RE.fullmatch(t)}
+
+
+def _unit_and_number(measure: str) -> tuple[str, str]:
+    """ "talla43": ("talla", "43")."""
+    return re.sub(r"[\d.]", "", measure), re.sub(r"\D", "", measure)
 
 
 def _has(measure: str, product: Product) -> bool:
     text = f"{product.name} {product.description}"
     if measure in tokenize(text):
         return True
-    unit, number = re.sub(r"[\d.]", "", measure), re.sub(r"\D", "", measure)
+    unit, number = _unit_and_number(measure)
     if not unit or not number:
         return False
     ranges = re.finditer(rf"\b{unit}s?\s+(\d+)\s*(?:a|al|-|hasta)\s*(\d+)\b", fold(text))

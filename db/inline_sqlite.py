@@ -147,6 +147,11 @@ class InlineConnection:
         self._tx = _Queue()
 
     @property
+    def driver(self) -> sqlite3.Connection:
+        """The sqlite3 connection; statements on it go through `statement()`."""
+        return self._conn
+
+    @property
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 

@@ -29,7 +29,7 @@ from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from db.dialects import Insert, built, dialect_insert, execute_core
+from db.dialects import Insert, Rows, built, dialect_insert, execute_core
 from db.models import (
     AppliedUploadRow,
     ConsentRow,
@@ -152,13 +152,13 @@ _CART = (
 )
 
 
-def _rowcount(outcome: Result[Any]) -> int:
+def _rowcount(outcome: Result[Any] | Rows) -> int:
     """Rows an INSERT, UPDATE or DELETE touched.
 
     A session types what it returns as Result, since it cannot promise a CursorResult for
-    every statement (sqlalchemy#12913); for DML it always is one.
+    every statement (sqlalchemy#12913); for DML it always is one (or the driver's `Rows`).
     """
-    if not isinstance(outcome, CursorResult):
+    if not isinstance(outcome, CursorResult | Rows):
         raise TypeError(f"expected a CursorResult, got {type(outcome).__name__}")
     return outcome.rowcount
 
@@ -809,8 +809,11 @@ class CustomerRepository:
         """Anonymise what the shop holds about this person: their customer record, the
         personal fields of their orders (kept for the accounts; by this account or by their
         record), messages owed or sent about them, their conversation and their consent.
-        How many orders were anonymised. (Identity proofs stay: they hold no personal data
-        and limit how often a chat may try.)"""
+        How many orders were anonymised. An order the shop still owes (confirmed, not yet
+        delivered nor cancelled) keeps its delivery data until then: the law lets a shop
+        keep what it needs to fulfil the sale, and without it the order cannot be delivered.
+        (Identity proofs stay: they hold no personal data and limit how often a chat may
+        try.)"""
         records = select(CustomerRow.id).where(CustomerRow.telegram_user_id == telegram_user_id)
         theirs = or_(
             OrderRow.telegram_user_id == telegram_user_id,
@@ -829,7 +832,7 @@ class CustomerRepository:
         )
         orders = await self._session.execute(
             update(OrderRow)
-            .where(theirs)
+            .where(theirs, OrderRow.status.not_in(OPEN_STATUSES))
             .values(
                 national_id="",
                 customer_name="",

@@ -454,3 +454,43 @@ async def test_sent_marks_of_many_senders_are_committed_together(engine: AsyncEn
     async with factory() as session:
         found = await session.execute(text("SELECT status, message_id FROM outbox ORDER BY id"))
         assert found.all() == [(SENT, 100 + i) for i in range(6)]
+
+
+async def test_statements_run_again_answer_as_the_first_time(
+    engine: AsyncEngine, new_uow
+) -> None:  # noqa: ANN001
+    """The statements every update runs go straight to SQLite's driver from their second run
+    on (db/dialects.py): the same rows, types and zones as the first run through SQLAlchemy,
+    and the same errors."""
+    async with new_uow() as uow:
+        await uow.products.upsert_many([product("A-1", stock=3), product("A-2", stock=0)])
+        await uow.commit()
+    runs = []
+    for _ in range(3):  # the first run plans, the next ones use the plan
+        async with new_uow() as uow:
+            a1 = await uow.products.get_by_sku("A-1")
+            assert a1 is not None
+            cart = await uow.orders.set_line(10, 10, a1, 2)
+            consent = await uow.customers.give_consent(10)
+            runs.append(
+                (
+                    await uow.products.get(a1.id),
+                    await uow.orders.get_cart(10),
+                    await uow.customers.consent_of(10),
+                    cart.total_minor,
+                    await uow.updates.claim("k:1", 1),
+                    await uow.updates.claim("k:1", 1),
+                )
+            )
+            assert consent.tzinfo is not None
+    first = runs[0]
+    for again in runs[1:]:
+        assert again[0] == first[0] and again[0] is not None and again[0].active is True
+        assert again[1] is not None and first[1] is not None
+        assert again[1].lines == first[1].lines and again[1].total_minor == 2 * a1.price_minor
+        assert again[2] is not None and again[2].utcoffset() is not None
+        assert again[3:] == (2 * a1.price_minor, True, False)
+    async with new_uow() as uow:  # a constraint broken on the driver is SQLAlchemy's error
+        await uow.messages.add(10, "in", "hola")
+        with pytest.raises(sqlalchemy.exc.IntegrityError):
+            await uow.messages.add(10, "in", None)  # type: ignore[arg-type]

@@ -511,9 +511,10 @@ class Catalog:
                 visible=product.visible,
             )
 
-    def unknown_words(self, query: str) -> list[str]:
-        """The query's words no product says in any way ("látex" in a shop without latex)."""
-        return self.index.unknown_words(analysed_part(query))
+    def unknown_words(self, query: str, *, misspelt: bool = True) -> list[str]:
+        """The query's words no product says in any way ("látex" in a shop without latex);
+        `misspelt=False`: a word close to one of the catalog's is not taken for it."""
+        return self.index.unknown_words(analysed_part(query), misspelt=misspelt)
 
     def names_kind(self, query: str, product: Product) -> bool:
         """The query says what the product is, in its words or in a synonym's ("tapabocas"

@@ -106,6 +106,7 @@ ASK_ADDRESS = "¿Cuál es la dirección de entrega? (por ejemplo: Calle 45 # 12-
 ASK_NEIGHBOURHOOD = "¿En qué barrio queda?"
 # A field corrected at the summary ("me equivoqué en el celular, es 300…").
 DATA_CORRECTED = "Listo, cambié {field}: {value}."
+ASK_AGAIN = "Claro, lo corregimos. {prompt}"
 FIELD_PHONE = "el celular"
 FIELD_NATIONAL_ID = "la cédula"
 FIELD_ADDRESS = "la dirección"
@@ -280,6 +281,11 @@ ASK_ERASE = (
     "Tus pedidos quedan en las cuentas de la tienda, pero sin tus datos."
 )
 ERASED = "Listo, borré tus datos personales y nuestra conversación. Si vuelves a comprar, te los pediré de nuevo."
+ERASED_BUT_OWED = (
+    "Listo, borré tus datos personales y nuestra conversación. Los datos de entrega de tu "
+    "pedido {orders}, que aún no te hemos entregado, los guardamos solo para llevártelo; "
+    "cuando lo recibas, escríbeme «borra mis datos» y los borro también."
+)
 ERASE_KEPT = "Perfecto, no borré nada."
 BUTTON_INVOICE = "🧾 Quiero factura electrónica"
 BUTTON_NO_INVOICE = "🧾 Sin factura"

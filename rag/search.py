@@ -611,10 +611,11 @@ class ProductIndex:
                     first.add((joined,), self.weights.compound)
                     second.add((joined,), self.weights.compound)
 
-    def unknown_words(self, query: str) -> list[str]:
+    def unknown_words(self, query: str, *, misspelt: bool = True) -> list[str]:
         """The query's words the catalog has no trace of: not a word of it, not a likely
-        misspelling of one, no synonym or derivation it has ("látex" in "guantes de látex"
-        for a shop with no latex)."""
+        misspelling of one (unless `misspelt` is False: then a word close to one of its
+        words is unknown too), no synonym or derivation it has ("látex" in "guantes de
+        látex" for a shop with no latex)."""
         w = self.weights
         unknown = []
         for token in tokenize(query):
@@ -622,7 +623,7 @@ class ProductIndex:
                 continue
             if self._words.df(stem(token)) or any(self._words.df(stem(d)) for d in derived(token)):
                 continue
-            if self._vocabulary.similar(token, w.fuzzy_min_similarity, 1):
+            if misspelt and self._vocabulary.similar(token, w.fuzzy_min_similarity, 1):
                 continue
             if self._synonyms.matches([stem(token)]):
                 continue

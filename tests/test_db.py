@@ -456,9 +456,7 @@ async def test_sent_marks_of_many_senders_are_committed_together(engine: AsyncEn
         assert found.all() == [(SENT, 100 + i) for i in range(6)]
 
 
-async def test_statements_run_again_answer_as_the_first_time(
-    engine: AsyncEngine, new_uow
-) -> None:  # noqa: ANN001
+async def test_statements_run_again_answer_as_the_first_time(engine: AsyncEngine, new_uow) -> None:  # noqa: ANN001
     """The statements every update runs go straight to SQLite's driver from their second run
     on (db/dialects.py): the same rows, types and zones as the first run through SQLAlchemy,
     and the same errors."""

@@ -492,3 +492,35 @@ async def test_what_two_products_cost_asked_after_naming_them_lists_both(shop: H
     reply = await say_text(ana, "necesito guantes de vaqueta y gafas claras, cuanto valen?")
     assert "Guante de vaqueta tipo ingeniero — $14.000" in reply
     assert "Gafas de seguridad lente claro — $6.500" in reply and "¿Cuántas unidades" not in reply
+
+
+async def test_a_phone_number_typed_with_spaces_is_no_amount(shop: Harness) -> None:
+    """ "300 123 4567" after a product used to read 300 units: "Solo tengo 70 unidades… Puedo
+    ofrecerte 70, por $1.050.000", one tap from the cart."""
+    eva = shop.api.user(9990, first_name="Eva")
+    await say(eva, "tienen chaleco naranja?")
+    for phone in ("300 123 4567", "+57 312 456 7890"):
+        said = await say_text(eva, phone)
+        assert "Puedo ofrecerte" not in said and "unidades" not in said, said
+    assert await cart_of(shop, eva.id) == {}
+    await say(eva, "quiero 3")
+    assert await cart_of(shop, eva.id) == {"ROP-CHAL-NAR": 3}
+
+
+async def test_a_town_asked_after_another_gets_its_own_delivery(shop: Harness) -> None:
+    """After Envigado's fee, "y a rionegro cuanto vale el flete?" got Envigado's $15.000
+    again (Rionegro goes by carrier), and "y a guarne?" "No encontré productos para «guarne»"."""
+    eva = shop.api.user(9991, first_name="Eva")
+    first = await say_text(eva, "cuanto cobran el domicilio a envigado?")
+    assert "Domicilio a Envigado: $15.000" in first
+    carrier = await say_text(eva, "y a rionegro cuanto vale el flete?")
+    assert (
+        carrier.startswith("📦 A Rionegro no llega nuestro domicilio") and "Envigado" not in carrier
+    )
+    assert "📦 A Guarne no llega" in await say_text(eva, "y a guarne?")
+    assert "📦 A La Ceja no llega" in await say_text(eva, "¿y para La Ceja?")
+    assert "Domicilio a Bello: $15.000" in await say_text(eva, "y a bello?")
+    welding = await say_text(eva, "y para soldar?")  # something the shop sells, not a place
+    assert "Careta para soldar" in welding and "no llega" not in welding
+    late = await say_text(eva, "me lo mandan para la tarde?")
+    assert "A La Tarde" not in late and "no llega" not in late

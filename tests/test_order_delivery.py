@@ -203,3 +203,40 @@ async def test_a_field_corrected_at_the_summary_is_changed_and_the_fee_follows_t
     await press(ana, await say(ana, "el nombre es el mismo"), "Confirmar")
     (order,) = await orders_of(shop, ana.id)
     assert (order.phone, order.delivery_place) == ("3009876543", "Itagüí")
+
+
+async def test_a_field_given_before_is_corrected_while_another_is_asked(shop: Harness) -> None:
+    """ "perdón el cel es 310 555 1299" at the address question was stored as the address;
+    "me equivoqué en la cédula, es …" at the name question was refused as a name and "volver"
+    became the name "Volver"."""
+    ana = shop.api.user(7695, first_name="Ana")
+    await press(ana, await say(ana, "quiero 2 extintores multipropósito de 10 libras"), "Finalizar")
+    await say(ana, "52345695")
+    fixed = texts_of(await say(ana, "me equivoque en la cedula, es 52345696"))
+    assert "cambié la cédula: 52345696" in fixed and "¿A nombre de quién va el pedido?" in fixed
+    back = texts_of(await say(ana, "volver"))
+    assert "¿Cuál es tu número de cédula?" in back
+    await say(ana, "52345697")
+    await say(ana, "Ana Ruiz")
+    await say(ana, "3109876543")
+    fixed = texts_of(await say(ana, "perdon el cel es 310 555 1299"))
+    assert "cambié el celular: 3105551299" in fixed and "¿Cuál es la dirección" in fixed
+    asked = await say(ana, ADDRESS)
+    if "¿En qué municipio es la entrega?" in texts_of(asked):
+        asked = await press(ana, asked, "Medellín")
+    summary = texts_of(await press(ana, await say(ana, "Laureles"), "Omitir"))
+    assert "• Celular: 3105551299" in summary and f"• Dirección: {ADDRESS}" in summary
+    assert "52345697" in summary and "Volver" not in summary
+
+
+async def test_a_field_said_to_be_wrong_at_the_summary_is_asked_again(shop: Harness) -> None:
+    """ "perdón, el teléfono es otro" got the shop's phone and e-mail, and the number typed
+    next was lost ("Sigamos con tu pedido")."""
+    ana, _ = await to_summary(shop, 7696)
+    asked = texts_of(await say(ana, "perdon, el telefono es otro"))
+    assert "¿A qué número de celular te llamamos" in asked and "WhatsApp" not in asked
+    shown = await say(ana, "301 777 8899")
+    assert "• Celular: 3017778899" in texts_of(shown)
+    await press(ana, shown, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    assert order.phone == "3017778899"

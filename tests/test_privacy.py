@@ -106,6 +106,7 @@ async def test_erasing_anonymises_the_customer_and_keeps_the_orders_for_the_acco
     owner = await owner_of(shop)
     ana = await place_order(shop, 8405, "1020304057")
     (before,) = await orders_of(shop, ana.id)
+    await delivered(shop, before.id)
     asked = await say(ana, "por favor borra mis datos")
     assert "¿Borro tus datos personales" in texts_of(asked)
     assert await rows(shop, "SELECT count(*) FROM consents") == [(1,)]  # nothing yet
@@ -130,6 +131,36 @@ async def test_erasing_anonymises_the_customer_and_keeps_the_orders_for_the_acco
     )
     assert all("Ana Ruiz" not in row.values() for row in customers)
     assert "No tengo datos personales tuyos" in texts_of(await say(ana, "/misdatos"))
+
+
+async def delivered(shop: Harness, order_id: int) -> None:
+    async with shop.app.session_factory() as session:
+        await session.execute(text(f"UPDATE orders SET status = 'delivered' WHERE id = {order_id}"))
+        await session.commit()
+
+
+async def test_erasing_keeps_the_delivery_data_of_an_order_not_yet_delivered(
+    shop: Harness,
+) -> None:
+    """Erasing right after ordering blanked the order's name, phone and address: the shop
+    could no longer deliver it. The law lets it keep them for that; the customer is told."""
+    ana = await place_order(shop, 8407, "1020304059")
+    asked = await say(ana, "borren mis datos xfa")
+    done = texts_of(await press(ana, asked, "Sí, borrar mis datos"))
+    (order,) = await orders_of(shop, ana.id)
+    assert f"pedido #{order.id}, que aún no te hemos entregado" in done
+    assert (order.customer_name, order.phone, order.address) == (
+        "Ana Ruiz",
+        "3001234567",
+        "Cra 1 # 2-3",
+    )
+    assert await rows(shop, "SELECT name, phone, national_id FROM customers") == [("", "", None)]
+    assert await rows(shop, f"SELECT count(*) FROM messages WHERE chat_id = {ana.id}") == [(0,)]
+    await delivered(shop, order.id)
+    asked = await say(ana, "borra mis datos")
+    assert "borré tus datos personales" in texts_of(await press(ana, asked, "Sí, borrar mis datos"))
+    (order,) = await orders_of(shop, ana.id)
+    assert (order.customer_name, order.phone, order.address) == ("", "", "")
 
 
 async def test_erasing_can_be_declined_and_works_as_a_command(shop: Harness) -> None:

@@ -289,8 +289,11 @@ class SalesAgent:
     async def _on_confirming(self, uow: UnitOfWork, turn: Turn, reading: Reading) -> None:
         meaning, asked = reading.meaning, reading.meaning.is_question
         fix = None if asked else checkout.corrected_field(reading.text)
+        again = None if asked or fix else checkout.field_to_redo(reading.text)
         if fix is not None:  # "me equivoqué en el celular, es 3009876543"
             await checkout.correct(self._front, uow, turn, *fix)
+        elif again is not None:  # "perdón, el teléfono es otro"
+            checkout.redo(turn, again)
         elif tax_id := billing.tax_id_typed(self._front, reading.text):  # "900123456-8"
             if await billing.take_tax_id(self._front, uow, turn, meaning, tax_id):
                 await checkout.summary(self._front, uow, turn)

@@ -23,6 +23,7 @@ from domain.conversation.delivering import (
     asks_cost,
     carrier_answer,
     delivery_answer,
+    follow_up_place,
     names_a_place,
     order_figures,
     place_meant,
@@ -100,6 +101,10 @@ async def on_browsing(
         turn.memory.alternatives = alternatives  # "sí" still shows the others
     elif quoted and (yes or _adds_them(meaning)):  # "¿Te los agrego al carrito?" — "sí"
         await cart.buy_items(front, uow, turn, quoted)
+    elif (place := follow_up_place(front, turn, text)) is not None:  # "¿y a Guarne?"
+        await shop_question(
+            front, uow, turn, [InfoTopic.DELIVERY], f"¿cuánto vale el envío a {place}?"
+        )
     elif not (
         await _said_outright(front, uow, turn, meaning, text)
         or await _answers_a_question(uow, turn, meaning, text)

@@ -130,6 +130,13 @@ async def on_field(
     if step == Step.NATIONAL_ID and meaning.is_question and "para qu" in fold(text):
         turn.say(texts.WHY_NATIONAL_ID + "\n\n" + rule.prompt)
         return
+    if _goes_back(text) and step != FIELD_STEPS[0]:  # "volver": the field before, again
+        redo(turn, FIELDS[FIELD_STEPS[FIELD_STEPS.index(step) - 1]].name)
+        return
+    if await _fixes_given(front, uow, turn, meaning, text):  # "perdón, el cel es 310…"
+        if turn.step == step:
+            turn.say(rule.prompt)
+        return
     if billing.wants(front, meaning, text):  # "con factura, por favor": asked at the end
         turn.memory.invoice = turn.memory.invoice or InvoiceData()
         turn.say(texts.INVOICE_NOTED_LATER + "\n\n" + rule.prompt)
@@ -165,6 +172,63 @@ async def on_field(
     if step == Step.PHONE and await _proves_known(uow, turn, value):
         return
     await next_field(front, uow, turn)
+
+
+# "perdón", "me equivoqué": what follows corrects a field given before.
+_CORRECTING_RE = re.compile(
+    r"\b(perdon|disculp\w*|me equivoque|equivoque|equivoco|corrij\w*|correccion|error|"
+    r"mal|en realidad|cambi\w*)\b"
+)
+# "el teléfono es otro", "la cédula está mal": a field to give again, its value not said.
+_WRONG_RE = re.compile(r"\b(otro|otra|mal|equivoque|equivocado|equivocada|errado|errada)\b")
+_BACK_RE = re.compile(r"(quiero )?(volver|regresar|devolverme|atras)( atras)?|paso anterior")
+
+
+def _goes_back(text: str) -> bool:
+    return _BACK_RE.fullmatch(fold(text).strip(" .,!¡?¿")) is not None
+
+
+async def _fixes_given(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, text: str
+) -> bool:
+    """A field given before, corrected while another one is asked: "perdón, el cel es 310
+    555 1299" (changed, the same question again) or "el teléfono es otro" (asked again)."""
+    contact = turn.memory.contact or Contact()
+    asked = FIELDS[turn.step].name
+    if meaning.is_question or not _CORRECTING_RE.search(fold(text)):
+        return False
+    fix = corrected_field(text)
+    if fix is not None and fix[0] != asked and contact.answered(fix[0]):
+        apply_fix(front, turn, *fix)
+        return True
+    again = field_to_redo(text)
+    if again is not None and again != asked and contact.answered(again):
+        redo(turn, again)
+        return True
+    return False
+
+
+def field_to_redo(text: str) -> str | None:
+    """The field a message says is wrong without giving its new value ("perdón, el teléfono
+    es otro", "me equivoqué en la cédula"); None when it names none."""
+    folded = fold(text)
+    if not _WRONG_RE.search(folded):
+        return None
+    named = [name for name, pattern in _FIELD_WORDS if pattern.search(folded)]
+    return named[0] if len(named) == 1 else None
+
+
+def redo(turn: Turn, name: str) -> None:
+    """Ask `name` again (its old value forgotten); the data still missing, and the summary,
+    follow as usual."""
+    contact = turn.memory.contact or Contact()
+    turn.memory.contact = contact.without(name)
+    chosen = turn.memory.delivery
+    if name == "address" and chosen is not None and chosen.method == Method.HOME:
+        turn.memory.delivery = None  # the fee follows the new address
+    step = next(step for step in FIELD_STEPS if FIELDS[step].name == name)
+    turn.step = step
+    turn.say(texts.ASK_AGAIN.format(prompt=FIELDS[step].prompt))
 
 
 def edits_cart(step: Step, meaning: Understanding, text: str) -> bool:
@@ -278,14 +342,29 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
     return True
 
 
+# The words that name each field ("el cel", "la cédula").
+_FIELD_WORD = {
+    "phone": r"\b(celular|cel|telefono|numero de contacto|whatsapp)\b",
+    "national_id": r"\b(cedula|documento)\b",
+    "address": r"\b(direccion)\b",
+    "neighbourhood": r"\b(barrio)\b",
+    "name": r"\b(nombre)\b",
+}
+_FIELD_WORDS = tuple((name, re.compile(word)) for name, word in _FIELD_WORD.items())
 # "me equivoqué en el celular, es 300…", "la dirección es Carrera 70 # 12-34": one field
-# corrected at the summary. Each names its field, then the value follows.
+# corrected. Each names its field, then the value follows (numbers anywhere).
 _FIX_RES = (
-    ("phone", re.compile(r"\b(celular|cel|telefono|numero de contacto|whatsapp)\b")),
-    ("national_id", re.compile(r"\b(cedula|documento)\b")),
-    ("address", re.compile(r"\b(direccion)\b[^:]*?(\bes\b|:|\ba\b|\bqueda en\b|\bseria\b)")),
-    ("neighbourhood", re.compile(r"\b(barrio)\b[^:]*?(\bes\b|:|\bqueda en\b|\bseria\b)")),
-    ("name", re.compile(r"\b(nombre)\b[^:]*?(\bes\b|:|\bseria\b)")),
+    ("phone", _FIELD_WORDS[0][1]),
+    ("national_id", _FIELD_WORDS[1][1]),
+    (
+        "address",
+        re.compile(_FIELD_WORD["address"] + r"[^:]*?(\bes\b|:|\ba\b|\bqueda en\b|\bseria\b)"),
+    ),
+    (
+        "neighbourhood",
+        re.compile(_FIELD_WORD["neighbourhood"] + r"[^:]*?(\bes\b|:|\bqueda en\b|\bseria\b)"),
+    ),
+    ("name", re.compile(_FIELD_WORD["name"] + r"[^:]*?(\bes\b|:|\bseria\b)")),
 )
 _FIELD_NAMES = {
     "phone": texts.FIELD_PHONE,
@@ -389,9 +468,12 @@ async def on_confirm_data(
     """ "¿Usamos esos datos?": yes, change them, one of them ("sí, pero la dirección es
     Calle 5 # 6-7, Envigado"), or a question in between."""
     fix = None if meaning.is_question else corrected_field(text)
+    again = None if meaning.is_question or fix else field_to_redo(text)
     if fix is not None:
         apply_fix(front, turn, *fix)
         await use_known_data(front, uow, turn)
+    elif again is not None:  # "el celular es otro"
+        redo(turn, again)
     elif meaning.wants_change or (meaning.intent == Intent.DENY and not meaning.is_question):
         restart_data(turn)
     elif meaning.intent == Intent.AFFIRM and not meaning.is_question:

@@ -119,16 +119,23 @@ def asks_cost(text: str) -> bool:
 def names_a_place(text: str) -> bool:
     """ "…el envío a Rionegro?", "…llegar hasta Marinilla": a place is named (served or not),
     not "a mi casa", "a la obra"."""
-    return _place_word(text) is not None
+    return _place_span(text) is not None
 
 
-def _place_word(text: str) -> str | None:
-    """The word a delivery question names as where to ("rionegro" of "¿lo mandan a
-    Rionegro?"), folded; None when there is none, or it is a common word ("a todo el país")."""
-    found = _PLACE_RE.search(fold(text))
-    if found is None or found.group(1) in NOT_PLACES or found.group(1) in STOPWORDS:
+def _place_span(text: str) -> tuple[int, int] | None:
+    """Where in `text` a delivery question names where to ("Rionegro" of "¿lo mandan a
+    Rionegro?", "La Ceja" of "¿y a La Ceja cuánto vale el envío?"); None when it names
+    none, or a common word ("a todo el país", "para la tarde")."""
+    folded = fold(text)
+    found = _PLACE_RE.search(folded)
+    if found is None and _DELIVERY_RE.search(folded):
+        found = _LEADING_PLACE_RE.match(folded, len(folded) - len(folded.lstrip(" ¿¡")))
+    if found is None:
         return None
-    return found.group(1)
+    last = found.group(1).split()[-1]
+    if last in NOT_PLACES or last in STOPWORDS:
+        return None
+    return found.span(1)
 
 
 def unserved_place(front: Shopfront, text: str) -> str | None:
@@ -136,11 +143,44 @@ def unserved_place(front: Shopfront, text: str) -> str | None:
     serves, as the customer wrote it; None for a served one or none."""
     if front.shop.delivery_options.municipality_in(text) is not None:
         return None
-    word = _place_word(text)
-    if word is None:
+    span = _place_span(text)
+    if span is None:
         return None
-    said = next((w for w in re.findall(r"\w+", text) if fold(w) == word), "")
-    return said[:1].upper() + said[1:] if said else None
+    return _as_written(text, *span)
+
+
+def _as_written(text: str, start: int, end: int) -> str:
+    """The words of `fold(text)[start:end]` as the customer wrote them, capitalised as a
+    place's name ("La Ceja", "Santa Fe de Antioquia")."""
+    said = text[start:end] if len(fold(text)) == len(text) else fold(text)[start:end]
+    words = said.split()
+    return " ".join(
+        word
+        if i and fold(word) in STOPWORDS - {"la", "el", "los", "las"}
+        else word[:1].upper() + word[1:]
+        for i, word in enumerate(words)
+    )
+
+
+def follow_up_place(front: Shopfront, turn: Turn, text: str) -> str | None:
+    """ "¿y a Guarne?", "¿y para La Ceja?" right after a delivery question: the place it is
+    about, as written; None when the message says more, or names something the shop sells
+    ("¿y para soldar?")."""
+    if not turn.memory.town_asked:
+        return None
+    stripped = fold(text).strip(" ¿?¡!.,")
+    found = _FOLLOW_UP_RE.fullmatch(stripped)
+    if found is None:
+        return None
+    words = found.group(1)
+    served = front.shop.delivery_options.municipality_in(words) is not None
+    content = [word for word in words.split() if word not in STOPWORDS]
+    if not served and (not content or content[0] in NOT_PLACES):
+        return None
+    if not served and not front.catalog.unknown_words(words, misspelt=False):
+        return None  # words the catalog knows: a product, not a place
+    offset = len(fold(text)) - len(fold(text).lstrip(" ¿?¡!.,"))
+    return _as_written(text, offset + found.start(1), offset + found.end(1))
 
 
 def place_meant(front: Shopfront, turn: Turn, text: str) -> str | None:
@@ -196,9 +236,17 @@ TIME_WORDS = frozenset("demora demoran tarda tardan tiempo dias horas cuando".sp
 NOT_PLACES = frozenset(
     """mi la el casa domicilio oficina obra empresa todo toda todos todas otra otro otras otros
     ustedes usted nombre una uno cualquier cualquiera nivel tiempo tiempos domicilios donde
-    fuera afuera mismo misma esa ese esta este nuestra nuestro su sus tu""".split()
+    fuera afuera mismo misma esa ese esta este nuestra nuestro su sus tu tarde manana noche
+    semana proxima fecha hora entrega""".split()
 )
-_PLACE_RE = re.compile(
+_DELIVERY_WORDS = (
     r"\b(?:envio|envios|domicilio|domicilios|flete|mandar|mandan|enviar|envian|llevar|llevan"
-    r"|llegar|llega|despachar|despachan)\b.*?\b(?:a|hasta|para) ([a-z]+)"
+    r"|llegar|llega|despachar|despachan)\b"
 )
+_ARTICLE = r"(?:(?:la|el|los|las) )?"  # "a La Ceja", "hasta El Retiro"
+_PLACE_RE = re.compile(_DELIVERY_WORDS + r".*?\b(?:a|hasta|para) (" + _ARTICLE + r"[a-z]+)")
+_DELIVERY_RE = re.compile(_DELIVERY_WORDS)
+# "y a Rionegro, ¿cuánto vale el flete?": the place first, the delivery word after.
+_LEADING_PLACE_RE = re.compile(r"(?:y )?(?:a|hasta|para) (" + _ARTICLE + r"[a-z]+)")
+# "¿y a Guarne?", "¿y para La Ceja?" after a delivery question: only the place.
+_FOLLOW_UP_RE = re.compile(r"(?:y )?(?:a|hasta|para) ([a-z]+(?: [a-z]+){0,3})")

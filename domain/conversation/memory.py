@@ -44,6 +44,10 @@ class Contact:
     def with_value(self, name: str, value: str) -> Contact:
         return replace(self, **{name: value})
 
+    def without(self, name: str) -> Contact:
+        """Not asked yet again."""
+        return replace(self, **{name: None})
+
     def answered(self, name: str) -> bool:
         return getattr(self, name) is not None
 

@@ -12,8 +12,11 @@ from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import render_contact
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Step, Turn
+from domain.model import OPEN_STATUSES
 from domain.ports import UnitOfWork
 from rag.normalize import fold
+
+OWED_SHOWN = 20  # the latest orders looked at for one still owed, when erasing
 
 MY_DATA_RE = re.compile(
     r"\b(que|cuales) datos (personales )?(tienen|tienes|guardan|guardas|hay|manejan) "
@@ -145,9 +148,19 @@ def ask_erase(turn: Turn) -> None:
 
 
 async def erase(uow: UnitOfWork, turn: Turn) -> None:
-    """Anonymise everything personal, in one transaction; the chat starts afresh."""
+    """Anonymise everything personal, in one transaction; the chat starts afresh. Orders the
+    shop still owes keep their delivery data until delivered or cancelled (said)."""
+    owed = [
+        order
+        for order in await uow.orders.list_for_user(turn.chat.user_id, limit=OWED_SHOWN)
+        if order.status in OPEN_STATUSES
+    ]
     await uow.customers.erase(turn.chat.user_id, turn.chat.chat_id)
     turn.memory = Memory()
     turn.step = Step.BROWSING
-    turn.say(texts.ERASED)
+    if owed:
+        numbers = ", ".join(f"#{order.id}" for order in reversed(owed))
+        turn.say(texts.ERASED_BUT_OWED.format(orders=numbers))
+    else:
+        turn.say(texts.ERASED)
     turn.erased = True

@@ -204,7 +204,35 @@ def find_numbers(norms: tuple[str, ...]) -> list[Number]:
             kind = "quantity"
         numbers.append(Number(i, end, value, kind, spelled))
         i = end
-    return numbers
+    return _phones_ignored(norms, numbers)
+
+
+def _phones_ignored(norms: tuple[str, ...], numbers: list[Number]) -> list[Number]:
+    """Digit groups that together are a phone number ("300 123 4567", "+57 312 456 7890",
+    "604 444 5566") are no amount: each of them is ignored."""
+    out = list(numbers)
+    i = 0
+    while i < len(out):
+        j = i
+        while (
+            j + 1 < len(out)
+            and out[j + 1].start == out[j].end
+            and norms[out[j + 1].start].isdigit()
+        ):
+            j += 1
+        run = out[i : j + 1]
+        digits = "".join(norms[n.start] for n in run)
+        if len(run) > 1 and all(norms[n.start].isdigit() for n in run) and _is_phone(digits):
+            out[i : j + 1] = [n._replace(kind="ignore") for n in run]
+        i = j + 1
+    return out
+
+
+def _is_phone(digits: str) -> bool:
+    """A Colombian mobile (3…) or landline (60…) number, with or without the country code."""
+    if len(digits) == 12 and digits.startswith("57"):
+        digits = digits[2:]
+    return len(digits) == 10 and digits.startswith(("3", "60"))
 
 
 def pick_quantity(numbers: list[Number], buying: bool) -> Number | None:

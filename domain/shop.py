@@ -92,7 +92,7 @@ class ShopProfile:
         zones = self.delivery_zones or (
             Zone(self.city, self.delivery_cost_minor or 0, (self.city,)),
         )
-        pickup = texts.PICKUP_AT.format(address=self.address, hours=self.hours)
+        pickup = texts.PICKUP_AT.format(address=self.address, hours=self.hours.rstrip(". "))
         return DeliveryOptions(
             zones=zones,
             free_from_minor=self.free_delivery_from_minor,

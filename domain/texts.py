@@ -76,6 +76,10 @@ REMOVED_SOME = "Listo, quité {removed} × {name}; ahora tienes {quantity}."
 WHICH_TO_REMOVE = "¿Cuál quito? Dime el producto, por ejemplo «quita un {example}»."
 HOW_CAN_I_HELP = "¡Listo! ¿En qué te puedo ayudar? Puedes preguntarme por cualquier producto."
 OUT_OF_STOCK = "Uy, {name} se nos agotó por ahora 😕. ¿Te muestro otras opciones?"
+SOLD_OUT_AMOUNT = (
+    "De {name} no me quedan unidades por ahora, así que no puedo agregarlas 😕. "
+    "¿Te muestro otras opciones?"
+)
 OFFER_PARTIAL = (
     "Solo tengo {stock} unidades de {name} ({price} c/u). Puedo ofrecerte {stock}, por "
     "{total}. ¿Los llevas?"
@@ -104,6 +108,7 @@ ASK_NAME = "¿A nombre de quién va el pedido? (nombre y apellido)"
 ASK_PHONE = "¿A qué número de celular te llamamos para la entrega?"
 ASK_ADDRESS = "¿Cuál es la dirección de entrega? (por ejemplo: Calle 45 # 12-30, apto 301)"
 ASK_NEIGHBOURHOOD = "¿En qué barrio queda?"
+ASK_ADDRESS_IN = "Listo, a {town}. ¿Cuál es la dirección de entrega allá?"
 # A field corrected at the summary ("me equivoqué en el celular, es 300…").
 DATA_CORRECTED = "Listo, cambié {field}: {value}."
 ASK_AGAIN = "Claro, lo corregimos. {prompt}"

@@ -524,3 +524,17 @@ async def test_a_town_asked_after_another_gets_its_own_delivery(shop: Harness) -
     assert "Careta para soldar" in welding and "no llega" not in welding
     late = await say_text(eva, "me lo mandan para la tarde?")
     assert "A La Tarde" not in late and "no llega" not in late
+
+
+async def test_a_sold_out_product_asked_after_another_leaves_the_cart_alone(shop: Harness) -> None:
+    """ "y unas monjas pa soldador" after adding 2 welding masks asked "¿Cuántas unidades de
+    Careta…?" (the hood is sold out), and "3" then made the masks 3."""
+    eva = shop.api.user(9992, first_name="Eva")
+    await say(eva, "tienen careta pa soldar?")
+    await say(eva, "dame 2 de esa")
+    gone = await say_text(eva, "y unas monjas pa soldador")
+    assert "Monja ignífuga para soldador se nos agotó" in gone and "Careta" not in gone
+    still = await say_text(eva, "3")
+    assert "Monja ignífuga para soldador no me quedan unidades" in still
+    assert await cart_of(shop, eva.id) == {"VIS-CARETA-SOLD": 2}
+    assert "Delantal de carnaza" in await say_text(eva, "si")

@@ -89,9 +89,13 @@ async def test_another_municipality_goes_by_carrier_paid_on_arrival(shop: Harnes
     choices = await press(ana, summary, "Cambiar entrega")
     asked = texts_of(await press(ana, choices, "Otro municipio"))
     assert "¿A qué municipio" in asked
-    shown = await say(ana, "Guarne")
+    where = texts_of(await say(ana, "Guarne"))  # the address given was in Medellín
+    assert "Listo, a Guarne. ¿Cuál es la dirección de entrega allá?" in where
+    await say(ana, "Calle 50 # 49-20")
+    shown = await say(ana, "Centro")
     again = texts_of(shown)
     assert "Envío por transportadora a Guarne: el flete lo pagas al recibir" in again
+    assert "• Dirección: Calle 50 # 49-20" in again
     assert "Total: $196.000" in again
     await press(ana, shown, "Confirmar")
     (order,) = await orders_of(shop, ana.id)
@@ -240,3 +244,41 @@ async def test_a_field_said_to_be_wrong_at_the_summary_is_asked_again(shop: Harn
     await press(ana, shown, "Confirmar")
     (order,) = await orders_of(shop, ana.id)
     assert order.phone == "3017778899"
+
+
+async def test_the_cart_asked_for_during_checkout_is_shown(shop: Harness) -> None:
+    """ "¿qué tengo en el carrito?" at the cédula question got the shop's mission."""
+    ana = shop.api.user(7697, first_name="Ana")
+    await press(ana, await say(ana, "quiero 2 extintores multipropósito de 10 libras"), "Finalizar")
+    shown = texts_of(await say(ana, "que tengo en el carrito?"))
+    assert "2 × Extintor multipropósito ABC 10 lb" in shown and "Misión" not in shown
+    assert "Sigamos con tu pedido: ¿Cuál es tu número de cédula?" in shown
+
+
+async def test_a_home_delivery_moved_to_another_municipality_asks_its_address(
+    shop: Harness,
+) -> None:
+    """ "🚚 Cambiar entrega" → "Área metropolitana" used to confirm "Domicilio a Área
+    metropolitana" at the Medellín address, never asking which municipality."""
+    ana, summary = await to_summary(shop, 7698)
+    choices = await press(ana, summary, "Cambiar entrega")
+    towns = await press(ana, choices, "Área metropolitana")
+    assert "¿En qué municipio es la entrega?" in texts_of(towns)
+    asked = texts_of(await press(ana, towns, "Itagüí"))
+    assert "Listo, a Itagüí. ¿Cuál es la dirección de entrega allá?" in asked
+    assert "¿En qué barrio queda?" in texts_of(await say(ana, "Calle 30 sur # 40-12"))
+    shown = await say(ana, "Zúñiga")
+    again = texts_of(shown)
+    assert "Domicilio a Itagüí: $15.000" in again and "• Dirección: Calle 30 sur # 40-12" in again
+    assert "• Barrio: Zúñiga" in again and ADDRESS not in again
+    confirmed = texts_of(await press(ana, shown, "Confirmar"))
+    assert "Área metropolitana" not in confirmed
+    (order,) = await orders_of(shop, ana.id)
+    assert (order.delivery_place, order.address) == ("Itagüí", "Calle 30 sur # 40-12")
+
+
+async def test_the_pickup_confirmation_reads_without_a_double_stop(shop: Harness) -> None:
+    ana, summary = await to_summary(shop, 7699)
+    shown = await press(ana, await press(ana, summary, "Cambiar entrega"), "Recoger en el local")
+    confirmed = texts_of(await press(ana, shown, "Confirmar"))
+    assert "Te esperamos en" in confirmed and ".." not in confirmed

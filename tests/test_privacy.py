@@ -197,3 +197,15 @@ async def test_at_the_notice_a_cart_edit_or_a_question_is_handled_and_the_author
     taken = texts_of(await raw_say(eva, "Calle 10 # 5-20, déjalo en la portería"))
     assert "Ahora tienes" not in taken and "dirección" not in taken.lower(), taken  # an address
     assert await rows(shop, "SELECT quantity FROM order_lines") == [(4,)]
+
+
+async def test_a_declined_notice_is_taken_back_in_words(shop: Harness) -> None:
+    """After "No autorizo", "bueno, si autorizo" and "ok acepto" were searched as products:
+    only typing "finalizar pedido" brought the notice back."""
+    eva = shop.api.user(8411, first_name="Eva")
+    await raw_say(eva, "quiero 2 conos")
+    assert "¿Nos autorizas" in texts_of(await raw_say(eva, "listo"))
+    assert "no guardo ningún dato tuyo" in texts_of(await raw_say(eva, "no autorizo"))
+    again = texts_of(await raw_say(eva, "bueno, si autorizo"))
+    assert "quedó registrada tu autorización" in again and "¿Cuál es tu número de cédula?" in again
+    assert len(await rows(shop, "SELECT * FROM consents")) == 1

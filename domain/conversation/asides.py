@@ -53,6 +53,9 @@ async def answer_aside(
         turn.say(topics_answer(front, meaning.topics))
     elif meaning.intent == Intent.MY_ORDERS:
         turn.say(await my_orders(front, uow, turn.chat))
+    elif meaning.intent == Intent.CART:  # "¿qué tengo en el carrito?" (not the shop's texts)
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        turn.say(rendering.render_cart(cart) if cart and cart.lines else texts.CART_EMPTY)
     elif said := shop_answer(front, text, meaning.product_query):
         turn.say(said)
     elif meaning.intent in (Intent.PRODUCT_QUESTION, Intent.BUY, Intent.OTHER):
@@ -62,10 +65,6 @@ async def answer_aside(
         elif meaning.intent != Intent.OTHER:
             query = meaning.product_query[:60] or text[:60]
             turn.say(rendering.nothing_found(query, front.categories()))
-    elif meaning.intent == Intent.CART:
-        cart = await uow.orders.get_cart(turn.chat.chat_id)
-        if cart:
-            turn.say(rendering.render_cart(cart))
 
 
 def complains(text: str) -> bool:

@@ -16,6 +16,7 @@ from domain.conversation import (
     cart,
     checkout,
     details,
+    privacy,
     several,
     shelves,
 )
@@ -99,8 +100,16 @@ async def on_browsing(
         name = gone.name if gone is not None else alternatives[:60]
         turn.say(texts.RESTOCK_UNKNOWN.format(name=name, ask=ask))
         turn.memory.alternatives = alternatives  # "sí" still shows the others
+    elif alternatives and meaning.quantity and not meaning.product_query:  # "3" after it
+        gone = await front.finder.unavailable(uow, alternatives, hidden=True)
+        name = gone.name if gone is not None else alternatives[:60]
+        turn.say(texts.SOLD_OUT_AMOUNT.format(name=name))  # not 3 of the product before it
+        turn.memory.alternatives = alternatives
     elif quoted and (yes or _adds_them(meaning)):  # "¿Te los agrego al carrito?" — "sí"
         await cart.buy_items(front, uow, turn, quoted)
+    elif await _consents_after_all(uow, turn, text):  # "bueno, sí autorizo" after declining
+        await privacy.answer_consent(front, uow, turn, accepted=True)
+        await checkout.begin(front, uow, turn)
     elif (place := follow_up_place(front, turn, text)) is not None:  # "¿y a Guarne?"
         await shop_question(
             front, uow, turn, [InfoTopic.DELIVERY], f"¿cuánto vale el envío a {place}?"
@@ -277,6 +286,15 @@ async def _with_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
     cart_now = await uow.orders.get_cart(turn.chat.chat_id)
     if cart_now is not None and cart_now.lines:
         turn.say(delivery_answer(front, turn, cart_now, text, brief=True))
+
+
+async def _consents_after_all(uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """The data notice declined, the cart kept: "bueno, sí autorizo" takes it back."""
+    if turn.step != Step.CART or turn.memory.offer is not None:
+        return False
+    if privacy.consent_in_words(text) is not True:
+        return False
+    return await uow.customers.consent_of(turn.chat.user_id) is None
 
 
 async def shop_question(

@@ -66,7 +66,8 @@ async def buy(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understand
     if said:  # "necesito dotación para 10 trabajadores": the shop's word on it, not a product
         turn.say(said)
         return
-    if not meaning.is_follow_up and await say_unavailable(front, uow, turn, meaning.product_query):
+    follow_up = meaning.is_follow_up  # "y unas monjas": only a product of that kind
+    if await say_unavailable(front, uow, turn, meaning.product_query, named=follow_up):
         return
     products = await front.finder.find(uow, memory, meaning, picking=True)
     if not products:
@@ -250,10 +251,14 @@ async def asks_before_buying(
     return True
 
 
-async def say_unavailable(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> bool:
-    """Name a product the customer asked for that is sold out or withdrawn."""
+async def say_unavailable(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, query: str, *, named: bool = False
+) -> bool:
+    """Name a product the customer asked for that is sold out or withdrawn (`named`: only
+    one whose kind the words say, "monjas" for the "Monja ignífuga", not a detail of the
+    product just shown)."""
     hidden = await front.finder.unavailable(uow, query)
-    if hidden is None:
+    if hidden is None or (named and not front.catalog.names_kind(query, hidden)):
         return False
     template = texts.OUT_OF_STOCK if hidden.active else texts.NOT_AVAILABLE
     turn.say(template.format(name=hidden.name))

@@ -588,8 +588,28 @@ async def choose_town(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: str) -
 
 
 async def _deliver_to(front: Shopfront, uow: UnitOfWork, turn: Turn, choice: Choice) -> None:
-    turn.memory.delivery = choice
+    """The delivery chosen; when it moves a home delivery to another municipality, the
+    address given was in the first one: it is asked again, in the new one."""
+    before, turn.memory.delivery = turn.memory.delivery, choice
+    if _moved_town(front, turn, before, choice):
+        contact = turn.memory.contact or Contact()
+        turn.memory.contact = contact.without("address").without("neighbourhood")
+        turn.step = Step.ADDRESS
+        turn.say(texts.ASK_ADDRESS_IN.format(town=choice.place))
+        return
     await next_field(front, uow, turn)
+
+
+def _moved_town(front: Shopfront, turn: Turn, before: Choice | None, choice: Choice) -> bool:
+    """A home delivery sent to another municipality, its address not in that one."""
+    if before is None or before.method != Method.HOME or choice.method == Method.PICKUP:
+        return False
+    if fold(before.place) == fold(choice.place):
+        return False
+    contact = turn.memory.contact or Contact()
+    address = f"{contact.value('address')} {contact.value('neighbourhood')}"
+    named = front.shop.delivery_options.municipality_in(address)
+    return named is None or fold(named) != fold(choice.place)
 
 
 async def refresh_cart(uow: UnitOfWork, turn: Turn) -> tuple[Order | None, bool]:
@@ -653,11 +673,14 @@ async def choose_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: st
     if not 0 <= n < len(offered):
         delivery_choices(front, turn)
         return
-    if offered[n].method == Method.CARRIER:
+    chosen, options = offered[n], front.shop.delivery_options
+    if chosen.method == Method.CARRIER:
         ask_carrier_town(turn)
         return
-    turn.memory.delivery = offered[n]
-    await summary(front, uow, turn)
+    if chosen.method == Method.HOME and chosen.place not in options.towns:
+        ask_town(front, turn)  # "Área metropolitana": which of its municipalities
+        return
+    await _deliver_to(front, uow, turn, chosen)
 
 
 async def on_municipality(

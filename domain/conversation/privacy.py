@@ -33,7 +33,8 @@ CONSENT_NO_RE = re.compile(
     r"\bno (te |les |lo |los )?(autorizo|acepto|doy|deseo|quiero dar)\b|\bno estoy de acuerdo\b"
 )
 CONSENT_YES_RE = re.compile(
-    r"^(si|claro|ok|dale|listo|bueno|de una)?[,.! ]*((te |les |los )?autorizo|acepto|"
+    r"^((si|claro|ok|okey|dale|listo|bueno|de una|pues|ah|ya|entonces)[,.! ]*){0,3}"
+    r"((te |les |los |lo )?autorizo|acepto|"
     r"de acuerdo|estoy de acuerdo)\b"
 )
 # "¿para qué necesitan mis datos?": what they are for, before answering.

@@ -13,6 +13,7 @@ from domain.delivery import Carrier, DeliveryOptions, Zone
 from domain.exceptions import DomainError
 from domain.money import InvalidPrice, format_cop, parse_price
 from domain.payment import PayKind, PaymentMethod, PaymentOptions, kind_of
+from domain.validators import nit_check_digit, wrong_check_digit
 
 REQUIRED_TEXT = ("name", "city", "address", "phone", "hours", "delivery")
 OPTIONAL_TEXT = (
@@ -184,6 +185,12 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
         values[key] = _text(raw, key, path, required=True)
     for key in OPTIONAL_TEXT:
         values[key] = _text(raw, key, path, required=False)
+    if values.get("nit") and (wrong := wrong_check_digit(values["nit"])):  # shown to buyers
+        number, digit = wrong
+        problem = texts.SHOP_PROFILE_BAD_NIT.format(
+            nit=values["nit"], digit=digit, right=nit_check_digit(number)
+        )
+        raise InvalidShopProfile(path, problem)
     for key, target in PRICE_KEYS:
         values[target] = _price(raw, key, path)
     values["payments"] = _payments(raw, path)

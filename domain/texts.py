@@ -162,6 +162,7 @@ TOWN_UNKNOWN = (
 )
 TOWN_BUTTON_CARRIER = "📦 Transportadora a {place}"
 DELIVERY_FOR_THIS_ORDER = "Para este pedido: {delivery}. El total con envío queda en {total}."
+DELIVERY_FOR_THIS_ORDER_ON_ARRIVAL = "Para este pedido: {delivery}. A nosotros nos pagas {total}."
 DELIVERY_TO_TOWN = "🚚 {delivery}."
 DELIVERY_TO_TOWN_FREE_FROM = "🚚 {delivery}. Gratis en compras desde {amount}."
 CONFIRM_OR_CHANGE_DATA = "¿Usamos los datos registrados o prefieres cambiarlos?"
@@ -197,6 +198,7 @@ ALREADY_CONFIRMED = (
 )
 
 MY_ORDERS_HEADER = "Tus pedidos:"
+ORDER_ITEMS = "{products} productos ({units} unidades)"
 MY_ORDER_LINE = "• Pedido #{order_id} ({date}) — {items} — {total} — {status}"
 MY_ORDERS_NONE = "Aún no tienes pedidos confirmados. ¿Te ayudo a hacer uno?"
 MY_CART_PENDING = "Además tienes un carrito sin confirmar por {total}."
@@ -452,6 +454,10 @@ PRICE_TOO_HIGH = "«{value}» es demasiado alto para ser un precio."
 SHOP_PROFILE_INVALID = "No pude cargar el perfil de la tienda ({path}): {problem}"
 SHOP_PROFILE_MISSING_FILE = "el archivo no existe."
 SHOP_PROFILE_NOT_BOOL = "«{key}» debe ser true o false."
+SHOP_PROFILE_BAD_NIT = (
+    "el NIT «{nit}» no tiene el dígito de verificación correcto: termina en {digit} y, "
+    "según la DIAN, debería terminar en {right}. Revísalo en el RUT."
+)
 SHOP_PROFILE_BAD_PAYMENT = "«payment» debe ser una lista de tablas [[payment]]."
 SHOP_PROFILE_BAD_PAY_KIND = "«{kind}» no es una forma de pago conocida; usa una de: {kinds}."
 SHOP_PROFILE_PAY_DATA = (

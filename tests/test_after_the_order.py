@@ -47,3 +47,10 @@ async def test_an_exchange_for_size_after_the_order_is_the_exchange_policy(shop:
     reply = await say_text(juan, "si me quedan grandes los puedo cambiar?")
     assert "Aceptamos cambios dentro de los 5 días hábiles" in reply
     assert "no puedo cambiarlo desde aquí" not in reply
+
+
+async def test_the_orders_list_says_what_was_bought(shop: Harness) -> None:
+    """ "Tus pedidos" said "2 productos" for two units of one product."""
+    juan = await confirmed(shop, 9989)
+    listed = await say_text(juan, "mis pedidos")
+    assert "2 × Casco dieléctrico tipo II clase E blanco" in listed and "2 productos" not in listed

@@ -96,6 +96,9 @@ async def test_another_municipality_goes_by_carrier_paid_on_arrival(shop: Harnes
     again = texts_of(shown)
     assert "Envío por transportadora a Guarne: el flete lo pagas al recibir" in again
     assert "• Dirección: Calle 50 # 49-20" in again
+    asked = texts_of(await say(ana, "cuanto es el envio?"))  # it said "(no está en el total).
+    assert "no está en el total" in asked and "total con envío" not in asked  # El total con envío…"
+    assert "A nosotros nos pagas $196.000" in asked
     assert "Total: $196.000" in again
     await press(ana, shown, "Confirmar")
     (order,) = await orders_of(shop, ana.id)

@@ -64,6 +64,9 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
         (MINIMAL + "phnoe = 'x'\n", "clave desconocida «phnoe»"),
         (MINIMAL + 'delivery_cost = "gratis"\n', "«delivery_cost»"),
         (MINIMAL.replace('city = "Bogotá"', "city = 5"), "«city» debe ser texto"),
+        # The sample shop's NIT once ended in -2 (its DIAN check digit is 7), shown to buyers
+        # with the bank details.
+        (MINIMAL + 'nit = "901.457.318-2"\n', "debería terminar en 7"),
     ],
 )
 def test_invalid_profile_is_one_clear_line(tmp_path: Path, text: str, fragment: str) -> None:

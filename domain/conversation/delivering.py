@@ -98,6 +98,8 @@ def order_figures(front: Shopfront, cart: Order, quote: Quote) -> str:
     """ "Para este pedido: Domicilio a …: $12.000. El total con envío queda en …"."""
     total = format_cop(cart.lines_total_minor + quote.fee_minor)
     delivery = describe(quote, front.shop.delivery_options)
+    if quote.on_arrival:  # the freight is paid to the carrier: the order's total is the goods
+        return texts.DELIVERY_FOR_THIS_ORDER_ON_ARRIVAL.format(delivery=delivery, total=total)
     return texts.DELIVERY_FOR_THIS_ORDER.format(delivery=delivery, total=total)
 
 

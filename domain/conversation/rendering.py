@@ -152,13 +152,12 @@ def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> 
     if orders:
         lines.append(texts.MY_ORDERS_HEADER)
         for order in orders:
-            items = sum(line.quantity for line in order.lines)
             moment = order.confirmed_at or order.created_at
             lines.append(
                 texts.MY_ORDER_LINE.format(
                     order_id=order.id,
                     date=moment.astimezone(timezone).strftime("%d/%m") if moment else "",
-                    items=f"{items} producto{'s' if items != 1 else ''}",
+                    items=_items(order),
                     total=format_cop(order.total_minor),
                     status=order_state(order),
                 )
@@ -168,6 +167,15 @@ def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> 
     if cart and cart.lines:
         lines.append(texts.MY_CART_PENDING.format(total=format_cop(cart.lines_total_minor)))
     return "\n".join(lines)
+
+
+def _items(order: Order) -> str:
+    """ "2 × Casco blanco" for one product; "3 productos (7 unidades)" for more."""
+    if len(order.lines) == 1:
+        line = order.lines[0]
+        return f"{line.quantity} × {line.name}"
+    units = sum(line.quantity for line in order.lines)
+    return texts.ORDER_ITEMS.format(products=len(order.lines), units=units)
 
 
 def nothing_found(query: str, categories: Sequence[str]) -> str:

@@ -1106,6 +1106,20 @@ class OrderRepository:
             values["payment_ref"] = ref
         return await self._changed(order_id, OrderRow.payment_state == from_state, **values)
 
+    async def switch_payment(self, order_id: int, from_method: str, to_method: str) -> Order | None:
+        """Another way to pay an open order not paid yet ("ya pagué por Nequi" on a cash
+        order), only if it still is `from_method` and pending."""
+        return await self._changed(
+            order_id,
+            and_(
+                OrderRow.payment_method == from_method,
+                OrderRow.payment_state == PaymentState.PENDING,
+                OrderRow.status.in_(OPEN_STATUSES),
+            ),
+            payment_method=to_method,
+            updated_at=utcnow(),
+        )
+
     async def set_payment_ref(self, order_id: int, ref: str) -> bool:
         """Give the order its provider reference, unless it has one already."""
         outcome = await self._session.execute(

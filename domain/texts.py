@@ -417,6 +417,16 @@ PAID_SEND_RECEIPT = (
     "foto o captura del comprobante."
 )
 PAID_ALREADY = "Tu pedido #{order_id} ya figura como pagado. ✅"
+ORDER_TO_PAY = "Tu pedido #{order_id}:"
+PAID_BUT_CASH = (
+    "Tu pedido #{order_id} ({amount}) está para pagar en efectivo al recibir. Si ya lo "
+    "pagaste por transferencia, dime por cuál ({ways}) y te pido el comprobante."
+)
+OWNER_PAID_INSTEAD = (
+    "💳 El cliente del pedido #{order_id} dice que ya pagó {amount} por {method} (era en "
+    "efectivo contra entrega). Espera su comprobante antes de despacharlo: no lo cobren al "
+    "entregar hasta confirmar el pago."
+)
 RECEIPT_FORWARDED = (
     "Gracias 🙌 Le pasé tu comprobante a la tienda; te aviso apenas confirmen el pago del "
     "pedido #{order_id}."

@@ -26,6 +26,7 @@ from domain.model import (
     OrderLine,
     OrderStatus,
     PaymentLine,
+    PaymentState,
     Product,
     ProductChange,
     ProductKey,
@@ -442,6 +443,14 @@ class FakeOrderRepo:
         stamps = {stamp: datetime.now(UTC)} if stamp else {}
         ref = order.payment_ref if ref is None else ref
         return self._store(replace(order, payment_state=to_state, payment_ref=ref, **stamps))
+
+    async def switch_payment(self, order_id: int, from_method: str, to_method: str) -> Order | None:
+        order = self.rows.get(order_id)
+        if order is None or order.payment_method != from_method:
+            return None
+        if order.payment_state != PaymentState.PENDING or order.status not in OPEN_STATUSES:
+            return None
+        return self._store(replace(order, payment_method=to_method))
 
     async def set_payment_ref(self, order_id: int, ref: str) -> bool:
         if self.rows[order_id].payment_ref:

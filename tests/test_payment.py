@@ -221,3 +221,49 @@ async def test_saying_it_is_paid_asks_for_the_receipt_and_then_says_it_is(shop: 
     assert f"Tu pedido #{order.id} ya figura como pagado" in texts_of(
         await say(ana, "hice la transferencia")
     )
+
+
+async def test_paid_by_nequi_on_a_cash_order_awaits_its_receipt_and_the_owners_know(
+    shop: Harness,
+) -> None:
+    """ "ya te pagué por nequi" on an order to be paid in cash only listed the ways to pay:
+    the order stayed cash, pending, and the courier would have collected it again."""
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7908)
+    await press(ana, summary, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    await owner.replies()
+    how = texts_of(await say(ana, "ya te pague"))
+    assert "está para pagar en efectivo al recibir" in how and "Nequi" in how
+    asked = texts_of(await say(ana, "ya le pague por nequi los 208 mil"))
+    assert f"Para confirmar el pago del pedido #{order.id} ($208.000)" in asked
+    (switched,) = await orders_of(shop, ana.id)
+    assert (switched.payment_method, switched.payment_state) == ("nequi", "pending")
+    alert = texts_of(await owner.replies())
+    assert f"pedido #{order.id} dice que ya pagó $208.000 por Nequi" in alert
+    await ana.send_photo(b"\x89PNG receipt bytes", caption="")
+    assert "comprobante a la tienda" in texts_of(await ana.replies())
+    photo = next(m for m in await owner.replies() if m.get("photo"))
+    assert f"Comprobante de pago del pedido #{order.id} ($208.000, Nequi)" in photo["caption"]
+
+
+async def test_what_is_owed_and_where_asked_after_a_transfer_order(shop: Harness) -> None:
+    """After a Nequi order, "¿cuánto tengo que pagar?" got the ways to pay and the shop's
+    mission, "¿cuánto le debo?" "Tu carrito está vacío", "¿a q número le consigno?" a product
+    search, and "me regala el número de nequi otra vez" "El valor exacto te lo doy al
+    confirmar el pedido"."""
+    ana, summary = await to_summary(shop, 7909)
+    shown = await press(ana, await press(ana, summary, "Cambiar pago"), "Nequi")
+    await press(ana, shown, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    for asked in (
+        "cuanto tengo que pagar?",
+        "cuanto le debo?",
+        "a q numero le consigno?",
+        "me regala el numero de nequi otra vez",
+    ):
+        said = texts_of(await say(ana, asked))
+        assert f"Tu pedido #{order.id}:" in said and "transfiere $208.000 a Nequi" in said, asked
+        assert "Misión" not in said and "El valor exacto" not in said
+    bob = shop.api.user(7910, first_name="Bob")  # no order: the shop's Nequi, as before
+    assert "Nequi" in texts_of(await say(bob, "me regala el numero de nequi"))

@@ -9,11 +9,14 @@ from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Turn
-from domain.events import OrderCancelledByCustomer, ReceiptSent
+from domain.delivery import Method
+from domain.events import OrderCancelledByCustomer, PaymentUpdate, ReceiptSent
 from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
+from domain.payment import TRANSFERS, PayKind
 from domain.ports import UnitOfWork
+from rag.normalize import fold
 
 ORDER_NUMBER_RE = re.compile(r"(?:pedido|orden|compra)\s*(?:n[°ºo.]*\s*|numero\s*)?#?\s*(\d{1,9})")
 
@@ -124,10 +127,12 @@ async def _owing(uow: UnitOfWork, user_id: int) -> list[Order]:
     return [o for o in recent if awaits_payment(o) and o.status in owed]
 
 
-async def told_paid(uow: UnitOfWork, turn: Turn, text: str) -> bool:
+async def told_paid(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
     """ "ya pagué": the receipt asked for the order awaiting the transfer (the one named, else
-    the latest), or the order said to be paid already. False when no open order is about a
-    payment (the message is then read as any other)."""
+    the latest), or the order said to be paid already. On an order to be paid in cash, "ya
+    te pagué por Nequi" makes it a Nequi order awaiting its receipt (the owners are told, so
+    that the courier does not collect it again); "ya pagué" alone asks how. False when no
+    open order is about a payment (the message is then read as any other)."""
     waiting = await _owing(uow, turn.chat.user_id)
     named = named_order(text)
     order = next((o for o in waiting if o.id == named), waiting[0] if waiting else None)
@@ -136,10 +141,68 @@ async def told_paid(uow: UnitOfWork, turn: Turn, text: str) -> bool:
         turn.say(texts.PAID_SEND_RECEIPT.format(order_id=order.id, amount=amount))
         return True
     last = next(iter(await uow.orders.list_for_user(turn.chat.user_id, limit=1)), None)
-    if last and last.status in OPEN_STATUSES and last.payment_state == PaymentState.PAID:
+    if last is None or last.status not in OPEN_STATUSES:
+        return False
+    if last.payment_state == PaymentState.PAID:
         turn.say(texts.PAID_ALREADY.format(order_id=last.id))
         return True
-    return False
+    if last.payment_state != PaymentState.PENDING or last.payment_method != PayKind.CASH:
+        return False
+    return await _paid_instead_of_cash(front, uow, turn, last, text)
+
+
+async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """ "¿cuánto le debo?", "¿a qué número le consigno?": the latest open order not paid yet,
+    its amount and where it goes, as the confirmation said. False when there is none, or
+    when what is owed is asked with products in the cart (then it is the cart's total)."""
+    if not ACCOUNT_RE.search(fold(text)):
+        cart = await uow.orders.get_cart(turn.chat.chat_id)
+        if cart is not None and cart.lines:
+            return False
+    recent = await uow.orders.list_for_user(turn.chat.user_id)
+    unpaid = [
+        o for o in recent if o.status in OPEN_STATUSES and o.payment_state == PaymentState.PENDING
+    ]
+    if not unpaid:
+        return False
+    order = unpaid[0]
+    method = front.shop.payment_options.get(order.payment_method)
+    if method is None:
+        return False
+    pickup = order.delivery_method == Method.PICKUP
+    turn.say(
+        texts.ORDER_TO_PAY.format(order_id=order.id)
+        + "\n"
+        + method.instructions(order.total_minor, order.id, pickup=pickup)
+    )
+    return True
+
+
+ACCOUNT_RE = re.compile(r"\b(numero|cuenta|llave|datos|consign\w*|transfier\w*)\b")
+
+
+async def _paid_instead_of_cash(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, order: Order, text: str
+) -> bool:
+    options = front.shop.payment_options
+    kinds = [k for k in options.named_in(text) if k in TRANSFERS and options.get(k) is not None]
+    amount = format_cop(order.total_minor)
+    if not kinds:  # "ya pagué": by which of the shop's transfers?
+        ways = [m.label for m in options.methods if m.kind in TRANSFERS]
+        if not ways:
+            return False
+        turn.say(
+            texts.PAID_BUT_CASH.format(order_id=order.id, amount=amount, ways=" o ".join(ways))
+        )
+        return True
+    switched = await uow.orders.switch_payment(order.id, PayKind.CASH, kinds[0])
+    if switched is None:
+        return False
+    label = options.chosen(kinds[0]).label
+    alert = texts.OWNER_PAID_INSTEAD.format(order_id=order.id, method=label, amount=amount)
+    uow.emit(PaymentUpdate(order.id, turn.chat.chat_id, f"switched:{kinds[0]}", owner_text=alert))
+    turn.say(texts.PAID_SEND_RECEIPT.format(order_id=order.id, amount=amount))
+    return True
 
 
 async def receipt(uow: UnitOfWork, turn: Turn, photo: str, photo_key: str, caption: str) -> bool:

@@ -256,6 +256,15 @@ PAID_RE = _rx(
     r"\bya (esta|quedo) (pago|pagado|consignado|transferido)\b|"
     r"\bya (le |te |les )?(envie|mande|gire) (la plata|el dinero|el pago)\b"
 )
+# "¿cuánto le debo?", "¿a qué número le consigno?", "me regala el número de Nequi otra vez":
+# what an order still to be paid comes to, and where it goes.
+OWED_RE = _rx(
+    r"\bcuanto (le |les |te )?(debo|debemos|tengo que pagar|hay que pagar|es lo que debo)\b|"
+    r"\b(a |en )?(que|q|cual) (numero|cuenta|llave)\b.*\b(consign|transfier|pag|envi|mand|"
+    r"deposit|gir)\w*|"
+    r"\b(numero|cuenta|llave|datos) (de|del|para) (nequi|daviplata|bre ?b|la cuenta|pago|"
+    r"consignar|transferir|la transferencia|pagar)\b"
+)
 # "¿qué diferencia hay entre el guante de carnaza y el de vaqueta?": products side by side.
 COMPARE_RE = _rx(
     r"\b(diferencia|diferencias|diferencian|diferente|diferentes)\b|"

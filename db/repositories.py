@@ -1106,6 +1106,17 @@ class OrderRepository:
             values["payment_ref"] = ref
         return await self._changed(order_id, OrderRow.payment_state == from_state, **values)
 
+    async def change_address(self, order_id: int, address: str, neighbourhood: str) -> Order | None:
+        """A confirmed order's delivery address, changed only while it has not left."""
+        waiting = (OrderStatus.CONFIRMED, OrderStatus.PREPARING)
+        return await self._changed(
+            order_id,
+            OrderRow.status.in_(waiting),
+            address=address,
+            neighbourhood=neighbourhood,
+            updated_at=utcnow(),
+        )
+
     async def switch_payment(self, order_id: int, from_method: str, to_method: str) -> Order | None:
         """Another way to pay an open order not paid yet ("ya pagué por Nequi" on a cash
         order), only if it still is `from_method` and pending."""

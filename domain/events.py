@@ -77,6 +77,17 @@ class OrderCancelledByCustomer(Event):
 
 
 @dataclass(frozen=True)
+class OrderChangedByCustomer(Event):
+    """A customer changed something of their confirmed order (its address) before it left;
+    the owners are told. `change` names the change once."""
+
+    order_id: int
+    chat_id: int
+    change: str
+    owner_alert: str
+
+
+@dataclass(frozen=True)
 class PaymentUpdate(Event):
     """Something about an order's online payment (its link, a provider's verdict) that the
     customer and/or the owners are told; `step` names it once ("link", "paid:<event>")."""

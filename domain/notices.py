@@ -15,6 +15,7 @@ from domain.button import Buttons
 from domain.events import (
     EventBus,
     OrderCancelledByCustomer,
+    OrderChangedByCustomer,
     OrderConfirmed,
     OrderStatusChanged,
     PaymentUpdate,
@@ -53,6 +54,10 @@ def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
         key = f"order:{event.order_id}:cancelled-by-customer"
         return about_order(key, event.order_id, event.chat_id, event.owner_alert)
 
+    def changed_by_customer(event: OrderChangedByCustomer) -> Iterable[Notice]:
+        key = f"order:{event.order_id}:changed:{event.change}"
+        return about_order(key, event.order_id, event.chat_id, event.owner_alert)
+
     def receipt(event: ReceiptSent) -> Iterable[Notice]:
         key = f"order:{event.order_id}:receipt:{event.photo_key}"
         text, photo = event.owner_text, event.photo
@@ -75,6 +80,7 @@ def promise_notices(bus: EventBus, owner_ids: tuple[int, ...]) -> None:
     bus.promise(PaymentUpdate, payment_update)
     bus.promise(ReceiptSent, receipt)
     bus.promise(OrderCancelledByCustomer, cancelled_by_customer)
+    bus.promise(OrderChangedByCustomer, changed_by_customer)
     bus.promise(OrderStatusChanged, status_changed)
 
 

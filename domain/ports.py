@@ -144,6 +144,9 @@ class OrderRepo(Protocol):
     async def set_payment(
         self, order_id: int, from_state: str, to_state: str, ref: str | None = None
     ) -> Order | None: ...
+    async def change_address(
+        self, order_id: int, address: str, neighbourhood: str
+    ) -> Order | None: ...
     async def switch_payment(
         self, order_id: int, from_method: str, to_method: str
     ) -> Order | None: ...

@@ -142,6 +142,11 @@ DATA_BLOCK = (
 DATA_NOTES = "\n• Indicaciones: {notes}"
 SUMMARY = "Revisa tu pedido:\n\n{cart}\n\n{heading}\n{data}\n\n{payment}\n\n¿Confirmo el pedido?"
 SUMMARY_SHIP_TO = "Envío a:"
+SEPARATE_ORDER = (
+    "ℹ️ Ojo: tu pedido #{order_id} ya está confirmado, así que esto va como un pedido aparte, "
+    "con su propio envío. Si prefieres que lo sumen al #{order_id}, escríbele a la tienda "
+    "({contact}) antes de confirmar este."
+)
 SUMMARY_PICKUP = "Lo recoges tú:"
 DATA_BLOCK_PICKUP = (
     "• Cédula: {national_id}\n• Nombre: {name}\n• Celular: {phone}\n• Dónde: {pickup}{notes}"
@@ -716,6 +721,23 @@ BUTTON_KEEP_ORDER = "No, mantenerlo"
 ORDER_KEPT = "Perfecto, tu pedido sigue en pie. ¿Te ayudo con algo más?"
 ORDER_CANCELLED_BY_CUSTOMER = "Listo, cancelé tu pedido #{order_id} y le avisé a la tienda. Si quieres pedir de nuevo, aquí estoy."
 ORDER_ALREADY_CANCELLED = "Tu pedido #{order_id} ya está cancelado."
+ADDRESS_CHANGED = (
+    "Listo ✅ Cambié la dirección de entrega de tu pedido #{order_id}: {address}. Ya le "
+    "avisé a la tienda."
+)
+ADDRESS_OTHER_TOWN = (
+    "Esa dirección es en {town}, y tu pedido #{order_id} va a otro municipio (con otro costo "
+    "de envío), así que no puedo cambiarla desde aquí. Escríbele a la tienda al {phone} y "
+    "lo ajustan."
+)
+ADDRESS_TOO_LATE = (
+    "Tu pedido #{order_id} ya salió de la tienda, así que no puedo cambiar la dirección desde "
+    "aquí. Escríbele a la tienda al {phone} y lo coordinan con el mensajero."
+)
+OWNER_ADDRESS_CHANGED = (
+    "📍 El cliente del pedido #{order_id} cambió la dirección de entrega.\nAntes: {before}\n"
+    "Ahora: {after}"
+)
 ORDER_CHANGE_HERE = (
     "Tu pedido #{order_id} ya está confirmado y no puedo cambiarlo desde aquí. Si quieres, lo "
     "cancelo («cancelar el pedido») y armas uno nuevo, o escríbele a la tienda al {phone}."

@@ -444,6 +444,12 @@ class FakeOrderRepo:
         ref = order.payment_ref if ref is None else ref
         return self._store(replace(order, payment_state=to_state, payment_ref=ref, **stamps))
 
+    async def change_address(self, order_id: int, address: str, neighbourhood: str) -> Order | None:
+        order = self.rows.get(order_id)
+        if order is None or order.status not in (OrderStatus.CONFIRMED, OrderStatus.PREPARING):
+            return None
+        return self._store(replace(order, address=address, neighbourhood=neighbourhood))
+
     async def switch_payment(self, order_id: int, from_method: str, to_method: str) -> Order | None:
         order = self.rows.get(order_id)
         if order is None or order.payment_method != from_method:

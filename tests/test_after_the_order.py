@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.chat import press, say, say_text
-from tests.conftest import Harness
+from tests.conftest import OWNER_ID, Harness
 
 
 async def confirmed(shop: Harness, user_id: int):  # noqa: ANN201
@@ -54,3 +54,37 @@ async def test_the_orders_list_says_what_was_bought(shop: Harness) -> None:
     juan = await confirmed(shop, 9989)
     listed = await say_text(juan, "mis pedidos")
     assert "2 × Casco dieléctrico tipo II clase E blanco" in listed and "2 productos" not in listed
+
+
+async def test_adding_after_the_order_says_it_is_a_separate_order(shop: Harness) -> None:
+    """ "agrégale al pedido 2 gafas" after confirming silently became order #2 with a second
+    delivery fee."""
+    juan = await confirmed(shop, 9988)
+    added = await say(juan, "agregale al pedido 2 gafas claras xfa")
+    known = await press(juan, added, "Finalizar")
+    summary = await press(juan, known, "usar estos datos")
+    said = " ".join(m.get("text", "") for m in summary)
+    assert "tu pedido #1 ya está confirmado, así que esto va como un pedido aparte" in said
+    assert "Revisa tu pedido" in said
+
+
+async def test_the_address_of_an_order_not_yet_sent_is_changed_and_the_owners_told(
+    shop: Harness,
+) -> None:
+    """ "quiero cambiar la direccion, es cra 50 # 20-10" after the order got the shop's
+    location and the whole warranty text."""
+    owner = shop.api.user(OWNER_ID, first_name="Dueña")
+    await say(owner, "/start")
+    juan = await confirmed(shop, 9987)
+    await owner.replies()
+    changed = await say_text(juan, "quiero cambiar la direccion, es cra 50 # 20-10")
+    assert "Cambié la dirección de entrega de tu pedido #1: cra 50 # 20-10" in changed
+    assert "garantía" not in changed.lower()
+    alert = " ".join(m.get("text", "") for m in await owner.replies())
+    assert "pedido #1 cambió la dirección" in alert and "Antes: Cra 1 # 2-3, Laureles" in alert
+    assert "Ahora: cra 50 # 20-10" in alert
+    async with shop.app.uow() as uow:
+        order = await uow.orders.get(1)
+    assert order is not None and order.address == "cra 50 # 20-10"
+    other = await say_text(juan, "la direccion es calle 10 # 5-5, envigado")  # another fee
+    assert "Esa dirección es en Envigado" in other and "Escríbele a la tienda" in other

@@ -4,18 +4,25 @@ shop (asked first; stock back, owners told), or be told whom to ask when it has.
 from __future__ import annotations
 
 import re
+import zlib
 
 from domain import texts
 from domain.button import Button, Buttons
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Turn
 from domain.delivery import Method
-from domain.events import OrderCancelledByCustomer, PaymentUpdate, ReceiptSent
+from domain.events import (
+    OrderCancelledByCustomer,
+    OrderChangedByCustomer,
+    PaymentUpdate,
+    ReceiptSent,
+)
 from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
 from domain.payment import TRANSFERS, PayKind
 from domain.ports import UnitOfWork
+from domain.validators import neighbourhood_in
 from rag.normalize import fold
 
 ORDER_NUMBER_RE = re.compile(r"(?:pedido|orden|compra)\s*(?:n[°ºo.]*\s*|numero\s*)?#?\s*(\d{1,9})")
@@ -97,6 +104,41 @@ async def change_asked(front: Shopfront, uow: UnitOfWork, turn: Turn) -> bool:
         turn.say(texts.ORDER_CHANGE_HERE.format(order_id=order.id, **_contact(front)))
     else:
         turn.say(texts.ORDER_TOO_LATE_TO_CANCEL.format(order_id=order.id, **_contact(front)))
+    return True
+
+
+async def move_order(front: Shopfront, uow: UnitOfWork, turn: Turn, address: str) -> bool:
+    """ "quiero cambiar la dirección, es Cra 50 # 20-10" with an order confirmed: changed while
+    it has not left (the owners are told), unless the new address is in another municipality
+    (another fee: the shop sees to it). False when there is no single open order to deliver
+    (the message is then read as any other)."""
+    order = await _mine(uow, turn, None)
+    if order is None or order.delivery_method == Method.PICKUP:
+        return False
+    contact = _contact(front)
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.PREPARING):
+        turn.say(texts.ADDRESS_TOO_LATE.format(order_id=order.id, **contact))
+        return True
+    options = front.shop.delivery_options
+    town = options.municipality_in(address)
+    home = order.delivery_method == Method.HOME
+    if home and town is not None and fold(town) != fold(order.delivery_place):
+        turn.say(texts.ADDRESS_OTHER_TOWN.format(order_id=order.id, town=town, **contact))
+        return True
+    found = neighbourhood_in(
+        address,
+        lambda part: options.municipality_in(part) is not None,
+        one_town=len(options.towns) == 1 and options.carrier is None,
+    )
+    moved = await uow.orders.change_address(order.id, address, found or "")
+    if moved is None:
+        return False
+    before = ", ".join(part for part in (order.address, order.neighbourhood) if part)
+    after = ", ".join(part for part in (moved.address, moved.neighbourhood) if part)
+    alert = texts.OWNER_ADDRESS_CHANGED.format(order_id=order.id, before=before, after=after)
+    change = f"address:{zlib.crc32(after.encode()):08x}"
+    uow.emit(OrderChangedByCustomer(order.id, turn.chat.chat_id, change, alert))
+    turn.say(texts.ADDRESS_CHANGED.format(order_id=order.id, address=after))
     return True
 
 

@@ -143,6 +143,8 @@ async def _said_outright(
         await asides.complain(uow, front, turn, text)
     elif RETURN_RE.search(folded):  # "quiero devolver unas botas", "si me quedan grandes…"
         await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
+    elif (moved := _address_given(text)) and await aftercare.move_order(front, uow, turn, moved):
+        pass  # "quiero cambiar la dirección, es Cra 50 # 20-10" with an order confirmed
     elif ORDER_CHANGE_RE.search(folded) and await aftercare.change_asked(front, uow, turn):
         pass  # "¿lo puedo cambiar a 3 cascos?" with an order confirmed and no cart
     elif cart.SWAP_RE.search(folded) and await cart.swap(front, uow, turn, text):
@@ -289,6 +291,12 @@ async def _with_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
     cart_now = await uow.orders.get_cart(turn.chat.chat_id)
     if cart_now is not None and cart_now.lines:
         turn.say(delivery_answer(front, turn, cart_now, text, brief=True))
+
+
+def _address_given(text: str) -> str | None:
+    """The new address a message gives ("la dirección es …", "cambiar la dirección a …")."""
+    fix = checkout.corrected_field(text)
+    return fix[1] if fix is not None and fix[0] == "address" else None
 
 
 async def _consents_after_all(uow: UnitOfWork, turn: Turn, text: str) -> bool:

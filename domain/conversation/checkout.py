@@ -26,7 +26,7 @@ from domain.conversation.turn import (
 from domain.delivery import Choice, Method, Quote, describe
 from domain.language import Intent, Understanding
 from domain.language.patterns import BUY_RE, SET_RE
-from domain.model import InvoiceData, Order, Product
+from domain.model import InvoiceData, Order, OrderStatus, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.validators import (
@@ -765,6 +765,16 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     paid_by = texts.SUMMARY_PAYMENT.format(label=paying.chosen(front, turn).label)
     invoice = billing.summary_line(turn)
     paid_by += "\n" + invoice if invoice else ""
+    if earlier := await _still_to_send(uow, turn):  # "agrégale al pedido…": a new order
+        shop = front.shop.written_contact
+        turn.say(texts.SEPARATE_ORDER.format(order_id=earlier.id, contact=shop))
     turn.say(texts.SUMMARY.format(cart=shown_cart, heading=heading, data=data, payment=paid_by))
     turn.buttons = _confirm_buttons(front, turn, current, quote)
     turn.step = Step.CONFIRMING
+
+
+async def _still_to_send(uow: UnitOfWork, turn: Turn) -> Order | None:
+    """The customer's latest order confirmed and not yet on its way, if any."""
+    recent = await uow.orders.list_for_user(turn.chat.user_id, limit=3)
+    waiting = (OrderStatus.CONFIRMED, OrderStatus.PREPARING)
+    return next((order for order in recent if order.status in waiting), None)

@@ -88,3 +88,15 @@ async def test_the_address_of_an_order_not_yet_sent_is_changed_and_the_owners_to
     assert order is not None and order.address == "cra 50 # 20-10"
     other = await say_text(juan, "la direccion es calle 10 # 5-5, envigado")  # another fee
     assert "Esa dirección es en Envigado" in other and "Escríbele a la tienda" in other
+
+
+async def test_chat_shorthand_is_read_as_the_words_it_stands_for(shop: Harness) -> None:
+    """ "y el pedido q?" got the pickup text and the volume discount; "q datos tienen de mi?"
+    "No encontré productos"; "a q horas llega?" the opening hours."""
+    juan = await confirmed(shop, 9986)
+    state = await say_text(juan, "y el pedido q?")
+    assert "Pedido #1" in state and "Compras por volumen" not in state
+    data = await say_text(juan, "q datos tienen de mi?")
+    assert "Estos son los datos que tengo tuyos" in data and "1037654321" in data
+    when = await say_text(juan, "a q horas llega?")
+    assert "Horario" not in when and "24 a 48 horas hábiles" in when

@@ -209,3 +209,12 @@ async def test_a_declined_notice_is_taken_back_in_words(shop: Harness) -> None:
     again = texts_of(await raw_say(eva, "bueno, si autorizo"))
     assert "quedó registrada tu autorización" in again and "¿Cuál es tu número de cédula?" in again
     assert len(await rows(shop, "SELECT * FROM consents")) == 1
+
+
+async def test_what_the_data_is_for_asked_in_shorthand_is_explained(shop: Harness) -> None:
+    """ "pa q necesitan mis datos?" at the notice got "No encontré productos"."""
+    leo = shop.api.user(8412, first_name="Leo")
+    await raw_say(leo, "quiero 2 conos")
+    assert "¿Nos autorizas" in texts_of(await raw_say(leo, "listo"))
+    why = texts_of(await raw_say(leo, "pa q necesitan mis datos?"))
+    assert "la cédula para facturarlos" in why and "No encontré" not in why

@@ -124,8 +124,9 @@ class SalesAgent:
         with one_turn():  # the turn's searches of the same words answered once
             return await self._text(chat, text, step, memory)
 
-    async def _text(self, chat: ChatRef, text: str, step: Step, memory: Memory) -> Reply:
-        reading = read(text, step)
+    async def _text(self, chat: ChatRef, said: str, step: Step, memory: Memory) -> Reply:
+        reading = read(said, step)
+        text = reading.text  # its shorthand spelled out; the log keeps what was `said`
         if reading.button is not None:
             return await self.handle_button(chat, reading.button, step, memory)
         if reading.meaning.intent == Intent.CANCEL or reading.cancel:
@@ -144,9 +145,9 @@ class SalesAgent:
         async with self._uow_factory() as uow:
             await self._route(uow, turn, reading)
             await related.suggest(self._front, uow, turn)
-            await _record(uow, turn, text, reading.meaning.intent)
+            await _record(uow, turn, said, reading.meaning.intent)
             await uow.commit()
-        return self._wordable(turn, text)
+        return self._wordable(turn, said)
 
     async def receipt(
         self, chat: ChatRef, step: Step, memory: Memory, photo: str, photo_key: str, caption: str

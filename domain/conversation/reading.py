@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from domain.conversation.turn import COLLECTING_STEPS, Action, Step
+from domain.conversation.turn import COLLECTING_STEPS, FIELD_STEPS, INVOICE_STEPS, Action, Step
 from domain.language import Understanding, analysed_part, understand
+from domain.language.text import spelled_out
 from domain.validators import is_skip
 from rag.normalize import fold
 
@@ -22,7 +23,10 @@ class Reading:
 
 def read(text: str, step: Step) -> Reading:
     """What the steps ask of a message, read from its analysed part (MAX_ANALYSED_CHARS);
-    delivery data (the text itself, a skipped note) is checked whole by the validators."""
+    delivery data (the text itself, a skipped note) is checked whole by the validators.
+    Where the message is not data, its chat shorthand is spelled out first ("a q horas")."""
+    if step not in (*FIELD_STEPS, *INVOICE_STEPS):
+        text = spelled_out(text)
     analysed = analysed_part(text)
     meaning = understand(text)
     words = " ".join(re.sub(r"[^a-z ]", " ", fold(analysed).lower()).split())

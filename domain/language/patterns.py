@@ -70,7 +70,8 @@ MY_ORDERS_RE = _rx(
     r"rastre\w*|seguimiento|numero de guia|guia de envio|"
     r"(donde|como) (va|esta|vamos con) (mi|el) (pedido|paquete|orden|domicilio|compra)|"
     r"no me (ha )?(llegado|llega)|no (ha )?llegado (mi|el) (pedido|paquete|orden)|"
-    r"ya me (lo |la )?(enviaron|despacharon|mandaron)|cuando me (llega|llegan|entregan))\b"
+    r"ya me (lo |la )?(enviaron|despacharon|mandaron)|cuando me (llega|llegan|entregan))\b|"
+    r"^(y )?(el|mi) (pedido|paquete|domicilio|orden) (que|pues|como va)\??$"
 )
 HELP_STRONG_RE = _rx(
     r"\b(que (puedes|podes|sabes|puede) hacer|que haces|para que sirves|"
@@ -177,7 +178,7 @@ TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
             r"hacen llegar|flete|transportadora|cuanto (demora|tarda|se demora|se tarda)|"
             r"a domicilio|llegaria|llegarian|en cuanto tiempo (llega|llegan|llegaria)|"
             r"cuanto tiempo (se demora|se tarda|demora|tarda|tardan|demoran)|"
-            r"(llega|llegan|llegaria) (hoy|manana)|a que hora (me )?(llega|llegan|lo traen|"
+            r"(llega|llegan|llegaria) (hoy|manana)|a que horas? (me )?(llega|llegan|lo traen|"
             r"lo entregan|pasan)|cuando (me )?(llega|llegan|lo traen|lo entregan))\b"
         ),
     ),

@@ -93,3 +93,26 @@ def matched_indices(pattern: re.Pattern[str], text: Text) -> set[int]:
     for match in pattern.finditer(text.norm_text):
         found.update(text.token_span(match.start(), match.end()))
     return found
+
+
+# Chat shorthand spelled out where a message is read as words (not where it is data: a name,
+# an address): "a q horas llega?", "pa q necesitan mis datos?", "xq no ha llegado?".
+_SHORTHAND = {
+    "q": "que",
+    "ke": "que",
+    "qe": "que",
+    "xq": "porque",
+    "pq": "porque",
+    "porq": "porque",
+    "pa": "para",
+    "dnd": "donde",
+    "tb": "también",
+    "tmb": "también",
+    "tbn": "también",
+}
+_SHORTHAND_RE = re.compile(r"(?<![\w#-])(" + "|".join(_SHORTHAND) + r")(?![\w#-])", re.IGNORECASE)
+
+
+def spelled_out(text: str) -> str:
+    """`text` with its chat shorthand written as words ("a q horas" → "a que horas")."""
+    return _SHORTHAND_RE.sub(lambda found: _SHORTHAND[found.group(1).lower()], text)

@@ -112,6 +112,7 @@ ASK_ADDRESS_IN = "Listo, a {town}. ¿Cuál es la dirección de entrega allá?"
 # A field corrected at the summary ("me equivoqué en el celular, es 300…").
 DATA_CORRECTED = "Listo, cambié {field}: {value}."
 ASK_AGAIN = "Claro, lo corregimos. {prompt}"
+DATA_TAKEN = "Anotado ✅"
 FIELD_PHONE = "el celular"
 FIELD_NATIONAL_ID = "la cédula"
 FIELD_ADDRESS = "la dirección"

@@ -285,3 +285,19 @@ async def test_the_pickup_confirmation_reads_without_a_double_stop(shop: Harness
     shown = await press(ana, await press(ana, summary, "Cambiar entrega"), "Recoger en el local")
     confirmed = texts_of(await press(ana, shown, "Confirmar"))
     assert "Te esperamos en" in confirmed and ".." not in confirmed
+
+
+async def test_the_delivery_data_given_at_once_is_taken(shop: Harness) -> None:
+    """ "cc 1037654321, juan perez, cel 3001234567, dir cra 45 # 10-20, laureles" at the
+    cédula question got the shop's address, phone and e-mail, then the cédula asked again."""
+    ana = shop.api.user(7700, first_name="Ana")
+    await press(ana, await say(ana, "quiero 2 extintores multipropósito de 10 libras"), "Finalizar")
+    data = "cc 1037654321, juan perez, cel 300 123 4567, dir cra 45 # 10-20, laureles"
+    taken = texts_of(await say(ana, data))
+    assert "Anotado ✅" in taken and "¿En qué municipio es la entrega?" in taken
+    assert "Estamos en" not in taken and "¿Cuál es tu número de cédula?" not in taken
+    notes = await say(ana, "Medellín")
+    summary = texts_of(await press(ana, notes, "Omitir"))
+    for shown in ("• Cédula: 1037654321", "• Nombre: Juan Perez", "• Celular: 3001234567",
+                  "• Dirección: cra 45 # 10-20", "• Barrio: Laureles"):  # fmt: skip
+        assert shown in summary, shown

@@ -133,6 +133,16 @@ async def on_field(
     if _goes_back(text) and step != FIELD_STEPS[0]:  # "volver": the field before, again
         redo(turn, FIELDS[FIELD_STEPS[FIELD_STEPS.index(step) - 1]].name)
         return
+    if (given := several_fields(text)) and step != Step.NOTES:  # "cc 1037…, juan, cel 300…"
+        contact = turn.memory.contact or Contact()
+        for field_name, field_value in given.items():
+            contact = contact.with_value(field_name, field_value)
+        turn.memory.contact = contact
+        if "address" in given and "neighbourhood" not in given:
+            _neighbourhood_from(front, turn, given["address"])
+        turn.say(texts.DATA_TAKEN)
+        await next_field(front, uow, turn)
+        return
     if await _fixes_given(front, uow, turn, meaning, text):  # "perdón, el cel es 310…"
         if turn.step == step:
             turn.say(rule.prompt)
@@ -206,6 +216,60 @@ async def _fixes_given(
         redo(turn, again)
         return True
     return False
+
+
+# A part of a message that says which field it is: "cc 1037…", "cel 300…", "dir cra 45…".
+_LABELS = (
+    ("national_id", re.compile(r"^(c\.?\s?c\.?|cedula|ced|documento|doc)\b[\s.:#-]*")),
+    ("phone", re.compile(r"^(cel|celular|tel|telefono|whatsapp|wpp|movil)\b[\s.:#-]*")),
+    ("address", re.compile(r"^(dir|direccion)\b[\s.:#-]*")),
+    ("neighbourhood", re.compile(r"^(barrio|b/)\s*[\s.:#-]*")),
+    ("name", re.compile(r"^(nombre|me llamo|soy)\b[\s.:#-]*")),
+)
+_STREET_RE = re.compile(
+    r"\b(calle|cl|cll|carrera|cra|cr|kr|kra|carera|diagonal|dg|transversal|tv|tr|avenida|av|"
+    r"circular|cq|vereda|km|manzana|mz)\b|#"
+)
+
+
+def several_fields(text: str) -> dict[str, str] | None:
+    """The delivery data given at once ("cc 1037654321, juan perez, cel 3001234567, dir cra
+    45 # 10-20 belén"): each comma-separated part, by its label or by its form, checked as
+    its question would; None unless every part is one field and there are at least two."""
+    parts = [part.strip() for part in re.split(r"[,;\n]+", text) if part.strip()]
+    if len(parts) < 2:
+        return None
+    found: dict[str, str] = {}
+    for part in parts:
+        named = _one_field(part, after_address="address" in found)
+        if named is None or named[0] in found:
+            return None
+        found[named[0]] = named[1]
+    if len(found) < 2 or set(found) <= {"address", "neighbourhood"}:
+        return None  # "Cra 45 # 10-20, Belén" is the address question's own answer
+    return found
+
+
+def _one_field(part: str, *, after_address: bool) -> tuple[str, str] | None:
+    """The field one part of the message is, and its value; None when it is none."""
+    folded = fold(part)
+    for name, label in _LABELS:
+        if found := label.match(folded):
+            value = _CLEANERS[name](part[found.end() :])
+            return (name, value) if value is not None else None
+    digits = re.sub(r"[\s.+-]", "", part)
+    if digits.isdigit():
+        if (phone := clean_phone(part)) is not None and len(digits) >= 10:
+            return "phone", phone
+        value = clean_national_id(part)
+        return ("national_id", value) if value is not None else None
+    if _STREET_RE.search(folded):
+        value = clean_address(part)
+        return ("address", value) if value is not None else None
+    if after_address and (barrio := clean_neighbourhood(part)) is not None:
+        return "neighbourhood", barrio  # "…, Calle 10 # 5-20, Laureles"
+    person = clean_person_name(part)
+    return ("name", person) if person is not None and len(part.split()) >= 2 else None
 
 
 def field_to_redo(text: str) -> str | None:

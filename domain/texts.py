@@ -119,6 +119,9 @@ FIELD_ADDRESS = "la dirección"
 FIELD_NEIGHBOURHOOD = "el barrio"
 FIELD_NAME = "el nombre"
 ASK_NOTES = "¿Alguna indicación para la entrega? (portería, horario, punto de referencia). Si no, toca «Omitir»."
+NATIONAL_ID_NEEDED = (
+    "Sin ella no puedo tomar el pedido por aquí; si prefieres, pídelo a la tienda ({phone})."
+)
 WHY_NATIONAL_ID = "La cédula la usamos solo para la factura y para identificar tu pedido en la entrega; no la compartimos con nadie."
 INVALID_NATIONAL_ID = (
     "Esa cédula no parece válida. Escríbela solo con números, por ejemplo 1020345678."
@@ -163,7 +166,7 @@ INVALID_TOWN = (
 )
 TOWN_NOT_SERVED = "Por ahora solo entregamos en {towns}. ¿En cuál de ellos es la entrega?"
 TOWN_UNKNOWN = (
-    "No llevamos domicilios a {place}. Si es tu barrio, toca tu municipio; si es otro "
+    "¿{place} es tu barrio o un municipio? Si es tu barrio, toca tu municipio; si es otro "
     "municipio, te lo enviamos por transportadora."
 )
 TOWN_BUTTON_CARRIER = "📦 Transportadora a {place}"

@@ -111,7 +111,7 @@ async def test_a_typed_town_the_shop_does_not_serve_goes_by_carrier_once_confirm
     ana = await to_address(shop, 9104)
     assert ASKED in texts_of(await say(ana, "Carrera 50 # 40-20"))
     checked = await say(ana, "Santa Fe de Antioquia")
-    assert "No llevamos domicilios a Santa Fe de Antioquia" in texts_of(checked)
+    assert "¿Santa Fe de Antioquia es tu barrio o un municipio?" in texts_of(checked)
     assert "¿En qué barrio" not in texts_of(checked)  # not asked yet
     offered = town_buttons(checked)
     assert list(offered) == [*SERVED, "📦 Transportadora a Santa Fe de Antioquia"]
@@ -134,7 +134,7 @@ async def test_a_barrio_typed_as_the_town_is_not_taken_for_a_municipality(
     ana = await to_address(shop, 9112)
     assert ASKED in texts_of(await say(ana, "Carrera 70 # 44-10"))
     checked = await say(ana, "Laureles")
-    assert "No llevamos domicilios a Laureles" in texts_of(checked)
+    assert "¿Laureles es tu barrio o un municipio?" in texts_of(checked)
     assert "Medellín" in town_buttons(checked)
     summary = await to_summary_from_barrio(ana, await press(ana, checked, "Medellín"))
     text = texts_of(summary)
@@ -145,13 +145,13 @@ async def test_a_barrio_typed_as_the_town_is_not_taken_for_a_municipality(
 async def test_a_yes_or_the_same_name_again_confirms_the_carrier(shop: Harness) -> None:
     ana = await to_address(shop, 9113)
     await say(ana, "Vereda La Clara, finca Los Naranjos")
-    assert "No llevamos domicilios a Guarne" in texts_of(await say(ana, "Guarne"))
+    assert "¿Guarne es tu barrio o un municipio?" in texts_of(await say(ana, "Guarne"))
     summary = await to_summary_from_barrio(ana, await say(ana, "sí"))
     assert "Envío por transportadora a Guarne" in texts_of(summary)
 
     bea = await to_address(shop, 9114)
     await say(bea, "Vereda La Clara, finca Los Naranjos")
-    assert "No llevamos domicilios a Guarne" in texts_of(await say(bea, "Guarne"))
+    assert "¿Guarne es tu barrio o un municipio?" in texts_of(await say(bea, "Guarne"))
     summary = await to_summary_from_barrio(bea, await say(bea, "guarne"))
     assert "Envío por transportadora a Guarne" in texts_of(summary)
 
@@ -408,7 +408,7 @@ async def test_a_place_awaiting_its_check_keeps_its_carrier_button_after_an_asid
 ) -> None:
     ana = await to_address(shop, 9118)
     await say(ana, "Vereda La Clara, finca Los Naranjos")
-    assert "No llevamos domicilios a Guarne" in texts_of(await say(ana, "Guarne"))
+    assert "¿Guarne es tu barrio o un municipio?" in texts_of(await say(ana, "Guarne"))
     answered = await say(ana, "¿cuánto vale el domicilio a Sabaneta?")
     assert "📦 Transportadora a Guarne" in town_buttons(answered)
     summary = await to_summary_from_barrio(

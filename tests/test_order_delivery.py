@@ -301,3 +301,28 @@ async def test_the_delivery_data_given_at_once_is_taken(shop: Harness) -> None:
     for shown in ("• Cédula: 1037654321", "• Nombre: Juan Perez", "• Celular: 3001234567",
                   "• Dirección: cra 45 # 10-20", "• Barrio: Laureles"):  # fmt: skip
         assert shown in summary, shown
+
+
+async def test_a_barrio_typed_for_the_municipality_is_kept_as_the_barrio(shop: Harness) -> None:
+    """ "belen" at the municipality question read "No llevamos domicilios a Belen…" (as if
+    the shop did not deliver there), and after tapping Medellín the barrio was asked again."""
+    ana = shop.api.user(7701, first_name="Ana")
+    await press(ana, await say(ana, "quiero 2 extintores multipropósito de 10 libras"), "Finalizar")
+    for answer in ("52345701", "Ana Ruiz", "3109876543", ADDRESS):
+        await say(ana, answer)
+    asked = await say(ana, "belen")
+    said = texts_of(asked)
+    assert "¿Belen es tu barrio o un municipio?" in said and "No llevamos" not in said
+    notes = texts_of(await press(ana, asked, "Medellín"))
+    assert "¿Alguna indicación para la entrega?" in notes and "¿En qué barrio" not in notes
+
+
+async def test_the_cedula_doubted_is_explained_not_refused_as_a_number(shop: Harness) -> None:
+    """ "no quiero dar la cédula" got "Esa cédula no parece válida"; "¿es obligatorio la
+    cédula?" the invoicing text."""
+    ana = shop.api.user(7702, first_name="Ana")
+    await press(ana, await say(ana, "quiero 2 extintores multipropósito de 10 libras"), "Finalizar")
+    for doubt in ("no quiero dar la cedula", "es obligatorio la cedula?"):
+        said = texts_of(await say(ana, doubt))
+        assert "La cédula la usamos solo para la factura" in said and "no parece válida" not in said
+        assert "Sin ella no puedo tomar el pedido por aquí" in said

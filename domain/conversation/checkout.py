@@ -130,6 +130,10 @@ async def on_field(
     if step == Step.NATIONAL_ID and meaning.is_question and "para qu" in fold(text):
         turn.say(texts.WHY_NATIONAL_ID + "\n\n" + rule.prompt)
         return
+    if step == Step.NATIONAL_ID and _ID_DOUBTED_RE.search(fold(text)):  # "¿es obligatoria?"
+        needed = texts.NATIONAL_ID_NEEDED.format(phone=front.shop.written_contact)
+        turn.say(texts.WHY_NATIONAL_ID + " " + needed + "\n\n" + rule.prompt)
+        return
     if _goes_back(text) and step != FIELD_STEPS[0]:  # "volver": the field before, again
         redo(turn, FIELDS[FIELD_STEPS[FIELD_STEPS.index(step) - 1]].name)
         return
@@ -191,6 +195,11 @@ _CORRECTING_RE = re.compile(
 )
 # "el teléfono es otro", "la cédula está mal": a field to give again, its value not said.
 _WRONG_RE = re.compile(r"\b(otro|otra|mal|equivoque|equivocado|equivocada|errado|errada)\b")
+# "no quiero dar la cédula", "¿es obligatorio?", "¿por qué me la piden?": not a number.
+_ID_DOUBTED_RE = re.compile(
+    r"\b(no (la |se la |te la |les )?(quiero|puedo) dar|prefiero no|obligatori\w*|"
+    r"es necesari\w*|toca dar|sin (la )?cedula|por que (me )?(la )?(piden|pide|necesitan))\b"
+)
 _BACK_RE = re.compile(r"(quiero )?(volver|regresar|devolverme|atras)( atras)?|paso anterior")
 
 
@@ -648,6 +657,10 @@ async def choose_town(front: Shopfront, uow: UnitOfWork, turn: Turn, raw: str) -
     if not 0 <= n < len(options.towns):
         ask_town(front, turn)
         return
+    typed, contact = turn.memory.unknown_town, turn.memory.contact or Contact()
+    if typed and not contact.answered("neighbourhood"):  # "belén", then Medellín: its barrio
+        barrio = clean_neighbourhood(typed)
+        turn.memory.contact = contact.with_value("neighbourhood", barrio) if barrio else contact
     await _deliver_to(front, uow, turn, options.destination(options.towns[n]))
 
 

@@ -265,6 +265,7 @@ _TAX_ID_RE = re.compile(
     r"^(?:(?:mi |el |la )?(?:nit|cc|c\.c\.|cedula)(?: es)?)?\s*[:.#]?\s*([\d.\s]{6,15})"
     r"(?:\s*-\s*(\d))?$"
 )
+_SPACED_CHECK_RE = re.compile(r"^\d{3}\.?\d{3}\.?\d{3}\s+\d$")
 # DIAN's weights for a NIT's check digit, from the rightmost digit of the number.
 _NIT_WEIGHTS = (3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71)
 _EMAIL_RE = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
@@ -304,6 +305,9 @@ def _tax_id_parts(text: str) -> tuple[str, str | None] | None:
     if match is None:
         return None
     number = re.sub(r"\D", "", match.group(1))
+    if match.group(2) is None and _SPACED_CHECK_RE.search(match.group(1).strip()):
+        if len(number) == 10 and nit_check_digit(number[:9]) == int(number[9]):
+            return number[:9], number[9]  # "900123456 8": its check digit after a space
     return (number, match.group(2)) if 6 <= len(number) <= 10 else None
 
 

@@ -94,6 +94,9 @@ def test_nit_check_digits_are_dians() -> None:
         assert nit_check_digit(nit) == digit
         assert clean_tax_id(f"{nit[:3]}.{nit[3:6]}.{nit[6:]}-{digit}") == f"{nit}-{digit}"
         assert clean_tax_id(f"{nit}-{(digit + 1) % 10}") is None
+        # "900123456 8" was taken for the 10-digit number 9001234568, a cédula.
+        assert clean_tax_id(f"{nit} {digit}") == f"{nit}-{digit}"
+    assert clean_tax_id("1037654321") == "1037654321"  # a cédula stays one
 
 
 async def test_the_company_a_factura_goes_to_said_while_shopping_is_kept(shop: Harness) -> None:

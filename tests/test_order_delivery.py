@@ -326,3 +326,10 @@ async def test_the_cedula_doubted_is_explained_not_refused_as_a_number(shop: Har
         said = texts_of(await say(ana, doubt))
         assert "La cédula la usamos solo para la factura" in said and "no parece válida" not in said
         assert "Sin ella no puedo tomar el pedido por aquí" in said
+
+
+async def test_a_corrected_barrio_leaves_out_the_one_set_aside(shop: Harness) -> None:
+    """ "el barrio es belen no laureles" at the summary stored "Belen No Laureles"."""
+    ana, _ = await to_summary(shop, 7703)
+    fixed = texts_of(await say(ana, "el barrio es belen no laureles"))
+    assert "• Barrio: Belen" in fixed and "No Laureles" not in fixed

@@ -465,12 +465,16 @@ def corrected_field(text: str) -> tuple[str, str] | None:
             return None
         if not said or _SAME_RE.search(fold(said)):  # "el nombre es el mismo"
             return None
+        if name in ("neighbourhood", "name"):  # "el barrio es laureles, no belén"
+            said = _NOT_THE_OLD_RE.sub("", said).strip(" ,.") or said
         value = _CLEANERS[name](said)
         if value is not None:
             return name, value
     return None
 
 
+# "…, no belén", "… y no Belén": the old value the customer sets aside, not part of the new.
+_NOT_THE_OLD_RE = re.compile(r"(?i)[\s,]+(y\s+)?no\s+(es|era)?\s*[^\d,]+$")
 _SAME_RE = re.compile(r"\b(mismo|misma|igual|correcto|correcta|bien|esta mal|incorrect\w*)\b")
 
 

@@ -415,3 +415,19 @@ async def test_a_place_awaiting_its_check_keeps_its_carrier_button_after_an_asid
         ana, await press(ana, answered, "📦 Transportadora a Guarne")
     )
     assert "Envío por transportadora a Guarne" in texts_of(summary)
+
+
+async def test_a_rural_address_ending_with_its_town_offers_the_carrier_there(
+    shop: Harness,
+) -> None:
+    """ "vereda La Palma, finca El Roble, Guarne" asked the municipality as if none were said:
+    Guarne had to be typed again and confirmed."""
+    ana = await to_address(shop, 9131)
+    asked = await say(ana, "vereda La Palma, finca El Roble, Guarne")
+    assert ASKED in texts_of(asked)
+    assert "📦 Transportadora a Guarne" in town_buttons(asked) and "Medellín" in town_buttons(asked)
+    summary = await to_summary_from_barrio(ana, await press(ana, asked, "Transportadora a Guarne"))
+    assert "Envío por transportadora a Guarne" in texts_of(summary)
+    bea = await to_address(shop, 9132)  # a city address and its barrio: no such guess
+    asked = await say(bea, "Calle 10 # 43-20, Laureles")
+    assert "📦 Otro municipio" in town_buttons(asked)

@@ -613,11 +613,31 @@ def needs_town(front: Shopfront, turn: Turn) -> bool:
 
 def ask_town(front: Shopfront, turn: Turn) -> None:
     """ "¿En qué municipio es la entrega?", a button per municipality the zones serve (and
-    "Otro municipio" when the shop has a carrier)."""
+    "Otro municipio" when the shop has a carrier — or, for a rural address that ends with a
+    place, "vereda La Palma, finca El Roble, Guarne", the carrier to that place)."""
     turn.say(texts.ASK_TOWN)
-    turn.buttons = town_buttons(front)
     turn.step = Step.MUNICIPALITY
     turn.memory.carrier_asked, turn.memory.unknown_town = False, ""  # set afresh on each ask
+    place = _rural_town(turn) if front.shop.delivery_options.carrier is not None else None
+    if place:
+        turn.memory.unknown_town = place
+    turn.buttons = town_buttons(front, carrier_to=place or "")
+
+
+_RURAL_RE = re.compile(r"\b(vereda|finca|km|kilometro|corregimiento|parcela|hacienda)\b")
+
+
+def _rural_town(turn: Turn) -> str | None:
+    """The place a rural address ends with ("…, Guarne"), when it is one: letters only, a few
+    words, and not the vereda or finca itself."""
+    address = (turn.memory.contact or Contact()).value("address")
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    if len(parts) < 2 or not _RURAL_RE.search(fold(address)):
+        return None
+    last = parts[-1]
+    if _RURAL_RE.search(fold(last)) or any(ch.isdigit() for ch in last) or len(last.split()) > 4:
+        return None
+    return clean_municipality(last)
 
 
 def ask_carrier_town(turn: Turn) -> None:

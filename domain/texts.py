@@ -214,6 +214,10 @@ MY_CART_PENDING = "Además tienes un carrito sin confirmar por {total}."
 MY_ORDER_ON_ITS_WAY = "🚚 {delivery}"
 MY_ORDER_TRACKING = "🚚 Pedido #{order_id}:{details}"
 MY_ORDER_TO_PICK_UP = "🏬 El pedido #{order_id} te espera en {pickup}."
+MY_ORDER_TO_PICK_UP_LATER = (
+    "🏬 El pedido #{order_id} aún no está listo para recoger; te escribimos apenas lo esté. "
+    "Lo recoges en {pickup}."
+)
 ORDER_STATUS = {
     OrderStatus.CONFIRMED: "confirmado",
     OrderStatus.PREPARING: "en preparación",

@@ -204,3 +204,19 @@ async def test_ready_for_pickup_asks_for_money_only_when_paid_in_cash(shop: Harn
     await shop.app.desk.orders.advance(order.id, OrderAction.READY)
     ready = texts_of(await ana.replies())
     assert "está listo" in ready and "Al recoger pagas" not in ready
+
+
+async def test_asking_if_a_pickup_order_is_ready_says_whether_it_is(shop: Harness) -> None:
+    """ "ya esta listo pa recoger?" got the shop's general pickup text, and the orders list
+    said "te espera en…" for an order not yet ready."""
+    ana, summary = await to_summary(shop, 7816)
+    shown = await press(ana, await press(ana, summary, "Cambiar entrega"), "Recoger en el local")
+    await press(ana, shown, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    early = texts_of(await say(ana, "ya esta listo pa recoger?"))
+    assert f"El pedido #{order.id} aún no está listo para recoger" in early
+    assert "te espera" not in early
+    await shop.app.desk.orders.advance(order.id, OrderAction.READY)
+    await ana.replies()
+    ready = texts_of(await say(ana, "ya esta listo pa recoger?"))
+    assert f"El pedido #{order.id} te espera en" in ready

@@ -22,7 +22,7 @@ from domain.language.patterns import (
     RETURN_RE,
     WAITING_RE,
 )
-from domain.model import OPEN_STATUSES, Order
+from domain.model import OPEN_STATUSES, Order, OrderStatus
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
 from rag.normalize import fold
@@ -177,10 +177,13 @@ def _when_it_arrives(front: Shopfront, orders: list[Order]) -> list[str]:
         for order in waiting
         if order.tracking
     ]
+    pickup = front.shop.delivery_options.pickup
     lines += [
-        texts.MY_ORDER_TO_PICK_UP.format(
-            order_id=order.id, pickup=front.shop.delivery_options.pickup
-        )
+        (
+            texts.MY_ORDER_TO_PICK_UP
+            if order.status == OrderStatus.READY
+            else texts.MY_ORDER_TO_PICK_UP_LATER
+        ).format(order_id=order.id, pickup=pickup)
         for order in waiting
         if order.delivery_method == Method.PICKUP
     ]

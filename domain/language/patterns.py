@@ -71,7 +71,9 @@ MY_ORDERS_RE = _rx(
     r"(donde|como) (va|esta|vamos con) (mi|el) (pedido|paquete|orden|domicilio|compra)|"
     r"no me (ha )?(llegado|llega)|no (ha )?llegado (mi|el) (pedido|paquete|orden)|"
     r"ya me (lo |la )?(enviaron|despacharon|mandaron)|cuando me (llega|llegan|entregan))\b|"
-    r"^(y )?(el|mi) (pedido|paquete|domicilio|orden) (que|pues|como va)\??$"
+    r"^(y )?(el|mi) (pedido|paquete|domicilio|orden) (que|pues|como va)\??$|"
+    r"\bya (esta|estan) (listo|lista|listos|listas)\b|\bya (lo |la |los )?puedo (ir a )?"
+    r"(recoger|pasar)"
 )
 HELP_STRONG_RE = _rx(
     r"\b(que (puedes|podes|sabes|puede) hacer|que haces|para que sirves|"

@@ -538,3 +538,13 @@ async def test_a_sold_out_product_asked_after_another_leaves_the_cart_alone(shop
     assert "Monja ignífuga para soldador no me quedan unidades" in still
     assert await cart_of(shop, eva.id) == {"VIS-CARETA-SOLD": 2}
     assert "Delantal de carnaza" in await say_text(eva, "si")
+
+
+async def test_an_amount_after_a_comma_is_the_amount(shop: Harness) -> None:
+    """ "me llevo ese de alturas, 3" after the helmets asked "¿Cuántas unidades…?" (the 3 read
+    as part of the product, "alturas 3")."""
+    eva = shop.api.user(9993, first_name="Eva")
+    await say(eva, "tienen cascos?")
+    added = await say_text(eva, "me llevo ese de alturas, 3")
+    assert "¿Cuántas unidades" not in added
+    assert await cart_of(shop, eva.id) == {"CAS-ALT-BL": 3}

@@ -235,6 +235,21 @@ def _is_phone(digits: str) -> bool:
     return len(digits) == 10 and digits.startswith(("3", "60"))
 
 
+_COMMA_AMOUNT_RE = re.compile(r",\s*\d{1,5}\s*(unidades|unidad|und|uds|u)?\s*[.!¡]*\s*$", re.I)
+
+
+def comma_amount(raw: str, numbers: list[Number], count: int) -> list[Number]:
+    """ "me llevo ese de alturas, 3", "dame el blanco, 2": a number the message ends with,
+    after a comma, is the amount (not the product's "alturas 3")."""
+    if not numbers or not _COMMA_AMOUNT_RE.search(raw):
+        return numbers
+    last = numbers[-1]
+    ends = last.end == count or (last.end == count - 1)
+    if not ends or last.words or last.kind in ("quantity", "ignore", "price", "time"):
+        return numbers
+    return [*numbers[:-1], last._replace(kind="quantity")]
+
+
 def pick_quantity(numbers: list[Number], buying: bool) -> Number | None:
     for kinds in (("quantity",), ("weak",), ("one",) if buying else ()):
         for number in numbers:

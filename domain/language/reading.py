@@ -10,7 +10,13 @@ from domain.language.features import Features, build_query, phrase_indices, read
 from domain.language.guards import INJECTION_RE, injected
 from domain.language.meaning import Intent, Understanding
 from domain.language.number_words import QUANTITY_UNITS
-from domain.language.numbers import Number, find_numbers, only_number, pick_quantity
+from domain.language.numbers import (
+    Number,
+    comma_amount,
+    find_numbers,
+    only_number,
+    pick_quantity,
+)
 from domain.language.patterns import (
     BUY_RE,
     CHANGE_DATA_RE,
@@ -67,7 +73,7 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
     )
     if not prepared.toks or INJECTION_RE.search(prepared.norm_text):
         return Understanding(Intent.OTHER, None, "", (), answer.question, False, None, None, **cues)
-    numbers = find_numbers(prepared.norms)
+    numbers = comma_amount(prepared.raw, find_numbers(prepared.norms), len(prepared.norms))
     each = matched_indices(EACH_RE, prepared)  # "de cada uno": no amount of one, no product
     blocked = phrase_indices(prepared) | each
     numbers = [n for n in numbers if not set(range(n.start, n.end)) & blocked]

@@ -86,8 +86,15 @@ class Rows:
     def scalar(self) -> Any:
         return self._rows[0][0] if self._rows else None
 
-    def scalars(self) -> Iterator[Any]:
-        return (row[0] for row in self._rows)
+    def scalars(self) -> _Scalars:
+        return _Scalars(row[0] for row in self._rows)
+
+
+class _Scalars(list[Any]):
+    """The first column of each row (as ScalarResult is read: iterated, or `all()`)."""
+
+    def all(self) -> list[Any]:
+        return list(self)
 
 
 Outcome = CursorResult[Any] | Rows
@@ -143,6 +150,8 @@ async def execute_core(session: AsyncSession, statement: Any, parameters: Any) -
     the module's doc); otherwise the connection is asked for and the statement run in one
     pass into SQLAlchemy's sync layer (one greenlet, not two)."""
     many = isinstance(parameters, list)
+    if many and not parameters:
+        return await session.run_sync(_execute_core, statement, parameters)
     first = parameters[0] if many else parameters
     found = _plans.get((id(statement), _dialect_name(session.sync_session), frozenset(first)))
     plan = found[1] if found is not None else None
@@ -175,7 +184,7 @@ def _execute_core(session: Session, statement: Any, parameters: Any) -> CursorRe
     connection = session.connection()
     outcome = connection.execute(statement, parameters)
     first = parameters[0] if isinstance(parameters, list) else parameters
-    key = (id(statement), connection.dialect.name, frozenset(first))
+    key = (id(statement), _dialect_name(session), frozenset(first))
     if key not in _plans and len(_plans) < MOST_PLANS:
         _plans[key] = (statement, _plan(statement, outcome, connection.dialect))
     driver = connection.connection.driver_connection
@@ -224,6 +233,8 @@ def _plan(statement: Any, outcome: CursorResult[Any], dialect: Dialect) -> _Plan
     compiled = outcome.context.compiled
     if dialect.name != "sqlite" or not isinstance(compiled, SQLCompiler):
         return None
+    if compiled.statement is not statement:
+        return None  # compiled for another statement of its shape: its values are that one's
     names = compiled.positiontup
     if names is None or compiled.literal_execute_params or compiled.post_compile_params:
         return None
@@ -281,5 +292,4 @@ def _dialect(session: AsyncSession) -> Dialect:
 
 
 def _dialect_name(session: Session) -> str:
-    bind = session.bind  # our sessions are bound to their engine
-    return bind.dialect.name if bind is not None else ""
+    return session.get_bind().dialect.name

@@ -149,7 +149,9 @@ class InlineConnection:
     @property
     def driver(self) -> sqlite3.Connection:
         """The sqlite3 connection; statements on it go through `statement()`."""
-        return self._conn
+        if self._connection is None:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        return self._connection
 
     @property
     def isolation_level(self) -> str | None:

@@ -159,7 +159,7 @@ def _rowcount(outcome: Result[Any] | Rows) -> int:
     every statement (sqlalchemy#12913); for DML it always is one (or the driver's `Rows`).
     """
     if not isinstance(outcome, CursorResult | Rows):
-        raise TypeError(f"expected a CursorResult, got {type(outcome).__name__}")
+        raise TypeError(f"expected a CursorResult or Rows, got {type(outcome).__name__}")
     return outcome.rowcount
 
 

@@ -492,3 +492,29 @@ async def test_statements_run_again_answer_as_the_first_time(engine: AsyncEngine
         await uow.messages.add(10, "in", "hola")
         with pytest.raises(sqlalchemy.exc.IntegrityError):
             await uow.messages.add(10, "in", None)  # type: ignore[arg-type]
+
+
+async def test_statements_of_one_shape_with_other_values_answer_their_own(
+    engine: AsyncEngine, new_uow
+) -> None:  # noqa: ANN001
+    """Two statements SQLAlchemy compiles once (the same shape, a different literal): each run
+    again on the driver answers with its own value, not the first one's."""
+    from sqlalchemy import bindparam, select
+
+    from db.dialects import execute_core
+
+    said = select(MessageRow.text).where(
+        MessageRow.direction == "in", MessageRow.chat_id == bindparam("c")
+    )
+    answered = select(MessageRow.text).where(
+        MessageRow.direction == "out", MessageRow.chat_id == bindparam("c")
+    )
+    async with new_uow() as uow:
+        await uow.messages.add(10, "in", "hola")
+        await uow.messages.add(10, "out", "¡Hola!")
+        await uow.commit()
+    for _ in range(3):
+        async with new_uow() as uow:
+            session = uow.messages._session  # noqa: SLF001
+            assert [r.text for r in await execute_core(session, said, {"c": 10})] == ["hola"]
+            assert [r.text for r in await execute_core(session, answered, {"c": 10})] == ["¡Hola!"]

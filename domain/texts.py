@@ -431,6 +431,9 @@ PAID_SEND_RECEIPT = (
 )
 PAID_ALREADY = "Tu pedido #{order_id} ya figura como pagado. ✅"
 ORDER_TO_PAY = "Tu pedido #{order_id}:"
+PAID_TO_COURIER = (
+    "¡Gracias! 🙌 El pago del pedido #{order_id} lo confirma la tienda con el domiciliario."
+)
 PAID_BUT_CASH = (
     "Tu pedido #{order_id} ({amount}) está para pagar en efectivo al recibir. Si ya lo "
     "pagaste por transferencia, dime por cuál ({ways}) y te pido el comprobante."

@@ -100,3 +100,23 @@ async def test_chat_shorthand_is_read_as_the_words_it_stands_for(shop: Harness) 
     assert "Estos son los datos que tengo tuyos" in data and "1037654321" in data
     when = await say_text(juan, "a q horas llega?")
     assert "Horario" not in when and "24 a 48 horas hábiles" in when
+
+
+async def test_what_only_looks_like_an_order_change_leaves_the_order_alone(shop: Harness) -> None:
+    """From a review of the changes above: a question about an address, a product asked for
+    with someone else's address, a price asked as "cuánto tengo que pagar por…", the Nequi
+    number of a cash order, and paying the courier."""
+    juan = await confirmed(shop, 9985)
+    asked = await say_text(juan, "¿la dirección del local es Carrera 52 # 38-47?")
+    assert "Cambié la dirección" not in asked
+    await say(juan, "quiero 5 guantes de vaqueta para mi hermano, la direccion es Calle 80 # 30-20")
+    async with shop.app.uow() as uow:
+        order = await uow.orders.get(1)
+    assert order is not None and order.address == "Cra 1 # 2-3"
+    await say(juan, "vaciar carrito")
+    priced = await say_text(juan, "¿cuánto tengo que pagar por 3 guantes de vaqueta?")
+    assert "Guante" in priced and "Tu pedido #1:" not in priced
+    nequi = await say_text(juan, "¿me pasas el número de Nequi para pagar?")
+    assert "312 745 9036" in nequi and "Tu pedido #1:" not in nequi
+    courier = await say_text(juan, "ya le pagué al domiciliario")
+    assert "lo confirma la tienda con el domiciliario" in courier and "Nequi" not in courier

@@ -548,3 +548,13 @@ async def test_an_amount_after_a_comma_is_the_amount(shop: Harness) -> None:
     added = await say_text(eva, "me llevo ese de alturas, 3")
     assert "¿Cuántas unidades" not in added
     assert await cart_of(shop, eva.id) == {"CAS-ALT-BL": 3}
+
+
+async def test_what_follows_a_delivery_question_is_not_always_a_town(shop: Harness) -> None:
+    """From a review: after Bello's fee, "¿y para recoger?", "¿y para el sábado?" and "¿y a
+    crédito?" answered "A Recoger no llega nuestro domicilio…"."""
+    eva = shop.api.user(9994, first_name="Eva")
+    await say(eva, "¿cuánto vale el envío a Bello?")
+    for asked in ("¿y para recoger?", "¿y para el sábado?", "¿y a crédito?"):
+        said = await say_text(eva, asked)
+        assert "no llega nuestro domicilio" not in said, said

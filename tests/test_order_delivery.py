@@ -333,3 +333,25 @@ async def test_a_corrected_barrio_leaves_out_the_one_set_aside(shop: Harness) ->
     ana, _ = await to_summary(shop, 7703)
     fixed = texts_of(await say(ana, "el barrio es belen no laureles"))
     assert "• Barrio: Belen" in fixed and "No Laureles" not in fixed
+
+
+async def test_notes_and_free_text_are_not_read_as_corrections_or_names(shop: Harness) -> None:
+    """From a review: a delivery note that says "perdón, la dirección…" changed the address;
+    "1037654321, expedida en Medellín" became the name "Expedida En Medellín"; "la factura a
+    otro nombre" asked the delivery name again; "Manzana Q" became "Manzana que"."""
+    ana = shop.api.user(7704, first_name="Ana")
+    await press(ana, await say(ana, "quiero 2 extintores multipropósito de 10 libras"), "Finalizar")
+    asked = texts_of(await say(ana, "1037654321, expedida en Medellín"))
+    assert "¿A nombre de quién va el pedido?" in asked
+    for answer in ("Ana Ruiz", "3109876543", ADDRESS):
+        shown = await say(ana, answer)
+    if "¿En qué municipio es la entrega?" in texts_of(shown):
+        await press(ana, shown, "Medellín")
+    await say(ana, "Laureles")
+    summary = texts_of(await say(ana, "Perdón, la dirección queda en un segundo piso, tocar duro"))
+    assert f"• Dirección: {ADDRESS}" in summary and "segundo piso" in summary
+    invoice = texts_of(await say(ana, "quiero la factura a otro nombre"))
+    assert "¿A nombre de quién va el pedido?" not in invoice
+    ana2, _ = await to_summary(shop, 7705)
+    fixed = texts_of(await say(ana2, "me equivoqué en la dirección, es Manzana Q casa 12"))
+    assert "Manzana Q casa 12" in fixed and "Manzana que" not in fixed

@@ -62,6 +62,10 @@ async def test_the_notice_is_answered_in_words_and_what_the_data_is_for_is_expla
     accepted = texts_of(await raw_say(leo, "sí, autorizo"))
     assert "quedó registrada tu autorización" in accepted and "cédula" in accepted
     assert len(await rows(shop, "SELECT * FROM consents")) == 1
+    leo = shop.api.user(8413, first_name="Leo")  # never shown the notice: nothing recorded
+    await raw_say(leo, "quiero 2 conos")
+    await raw_say(leo, "ok, de acuerdo")
+    assert len(await rows(shop, "SELECT * FROM consents")) == 1
 
 
 async def test_authorising_is_stored_with_its_time_and_shown_to_the_owner(shop: Harness) -> None:

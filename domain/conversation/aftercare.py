@@ -17,6 +17,7 @@ from domain.events import (
     PaymentUpdate,
     ReceiptSent,
 )
+from domain.language import InfoTopic, understand
 from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
@@ -197,10 +198,13 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
     """ "¿cuánto le debo?", "¿a qué número le consigno?": the latest open order not paid yet,
     its amount and where it goes, as the confirmation said. False when there is none, or
     when what is owed is asked with products in the cart (then it is the cart's total)."""
-    if not ACCOUNT_RE.search(fold(text)):
-        cart = await uow.orders.get_cart(turn.chat.chat_id)
-        if cart is not None and cart.lines:
-            return False
+    meaning = understand(text)
+    named = set(fold(meaning.product_query).split()) - PAYING_WORDS
+    if named or InfoTopic.DELIVERY in meaning.topics:
+        return False  # "¿cuánto tengo que pagar por 3 guantes?", "…de envío a Bello?"
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    if cart is not None and cart.lines:
+        return False  # what is to be paid next is the cart
     recent = await uow.orders.list_for_user(turn.chat.user_id)
     unpaid = [
         o for o in recent if o.status in OPEN_STATUSES and o.payment_state == PaymentState.PENDING
@@ -209,8 +213,9 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
         return False
     order = unpaid[0]
     method = front.shop.payment_options.get(order.payment_method)
-    if method is None:
-        return False
+    named = front.shop.payment_options.named_in(text)
+    if method is None or (named and order.payment_method not in named):
+        return False  # "el número de Nequi" for a cash order: the shop's Nequi, as asked
     pickup = order.delivery_method == Method.PICKUP
     turn.say(
         texts.ORDER_TO_PAY.format(order_id=order.id)
@@ -220,7 +225,12 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
     return True
 
 
-ACCOUNT_RE = re.compile(r"\b(numero|cuenta|llave|datos|consign\w*|transfier\w*)\b")
+# The words of "¿a qué número le consigno?" left over as a product query.
+PAYING_WORDS = frozenset(
+    """pagar pago pague numero consigno consignar consigne transfiero transferir cuenta llave
+    datos debo deber otra vez""".split()
+)
+COURIER_RE = re.compile(r"\b(domiciliario|mensajero|repartidor|al recibir|contra entrega)\b")
 
 
 async def _paid_instead_of_cash(
@@ -229,6 +239,9 @@ async def _paid_instead_of_cash(
     options = front.shop.payment_options
     kinds = [k for k in options.named_in(text) if k in TRANSFERS and options.get(k) is not None]
     amount = format_cop(order.total_minor)
+    if COURIER_RE.search(fold(text)):  # "ya le pagué al domiciliario": as it should be
+        turn.say(texts.PAID_TO_COURIER.format(order_id=order.id))
+        return True
     if not kinds:  # "ya pagué": by which of the shop's transfers?
         ways = [m.label for m in options.methods if m.kind in TRANSFERS]
         if not ways:

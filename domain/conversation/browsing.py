@@ -143,7 +143,9 @@ async def _said_outright(
         await asides.complain(uow, front, turn, text)
     elif RETURN_RE.search(folded):  # "quiero devolver unas botas", "si me quedan grandes…"
         await shop_question(front, uow, turn, (InfoTopic.WARRANTY,), text)
-    elif (moved := _address_given(text)) and await aftercare.move_order(front, uow, turn, moved):
+    elif (moved := _address_given(meaning, text)) and await aftercare.move_order(
+        front, uow, turn, moved
+    ):
         pass  # "quiero cambiar la dirección, es Cra 50 # 20-10" with an order confirmed
     elif ORDER_CHANGE_RE.search(folded) and await aftercare.change_asked(front, uow, turn):
         pass  # "¿lo puedo cambiar a 3 cascos?" with an order confirmed and no cart
@@ -293,15 +295,23 @@ async def _with_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
         turn.say(delivery_answer(front, turn, cart_now, text, brief=True))
 
 
-def _address_given(text: str) -> str | None:
-    """The new address a message gives ("la dirección es …", "cambiar la dirección a …")."""
+def _address_given(meaning: Understanding, text: str) -> str | None:
+    """The new address a message gives for the order ("quiero cambiar la dirección, es …",
+    "la dirección es …"): not asked ("¿me confirmas que la dirección es…?"), not the shop's
+    ("la dirección del local es…"), nor given with products asked for."""
+    if meaning.is_question or meaning.intent == Intent.BUY or SHOPS_OWN_RE.search(fold(text)):
+        return None
     fix = checkout.corrected_field(text)
     return fix[1] if fix is not None and fix[0] == "address" else None
 
 
+# "la dirección del local", "la dirección de ustedes": the shop's, not the order's.
+SHOPS_OWN_RE = re.compile(r"\bdireccion (del local|de la tienda|de ustedes|suya|de su)")
+
+
 async def _consents_after_all(uow: UnitOfWork, turn: Turn, text: str) -> bool:
     """The data notice declined, the cart kept: "bueno, sí autorizo" takes it back."""
-    if turn.step != Step.CART or turn.memory.offer is not None:
+    if not turn.memory.consent_declined or turn.memory.offer is not None:
         return False
     if privacy.consent_in_words(text) is not True:
         return False

@@ -26,6 +26,7 @@ from domain.conversation.turn import (
 from domain.delivery import Choice, Method, Quote, describe
 from domain.language import Intent, Understanding
 from domain.language.patterns import BUY_RE, SET_RE
+from domain.language.words import STOPWORDS
 from domain.model import InvoiceData, Order, OrderStatus, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
@@ -147,7 +148,9 @@ async def on_field(
         turn.say(texts.DATA_TAKEN)
         await next_field(front, uow, turn)
         return
-    if await _fixes_given(front, uow, turn, meaning, text):  # "perdón, el cel es 310…"
+    if step != Step.NOTES and await _fixes_given(
+        front, uow, turn, meaning, text
+    ):  # "perdón, el cel…"
         if turn.step == step:
             turn.say(rule.prompt)
         return
@@ -235,6 +238,7 @@ _LABELS = (
     ("neighbourhood", re.compile(r"^(barrio|b/)\s*[\s.:#-]*")),
     ("name", re.compile(r"^(nombre|me llamo|soy)\b[\s.:#-]*")),
 )
+NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})  # "María de la Cruz"
 _STREET_RE = re.compile(
     r"\b(calle|cl|cll|carrera|cra|cr|kr|kra|carera|diagonal|dg|transversal|tv|tr|avenida|av|"
     r"circular|cq|vereda|km|manzana|mz)\b|#"
@@ -278,14 +282,19 @@ def _one_field(part: str, *, after_address: bool) -> tuple[str, str] | None:
     if after_address and (barrio := clean_neighbourhood(part)) is not None:
         return "neighbourhood", barrio  # "…, Calle 10 # 5-20, Laureles"
     person = clean_person_name(part)
-    return ("name", person) if person is not None and len(part.split()) >= 2 else None
+    if person is None or len(part.split()) < 2:
+        return None
+    words = fold(part).split()  # "expedida en Medellín", "es el de mi esposa": not a name
+    return (
+        None if any(w in STOPWORDS and w not in NAME_PARTICLES for w in words) else ("name", person)
+    )
 
 
 def field_to_redo(text: str) -> str | None:
     """The field a message says is wrong without giving its new value ("perdón, el teléfono
     es otro", "me equivoqué en la cédula"); None when it names none."""
     folded = fold(text)
-    if not _WRONG_RE.search(folded):
+    if not _WRONG_RE.search(folded) or "factur" in folded:  # "la factura a otro nombre"
         return None
     named = [name for name, pattern in _FIELD_WORDS if pattern.search(folded)]
     return named[0] if len(named) == 1 else None

@@ -177,8 +177,10 @@ def follow_up_place(front: Shopfront, turn: Turn, text: str) -> str | None:
     words = found.group(1)
     served = front.shop.delivery_options.municipality_in(words) is not None
     content = [word for word in words.split() if word not in STOPWORDS]
-    if not served and (not content or content[0] in NOT_PLACES):
+    if not served and (not content or content[0] in NOT_PLACES | NOT_FOLLOW_UP_PLACES):
         return None
+    if not served and len(content) == 1 and INFINITIVE_RE.fullmatch(content[0]):
+        return None  # "¿y para recoger?"
     if not served and not front.catalog.unknown_words(words, misspelt=False):
         return None  # words the catalog knows: a product, not a place
     offset = len(fold(text)) - len(fold(text).lstrip(" ¿?¡!.,"))
@@ -241,6 +243,13 @@ NOT_PLACES = frozenset(
     fuera afuera mismo misma esa ese esta este nuestra nuestro su sus tu tarde manana noche
     semana proxima fecha hora entrega""".split()
 )
+# "¿y para el sábado?", "¿y a crédito?": not where to, after a delivery question.
+NOT_FOLLOW_UP_PLACES = frozenset(
+    """lunes martes miercoles jueves viernes sabado domingo hoy manana tarde noche semana
+    credito contado cuotas efectivo tarjeta nequi daviplata transferencia factura
+    domicilio envio recoger contraentrega""".split()
+)
+INFINITIVE_RE = re.compile(r"[a-z]{3,}(ar|er|ir)")
 _DELIVERY_WORDS = (
     r"\b(?:envio|envios|domicilio|domicilios|flete|mandar|mandan|enviar|envian|llevar|llevan"
     r"|llegar|llega|despachar|despachan)\b"

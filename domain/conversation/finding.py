@@ -416,8 +416,10 @@ def clear_winner(scored: Scored) -> bool:
 
 
 def remember(memory: Memory, products: Sequence[Product], meaning: Understanding) -> None:
-    """What was just shown, so "el segundo" or "quiero 3" can refer to it."""
+    """What was just shown, so "el segundo" or "quiero 3" can refer to it (and a town asked
+    about before is no longer what "¿y a …?" follows)."""
     memory.shown = [p.id for p in products]
+    memory.town_asked = ""
     if memory.best_match not in memory.shown:
         memory.best_match = None
     if len(products) > 1:

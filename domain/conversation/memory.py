@@ -23,7 +23,8 @@ from domain.model import CUSTOMER_FIELDS, Customer, InvoiceData
 # 6: adds `carrier_asked` and `unknown_town` (absent before: no municipality question pending).
 # 7: adds `earlier` (absent before: nothing shown before the last products), `quoted`
 # (absent: no priced items waiting for a "sí") and `town_asked` (absent: no town asked about).
-SCHEMA_VERSION = 7
+# 8: adds `consent_declined` (absent before: the data notice not declined in this chat).
+SCHEMA_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Memory:
     # The municipality question (set each time it is asked, checkout.ask_town, ask_carrier_town):
     carrier_asked: bool = False  # "Otro municipio" chosen: any municipality named goes by carrier
     unknown_town: str = ""  # a place no zone serves was typed: by carrier once confirmed
+    consent_declined: bool = False  # "No autorizo" to the data notice, the cart kept
 
     def waiting(self) -> bool:
         """The bot just asked something about a product (an offer, which one, how many)."""
@@ -141,6 +143,7 @@ class Memory:
             town_asked=_str(data.get("town_asked")),
             carrier_asked=data.get("carrier_asked") is True,
             unknown_town=_str(data.get("unknown_town")),
+            consent_declined=data.get("consent_declined") is True,
         )
 
 

@@ -103,8 +103,10 @@ async def answer_consent(front: Shopfront, uow: UnitOfWork, turn: Turn, *, accep
         other = f" o por WhatsApp al {shop.whatsapp}" if shop.whatsapp else ""
         turn.say(texts.PRIVACY_DECLINED.format(phone=shop.phone, whatsapp=other))
         turn.memory.contact = None
+        turn.memory.consent_declined = True
         turn.step = Step.CART
         return False
+    turn.memory.consent_declined = False
     await uow.customers.give_consent(turn.chat.user_id)
     turn.say(texts.PRIVACY_ACCEPTED)
     return True

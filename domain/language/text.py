@@ -111,8 +111,27 @@ _SHORTHAND = {
     "tbn": "también",
 }
 _SHORTHAND_RE = re.compile(r"(?<![\w#-])(" + "|".join(_SHORTHAND) + r")(?![\w#-])", re.IGNORECASE)
+# Where a lone letter is a designation, not shorthand: "Manzana q casa 12", "bloque q 3".
+_DESIGNATED_BY = frozenset(
+    "manzana mz bloque bl torre interior int apto etapa letra calle cl cll carrera cra kr "
+    "diagonal dg transversal tv casa lote sector".split()
+)
 
 
 def spelled_out(text: str) -> str:
-    """`text` with its chat shorthand written as words ("a q horas" → "a que horas")."""
-    return _SHORTHAND_RE.sub(lambda found: _SHORTHAND[found.group(1).lower()], text)
+    """`text` with its chat shorthand as words ("a q horas" → "a que horas"); a capital "Q"
+    past the first word, one after "manzana", "bloque"…, or one before a number stays."""
+
+    def word(found: re.Match[str]) -> str:
+        before = text[: found.start()].split()
+        after = text[found.end() :].split()
+        said = found.group(1)
+        if said != said.lower() and [w for w in before if w.strip("¿¡")]:
+            return said  # in capitals, past the first word: a letter ("Manzana Q")
+        if before and before[-1].lower().strip(".,:#") in _DESIGNATED_BY:
+            return found.group(1)
+        if after and after[0][:1].isdigit():
+            return found.group(1)
+        return _SHORTHAND[said.lower()]
+
+    return _SHORTHAND_RE.sub(word, text)

@@ -213,8 +213,8 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
         return False
     order = unpaid[0]
     method = front.shop.payment_options.get(order.payment_method)
-    named = front.shop.payment_options.named_in(text)
-    if method is None or (named and order.payment_method not in named):
+    kinds = front.shop.payment_options.named_in(text)
+    if method is None or (kinds and order.payment_method not in kinds):
         return False  # "el número de Nequi" for a cash order: the shop's Nequi, as asked
     pickup = order.delivery_method == Method.PICKUP
     turn.say(

@@ -53,6 +53,7 @@ from db.models import (
 )
 from db.types import UtcDateTime
 from domain.model import (
+    NOT_YET_SENT,
     OPEN_STATUSES,
     PAYMENT_STAMPS,
     SHIPPING_DETAILS,
@@ -1108,10 +1109,9 @@ class OrderRepository:
 
     async def change_address(self, order_id: int, address: str, neighbourhood: str) -> Order | None:
         """A confirmed order's delivery address, changed only while it has not left."""
-        waiting = (OrderStatus.CONFIRMED, OrderStatus.PREPARING)
         return await self._changed(
             order_id,
-            OrderRow.status.in_(waiting),
+            OrderRow.status.in_(NOT_YET_SENT),
             address=address,
             neighbourhood=neighbourhood,
             updated_at=utcnow(),

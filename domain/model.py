@@ -168,6 +168,8 @@ OPEN_STATUSES = (
     OrderStatus.SHIPPED,
     OrderStatus.READY,
 )
+# Confirmed and still at the shop: its address may change, a new order goes apart.
+NOT_YET_SENT = (OrderStatus.CONFIRMED, OrderStatus.PREPARING)
 
 
 class PaymentState(StrEnum):

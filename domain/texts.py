@@ -112,6 +112,7 @@ ASK_ADDRESS_IN = "Listo, a {town}. ¿Cuál es la dirección de entrega allá?"
 # A field corrected at the summary ("me equivoqué en el celular, es 300…").
 DATA_CORRECTED = "Listo, cambié {field}: {value}."
 ASK_AGAIN = "Claro, lo corregimos. {prompt}"
+ASK_BACK = "Claro. {prompt}"
 DATA_TAKEN = "Anotado ✅"
 FIELD_PHONE = "el celular"
 FIELD_NATIONAL_ID = "la cédula"
@@ -302,9 +303,9 @@ ASK_ERASE = (
 )
 ERASED = "Listo, borré tus datos personales y nuestra conversación. Si vuelves a comprar, te los pediré de nuevo."
 ERASED_BUT_OWED = (
-    "Listo, borré tus datos personales y nuestra conversación. Los datos de entrega de tu "
-    "pedido {orders}, que aún no te hemos entregado, los guardamos solo para llevártelo; "
-    "cuando lo recibas, escríbeme «borra mis datos» y los borro también."
+    "Listo, borré tus datos personales y nuestra conversación. Los datos de tu pedido "
+    "{orders}, que aún no te hemos entregado, los guardamos solo para entregártelo y "
+    "facturarlo; cuando lo recibas, escríbeme «borra mis datos» y los borro también."
 )
 ERASE_KEPT = "Perfecto, no borré nada."
 BUTTON_INVOICE = "🧾 Quiero factura electrónica"

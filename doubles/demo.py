@@ -50,6 +50,7 @@ SCRIPT: tuple[tuple[str, str], ...] = (
     ("button", "Recoger en el local"),
     ("button", "Cambiar entrega"),
     ("button", "Área metropolitana"),
+    ("button", "Bello"),  # which municipality of the zone
     ("button", "Cambiar pago"),
     ("button", "Nequi"),
     ("button", "Confirmar pedido"),

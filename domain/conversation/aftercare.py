@@ -18,7 +18,7 @@ from domain.events import (
     ReceiptSent,
 )
 from domain.language import InfoTopic, understand
-from domain.model import OPEN_STATUSES, Order, OrderStatus, PaymentState
+from domain.model import NOT_YET_SENT, OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
 from domain.payment import TRANSFERS, PayKind
@@ -117,7 +117,7 @@ async def move_order(front: Shopfront, uow: UnitOfWork, turn: Turn, address: str
     if order is None or order.delivery_method == Method.PICKUP:
         return False
     contact = _contact(front)
-    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.PREPARING):
+    if order.status not in NOT_YET_SENT:
         turn.say(texts.ADDRESS_TOO_LATE.format(order_id=order.id, **contact))
         return True
     options = front.shop.delivery_options

@@ -97,13 +97,11 @@ async def on_browsing(
     elif alternatives and _asks_restock(front, meaning, text):  # "¿cuándo les llega?"
         contact = front.shop.contact
         ask = texts.RESTOCK_ASK_SHOP.format(contact=contact) if contact else ""
-        gone = await front.finder.unavailable(uow, alternatives, hidden=True)
-        name = gone.name if gone is not None else alternatives[:60]
+        name = await _sold_out_name(front, uow, alternatives)
         turn.say(texts.RESTOCK_UNKNOWN.format(name=name, ask=ask))
         turn.memory.alternatives = alternatives  # "sí" still shows the others
     elif alternatives and meaning.quantity and not meaning.product_query:  # "3" after it
-        gone = await front.finder.unavailable(uow, alternatives, hidden=True)
-        name = gone.name if gone is not None else alternatives[:60]
+        name = await _sold_out_name(front, uow, alternatives)
         turn.say(texts.SOLD_OUT_AMOUNT.format(name=name))  # not 3 of the product before it
         turn.memory.alternatives = alternatives
     elif quoted and (yes or _adds_them(meaning)):  # "¿Te los agrego al carrito?" — "sí"
@@ -293,6 +291,12 @@ async def _with_delivery(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
     cart_now = await uow.orders.get_cart(turn.chat.chat_id)
     if cart_now is not None and cart_now.lines:
         turn.say(delivery_answer(front, turn, cart_now, text, brief=True))
+
+
+async def _sold_out_name(front: Shopfront, uow: UnitOfWork, alternatives: str) -> str:
+    """The sold-out product "¿Te muestro otras opciones?" was asked about."""
+    gone = await front.finder.unavailable(uow, alternatives, hidden=True)
+    return gone.name if gone is not None else alternatives[:60]
 
 
 def _address_given(meaning: Understanding, text: str) -> str | None:

@@ -27,7 +27,7 @@ from domain.delivery import Choice, Method, Quote, describe
 from domain.language import Intent, Understanding
 from domain.language.patterns import BUY_RE, SET_RE
 from domain.language.words import STOPWORDS
-from domain.model import InvoiceData, Order, OrderStatus, Product
+from domain.model import NOT_YET_SENT, InvoiceData, Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
 from domain.validators import (
@@ -136,7 +136,7 @@ async def on_field(
         turn.say(texts.WHY_NATIONAL_ID + " " + needed + "\n\n" + rule.prompt)
         return
     if _goes_back(text) and step != FIELD_STEPS[0]:  # "volver": the field before, again
-        redo(turn, FIELDS[FIELD_STEPS[FIELD_STEPS.index(step) - 1]].name)
+        redo(turn, FIELDS[FIELD_STEPS[FIELD_STEPS.index(step) - 1]].name, back=True)
         return
     if (given := several_fields(text)) and step != Step.NOTES:  # "cc 1037…, juan, cel 300…"
         contact = turn.memory.contact or Contact()
@@ -230,13 +230,19 @@ async def _fixes_given(
     return False
 
 
-# A part of a message that says which field it is: "cc 1037…", "cel 300…", "dir cra 45…".
-_LABELS = (
-    ("national_id", re.compile(r"^(c\.?\s?c\.?|cedula|ced|documento|doc)\b[\s.:#-]*")),
-    ("phone", re.compile(r"^(cel|celular|tel|telefono|whatsapp|wpp|movil)\b[\s.:#-]*")),
-    ("address", re.compile(r"^(dir|direccion)\b[\s.:#-]*")),
-    ("neighbourhood", re.compile(r"^(barrio|b/)\s*[\s.:#-]*")),
-    ("name", re.compile(r"^(nombre|me llamo|soy)\b[\s.:#-]*")),
+# The words that name each field ("el cel", "la cédula").
+_FIELD_WORD = {
+    "phone": r"\b(celular|cel|tel|telefono|movil|numero de contacto|whatsapp|wpp)\b",
+    "national_id": r"(\b(cedula|ced|documento|doc)\b|\bc\.?\s?c\b\.?)",
+    "address": r"\b(direccion|dir)\b",
+    "neighbourhood": r"\b(barrio)\b",
+    "name": r"\b(nombre|me llamo)\b",
+}
+_FIELD_WORDS = tuple((name, re.compile(word)) for name, word in _FIELD_WORD.items())
+# A part of a message that says which field it is: "cc 1037…", "cel 300…", "dir cra 45…"
+# (the words that name each field, _FIELD_WORD, at its start).
+_LABELS = tuple(
+    (name, re.compile(r"^(?:" + word + r")[\s.:#-]*")) for name, word in _FIELD_WORD.items()
 )
 NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})  # "María de la Cruz"
 _STREET_RE = re.compile(
@@ -300,9 +306,9 @@ def field_to_redo(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def redo(turn: Turn, name: str) -> None:
-    """Ask `name` again (its old value forgotten); the data still missing, and the summary,
-    follow as usual."""
+def redo(turn: Turn, name: str, *, back: bool = False) -> None:
+    """Ask `name` again (its old value forgotten): corrected, or gone `back` to; the data
+    still missing, and the summary, follow as usual."""
     contact = turn.memory.contact or Contact()
     turn.memory.contact = contact.without(name)
     chosen = turn.memory.delivery
@@ -310,7 +316,8 @@ def redo(turn: Turn, name: str) -> None:
         turn.memory.delivery = None  # the fee follows the new address
     step = next(step for step in FIELD_STEPS if FIELDS[step].name == name)
     turn.step = step
-    turn.say(texts.ASK_AGAIN.format(prompt=FIELDS[step].prompt))
+    again = texts.ASK_BACK if back else texts.ASK_AGAIN
+    turn.say(again.format(prompt=FIELDS[step].prompt))
 
 
 def edits_cart(step: Step, meaning: Understanding, text: str) -> bool:
@@ -424,15 +431,6 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
     return True
 
 
-# The words that name each field ("el cel", "la cédula").
-_FIELD_WORD = {
-    "phone": r"\b(celular|cel|telefono|numero de contacto|whatsapp)\b",
-    "national_id": r"\b(cedula|documento)\b",
-    "address": r"\b(direccion)\b",
-    "neighbourhood": r"\b(barrio)\b",
-    "name": r"\b(nombre)\b",
-}
-_FIELD_WORDS = tuple((name, re.compile(word)) for name, word in _FIELD_WORD.items())
 # "me equivoqué en el celular, es 300…", "la dirección es Carrera 70 # 12-34": one field
 # corrected. Each names its field, then the value follows (numbers anywhere).
 _FIX_RES = (
@@ -886,5 +884,4 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
 async def _still_to_send(uow: UnitOfWork, turn: Turn) -> Order | None:
     """The customer's latest order confirmed and not yet on its way, if any."""
     recent = await uow.orders.list_for_user(turn.chat.user_id, limit=3)
-    waiting = (OrderStatus.CONFIRMED, OrderStatus.PREPARING)
-    return next((order for order in recent if order.status in waiting), None)
+    return next((order for order in recent if order.status in NOT_YET_SENT), None)

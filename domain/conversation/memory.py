@@ -46,7 +46,7 @@ class Contact:
         return replace(self, **{name: value})
 
     def without(self, name: str) -> Contact:
-        """Not asked yet again."""
+        """The same data with `name` unanswered (to be asked again)."""
         return replace(self, **{name: None})
 
     def answered(self, name: str) -> bool:

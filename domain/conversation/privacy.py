@@ -16,7 +16,7 @@ from domain.model import OPEN_STATUSES
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
-OWED_SHOWN = 20  # the latest orders looked at for one still owed, when erasing
+ORDERS_LOOKED_AT = 20  # the latest orders looked at, when erasing, for one still to deliver
 
 MY_DATA_RE = re.compile(
     r"\b(que|cuales) datos (personales )?(tienen|tienes|guardan|guardas|hay|manejan) "
@@ -155,7 +155,7 @@ async def erase(uow: UnitOfWork, turn: Turn) -> None:
     shop still owes keep their delivery data until delivered or cancelled (said)."""
     owed = [
         order
-        for order in await uow.orders.list_for_user(turn.chat.user_id, limit=OWED_SHOWN)
+        for order in await uow.orders.list_for_user(turn.chat.user_id, limit=ORDERS_LOOKED_AT)
         if order.status in OPEN_STATUSES
     ]
     await uow.customers.erase(turn.chat.user_id, turn.chat.chat_id)

@@ -33,7 +33,6 @@ from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.schema import Column
 
 from db.inline_sqlite import InlineConnection
 
@@ -153,7 +152,7 @@ async def execute_core(session: AsyncSession, statement: Any, parameters: Any) -
     if many and not parameters:
         return await session.run_sync(_execute_core, statement, parameters)
     first = parameters[0] if many else parameters
-    found = _plans.get((id(statement), _dialect_name(session.sync_session), frozenset(first)))
+    found = _plans.get((id(statement), _dialect(session.sync_session).name, frozenset(first)))
     plan = found[1] if found is not None else None
     if plan is not None and many:
         if plan.row is not None or len({frozenset(p) for p in parameters}) > 1:
@@ -174,7 +173,7 @@ async def execute_core(session: AsyncSession, statement: Any, parameters: Any) -
         return Rows(cursor.rowcount, fetched)
     except sqlite3.Error as error:
         raise DBAPIError.instance(
-            plan.sql, parameters, error, sqlite3.Error, dialect=_dialect(session)
+            plan.sql, parameters, error, sqlite3.Error, dialect=_dialect(session.sync_session)
         ) from error
     finally:
         cursor.close()
@@ -184,7 +183,7 @@ def _execute_core(session: Session, statement: Any, parameters: Any) -> CursorRe
     connection = session.connection()
     outcome = connection.execute(statement, parameters)
     first = parameters[0] if isinstance(parameters, list) else parameters
-    key = (id(statement), _dialect_name(session), frozenset(first))
+    key = (id(statement), _dialect(session).name, frozenset(first))
     if key not in _plans and len(_plans) < MOST_PLANS:
         _plans[key] = (statement, _plan(statement, outcome, connection.dialect))
     driver = connection.connection.driver_connection
@@ -246,7 +245,7 @@ def _plan(statement: Any, outcome: CursorResult[Any], dialect: Dialect) -> _Plan
     for column, made in [(c, c.default) for c in compiled.insert_prefetch] + [
         (c, c.onupdate) for c in compiled.update_prefetch
     ]:
-        default = _default(column, made)
+        default = _default(made)
         if default is None or column.key not in compiled.binds:
             return None
         defaults.append((column.key, default))
@@ -268,7 +267,7 @@ def _plan(statement: Any, outcome: CursorResult[Any], dialect: Dialect) -> _Plan
     return _Plan(compiled, compiled.string, tuple(names), converts, tuple(defaults), row, reads)
 
 
-def _default(column: Column[Any], made: Any) -> Callable[[Any], Any] | None:
+def _default(made: Any) -> Callable[[Any], Any] | None:
     """A Python-side column default as a function of nothing (given None as its context)."""
     if made is None:
         return None
@@ -287,9 +286,5 @@ def _columns_of(statement: Any) -> Sequence[Any]:
     return list(columns)
 
 
-def _dialect(session: AsyncSession) -> Dialect:
+def _dialect(session: Session) -> Dialect:
     return session.get_bind().dialect
-
-
-def _dialect_name(session: Session) -> str:
-    return session.get_bind().dialect.name

@@ -18,6 +18,7 @@ from domain.events import (
     ReceiptSent,
 )
 from domain.language import InfoTopic, understand
+from domain.language.patterns import OWED_RE
 from domain.model import NOT_YET_SENT, OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
@@ -165,7 +166,11 @@ async def owes(uow: UnitOfWork, user_id: int) -> bool:
 
 
 async def _owing(uow: UnitOfWork, user_id: int) -> list[Order]:
-    recent = await uow.orders.list_for_user(user_id)
+    return _owed(await uow.orders.list_for_user(user_id))
+
+
+def _owed(recent: list[Order]) -> list[Order]:
+    """Those of `recent` orders awaiting a transfer."""
     owed = (*OPEN_STATUSES, OrderStatus.DELIVERED)  # delivered on trust, paid afterwards
     return [o for o in recent if awaits_payment(o) and o.status in owed]
 
@@ -176,14 +181,15 @@ async def told_paid(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) ->
     te pagué por Nequi" makes it a Nequi order awaiting its receipt (the owners are told, so
     that the courier does not collect it again); "ya pagué" alone asks how. False when no
     open order is about a payment (the message is then read as any other)."""
-    waiting = await _owing(uow, turn.chat.user_id)
+    recent = await uow.orders.list_for_user(turn.chat.user_id)
+    waiting = _owed(recent)
     named = named_order(text)
     order = next((o for o in waiting if o.id == named), waiting[0] if waiting else None)
     if order is not None:
         amount = format_cop(order.total_minor)
         turn.say(texts.PAID_SEND_RECEIPT.format(order_id=order.id, amount=amount))
         return True
-    last = next(iter(await uow.orders.list_for_user(turn.chat.user_id, limit=1)), None)
+    last = recent[0] if recent else None
     if last is None or last.status not in OPEN_STATUSES:
         return False
     if last.payment_state == PaymentState.PAID:
@@ -197,7 +203,10 @@ async def told_paid(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) ->
 async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
     """ "¿cuánto le debo?", "¿a qué número le consigno?": the latest open order not paid yet,
     its amount and where it goes, as the confirmation said. False when there is none, or
-    when what is owed is asked with products in the cart (then it is the cart's total)."""
+    when what is owed is asked with products in the cart (then it is the cart's total), or
+    the message asks neither."""
+    if not OWED_RE.search(fold(text)):
+        return False
     meaning = understand(text)
     named = set(fold(meaning.product_query).split()) - PAYING_WORDS
     if named or InfoTopic.DELIVERY in meaning.topics:

@@ -49,11 +49,9 @@ from domain.conversation.turn import (
     Turn,
 )
 from domain.language import InfoTopic, Intent, understand
-from domain.language.patterns import OWED_RE
 from domain.payment import PayKind
 from domain.ports import UnitOfWork
 from domain.shop import ShopProfile
-from rag.normalize import fold
 
 CONTEXT_CHARS = 300  # of each earlier message the reading model sees
 
@@ -201,8 +199,8 @@ class SalesAgent:
         this order; then the step goes on where it was."""
         front, step = self._front, turn.step
         async with self._uow_factory() as uow:
-            owed = step in SHOPPING_STEPS and OWED_RE.search(fold(text)) is not None
-            if owed and await aftercare.how_to_pay(front, uow, turn, text):  # "…otra vez"
+            owed = step in SHOPPING_STEPS  # "me regala el número de nequi otra vez"
+            if owed and await aftercare.how_to_pay(front, uow, turn, text):
                 await _record(uow, turn, text, "payment")
                 await uow.commit()
                 return turn.reply()

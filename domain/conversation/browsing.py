@@ -58,7 +58,6 @@ from domain.language.patterns import (
     INTRO_RE,
     ONE_MORE_RE,
     ORDER_CHANGE_RE,
-    OWED_RE,
     PAID_RE,
     REPEAT_RE,
     REQUEST_RE,
@@ -153,7 +152,7 @@ async def _said_outright(
         asides.ask_for_person(uow, front, turn, text)
     elif PAID_RE.search(folded) and await aftercare.told_paid(front, uow, turn, text):  # "ya pagué"
         pass
-    elif OWED_RE.search(folded) and await aftercare.how_to_pay(front, uow, turn, text):
+    elif await aftercare.how_to_pay(front, uow, turn, text):
         pass  # "¿cuánto le debo?", "¿a qué número le consigno?" with an order to pay
     elif cart.asks_for_quote(front, meaning, text):  # "¿me envían la cotización en PDF?"
         await cart.quote(front, uow, turn, text)

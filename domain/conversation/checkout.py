@@ -238,7 +238,7 @@ _FIELD_WORD = {
     "neighbourhood": r"\b(barrio)\b",
     "name": r"\b(nombre|me llamo)\b",
 }
-_FIELD_WORDS = tuple((name, re.compile(word)) for name, word in _FIELD_WORD.items())
+_FIELD_WORDS = {name: re.compile(word) for name, word in _FIELD_WORD.items()}
 # A part of a message that says which field it is: "cc 1037…", "cel 300…", "dir cra 45…"
 # (the words that name each field, _FIELD_WORD, at its start).
 _LABELS = tuple(
@@ -302,7 +302,7 @@ def field_to_redo(text: str) -> str | None:
     folded = fold(text)
     if not _WRONG_RE.search(folded) or "factur" in folded:  # "la factura a otro nombre"
         return None
-    named = [name for name, pattern in _FIELD_WORDS if pattern.search(folded)]
+    named = [name for name, pattern in _FIELD_WORDS.items() if pattern.search(folded)]
     return named[0] if len(named) == 1 else None
 
 
@@ -311,9 +311,8 @@ def redo(turn: Turn, name: str, *, back: bool = False) -> None:
     still missing, and the summary, follow as usual."""
     contact = turn.memory.contact or Contact()
     turn.memory.contact = contact.without(name)
-    chosen = turn.memory.delivery
-    if name == "address" and chosen is not None and chosen.method == Method.HOME:
-        turn.memory.delivery = None  # the fee follows the new address
+    if name == "address":
+        _fee_follows_address(turn)
     step = next(step for step in FIELD_STEPS if FIELDS[step].name == name)
     turn.step = step
     again = texts.ASK_BACK if back else texts.ASK_AGAIN
@@ -434,8 +433,8 @@ async def _proves_known(uow: UnitOfWork, turn: Turn, phone: str) -> bool:
 # "me equivoqué en el celular, es 300…", "la dirección es Carrera 70 # 12-34": one field
 # corrected. Each names its field, then the value follows (numbers anywhere).
 _FIX_RES = (
-    ("phone", _FIELD_WORDS[0][1]),
-    ("national_id", _FIELD_WORDS[1][1]),
+    ("phone", _FIELD_WORDS["phone"]),
+    ("national_id", _FIELD_WORDS["national_id"]),
     (
         "address",
         re.compile(_FIELD_WORD["address"] + r"[^:]*?(\bes\b|:|\ba\b|\bqueda en\b|\bseria\b)"),
@@ -497,10 +496,15 @@ def apply_fix(front: Shopfront, turn: Turn, name: str, value: str) -> None:
     turn.memory.contact = contact
     if name == "address":
         _neighbourhood_from(front, turn, value)
-        chosen = turn.memory.delivery
-        if chosen is not None and chosen.method == Method.HOME:
-            turn.memory.delivery = None  # the fee follows the new address
+        _fee_follows_address(turn)
     turn.say(texts.DATA_CORRECTED.format(field=_FIELD_NAMES[name], value=value))
+
+
+def _fee_follows_address(turn: Turn) -> None:
+    """A new address: a home delivery chosen for the old one is chosen again (its fee)."""
+    chosen = turn.memory.delivery
+    if chosen is not None and chosen.method == Method.HOME:
+        turn.memory.delivery = None
 
 
 def _neighbourhood_from(front: Shopfront, turn: Turn, address: str) -> None:

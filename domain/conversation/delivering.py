@@ -154,37 +154,41 @@ def unserved_place(front: Shopfront, text: str) -> str | None:
 def _as_written(text: str, start: int, end: int) -> str:
     """The words of `fold(text)[start:end]` as the customer wrote them, capitalised as a
     place's name ("La Ceja", "Santa Fe de Antioquia")."""
-    said = text[start:end] if len(fold(text)) == len(text) else fold(text)[start:end]
-    words = said.split()
+    folded = fold(text)
+    said = text[start:end] if len(folded) == len(text) else folded[start:end]
     return " ".join(
-        word
-        if i and fold(word) in STOPWORDS - {"la", "el", "los", "las"}
-        else word[:1].upper() + word[1:]
-        for i, word in enumerate(words)
+        word if i and fold(word) in _LOWER_IN_NAMES else word[:1].upper() + word[1:]
+        for i, word in enumerate(said.split())
     )
 
 
 def follow_up_place(front: Shopfront, turn: Turn, text: str) -> str | None:
     """ "¿y a Guarne?", "¿y para La Ceja?" right after a delivery question: the place it is
-    about, as written; None when the message says more, or names something the shop sells
-    ("¿y para soldar?")."""
+    about, as written; None when the message says more, or names no place."""
     if not turn.memory.town_asked:
         return None
-    stripped = fold(text).strip(" ¿?¡!.,")
-    found = _FOLLOW_UP_RE.fullmatch(stripped)
+    folded, marks = fold(text), " ¿?¡!.,"
+    start = len(folded) - len(folded.lstrip(marks))
+    found = _FOLLOW_UP_RE.fullmatch(folded, start, max(start, len(folded.rstrip(marks))))
     if found is None:
         return None
     words = found.group(1)
-    served = front.shop.delivery_options.municipality_in(words) is not None
-    content = [word for word in words.split() if word not in STOPWORDS]
-    if not served and (not content or content[0] in NOT_PLACES | NOT_FOLLOW_UP_PLACES):
+    if front.shop.delivery_options.municipality_in(words) is None and not _may_be_place(
+        front, words
+    ):
         return None
-    if not served and len(content) == 1 and INFINITIVE_RE.fullmatch(content[0]):
-        return None  # "¿y para recoger?"
-    if not served and not front.catalog.unknown_words(words, misspelt=False):
-        return None  # words the catalog knows: a product, not a place
-    offset = len(fold(text)) - len(fold(text).lstrip(" ¿?¡!.,"))
-    return _as_written(text, offset + found.start(1), offset + found.end(1))
+    return _as_written(text, *found.span(1))
+
+
+def _may_be_place(front: Shopfront, words: str) -> bool:
+    """Words after "¿y a …?" that may name a place no zone serves: not a common word, a day,
+    a way to pay, a verb ("¿y para recoger?"), nor what the shop sells ("¿y para soldar?")."""
+    content = [word for word in words.split() if word not in STOPWORDS]
+    if not content or content[0] in _NOT_FOLLOWED_PLACES:
+        return False
+    if len(content) == 1 and INFINITIVE_RE.fullmatch(content[0]):
+        return False
+    return bool(front.catalog.unknown_words(words, misspelt=False))
 
 
 def place_meant(front: Shopfront, turn: Turn, text: str) -> str | None:
@@ -250,6 +254,8 @@ NOT_FOLLOW_UP_PLACES = frozenset(
     domicilio envio recoger contraentrega""".split()
 )
 INFINITIVE_RE = re.compile(r"[a-z]{3,}(ar|er|ir)")
+_NOT_FOLLOWED_PLACES = NOT_PLACES | NOT_FOLLOW_UP_PLACES
+_LOWER_IN_NAMES = STOPWORDS - {"la", "el", "los", "las"}  # "Santa Fe de Antioquia"
 _DELIVERY_WORDS = (
     r"\b(?:envio|envios|domicilio|domicilios|flete|mandar|mandan|enviar|envian|llevar|llevan"
     r"|llegar|llega|despachar|despachan)\b"

@@ -98,17 +98,8 @@ def matched_indices(pattern: re.Pattern[str], text: Text) -> set[int]:
 # Chat shorthand spelled out where a message is read as words (not where it is data: a name,
 # an address): "a q horas llega?", "pa q necesitan mis datos?", "xq no ha llegado?".
 _SHORTHAND = {
-    "q": "que",
-    "ke": "que",
-    "qe": "que",
-    "xq": "porque",
-    "pq": "porque",
-    "porq": "porque",
-    "pa": "para",
-    "dnd": "donde",
-    "tb": "también",
-    "tmb": "también",
-    "tbn": "también",
+    word: SLANG[word]
+    for word in ("q", "ke", "qe", "xq", "pq", "porq", "pa", "dnd", "tb", "tmb", "tbn")
 }
 _SHORTHAND_RE = re.compile(r"(?<![\w#-])(" + "|".join(_SHORTHAND) + r")(?![\w#-])", re.IGNORECASE)
 # Where a lone letter is a designation, not shorthand: "Manzana q casa 12", "bloque q 3".
@@ -129,9 +120,9 @@ def spelled_out(text: str) -> str:
         if said != said.lower() and [w for w in before if w.strip("¿¡")]:
             return said  # in capitals, past the first word: a letter ("Manzana Q")
         if before and before[-1].lower().strip(".,:#") in _DESIGNATED_BY:
-            return found.group(1)
+            return said
         if after and after[0][:1].isdigit():
-            return found.group(1)
+            return said
         return _SHORTHAND[said.lower()]
 
     return _SHORTHAND_RE.sub(word, text)

@@ -89,7 +89,10 @@ class ShopJobs:
         hours = self.settings.cart_reminder_hours
         if hours <= 0:
             return 0
-        reminders = await jobs.claim_cart_reminders(self.app.uow, self.now(), idle_hours=hours)
+        discounts = self.app.shop.volume_discounts
+        reminders = await jobs.claim_cart_reminders(
+            self.app.uow, self.now(), idle_hours=hours, discounts=discounts
+        )
         if reminders:
             log.info("idle-cart reminders: %d written to the outbox", len(reminders))
         return len(reminders)

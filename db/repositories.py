@@ -244,6 +244,7 @@ def _order(row: Any, lines: tuple[OrderLine, ...] | None = None) -> Order:
         delivery_method=row.delivery_method,
         delivery_place=row.delivery_place,
         delivery_fee_minor=row.delivery_fee_minor,
+        discount_minor=row.discount_minor,
         payment_method=row.payment_method,
         payment_state=row.payment_state,
         payment_ref=row.payment_ref,
@@ -1013,7 +1014,10 @@ class OrderRepository:
         delivery: DeliveryLine,
         payment: PaymentLine,
         invoice: InvoiceData | None = None,
+        discount_minor: int = 0,
     ) -> Order:
+        """The cart becomes an order: the customer's data as given now, the delivery, the
+        payment, the invoice's data and the volume discount (`discount_minor`, taken off)."""
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
         if row is None or row.status != OrderStatus.CART:
             raise LookupError(f"order {order_id} is not an open cart")
@@ -1028,7 +1032,11 @@ class OrderRepository:
         row.delivery_method = delivery.method
         row.delivery_place = delivery.place
         row.delivery_fee_minor = delivery.fee_minor
-        row.total_minor = _lines_total(row.lines) + delivery.fee_minor
+        lines_total = _lines_total(row.lines)
+        if not 0 <= discount_minor <= lines_total:
+            raise ValueError(f"discount {discount_minor} on lines of {lines_total}")
+        row.discount_minor = discount_minor
+        row.total_minor = lines_total - discount_minor + delivery.fee_minor
         row.payment_method = payment.method
         row.payment_state = payment.state
         if invoice is not None:

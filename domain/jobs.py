@@ -19,6 +19,7 @@ from domain.conversation import Action, Button, render_cart
 from domain.model import Notice, Product
 from domain.notices import owners_notice
 from domain.ports import OwnerUnitOfWork
+from domain.pricing import VolumeDiscounts
 
 DAILY_SUMMARY = "daily_summary"
 UPDATE_MEMORY = timedelta(days=7)  # Telegram redelivers for a day at most
@@ -89,12 +90,16 @@ class CartReminder:
 
 
 async def claim_cart_reminders(
-    new_uow: UowFactory, now: datetime, *, idle_hours: float
+    new_uow: UowFactory,
+    now: datetime,
+    *,
+    idle_hours: float,
+    discounts: VolumeDiscounts,
 ) -> list[CartReminder]:
     """Carts with products untouched for `idle_hours`, never reminded, in chats that were
-    quiet as long and are not taken over by an owner: each is marked reminded (and the text
-    kept in the conversation) before it is returned, so it goes out once even if sending
-    fails or this runs twice."""
+    quiet as long and are not taken over by an owner: each is marked reminded (and the text,
+    the cart with the shop's volume `discounts`, kept in the conversation) before it is
+    returned, so it goes out once even if sending fails or this runs twice."""
     if idle_hours <= 0:
         return []
     idle_since = _utc(now) - timedelta(hours=idle_hours)
@@ -107,7 +112,7 @@ async def claim_cart_reminders(
                 continue  # mid-checkout, or just asking: not an abandoned cart
             if not await uow.orders.mark_reminded(cart.id):
                 continue
-            text = texts.CART_REMINDER.format(cart=render_cart(cart))
+            text = texts.CART_REMINDER.format(cart=render_cart(cart, discounts))
             await uow.messages.add(cart.chat_id, "out", text, intent="reminder")
             reminder = CartReminder(cart.chat_id, cart.id, text)
             await uow.outbox.add(

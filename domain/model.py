@@ -213,6 +213,8 @@ class Order:
     delivery_method: str = ""  # a domain.delivery.Method once confirmed; "" for a cart
     delivery_place: str = ""
     delivery_fee_minor: int = 0  # included in total_minor
+    discount_minor: int = 0  # by volume, off total_minor: stored when confirmed; a cart gets
+    # its own from domain.pricing.VolumeDiscounts.applied
     payment_method: str = ""  # a domain.payment.PayKind once confirmed
     payment_state: str = ""  # a domain.payment.PaymentState once confirmed
     payment_ref: str = ""  # the provider's reference (a payment link, a charge id)
@@ -235,6 +237,11 @@ class Order:
     @property
     def lines_total_minor(self) -> int:
         return sum(line.subtotal_minor for line in self.lines)
+
+    @property
+    def goods_minor(self) -> int:
+        """What the products cost, their discount taken off (the total without delivery)."""
+        return self.lines_total_minor - self.discount_minor
 
 
 @dataclass(frozen=True)

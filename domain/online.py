@@ -279,6 +279,8 @@ def invoice_for(order: Order, shop_name: str) -> Invoice:
     items = ", ".join(f"{line.quantity} × {line.name}" for line in order.lines)
     description = texts.PAY_INVOICE_DESCRIPTION.format(shop=shop_name, items=items)
     prices = [(texts.PAY_INVOICE_PRODUCTS, order.lines_total_minor)]
+    if order.discount_minor:  # the Bot API's price breakdown takes a discount as negative
+        prices.append((texts.PAY_INVOICE_DISCOUNT, -order.discount_minor))
     if order.delivery_fee_minor:
         prices.append((texts.PAY_INVOICE_DELIVERY, order.delivery_fee_minor))
     return Invoice(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from domain.delivery import Carrier, DeliveryOptions, Zone
 from domain.exceptions import DomainError
 from domain.money import InvalidPrice, format_cop, parse_price
 from domain.payment import PayKind, PaymentMethod, PaymentOptions, kind_of
+from domain.pricing import VolumeDiscounts, VolumeTier
 from domain.validators import nit_check_digit, wrong_check_digit
 
 REQUIRED_TEXT = ("name", "city", "address", "phone", "hours", "delivery")
@@ -76,6 +78,7 @@ class ShopProfile:
     payments: tuple[PaymentMethod, ...] = ()
     electronic_invoice: bool = False  # a customer who wants a factura is asked its data
     related_products: bool = True  # "también te puede servir" after an add to the cart
+    volume_discounts: VolumeDiscounts = VolumeDiscounts()  # taken off carts and orders
     # The shop's documents (Markdown, text, PDF), answered from: a folder; "" for none.
     documents: str = ""
 
@@ -174,7 +177,7 @@ def load_shop_profile(path: Path | str) -> ShopProfile:
 
 def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     price_keys = {key for key, _ in PRICE_KEYS}
-    tables = {"payment_methods", "payment", "extra", "delivery_zones", "carrier"}
+    tables = {"payment_methods", "payment", "extra", "delivery_zones", "carrier", "volume_discount"}
     flags = {"electronic_invoice", "documents", "related_products"}
     known = set(REQUIRED_TEXT) | set(OPTIONAL_TEXT) | price_keys | tables | flags
     unknown = sorted(set(raw) - known)
@@ -204,6 +207,7 @@ def _build_profile(raw: dict[str, Any], path: Path) -> ShopProfile:
     values["extra"] = _extra(raw, path)
     values["delivery_zones"] = _zones(raw, path)
     values["carrier"] = _carrier(raw, path)
+    values["volume_discounts"] = _volume_discounts(raw, path)
     values["documents"] = _documents(raw, path)
     values["related_products"] = raw.get("related_products", True)
     if not isinstance(values["related_products"], bool):
@@ -293,6 +297,46 @@ def _carrier(raw: dict[str, Any], path: Path) -> Carrier | None:
     if unknown:
         raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
     return Carrier(_price(value, "fee", path), _text(value, "note", path, required=False))
+
+
+def _volume_discounts(raw: dict[str, Any], path: Path) -> VolumeDiscounts:
+    """[[volume_discount]]: from_units (units of one product), percent; each tier asks more
+    units and gives more than the one before."""
+    value = raw.get("volume_discount", [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidShopProfile(path, texts.SHOP_PROFILE_BAD_DISCOUNTS)
+    tiers = []
+    for item in value:
+        unknown = sorted(set(item) - {"from_units", "percent"})
+        if unknown:
+            raise InvalidShopProfile(path, texts.SHOP_PROFILE_UNKNOWN_KEY.format(key=unknown[0]))
+        units, percent = item.get("from_units"), item.get("percent")
+        if isinstance(units, bool) or not isinstance(units, int) or units < 2:
+            raise InvalidShopProfile(path, texts.SHOP_PROFILE_DISCOUNT_UNITS.format(value=units))
+        share = _percent(percent)
+        if share is None:
+            raise InvalidShopProfile(
+                path, texts.SHOP_PROFILE_DISCOUNT_PERCENT.format(value=percent)
+            )
+        tiers.append(VolumeTier(units, share))
+    tiers.sort(key=lambda tier: tier.from_units)
+    for before, tier in zip(tiers, tiers[1:], strict=False):
+        if tier.from_units == before.from_units or tier.percent <= before.percent:
+            problem = texts.SHOP_PROFILE_DISCOUNT_ORDER.format(units=tier.from_units)
+            raise InvalidShopProfile(path, problem)
+    return VolumeDiscounts(tuple(tiers))
+
+
+def _percent(value: Any) -> Decimal | None:
+    """5, 7.5, "7,5 %": a percent between 0 and 100 (both left out), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    written = str(value).strip().removesuffix("%").strip().replace(",", ".")
+    try:
+        share = Decimal(written)
+    except InvalidOperation:
+        return None
+    return share if share.is_finite() and 0 < share < 100 else None
 
 
 def _text(raw: dict[str, Any], key: str, path: Path, *, required: bool) -> str:

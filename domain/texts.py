@@ -94,6 +94,9 @@ CART_HEADER = "🛒 Tu carrito:"
 CART_LINE = "• {quantity} × {name} — {subtotal}"
 CART_TOTAL = "Total: {total}"
 CART_SUBTOTAL = "Subtotal: {total}"
+# A cart's volume discount (the shop profile's [[volume_discount]]): "(5 %)" when one applies.
+CART_DISCOUNT = "Descuento por cantidad{percent}: −{amount}"
+CART_DISCOUNT_PERCENT = " ({percent} %)"
 CART_EMPTY = "Tu carrito está vacío. ¿Qué te gustaría pedir?"
 ANYTHING_ELSE = "¿Algo más o finalizamos el pedido?"
 WHAT_ELSE = "Dale, ¿qué más necesitas?"
@@ -393,6 +396,7 @@ PAY_INVOICE_TITLE = "Pedido #{order_id}"
 PAY_INVOICE_DESCRIPTION = "{shop}: {items}"
 PAY_INVOICE_PRODUCTS = "Productos"
 PAY_INVOICE_DELIVERY = "Domicilio"
+PAY_INVOICE_DISCOUNT = "Descuento por cantidad"
 PAY_CHECKOUT_UNKNOWN = "No encuentro este pedido. Escríbeme y lo revisamos."
 PAY_CHECKOUT_CANCELLED = "El pedido #{order_id} fue cancelado, así que no te cobro nada."
 PAY_CHECKOUT_PAID = "El pedido #{order_id} ya está pagado; no te cobro otra vez."
@@ -506,6 +510,21 @@ SHOP_PROFILE_BAD_ZONES = (
 )
 SHOP_PROFILE_ZONE_FEE = 'la zona «{zone}» necesita «fee» (el costo del domicilio, p. ej. "12.000").'
 SHOP_PROFILE_BAD_CARRIER = "«carrier» debe ser una tabla ([carrier] con fee y note)."
+SHOP_PROFILE_BAD_DISCOUNTS = (
+    "«volume_discount» debe ser una lista de tablas [[volume_discount]] con from_units y percent."
+)
+SHOP_PROFILE_DISCOUNT_UNITS = (
+    "en [[volume_discount]], «from_units» debe ser un número entero de unidades, 2 o más "
+    "(dice «{value}»)."
+)
+SHOP_PROFILE_DISCOUNT_PERCENT = (
+    "en [[volume_discount]], «percent» debe ser un porcentaje mayor que 0 y menor que 100 "
+    "(dice «{value}»)."
+)
+SHOP_PROFILE_DISCOUNT_ORDER = (
+    "en [[volume_discount]], cada escalón debe pedir más unidades y dar más descuento que el "
+    "anterior (revisa el de {units} unidades)."
+)
 PICKUP_AT = "{address}. Horario: {hours}"
 DELIVERY_BUTTON_ZONE = "🛵 Domicilio {zone} — {fee}"
 DELIVERY_BUTTON_PICKUP = "🏬 Recoger en el local — gratis"
@@ -974,6 +993,7 @@ EXPORT_ORDER_COLUMNS = (
     "entrega",
     "lugar_entrega",
     "productos",
+    "descuento",
     "domicilio",
     "total",
     "pago",
@@ -1087,6 +1107,20 @@ NO_ALTERNATIVES = "Por ahora no tengo otras opciones parecidas 😕. ¿Buscas al
 KNOWLEDGE_PASSAGE = "ℹ️ {title}: {text}"
 # What a question about discounts is looked up by in the shop's own text.
 DISCOUNT_SUBJECT = "descuento"
+# The shop profile's [[volume_discount]] tiers, taken off the cart by themselves.
+VOLUME_DISCOUNT_TIERS = (
+    "🏷️ Descuento por cantidad en un mismo producto: {tiers}. Se aplica solo, en el carrito."
+)
+VOLUME_DISCOUNT_TIER = "{percent} % desde {units} unidades"
+VOLUME_DISCOUNT_AND = " y "
+VOLUME_DISCOUNT_FOR = (
+    "🏷️ Con {quantity} unidades de un mismo producto tienes {percent} % de descuento; se aplica "
+    "solo, en el carrito."
+)
+VOLUME_DISCOUNT_NOT_YET = (
+    "🏷️ Con {quantity} unidades aún no hay descuento: empieza en {units} unidades de un mismo "
+    "producto ({percent} %)."
+)
 NO_DISCOUNT_INFO = "No tengo información de descuentos o promociones."
 NO_DISCOUNT_ASK = " Pregúntale a la tienda: {contact}."
 KNOWLEDGE_HOURS = "Horario"

@@ -383,6 +383,7 @@ class FakeOrderRepo:
         delivery: DeliveryLine,
         payment: PaymentLine,
         invoice: InvoiceData | None = None,
+        discount_minor: int = 0,
     ) -> Order:
         order = self.rows[order_id]
         assert order.status == OrderStatus.CART
@@ -390,7 +391,8 @@ class FakeOrderRepo:
             replace(
                 order,
                 status=OrderStatus.CONFIRMED,
-                total_minor=order.lines_total_minor + delivery.fee_minor,
+                total_minor=order.lines_total_minor - discount_minor + delivery.fee_minor,
+                discount_minor=discount_minor,
                 delivery_method=delivery.method,
                 delivery_place=delivery.place,
                 delivery_fee_minor=delivery.fee_minor,

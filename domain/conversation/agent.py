@@ -82,8 +82,11 @@ class SalesAgent:
         self._front = Shopfront(catalog, shop, timezone)
         self._model = ModelHelp(ai or AiTools(), catalog, shop.name)
 
+    def _turn(self, chat: ChatRef, memory: Memory, step: Step) -> Turn:
+        return Turn(chat, memory, step, discounts=self._front.shop.volume_discounts)
+
     async def start(self, chat: ChatRef, step: Step, memory: Memory) -> Reply:
-        turn = Turn(chat, memory, step)
+        turn = self._turn(chat, memory, step)
         shop = self._front.shop
         name, example = name_part(chat.first_name), self._front.example()
         turn.say(texts.START.format(name=name, shop=shop.name, example=example))
@@ -91,7 +94,7 @@ class SalesAgent:
 
     async def browse(self, chat: ChatRef, step: Step, memory: Memory) -> Reply:
         """/catalogo: the categories as buttons, in any step (the step stays)."""
-        turn = Turn(chat, memory, step)
+        turn = self._turn(chat, memory, step)
         async with self._uow_factory() as uow:
             await shelves.show_shelves(uow, turn)
             await _record(uow, turn, "/catalogo", "browse")
@@ -102,7 +105,7 @@ class SalesAgent:
         """/cancelar, "cancela": the cart and the checkout in progress; with nothing in
         progress, or with an order named ("cancelar el pedido #1"), a confirmed order
         (asked first)."""
-        turn = Turn(chat, Memory(), Step.BROWSING)
+        turn = self._turn(chat, Memory(), Step.BROWSING)
         named = aftercare.named_order(text)
         async with self._uow_factory() as uow:
             if named is not None:
@@ -134,12 +137,12 @@ class SalesAgent:
         paid_by = paying.named(self._front, step, reading.meaning, text)
         if paid_by:
             asked = paying.only_asks(reading.meaning, text)
-            return await self._payment_words(Turn(chat, memory, step), paid_by, text, asked)
+            return await self._payment_words(self._turn(chat, memory, step), paid_by, text, asked)
         if step in SHOPPING_STEPS:  # elsewhere the text is data we validate
             recent = await self._recent(chat)
             meaning = await self._model.reading(text, reading.meaning, memory, recent)
             reading = replace(reading, meaning=meaning)
-        turn = Turn(chat, memory, step)
+        turn = self._turn(chat, memory, step)
         async with self._uow_factory() as uow:
             await self._route(uow, turn, reading)
             await related.suggest(self._front, uow, turn)
@@ -155,7 +158,7 @@ class SalesAgent:
         async with self._reads() as uow:  # most photos are not receipts: read them apart
             if not await aftercare.owes(uow, chat.user_id):
                 return None
-        turn = Turn(chat, memory, step)
+        turn = self._turn(chat, memory, step)
         async with self._uow_factory() as uow:
             if not await aftercare.receipt(uow, turn, photo, photo_key, caption):
                 return None
@@ -167,7 +170,7 @@ class SalesAgent:
         """An inline button press; stale buttons answer sensibly."""
         if data == Action.CANCEL:
             return await self.cancel(chat, step, memory)
-        turn = Turn(chat, memory, step)
+        turn = self._turn(chat, memory, step)
         async with self._uow_factory() as uow:
             await buttons.on_button(self._front, uow, turn, data)
             if turn.step in SHOPPING_STEPS:
@@ -182,7 +185,7 @@ class SalesAgent:
     ) -> Reply:
         """ "¿qué datos tienen de mí?" (/misdatos) and "borra mis datos" (/borrarmisdatos,
         asked first)."""
-        turn = Turn(chat, memory, step)
+        turn = self._turn(chat, memory, step)
         async with self._uow_factory() as uow:
             if erase:
                 privacy.ask_erase(turn)

@@ -25,6 +25,7 @@ from domain.language.patterns import (
 from domain.model import OPEN_STATUSES, Order, OrderStatus
 from domain.orders import shipping_details
 from domain.ports import UnitOfWork
+from domain.pricing import VolumeDiscounts
 from rag.normalize import fold
 
 ABOUT_RE = re.compile(r"\b(informaci[oó]n|info|acerca|sobre)\b", re.IGNORECASE)
@@ -55,7 +56,9 @@ async def answer_aside(
         turn.say(await my_orders(front, uow, turn.chat))
     elif meaning.intent == Intent.CART:  # "¿qué tengo en el carrito?" (not the shop's texts)
         cart = await uow.orders.get_cart(turn.chat.chat_id)
-        turn.say(rendering.render_cart(cart) if cart and cart.lines else texts.CART_EMPTY)
+        turn.say(
+            rendering.render_cart(cart, turn.discounts) if cart and cart.lines else texts.CART_EMPTY
+        )
     elif said := shop_answer(front, text, meaning.product_query):
         turn.say(said)
     elif meaning.intent in (Intent.PRODUCT_QUESTION, Intent.BUY, Intent.OTHER):
@@ -110,28 +113,60 @@ def ask_for_person(
     turn.say(said + urgent)
 
 
-def topics_answer(front: Shopfront, topics: Sequence[InfoTopic], said: Sequence[str] = ()) -> str:
+def topics_answer(
+    front: Shopfront,
+    topics: Sequence[InfoTopic],
+    said: Sequence[str] = (),
+    quantity: int | None = None,
+) -> str:
     """The profile's lines for the topics asked (all of them when none is named); what the
-    shop's own text says about discounts, for a discount. `said`: what the reply says
-    already (the address is not said twice)."""
+    shop's own text says about discounts, for a discount (and what `quantity` units of one
+    product would get). `said`: what the reply says already (the address is not said twice)."""
     profile = [topic for topic in topics if topic != InfoTopic.DISCOUNT]
     located = bool(front.shop.address) and any(front.shop.address in part for part in said)
     shown = rendering.shop_info(front.shop, profile, located=located)
     parts = [shown] if profile or not topics else []
     if InfoTopic.DISCOUNT in topics:
-        parts.append(discount_answer(front))
+        parts.append(discount_answer(front, quantity))
     return "\n\n".join(parts)
 
 
-def discount_answer(front: Shopfront) -> str:
-    """ "¿hay descuento?": the shop's passages on discounts, quoted; where to ask when it has
-    none (nothing is promised that the shop did not write)."""
+def discount_answer(front: Shopfront, quantity: int | None = None) -> str:
+    """ "¿hay descuento?": the volume discount the cart applies (what `quantity` units of one
+    product get), and the shop's passages on discounts, quoted; where to ask when it has
+    neither (nothing is promised that the shop did not write)."""
+    tiers = volume_discount_text(front.shop.volume_discounts, quantity)
     answer = front.knowledge.about(texts.DISCOUNT_SUBJECT)
     if answer is not None:
-        return answer.text()
+        return "\n\n".join(filter(None, (tiers, answer.text())))
+    if tiers:
+        return tiers
     contact = front.shop.written_contact
     ask = texts.NO_DISCOUNT_ASK.format(contact=contact) if contact else ""
     return texts.NO_DISCOUNT_INFO + ask
+
+
+def volume_discount_text(discounts: VolumeDiscounts, quantity: int | None = None) -> str:
+    """ "🏷️ Descuento por cantidad…: 5 % desde 20 unidades y 10 % desde 50 unidades";
+    for a quantity, what it gets ("" without tiers)."""
+    if not discounts:
+        return ""
+    if quantity is not None and quantity > 1:
+        tier = discounts.tier_for(quantity)
+        if tier is not None:
+            return texts.VOLUME_DISCOUNT_FOR.format(quantity=quantity, percent=tier.shown)
+        first = discounts.tiers[0]
+        return texts.VOLUME_DISCOUNT_NOT_YET.format(
+            quantity=quantity, units=first.from_units, percent=first.shown
+        )
+    each = [
+        texts.VOLUME_DISCOUNT_TIER.format(percent=tier.shown, units=tier.from_units)
+        for tier in discounts.tiers
+    ]
+    listed = (
+        ", ".join(each[:-1]) + texts.VOLUME_DISCOUNT_AND + each[-1] if len(each) > 1 else each[0]
+    )
+    return texts.VOLUME_DISCOUNT_TIERS.format(tiers=listed)
 
 
 def shop_answer(front: Shopfront, question: str, product_words: str = "") -> str | None:
@@ -164,7 +199,7 @@ async def my_orders(front: Shopfront, uow: UnitOfWork, chat: ChatRef) -> str:
     """This customer's own orders (by their Telegram account) and a pending cart."""
     orders = await uow.orders.list_for_user(chat.user_id)
     cart = await uow.orders.get_cart(chat.chat_id)
-    listing = rendering.my_orders(orders, cart, front.timezone)
+    listing = rendering.my_orders(orders, cart, front.shop.volume_discounts, front.timezone)
     return "\n\n".join([listing, *_when_it_arrives(front, orders)])
 
 

@@ -241,7 +241,7 @@ async def asks_before_buying(
     nothing goes in the cart by itself. False for any other message."""
     if not meaning.topics or not CONDITIONAL_BUY_RE.search(fold(text)):
         return False
-    turn.say(asides.topics_answer(front, meaning.topics))
+    turn.say(asides.topics_answer(front, meaning.topics, quantity=meaning.quantity))
     products = await front.finder.find(uow, turn.memory, meaning, picking=True)
     if products:
         remember(turn.memory, products, meaning)
@@ -385,7 +385,7 @@ async def quote(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> Non
         turn.say(texts.QUOTE_HOW)
     else:
         figures = delivery_answer(front, turn, current, text, brief=True)
-        lines = render_cart(current).removeprefix(texts.CART_HEADER + "\n")
+        lines = render_cart(current, turn.discounts).removeprefix(texts.CART_HEADER + "\n")
         turn.say(f"{texts.QUOTE_HEADER}\n{lines}\n\n{figures}")
         turn.buttons = CART_BUTTONS
         turn.step = Step.CART
@@ -397,7 +397,7 @@ async def quote(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> Non
 
 def say_cart(turn: Turn, cart: Order) -> None:
     """The cart, "¿algo más?" and the cart's buttons, now."""
-    turn.say(render_cart(cart) + "\n\n" + texts.ANYTHING_ELSE)
+    turn.say(render_cart(cart, turn.discounts) + "\n\n" + texts.ANYTHING_ELSE)
     turn.buttons = CART_BUTTONS
 
 

@@ -356,7 +356,7 @@ async def edit_cart_then_resume(
         return  # the cart is empty, or the bot asked which one or how many: that first
     current = await uow.orders.get_cart(turn.chat.chat_id)
     if turn.cart is not None and current:
-        turn.say(render_cart(current))
+        turn.say(render_cart(current, turn.discounts))
         turn.cart = None
     turn.step = step
     turn.buttons = buttons_of(front, step, turn.memory)
@@ -762,8 +762,9 @@ def _confirm_buttons(front: Shopfront, turn: Turn, cart: Order, quote: Quote) ->
     payments = len(front.shop.payment_options.methods) > 1
     payment = turn.memory.payment or ""  # the default is stamped as none chosen
     invoice = billing.stamp(front, turn)
+    priced = front.shop.volume_discounts.applied(cart)
     return confirm_buttons(
-        cart, quote, payment, choices=choices, payments=payments, invoice=invoice
+        priced, quote, payment, choices=choices, payments=payments, invoice=invoice
     )
 
 
@@ -869,7 +870,7 @@ async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:
     shown = contact
     options = front.shop.delivery_options
     quote = quote_for(front, turn, current)
-    shown_cart = render_cart(current, (describe(quote, options), quote.fee_minor))
+    shown_cart = render_cart(current, turn.discounts, (describe(quote, options), quote.fee_minor))
     if quote.choice.method == Method.PICKUP:
         heading, data = texts.SUMMARY_PICKUP, render_contact(shown, pickup=options.pickup)
     else:

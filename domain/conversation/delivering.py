@@ -19,7 +19,13 @@ def quote_for(front: Shopfront, turn: Turn, cart: Order) -> Quote:
     """The delivery chosen, or the one the address names (the shop's city by default)."""
     options = front.shop.delivery_options
     choice = turn.memory.delivery or options.default(said_where(turn))
-    return options.quote(choice, cart.lines_total_minor)
+    return options.quote(choice, goods(front, cart))
+
+
+def goods(front: Shopfront, cart: Order) -> int:
+    """What the cart's products cost, the volume discount taken off: the free-delivery
+    threshold and the total go by it."""
+    return front.shop.volume_discounts.applied(cart).goods_minor
 
 
 def said_where(turn: Turn) -> str:
@@ -89,14 +95,12 @@ def to_town(front: Shopfront, cart: Order, town: str) -> str:
     """ "¿cuánto sale el envío a Envigado?": what this order would pay for a home delivery to
     `town` (a served municipality), and its total."""
     options = front.shop.delivery_options
-    return order_figures(
-        front, cart, options.quote(Choice(Method.HOME, town), cart.lines_total_minor)
-    )
+    return order_figures(front, cart, options.quote(Choice(Method.HOME, town), goods(front, cart)))
 
 
 def order_figures(front: Shopfront, cart: Order, quote: Quote) -> str:
     """ "Para este pedido: Domicilio a …: $12.000. El total con envío queda en …"."""
-    total = format_cop(cart.lines_total_minor + quote.fee_minor)
+    total = format_cop(goods(front, cart) + quote.fee_minor)
     delivery = describe(quote, front.shop.delivery_options)
     if quote.on_arrival:  # the freight is paid to the carrier: the order's total is the goods
         return texts.DELIVERY_FOR_THIS_ORDER_ON_ARRIVAL.format(delivery=delivery, total=total)

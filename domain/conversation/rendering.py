@@ -9,9 +9,10 @@ from domain import texts
 from domain.conversation.memory import Contact
 from domain.delivery import stored_line
 from domain.language import InfoTopic
-from domain.model import Order, Product
+from domain.model import Order, OrderStatus, Product
 from domain.money import format_cop
 from domain.orders import order_state
+from domain.pricing import VolumeDiscounts
 from domain.shop import ShopProfile
 
 FEW_LEFT = 10
@@ -25,9 +26,13 @@ def availability(product: Product) -> str:
     return texts.AVAILABLE_FEW.format(stock=product.stock)
 
 
-def render_cart(order: Order, delivery: tuple[str, int] | None = None) -> str:
+def render_cart(
+    order: Order, discounts: VolumeDiscounts, delivery: tuple[str, int] | None = None
+) -> str:
     """The lines and the total. With `delivery` (its line and fee, a summary's quote), or for
-    a confirmed order (what it stored), the subtotal, the delivery line and the total."""
+    a confirmed order (what it stored), the subtotal, the delivery line and the total. A cart
+    gets the shop's volume discount (`discounts`); a confirmed order shows its own."""
+    order = discounts.applied(order)
     lines = [texts.CART_HEADER]
     lines += [
         texts.CART_LINE.format(
@@ -38,14 +43,26 @@ def render_cart(order: Order, delivery: tuple[str, int] | None = None) -> str:
     if delivery is None and order.delivery_method:
         place, fee = order.delivery_place, order.delivery_fee_minor
         delivery = (stored_line(order.delivery_method, place, fee), fee)
-    if delivery is None:
-        lines.append(texts.CART_TOTAL.format(total=format_cop(order.lines_total_minor)))
-    else:
-        text, fee = delivery
+    if delivery is not None or order.discount_minor:
         lines.append(texts.CART_SUBTOTAL.format(total=format_cop(order.lines_total_minor)))
+    if order.discount_minor:
+        lines.append(_discount_line(order, discounts))
+    fee = 0
+    if delivery is not None:
+        text, fee = delivery
         lines.append(text)
-        lines.append(texts.CART_TOTAL.format(total=format_cop(order.lines_total_minor + fee)))
+    lines.append(texts.CART_TOTAL.format(total=format_cop(order.goods_minor + fee)))
     return "\n".join(lines)
+
+
+def _discount_line(order: Order, discounts: VolumeDiscounts) -> str:
+    """ "Descuento por cantidad (5 %): −$22.500"; the percent when a cart's lines reach one
+    tier (a confirmed order keeps the amount only)."""
+    reached = discounts.percents(order) if order.status == OrderStatus.CART else []
+    shown = (
+        texts.CART_DISCOUNT_PERCENT.format(percent=reached[0].shown) if len(reached) == 1 else ""
+    )
+    return texts.CART_DISCOUNT.format(percent=shown, amount=format_cop(order.discount_minor))
 
 
 def render_contact(contact: Contact, *, pickup: str = "") -> str:
@@ -147,7 +164,10 @@ def shop_info(shop: ShopProfile, topics: Sequence[InfoTopic], *, located: bool =
     return texts.INFO_GENERAL.format(shop=shop.name, lines="\n".join(general))
 
 
-def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> str:
+def my_orders(
+    orders: Sequence[Order], cart: Order | None, discounts: VolumeDiscounts, timezone: tzinfo
+) -> str:
+    """The customer's orders, and their cart's total (its volume discount taken off)."""
     lines = []
     if orders:
         lines.append(texts.MY_ORDERS_HEADER)
@@ -165,7 +185,8 @@ def my_orders(orders: Sequence[Order], cart: Order | None, timezone: tzinfo) -> 
     else:
         lines.append(texts.MY_ORDERS_NONE)
     if cart and cart.lines:
-        lines.append(texts.MY_CART_PENDING.format(total=format_cop(cart.lines_total_minor)))
+        total = format_cop(discounts.applied(cart).goods_minor)
+        lines.append(texts.MY_CART_PENDING.format(total=total))
     return "\n".join(lines)
 
 
@@ -187,4 +208,4 @@ def nothing_found(query: str, categories: Sequence[str]) -> str:
 
 def confirmed_lines(order: Order) -> str:
     """The cart of a confirmed order, without its header (confirmation and owner alert)."""
-    return render_cart(order).replace(texts.CART_HEADER + "\n", "")
+    return render_cart(order, VolumeDiscounts()).replace(texts.CART_HEADER + "\n", "")

@@ -12,6 +12,7 @@ from domain.conversation.memory import Memory
 from domain.conversation.rendering import render_cart
 from domain.delivery import Quote
 from domain.model import Order, Product
+from domain.pricing import VolumeDiscounts
 
 
 class Step(StrEnum):
@@ -122,6 +123,7 @@ class Turn:
     chat: ChatRef
     memory: Memory
     step: Step
+    discounts: VolumeDiscounts = VolumeDiscounts()  # the shop's, for the carts it shows
     parts: list[str] = field(default_factory=list)
     buttons: Buttons = ()
     cart: Order | None = None  # shown once at the end when lines were added
@@ -140,7 +142,7 @@ class Turn:
     def text(self) -> str:
         parts = list(self.parts)
         if self.cart is not None and self.step == Step.CART and not self.memory.waiting():
-            parts.append(render_cart(self.cart) + "\n\n" + texts.ANYTHING_ELSE)
+            parts.append(render_cart(self.cart, self.discounts) + "\n\n" + texts.ANYTHING_ELSE)
         return "\n\n".join(parts)
 
     def reply(self) -> Reply:
@@ -175,8 +177,10 @@ SKIP_BUTTONS: Buttons = ((Button(texts.BUTTON_SKIP, Action.SKIP),),)
 def cart_stamp(order: Order, delivery: Quote, payment: str = "", invoice: str = "") -> str:
     """A short mark of the cart, delivery and payment a summary showed. "Confirmar" carries
     it, so that a press on an older summary (a double press after the stock changed, or after
-    another delivery or payment was chosen) never confirms what the customer did not see."""
+    another delivery or payment was chosen) never confirms what the customer did not see.
+    `order`: with its volume discount (the shop's tiers may change with a restart)."""
     shown = ";".join(f"{n.product_id}x{n.quantity}@{n.unit_price_minor}" for n in order.lines)
+    shown += f";-{order.discount_minor}" if order.discount_minor else ""
     shown += f";{delivery.choice.method}:{delivery.choice.place}:{delivery.fee_minor}"
     shown += f";{payment}" if payment else ""
     shown += f";{invoice}" if invoice else ""

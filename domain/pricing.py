@@ -1,0 +1,61 @@
+"""Volume discounts: the shop profile's tiers ("5 % from 20 units of one product, 10 % from
+50") and what they take off a cart. A confirmed order keeps the discount it was sold with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from domain.model import Order, OrderLine, OrderStatus
+from domain.money import MINOR_PER_PESO
+
+
+@dataclass(frozen=True)
+class VolumeTier:
+    """`percent` off a line of at least `from_units` units of one product."""
+
+    from_units: int
+    percent: Decimal
+
+    @property
+    def shown(self) -> str:
+        """ "5", "7,5": the percent as Colombians write it."""
+        return format(self.percent.normalize(), "f").replace(".", ",")
+
+
+@dataclass(frozen=True)
+class VolumeDiscounts:
+    """The shop's tiers, fewest units first; none: no discount."""
+
+    tiers: tuple[VolumeTier, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.tiers)
+
+    def tier_for(self, quantity: int) -> VolumeTier | None:
+        """The tier `quantity` units of one product reach (the highest), or None."""
+        reached = [tier for tier in self.tiers if quantity >= tier.from_units]
+        return reached[-1] if reached else None
+
+    def of_line(self, line: OrderLine) -> int:
+        """What the line's tier takes off its subtotal, in whole pesos (COP has no cents)."""
+        tier = self.tier_for(line.quantity)
+        if tier is None:
+            return 0
+        pesos = Decimal(line.subtotal_minor) * tier.percent / 100 / MINOR_PER_PESO
+        return int(pesos.quantize(Decimal(1), rounding=ROUND_HALF_UP)) * MINOR_PER_PESO
+
+    def of(self, lines: Iterable[OrderLine]) -> int:
+        return sum(self.of_line(line) for line in lines)
+
+    def applied(self, order: Order) -> Order:
+        """A cart with its discount as the tiers give it now; a confirmed order as sold."""
+        if order.status != OrderStatus.CART:
+            return order
+        return replace(order, discount_minor=self.of(order.lines))
+
+    def percents(self, order: Order) -> list[VolumeTier]:
+        """The tiers a cart's lines reach, each once, fewest units first."""
+        reached = {self.tier_for(line.quantity) for line in order.lines}
+        return [tier for tier in self.tiers if tier in reached]

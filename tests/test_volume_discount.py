@@ -1,0 +1,185 @@
+"""The shop's volume discount (its profile's [[volume_discount]]: 5 % from 20 units of one
+product, 10 % from 50, as its own document promises) is taken off the cart, the summary, the
+order, what the customer pays, the owners' alert, the export and a Telegram invoice. It used
+to be quoted to customers and never charged: 30 vests were confirmed at $450.000."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from app.settings import DATA_DIR
+from domain.shop import InvalidShopProfile, load_shop_profile
+from doubles.telegram import LocalBotAPI
+from tests.chat import orders_of, press, say, say_text
+from tests.conftest import (
+    OWNER_ID,
+    Harness,
+    copy_database,
+    make_settings,
+    polling_bot,
+    texts_of,
+)
+from tests.test_owner import owner_of
+from tests.test_wompi import profile_with
+
+VESTS = "chalecos reflectivos naranja"  # $15.000 each, 70 in stock
+
+
+async def to_summary(customer, cart: list[dict]) -> list[dict]:  # noqa: ANN001
+    """From a cart: finish, give the data for a Medellín delivery; the summary."""
+    await press(customer, cart, "Finalizar")
+    await say(customer, "1037654321")
+    await say(customer, "Juan Pérez")
+    await say(customer, "3001234567")
+    town = await say(customer, "Cra 45 # 10-20")
+    notes = await say(customer, "Laureles") if "barrio" in texts_of(town).lower() else town
+    if "municipio" in texts_of(notes):
+        notes = await press(customer, notes, "Medellín")
+    if "barrio" in texts_of(notes).lower():
+        notes = await say(customer, "Laureles")
+    return await press(customer, notes, "Omitir")
+
+
+async def test_thirty_vests_are_charged_with_five_percent_off_everywhere(shop: Harness) -> None:
+    owner = await owner_of(shop)
+    juan = shop.api.user(9701, first_name="Juan")
+    cart = await say(juan, f"quiero 30 {VESTS}")
+    shown = texts_of(cart)
+    assert "• 30 × Chaleco reflectivo naranja — $450.000" in shown
+    assert "Subtotal: $450.000\nDescuento por cantidad (5 %): −$22.500\nTotal: $427.500" in shown
+
+    summary = texts_of(summary_messages := await to_summary(juan, cart))
+    assert "Descuento por cantidad (5 %): −$22.500" in summary
+    assert "Domicilio a Medellín: gratis" in summary and "Total: $427.500" in summary
+
+    done = texts_of(await press(juan, summary_messages, "Confirmar"))
+    assert "Descuento por cantidad: −$22.500" in done and "Total: $427.500" in done
+    assert "Pagas $427.500 en efectivo" in done
+    (order,) = await orders_of(shop, juan.id)
+    assert (order.total_minor, order.discount_minor) == (427_500_00, 22_500_00)
+
+    alert = texts_of(await owner.replies())
+    assert "Descuento por cantidad: −$22.500" in alert and "Total: $427.500" in alert
+    assert "$427.500" in await say_text(juan, "mis pedidos")
+
+    await say(owner, "/export")
+    exported = dict(shop.api.user(OWNER_ID).documents())
+    (row,) = csv.DictReader(io.StringIO(exported["pedidos.csv"].decode("utf-8-sig")), delimiter=";")
+    assert (row["productos"], row["descuento"], row["domicilio"], row["total"]) == (
+        "450000",
+        "22500",
+        "0",
+        "427500",
+    )
+
+
+async def test_the_tier_follows_the_units_and_free_delivery_the_discounted_amount(
+    shop: Harness,
+) -> None:
+    """19 vests: no discount; 20: 5 % — $285.000 of products no longer reach the $300.000 of
+    free delivery; 50: 10 %."""
+    eva = shop.api.user(9702, first_name="Eva")
+    few = texts_of(await say(eva, f"quiero 19 {VESTS}"))
+    assert "Total: $285.000" in few and "Descuento" not in few
+    twenty = await say(eva, "que sean 20")
+    assert "Descuento por cantidad (5 %): −$15.000\nTotal: $285.000" in texts_of(twenty)
+    summary = texts_of(await to_summary(eva, twenty))
+    assert "Domicilio a Medellín: $12.000" in summary and "Total: $297.000" in summary
+
+    leo = shop.api.user(9703, first_name="Leo")
+    fifty = texts_of(await say(leo, f"quiero 50 {VESTS}"))
+    assert "Descuento por cantidad (10 %): −$75.000\nTotal: $675.000" in fifty
+    both = texts_of(await say(leo, "agrégame 20 cascos dieléctricos blancos"))
+    assert "Descuento por cantidad: −$113.000" in both  # 10 % of 750.000 + 5 % of 760.000
+
+
+async def test_a_discount_asked_for_an_amount_says_what_that_amount_gets(shop: Harness) -> None:
+    ana = shop.api.user(9704, first_name="Ana")
+    thirty = await say_text(ana, "¿hay descuento si compro 30 chalecos?")
+    assert "Con 30 unidades de un mismo producto tienes 5 % de descuento" in thirty
+    ten = await say_text(ana, "y si compro 10 cascos blancos hay descuento?")
+    assert "Con 10 unidades aún no hay descuento: empieza en 20 unidades" in ten
+    tiers = await say_text(ana, "¿hacen descuentos?")
+    assert "5 % desde 20 unidades y 10 % desde 50 unidades" in tiers
+
+
+@pytest.fixture
+async def telegram_shop(
+    api: LocalBotAPI, tmp_path: Path, sample_db: Path
+) -> AsyncIterator[Harness]:
+    copy_database(sample_db, tmp_path / "shop.db")
+    card = '\n[[payment]]\nkind = "telegram"\nlabel = "Tarjeta aquí en Telegram"\n'
+    settings = make_settings(
+        tmp_path,
+        api.base_url,
+        shop_profile=profile_with(tmp_path, card),
+        telegram_payments_token=SecretStr("284685063:TEST:local"),
+    )
+    async with polling_bot(api, settings) as harness:
+        yield harness
+
+
+async def test_a_telegram_invoice_breaks_the_discount_out(telegram_shop: Harness) -> None:
+    ana = telegram_shop.api.user(9705, first_name="Ana")
+    summary = await to_summary(ana, await say(ana, f"quiero 30 {VESTS}"))
+    chosen = await press(ana, await press(ana, summary, "Cambiar pago"), "Telegram")
+    confirmed = await press(ana, chosen, "Confirmar")
+    await telegram_shop.dp["invoices"].background.settle()
+    invoice = next(m for m in confirmed + await ana.replies() if "invoice" in m)
+    (order,) = await orders_of(telegram_shop, ana.id)
+    assert invoice["invoice"]["total_amount"] == order.total_minor == 427_500_00
+    sent = telegram_shop.api.state.invoices[(ana.id, invoice["message_id"])]
+    assert sent["prices"] == [
+        {"label": "Productos", "amount": 450_000_00},
+        {"label": "Descuento por cantidad", "amount": -22_500_00},
+    ]
+
+
+def profile(tmp_path: Path, tiers: str) -> Path:
+    """The sample profile with its [[volume_discount]] tiers replaced by `tiers`."""
+    sample = (DATA_DIR / "shop.toml").read_text(encoding="utf-8")
+    start = sample.index("[[volume_discount]]")
+    end = sample.index("# Otros municipios")
+    path = tmp_path / "shop.toml"
+    path.write_text(sample[:start] + tiers + "\n" + sample[end:], encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("tiers", "problem"),
+    [
+        ("[[volume_discount]]\nfrom_units = 1\npercent = 5", "«from_units» debe ser"),
+        ('[[volume_discount]]\nfrom_units = "20"\npercent = 5', "«from_units» debe ser"),
+        ("[[volume_discount]]\nfrom_units = 20\npercent = 120", "«percent» debe ser"),
+        ('[[volume_discount]]\nfrom_units = 20\npercent = "cinco"', "«percent» debe ser"),
+        ("[[volume_discount]]\nfrom_units = 20", "«percent» debe ser"),
+        ("[[volume_discount]]\nfrom_units = 20\npercent = 5\nhasta = 40", "«hasta»"),
+        (
+            "[[volume_discount]]\nfrom_units = 20\npercent = 5\n"
+            "[[volume_discount]]\nfrom_units = 50\npercent = 3",
+            "revisa el de 50 unidades",
+        ),
+        ("[volume_discount]\nfrom_units = 20\npercent = 5", "lista de tablas [[volume_discount]]"),
+    ],
+)
+def test_a_wrong_tier_stops_the_start_with_a_spanish_line(
+    tmp_path: Path, tiers: str, problem: str
+) -> None:
+    with pytest.raises(InvalidShopProfile) as raised:
+        load_shop_profile(profile(tmp_path, tiers))
+    assert problem in str(raised.value)
+
+
+def test_tiers_may_be_written_in_any_order_and_with_decimals(tmp_path: Path) -> None:
+    tiers = (
+        '[[volume_discount]]\nfrom_units = 100\npercent = "12,5 %"\n'
+        "[[volume_discount]]\nfrom_units = 10\npercent = 2.5"
+    )
+    loaded = load_shop_profile(profile(tmp_path, tiers)).volume_discounts
+    assert [(tier.from_units, tier.shown) for tier in loaded.tiers] == [(10, "2,5"), (100, "12,5")]

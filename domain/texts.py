@@ -1112,7 +1112,6 @@ VOLUME_DISCOUNT_TIERS = (
     "🏷️ Descuento por cantidad en un mismo producto: {tiers}. Se aplica solo, en el carrito."
 )
 VOLUME_DISCOUNT_TIER = "{percent} % desde {units} unidades"
-VOLUME_DISCOUNT_AND = " y "
 VOLUME_DISCOUNT_FOR = (
     "🏷️ Con {quantity} unidades de un mismo producto tienes {percent} % de descuento; se aplica "
     "solo, en el carrito."

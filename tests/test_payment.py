@@ -234,7 +234,8 @@ async def test_paid_by_nequi_on_a_cash_order_awaits_its_receipt_and_the_owners_k
     (order,) = await orders_of(shop, ana.id)
     await owner.replies()
     how = texts_of(await say(ana, "ya te pague"))
-    assert "está para pagar en efectivo al recibir" in how and "Nequi" in how
+    assert "está para pagar en efectivo al recibir" in how
+    assert "(Nequi, Daviplata, Bre-B o Transferencia Bancolombia)" in how
     asked = texts_of(await say(ana, "ya le pague por nequi los 208 mil"))
     assert f"Para confirmar el pago del pedido #{order.id} ($208.000)" in asked
     (switched,) = await orders_of(shop, ana.id)

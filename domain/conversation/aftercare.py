@@ -8,6 +8,7 @@ import zlib
 
 from domain import texts
 from domain.button import Button, Buttons
+from domain.conversation.rendering import listed
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Turn
 from domain.delivery import Method
@@ -256,7 +257,7 @@ async def _paid_instead_of_cash(
         if not ways:
             return False
         turn.say(
-            texts.PAID_BUT_CASH.format(order_id=order.id, amount=amount, ways=" o ".join(ways))
+            texts.PAID_BUT_CASH.format(order_id=order.id, amount=amount, ways=listed(ways, "o"))
         )
         return True
     switched = await uow.orders.switch_payment(order.id, PayKind.CASH, kinds[0])

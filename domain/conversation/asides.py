@@ -163,10 +163,7 @@ def volume_discount_text(discounts: VolumeDiscounts, quantity: int | None = None
         texts.VOLUME_DISCOUNT_TIER.format(percent=tier.shown, units=tier.from_units)
         for tier in discounts.tiers
     ]
-    listed = (
-        ", ".join(each[:-1]) + texts.VOLUME_DISCOUNT_AND + each[-1] if len(each) > 1 else each[0]
-    )
-    return texts.VOLUME_DISCOUNT_TIERS.format(tiers=listed)
+    return texts.VOLUME_DISCOUNT_TIERS.format(tiers=rendering.listed(each))
 
 
 def shop_answer(front: Shopfront, question: str, product_words: str = "") -> str | None:

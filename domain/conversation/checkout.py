@@ -12,7 +12,7 @@ from domain.button import Button, Buttons
 from domain.conversation import asides, billing, cart, paying, privacy
 from domain.conversation.delivering import quote_for, said_where
 from domain.conversation.memory import Contact, Memory
-from domain.conversation.rendering import render_cart, render_contact
+from domain.conversation.rendering import listed, render_cart, render_contact
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import (
     DATA_BUTTONS,
@@ -831,7 +831,7 @@ async def on_municipality(
         return
     choice = options.destination(place)
     if choice.method == Method.CARRIER and options.carrier is None:
-        turn.say(texts.TOWN_NOT_SERVED.format(towns=_listed(options.towns)))
+        turn.say(texts.TOWN_NOT_SERVED.format(towns=listed(options.towns)))
         turn.buttons = town_buttons(front)
         return
     unsure = choice.method == Method.CARRIER and not turn.memory.carrier_asked
@@ -848,13 +848,6 @@ def _town_again(front: Shopfront, turn: Turn, *, resumed: bool = False) -> None:
     prompt = prompt_of(turn.step, turn.memory)
     turn.say(texts.RESUME.format(prompt=prompt) if resumed else prompt)
     turn.buttons = buttons_of(front, turn.step, turn.memory)
-
-
-def _listed(names: tuple[str, ...]) -> str:
-    """ "Medellín, Bello y Envigado"."""
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " y " + names[-1]
 
 
 async def summary(front: Shopfront, uow: UnitOfWork, turn: Turn) -> None:

@@ -65,6 +65,13 @@ def _discount_line(order: Order, discounts: VolumeDiscounts) -> str:
     return texts.CART_DISCOUNT.format(percent=shown, amount=format_cop(order.discount_minor))
 
 
+def listed(names: Sequence[str], last: str = "y") -> str:
+    """ "Medellín, Bello y Envigado"; with `last` "o", "Nequi, Daviplata o Bre-B"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {last} {names[-1]}"
+
+
 def render_contact(contact: Contact, *, pickup: str = "") -> str:
     """The delivery data; for an order picked up at the shop, where (no address)."""
     notes = contact.value("notes")

@@ -90,6 +90,17 @@ async def test_the_address_of_an_order_not_yet_sent_is_changed_and_the_owners_to
     assert "Esa dirección es en Envigado" in other and "Escríbele a la tienda" in other
 
 
+async def test_the_next_order_offers_the_address_the_order_moved_to(shop: Harness) -> None:
+    """After "cambia la dirección, es cra 50 # 20-10 barrio belén", the next purchase offered
+    the old address as "your data" (the customer's record kept it)."""
+    juan = await confirmed(shop, 9984)
+    await say(juan, "quiero cambiar la direccion, es cra 50 # 20-10 barrio belén")
+    added = await say(juan, "quiero 1 casco blanco")
+    known = " ".join(m.get("text", "") for m in await press(juan, added, "Finalizar"))
+    assert "Dirección: cra 50 # 20-10" in known and "Cra 1 # 2-3" not in known
+    assert "Barrio: Belén" in known and "Laureles" not in known
+
+
 async def test_chat_shorthand_is_read_as_the_words_it_stands_for(shop: Harness) -> None:
     """ "y el pedido q?" got the pickup text and the volume discount; "q datos tienen de mi?"
     "No encontré productos"; "a q horas llega?" the opening hours."""

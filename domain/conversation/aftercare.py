@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import replace
 
 from domain import texts
 from domain.button import Button, Buttons
@@ -136,6 +137,7 @@ async def move_order(front: Shopfront, uow: UnitOfWork, turn: Turn, address: str
     moved = await uow.orders.change_address(order.id, address, found or "")
     if moved is None:
         return False
+    await _next_orders_go_there(uow, turn, order, moved)
     before = ", ".join(part for part in (order.address, order.neighbourhood) if part)
     after = ", ".join(part for part in (moved.address, moved.neighbourhood) if part)
     alert = texts.OWNER_ADDRESS_CHANGED.format(order_id=order.id, before=before, after=after)
@@ -143,6 +145,21 @@ async def move_order(front: Shopfront, uow: UnitOfWork, turn: Turn, address: str
     uow.emit(OrderChangedByCustomer(order.id, turn.chat.chat_id, change, alert))
     turn.say(texts.ADDRESS_CHANGED.format(order_id=order.id, address=after))
     return True
+
+
+async def _next_orders_go_there(uow: UnitOfWork, turn: Turn, order: Order, moved: Order) -> None:
+    """The next checkout offers the address the order moved to: the chat's data and this
+    account's record (when the order was saved to it) change with it. Without a barrio in
+    the new address, the one they had stays, shown to be checked at that checkout."""
+    barrio = moved.neighbourhood
+    contact = turn.memory.contact
+    if contact is not None:
+        contact = contact.with_value("address", moved.address)
+        turn.memory.contact = contact.with_value("neighbourhood", barrio) if barrio else contact
+    record = await uow.customers.by_telegram_user(turn.chat.user_id)
+    if record is not None and record.id == order.customer_id:
+        kept = barrio or record.neighbourhood
+        await uow.customers.save(replace(record, address=moved.address, neighbourhood=kept))
 
 
 async def _mine(uow: UnitOfWork, turn: Turn, order_id: int | None) -> Order | None:

@@ -55,7 +55,11 @@ class VolumeDiscounts:
             return order
         return replace(order, discount_minor=self.of(order.lines))
 
-    def percents(self, order: Order) -> list[VolumeTier]:
-        """The tiers a cart's lines reach, each once, fewest units first."""
-        reached = {self.tier_for(line.quantity) for line in order.lines}
-        return [tier for tier in self.tiers if tier in reached]
+    def by_line(self, order: Order) -> dict[int, VolumeTier]:
+        """The tier each discounted line reaches, by product. For a confirmed order, only
+        while the tiers still give the discount it was sold with (else its amount alone is
+        known)."""
+        if order.status != OrderStatus.CART and self.of(order.lines) != order.discount_minor:
+            return {}
+        reached = {line.product_id: self.tier_for(line.quantity) for line in order.lines}
+        return {product_id: tier for product_id, tier in reached.items() if tier is not None}

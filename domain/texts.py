@@ -94,9 +94,10 @@ CART_HEADER = "🛒 Tu carrito:"
 CART_LINE = "• {quantity} × {name} — {subtotal}"
 CART_TOTAL = "Total: {total}"
 CART_SUBTOTAL = "Subtotal: {total}"
-# A cart's volume discount (the shop profile's [[volume_discount]]): "(5 %)" when one applies.
-CART_DISCOUNT = "Descuento por cantidad{percent}: −{amount}"
-CART_DISCOUNT_PERCENT = " ({percent} %)"
+# A cart's volume discount (the shop profile's [[volume_discount]]): each line's percent, then
+# the amount.
+CART_LINE_DISCOUNT = " (−{percent} %)"
+CART_DISCOUNT = "Descuento por cantidad: −{amount}"
 CART_EMPTY = "Tu carrito está vacío. ¿Qué te gustaría pedir?"
 ANYTHING_ELSE = "¿Algo más o finalizamos el pedido?"
 WHAT_ELSE = "Dale, ¿qué más necesitas?"

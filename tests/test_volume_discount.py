@@ -51,21 +51,23 @@ async def test_thirty_vests_are_charged_with_five_percent_off_everywhere(shop: H
     juan = shop.api.user(9701, first_name="Juan")
     cart = await say(juan, f"quiero 30 {VESTS}")
     shown = texts_of(cart)
-    assert "• 30 × Chaleco reflectivo naranja — $450.000" in shown
-    assert "Subtotal: $450.000\nDescuento por cantidad (5 %): −$22.500\nTotal: $427.500" in shown
+    assert "• 30 × Chaleco reflectivo naranja — $450.000 (−5 %)" in shown
+    assert "Subtotal: $450.000\nDescuento por cantidad: −$22.500\nTotal: $427.500" in shown
 
     summary = texts_of(summary_messages := await to_summary(juan, cart))
-    assert "Descuento por cantidad (5 %): −$22.500" in summary
+    assert "$450.000 (−5 %)" in summary and "Descuento por cantidad: −$22.500" in summary
     assert "Domicilio a Medellín: gratis" in summary and "Total: $427.500" in summary
 
     done = texts_of(await press(juan, summary_messages, "Confirmar"))
-    assert "Descuento por cantidad: −$22.500" in done and "Total: $427.500" in done
+    assert "$450.000 (−5 %)" in done and "Descuento por cantidad: −$22.500" in done
+    assert "Total: $427.500" in done
     assert "Pagas $427.500 en efectivo" in done
     (order,) = await orders_of(shop, juan.id)
     assert (order.total_minor, order.discount_minor) == (427_500_00, 22_500_00)
 
     alert = texts_of(await owner.replies())
-    assert "Descuento por cantidad: −$22.500" in alert and "Total: $427.500" in alert
+    assert "$450.000 (−5 %)" in alert and "Descuento por cantidad: −$22.500" in alert
+    assert "Total: $427.500" in alert
     assert "$427.500" in await say_text(juan, "mis pedidos")
 
     await say(owner, "/export")
@@ -79,23 +81,23 @@ async def test_thirty_vests_are_charged_with_five_percent_off_everywhere(shop: H
     )
 
 
-async def test_the_tier_follows_the_units_and_free_delivery_the_discounted_amount(
-    shop: Harness,
-) -> None:
-    """19 vests: no discount; 20: 5 % — $285.000 of products no longer reach the $300.000 of
-    free delivery; 50: 10 %."""
+async def test_the_tier_follows_the_units_and_free_delivery_the_subtotal(shop: Harness) -> None:
+    """19 vests: no discount; 20: 5 %, and the $300.000 subtotal the customer sees ships free
+    (though $285.000 is paid for the products); 50: 10 %; each line its own tier."""
     eva = shop.api.user(9702, first_name="Eva")
     few = texts_of(await say(eva, f"quiero 19 {VESTS}"))
     assert "Total: $285.000" in few and "Descuento" not in few
     twenty = await say(eva, "que sean 20")
-    assert "Descuento por cantidad (5 %): −$15.000\nTotal: $285.000" in texts_of(twenty)
+    assert "Descuento por cantidad: −$15.000\nTotal: $285.000" in texts_of(twenty)
     summary = texts_of(await to_summary(eva, twenty))
-    assert "Domicilio a Medellín: $12.000" in summary and "Total: $297.000" in summary
+    assert "Domicilio a Medellín: gratis" in summary and "Total: $285.000" in summary
 
     leo = shop.api.user(9703, first_name="Leo")
     fifty = texts_of(await say(leo, f"quiero 50 {VESTS}"))
-    assert "Descuento por cantidad (10 %): −$75.000\nTotal: $675.000" in fifty
+    assert "$750.000 (−10 %)" in fifty and "Descuento por cantidad: −$75.000" in fifty
+    assert "Total: $675.000" in fifty
     both = texts_of(await say(leo, "agrégame 20 cascos dieléctricos blancos"))
+    assert "— $750.000 (−10 %)" in both and "— $760.000 (−5 %)" in both
     assert "Descuento por cantidad: −$113.000" in both  # 10 % of 750.000 + 5 % of 760.000
 
 

@@ -19,12 +19,12 @@ def quote_for(front: Shopfront, turn: Turn, cart: Order) -> Quote:
     """The delivery chosen, or the one the address names (the shop's city by default)."""
     options = front.shop.delivery_options
     choice = turn.memory.delivery or options.default(said_where(turn))
-    return options.quote(choice, goods(front, cart))
+    return options.quote(choice, cart.lines_total_minor)
 
 
 def goods(front: Shopfront, cart: Order) -> int:
-    """What the cart's products cost, the volume discount taken off: the free-delivery
-    threshold and the total go by it."""
+    """What the cart's products cost, the volume discount taken off (the free-delivery
+    threshold goes by the subtotal, the amount the customer sees it compared with)."""
     return front.shop.volume_discounts.applied(cart).goods_minor
 
 
@@ -95,7 +95,9 @@ def to_town(front: Shopfront, cart: Order, town: str) -> str:
     """ "¿cuánto sale el envío a Envigado?": what this order would pay for a home delivery to
     `town` (a served municipality), and its total."""
     options = front.shop.delivery_options
-    return order_figures(front, cart, options.quote(Choice(Method.HOME, town), goods(front, cart)))
+    return order_figures(
+        front, cart, options.quote(Choice(Method.HOME, town), cart.lines_total_minor)
+    )
 
 
 def order_figures(front: Shopfront, cart: Order, quote: Quote) -> str:

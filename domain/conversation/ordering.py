@@ -10,7 +10,7 @@ from domain.conversation.delivering import quote_for
 from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
 from domain.conversation.shopfront import Shopfront
-from domain.conversation.turn import ChatRef, Step, Turn, cart_stamp
+from domain.conversation.turn import Step, Turn, cart_stamp
 from domain.delivery import Method
 from domain.events import OrderConfirmed, PaymentRequested, ProductsChanged
 from domain.model import OPEN_STATUSES, Customer, Order, PaymentLine, PaymentState, ProductChange
@@ -18,6 +18,7 @@ from domain.money import format_cop
 from domain.orders import order_buttons
 from domain.payment import ONLINE
 from domain.ports import UnitOfWork
+from domain.pricing import VolumeDiscounts
 
 
 async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | None = None) -> None:
@@ -71,12 +72,12 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
         ProductChange(line.product_id, "stock", "", f"-{line.quantity}", actor, sold)
         for line in order.lines
     )
-    alert = owner_alert(order, customer, turn.chat, method.label)
+    alert = owner_alert(order, customer, turn, method.label)
     uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, alert, order_buttons(order)))
     if method.kind in ONLINE:
         uow.emit(PaymentRequested(order.id, turn.chat.chat_id, method.kind, order.total_minor))
     pickup = front.shop.delivery_options.pickup
-    turn.say(_confirmation(order, customer, pickup=pickup))
+    turn.say(_confirmation(order, customer, turn.discounts, pickup=pickup))
     at_pickup = order.delivery_method == Method.PICKUP
     turn.say(method.instructions(order.total_minor, order.id, pickup=at_pickup))
     turn.exact = True
@@ -91,7 +92,9 @@ async def already_confirmed(uow: UnitOfWork, turn: Turn) -> None:
     order = latest[0] if latest else None
     if order is not None and order.status in OPEN_STATUSES:
         turn.say(
-            texts.ALREADY_CONFIRMED_ORDER.format(order_id=order.id, cart=confirmed_lines(order))
+            texts.ALREADY_CONFIRMED_ORDER.format(
+                order_id=order.id, cart=confirmed_lines(order, turn.discounts)
+            )
         )
     else:
         turn.say(texts.ALREADY_CONFIRMED)
@@ -125,34 +128,34 @@ async def _customer(uow: UnitOfWork, turn: Turn) -> Customer:
     return await uow.customers.save(typed)
 
 
-def _confirmation(order: Order, customer: Customer, *, pickup: str) -> str:
+def _confirmation(
+    order: Order, customer: Customer, discounts: VolumeDiscounts, *, pickup: str
+) -> str:
     phone, place = customer.phone, customer.neighbourhood
+    cart = confirmed_lines(order, discounts)
     if order.delivery_method == Method.PICKUP:
-        cart = confirmed_lines(order)
         return texts.CONFIRMED_PICKUP.format(
             order_id=order.id, cart=cart, pickup=pickup, phone=phone
         )
     if order.delivery_method == Method.CARRIER:
         place = order.delivery_place
-    return texts.CONFIRMED.format(
-        order_id=order.id, cart=confirmed_lines(order), phone=phone, place=place
-    )
+    return texts.CONFIRMED.format(order_id=order.id, cart=cart, phone=phone, place=place)
 
 
-def owner_alert(order: Order, customer: Customer, chat: ChatRef, paid_by: str) -> str:
+def owner_alert(order: Order, customer: Customer, turn: Turn, paid_by: str) -> str:
     state = texts.PAY_STATE.get(order.payment_state, "")
     return texts.OWNER_NEW_ORDER.format(
         order_id=order.id,
         total=format_cop(order.total_minor),
         payment=f"{paid_by} · {state}",
-        cart=confirmed_lines(order),
+        cart=confirmed_lines(order, turn.discounts),
         name=customer.name,
         national_id=customer.national_id,
         phone=customer.phone,
         address=customer.address,
         neighbourhood=customer.neighbourhood,
         notes=texts.DATA_NOTES.format(notes=customer.notes) if customer.notes else "",
-        chat_id=chat.chat_id,
+        chat_id=turn.chat.chat_id,
     ) + _invoice_line(order)
 
 

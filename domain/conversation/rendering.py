@@ -9,7 +9,7 @@ from domain import texts
 from domain.conversation.memory import Contact
 from domain.delivery import stored_line
 from domain.language import InfoTopic
-from domain.model import Order, OrderStatus, Product
+from domain.model import Order, Product
 from domain.money import format_cop
 from domain.orders import order_state
 from domain.pricing import VolumeDiscounts
@@ -31,38 +31,30 @@ def render_cart(
 ) -> str:
     """The lines and the total. With `delivery` (its line and fee, a summary's quote), or for
     a confirmed order (what it stored), the subtotal, the delivery line and the total. A cart
-    gets the shop's volume discount (`discounts`); a confirmed order shows its own."""
+    gets the shop's volume discount (`discounts`), each line its percent; a confirmed order
+    shows its own."""
     order = discounts.applied(order)
+    tiers = discounts.by_line(order) if order.discount_minor else {}
     lines = [texts.CART_HEADER]
-    lines += [
-        texts.CART_LINE.format(
+    for line in order.lines:
+        shown = texts.CART_LINE.format(
             quantity=line.quantity, name=line.name, subtotal=format_cop(line.subtotal_minor)
         )
-        for line in order.lines
-    ]
+        tier = tiers.get(line.product_id)
+        lines.append(shown + texts.CART_LINE_DISCOUNT.format(percent=tier.shown) if tier else shown)
     if delivery is None and order.delivery_method:
         place, fee = order.delivery_place, order.delivery_fee_minor
         delivery = (stored_line(order.delivery_method, place, fee), fee)
     if delivery is not None or order.discount_minor:
         lines.append(texts.CART_SUBTOTAL.format(total=format_cop(order.lines_total_minor)))
     if order.discount_minor:
-        lines.append(_discount_line(order, discounts))
+        lines.append(texts.CART_DISCOUNT.format(amount=format_cop(order.discount_minor)))
     fee = 0
     if delivery is not None:
         text, fee = delivery
         lines.append(text)
     lines.append(texts.CART_TOTAL.format(total=format_cop(order.goods_minor + fee)))
     return "\n".join(lines)
-
-
-def _discount_line(order: Order, discounts: VolumeDiscounts) -> str:
-    """ "Descuento por cantidad (5 %): −$22.500"; the percent when a cart's lines reach one
-    tier (a confirmed order keeps the amount only)."""
-    reached = discounts.percents(order) if order.status == OrderStatus.CART else []
-    shown = (
-        texts.CART_DISCOUNT_PERCENT.format(percent=reached[0].shown) if len(reached) == 1 else ""
-    )
-    return texts.CART_DISCOUNT.format(percent=shown, amount=format_cop(order.discount_minor))
 
 
 def listed(names: Sequence[str], last: str = "y") -> str:
@@ -213,6 +205,7 @@ def nothing_found(query: str, categories: Sequence[str]) -> str:
     return texts.NOTHING_FOUND.format(query=query, examples=examples)
 
 
-def confirmed_lines(order: Order) -> str:
-    """The cart of a confirmed order, without its header (confirmation and owner alert)."""
-    return render_cart(order, VolumeDiscounts()).replace(texts.CART_HEADER + "\n", "")
+def confirmed_lines(order: Order, discounts: VolumeDiscounts) -> str:
+    """The cart of a confirmed order, without its header (confirmation and owner alert);
+    each discounted line with its percent while the shop's `discounts` still give it."""
+    return render_cart(order, discounts).replace(texts.CART_HEADER + "\n", "")

@@ -46,6 +46,11 @@ class VolumeDiscounts:
         pesos = Decimal(line.subtotal_minor) * tier.percent / 100 / MINOR_PER_PESO
         return int(pesos.quantize(Decimal(1), rounding=ROUND_HALF_UP)) * MINOR_PER_PESO
 
+    def cost(self, price_minor: int, quantity: int) -> int:
+        """What `quantity` units at `price_minor` cost, their tier's discount taken off."""
+        line = OrderLine(0, "", "", price_minor, quantity)
+        return line.subtotal_minor - self.of_line(line)
+
     def of(self, lines: Iterable[OrderLine]) -> int:
         return sum(self.of_line(line) for line in lines)
 

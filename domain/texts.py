@@ -46,13 +46,17 @@ QUOTE_DOCUMENT = "La cotización te la doy aquí en el chat; si la necesitas en 
 QUOTE_DOCUMENT_NO_CONTACT = "La cotización te la doy aquí en el chat; no puedo enviarla en PDF."
 # "¿tienen 10 cascos blancos?": whether there are that many.
 PRICES_HEADER = "Esto te sale:"
-PRICE_LINE = "• {quantity} × {name}: {total} (✅ hay {quantity})"
-PRICE_LINE_SHORT = "• {quantity} × {name}: solo quedan {stock}, que salen en {total}"
+PRICE_LINE = "• {quantity} × {name}: {total}{discount} · ✅ hay {quantity}"
+PRICE_LINE_SHORT = "• {quantity} × {name}: solo quedan {stock}, que salen en {total}{discount}"
 PRICE_LINE_OPTIONS = "• {quantity} × {query}: tengo varias opciones, desde {price} c/u"
 PRICE_LINE_NONE = "• {quantity} × {query}: no lo tengo"
 PRICES_TOTAL = "Total: {total}"
 PRICES_ADD = "¿Te los agrego al carrito?"
-HAVE_AMOUNT = "Sí, tengo {quantity} de {name}: {price} c/u, {total} en total. ¿Te los agrego?"
+HAVE_AMOUNT = (
+    "Sí, tengo {quantity} de {name}: {price} c/u, {total} en total{discount}. ¿Te los agrego?"
+)
+# What an amount of one product costs, its volume discount taken off: said with the total.
+WITH_DISCOUNT = " (con {percent} % de descuento)"
 FOR_AMOUNT = "Para {quantity} unidades:"
 AMOUNT_LINE = "{n}. {name} — {price} · {state}"
 AMOUNT_ENOUGH = "✅ hay {quantity}"
@@ -82,7 +86,7 @@ SOLD_OUT_AMOUNT = (
 )
 OFFER_PARTIAL = (
     "Solo tengo {stock} unidades de {name} ({price} c/u). Puedo ofrecerte {stock}, por "
-    "{total}. ¿Los llevas?"
+    "{total}{discount}. ¿Los llevas?"
 )
 OFFER_PARTIAL_ONE = "Solo me queda 1 unidad de {name} ({price}). ¿La llevas?"
 OFFER_DECLINED = "Entendido, no agregué nada. ¿Te ayudo con otra cosa?"

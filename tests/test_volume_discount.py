@@ -111,6 +111,18 @@ async def test_a_discount_asked_for_an_amount_says_what_that_amount_gets(shop: H
     assert "5 % desde 20 unidades y 10 % desde 50 unidades" in tiers
 
 
+async def test_what_an_amount_costs_is_said_with_its_discount(shop: Harness) -> None:
+    """ "¿tienen 30 chalecos?" said "$450.000 en total" and the cart then $427.500; the offer
+    of the 70 left and a price list did the same."""
+    ana = shop.api.user(9706, first_name="Ana")
+    asked = await say_text(ana, f"¿tienen 30 {VESTS}?")
+    assert "$427.500 en total (con 5 % de descuento)" in asked
+    offer = await say_text(ana, f"quiero 80 {VESTS}")
+    assert "Puedo ofrecerte 70, por $945.000 (con 10 % de descuento)" in offer
+    listed = await say_text(ana, f"cuánto me salen 30 {VESTS} y 20 cascos dieléctricos blancos?")
+    assert "$427.500 (con 5 % de descuento)" in listed and "Total: $1.149.500" in listed
+
+
 @pytest.fixture
 async def telegram_shop(
     api: LocalBotAPI, tmp_path: Path, sample_db: Path

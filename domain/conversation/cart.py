@@ -18,7 +18,7 @@ from domain.conversation.finding import (
     size_in_range,
 )
 from domain.conversation.memory import Offer, Pick
-from domain.conversation.rendering import nothing_found, product_list, render_cart
+from domain.conversation.rendering import cost_of, nothing_found, product_list, render_cart
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
 from domain.language import Intent, Understanding, parse_quantity, understand
@@ -169,13 +169,10 @@ async def price_items(
             continue
         product = products[0]
         counted = min(amount, product.stock)  # "solo quedan 9": the 9 are counted
-        cost = product.price_minor * counted
+        cost = turn.discounts.cost(product.price_minor, counted)
         line = texts.PRICE_LINE if counted == amount else texts.PRICE_LINE_SHORT
-        lines.append(
-            line.format(
-                quantity=amount, name=product.name, total=format_cop(cost), stock=product.stock
-            )
-        )
+        said = cost_of(turn.discounts, product.price_minor, counted)
+        lines.append(line.format(quantity=amount, name=product.name, stock=product.stock, **said))
         if counted:
             total += cost
             quoted.append(f"{counted} {product.name}")
@@ -219,8 +216,11 @@ async def answer_amount(
         await add(uow, turn, product, amount)  # "Solo tengo 4… ¿Los llevas?"
         return True
     turn.memory.offer = Offer(product.id, amount)
-    price, total = format_cop(product.price_minor), format_cop(product.price_minor * amount)
-    turn.say(texts.HAVE_AMOUNT.format(quantity=amount, name=product.name, price=price, total=total))
+    price, said = (
+        format_cop(product.price_minor),
+        cost_of(turn.discounts, product.price_minor, amount),
+    )
+    turn.say(texts.HAVE_AMOUNT.format(quantity=amount, name=product.name, price=price, **said))
     turn.buttons = OFFER_BUTTONS
     return True
 
@@ -295,11 +295,9 @@ async def add(
     if quantity > product.stock:
         turn.memory.offer = Offer(product.id, product.stock)
         template = texts.OFFER_PARTIAL_ONE if product.stock == 1 else texts.OFFER_PARTIAL
-        price, total = (
-            format_cop(product.price_minor),
-            format_cop(product.price_minor * product.stock),
-        )
-        turn.say(template.format(stock=product.stock, name=product.name, price=price, total=total))
+        price = format_cop(product.price_minor)
+        said = cost_of(turn.discounts, product.price_minor, product.stock)
+        turn.say(template.format(stock=product.stock, name=product.name, price=price, **said))
         turn.buttons = OFFER_BUTTONS
         return
     order = await uow.orders.set_line(turn.chat.chat_id, turn.chat.user_id, product, quantity)

@@ -57,6 +57,17 @@ def render_cart(
     return "\n".join(lines)
 
 
+def cost_of(discounts: VolumeDiscounts, price_minor: int, quantity: int) -> dict[str, str]:
+    """ "total" and "discount" for a text that says what `quantity` units cost: "$675.000" and
+    " (con 10 % de descuento)" (empty below the first tier)."""
+    tier = discounts.tier_for(quantity)
+    total = format_cop(discounts.cost(price_minor, quantity))
+    return {
+        "total": total,
+        "discount": texts.WITH_DISCOUNT.format(percent=tier.shown) if tier else "",
+    }
+
+
 def listed(names: Sequence[str], last: str = "y") -> str:
     """ "Medellín, Bello y Envigado"; with `last` "o", "Nequi, Daviplata o Bre-B"."""
     if len(names) < 2:

@@ -124,8 +124,6 @@ class OrderRow(Base):
     delivery_method: Mapped[str] = mapped_column(String(20), default="")
     delivery_place: Mapped[str] = mapped_column(String(120), default="")
     delivery_fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
-    # The volume discount it was sold with (taken off total_minor); 0 while a cart.
-    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     # How it is paid (domain.payment.PayKind), the payment's state and provider reference.
     payment_method: Mapped[str] = mapped_column(String(20), default="")
     payment_state: Mapped[str] = mapped_column(String(20), default="")
@@ -169,6 +167,8 @@ class OrderLineRow(Base):
     name: Mapped[str] = mapped_column(String(500))
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int] = mapped_column(Integer)
+    # The volume discount the line was sold with (off the order's total); 0 while a cart.
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
 
     order: Mapped[OrderRow] = relationship(back_populates="lines")
 

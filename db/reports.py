@@ -88,7 +88,9 @@ class ReportRepository:
     ) -> list[ProductSales]:
         """Best sellers by units among the period's sold orders (cancelled ones excluded)."""
         units = func.sum(OrderLineRow.quantity)
-        revenue = func.sum(OrderLineRow.quantity * OrderLineRow.unit_price_minor)
+        revenue = func.sum(
+            OrderLineRow.quantity * OrderLineRow.unit_price_minor - OrderLineRow.discount_minor
+        )
         rows = await self._session.execute(
             select(
                 OrderLineRow.product_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -117,7 +117,7 @@ _BOUGHT_WITH = (
     .order_by(func.count().desc(), _other.c.product_id)
     .limit(bindparam("limit"))
 )
-_LINE_COLUMNS = ("product_id", "sku", "name", "unit_price_minor", "quantity")
+_LINE_COLUMNS = ("product_id", "sku", "name", "unit_price_minor", "quantity", "discount_minor")
 # Asked at every step of a checkout: whether the customer authorised their data, and theirs.
 _consents = cast(Table, ConsentRow.__table__)
 _CONSENT_OF = select(_consents.c.accepted_at).where(
@@ -224,6 +224,7 @@ def _order(row: Any, lines: tuple[OrderLine, ...] | None = None) -> Order:
                 name=line.name,
                 unit_price_minor=line.unit_price_minor,
                 quantity=line.quantity,
+                discount_minor=line.discount_minor,
             )
             for line in row.lines
         )
@@ -244,7 +245,6 @@ def _order(row: Any, lines: tuple[OrderLine, ...] | None = None) -> Order:
         delivery_method=row.delivery_method,
         delivery_place=row.delivery_place,
         delivery_fee_minor=row.delivery_fee_minor,
-        discount_minor=row.discount_minor,
         payment_method=row.payment_method,
         payment_state=row.payment_state,
         payment_ref=row.payment_ref,
@@ -1014,10 +1014,11 @@ class OrderRepository:
         delivery: DeliveryLine,
         payment: PaymentLine,
         invoice: InvoiceData | None = None,
-        discount_minor: int = 0,
+        discounts: Mapping[int, int] | None = None,
     ) -> Order:
         """The cart becomes an order: the customer's data as given now, the delivery, the
-        payment, the invoice's data and the volume discount (`discount_minor`, taken off)."""
+        payment, the invoice's data and each line's volume discount (`discounts`, by
+        product, taken off the total)."""
         row = await self._session.scalar(self._query().where(OrderRow.id == order_id))
         if row is None or row.status != OrderStatus.CART:
             raise LookupError(f"order {order_id} is not an open cart")
@@ -1032,11 +1033,12 @@ class OrderRepository:
         row.delivery_method = delivery.method
         row.delivery_place = delivery.place
         row.delivery_fee_minor = delivery.fee_minor
-        lines_total = _lines_total(row.lines)
-        if not 0 <= discount_minor <= lines_total:
-            raise ValueError(f"discount {discount_minor} on lines of {lines_total}")
-        row.discount_minor = discount_minor
-        row.total_minor = lines_total - discount_minor + delivery.fee_minor
+        for line in row.lines:
+            line.discount_minor = (discounts or {}).get(line.product_id, 0)
+            if not 0 <= line.discount_minor <= line.unit_price_minor * line.quantity:
+                raise ValueError(f"discount {line.discount_minor} on line {line.product_id}")
+        discount = sum(line.discount_minor for line in row.lines)
+        row.total_minor = _lines_total(row.lines) - discount + delivery.fee_minor
         row.payment_method = payment.method
         row.payment_state = payment.state
         if invoice is not None:

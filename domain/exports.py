@@ -194,8 +194,7 @@ def _orders(orders: list[Order]) -> _Table:
                 sum(line.quantity for line in o.lines),
                 texts.EXPORT_DELIVERY_METHOD.get(o.delivery_method, ""),
                 o.delivery_place,
-                _Money(o.total_minor - o.delivery_fee_minor + o.discount_minor),
-                _Money(o.discount_minor),
+                _Money(o.lines_total_minor),
                 _Money(o.delivery_fee_minor),
                 _Money(o.total_minor),
                 texts.PAY_KIND_LABEL.get(o.payment_method, o.payment_method),
@@ -208,6 +207,7 @@ def _orders(orders: list[Order]) -> _Table:
                 o.invoice_name,
                 o.invoice_email,
                 o.chat_id,
+                _Money(o.discount_minor),
             ]
             for o in orders
         ],
@@ -226,6 +226,7 @@ def _lines(orders: list[Order]) -> _Table:
                 _Money(line.unit_price_minor),
                 line.quantity,
                 _Money(line.subtotal_minor),
+                _Money(line.discount_minor),
             ]
             for o in orders
             for line in o.lines

@@ -110,6 +110,9 @@ class OrderLine:
     name: str
     unit_price_minor: int
     quantity: int
+    # By volume (domain.pricing): stored when the order is confirmed; a cart's line gets its
+    # own from VolumeDiscounts.applied.
+    discount_minor: int = 0
 
     @property
     def subtotal_minor(self) -> int:
@@ -213,8 +216,6 @@ class Order:
     delivery_method: str = ""  # a domain.delivery.Method once confirmed; "" for a cart
     delivery_place: str = ""
     delivery_fee_minor: int = 0  # included in total_minor
-    discount_minor: int = 0  # by volume, off total_minor: stored when confirmed; a cart gets
-    # its own from domain.pricing.VolumeDiscounts.applied
     payment_method: str = ""  # a domain.payment.PayKind once confirmed
     payment_state: str = ""  # a domain.payment.PaymentState once confirmed
     payment_ref: str = ""  # the provider's reference (a payment link, a charge id)
@@ -237,6 +238,11 @@ class Order:
     @property
     def lines_total_minor(self) -> int:
         return sum(line.subtotal_minor for line in self.lines)
+
+    @property
+    def discount_minor(self) -> int:
+        """The lines' volume discounts, taken off total_minor."""
+        return sum(line.discount_minor for line in self.lines)
 
     @property
     def goods_minor(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -130,7 +130,7 @@ class OrderRepo(Protocol):
         delivery: DeliveryLine,
         payment: PaymentLine,
         invoice: InvoiceData | None = None,
-        discount_minor: int = 0,
+        discounts: Mapping[int, int] | None = None,
     ) -> Order: ...
     async def list_for_user(self, telegram_user_id: int, limit: int = 5) -> list[Order]: ...
     async def list_for_customer(self, customer: Customer, limit: int = 10) -> list[Order]: ...

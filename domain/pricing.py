@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -51,20 +50,22 @@ class VolumeDiscounts:
         line = OrderLine(0, "", "", price_minor, quantity)
         return line.subtotal_minor - self.of_line(line)
 
-    def of(self, lines: Iterable[OrderLine]) -> int:
-        return sum(self.of_line(line) for line in lines)
-
     def applied(self, order: Order) -> Order:
-        """A cart with its discount as the tiers give it now; a confirmed order as sold."""
+        """A cart with each line's discount as the tiers give it now; a confirmed order as
+        sold."""
         if order.status != OrderStatus.CART:
             return order
-        return replace(order, discount_minor=self.of(order.lines))
+        lines = tuple(replace(line, discount_minor=self.of_line(line)) for line in order.lines)
+        priced = replace(order, lines=lines)
+        return replace(priced, total_minor=priced.goods_minor)
 
     def by_line(self, order: Order) -> dict[int, VolumeTier]:
-        """The tier each discounted line reaches, by product. For a confirmed order, only
-        while the tiers still give the discount it was sold with (else its amount alone is
-        known)."""
-        if order.status != OrderStatus.CART and self.of(order.lines) != order.discount_minor:
-            return {}
-        reached = {line.product_id: self.tier_for(line.quantity) for line in order.lines}
-        return {product_id: tier for product_id, tier in reached.items() if tier is not None}
+        """The tier each discounted line of a priced cart (`applied`) or a confirmed order
+        reaches, by product: a line's while the tiers still give the discount it was sold
+        with (else its amount alone is known)."""
+        reached = {}
+        for line in order.lines:
+            tier = self.tier_for(line.quantity)
+            if tier is not None and line.discount_minor == self.of_line(line):
+                reached[line.product_id] = tier
+        return reached

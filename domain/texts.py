@@ -998,7 +998,6 @@ EXPORT_ORDER_COLUMNS = (
     "entrega",
     "lugar_entrega",
     "productos",
-    "descuento",
     "domicilio",
     "total",
     "pago",
@@ -1011,13 +1010,22 @@ EXPORT_ORDER_COLUMNS = (
     "factura_nombre",
     "factura_correo",
     "chat",
+    "descuento",  # by volume: productos − descuento + domicilio = total
 )
 EXPORT_DELIVERY_METHOD = {
     "home": "domicilio",
     "pickup": "recoge en el local",
     "carrier": "transportadora",
 }
-EXPORT_LINE_COLUMNS = ("pedido", "sku", "nombre", "precio_unitario", "cantidad", "subtotal")
+EXPORT_LINE_COLUMNS = (
+    "pedido",
+    "sku",
+    "nombre",
+    "precio_unitario",
+    "cantidad",
+    "subtotal",
+    "descuento",
+)
 EXPORT_MESSAGE_COLUMNS = ("fecha", "chat", "usuario_telegram", "quién", "mensaje", "intención")
 EXPORT_ORDER_STATUS = {
     OrderStatus.CART: "carrito",

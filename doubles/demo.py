@@ -241,11 +241,12 @@ def _report(order: Order | None, before: Product | None, after: Product | None) 
     for line in order.lines:
         print(f"  {line.quantity} × {line.name} ({line.sku}) a {format_cop(line.unit_price_minor)}")
     fee, total = format_cop(order.delivery_fee_minor), format_cop(order.total_minor)
-    print(f"  Domicilio: {fee} · Total: {total}")
+    discount = f"Descuento: −{format_cop(order.discount_minor)} · " if order.discount_minor else ""
+    print(f"  {discount}Domicilio: {fee} · Total: {total}")
     print(f"  Pago: {state_line(order.payment_method, order.payment_state)}")
     if before and after:
         print(f"Stock de {WATCHED_SKU}: {before.stock} → {after.stock}")
-    expected = sum(line.subtotal_minor for line in order.lines) + order.delivery_fee_minor
+    expected = order.goods_minor + order.delivery_fee_minor
     paid = order.payment_state == PaymentState.PAID
     ok = (
         order.total_minor == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Self
@@ -383,16 +383,21 @@ class FakeOrderRepo:
         delivery: DeliveryLine,
         payment: PaymentLine,
         invoice: InvoiceData | None = None,
-        discount_minor: int = 0,
+        discounts: Mapping[int, int] | None = None,
     ) -> Order:
         order = self.rows[order_id]
         assert order.status == OrderStatus.CART
+        lines = tuple(
+            replace(line, discount_minor=(discounts or {}).get(line.product_id, 0))
+            for line in order.lines
+        )
+        discount = sum(line.discount_minor for line in lines)
         return self._store(
             replace(
                 order,
+                lines=lines,
                 status=OrderStatus.CONFIRMED,
-                total_minor=order.lines_total_minor - discount_minor + delivery.fee_minor,
-                discount_minor=discount_minor,
+                total_minor=order.lines_total_minor - discount + delivery.fee_minor,
                 delivery_method=delivery.method,
                 delivery_place=delivery.place,
                 delivery_fee_minor=delivery.fee_minor,

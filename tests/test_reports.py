@@ -440,7 +440,7 @@ async def test_export_has_every_table_as_csv_and_one_workbook(
         "entregado",
     }
     lines = csv_rows(files, "lineas_pedido.csv")
-    assert lines[1][1:] == ["NAN-02", "Ñandú grande", "50000", "2", "100000"]
+    assert lines[1][1:] == ["NAN-02", "Ñandú grande", "50000", "2", "100000", "0"]
     chat = csv_rows(files, "conversaciones.csv")
     assert [row[3] for row in chat[1:]] == ["cliente", "bot", "cliente", "tienda", "cliente"]
     assert "Claro, el Ñandú cuesta $50.000" in [row[4] for row in chat]

@@ -70,6 +70,10 @@ async def test_thirty_vests_are_charged_with_five_percent_off_everywhere(shop: H
     assert "Total: $427.500" in alert
     assert "$427.500" in await say_text(juan, "mis pedidos")
 
+    stats = await say(owner, "/stats hoy")
+    best = texts_of([{"text": m.get("caption", m.get("text", ""))} for m in stats])
+    assert "$427.500" in best and "$450.000" not in best  # the best seller's too
+
     await say(owner, "/export")
     exported = dict(shop.api.user(OWNER_ID).documents())
     (row,) = csv.DictReader(io.StringIO(exported["pedidos.csv"].decode("utf-8-sig")), delimiter=";")
@@ -79,6 +83,9 @@ async def test_thirty_vests_are_charged_with_five_percent_off_everywhere(shop: H
         "0",
         "427500",
     )
+    lines = exported["lineas_pedido.csv"].decode("utf-8-sig")
+    (line,) = csv.DictReader(io.StringIO(lines), delimiter=";")
+    assert (line["subtotal"], line["descuento"]) == ("450000", "22500")
 
 
 async def test_the_tier_follows_the_units_and_free_delivery_the_subtotal(shop: Harness) -> None:

@@ -357,7 +357,7 @@ async def shop_question(
     else:
         turn.say(asides.topics_answer(front, topics))
         if cart_now is not None and cart_now.lines:  # the fees, and what this order pays
-            turn.say(order_figures(front, cart_now, quote_for(front, turn, cart_now)))
+            turn.say(order_figures(front, turn, cart_now, quote_for(front, turn, cart_now)))
     if InfoTopic.DISCOUNT in topics:
         return  # that answer is the shop's own text already
     if more := asides.documents_answer(front, text):

@@ -762,7 +762,7 @@ def _confirm_buttons(front: Shopfront, turn: Turn, cart: Order, quote: Quote) ->
     payments = len(front.shop.payment_options.methods) > 1
     payment = turn.memory.payment or ""  # the default is stamped as none chosen
     invoice = billing.stamp(front, turn)
-    priced = front.shop.volume_discounts.applied(cart)
+    priced = turn.discounts.applied(cart)
     return confirm_buttons(
         priced, quote, payment, choices=choices, payments=payments, invoice=invoice
     )

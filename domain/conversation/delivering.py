@@ -22,12 +22,6 @@ def quote_for(front: Shopfront, turn: Turn, cart: Order) -> Quote:
     return options.quote(choice, cart.lines_total_minor)
 
 
-def goods(front: Shopfront, cart: Order) -> int:
-    """What the cart's products cost, the volume discount taken off (the free-delivery
-    threshold goes by the subtotal, the amount the customer sees it compared with)."""
-    return front.shop.volume_discounts.applied(cart).goods_minor
-
-
 def said_where(turn: Turn) -> str:
     """Where the customer said the order goes: their address and neighbourhood, and the
     municipality they chose for a home delivery."""
@@ -48,9 +42,9 @@ def delivery_answer(
     named = front.shop.delivery_options.municipality_in(text)
     policy = texts.INFO_DELIVERY.format(delivery=front.shop.delivery_summary())
     if cart is not None and cart.lines and named:
-        figures = to_town(front, cart, named)
+        figures = to_town(front, turn, cart, named)
     elif cart is not None and cart.lines:
-        figures = order_figures(front, cart, quote_for(front, turn, cart))
+        figures = order_figures(front, turn, cart, quote_for(front, turn, cart))
     elif named:
         figures = town_fee(front, named)
     else:
@@ -91,18 +85,19 @@ def town_fee(front: Shopfront, town: str) -> str:
     return texts.DELIVERY_TO_TOWN.format(delivery=line)
 
 
-def to_town(front: Shopfront, cart: Order, town: str) -> str:
+def to_town(front: Shopfront, turn: Turn, cart: Order, town: str) -> str:
     """ "¿cuánto sale el envío a Envigado?": what this order would pay for a home delivery to
     `town` (a served municipality), and its total."""
     options = front.shop.delivery_options
     return order_figures(
-        front, cart, options.quote(Choice(Method.HOME, town), cart.lines_total_minor)
+        front, turn, cart, options.quote(Choice(Method.HOME, town), cart.lines_total_minor)
     )
 
 
-def order_figures(front: Shopfront, cart: Order, quote: Quote) -> str:
+def order_figures(front: Shopfront, turn: Turn, cart: Order, quote: Quote) -> str:
     """ "Para este pedido: Domicilio a …: $12.000. El total con envío queda en …"."""
-    total = format_cop(goods(front, cart) + quote.fee_minor)
+    goods = turn.discounts.applied(cart).goods_minor  # free delivery went by the subtotal
+    total = format_cop(goods + quote.fee_minor)
     delivery = describe(quote, front.shop.delivery_options)
     if quote.on_arrival:  # the freight is paid to the carrier: the order's total is the goods
         return texts.DELIVERY_FOR_THIS_ORDER_ON_ARRIVAL.format(delivery=delivery, total=total)

@@ -39,7 +39,7 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
     quote = quote_for(front, turn, cart)
     method = paying.chosen(front, turn)
     invoice = billing.stamp(front, turn) or ""
-    priced = front.shop.volume_discounts.applied(cart)
+    priced = turn.discounts.applied(cart)
     stamp = cart_stamp(priced, quote, turn.memory.payment or "", invoice)
     if not changed and shown is not None and shown != stamp:
         turn.say(texts.CART_CHANGED_SINCE)
@@ -63,8 +63,8 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
     customer = await _customer(uow, turn)
     payment = PaymentLine(method.kind, PaymentState.PENDING)
     billed = turn.memory.invoice if invoice else None
-    discount = priced.discount_minor
-    order = await uow.orders.confirm(cart.id, customer, quote.line(), payment, billed, discount)
+    discounts = {line.product_id: line.discount_minor for line in priced.lines}
+    order = await uow.orders.confirm(cart.id, customer, quote.line(), payment, billed, discounts)
     uow.emit(ProductsChanged(tuple(line.product_id for line in order.lines)))
     actor = texts.AUDIT_BY_CUSTOMER.format(chat_id=turn.chat.chat_id)
     sold = texts.AUDIT_SOLD.format(order_id=order.id)

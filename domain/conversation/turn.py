@@ -123,7 +123,7 @@ class Turn:
     chat: ChatRef
     memory: Memory
     step: Step
-    discounts: VolumeDiscounts = VolumeDiscounts()  # the shop's, for the carts it shows
+    discounts: VolumeDiscounts  # the shop's volume discounts, for every cart the turn shows
     parts: list[str] = field(default_factory=list)
     buttons: Buttons = ()
     cart: Order | None = None  # shown once at the end when lines were added

@@ -1,4 +1,4 @@
-"""orders.discount_minor: the volume discount an order was sold with
+"""order_lines.discount_minor: the volume discount each line was sold with
 
 Revision ID: 0015
 Revises: 0014
@@ -17,12 +17,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("orders") as batch:
-        batch.add_column(
-            sa.Column("discount_minor", sa.BigInteger(), nullable=False, server_default="0")
-        )
+    # Plain ALTER TABLE on both databases: a batch copy of order_lines would reflect the
+    # products table, whose expression index SQLAlchemy cannot reflect on SQLite.
+    op.add_column(
+        "order_lines",
+        sa.Column("discount_minor", sa.BigInteger(), nullable=False, server_default="0"),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("orders") as batch:
-        batch.drop_column("discount_minor")
+    op.execute("ALTER TABLE order_lines DROP COLUMN discount_minor")  # SQLite 3.35 and later

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from app.settings import DATA_DIR
 from domain.shop import InvalidShopProfile, load_shop_profile
 from doubles.telegram import LocalBotAPI
-from tests.chat import orders_of, press, say, say_text
+from tests.chat import cart_of, orders_of, press, say, say_text
 from tests.conftest import (
     OWNER_ID,
     Harness,
@@ -31,16 +31,16 @@ from tests.test_wompi import profile_with
 VESTS = "chalecos reflectivos naranja"  # $15.000 each, 70 in stock
 
 
-async def to_summary(customer, cart: list[dict]) -> list[dict]:  # noqa: ANN001
-    """From a cart: finish, give the data for a Medellín delivery; the summary."""
+async def to_summary(customer, cart: list[dict], town: str = "Medellín") -> list[dict]:  # noqa: ANN001
+    """From a cart: finish, give the data for a delivery to `town`; the summary."""
     await press(customer, cart, "Finalizar")
     await say(customer, "1037654321")
     await say(customer, "Juan Pérez")
     await say(customer, "3001234567")
-    town = await say(customer, "Cra 45 # 10-20")
-    notes = await say(customer, "Laureles") if "barrio" in texts_of(town).lower() else town
+    asked = await say(customer, "Cra 45 # 10-20")
+    notes = await say(customer, "Laureles") if "barrio" in texts_of(asked).lower() else asked
     if "municipio" in texts_of(notes):
-        notes = await press(customer, notes, "Medellín")
+        notes = await press(customer, notes, town)
     if "barrio" in texts_of(notes).lower():
         notes = await say(customer, "Laureles")
     return await press(customer, notes, "Omitir")
@@ -128,6 +128,26 @@ async def test_what_an_amount_costs_is_said_with_its_discount(shop: Harness) -> 
     assert "Puedo ofrecerte 70, por $945.000 (con 10 % de descuento)" in offer
     listed = await say_text(ana, f"cuánto me salen 30 {VESTS} y 20 cascos dieléctricos blancos?")
     assert "$427.500 (con 5 % de descuento)" in listed and "Total: $1.149.500" in listed
+
+
+async def test_a_purchase_supposed_in_a_question_is_answered_not_added(shop: Harness) -> None:
+    """ "si llevo 20 cascos blancos, ¿hay descuento?" (a question after a comma) and "¿a
+    cuánto me queda cada chaleco si llevo 50?" put the units in the cart."""
+    ana = shop.api.user(9707, first_name="Ana")
+    asked = await say_text(ana, "si llevo 20 cascos blancos, ¿hay descuento?")
+    assert "Con 20 unidades de un mismo producto tienes 5 % de descuento" in asked
+    each = await say_text(ana, "¿a cuánto me queda cada chaleco naranja si llevo 50?")
+    assert "$675.000 en total (con 10 % de descuento)" in each
+    assert await cart_of(shop, ana.id) == {}
+
+
+async def test_what_it_all_costs_asked_at_the_summary_has_the_delivery(shop: Harness) -> None:
+    """ "¿cuánto me sale todo?" at the summary said the products' total without the $15.000
+    delivery the summary charged."""
+    eva = shop.api.user(9708, first_name="Eva")
+    await to_summary(eva, await say(eva, f"quiero 19 {VESTS}"), town="Bello")
+    asked = await say_text(eva, "¿cuánto me sale todo?")
+    assert "Domicilio a Bello: $15.000" in asked and "Total: $300.000" in asked
 
 
 @pytest.fixture

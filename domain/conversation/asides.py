@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from domain import texts
 from domain.conversation import rendering
-from domain.conversation.delivering import delivery_answer
+from domain.conversation.delivering import delivery_answer, quote_for
 from domain.conversation.rendering import product_list
 from domain.conversation.shopfront import Shopfront
-from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Turn
-from domain.delivery import Method
+from domain.conversation.turn import COLLECTING_STEPS, ChatRef, Step, Turn
+from domain.delivery import Method, describe
 from domain.events import PersonAsked
 from domain.language import InfoTopic, Intent, Understanding
 from domain.language.patterns import (
@@ -55,10 +55,7 @@ async def answer_aside(
     elif meaning.intent == Intent.MY_ORDERS:
         turn.say(await my_orders(front, uow, turn.chat))
     elif meaning.intent == Intent.CART:  # "¿qué tengo en el carrito?" (not the shop's texts)
-        cart = await uow.orders.get_cart(turn.chat.chat_id)
-        turn.say(
-            rendering.render_cart(cart, turn.discounts) if cart and cart.lines else texts.CART_EMPTY
-        )
+        turn.say(await _cart_now(front, uow, turn))
     elif said := shop_answer(front, text, meaning.product_query):
         turn.say(said)
     elif meaning.intent in (Intent.PRODUCT_QUESTION, Intent.BUY, Intent.OTHER):
@@ -113,6 +110,19 @@ def ask_for_person(
     turn.say(said + urgent)
 
 
+async def _cart_now(front: Shopfront, uow: UnitOfWork, turn: Turn) -> str:
+    """The cart; at the summary ("¿cuánto me sale todo?"), with its delivery, as the summary
+    has it."""
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    if cart is None or not cart.lines:
+        return texts.CART_EMPTY
+    if turn.step != Step.CONFIRMING:
+        return rendering.render_cart(cart, turn.discounts)
+    quote = quote_for(front, turn, cart)
+    delivery = (describe(quote, front.shop.delivery_options), quote.fee_minor)
+    return rendering.render_cart(cart, turn.discounts, delivery)
+
+
 def topics_answer(
     front: Shopfront,
     topics: Sequence[InfoTopic],
@@ -132,10 +142,12 @@ def topics_answer(
 
 
 def discount_answer(front: Shopfront, quantity: int | None = None) -> str:
-    """ "¿hay descuento?": the volume discount the cart applies (what `quantity` units of one
-    product get), and the shop's passages on discounts, quoted; where to ask when it has
-    neither (nothing is promised that the shop did not write)."""
+    """ "¿hay descuento?": the volume discount the cart applies and the shop's passages on
+    discounts, quoted; "¿… si compro 30?", what 30 units of one product get, alone; where to
+    ask when it has neither (nothing is promised that the shop did not write)."""
     tiers = volume_discount_text(front.shop.volume_discounts, quantity)
+    if tiers and quantity is not None and quantity > 1:
+        return tiers
     answer = front.knowledge.about(texts.DISCOUNT_SUBJECT)
     if answer is not None:
         return "\n\n".join(filter(None, (tiers, answer.text())))

@@ -239,8 +239,11 @@ async def asks_before_buying(
     """ "¿hay descuento si compro 30 chalecos?": a question about a purchase, not an order.
     The question is answered and the products are offered to pick (a tap adds the 30);
     nothing goes in the cart by itself. False for any other message."""
-    if not meaning.topics or not CONDITIONAL_BUY_RE.search(fold(text)):
+    if not CONDITIONAL_BUY_RE.search(fold(text)):
         return False
+    if not meaning.topics:  # "¿a cuánto me queda cada chaleco si llevo 50?": what that costs
+        asked = replace(meaning, intent=Intent.PRODUCT_QUESTION)
+        return meaning.is_question and await answer_amount(front, uow, turn, asked)
     turn.say(asides.topics_answer(front, meaning.topics, quantity=meaning.quantity))
     products = await front.finder.find(uow, turn.memory, meaning, picking=True)
     if products:

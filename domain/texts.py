@@ -441,6 +441,17 @@ PAID_SEND_RECEIPT = (
 )
 PAID_ALREADY = "Tu pedido #{order_id} ya figura como pagado. ✅"
 ORDER_TO_PAY = "Tu pedido #{order_id}:"
+ORDER_AMOUNT = "Tu pedido #{order_id} es de {amount}."
+# "mejor les transfiero a Bancolombia" after confirming: the order moves to it.
+PAYMENT_SWITCHED = "Listo, tu pedido #{order_id} queda para pagar por {label}."
+PAYMENT_KEPT = (
+    "Tu pedido #{order_id} quedó para pagar por {method} y no puedo cambiarlo desde aquí; "
+    "escríbele a la tienda: {contact}."
+)
+OWNER_PAYMENT_SWITCHED = (
+    "💳 El cliente del pedido #{order_id} ({amount}) cambió la forma de pago: antes {before}, "
+    "ahora {after}."
+)
 PAID_TO_COURIER = (
     "¡Gracias! 🙌 El pago del pedido #{order_id} lo confirma la tienda con el domiciliario."
 )

@@ -268,3 +268,42 @@ async def test_what_is_owed_and_where_asked_after_a_transfer_order(shop: Harness
         assert "Misión" not in said and "El valor exacto" not in said
     bob = shop.api.user(7910, first_name="Bob")  # no order: the shop's Nequi, as before
     assert "Nequi" in texts_of(await say(bob, "me regala el numero de nequi"))
+
+
+async def test_another_way_to_pay_named_after_the_order_moves_it(shop: Harness) -> None:
+    """After a cash order, "¿a qué cuenta de Bancolombia les consigno?" said "El valor exacto
+    te lo doy al confirmar el pedido", and "mejor les transfiero a Bancolombia" said "Listo,
+    pagas por Transferencia Bancolombia" and left the order to be collected in cash."""
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7921)
+    await press(ana, summary, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    await owner.replies()
+    asked = texts_of(await say(ana, "¿a qué cuenta de Bancolombia les consigno?"))
+    assert "245-873612-09" in asked and f"Tu pedido #{order.id} es de $208.000" in asked
+    assert "al confirmar el pedido" not in asked
+    moved = texts_of(await say(ana, "mejor les transfiero a Bancolombia"))
+    assert f"tu pedido #{order.id} queda para pagar por Transferencia Bancolombia" in moved
+    assert "transfiere $208.000 a Bancolombia" in moved
+    (switched,) = await orders_of(shop, ana.id)
+    assert (switched.payment_method, switched.payment_state) == ("bank", "pending")
+    alert = texts_of(await owner.replies())
+    assert "antes Efectivo contra entrega, ahora Transferencia Bancolombia" in alert
+    back = texts_of(await say(ana, "mejor pago en efectivo"))
+    assert "Pagas $208.000 en efectivo al recibir" in back
+    (cash,) = await orders_of(shop, ana.id)
+    assert cash.payment_method == "cash"
+
+
+async def test_what_is_owed_is_every_order_still_to_pay(shop: Harness) -> None:
+    """ "¿cuánto le debo?" with a Nequi order and then a cash one named the last only."""
+    ana, summary = await to_summary(shop, 7922)
+    shown = await press(ana, await press(ana, summary, "Cambiar pago"), "Nequi")
+    await press(ana, shown, "Confirmar")
+    cart = await say(ana, "quiero 2 cascos blancos")
+    known = await press(ana, cart, "Finalizar")
+    await press(ana, await press(ana, known, "usar estos datos"), "Confirmar")
+    first, second = sorted(order.id for order in await orders_of(shop, ana.id))
+    owed = texts_of(await say(ana, "cuanto le debo?"))
+    assert f"Tu pedido #{first}:" in owed and "transfiere $208.000 a Nequi" in owed
+    assert f"Tu pedido #{second}:" in owed and "en efectivo al recibir" in owed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import replace
 
 from domain import texts
@@ -219,10 +220,10 @@ async def told_paid(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) ->
 
 
 async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
-    """ "¿cuánto le debo?", "¿a qué número le consigno?": the latest open order not paid yet,
-    its amount and where it goes, as the confirmation said. False when there is none, or
-    when what is owed is asked with products in the cart (then it is the cart's total), or
-    the message asks neither."""
+    """ "¿cuánto le debo?", "¿a qué número le consigno?": each open order not paid yet, its
+    amount and where it goes, as the confirmation said. False when there is none, or when
+    what is owed is asked with products in the cart (then it is the cart's total), or the
+    message asks neither."""
     if not OWED_RE.search(fold(text)):
         return False
     meaning = understand(text)
@@ -236,20 +237,75 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
     unpaid = [
         o for o in recent if o.status in OPEN_STATUSES and o.payment_state == PaymentState.PENDING
     ]
-    if not unpaid:
-        return False
-    order = unpaid[0]
-    method = front.shop.payment_options.get(order.payment_method)
     kinds = front.shop.payment_options.named_in(text)
-    if method is None or (kinds and order.payment_method not in kinds):
-        return False  # "el número de Nequi" for a cash order: the shop's Nequi, as asked
-    pickup = order.delivery_method == Method.PICKUP
+    if kinds:  # "el número de Nequi" for a cash order: the shop's Nequi, as asked
+        unpaid = [order for order in unpaid if order.payment_method in kinds]
+    told = []
+    for order in unpaid:
+        method = front.shop.payment_options.get(order.payment_method)
+        if method is not None:
+            pickup = order.delivery_method == Method.PICKUP
+            how = method.instructions(order.total_minor, order.id, pickup=pickup)
+            told.append(texts.ORDER_TO_PAY.format(order_id=order.id) + "\n" + how)
+    if told:
+        turn.say("\n\n".join(told))
+    return bool(told)
+
+
+async def pay_otherwise(
+    front: Shopfront, uow: UnitOfWork, turn: Turn, kinds: Sequence[PayKind], *, asked: bool
+) -> bool:
+    """A way to pay named with no cart and an order still to be paid: "¿a qué cuenta les
+    consigno?" gets that account and the order's amount; "mejor les transfiero a Bancolombia"
+    (or "mejor pago en efectivo") moves the order to it while it is open and unpaid, and the
+    owners are told; an order by link or in Telegram is left to the shop. False when there
+    is a cart or no such order (the way to pay is then noted for the next one)."""
+    cart = await uow.orders.get_cart(turn.chat.chat_id)
+    if cart is not None and cart.lines:
+        return False
+    owed = await _unpaid(uow, turn)
+    options = front.shop.payment_options
+    method = next((m for m in map(options.get, kinds) if m is not None), None)
+    if owed is None or method is None:
+        return False
+    amount = format_cop(owed.total_minor)
+    if asked or method.kind == owed.payment_method:
+        shown = texts.PAYMENT_TAKEN.format(label=method.label, details=method.details()).strip()
+        turn.say(shown + "\n\n" + texts.ORDER_AMOUNT.format(order_id=owed.id, amount=amount))
+        return True
+    offline = {PayKind.CASH, *TRANSFERS}
+    was = options.chosen(owed.payment_method).label
+    moved = None
+    if owed.payment_method in offline and method.kind in offline:
+        moved = await uow.orders.switch_payment(owed.id, owed.payment_method, method.kind)
+    if moved is None:
+        contact = front.shop.written_contact
+        turn.say(texts.PAYMENT_KEPT.format(order_id=owed.id, method=was, contact=contact))
+        return True
+    alert = texts.OWNER_PAYMENT_SWITCHED.format(
+        order_id=owed.id, amount=amount, before=was, after=method.label
+    )
+    uow.emit(PaymentUpdate(owed.id, turn.chat.chat_id, f"switched:{method.kind}", owner_text=alert))
+    pickup = owed.delivery_method == Method.PICKUP
     turn.say(
-        texts.ORDER_TO_PAY.format(order_id=order.id)
+        texts.PAYMENT_SWITCHED.format(order_id=owed.id, label=method.label)
         + "\n"
-        + method.instructions(order.total_minor, order.id, pickup=pickup)
+        + method.instructions(owed.total_minor, owed.id, pickup=pickup)
     )
     return True
+
+
+async def _unpaid(uow: UnitOfWork, turn: Turn) -> Order | None:
+    """The customer's latest open order still to be paid."""
+    recent = await uow.orders.list_for_user(turn.chat.user_id)
+    return next(
+        (
+            o
+            for o in recent
+            if o.status in OPEN_STATUSES and o.payment_state == PaymentState.PENDING
+        ),
+        None,
+    )
 
 
 # The words of "¿a qué número le consigno?" left over as a product query.

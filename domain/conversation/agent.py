@@ -203,7 +203,10 @@ class SalesAgent:
         front, step = self._front, turn.step
         async with self._uow_factory() as uow:
             owed = step in SHOPPING_STEPS  # "me regala el número de nequi otra vez"
-            if owed and await aftercare.how_to_pay(front, uow, turn, text):
+            if owed and (
+                await aftercare.how_to_pay(front, uow, turn, text)
+                or await aftercare.pay_otherwise(front, uow, turn, kinds, asked=asked)
+            ):
                 await _record(uow, turn, text, "payment")
                 await uow.commit()
                 return turn.reply()

@@ -198,3 +198,19 @@ async def test_removing_cones_removes_the_cones_not_a_vest_that_says_con(shop: H
     reply = await say_text(leo, "quita los conos")
     assert "quité Cono vial reflectivo de 70 cm" in reply
     assert await cart_of(shop, leo.id) == {"ROP-CHAL-NAR": 3}
+
+
+async def test_units_taken_off_raised_or_added_in_the_customers_words(shop: Harness) -> None:
+    """ "quita 3" without the product set the line to 3, "quítame 2" (with 1) raised it to 2,
+    "también quiero 5 chalecos" replaced 15 with 5, "bájale a 19", "réstale 2" and "uno
+    menos" were product searches or not understood."""
+    leo = shop.api.user(7790, first_name="Leo")
+    await say(leo, "quiero 15 chalecos reflectivos naranja")
+    more = await say_text(leo, "también quiero 5 chalecos reflectivos naranja")
+    assert "ahora tienes 20 × Chaleco reflectivo naranja" in more
+    assert "quité 3 × Chaleco reflectivo naranja; ahora tienes 17" in await say_text(leo, "quita 3")
+    assert "Ahora tienes 19 × Chaleco" in await say_text(leo, "súbele a 19")
+    assert "Ahora tienes 12 × Chaleco" in await say_text(leo, "bájale a 12")
+    assert "ahora tienes 10" in await say_text(leo, "réstale 2")
+    assert "ahora tienes 9" in await say_text(leo, "uno menos")
+    assert await cart_of(shop, leo.id) == {"ROP-CHAL-NAR": 9}

@@ -19,8 +19,9 @@ CANCEL_RE = _rx(
 )
 # Taking one product out of the cart; what follows the verb says which.
 REMOVE_RE = _rx(
-    r"\b(quit\w*|saca|sacame|saquen|saque|elimin\w*|borr(a|ame|ar|en|e)|"
-    r"ya no (quiero|necesito|voy a llevar)|mejor sin|^sin(?! embargo))\b"
+    r"\b(quit\w*|saca|sacame|saquen|saque|elimin\w*|borr(a|ame|ar|en|e)|rest(a|ale|ame|ele)|"
+    r"ya no (quiero|necesito|voy a llevar)|mejor sin|^sin(?! embargo))\b|"
+    r"\b(un|uno|una|dos|tres|cuatro|cinco|\d+) menos\s*$"
 )
 CHECKOUT_RE = _rx(
     r"\b((quiero|quisiera|queremos|voy a|vamos a|ir a|pasar a|proceder a|listo para|deseo) "
@@ -33,7 +34,7 @@ CHECKOUT_RE = _rx(
 # Setting a quantity of what is in the cart: "que sean 5", "déjalo en 3", "mejor 10".
 SET_RE = _rx(
     r"\b(que sean|mejor que sean|sean|dejal[oa]s? en|dejel[oa]s? en|dejame|cambial[oa]s? a|"
-    r"ponle|ponme|que queden? en|mejor)\b"
+    r"ponle|ponme|que queden? en|mejor|bajal[eo]s? a|subel[eo]s? a|bajame a|subeme a)\b"
 )
 # "¿cuántos hay?", "¿cuántas unidades tienen?", "¿cuántos quedan del amarillo?": the stock.
 HOW_MANY_RE = _rx(

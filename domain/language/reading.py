@@ -29,7 +29,7 @@ from domain.language.patterns import (
     SET_RE,
 )
 from domain.language.text import Text, analysed_part, matched_indices, prepare
-from domain.language.words import ADDITIVE_AFTER, ADDITIVE_BEFORE
+from domain.language.words import ADDITIVE_AFTER, ADDITIVE_ALSO, ADDITIVE_BEFORE
 from rag.normalize import fold
 
 
@@ -80,8 +80,8 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
     features, removed = read_features(prepared, numbers, answer)
     removed |= each
     intent = _decide(features)
-    if features.remove and intent == Intent.OTHER and numbers:
-        intent = Intent.REMOVE  # "quítame uno": of what was just talked about
+    if features.remove and numbers and intent in (Intent.OTHER, Intent.BUY) and not features.buy:
+        intent = Intent.REMOVE  # "quítame uno", "quita 3": of what was just talked about
     setting = bool(numbers) and intent in SETTABLE and bool(SET_RE.search(prepared.norm_text))
     if setting:
         intent = Intent.BUY  # "que sean 5": that many of the product talked about
@@ -132,11 +132,14 @@ class _Cues(TypedDict):
 
 def _is_additive(text: Text, picked: Number) -> bool:
     """ "quiero 3 más", "ponle 1 más", "agrégame otros 2", "agrégueme 2 cascos blancos
-    más" add to the cart's quantity."""
+    más", "también quiero 5 chalecos" add to the cart's quantity."""
     after = text.norms[picked.end] if picked.end < len(text.norms) else ""
     before = text.norms[picked.start - 1] if picked.start > 0 else ""
     last = text.norms[-1] if picked.end < len(text.norms) else ""
-    return after in ADDITIVE_AFTER or before in ADDITIVE_BEFORE or last in ADDITIVE_AFTER
+    also = ADDITIVE_ALSO & set(text.norms[: picked.start])
+    return (
+        after in ADDITIVE_AFTER or before in ADDITIVE_BEFORE or last in ADDITIVE_AFTER or bool(also)
+    )
 
 
 def _decide(f: Features) -> Intent:

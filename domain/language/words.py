@@ -220,10 +220,12 @@ SI_CONDITIONAL_NEXT = frozenset(
 # Verbs that take something out of the cart: "quíteme un chaleco" (never a product's name).
 REMOVE_VERBS = frozenset(
     "quita quitame quiteme quitale quitele quiten quitenme quite saca sacame saque saquen "
-    "sacale elimina eliminame elimine borra borrame borre".split()
+    "sacale elimina eliminame elimine borra borrame borre resta restale restame restele "
+    "menos".split()
 )
 ADDITIVE_AFTER = frozenset({"mas", "adicional", "adicionales", "extra", "extras"})
 ADDITIVE_BEFORE = frozenset({"otros", "otras", "otro", "otra", "sumale", "agregale", "anadele"})
+ADDITIVE_ALSO = frozenset({"tambien", "ademas"})  # "también quiero 5": 5 more
 
 # Words that tell a product's colour or size, never which product: "¿el azul talla L hay?"
 # right after one was shown is about that one.

@@ -141,6 +141,20 @@ async def test_a_purchase_supposed_in_a_question_is_answered_not_added(shop: Har
     assert await cart_of(shop, ana.id) == {}
 
 
+async def test_a_quote_of_amounts_is_what_they_cost(shop: Harness) -> None:
+    """ "cotízame 25 chalecos naranja" was a search for «cotízame 25 chalecos naranja»;
+    "¿cuánto me descuentan si llevo 50?" one for «descuentan cascos blancos»."""
+    ana = shop.api.user(9709, first_name="Ana")
+    quoted = await say_text(ana, "cotízame 25 chalecos naranja")
+    assert "Sí, tengo 25 de Chaleco reflectivo naranja" in quoted
+    assert "$356.250 en total (con 5 % de descuento)" in quoted
+    both = await say_text(ana, "hazme una cotización de 10 cascos blancos y 20 chalecos naranja")
+    assert "$285.000 (con 5 % de descuento)" in both and "Total: $665.000" in both
+    off = await say_text(ana, "¿cuánto me descuentan si llevo 50 cascos blancos?")
+    assert "Con 50 unidades de un mismo producto tienes 10 % de descuento" in off
+    assert await cart_of(shop, ana.id) == {}
+
+
 async def test_what_it_all_costs_asked_at_the_summary_has_the_delivery(shop: Harness) -> None:
     """ "¿cuánto me sale todo?" at the summary said the products' total without the $15.000
     delivery the summary charged."""

@@ -154,6 +154,8 @@ async def _said_outright(
         pass
     elif await aftercare.how_to_pay(front, uow, turn, text):
         pass  # "¿cuánto le debo?", "¿a qué número le consigno?" with an order to pay
+    elif await cart.quote_of_items(front, uow, turn, text):
+        pass  # "cotízame 25 chalecos naranja": what 25 cost
     elif cart.asks_for_quote(front, meaning, text):  # "¿me envían la cotización en PDF?"
         await cart.quote(front, uow, turn, text)
     elif REPEAT_RE.search(folded):  # "quiero lo mismo de la vez pasada"

@@ -367,6 +367,32 @@ async def show(uow: UnitOfWork, turn: Turn) -> None:
     say_cart(turn, cart)
 
 
+# "cotízame", "hazme una cotización de", "me regala el presupuesto para": a quote asked of
+# what follows.
+QUOTE_ASK_RE = re.compile(
+    r"^\s*(?:(?:hazme|haz|hagame|me haces|me hace|me das|dame|me da|me regalas?|regalame|"
+    r"enviame|mandame|necesito|quiero|me puedes hacer|me pueden hacer)\s+)?(?:una |la |el )?"
+    r"(?:cotizacion|cotizame|cotizeme|cotiza|cotizar|presupuesto|proforma)\s+"
+    r"(?:de |para |por |con )?"
+)
+
+
+async def quote_of_items(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
+    """ "cotízame 25 chalecos naranja", "hazme una cotización de 30 extintores de 10 lb":
+    what those amounts cost, as asked "¿cuánto valen…?" (their discount with them); nothing
+    goes in the cart by itself. False when the quote names no amount of a product."""
+    folded = fold(text)
+    asked = QUOTE_ASK_RE.sub("cuanto valen ", folded, count=1)
+    if asked == folded:
+        return False
+    meaning = understand(asked)
+    if meaning.quantity is None or not meaning.product_query:
+        return False
+    return await price_items(front, uow, turn, meaning, asked) or await answer_amount(
+        front, uow, turn, meaning
+    )
+
+
 def asks_for_quote(front: Shopfront, meaning: Understanding, text: str) -> bool:
     """ "¿me envían la cotización en PDF?", "cotízame eso con envío a Bello": a quote, no
     product named ("necesito cotizar 20 overoles" is an order)."""

@@ -218,7 +218,8 @@ TOPIC_RES: tuple[tuple[InfoTopic, re.Pattern[str]], ...] = (
     (
         InfoTopic.DISCOUNT,
         _rx(
-            r"\b(descuentos?|descuentico|descuenticos|promocion|promociones|promo|promos|"
+            r"\b(descuentos?|descuentico|descuenticos|descuentan|descontarian|descuentas|"
+            r"promocion|promociones|promo|promos|"
             r"rebaja|rebajas|rebajan|rebajar|rebajaria|rebajarian|precio especial|"
             r"precios especiales|precio por (cantidad|volumen)|(al )?por mayor|mayoristas?)\b"
         ),

@@ -94,6 +94,17 @@ THEN_REST = "Cuando me respondas, sigo con: {rest}."
 ADDED = "Listo ✅ Agregué {quantity} × {name} ({price} c/u)."
 ADDED_MORE = "Listo ✅ Agregué {added} más: ahora tienes {quantity} × {name}."
 QUANTITY_SET = "Listo ✅ Ahora tienes {quantity} × {name} (antes {before})."
+QUANTITY_SAME = "Ya tienes {quantity} × {name} en el carrito."
+# The next volume tier within reach, after an add.
+TIER_CHEAPER = (
+    "💡 Con {units} unidades pagas {total} ({percent} % de descuento), {compared} por "
+    "{quantity}. Si las quieres, dime «que sean {units}»."
+)
+TIER_LESS = "menos que"
+TIER_SAME = "lo mismo que"
+TIER_NEAR = (
+    "💡 Con {missing} más ({units} unidades) tienes {percent} % de descuento en este producto."
+)
 CART_HEADER = "🛒 Tu carrito:"
 CART_LINE = "• {quantity} × {name} — {subtotal}"
 CART_TOTAL = "Total: {total}"

@@ -164,6 +164,28 @@ async def test_what_it_all_costs_asked_at_the_summary_has_the_delivery(shop: Har
     assert "Domicilio a Bello: $15.000" in asked and "Total: $300.000" in asked
 
 
+async def test_a_tier_within_reach_is_said_when_there_is_stock_for_it(shop: Harness) -> None:
+    """49 vests cost $698.250 and 50 cost $675.000, and nothing said so."""
+    leo = shop.api.user(9710, first_name="Leo")
+    near = await say_text(leo, f"quiero 49 {VESTS}")
+    assert "Con 50 unidades pagas $675.000 (10 % de descuento), menos que por 49" in near
+    assert "Total: $675.000" in await say_text(leo, "que sean 50")
+    assert "Con 2 más (20 unidades) tienes 5 % de descuento" in await say_text(leo, "que sean 18")
+    few = await say_text(leo, "quiero 18 extintores multipropósito de 5 libras")  # all there are
+    assert "Agregué 18" in few and "💡 Con" not in few  # 20 of them cannot be sold
+
+
+async def test_an_offer_of_what_the_cart_holds_says_so(shop: Harness) -> None:
+    """ "Agregué 70 ×" was said when the cart held the 70 there are already."""
+    eva = shop.api.user(9711, first_name="Eva")
+    await say(eva, f"quiero 80 {VESTS}")
+    await say(eva, "sí")
+    await say(eva, f"quiero 80 {VESTS}")
+    again = await say_text(eva, "sí")
+    assert "Ya tienes 70 × Chaleco reflectivo naranja en el carrito" in again
+    assert "Agregué" not in again
+
+
 @pytest.fixture
 async def telegram_shop(
     api: LocalBotAPI, tmp_path: Path, sample_db: Path

@@ -26,6 +26,7 @@ from domain.language.patterns import CONDITIONAL_BUY_RE, QUOTE_DOCUMENT_RE, QUOT
 from domain.model import Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
+from domain.pricing import VolumeDiscounts
 from rag.normalize import fold
 
 EACH_AT_MOST = 3  # products "de cada uno" may mean (a longer list: which ones is asked)
@@ -311,13 +312,43 @@ async def add(
         )
     elif before and before != quantity:
         turn.say(texts.QUANTITY_SET.format(quantity=quantity, name=product.name, before=before))
+    elif before:  # "sí" to an offer of what the line holds already
+        turn.say(texts.QUANTITY_SAME.format(quantity=quantity, name=product.name))
     else:
         price = format_cop(product.price_minor)
         turn.say(texts.ADDED.format(quantity=quantity, name=product.name, price=price))
+    if hint := tier_hint(turn.discounts, product, quantity):
+        turn.say(hint)
     # The cart is shown once, at the end of the reply (several items may be added).
     turn.cart = order
     turn.buttons = CART_BUTTONS
     turn.step = Step.CART
+
+
+def tier_hint(discounts: VolumeDiscounts, product: Product, quantity: int) -> str:
+    """The next volume tier, when it is in stock and within reach: "con 50 pagas $675.000,
+    menos que por 49", or "con 2 más (20) tienes 5 % de descuento"; "" otherwise."""
+    tier = next((t for t in discounts.tiers if t.from_units > quantity), None)
+    if tier is None or tier.from_units > product.stock:
+        return ""
+    now = discounts.cost(product.price_minor, quantity)
+    then = discounts.cost(product.price_minor, tier.from_units)
+    if then <= now:
+        compared = texts.TIER_LESS if then < now else texts.TIER_SAME
+        return texts.TIER_CHEAPER.format(
+            units=tier.from_units,
+            total=format_cop(then),
+            percent=tier.shown,
+            compared=compared,
+            quantity=quantity,
+        )
+    missing = tier.from_units - quantity
+    if missing <= max(1, tier.from_units // TIER_NEAR_SHARE):
+        return texts.TIER_NEAR.format(missing=missing, units=tier.from_units, percent=tier.shown)
+    return ""
+
+
+TIER_NEAR_SHARE = 10  # a tier is said when a tenth of its units (or one) is missing
 
 
 async def repeat_last(uow: UnitOfWork, turn: Turn) -> None:

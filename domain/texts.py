@@ -191,6 +191,7 @@ TOWN_UNKNOWN = (
 )
 TOWN_BUTTON_CARRIER = "📦 Transportadora a {place}"
 DELIVERY_FOR_THIS_ORDER = "Para este pedido: {delivery}. El total con envío queda en {total}."
+FREE_DELIVERY_SHORT = "Te faltan {amount} en productos para el domicilio gratis."
 DELIVERY_FOR_THIS_ORDER_ON_ARRIVAL = "Para este pedido: {delivery}. A nosotros nos pagas {total}."
 DELIVERY_TO_TOWN = "🚚 {delivery}."
 DELIVERY_TO_TOWN_FREE_FROM = "🚚 {delivery}. Gratis en compras desde {amount}."
@@ -1142,6 +1143,7 @@ NO_ALTERNATIVES = "Por ahora no tengo otras opciones parecidas 😕. ¿Buscas al
 KNOWLEDGE_PASSAGE = "ℹ️ {title}: {text}"
 # What a question about discounts is looked up by in the shop's own text.
 DISCOUNT_SUBJECT = "descuento"
+CART_HAS_DISCOUNT = "Tu carrito ya tiene el descuento: −{discount}. El total queda en {total}."
 # The shop profile's [[volume_discount]] tiers, taken off the cart by themselves.
 VOLUME_DISCOUNT_TIERS = (
     "🏷️ Descuento por cantidad en un mismo producto: {tiers}. Se aplica solo, en el carrito."

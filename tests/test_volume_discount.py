@@ -186,6 +186,21 @@ async def test_an_offer_of_what_the_cart_holds_says_so(shop: Harness) -> None:
     assert "Agregué" not in again
 
 
+async def test_what_is_short_of_free_delivery_and_the_carts_discount_are_said(
+    shop: Harness,
+) -> None:
+    """ "¿cuánto me falta para el envío gratis?" got the fee without the gap; "¿el total ya
+    tiene el descuento?" the tiers, not whether this cart has it."""
+    ana = shop.api.user(9712, first_name="Ana")
+    await say(ana, f"quiero 18 {VESTS}")
+    short = await say_text(ana, "¿cuánto me falta para el envío gratis?")
+    assert "Domicilio a Medellín: $12.000" in short
+    assert "Te faltan $30.000 en productos para el domicilio gratis" in short
+    await say(ana, "que sean 21")
+    has = await say_text(ana, "¿el total ya tiene el descuento?")
+    assert "Tu carrito ya tiene el descuento: −$15.750. El total queda en $299.250" in has
+
+
 @pytest.fixture
 async def telegram_shop(
     api: LocalBotAPI, tmp_path: Path, sample_db: Path

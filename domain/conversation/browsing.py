@@ -65,6 +65,7 @@ from domain.language.patterns import (
 )
 from domain.language.words import ATTRIBUTE_WORDS
 from domain.model import InvoiceData, Product
+from domain.money import format_cop
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -360,10 +361,20 @@ async def shop_question(
         turn.say(asides.topics_answer(front, topics))
         if cart_now is not None and cart_now.lines:  # the fees, and what this order pays
             turn.say(order_figures(front, turn, cart_now, quote_for(front, turn, cart_now)))
-    if InfoTopic.DISCOUNT in topics:
-        return  # that answer is the shop's own text already
+    if InfoTopic.DISCOUNT in topics:  # that answer is the shop's own text already
+        await _cart_discount(uow, turn)  # "¿el total ya tiene el descuento?"
+        return
     if more := asides.documents_answer(front, text):
         turn.say(more)
+
+
+async def _cart_discount(uow: UnitOfWork, turn: Turn) -> None:
+    """What the volume discount takes off the cart there is, and its total with it."""
+    cart_now = await uow.orders.get_cart(turn.chat.chat_id)
+    priced = turn.discounts.applied(cart_now) if cart_now is not None else None
+    if priced is not None and priced.discount_minor:
+        discount, total = format_cop(priced.discount_minor), format_cop(priced.goods_minor)
+        turn.say(texts.CART_HAS_DISCOUNT.format(discount=discount, total=total))
 
 
 async def show_alternatives(front: Shopfront, uow: UnitOfWork, turn: Turn, query: str) -> None:

@@ -98,10 +98,15 @@ def order_figures(front: Shopfront, turn: Turn, cart: Order, quote: Quote) -> st
     """ "Para este pedido: Domicilio a …: $12.000. El total con envío queda en …"."""
     goods = turn.discounts.applied(cart).goods_minor  # free delivery went by the subtotal
     total = format_cop(goods + quote.fee_minor)
-    delivery = describe(quote, front.shop.delivery_options)
+    options = front.shop.delivery_options
+    delivery = describe(quote, options)
     if quote.on_arrival:  # the freight is paid to the carrier: the order's total is the goods
         return texts.DELIVERY_FOR_THIS_ORDER_ON_ARRIVAL.format(delivery=delivery, total=total)
-    return texts.DELIVERY_FOR_THIS_ORDER.format(delivery=delivery, total=total)
+    figures = texts.DELIVERY_FOR_THIS_ORDER.format(delivery=delivery, total=total)
+    short = (options.free_from_minor or 0) - cart.lines_total_minor
+    if quote.choice.method == Method.HOME and quote.fee_minor and short > 0:  # "¿cuánto me falta?"
+        figures += " " + texts.FREE_DELIVERY_SHORT.format(amount=format_cop(short))
+    return figures
 
 
 # A question about what delivery costs, answered with the figures alone.

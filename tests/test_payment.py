@@ -307,3 +307,30 @@ async def test_what_is_owed_is_every_order_still_to_pay(shop: Harness) -> None:
     owed = texts_of(await say(ana, "cuanto le debo?"))
     assert f"Tu pedido #{first}:" in owed and "transfiere $208.000 a Nequi" in owed
     assert f"Tu pedido #{second}:" in owed and "en efectivo al recibir" in owed
+
+
+async def test_a_way_to_pay_only_asked_for_or_after_a_receipt_leaves_the_order(
+    shop: Harness,
+) -> None:
+    """From the review: "me regala el número de nequi" moved a cash order to Nequi; "mejor
+    pago en efectivo" after the receipt photo moved it back to cash; a second switch to a
+    way already switched to once never reached the owners."""
+    owner = await owner_of(shop)
+    ana, summary = await to_summary(shop, 7923)
+    await press(ana, summary, "Confirmar")
+    (order,) = await orders_of(shop, ana.id)
+    await owner.replies()
+    asked = texts_of(await say(ana, "me regala el número de nequi"))
+    assert "312 745 9036" in asked and f"Tu pedido #{order.id} es de $208.000" in asked
+    assert (await orders_of(shop, ana.id))[0].payment_method == "cash"
+    for way, stored in (("mejor por Nequi", "nequi"), ("mejor en efectivo", "cash")) * 2:
+        await say(ana, way)
+        assert (await orders_of(shop, ana.id))[0].payment_method == stored
+    alerts = texts_of(await owner.replies())
+    assert alerts.count("cambió la forma de pago") == 4
+    await say(ana, "mejor por Nequi")
+    await ana.send_photo(b"\x89PNG receipt bytes", caption="")
+    await ana.replies()
+    kept = texts_of(await say(ana, "mejor pago en efectivo"))
+    assert "no puedo cambiarlo desde aquí" in kept
+    assert (await orders_of(shop, ana.id))[0].payment_method == "nequi"

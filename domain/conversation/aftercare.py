@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from domain import texts
 from domain.button import Button, Buttons
+from domain.conversation import paying
 from domain.conversation.rendering import listed
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Action, Turn
@@ -25,7 +26,7 @@ from domain.language.patterns import OWED_RE
 from domain.model import NOT_YET_SENT, OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
-from domain.payment import TRANSFERS, PayKind
+from domain.payment import ONLINE, TRANSFERS, PayKind
 from domain.ports import UnitOfWork
 from domain.validators import neighbourhood_in
 from rag.normalize import fold
@@ -233,10 +234,7 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
     cart = await uow.orders.get_cart(turn.chat.chat_id)
     if cart is not None and cart.lines:
         return False  # what is to be paid next is the cart
-    recent = await uow.orders.list_for_user(turn.chat.user_id)
-    unpaid = [
-        o for o in recent if o.status in OPEN_STATUSES and o.payment_state == PaymentState.PENDING
-    ]
+    unpaid = await _unpaid(uow, turn.chat.user_id)
     kinds = front.shop.payment_options.named_in(text)
     if kinds:  # "el número de Nequi" for a cash order: the shop's Nequi, as asked
         unpaid = [order for order in unpaid if order.payment_method in kinds]
@@ -253,39 +251,42 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
 
 
 async def pay_otherwise(
-    front: Shopfront, uow: UnitOfWork, turn: Turn, kinds: Sequence[PayKind], *, asked: bool
+    front: Shopfront, uow: UnitOfWork, turn: Turn, kinds: Sequence[PayKind], text: str
 ) -> bool:
     """A way to pay named with no cart and an order still to be paid: "¿a qué cuenta les
-    consigno?" gets that account and the order's amount; "mejor les transfiero a Bancolombia"
-    (or "mejor pago en efectivo") moves the order to it while it is open and unpaid, and the
+    consigno?", "me regala el número de Nequi" get that account and the order's amount;
+    "mejor les transfiero a Bancolombia" (or "mejor pago en efectivo": a choice said as one)
+    moves the order to it while it is open, unpaid and no receipt was sent for it, and the
     owners are told; an order by link or in Telegram is left to the shop. False when there
     is a cart or no such order (the way to pay is then noted for the next one)."""
     cart = await uow.orders.get_cart(turn.chat.chat_id)
     if cart is not None and cart.lines:
         return False
-    owed = await _unpaid(uow, turn)
+    unpaid = await _unpaid(uow, turn.chat.user_id)
     options = front.shop.payment_options
     method = next((m for m in map(options.get, kinds) if m is not None), None)
-    if owed is None or method is None:
+    if not unpaid or method is None:
         return False
+    owed, contact = unpaid[0], front.shop.written_contact
     amount = format_cop(owed.total_minor)
-    if asked or method.kind == owed.payment_method:
+    was = options.chosen(owed.payment_method).label
+    if method.kind != owed.payment_method and owed.payment_method in ONLINE:
+        turn.say(texts.PAYMENT_KEPT.format(order_id=owed.id, method=was, contact=contact))
+        return True
+    if method.kind == owed.payment_method or not paying.chooses(text):
         shown = texts.PAYMENT_TAKEN.format(label=method.label, details=method.details()).strip()
         turn.say(shown + "\n\n" + texts.ORDER_AMOUNT.format(order_id=owed.id, amount=amount))
         return True
-    offline = {PayKind.CASH, *TRANSFERS}
-    was = options.chosen(owed.payment_method).label
     moved = None
-    if owed.payment_method in offline and method.kind in offline:
+    if method.kind not in ONLINE and not await _receipt_sent(uow, turn, owed):
         moved = await uow.orders.switch_payment(owed.id, owed.payment_method, method.kind)
     if moved is None:
-        contact = front.shop.written_contact
         turn.say(texts.PAYMENT_KEPT.format(order_id=owed.id, method=was, contact=contact))
         return True
     alert = texts.OWNER_PAYMENT_SWITCHED.format(
         order_id=owed.id, amount=amount, before=was, after=method.label
     )
-    uow.emit(PaymentUpdate(owed.id, turn.chat.chat_id, f"switched:{method.kind}", owner_text=alert))
+    uow.emit(PaymentUpdate(owed.id, turn.chat.chat_id, _switch_step(moved), owner_text=alert))
     pickup = owed.delivery_method == Method.PICKUP
     turn.say(
         texts.PAYMENT_SWITCHED.format(order_id=owed.id, label=method.label)
@@ -295,17 +296,35 @@ async def pay_otherwise(
     return True
 
 
-async def _unpaid(uow: UnitOfWork, turn: Turn) -> Order | None:
-    """The customer's latest open order still to be paid."""
-    recent = await uow.orders.list_for_user(turn.chat.user_id)
-    return next(
-        (
-            o
-            for o in recent
-            if o.status in OPEN_STATUSES and o.payment_state == PaymentState.PENDING
-        ),
-        None,
+def _switch_step(moved: Order) -> str:
+    """The owners' alert's own step for each switch (a second switch to the same way is
+    news too): the way and the moment."""
+    stamp = moved.updated_at.isoformat() if moved.updated_at else ""
+    return f"switched:{moved.payment_method}:{stamp}"
+
+
+async def _receipt_sent(uow: UnitOfWork, turn: Turn, order: Order) -> bool:
+    """A receipt photo came for this chat since the order was confirmed (the owners may be
+    checking it): its way to pay stays."""
+    since = order.confirmed_at
+    recent = await uow.messages.recent(turn.chat.chat_id, limit=RECEIPTS_LOOKED_BACK)
+    return any(
+        m.intent == RECEIPT_INTENT
+        and (since is None or m.created_at is None or m.created_at >= since)
+        for m in recent
     )
+
+
+RECEIPT_INTENT = "receipt"  # how a receipt photo is kept in the message log
+RECEIPTS_LOOKED_BACK = 50  # messages of the chat read for one
+
+
+async def _unpaid(uow: UnitOfWork, user_id: int) -> list[Order]:
+    """The customer's open orders still to be paid, latest first."""
+    recent = await uow.orders.list_for_user(user_id)
+    return [
+        o for o in recent if o.status in OPEN_STATUSES and o.payment_state == PaymentState.PENDING
+    ]
 
 
 # The words of "¿a qué número le consigno?" left over as a product query.
@@ -338,7 +357,7 @@ async def _paid_instead_of_cash(
         return False
     label = options.chosen(kinds[0]).label
     alert = texts.OWNER_PAID_INSTEAD.format(order_id=order.id, method=label, amount=amount)
-    uow.emit(PaymentUpdate(order.id, turn.chat.chat_id, f"switched:{kinds[0]}", owner_text=alert))
+    uow.emit(PaymentUpdate(order.id, turn.chat.chat_id, _switch_step(switched), owner_text=alert))
     turn.say(texts.PAID_SEND_RECEIPT.format(order_id=order.id, amount=amount))
     return True
 

@@ -162,7 +162,7 @@ class SalesAgent:
         async with self._uow_factory() as uow:
             if not await aftercare.receipt(uow, turn, photo, photo_key, caption):
                 return None
-            await _record(uow, turn, f"[foto] {caption}".strip(), "receipt")
+            await _record(uow, turn, f"[foto] {caption}".strip(), aftercare.RECEIPT_INTENT)
             await uow.commit()
         return turn.reply()
 
@@ -205,7 +205,7 @@ class SalesAgent:
             owed = step in SHOPPING_STEPS  # "me regala el número de nequi otra vez"
             if owed and (
                 await aftercare.how_to_pay(front, uow, turn, text)
-                or await aftercare.pay_otherwise(front, uow, turn, kinds, asked=asked)
+                or await aftercare.pay_otherwise(front, uow, turn, kinds, text)
             ):
                 await _record(uow, turn, text, "payment")
                 await uow.commit()

@@ -29,7 +29,19 @@ _CHOOSES_RE = re.compile(
 
 def only_asks(meaning: Understanding, text: str) -> bool:
     """A question about a way to pay, not a choice of it."""
-    return meaning.is_question and not _CHOOSES_RE.search(fold(text))
+    return meaning.is_question and not chooses(text)
+
+
+def chooses(text: str) -> bool:
+    """ "mejor pago por Nequi", "voy a pagar en efectivo", "les transfiero a Bancolombia" (not
+    "¿a qué cuenta les consigno?"): a way to pay chosen, in words."""
+    folded = fold(text)
+    if _CHOOSES_RE.search(folded):
+        return True
+    return "?" not in text and bool(_SENDS_RE.search(folded))
+
+
+_SENDS_RE = re.compile(r"\b(te|les|le) (transfiero|consigno|deposito)\b")
 
 
 def chosen(front: Shopfront, turn: Turn) -> PaymentMethod:

@@ -214,3 +214,15 @@ async def test_units_taken_off_raised_or_added_in_the_customers_words(shop: Harn
     assert "ahora tienes 10" in await say_text(leo, "réstale 2")
     assert "ahora tienes 9" in await say_text(leo, "uno menos")
     assert await cart_of(shop, leo.id) == {"ROP-CHAL-NAR": 9}
+
+
+async def test_what_only_looks_like_a_cart_edit_leaves_the_cart_alone(shop: Harness) -> None:
+    """From the review: "también déjalos en 10" added 10 (it sets them); "y los guantes, uno
+    menos" took the gloves out; "bájale a 12 mil" (a haggle) asked how many units."""
+    eva = shop.api.user(7791, first_name="Eva")
+    await say(eva, "quiero 15 chalecos reflectivos naranja")
+    assert "Ahora tienes 10 × Chaleco" in await say_text(eva, "también déjalos en 10")
+    await say(eva, "quiero 5 guantes de vaqueta")
+    await say(eva, "y los guantes, uno menos")
+    await say(eva, "bájale a 12 mil")
+    assert await cart_of(shop, eva.id) == {"ROP-CHAL-NAR": 10, "GUA-VAQ-ING": 5}

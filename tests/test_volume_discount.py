@@ -155,6 +155,21 @@ async def test_a_quote_of_amounts_is_what_they_cost(shop: Harness) -> None:
     assert await cart_of(shop, ana.id) == {}
 
 
+async def test_only_a_supposed_purchase_before_its_question_is_held_back(shop: Harness) -> None:
+    """From the review: "Estoy comprando dotación… Quiero 20 chalecos. ¿Tienen cascos?" added
+    nothing (the first sentence swallowed the order); "si llevo 50 chalecos cuánto me sale"
+    (no "¿") added 50; "cotízame dotación para 10 personas" priced 10 shirts."""
+    leo = shop.api.user(9713, first_name="Leo")
+    await say(leo, f"si llevo 50 {VESTS} cuánto me sale")
+    await say(leo, "cotízame dotación para 10 personas")
+    assert await cart_of(shop, leo.id) == {}
+    await say(
+        leo,
+        f"Estoy comprando dotación para la empresa. Quiero 20 {VESTS}. ¿Tienen cascos blancos?",
+    )
+    assert await cart_of(shop, leo.id) == {"ROP-CHAL-NAR": 20}
+
+
 async def test_what_it_all_costs_asked_at_the_summary_has_the_delivery(shop: Harness) -> None:
     """ "¿cuánto me sale todo?" at the summary said the products' total without the $15.000
     delivery the summary charged."""

@@ -8,7 +8,7 @@ from dataclasses import replace
 from domain import texts
 from domain.catalog import coverage, word_coverage
 from domain.conversation import asides, cards
-from domain.conversation.delivering import delivery_answer
+from domain.conversation.delivering import asks_cost, delivery_answer
 from domain.conversation.finding import (
     described_only,
     in_size_range,
@@ -185,14 +185,14 @@ async def price_items(
 
 
 async def answer_amount(
-    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding
+    front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding, least: int = 2
 ) -> bool:
     """ "¿tienen 10 cascos blancos?", "¿cuánto valen 10?": whether there are that many. One
     product is offered with its total (a "sí" adds them); several are listed with what each
     has for that amount (a tap adds it). Nothing goes in the cart by itself. False when the
     question names no amount or nothing in stock matches."""
     amount = meaning.quantity
-    if meaning.intent != Intent.PRODUCT_QUESTION or not amount or amount < 2:
+    if meaning.intent != Intent.PRODUCT_QUESTION or not amount or amount < least:
         return False
     if not meaning.product_query:
         return False
@@ -243,8 +243,10 @@ async def asks_before_buying(
     if not CONDITIONAL_BUY_RE.search(fold(text)):
         return False
     if not meaning.topics:  # "¿a cuánto me queda cada chaleco si llevo 50?": what that costs
+        if not (meaning.is_question or asks_cost(text)):
+            return False
         asked = replace(meaning, intent=Intent.PRODUCT_QUESTION)
-        return meaning.is_question and await answer_amount(front, uow, turn, asked)
+        return await answer_amount(front, uow, turn, asked, least=1)
     turn.say(asides.topics_answer(front, meaning.topics, quantity=meaning.quantity))
     products = await front.finder.find(uow, turn.memory, meaning, picking=True)
     if products:
@@ -408,6 +410,13 @@ QUOTE_ASK_RE = re.compile(
 )
 
 
+# Whom a quote may count ("dotación para 10 personas"): people, not units of a product.
+PEOPLE_WORDS = frozenset(
+    "personas persona trabajadores trabajador empleados empleado operarios operario gente "
+    "colaboradores colaborador obreros obrero tecnicos tecnico".split()
+)
+
+
 async def quote_of_items(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:
     """ "cotízame 25 chalecos naranja", "hazme una cotización de 30 extintores de 10 lb":
     what those amounts cost, as asked "¿cuánto valen…?" (their discount with them); nothing
@@ -419,14 +428,16 @@ async def quote_of_items(front: Shopfront, uow: UnitOfWork, turn: Turn, text: st
     meaning = understand(asked)
     if meaning.quantity is None or not meaning.product_query:
         return False
+    if PEOPLE_WORDS & set(meaning.product_query.split()):  # "para 10 trabajadores": a head count
+        return False
     return await price_items(front, uow, turn, meaning, asked) or await answer_amount(
         front, uow, turn, meaning
     )
 
 
 def asks_for_quote(front: Shopfront, meaning: Understanding, text: str) -> bool:
-    """ "¿me envían la cotización en PDF?", "cotízame eso con envío a Bello": a quote, no
-    product named ("necesito cotizar 20 overoles" is an order)."""
+    """ "¿me envían la cotización en PDF?", "cotízame eso con envío a Bello": a quote of the
+    cart, no product named ("necesito cotizar 20 overoles" is what 20 cost: quote_of_items)."""
     if not QUOTE_RE.search(fold(text)):
         return False
     town = front.shop.delivery_options.municipality_in(text) or ""

@@ -20,7 +20,7 @@ from domain.conversation.rendering import nothing_found
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
 from domain.language import InfoTopic, Intent, Understanding, understand
-from domain.language.patterns import CART_VERB_RE, COMPARE_RE, CONDITIONAL_BUY_RE
+from domain.language.patterns import CART_VERB_RE, COMPARE_RE, SUPPOSED_BUY_RE
 from domain.ports import UnitOfWork
 from rag.normalize import fold
 
@@ -42,13 +42,15 @@ KIND_WORDS = 3  # content words of one kind at most ("guantes de nitrilo")
 
 def pieces_of(text: str) -> list[str]:
     """The message cut where its questions end (pieces of three characters or more); a
-    purchase supposed ("si llevo 20 cascos") stays with the question it is the condition of
-    ("…, ¿hay descuento?"): that is one question, not an order and a question."""
+    purchase supposed ("si llevo 20 cascos") stays with the question right after it, of which
+    it is the condition ("…, ¿hay descuento?"): that is one question, not an order and a
+    question."""
     pieces: list[str] = []
     for piece in (piece.strip(" ,.:") for piece in QUESTION_END_RE.split(text)):
         if len(piece) <= 2:
             continue
-        if pieces and CONDITIONAL_BUY_RE.search(fold(pieces[-1])) and not _asks(pieces[-1]):
+        supposed = pieces and SUPPOSED_BUY_RE.search(fold(pieces[-1])) and not _asks(pieces[-1])
+        if supposed and _asks(piece):
             pieces[-1] = f"{pieces[-1]}, {piece}"
         else:
             pieces.append(piece)

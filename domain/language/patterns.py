@@ -21,7 +21,8 @@ CANCEL_RE = _rx(
 REMOVE_RE = _rx(
     r"\b(quit\w*|saca|sacame|saquen|saque|elimin\w*|borr(a|ame|ar|en|e)|rest(a|ale|ame|ele)|"
     r"ya no (quiero|necesito|voy a llevar)|mejor sin|^sin(?! embargo))\b|"
-    r"\b(un|uno|una|dos|tres|cuatro|cinco|\d+) menos\s*$"
+    r"^(y )?(un|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|\d{1,2}) menos"
+    r"( por favor| porfa| porfavor| mejor)?$"
 )
 CHECKOUT_RE = _rx(
     r"\b((quiero|quisiera|queremos|voy a|vamos a|ir a|pasar a|proceder a|listo para|deseo) "
@@ -34,7 +35,8 @@ CHECKOUT_RE = _rx(
 # Setting a quantity of what is in the cart: "que sean 5", "déjalo en 3", "mejor 10".
 SET_RE = _rx(
     r"\b(que sean|mejor que sean|sean|dejal[oa]s? en|dejel[oa]s? en|dejame|cambial[oa]s? a|"
-    r"ponle|ponme|que queden? en|mejor|bajal[eo]s? a|subel[eo]s? a|bajame a|subeme a)\b"
+    r"ponle|ponme|que queden? en|mejor)\b|"
+    r"^(bajal[eo]s?|subel[eo]s?|bajame|subeme) a \d{1,3}( unidades)?$"
 )
 # "¿cuántos hay?", "¿cuántas unidades tienen?", "¿cuántos quedan del amarillo?": the stock.
 HOW_MANY_RE = _rx(
@@ -135,6 +137,11 @@ HUMAN_RE = _rx(
 )
 # "¿hay descuento si compro 30 chalecos?", "comprando 3 cascos, ¿el envío es gratis?": a
 # purchase weighed, not made.
+# "si llevo 20 cascos…" opening a piece of a message: the condition of the question after it.
+SUPPOSED_BUY_RE = _rx(
+    r"^(y |pero |entonces |oiga |oye )?si (les? |te |nos )?(compro|compramos|llevo|llevamos|"
+    r"pido|pedimos|encargo|encargamos|me llevo|nos llevamos)\b"
+)
 CONDITIONAL_BUY_RE = _rx(
     r"\bsi (les? |te |nos )?(compro|compramos|llevo|llevamos|pido|pedimos|encargo|"
     r"encargamos|me llevo|nos llevamos)\b|\b(comprando|llevando|pidiendo)\b"

@@ -109,7 +109,7 @@ def _read(prepared: Text, *, injection: bool = False, items: tuple[str, ...] = (
         is_follow_up=_follow_up(features, intent, query, prepared),
         ordinal=features.ordinal,
         superlative=features.superlative,
-        additive=picked is not None and _is_additive(prepared, picked),
+        additive=picked is not None and _is_additive(prepared, picked, setting=setting),
         each=bool(each),
         **cues,
     )
@@ -130,13 +130,14 @@ class _Cues(TypedDict):
     wants_more: bool
 
 
-def _is_additive(text: Text, picked: Number) -> bool:
+def _is_additive(text: Text, picked: Number, *, setting: bool) -> bool:
     """ "quiero 3 más", "ponle 1 más", "agrégame otros 2", "agrégueme 2 cascos blancos
-    más", "también quiero 5 chalecos" add to the cart's quantity."""
+    más", "también quiero 5 chalecos" add to the cart's quantity ("también déjalos en 10",
+    `setting` it, does not)."""
     after = text.norms[picked.end] if picked.end < len(text.norms) else ""
     before = text.norms[picked.start - 1] if picked.start > 0 else ""
     last = text.norms[-1] if picked.end < len(text.norms) else ""
-    also = ADDITIVE_ALSO & set(text.norms[: picked.start])
+    also = set() if setting else ADDITIVE_ALSO & set(text.norms[: picked.start])
     return (
         after in ADDITIVE_AFTER or before in ADDITIVE_BEFORE or last in ADDITIVE_AFTER or bool(also)
     )

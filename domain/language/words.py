@@ -173,7 +173,7 @@ STOPWORDS = frozenset(
     tardes noches tal hubo quiubo hey saludos start alo gracias muchas muchisimas
     pues parce parcero veci vecino vecina amigo amiga senor senora senorita don dona
     jaja jajaja jeje bueno listo ok dale claro bien perfecto confirmo correcto exacto
-    nada mas menos tambien ahi aca aqui alla entonces asi muy solo sola solos solas
+    nada mas menos tambien ademas ahi aca aqui alla entonces asi muy solo sola solos solas
     solito solita solamente ya otra
     vez ahora ahorita hoy cosa cosas producto productos articulo articulos opcion
     opciones unidad unidades und unds uds pieza piezas pesos cop pedido pedidos orden

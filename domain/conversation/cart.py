@@ -22,7 +22,14 @@ from domain.conversation.rendering import cost_of, nothing_found, product_list, 
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import CART_BUTTONS, OFFER_BUTTONS, Action, Button, Step, Turn
 from domain.language import Intent, Understanding, parse_quantity, understand
-from domain.language.patterns import CONDITIONAL_BUY_RE, QUOTE_DOCUMENT_RE, QUOTE_RE, QUOTE_WORDS
+from domain.language.patterns import (
+    CONDITIONAL_BUY_RE,
+    PEOPLE_WORDS,
+    QUOTE_ASK_RE,
+    QUOTE_DOCUMENT_RE,
+    QUOTE_RE,
+    QUOTE_WORDS,
+)
 from domain.model import Order, Product
 from domain.money import format_cop
 from domain.ports import UnitOfWork
@@ -30,6 +37,7 @@ from domain.pricing import VolumeDiscounts
 from rag.normalize import fold
 
 EACH_AT_MOST = 3  # products "de cada uno" may mean (a longer list: which ones is asked)
+TIER_NEAR_SHARE = 10  # a tier is said when a tenth of its units (or one) is missing
 
 
 async def buy_each(front: Shopfront, uow: UnitOfWork, turn: Turn, meaning: Understanding) -> None:
@@ -350,9 +358,6 @@ def tier_hint(discounts: VolumeDiscounts, product: Product, quantity: int) -> st
     return ""
 
 
-TIER_NEAR_SHARE = 10  # a tier is said when a tenth of its units (or one) is missing
-
-
 async def repeat_last(uow: UnitOfWork, turn: Turn) -> None:
     """ "quiero lo mismo de la vez pasada": the lines of the customer's last order, added to
     the cart at today's prices as far as there is stock; what is no longer sold is said."""
@@ -398,23 +403,6 @@ async def show(uow: UnitOfWork, turn: Turn) -> None:
         turn.step = Step.BROWSING
         return
     say_cart(turn, cart)
-
-
-# "cotízame", "hazme una cotización de", "me regala el presupuesto para": a quote asked of
-# what follows.
-QUOTE_ASK_RE = re.compile(
-    r"^\s*(?:(?:hazme|haz|hagame|me haces|me hace|me das|dame|me da|me regalas?|regalame|"
-    r"enviame|mandame|necesito|quiero|me puedes hacer|me pueden hacer)\s+)?(?:una |la |el )?"
-    r"(?:cotizacion|cotizame|cotizeme|cotiza|cotizar|presupuesto|proforma)\s+"
-    r"(?:de |para |por |con )?"
-)
-
-
-# Whom a quote may count ("dotación para 10 personas"): people, not units of a product.
-PEOPLE_WORDS = frozenset(
-    "personas persona trabajadores trabajador empleados empleado operarios operario gente "
-    "colaboradores colaborador obreros obrero tecnicos tecnico".split()
-)
 
 
 async def quote_of_items(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -> bool:

@@ -11,7 +11,7 @@ from domain.conversation import cards
 from domain.conversation.finding import same_kind, snippet
 from domain.conversation.memory import Memory
 from domain.conversation.related import variant
-from domain.conversation.rendering import product_list
+from domain.conversation.rendering import listed, product_list
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import Turn
 from domain.language import Understanding
@@ -211,7 +211,7 @@ def _sizes_said(sizes: list[str]) -> str:
     )
     if len(ordered) == 1:
         return f"talla {ordered[0]}"
-    return "tallas " + ", ".join(ordered[:-1]) + " y " + ordered[-1]
+    return "tallas " + listed(ordered)
 
 
 async def _included_in_shown(

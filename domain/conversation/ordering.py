@@ -10,7 +10,7 @@ from domain.conversation.delivering import quote_for
 from domain.conversation.memory import Contact, Memory
 from domain.conversation.rendering import confirmed_lines
 from domain.conversation.shopfront import Shopfront
-from domain.conversation.turn import Step, Turn, cart_stamp
+from domain.conversation.turn import ChatRef, Step, Turn, cart_stamp
 from domain.delivery import Method
 from domain.events import OrderConfirmed, PaymentRequested, ProductsChanged
 from domain.model import OPEN_STATUSES, Customer, Order, PaymentLine, PaymentState, ProductChange
@@ -72,7 +72,7 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
         ProductChange(line.product_id, "stock", "", f"-{line.quantity}", actor, sold)
         for line in order.lines
     )
-    alert = owner_alert(order, customer, turn, method.label)
+    alert = owner_alert(order, customer, turn.chat, method.label, turn.discounts)
     uow.emit(OrderConfirmed(order.id, turn.chat.chat_id, alert, order_buttons(order)))
     if method.kind in ONLINE:
         uow.emit(PaymentRequested(order.id, turn.chat.chat_id, method.kind, order.total_minor))
@@ -142,20 +142,22 @@ def _confirmation(
     return texts.CONFIRMED.format(order_id=order.id, cart=cart, phone=phone, place=place)
 
 
-def owner_alert(order: Order, customer: Customer, turn: Turn, paid_by: str) -> str:
+def owner_alert(
+    order: Order, customer: Customer, chat: ChatRef, paid_by: str, discounts: VolumeDiscounts
+) -> str:
     state = texts.PAY_STATE.get(order.payment_state, "")
     return texts.OWNER_NEW_ORDER.format(
         order_id=order.id,
         total=format_cop(order.total_minor),
         payment=f"{paid_by} · {state}",
-        cart=confirmed_lines(order, turn.discounts),
+        cart=confirmed_lines(order, discounts),
         name=customer.name,
         national_id=customer.national_id,
         phone=customer.phone,
         address=customer.address,
         neighbourhood=customer.neighbourhood,
         notes=texts.DATA_NOTES.format(notes=customer.notes) if customer.notes else "",
-        chat_id=turn.chat.chat_id,
+        chat_id=chat.chat_id,
     ) + _invoice_line(order)
 
 

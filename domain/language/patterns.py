@@ -252,6 +252,21 @@ QUOTE_RE = _rx(
     r"\b(cotizacion|cotizaciones|cotizar|cotizarme|cotizame|cotizeme|cotizan|cotizas|cotiza|"
     r"presupuesto|proforma)\b"
 )
+# "cotízame", "hazme una cotización de", "me regala el presupuesto para": a quote asked of
+# what follows.
+QUOTE_ASK_RE = _rx(
+    r"^\s*(?:(?:hazme|haz|hagame|me haces|me hace|me das|dame|me da|me regalas?|regalame|"
+    r"enviame|mandame|necesito|quiero|me puedes hacer|me pueden hacer)\s+)?(?:una |la |el )?"
+    r"(?:cotizacion|cotizame|cotizeme|cotiza|cotizar|presupuesto|proforma)\s+"
+    r"(?:de |para |por |con )?"
+)
+
+
+# Whom a quote may count ("dotación para 10 personas"): people, not units of a product.
+PEOPLE_WORDS = frozenset(
+    "personas persona trabajadores trabajador empleados empleado operarios operario gente "
+    "colaboradores colaborador obreros obrero tecnicos tecnico".split()
+)
 # Words of a quote request that name no product ("la cotización en PDF").
 QUOTE_WORDS = frozenset(
     "cotizacion cotizaciones cotizar cotizarme cotizame cotizeme cotizan cotizas cotiza "

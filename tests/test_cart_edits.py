@@ -226,3 +226,14 @@ async def test_what_only_looks_like_a_cart_edit_leaves_the_cart_alone(shop: Harn
     await say(eva, "y los guantes, uno menos")
     await say(eva, "bájale a 12 mil")
     assert await cart_of(shop, eva.id) == {"ROP-CHAL-NAR": 10, "GUA-VAQ-ING": 5}
+
+
+async def test_units_taken_off_after_asking_about_another_product_come_off_the_cart(
+    shop: Harness,
+) -> None:
+    """ "quita 3" right after "¿tienen guantes de vaqueta?" added 3 gloves."""
+    mia = shop.api.user(7792, first_name="Mia")
+    await say(mia, "quiero 30 chalecos reflectivos naranja")
+    await say(mia, "¿tienen guantes de vaqueta?")
+    assert "quité 3 × Chaleco reflectivo naranja" in await say_text(mia, "quita 3")
+    assert await cart_of(shop, mia.id) == {"ROP-CHAL-NAR": 27}

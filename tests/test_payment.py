@@ -334,3 +334,25 @@ async def test_a_way_to_pay_only_asked_for_or_after_a_receipt_leaves_the_order(
     kept = texts_of(await say(ana, "mejor pago en efectivo"))
     assert "no puedo cambiarlo desde aquí" in kept
     assert (await orders_of(shop, ana.id))[0].payment_method == "nequi"
+
+
+async def test_words_about_paying_that_choose_nothing_for_the_order_leave_it(
+    shop: Harness,
+) -> None:
+    """From playing customers: "¿cuánto me sale el pedido si pago por Nequi?" moved the cash
+    order to Nequi; "le acabo de pagar por Daviplata" asked to pay again; "quiero hacer otro
+    pedido, lo pago por Nequi" and "la mitad por nequi y la otra mitad en efectivo" were
+    applied to the order there was."""
+    ana, summary = await to_summary(shop, 7924)
+    await press(ana, summary, "Confirmar")
+    for said in (
+        "¿cuánto me sale el pedido si pago por Nequi?",
+        "quiero hacer otro pedido, lo pago por Nequi",
+        "¿el próximo pedido lo puedo pagar por Nequi?",
+    ):
+        assert "queda para pagar por" not in texts_of(await say(ana, said))
+        assert (await orders_of(shop, ana.id))[0].payment_method == "cash"
+    split = texts_of(await say(ana, "pago la mitad por nequi y la otra mitad en efectivo"))
+    assert "Cada pedido se paga de una sola forma" in split
+    paid = texts_of(await say(ana, "le acabo de pagar por Daviplata"))
+    assert "envíame aquí la foto o captura del comprobante" in paid

@@ -162,6 +162,9 @@ async def test_only_a_supposed_purchase_before_its_question_is_held_back(shop: H
     leo = shop.api.user(9713, first_name="Leo")
     await say(leo, f"si llevo 50 {VESTS} cuánto me sale")
     await say(leo, "cotízame dotación para 10 personas")
+    budget = await say_text(leo, "presupuesto de 3 millones, ¿qué extintores me alcanzan?")
+    assert "Para 3 unidades" not in budget
+    assert "Sí, tengo 2" not in await say_text(leo, "cotización para 2 empresas, ¿cómo hago?")
     assert await cart_of(shop, leo.id) == {}
     await say(
         leo,

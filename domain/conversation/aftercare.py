@@ -22,7 +22,7 @@ from domain.events import (
     ReceiptSent,
 )
 from domain.language import InfoTopic, understand
-from domain.language.patterns import OWED_RE
+from domain.language.patterns import NEXT_ORDER_RE, OWED_RE
 from domain.model import NOT_YET_SENT, OPEN_STATUSES, Order, OrderStatus, PaymentState
 from domain.money import format_cop
 from domain.orders import CUSTOMER_MAY_CANCEL, awaits_payment, cancelled, paid_button
@@ -259,26 +259,31 @@ async def pay_otherwise(
     moves the order to it while it is open, unpaid and no receipt was sent for it, and the
     owners are told; an order by link or in Telegram is left to the shop. False when there
     is a cart or no such order (the way to pay is then noted for the next one)."""
+    if len(kinds) != 1 or NEXT_ORDER_RE.search(fold(text)) or _names_more(front, text):
+        return False  # "la mitad por nequi y…", "el próximo pedido", "¿tienen guantes? pago…"
     cart = await uow.orders.get_cart(turn.chat.chat_id)
     if cart is not None and cart.lines:
         return False
     unpaid = await _unpaid(uow, turn.chat.user_id)
     options = front.shop.payment_options
-    method = next((m for m in map(options.get, kinds) if m is not None), None)
-    if not unpaid or method is None:
+    method = options.get(kinds[0])
+    named = named_order(text)
+    owed = next((o for o in unpaid if o.id == named), unpaid[0] if unpaid else None)
+    if owed is None or method is None:
         return False
-    owed, contact = unpaid[0], front.shop.written_contact
+    contact = front.shop.written_contact
     amount = format_cop(owed.total_minor)
     was = options.chosen(owed.payment_method).label
     if method.kind != owed.payment_method and owed.payment_method in ONLINE:
         turn.say(texts.PAYMENT_KEPT.format(order_id=owed.id, method=was, contact=contact))
         return True
-    if method.kind == owed.payment_method or not paying.chooses(text):
+    if method.kind == owed.payment_method or "?" in text or not paying.chooses(text):
         shown = texts.PAYMENT_TAKEN.format(label=method.label, details=method.details()).strip()
         turn.say(shown + "\n\n" + texts.ORDER_AMOUNT.format(order_id=owed.id, amount=amount))
         return True
     moved = None
-    if method.kind not in ONLINE and not await _receipt_sent(uow, turn, owed):
+    still_here = owed.status in NOT_YET_SENT  # the courier has not left with it
+    if still_here and method.kind not in ONLINE and not await _receipt_sent(uow, turn, owed):
         moved = await uow.orders.switch_payment(owed.id, owed.payment_method, method.kind)
     if moved is None:
         turn.say(texts.PAYMENT_KEPT.format(order_id=owed.id, method=was, contact=contact))
@@ -294,6 +299,13 @@ async def pay_otherwise(
         + method.instructions(owed.total_minor, owed.id, pickup=pickup)
     )
     return True
+
+
+def _names_more(front: Shopfront, text: str) -> bool:
+    """The message asks or names something besides a way to pay (a product)."""
+    words = set(fold(understand(text).product_query).split()) - PAYING_WORDS - CHOICE_WORDS
+    labels = " ".join(m.label for m in front.shop.payment_options.methods)
+    return bool(words - set(fold(labels).split()) - {"nequi", "daviplata", "breb", "bre-b"})
 
 
 def _switch_step(moved: Order) -> str:
@@ -327,6 +339,12 @@ async def _unpaid(uow: UnitOfWork, user_id: int) -> list[Order]:
     ]
 
 
+# Words of a choice of a way to pay left over as a product query ("mejor pago en efectivo").
+CHOICE_WORDS = frozenset(
+    """mejor prefiero voy vamos pago pagar pagare pagamos efectivo transferencia transfiero
+    transferir les le te lo la por en con contra entrega tarjeta bancolombia cuenta llave
+    ahora entonces""".split()
+)
 # The words of "¿a qué número le consigno?" left over as a product query.
 PAYING_WORDS = frozenset(
     """pagar pago pague numero consigno consignar consigne transfiero transferir cuenta llave

@@ -185,7 +185,8 @@ async def _answers_a_question(
         if product is not None:
             await cart.chosen(uow, turn, product)
             return True
-    asked = intent not in (Intent.SHOP_INFO, Intent.MY_ORDERS) and not meaning.each
+    # Not "2 de cada uno", nor "quita 3" (units off the cart, not of the product shown).
+    asked = intent not in (Intent.SHOP_INFO, Intent.MY_ORDERS, Intent.REMOVE) and not meaning.each
     if waiting_quantity and meaning.quantity and asked:  # not "2 de cada uno"
         product = await uow.products.get(memory.awaiting_quantity or 0)
         if product is not None and not meaning.product_query:

@@ -262,10 +262,12 @@ QUOTE_ASK_RE = _rx(
 )
 
 
-# Whom a quote may count ("dotación para 10 personas"): people, not units of a product.
+# Whom a quote may count ("dotación para 10 personas", "para 2 empresas") or what it may
+# be ("presupuesto de 3 millones"): no units of a product.
 PEOPLE_WORDS = frozenset(
     "personas persona trabajadores trabajador empleados empleado operarios operario gente "
-    "colaboradores colaborador obreros obrero tecnicos tecnico".split()
+    "colaboradores colaborador obreros obrero tecnicos tecnico empresas empresa sedes sede "
+    "millones millon mil pesos".split()
 )
 # Words of a quote request that name no product ("la cotización en PDF").
 QUOTE_WORDS = frozenset(
@@ -281,7 +283,12 @@ PAID_RE = _rx(
     r"consignamos|transferi|transferimos|deposite|depositamos)\b|"
     r"\b(hice|hicimos|realice) (el pago|la transferencia|la consignacion|el deposito)\b|"
     r"\bya (esta|quedo) (pago|pagado|consignado|transferido)\b|"
-    r"\bya (le |te |les )?(envie|mande|gire) (la plata|el dinero|el pago)\b"
+    r"\b(ya )?(le |te |les )?(envie|mande|gire) (la plata|el dinero|el pago|la platica)\b|"
+    r"\b(le |te |les )?acabo de (pagar|consignar|transferir|depositar|girar)\b"
+)
+# "otro pedido", "el próximo pedido", "la próxima vez": not the order there is.
+NEXT_ORDER_RE = _rx(
+    r"\b(otro|nuevo|proximo|siguiente) (pedido|compra|orden)\b|\bla proxima( vez)?\b"
 )
 # "¿cuánto le debo?", "¿a qué número le consigno?", "me regala el número de Nequi otra vez":
 # what an order still to be paid comes to, and where it goes.

@@ -27,6 +27,7 @@ from domain.model import CustomerRecord, MessageRecord, Order, Product
 from domain.money import MINOR_PER_PESO
 from domain.periods import Period
 from domain.ports import OwnerUnitOfWork
+from domain.pricing import NO_DISCOUNTS, VolumeDiscounts
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,15 +81,20 @@ class _Table:
 
 
 async def build_export(
-    uow: OwnerUnitOfWork, period: Period | None, *, tz: ZoneInfo
+    uow: OwnerUnitOfWork,
+    period: Period | None,
+    *,
+    tz: ZoneInfo,
+    discounts: VolumeDiscounts = NO_DISCOUNTS,
 ) -> list[ExportFile]:
     """Every table as CSV, then all of them in one workbook. Products are always all of them;
-    orders (by creation), their lines, messages and customers are those of the period."""
+    orders (by creation), their lines, messages and customers are those of the period; a
+    cart with the shop's volume `discounts`, as its customer sees it."""
     start, end = (period.start, period.end) if period else (None, None)
     async with uow:
         products = await uow.products.list_all()
         customers = await uow.reports.customers(start, end)
-        orders = await uow.reports.orders_created(start, end)
+        orders = [discounts.applied(o) for o in await uow.reports.orders_created(start, end)]
         messages = await uow.reports.messages(start, end)
     tables = [
         _products(products),

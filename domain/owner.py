@@ -269,7 +269,8 @@ class OwnerDesk:
     async def export(self, args: str) -> tuple[str, list[ExportFile]]:
         """Every table as CSV plus one workbook; all the history unless a period is given."""
         period = self._period(args, default_days=None)
-        files = await build_export(self._uow(), period, tz=self._timezone)
+        discounts = self._shop.volume_discounts
+        files = await build_export(self._uow(), period, tz=self._timezone, discounts=discounts)
         label = period.label if period else texts.OWNER_EXPORT_ALL
         return texts.OWNER_EXPORT_CAPTION.format(period=label), files
 

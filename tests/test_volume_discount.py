@@ -219,6 +219,18 @@ async def test_what_is_short_of_free_delivery_and_the_carts_discount_are_said(
     assert "Tu carrito ya tiene el descuento: −$15.750. El total queda en $299.250" in has
 
 
+async def test_a_cart_in_the_export_has_the_discount_its_customer_sees(shop: Harness) -> None:
+    """A cart of 30 vests was exported at $450.000 with no discount; its customer saw
+    $427.500."""
+    owner = await owner_of(shop)
+    eva = shop.api.user(9714, first_name="Eva")
+    await say(eva, f"quiero 30 {VESTS}")
+    await say(owner, "/export")
+    exported = dict(shop.api.user(OWNER_ID).documents())
+    (row,) = csv.DictReader(io.StringIO(exported["pedidos.csv"].decode("utf-8-sig")), delimiter=";")
+    assert (row["estado"], row["descuento"], row["total"]) == ("carrito", "22500", "427500")
+
+
 @pytest.fixture
 async def telegram_shop(
     api: LocalBotAPI, tmp_path: Path, sample_db: Path

@@ -37,6 +37,10 @@ class VolumeDiscounts:
         reached = [tier for tier in self.tiers if quantity >= tier.from_units]
         return reached[-1] if reached else None
 
+    def next_tier(self, quantity: int) -> VolumeTier | None:
+        """The first tier `quantity` units of one product do not reach yet, or None."""
+        return next((tier for tier in self.tiers if tier.from_units > quantity), None)
+
     def of_line(self, line: OrderLine) -> int:
         """What the line's tier takes off its subtotal, in whole pesos (COP has no cents)."""
         tier = self.tier_for(line.quantity)

@@ -242,8 +242,7 @@ async def how_to_pay(front: Shopfront, uow: UnitOfWork, turn: Turn, text: str) -
     for order in unpaid:
         method = front.shop.payment_options.get(order.payment_method)
         if method is not None:
-            pickup = order.delivery_method == Method.PICKUP
-            how = method.instructions(order.total_minor, order.id, pickup=pickup)
+            how = paying.to_pay(method, order)
             told.append(texts.ORDER_TO_PAY.format(order_id=order.id) + "\n" + how)
     if told:
         turn.say("\n\n".join(told))
@@ -292,12 +291,8 @@ async def pay_otherwise(
         order_id=owed.id, amount=amount, before=was, after=method.label
     )
     uow.emit(PaymentUpdate(owed.id, turn.chat.chat_id, _switch_step(moved), owner_text=alert))
-    pickup = owed.delivery_method == Method.PICKUP
-    turn.say(
-        texts.PAYMENT_SWITCHED.format(order_id=owed.id, label=method.label)
-        + "\n"
-        + method.instructions(owed.total_minor, owed.id, pickup=pickup)
-    )
+    switched = texts.PAYMENT_SWITCHED.format(order_id=owed.id, label=method.label)
+    turn.say(switched + "\n" + paying.to_pay(method, owed))
     return True
 
 

@@ -338,7 +338,7 @@ async def add(
 def tier_hint(discounts: VolumeDiscounts, product: Product, quantity: int) -> str:
     """The next volume tier, when it is in stock and within reach: "con 50 pagas $675.000,
     menos que por 49", or "con 2 más (20) tienes 5 % de descuento"; "" otherwise."""
-    tier = next((t for t in discounts.tiers if t.from_units > quantity), None)
+    tier = discounts.next_tier(quantity)
     if tier is None or tier.from_units > product.stock:
         return ""
     now = discounts.cost(product.price_minor, quantity)

@@ -78,8 +78,7 @@ async def confirm(front: Shopfront, uow: UnitOfWork, turn: Turn, shown: str | No
         uow.emit(PaymentRequested(order.id, turn.chat.chat_id, method.kind, order.total_minor))
     pickup = front.shop.delivery_options.pickup
     turn.say(_confirmation(order, customer, turn.discounts, pickup=pickup))
-    at_pickup = order.delivery_method == Method.PICKUP
-    turn.say(method.instructions(order.total_minor, order.id, pickup=at_pickup))
+    turn.say(paying.to_pay(method, order))
     turn.exact = True
     turn.memory = Memory()
     turn.step = Step.BROWSING

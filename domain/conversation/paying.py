@@ -9,8 +9,10 @@ from domain import texts
 from domain.button import Button
 from domain.conversation.shopfront import Shopfront
 from domain.conversation.turn import FIELD_STEPS, Action, Step, Turn
+from domain.delivery import Method
 from domain.language import Intent, Understanding
 from domain.language.patterns import PAID_RE
+from domain.model import Order
 from domain.payment import PayKind, PaymentMethod
 from rag.normalize import fold
 
@@ -42,6 +44,13 @@ def chooses(text: str) -> bool:
 
 
 _SENDS_RE = re.compile(r"\b(te|les|le) (transfiero|consigno|deposito)\b")
+
+
+def to_pay(method: PaymentMethod, order: Order) -> str:
+    """How `order` is paid by `method`, as its confirmation said it (at the shop when it is
+    picked up)."""
+    pickup = order.delivery_method == Method.PICKUP
+    return method.instructions(order.total_minor, order.id, pickup=pickup)
 
 
 def chosen(front: Shopfront, turn: Turn) -> PaymentMethod:

@@ -34,7 +34,7 @@ def render_cart(
     gets the shop's volume discount (`discounts`), each line its percent; a confirmed order
     shows its own."""
     order = discounts.applied(order)
-    tiers = discounts.by_line(order) if order.discount_minor else {}
+    tiers = discounts.by_line(order)
     lines = [texts.CART_HEADER]
     for line in order.lines:
         shown = texts.CART_LINE.format(
